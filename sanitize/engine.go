@@ -1,0 +1,276 @@
+package sanitize
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"path"
+	"runtime/debug"
+	"strings"
+)
+
+// EngineOptions configure NewEngine. The zero value is usable: default policy and limits,
+// temp files in os.TempDir, logs discarded.
+type EngineOptions struct {
+	Policy       Policy       // nil: DefaultPolicy
+	Limits       Limits       // zero fields: DefaultLimits
+	TempDir      string       // where spools spill; "" is os.TempDir
+	MemThreshold int64        // bytes of output kept in memory before spilling; 0 is 4 MiB
+	Logger       *slog.Logger // nil discards
+}
+
+// Engine detects, applies the policy and dispatches to the family registered for the type.
+// It implements Sanitizer, so families that recurse (archive, mail) take the engine as their
+// inner Sanitizer. Register every family before the first Sanitize call; after that the
+// engine is safe for concurrent use.
+type Engine struct {
+	policy    Policy
+	limits    Limits
+	tempDir   string
+	threshold int64
+	log       *slog.Logger
+	handlers  map[string]Sanitizer
+	renderers map[string]Sanitizer
+}
+
+var _ Sanitizer = (*Engine)(nil)
+
+// NewEngine builds an engine with no families registered: until Register is called every
+// type that the policy wants sanitized is quarantined with ErrNoHandler.
+func NewEngine(o EngineOptions) *Engine {
+	if o.Policy == nil {
+		o.Policy = DefaultPolicy()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Engine{
+		policy:    o.Policy,
+		limits:    o.Limits.WithDefaults(),
+		tempDir:   o.TempDir,
+		threshold: o.MemThreshold,
+		log:       o.Logger,
+		handlers:  map[string]Sanitizer{},
+		renderers: map[string]Sanitizer{},
+	}
+}
+
+// Register sets the sanitizer for a type name (docm) or a class (ooxml); a type name wins
+// over its class.
+func (e *Engine) Register(key string, s Sanitizer) { e.handlers[key] = s }
+
+// RegisterRenderer sets the sanitizer used when the policy says render.
+func (e *Engine) RegisterRenderer(key string, s Sanitizer) { e.renderers[key] = s }
+
+// Limits returns the engine's limits.
+func (e *Engine) Limits() Limits { return e.limits }
+
+// Policy returns the engine's policy table.
+func (e *Engine) Policy() Policy { return e.policy }
+
+// NewBudget starts the accounting for one top-level item.
+func (e *Engine) NewBudget() *Budget { return NewBudget(e.limits) }
+
+// NewSpool returns an output spool in the engine's temp dir, capped at limits.max_file_size.
+func (e *Engine) NewSpool() *Spool {
+	return NewSpool(SpoolOptions{Dir: e.tempDir, Threshold: e.threshold, Max: e.limits.MaxFileSize})
+}
+
+// HasHandler reports whether a sanitize handler is registered for t.
+func (e *Engine) HasHandler(t Type) bool { return e.lookup(e.handlers, t) != nil }
+
+func (e *Engine) lookup(m map[string]Sanitizer, t Type) Sanitizer {
+	if s, ok := m[t.Name]; ok {
+		return s
+	}
+	return m[string(t.Class)]
+}
+
+// Sanitize runs one item through detection, policy and its family. It returns an error only
+// when writing to w fails; every problem with the item itself is a Result with a verdict
+// and a reason. Output reaches w only when the verdict is Clean or Sanitized.
+func (e *Engine) Sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget) (Result, error) {
+	if b == nil {
+		b = e.NewBudget()
+	}
+	ctx, cancel := b.Context(ctx)
+	defer cancel()
+
+	t := Detect(in.Body)
+	t = stricterByName(t, in.Name)
+	in.Detected = t
+	res := Result{Detected: t}
+
+	if err := b.CheckFileSize(in.Body.Size()); err != nil {
+		return e.refuse(res, in, Quarantined, err.Error()), nil
+	}
+	if reason := BlockedName(in.Name, in.DeclaredType); reason != "" {
+		return e.refuse(res, in, Blocked, reason), nil
+	}
+	mismatch := mismatchFinding(t, in)
+
+	act := e.policy.Lookup(t)
+	var h Sanitizer
+	switch act {
+	case Block:
+		return e.refuse(res, in, Blocked, fmt.Sprintf("policy blocks %s", describe(t))), nil
+	case Quarantine:
+		return e.refuse(res, in, Quarantined, fmt.Sprintf("policy quarantines %s", describe(t))), nil
+	case Strip:
+		return e.refuse(res, in, Stripped, fmt.Sprintf("policy strips %s", describe(t))), nil
+	case Pass:
+		if _, err := io.Copy(w, in.Reader()); err != nil {
+			return res, fmt.Errorf("write output: %w", err)
+		}
+		res.Verdict = Clean
+		res.Actions = append(res.Actions, mismatch...)
+		return res, nil
+	case Render:
+		if h = e.lookup(e.renderers, t); h == nil {
+			return e.refuse(res, in, Quarantined, fmt.Sprintf("renderer unavailable for %s", describe(t))), nil
+		}
+	default:
+		if h = e.lookup(e.handlers, t); h == nil {
+			return e.refuse(res, in, Quarantined, fmt.Sprintf("%s: %s", ErrNoHandler, describe(t))), nil
+		}
+	}
+
+	sp := e.NewSpool()
+	defer sp.Remove()
+	r, err := e.run(ctx, h, in, sp, b)
+	if err == nil && ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return e.refuse(res, in, Quarantined, e.reason(err, b)), nil
+	}
+	r.Detected = t
+	if r.Verdict == "" {
+		r.Verdict = Clean
+		if len(r.Actions) > 0 {
+			r.Verdict = Sanitized
+		}
+	}
+	if !r.Verdict.HasOutput() {
+		// A family may decide an item cannot be made safe without an error (e.g. an OOXML
+		// package that is really xlsb). Nothing it wrote is kept.
+		if r.Reason == "" {
+			r.Reason = string(r.Verdict)
+		}
+		kind := ActQuarantined
+		switch r.Verdict {
+		case Blocked:
+			kind = ActBlocked
+		case Stripped:
+			kind = ActStripped
+		}
+		r.Actions = append(r.Actions, Action{Kind: kind, Path: in.Path, Detail: r.Reason})
+		return r, nil
+	}
+	r.Actions = append(r.Actions, mismatch...)
+	if _, err := sp.WriteTo(w); err != nil {
+		return r, fmt.Errorf("write output: %w", err)
+	}
+	return r, nil
+}
+
+// run calls the family with a per-item recover: pdfcpu and the image decoders panic on some
+// malformed input, and one hostile file must not take down the gateway.
+func (e *Engine) run(ctx context.Context, h Sanitizer, in *Item, w io.Writer, b *Budget) (r Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			e.log.Error("sanitizer panic", "type", in.Detected.Name, "path", in.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err = fmt.Errorf("%w: %v", ErrPanic, p)
+		}
+	}()
+	return h.Sanitize(ctx, in, w, b)
+}
+
+func (e *Engine) reason(err error, b *Budget) string {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("%s: limits.timeout (%s)", ErrTimeout, b.Limits().Timeout)
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	}
+	return err.Error()
+}
+
+func (e *Engine) refuse(res Result, in *Item, v Verdict, reason string) Result {
+	res.Verdict = v
+	res.Reason = reason
+	kind := ActQuarantined
+	switch v {
+	case Blocked:
+		kind = ActBlocked
+	case Stripped:
+		kind = ActStripped
+	}
+	res.Actions = []Action{{Kind: kind, Path: in.Path, Detail: reason}}
+	return res
+}
+
+func describe(t Type) string {
+	switch t.Class {
+	case ClassUnknown:
+		if t.Name == "empty" {
+			return "empty file"
+		}
+		return fmt.Sprintf("unknown type (%s)", t.MIME)
+	}
+	return fmt.Sprintf("%s (%s)", t.Name, t.MIME)
+}
+
+// stricterByName lets a declared name narrow plain text to a stricter handling: a .csv is
+// checked for formula injection, a .htm is converted from HTML. It never widens a type.
+func stricterByName(t Type, name string) Type {
+	if t.Name != "text" || name == "" {
+		return t
+	}
+	switch strings.ToLower(path.Ext(strings.TrimRight(name, " ."))) {
+	case ".csv":
+		return Type{Name: "csv", Class: ClassText, MIME: "text/csv", Ext: ".csv"}
+	case ".tsv", ".tab":
+		return Type{Name: "tsv", Class: ClassText, MIME: "text/tab-separated-values", Ext: ".tsv"}
+	case ".htm", ".html", ".xhtml", ".mht", ".mhtml":
+		return Type{Name: "html", Class: ClassText, MIME: "text/html", Ext: ".html"}
+	}
+	return t
+}
+
+// mismatchFinding reports a declared name or type that disagrees with the content. It is a
+// finding, never a decision: the content already chose the handler.
+func mismatchFinding(t Type, in *Item) []Action {
+	var out []Action
+	if c := ExtClass(in.Name); c != "" && c != t.Class && !compatible(c, t) {
+		out = append(out, Action{Kind: ActTypeMismatch, Path: in.Path,
+			Detail: fmt.Sprintf("name says %s, content is %s", c, t.Name)})
+	}
+	if in.DeclaredType != "" {
+		mt, _, err := mime.ParseMediaType(in.DeclaredType)
+		if err == nil {
+			if e, ok := mimeTable[mt]; ok && e.class != t.Class && !compatible(e.class, t) {
+				out = append(out, Action{Kind: ActTypeMismatch, Path: in.Path,
+					Detail: fmt.Sprintf("declared type %s, content is %s", mt, t.Name)})
+			}
+		}
+	}
+	return out
+}
+
+// compatible covers declared classes that legitimately carry another detected class.
+func compatible(declared Class, t Type) bool {
+	switch {
+	case declared == ClassOOXML && (t.Class == ClassArchive || t.Class == ClassOLE):
+		// An encrypted OOXML is an OLE file; a damaged one looks like a plain zip.
+		return true
+	case declared == ClassText && (t.Class == ClassSVG || t.Class == ClassRTF):
+		return true
+	case declared == ClassOLE && t.Class == ClassOOXML:
+		return false
+	}
+	return false
+}
