@@ -50,7 +50,7 @@ func DefaultPolicy() Policy {
 		"xlsb":                  Quarantine,
 		"opc":                   Quarantine,
 		string(ClassODF):        Sanitize,
-		string(ClassOLE):        Quarantine,
+		string(ClassOLE):        Sanitize, // the ole family inspects, then refuses with a precise reason
 		string(ClassArchive):    Sanitize,
 		"7z":                    Quarantine,
 		"rar":                   Quarantine,
