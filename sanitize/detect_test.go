@@ -1,0 +1,76 @@
+package sanitize
+
+import (
+	"archive/zip"
+	"bytes"
+	"testing"
+)
+
+func zipOf(t testing.TB, files map[string]string, order ...string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range order {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(files[name]))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+const ctDocm = `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>`
+const ctXlsx = `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>`
+
+func TestDetect(t *testing.T) {
+	big := string(bytes.Repeat([]byte("x"), 8000))
+	tests := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"pdf", []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"), "pdf"},
+		{"png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "png"},
+		{"jpeg", []byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00"), "jpeg"},
+		{"gif", []byte("GIF89a\x01\x00\x01\x00"), "gif"},
+		{"plain text", []byte("hello world\n"), "text"},
+		{"utf-8 japanese", []byte("こんにちは、世界。\n"), "text"},
+		{"html", []byte("<!DOCTYPE html><html><body>hi</body></html>"), "html"},
+		{"exe", append([]byte("MZ\x90\x00"), make([]byte, 200)...), "exe"},
+		{"elf", append([]byte("\x7fELF\x02\x01\x01"), make([]byte, 64)...), "elf"},
+		{"shell script", []byte("#!/bin/sh\nrm -rf /\n"), "script"},
+		{"empty", nil, "empty"},
+		{"garbage", []byte{0x00, 0x01, 0x02, 0xff, 0xfe, 0x00, 0x13}, "unknown"},
+		{"docm by content", zipOf(t, map[string]string{"[Content_Types].xml": ctDocm, "word/document.xml": "<w/>"}, "[Content_Types].xml", "word/document.xml"), "docm"},
+		{"xlsx with large first entry", zipOf(t, map[string]string{"a.bin": big, "[Content_Types].xml": ctXlsx}, "a.bin", "[Content_Types].xml"), "xlsx"},
+		{"plain zip", zipOf(t, map[string]string{"a.txt": "hi"}, "a.txt"), "zip"},
+		{"jar", zipOf(t, map[string]string{"META-INF/MANIFEST.MF": "Manifest-Version: 1.0\n", "A.class": "\xca\xfe\xba\xbe"}, "META-INF/MANIFEST.MF", "A.class"), "jar"},
+		{"odt", zipOf(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"}, "mimetype", "content.xml"), "odt"},
+		{"office 2003 xml", []byte(`<?xml version="1.0"?><?mso-application progid="Word.Document"?><w:wordDocument/>`), "msoxml"},
+		{"sylk", []byte("ID;PWXL;N;E\nC;Y1;X1;K1\nE\n"), "sylk"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Detect(bytes.NewReader(tc.data))
+			if got.Name != tc.want {
+				t.Errorf("Detect(%s) = %+v, want name %q", tc.name, got, tc.want)
+			}
+		})
+	}
+}
+
+func FuzzDetect(f *testing.F) {
+	f.Add([]byte("%PDF-1.4"))
+	f.Add([]byte("PK\x03\x04"))
+	f.Add(zipOf(f, map[string]string{"[Content_Types].xml": ctDocm}, "[Content_Types].xml"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got := Detect(bytes.NewReader(data))
+		if got.Name == "" || got.Class == "" {
+			t.Fatalf("Detect returned an incomplete type %+v", got)
+		}
+	})
+}

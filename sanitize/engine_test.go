@@ -1,0 +1,247 @@
+package sanitize
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+// funcSanitizer adapts a function; tests use it to provoke each failure mode of a family.
+type funcSanitizer func(ctx context.Context, in *Item, w io.Writer, b *Budget) (Result, error)
+
+func (f funcSanitizer) Sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget) (Result, error) {
+	return f(ctx, in, w, b)
+}
+
+// upper is a real, trivially correct family: it rebuilds text as upper case.
+var upper = funcSanitizer(func(ctx context.Context, in *Item, w io.Writer, b *Budget) (Result, error) {
+	data, err := io.ReadAll(io.LimitReader(in.Reader(), 1<<20))
+	if err != nil {
+		return Result{}, err
+	}
+	out := bytes.ToUpper(data)
+	var r Result
+	if !bytes.Equal(out, data) {
+		r.Add(ActRebuilt, in.Path, "upper-cased")
+	}
+	_, err = w.Write(out)
+	return r, err
+})
+
+func TestEngineFailClosed(t *testing.T) {
+	text := []byte("hello, world\n")
+	tests := []struct {
+		name       string
+		handler    Sanitizer
+		item       Item
+		policy     map[string]PolicyAction
+		limits     Limits
+		wantV      Verdict
+		wantOut    string
+		wantReason string
+	}{
+		{name: "sanitized", handler: upper, item: Item{Name: "a.txt"}, wantV: Sanitized, wantOut: "HELLO, WORLD\n"},
+		{name: "panic is quarantined", handler: funcSanitizer(func(context.Context, *Item, io.Writer, *Budget) (Result, error) {
+			var m map[string]int
+			m["x"]++
+			return Result{}, nil
+		}), wantV: Quarantined, wantReason: "sanitizer crashed"},
+		{name: "error discards partial output", handler: funcSanitizer(func(_ context.Context, in *Item, w io.Writer, _ *Budget) (Result, error) {
+			io.Copy(w, in.Reader())
+			return Result{}, fmt.Errorf("%w: bad structure", ErrMalformed)
+		}), wantV: Quarantined, wantReason: "malformed: bad structure"},
+		{name: "encrypted", handler: funcSanitizer(func(context.Context, *Item, io.Writer, *Budget) (Result, error) {
+			return Result{}, fmt.Errorf("%w: password protected", ErrEncrypted)
+		}), wantV: Quarantined, wantReason: "encrypted"},
+		{name: "timeout", limits: Limits{Timeout: 20 * time.Millisecond}, handler: funcSanitizer(func(ctx context.Context, _ *Item, w io.Writer, _ *Budget) (Result, error) {
+			w.Write([]byte("partial"))
+			<-ctx.Done()
+			return Result{}, ctx.Err()
+		}), wantV: Quarantined, wantReason: "limits.timeout"},
+		{name: "ignored deadline still quarantined", limits: Limits{Timeout: 10 * time.Millisecond}, handler: funcSanitizer(func(ctx context.Context, _ *Item, w io.Writer, _ *Budget) (Result, error) {
+			time.Sleep(30 * time.Millisecond)
+			w.Write([]byte("late"))
+			return Result{}, nil
+		}), wantV: Quarantined, wantReason: "timeout"},
+		{name: "no handler", handler: nil, wantV: Quarantined, wantReason: "no sanitizer for type"},
+		{name: "family refuses without error", handler: funcSanitizer(func(_ context.Context, _ *Item, w io.Writer, _ *Budget) (Result, error) {
+			w.Write([]byte("x"))
+			return Result{Verdict: Quarantined, Reason: "xlsb is not supported"}, nil
+		}), wantV: Quarantined, wantReason: "xlsb"},
+		{name: "blocked by name", handler: upper, item: Item{Name: "請求書.pdf.exe"}, wantV: Blocked, wantReason: ".exe"},
+		{name: "blocked by declared type", handler: upper, item: Item{DeclaredType: "application/x-msdownload"}, wantV: Blocked},
+		{name: "policy strip", handler: upper, policy: map[string]PolicyAction{"text": Strip}, wantV: Stripped},
+		{name: "policy quarantine", handler: upper, policy: map[string]PolicyAction{"text": Quarantine}, wantV: Quarantined, wantReason: "policy quarantines text"},
+		{name: "policy pass", handler: nil, policy: map[string]PolicyAction{"text": Pass}, wantV: Clean, wantOut: "hello, world\n"},
+		{name: "render without renderer", handler: upper, policy: map[string]PolicyAction{"text": Render}, wantV: Quarantined, wantReason: "renderer unavailable"},
+		{name: "file too large", handler: upper, limits: Limits{MaxFileSize: 4}, wantV: Quarantined, wantReason: "limits.max_file_size"},
+		{name: "output too large", handler: funcSanitizer(func(_ context.Context, _ *Item, w io.Writer, _ *Budget) (Result, error) {
+			_, err := w.Write(make([]byte, 64))
+			return Result{}, err
+		}), limits: Limits{MaxFileSize: 32}, wantV: Quarantined, wantReason: "limits.max_file_size"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := NewEngine(EngineOptions{Policy: DefaultPolicy().With(tc.policy), Limits: tc.limits})
+			if tc.handler != nil {
+				e.Register("text", tc.handler)
+			}
+			item := tc.item
+			item.Body = bytes.NewReader(text)
+			item.Path = "item"
+			var out bytes.Buffer
+			res, err := e.Sanitize(context.Background(), &item, &out, nil)
+			if err != nil {
+				t.Fatalf("Sanitize error: %v", err)
+			}
+			if res.Verdict != tc.wantV {
+				t.Fatalf("verdict = %s (%s), want %s", res.Verdict, res.Reason, tc.wantV)
+			}
+			if !strings.Contains(res.Reason, tc.wantReason) {
+				t.Errorf("reason = %q, want it to contain %q", res.Reason, tc.wantReason)
+			}
+			if got := out.String(); got != tc.wantOut {
+				t.Errorf("output = %q, want %q", got, tc.wantOut)
+			}
+			if !tc.wantV.HasOutput() && (len(res.Actions) == 0 || res.Actions[len(res.Actions)-1].Path != "item") {
+				t.Errorf("refusal without an action on the item's path: %+v", res.Actions)
+			}
+		})
+	}
+}
+
+func TestEngineMismatchIsAFinding(t *testing.T) {
+	e := NewEngine(EngineOptions{})
+	e.Register("text", upper)
+	in := &Item{Body: strings.NewReader("HELLO\n"), Name: "invoice.pdf", Path: "item"}
+	var out bytes.Buffer
+	res, err := e.Sanitize(context.Background(), in, &out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Verdict != Clean || out.String() != "HELLO\n" {
+		t.Fatalf("verdict %s output %q, want clean and the text handled by content", res.Verdict, out.String())
+	}
+	if len(res.Actions) != 1 || res.Actions[0].Kind != ActTypeMismatch {
+		t.Fatalf("actions = %+v, want one type-mismatch finding", res.Actions)
+	}
+}
+
+func TestEngineStricterByName(t *testing.T) {
+	e := NewEngine(EngineOptions{})
+	var seen string
+	e.Register("text", funcSanitizer(func(_ context.Context, in *Item, w io.Writer, _ *Budget) (Result, error) {
+		seen = in.Detected.Name
+		return Result{}, nil
+	}))
+	in := &Item{Body: strings.NewReader("a,b\n=1+1,c\n"), Name: "data.csv"}
+	if _, err := e.Sanitize(context.Background(), in, io.Discard, nil); err != nil {
+		t.Fatal(err)
+	}
+	if seen != "csv" {
+		t.Errorf("a .csv name on plain text gave type %q, want csv", seen)
+	}
+}
+
+func TestBudgetSharedAcrossNesting(t *testing.T) {
+	b := NewBudget(Limits{MaxDepth: 2, MaxEntries: 3, MaxTotalSize: 10})
+	n1, err := b.Nest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n2, err := n1.Nest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n2.Nest(); !isLimit(err, "limits.max_depth") {
+		t.Errorf("third Nest error = %v, want limits.max_depth", err)
+	}
+	if err := n1.AddEntries(2); err != nil {
+		t.Fatal(err)
+	}
+	if err := n2.AddEntries(2); !isLimit(err, "limits.max_entries") {
+		t.Errorf("entries across levels = %v, want limits.max_entries", err)
+	}
+	r := n2.Expand(strings.NewReader(strings.Repeat("x", 64)), 0)
+	if _, err := io.ReadAll(r); !isLimit(err, "limits.max_total_size") {
+		t.Errorf("Expand past total = %v, want limits.max_total_size", err)
+	}
+	if got := b.Expanded(); got < 10 {
+		t.Errorf("top-level budget saw %d expanded bytes, want the nested ones", got)
+	}
+}
+
+func TestBudgetChecks(t *testing.T) {
+	b := NewBudget(Limits{MaxPixels: 1000, MaxPages: 5, MaxRatio: 10, MaxFileSize: 100})
+	tests := []struct {
+		name string
+		err  error
+		key  string
+	}{
+		{"pixels ok", b.CheckPixels(10, 100), ""},
+		{"pixels over", b.CheckPixels(1000, 1000), "limits.max_pixels"},
+		{"pixels overflow", b.CheckPixels(1<<31-1, 1<<31-1), "limits.max_pixels"},
+		{"pages over", b.CheckPages(6), "limits.max_pages"},
+		{"ratio small entry exempt", b.CheckRatio(1, 1000), ""},
+		{"ratio over", b.CheckRatio(1000, 100<<20), "limits.max_ratio"},
+		{"file size", b.CheckFileSize(101), "limits.max_file_size"},
+	}
+	for _, tc := range tests {
+		if tc.key == "" && tc.err != nil || tc.key != "" && !isLimit(tc.err, tc.key) {
+			t.Errorf("%s: err = %v, want key %q", tc.name, tc.err, tc.key)
+		}
+	}
+	r := b.Expand(strings.NewReader(strings.Repeat("y", 20)), 20)
+	if data, err := io.ReadAll(r); err != nil || len(data) != 20 {
+		t.Errorf("Expand exactly at max = %d bytes, %v; want 20, nil", len(data), err)
+	}
+	r = b.Expand(strings.NewReader(strings.Repeat("y", 21)), 20)
+	if _, err := io.ReadAll(r); !isLimit(err, "limits.max_file_size") {
+		t.Errorf("Expand one past max = %v, want limits.max_file_size", err)
+	}
+}
+
+func isLimit(err error, key string) bool {
+	var le *LimitError
+	return errors.As(err, &le) && le.Limit == key && errors.Is(err, ErrLimit)
+}
+
+func TestSpool(t *testing.T) {
+	for _, size := range []int{0, 10, 100, 5000} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			s := NewSpool(SpoolOptions{Dir: t.TempDir(), Threshold: 64, Max: 4096})
+			defer s.Remove()
+			data := bytes.Repeat([]byte("0123456789"), size/10)
+			_, err := s.ReadFrom(bytes.NewReader(data))
+			if size > 4096 {
+				if !isLimit(err, "limits.max_file_size") {
+					t.Fatalf("over max: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := make([]byte, s.Size())
+			if _, err := s.ReadAt(got, 0); err != nil && err != io.EOF {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, data) {
+				t.Fatalf("spool read back %d bytes, want %d", len(got), len(data))
+			}
+			var out bytes.Buffer
+			s.WriteTo(&out)
+			if !bytes.Equal(out.Bytes(), data) {
+				t.Fatal("WriteTo differs")
+			}
+			if err := s.Remove(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
