@@ -1,0 +1,106 @@
+package ole
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// Options configure New. The zero value is the only behaviour today; the struct exists so
+// that the render policy can add knobs without changing the constructor.
+type Options struct{}
+
+// Sanitizer refuses every compound file with a precise reason. Legacy binary Office formats
+// cannot be rebuilt safely here (their text, formatting and drawing records are a format of
+// their own per application), so the family's job is to say what is inside: the engine
+// quarantines, and the render policy (when configured) turns the document into images.
+type Sanitizer struct{}
+
+var _ sanitize.Sanitizer = (*Sanitizer)(nil)
+
+// New returns the ole family's sanitizer.
+func New(o Options) *Sanitizer { return &Sanitizer{} }
+
+// Sanitize inspects the compound file and always returns an error: sanitize.ErrEncrypted
+// for password-protected content, sanitize.ErrMalformed for a damaged file, and
+// sanitize.ErrUnsupported naming the macros, embedded objects and macro sheets found (or
+// their absence). It never writes to w.
+func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer, b *sanitize.Budget) (sanitize.Result, error) {
+	res := sanitize.Result{Detected: in.Detected}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	info, err := Inspect(in.Body, in.Body.Size())
+	if err != nil {
+		if errors.Is(err, errCFB) {
+			return res, fmt.Errorf("%w: %w", sanitize.ErrMalformed, err)
+		}
+		return res, err
+	}
+	if err := b.AddEntries(len(info.Streams) + len(info.Storages)); err != nil {
+		return res, err
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	return res, Reason(info, in.Detected.Name)
+}
+
+// Reason turns an Info into the error the sanitizer returns. detected is the engine's type
+// name, used when the directory alone does not say what the file is.
+func Reason(info Info, detected string) error {
+	kind := info.Kind
+	if kind == "ole" && detected != "" {
+		kind = detected
+	}
+	what := describeKind(kind)
+	if info.Encrypted {
+		if kind == "ooxml" {
+			return fmt.Errorf("%w: password-protected Office Open XML package (%s)", sanitize.ErrEncrypted, joinEvidence(info.EncryptionEvidence))
+		}
+		return fmt.Errorf("%w: password-protected %s (%s)", sanitize.ErrEncrypted, what, joinEvidence(info.EncryptionEvidence))
+	}
+	var with []string
+	if info.HasVBA {
+		with = append(with, fmt.Sprintf("VBA macros (%s)", joinEvidence(info.VBAEvidence)))
+	}
+	if info.HasXLM {
+		with = append(with, fmt.Sprintf("Excel 4.0 macros (%s)", joinEvidence(info.XLMEvidence)))
+	}
+	if info.HasOLEObjects {
+		with = append(with, fmt.Sprintf("embedded OLE objects (%s)", joinEvidence(info.OLEEvidence)))
+	}
+	if info.HasAttachment {
+		with = append(with, "attachments")
+	}
+	if len(with) == 0 {
+		return fmt.Errorf("%w: %s without macros", sanitize.ErrUnsupported, what)
+	}
+	return fmt.Errorf("%w: %s with %s", sanitize.ErrUnsupported, what, strings.Join(with, " and "))
+}
+
+func describeKind(kind string) string {
+	switch kind {
+	case "doc", "xls", "ppt", "pub", "vsd":
+		return fmt.Sprintf("legacy Office document (%s)", kind)
+	case "msg":
+		return "Outlook message (msg)"
+	case "equation":
+		return "Equation Editor object (equation)"
+	}
+	return fmt.Sprintf("OLE compound file (%s)", kind)
+}
+
+// joinEvidence lists at most four names, so a file with a thousand embedded objects still
+// gets a reason that fits on one line.
+func joinEvidence(list []string) string {
+	const show = 4
+	if len(list) <= show {
+		return strings.Join(list, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(list[:show], ", "), len(list)-show)
+}
