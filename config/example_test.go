@@ -1,0 +1,81 @@
+package config
+
+import (
+	"bytes"
+	"reflect"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// TestExampleIsDefault keeps the reference honest: decoded strictly, the documented file
+// is exactly the defaults.
+func TestExampleIsDefault(t *testing.T) {
+	cfg, err := Load(bytes.NewReader(ExampleFile()))
+	if err != nil {
+		t.Fatalf("Load(sekisho.example.yaml) error = %v", err)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("Validate(sekisho.example.yaml) = %v", err)
+	}
+	if got, want := stripSource(*cfg), stripSource(*Default()); !reflect.DeepEqual(got, want) {
+		t.Errorf("sekisho.example.yaml decodes to\n%+v\nwant Default()\n%+v", got, want)
+	}
+}
+
+// TestExampleCoversEveryField checks by reflection that every key of Config appears in
+// the example as a real key (not only in a comment).
+func TestExampleCoversEveryField(t *testing.T) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(ExampleFile(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	collectNodeKeys(doc.Content[0], "", have)
+	for _, k := range ConfigKeys() {
+		if !have[k] {
+			t.Errorf("sekisho.example.yaml does not document %s", k)
+		}
+	}
+	// And the other way round: nothing in the example that Config lacks (Load would fail
+	// anyway, but name it here).
+	want := map[string]bool{}
+	for _, k := range ConfigKeys() {
+		want[k] = true
+	}
+	for k := range have {
+		if !want[k] {
+			t.Errorf("sekisho.example.yaml has %s, which Config does not", k)
+		}
+	}
+}
+
+func collectNodeKeys(n *yaml.Node, prefix string, out map[string]bool) {
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := join(prefix, n.Content[i].Value)
+		out[k] = true
+		collectNodeKeys(n.Content[i+1], k, out)
+	}
+}
+
+func TestConfigKeys(t *testing.T) {
+	keys := ConfigKeys()
+	for _, want := range []string{"data_dir", "log.level", "limits.max_file_size", "policy", "mail.extra_headers", "mail.notice_template_en"} {
+		found := false
+		for _, k := range keys {
+			found = found || k == want
+		}
+		if !found {
+			t.Errorf("ConfigKeys() lacks %s: %v", want, keys)
+		}
+	}
+	for _, k := range keys {
+		if strings.Contains(k, "..") || strings.HasPrefix(k, ".") {
+			t.Errorf("ConfigKeys() has malformed key %q", k)
+		}
+	}
+}

@@ -1,0 +1,98 @@
+package config
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDefaultIsValid(t *testing.T) {
+	if err := Default().Validate(); err != nil {
+		t.Fatalf("Default().Validate() = %v, want nil", err)
+	}
+}
+
+func TestValidateErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		modify func(c *Config)
+		want   string
+	}{
+		{"empty data dir", func(c *Config) { c.DataDir = " " }, `config: data_dir: must not be empty`},
+		{"log level", func(c *Config) { c.Log.Level = "verbose" }, `config: log.level: must be one of debug, info, warn, error, got "verbose"`},
+		{"log format", func(c *Config) { c.Log.Format = "xml" }, `config: log.format: must be one of text, json, got "xml"`},
+		{"tiny file size", func(c *Config) { c.Limits.MaxFileSize = 12 }, `config: limits.max_file_size: must be at least 1KiB, got "12"`},
+		{"total below file", func(c *Config) { c.Limits.MaxTotalSize = 1 << 20 }, `config: limits.max_total_size: must be at least limits.max_file_size (100MiB), got "1MiB"`},
+		{"depth zero", func(c *Config) { c.Limits.MaxDepth = 0 }, `config: limits.max_depth: must be between 1 and 64, got "0"`},
+		{"entries negative", func(c *Config) { c.Limits.MaxEntries = -1 }, `config: limits.max_entries: must be between 1 and 10000000, got "-1"`},
+		{"ratio zero", func(c *Config) { c.Limits.MaxRatio = 0 }, `config: limits.max_ratio: must be between 1 and 1000000, got "0"`},
+		{"pixels zero", func(c *Config) { c.Limits.MaxPixels = 0 }, `config: limits.max_pixels: must be between 1 and 1099511627776, got "0"`},
+		{"pages zero", func(c *Config) { c.Limits.MaxPages = 0 }, `config: limits.max_pages: must be between 1 and 1000000, got "0"`},
+		{"timeout short", func(c *Config) { c.Limits.Timeout = Duration(time.Millisecond) }, `config: limits.timeout: must be between 1s and 24h, got "1ms"`},
+		{"policy action", func(c *Config) { c.Policy["pdf"] = "allow" }, `config: policy.pdf: must be one of pass, sanitize, render, strip, quarantine, block, got "allow"`},
+		{"uri actions", func(c *Config) { c.PDF.URIActions = "defang" }, `config: pdf.uri_actions: must be one of keep, remove, got "defang"`},
+		{"jpeg quality", func(c *Config) { c.Image.JPEGQuality = 101 }, `config: image.jpeg_quality: must be between 1 and 100, got "101"`},
+		{"png compression", func(c *Config) { c.Image.PNGCompression = "max" }, `config: image.png_compression: must be one of speed, default, best, got "max"`},
+		{"output charset", func(c *Config) { c.Mail.OutputCharset = "shift_jis" }, `config: mail.output_charset: must be one of utf-8, iso-2022-jp, got "shift_jis"`},
+		{"notice position", func(c *Config) { c.Mail.NoticePosition = "middle" }, `config: mail.notice_position: must be one of top, bottom, got "middle"`},
+		{"nested messages", func(c *Config) { c.Mail.NestedMessages = "drop" }, `config: mail.nested_messages: must be one of attach, flatten, got "drop"`},
+		{"header with colon", func(c *Config) { c.Mail.ExtraHeaders = []string{"List-Id", "X-Bad:"} }, `config: mail.extra_headers[1]: must be a header field name (printable ASCII, no spaces or colon), got "X-Bad:"`},
+		{"own header", func(c *Config) { c.Mail.ExtraHeaders = []string{"X-Sekisho-Status"} }, `config: mail.extra_headers[0]: X-Sekisho-* headers are written by sekisho and never copied, got "X-Sekisho-Status"`},
+		{"structure header", func(c *Config) { c.Mail.ExtraHeaders = []string{"Content-Type"} }, `config: mail.extra_headers[0]: is rebuilt by sekisho and cannot be copied, got "Content-Type"`},
+		{"max parts", func(c *Config) { c.Mail.MaxParts = 0 }, `config: mail.max_parts: must be between 1 and 1000000, got "0"`},
+		{"header bytes", func(c *Config) { c.Mail.MaxHeaderBytes = 100 }, `config: mail.max_header_bytes: must be at least 1KiB, got "100"`},
+		{"template", func(c *Config) { c.Mail.NoticeTemplateJA = "{{.Items" }, `config: mail.notice_template_ja: invalid template: mail.notice_template_ja:1: unclosed action`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := Default()
+			tc.modify(c)
+			err := c.Validate()
+			if err == nil || err.Error() != tc.want {
+				t.Fatalf("Validate() = %v, want %s", err, tc.want)
+			}
+			var ke *KeyError
+			if !errors.As(err, &ke) {
+				t.Errorf("Validate() error %T is not a *KeyError", err)
+			}
+		})
+	}
+}
+
+func TestValidateReportsEverything(t *testing.T) {
+	c := Default()
+	c.Log.Level = "x"
+	c.Limits.MaxDepth = 0
+	c.Image.JPEGQuality = 0
+	c.Mail.MaxParts = 0
+	err := c.Validate()
+	if err == nil {
+		t.Fatal("Validate() = nil, want four errors")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("Validate() gave %d errors, want 4:\n%s", len(lines), err)
+	}
+	for i, key := range []string{"log.level", "limits.max_depth", "image.jpeg_quality", "mail.max_parts"} {
+		if !strings.Contains(lines[i], key) {
+			t.Errorf("error %d = %q, want it to name %s", i, lines[i], key)
+		}
+	}
+}
+
+func TestCheckPolicyKeys(t *testing.T) {
+	cfg, err := Load(strings.NewReader("policy:\n  pdf: render\n  exe: quarantine\n  docz: block\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := func(k string) bool { return k == "pdf" || k == "exe" }
+	got := cfg.CheckPolicyKeys(known)
+	want := `config: line 4: policy.docz: unknown type or class`
+	if got == nil || got.Error() != want {
+		t.Errorf("CheckPolicyKeys() = %v, want %s", got, want)
+	}
+	if err := Default().CheckPolicyKeys(known); err != nil {
+		t.Errorf("Default().CheckPolicyKeys() = %v, want nil", err)
+	}
+}
