@@ -1,0 +1,306 @@
+package smtp
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	gosmtp "github.com/emersion/go-smtp"
+)
+
+// rcptResult is the outcome for one recipient of one attempt.
+type rcptResult struct {
+	Rcpt      string
+	OK        bool
+	Permanent bool
+	Code      int
+	Msg       string
+}
+
+// deliverer delivers to next hops, reusing SMTP connections per hop.
+type deliverer struct {
+	hostname    string
+	maxPerHop   int
+	timeout     time.Duration
+	idleTimeout time.Duration
+	mu          sync.Mutex
+	pools       map[string]*hopPool
+}
+
+func newDeliverer(hostname string, maxPerHop int, timeout time.Duration) *deliverer {
+	if maxPerHop <= 0 {
+		maxPerHop = 8
+	}
+	if timeout <= 0 {
+		timeout = 5 * time.Minute
+	}
+	return &deliverer{hostname: hostname, maxPerHop: maxPerHop, timeout: timeout, idleTimeout: 30 * time.Second, pools: map[string]*hopPool{}}
+}
+
+type hopPool struct {
+	sem  chan struct{}
+	mu   sync.Mutex
+	idle []idleClient
+}
+
+type idleClient struct {
+	c    *gosmtp.Client
+	when time.Time
+}
+
+func (d *deliverer) pool(r Route) *hopPool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	p := d.pools[r.Key()]
+	if p == nil {
+		p = &hopPool{sem: make(chan struct{}, d.maxPerHop)}
+		d.pools[r.Key()] = p
+	}
+	return p
+}
+
+// closeIdle closes every pooled connection; called at shutdown.
+func (d *deliverer) closeIdle() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, p := range d.pools {
+		p.mu.Lock()
+		for _, ic := range p.idle {
+			ic.c.Quit()
+		}
+		p.idle = nil
+		p.mu.Unlock()
+	}
+}
+
+// deliver sends one message to rcpts over route r. Every recipient gets a result; a
+// connection-level failure is a temporary failure for all of them.
+func (d *deliverer) deliver(ctx context.Context, r Route, id, from string, rcpts []string, body func() (io.ReadCloser, error)) []rcptResult {
+	if r.Transport == "dir" {
+		return d.deliverDir(r, id, from, rcpts, body)
+	}
+	p := d.pool(r)
+	select {
+	case p.sem <- struct{}{}:
+	case <-ctx.Done():
+		return allFail(rcpts, 451, "shutting down", false)
+	}
+	defer func() { <-p.sem }()
+
+	for attempt := 0; attempt < 2; attempt++ {
+		c, reused, err := d.get(p, r)
+		if err != nil {
+			code, perm := classify(err)
+			return allFail(rcpts, code, "connect to "+r.Addr+": "+err.Error(), perm)
+		}
+		res, err := d.transaction(c, from, rcpts, body)
+		if err != nil && reused && attempt == 0 && isConnError(err) {
+			// A pooled connection the server closed while idle: retry once on a new one.
+			c.Close()
+			continue
+		}
+		if err != nil {
+			c.Close()
+			return res
+		}
+		p.mu.Lock()
+		p.idle = append(p.idle, idleClient{c: c, when: time.Now()})
+		p.mu.Unlock()
+		return res
+	}
+	return allFail(rcpts, 451, "connection lost", false)
+}
+
+func isConnError(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) || strings.Contains(err.Error(), "broken pipe") || strings.Contains(err.Error(), "connection reset")
+}
+
+func (d *deliverer) get(p *hopPool, r Route) (*gosmtp.Client, bool, error) {
+	p.mu.Lock()
+	for len(p.idle) > 0 {
+		ic := p.idle[len(p.idle)-1]
+		p.idle = p.idle[:len(p.idle)-1]
+		if time.Since(ic.when) < d.idleTimeout {
+			p.mu.Unlock()
+			return ic.c, true, nil
+		}
+		ic.c.Close()
+	}
+	p.mu.Unlock()
+	c, err := d.dial(r)
+	return c, false, err
+}
+
+func (d *deliverer) dial(r Route) (*gosmtp.Client, error) {
+	if r.TLS != "none" {
+		host, _, _ := net.SplitHostPort(r.Addr)
+		sn := r.ServerName
+		if sn == "" {
+			sn = host
+		}
+		conn, err := net.DialTimeout("tcp", r.Addr, 30*time.Second)
+		if err != nil {
+			return nil, err
+		}
+		conn.SetDeadline(time.Now().Add(d.timeout))
+		// go-smtp only exposes STARTTLS at client creation, so the pre-TLS EHLO name is its
+		// default; the EHLO after TLS carries our hostname.
+		c, err := gosmtp.NewClientStartTLS(conn, &tls.Config{ServerName: sn, InsecureSkipVerify: r.InsecureSkipVerify, MinVersion: tls.VersionTLS12})
+		conn.SetDeadline(time.Time{})
+		if err == nil {
+			return d.greet(c, r)
+		}
+		if r.TLS == "required" {
+			return nil, fmt.Errorf("starttls required by the route: %w", err)
+		}
+		// Opportunistic: fall back to plain text, as Postfix's "may" level does.
+	}
+	conn, err := net.DialTimeout("tcp", r.Addr, 30*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	return d.greet(gosmtp.NewClient(conn), r)
+}
+
+func (d *deliverer) greet(c *gosmtp.Client, r Route) (*gosmtp.Client, error) {
+	c.CommandTimeout = d.timeout
+	c.SubmissionTimeout = d.timeout
+	if err := c.Hello(d.hostname); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if r.Username != "" {
+		if err := c.Auth(sasl.NewPlainClient("", r.Username, r.Password)); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("auth: %w", err)
+		}
+	}
+	return c, nil
+}
+
+func (d *deliverer) transaction(c *gosmtp.Client, from string, rcpts []string, body func() (io.ReadCloser, error)) ([]rcptResult, error) {
+	res := make([]rcptResult, len(rcpts))
+	opts := &gosmtp.MailOptions{Body: gosmtp.Body8BitMIME}
+	if err := c.Mail(from, opts); err != nil {
+		code, perm := classify(err)
+		c.Reset()
+		return allFail(rcpts, code, err.Error(), perm), connErrOrNil(err)
+	}
+	accepted := 0
+	for i, rc := range rcpts {
+		res[i].Rcpt = rc
+		if err := c.Rcpt(rc, nil); err != nil {
+			code, perm := classify(err)
+			res[i].Code, res[i].Permanent, res[i].Msg = code, perm, err.Error()
+			if isConnError(err) {
+				return allFail(rcpts, 451, err.Error(), false), err
+			}
+			continue
+		}
+		accepted++
+	}
+	if accepted == 0 {
+		return res, c.Reset()
+	}
+	rdr, err := body()
+	if err != nil {
+		c.Reset()
+		return allFail(rcpts, 451, "local: "+err.Error(), false), nil
+	}
+	defer rdr.Close()
+	wc, err := c.Data()
+	if err != nil {
+		code, perm := classify(err)
+		return markAccepted(res, false, code, err.Error(), perm), connErrOrNil(err)
+	}
+	if _, err := io.Copy(wc, rdr); err != nil {
+		wc.Close()
+		return markAccepted(res, false, 451, err.Error(), false), err
+	}
+	if err := wc.Close(); err != nil {
+		code, perm := classify(err)
+		return markAccepted(res, false, code, err.Error(), perm), connErrOrNil(err)
+	}
+	return markAccepted(res, true, 250, "ok", false), nil
+}
+
+func connErrOrNil(err error) error {
+	if isConnError(err) {
+		return err
+	}
+	return nil
+}
+
+// markAccepted sets the outcome of the recipients the server accepted at RCPT.
+func markAccepted(res []rcptResult, ok bool, code int, msg string, perm bool) []rcptResult {
+	for i := range res {
+		if res[i].Code == 0 {
+			res[i].OK, res[i].Code, res[i].Msg, res[i].Permanent = ok, code, msg, perm
+		}
+	}
+	return res
+}
+
+func allFail(rcpts []string, code int, msg string, perm bool) []rcptResult {
+	out := make([]rcptResult, len(rcpts))
+	for i, r := range rcpts {
+		out[i] = rcptResult{Rcpt: r, Code: code, Msg: msg, Permanent: perm}
+	}
+	return out
+}
+
+// deliverDir writes the message as <dir>/<id>.eml with the envelope as leading trace
+// headers, atomically, so the embedded default can run with no next hop. One file per
+// message: every recipient on the route shares it.
+func (d *deliverer) deliverDir(r Route, id, from string, rcpts []string, body func() (io.ReadCloser, error)) []rcptResult {
+	fail := func(err error) []rcptResult { return allFail(rcpts, 451, "dir transport: "+err.Error(), false) }
+	if err := os.MkdirAll(r.Addr, 0o750); err != nil {
+		return fail(err)
+	}
+	name := id + "-" + shortHash(strings.Join(rcpts, ",")) + ".eml"
+	tmp := filepath.Join(r.Addr, "."+name+".tmp")
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o640)
+	if err != nil {
+		return fail(err)
+	}
+	fmt.Fprintf(f, "Return-Path: <%s>\r\n", from)
+	for _, rc := range rcpts {
+		fmt.Fprintf(f, "X-Sekisho-Envelope-To: <%s>\r\n", rc)
+	}
+	rdr, err := body()
+	if err == nil {
+		_, err = io.Copy(f, rdr)
+		rdr.Close()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, filepath.Join(r.Addr, name))
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fail(err)
+	}
+	if err := fsyncDirs(r.Addr); err != nil {
+		return fail(err)
+	}
+	out := make([]rcptResult, len(rcpts))
+	for i, rc := range rcpts {
+		out[i] = rcptResult{Rcpt: rc, OK: true, Code: 250, Msg: "written to " + name}
+	}
+	return out
+}

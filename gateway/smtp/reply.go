@@ -1,0 +1,34 @@
+package smtp
+
+import (
+	"errors"
+
+	gosmtp "github.com/emersion/go-smtp"
+)
+
+// Replies the server gives. They are returned bare: go-smtp finds the code by type
+// assertion, so a wrapped *SMTPError would degrade to 554. Client-facing text stays generic;
+// the log has the detail.
+var (
+	errRelayDenied    = &gosmtp.SMTPError{Code: 550, EnhancedCode: gosmtp.EnhancedCode{5, 7, 1}, Message: "relay access denied"}
+	errTooBig         = &gosmtp.SMTPError{Code: 552, EnhancedCode: gosmtp.EnhancedCode{5, 3, 4}, Message: "message size exceeds fixed limit"}
+	errSpoolFull      = &gosmtp.SMTPError{Code: 452, EnhancedCode: gosmtp.EnhancedCode{4, 3, 1}, Message: "insufficient system storage, try again later"}
+	errBareLineEnding = &gosmtp.SMTPError{Code: 554, EnhancedCode: gosmtp.EnhancedCode{5, 6, 0}, Message: "message contains bare CR or LF, refused (SMTP smuggling protection)"}
+	errNUL            = &gosmtp.SMTPError{Code: 554, EnhancedCode: gosmtp.EnhancedCode{5, 6, 0}, Message: "message contains NUL characters"}
+	errShuttingDown   = &gosmtp.SMTPError{Code: 421, EnhancedCode: gosmtp.EnhancedCode{4, 3, 2}, Message: "service shutting down, try again later"}
+)
+
+// tempFailure is the reply for any local problem while spooling: the client keeps the
+// message and retries; the queue ID lets an operator find the log lines.
+func tempFailure(id string) *gosmtp.SMTPError {
+	return &gosmtp.SMTPError{Code: 451, EnhancedCode: gosmtp.EnhancedCode{4, 3, 0}, Message: "temporary local problem, try again later (" + id + ")"}
+}
+
+// classify maps a delivery error to temporary (retry) or permanent (bounce).
+func classify(err error) (code int, permanent bool) {
+	var se *gosmtp.SMTPError
+	if errors.As(err, &se) {
+		return se.Code, se.Code >= 500 && se.Code < 600
+	}
+	return 451, false
+}

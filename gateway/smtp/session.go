@@ -1,0 +1,235 @@
+package smtp
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	gosmtp "github.com/emersion/go-smtp"
+)
+
+// backend creates one session per EHLO/HELO. Connection-level limits were applied by the
+// listener before go-smtp saw the connection.
+type backend struct{ s *Server }
+
+func (b backend) NewSession(c *gosmtp.Conn) (gosmtp.Session, error) {
+	_, isTLS := c.TLSConnectionState()
+	remote := c.Conn().RemoteAddr().String()
+	return &session{
+		s:      b.s,
+		conn:   c,
+		remote: remote,
+		helo:   c.Hostname(),
+		tls:    isTLS,
+		log:    b.s.log.With("remote_ip", hostOf(c.Conn().RemoteAddr())),
+	}, nil
+}
+
+type session struct {
+	s      *Server
+	conn   *gosmtp.Conn
+	remote string
+	helo   string
+	tls    bool
+	log    *slog.Logger
+
+	from     string
+	fromSet  bool
+	rcpts    []string
+	declSize int64
+}
+
+func (ss *session) Reset() {
+	ss.from, ss.fromSet, ss.rcpts, ss.declSize = "", false, nil, 0
+}
+
+func (ss *session) Logout() error { return nil }
+
+func (ss *session) Mail(from string, opts *gosmtp.MailOptions) error {
+	if err := ss.s.checkSpace(); err != nil {
+		ss.s.metrics.rejected.Inc("spool_full")
+		ss.log.Error("refusing mail: spool space low", "err", err)
+		return errSpoolFull
+	}
+	if opts != nil && opts.Size > 0 && ss.s.o.MaxMessageBytes > 0 && opts.Size > ss.s.o.MaxMessageBytes {
+		ss.s.metrics.rejected.Inc("too_big")
+		return errTooBig
+	}
+	ss.from, ss.fromSet, ss.rcpts = from, true, nil
+	if opts != nil {
+		ss.declSize = opts.Size
+	}
+	return nil
+}
+
+func (ss *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
+	if !ss.s.acceptsRcpt(to) {
+		ss.s.metrics.rejected.Inc("relay_denied")
+		ss.log.Info("relay denied", "rcpt_domain", domainOf(to))
+		return errRelayDenied
+	}
+	for _, r := range ss.rcpts {
+		if strings.EqualFold(r, to) {
+			return nil // duplicate RCPT: accept once, deliver once
+		}
+	}
+	ss.rcpts = append(ss.rcpts, to)
+	return nil
+}
+
+// Data spools the message and replies 250 only once it is durable. r must be consumed before
+// Data returns (go-smtp drains it otherwise, which is fine for rejections).
+func (ss *session) Data(r io.Reader) error {
+	start := time.Now()
+	now := start.UTC()
+	env := Envelope{ID: NewID(now), From: ss.from, Rcpts: append([]string(nil), ss.rcpts...), Received: now,
+		RemoteAddr: ss.remote, Helo: ss.helo, TLS: ss.tls}
+	log := ss.log.With("queue_id", env.ID)
+	w, err := ss.s.spool.Create(env)
+	if err != nil {
+		log.Error("spool create failed", "err", err)
+		return tempFailure(env.ID)
+	}
+	bw := bufio.NewWriterSize(w, 32<<10)
+	fmt.Fprintf(bw, "Received: from %s (%s)\r\n\tby %s (sekisho) with %s id %s;\r\n\t%s\r\n",
+		sanitizeHeloForHeader(ss.helo), ss.remote, ss.s.o.Hostname, proto(ss.tls), env.ID, now.Format(time.RFC1123Z))
+	f := &dataFilter{w: bw, normalize: ss.s.o.BareLineEndings == "normalize"}
+	_, err = io.Copy(f, r)
+	if err == nil {
+		err = f.finish()
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	var smtpErr *gosmtp.SMTPError
+	switch {
+	case err == nil && f.nul:
+		w.Abort()
+		ss.s.metrics.rejected.Inc("nul")
+		log.Info("rejected: NUL in message")
+		return errNUL
+	case err == nil && f.bare && !f.normalize:
+		w.Abort()
+		ss.s.metrics.rejected.Inc("bare_line_ending")
+		log.Info("rejected: bare CR or LF in message")
+		return errBareLineEnding
+	case errors.As(err, &smtpErr):
+		// ErrDataTooLarge and friends come from go-smtp's reader; return them bare.
+		w.Abort()
+		ss.s.metrics.rejected.Inc("too_big")
+		return smtpErr
+	case err != nil:
+		w.Abort()
+		log.Info("data aborted", "err", err)
+		return tempFailure(env.ID)
+	}
+	if err := w.Commit(); err != nil {
+		ss.s.metrics.rejected.Inc("spool_error")
+		log.Error("spool commit failed", "err", err)
+		return tempFailure(env.ID)
+	}
+	ss.s.metrics.accepted.Inc("")
+	ss.s.metrics.acceptLatency.Observe(time.Since(start).Seconds())
+	log.Info("accepted", "rcpts", len(env.Rcpts), "bytes", w.n, "bare_line_endings", f.bare, "tls", ss.tls)
+	ss.s.notifyIncoming(env.ID)
+	return &gosmtp.SMTPError{Code: 250, EnhancedCode: gosmtp.EnhancedCode{2, 0, 0}, Message: "OK queued as " + env.ID}
+}
+
+func proto(tls bool) string {
+	if tls {
+		return "ESMTPS"
+	}
+	return "ESMTP"
+}
+
+// sanitizeHeloForHeader keeps a client-chosen HELO name from injecting header lines.
+func sanitizeHeloForHeader(h string) string {
+	h = strings.Map(func(r rune) rune {
+		if r < 0x21 || r > 0x7e || r == '(' || r == ')' || r == ';' {
+			return -1
+		}
+		return r
+	}, h)
+	if len(h) > 255 {
+		h = h[:255]
+	}
+	if h == "" {
+		return "unknown"
+	}
+	return h
+}
+
+// dataFilter finds bare CR, bare LF and NUL in the dot-unstuffed DATA stream. With
+// normalize it rewrites bare line endings to CRLF, so that no later hop can read a line
+// ending (and so an end of data) that this hop did not.
+type dataFilter struct {
+	w         io.Writer
+	normalize bool
+	prevCR    bool
+	bare      bool
+	nul       bool
+	out       []byte
+}
+
+func (d *dataFilter) Write(p []byte) (int, error) {
+	if !d.normalize {
+		for i, b := range p {
+			switch {
+			case b == 0:
+				d.nul = true
+			case b == '\n' && !(i == 0 && d.prevCR || i > 0 && p[i-1] == '\r'):
+				d.bare = true
+			case i > 0 && p[i-1] == '\r' && b != '\n', i == 0 && d.prevCR && b != '\n':
+				d.bare = true
+			}
+		}
+		if len(p) > 0 {
+			d.prevCR = p[len(p)-1] == '\r'
+		}
+		return d.w.Write(p)
+	}
+	d.out = d.out[:0]
+	for _, b := range p {
+		if b == 0 {
+			d.nul = true
+		}
+		if d.prevCR {
+			d.prevCR = false
+			if b == '\n' {
+				d.out = append(d.out, '\r', '\n')
+				continue
+			}
+			d.bare = true
+			d.out = append(d.out, '\r', '\n')
+		}
+		switch b {
+		case '\r':
+			d.prevCR = true
+		case '\n':
+			d.bare = true
+			d.out = append(d.out, '\r', '\n')
+		default:
+			d.out = append(d.out, b)
+		}
+	}
+	if _, err := d.w.Write(d.out); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// finish handles a CR at the very end of the data.
+func (d *dataFilter) finish() error {
+	if d.prevCR {
+		d.bare = true
+		if d.normalize {
+			_, err := d.w.Write([]byte("\r\n"))
+			return err
+		}
+	}
+	return nil
+}
