@@ -1,0 +1,119 @@
+package text
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// CSVStats counts what NeutralizeCSV did.
+type CSVStats struct {
+	Records     int
+	Neutralized int // cells prefixed with an apostrophe
+}
+
+// NeutralizeCSV parses UTF-8 CSV (comma ',' or '\t' for TSV) strictly and rewrites it with
+// LF newlines, prefixing every cell a spreadsheet could evaluate as a formula with an
+// apostrophe (see formulaLike). Records may have different lengths. Ambiguous quoting
+// fails with sanitize.ErrMalformed: a spreadsheet and this parser could then disagree on
+// where a cell starts, and a formula could hide in the difference.
+func NeutralizeCSV(w io.Writer, r io.Reader, comma rune) (CSVStats, error) {
+	var st CSVStats
+	cr := csv.NewReader(r)
+	cr.Comma = comma
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	cw := csv.NewWriter(w)
+	cw.Comma = comma
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return st, fmt.Errorf("%w: csv: %v", sanitize.ErrMalformed, pe)
+			}
+			return st, err
+		}
+		st.Records++
+		for i, f := range rec {
+			if formulaLike(f) {
+				rec[i] = "'" + f
+				st.Neutralized++
+			}
+		}
+		if err := cw.Write(rec); err != nil {
+			return st, err
+		}
+	}
+	cw.Flush()
+	return st, cw.Error()
+}
+
+// formulaLike reports whether a spreadsheet could read the cell as a formula or a DDE
+// call (OWASP "CSV Injection"): its first character, after any leading spaces and double
+// quotes, is = + - @ tab CR or LF, or one of their full-width (＝＋－＠) or small-form
+// (﹦﹢﹣﹫) variants, or the minus sign U+2212. A plain number ("-1", "+3.5", "-2e3")
+// evaluates to itself and is left alone; anything after the number ("-1+cmd|...") is not a
+// plain number.
+func formulaLike(s string) bool {
+	i := 0
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r != ' ' && r != '"' && r != '\u3000' && r != '\u00a0' && r != '＂' {
+			break
+		}
+		i += n
+	}
+	if i >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	switch r {
+	case '=', '@', '\t', '\r', '\n', '＝', '＠', '﹦', '﹫', '＋', '－', '﹢', '﹣', '−':
+		return true
+	case '+', '-':
+		return !(i == 0 && plainNumber(s))
+	}
+	return false
+}
+
+// plainNumber matches [+-]digits[.digits][e[+-]digits].
+func plainNumber(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := func() int {
+		j := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i - j
+	}
+	if digits() == 0 {
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(s)
+}

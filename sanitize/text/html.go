@@ -1,0 +1,550 @@
+package text
+
+import (
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// HTMLOptions configure HTMLToText. The zero value is usable.
+type HTMLOptions struct {
+	DefangLinks bool  // write URLs as hxxp://example[.]com so they are not clickable
+	MaxDepth    int   // element nesting bound, default 256; deeper content is still emitted as flat text
+	MaxOutput   int64 // cap on bytes written, default 64 MiB; beyond it a *sanitize.LimitError ("limits.max_file_size")
+}
+
+// HTMLStats counts what HTMLToText found.
+type HTMLStats struct {
+	Links, Images, Tables          int
+	DroppedHidden, DroppedScripts int
+}
+
+const (
+	defaultMaxDepth  = 256
+	defaultMaxOutput = 64 << 20
+	// maxToken bounds the tokenizer's buffer: one tag or text run (an inline data: image,
+	// a huge script) may not hold more than this in memory.
+	maxToken = 32 << 20
+)
+
+// HTMLToText converts UTF-8 HTML read from r to readable plain text written to w. It
+// streams (golang.org/x/net/html's Tokenizer, memory bounded by MaxDepth and one token) and
+// renders what a reader of the page would see:
+//
+//   - script, style, noscript, template, head, title, iframe, svg, canvas, audio, video,
+//     select, closed dialogs and comments are dropped, as is every element hidden by the
+//     hidden attribute, by its style (display:none, visibility:hidden, font-size:0,
+//     opacity:0, mso-hide:all, zero size with overflow:hidden, off-screen) or by a class, id
+//     or tag rule of a preceding <style> that hides it;
+//   - paragraphs, headings ("# ", "## ", ...), divs and <br> become line breaks with at most
+//     one blank line; lists become "- " and "1. " items, indented when nested; blockquotes
+//     are prefixed "> "; table rows become lines with cells separated by " | ";
+//   - a link becomes "text <url>", and only the text when the text is the URL; http(s),
+//     mailto: and tel: URLs are kept (mailto: and tel: are never defanged), every other
+//     scheme (javascript:, data:, file:, relative links) is dropped with its text kept;
+//   - an image with alt text becomes "[image: alt]"; images without alt (spacers,
+//     tracking pixels) are counted but not written;
+//   - entities are decoded; whitespace collapses except in <pre>, <textarea> and <xmp>; a
+//     source line break between two Japanese characters is not a space.
+//
+// The title is dropped: it is not part of the page a reader sees, and in mail it repeats
+// the subject. Nesting deeper than MaxDepth is flattened: its text is still written, and a
+// hidden element down there hides the rest of its deepest tracked ancestor, so depth can
+// cost layout but never reveals hidden text.
+func HTMLToText(w io.Writer, r io.Reader, o HTMLOptions) (HTMLStats, error) {
+	if o.MaxDepth <= 0 {
+		o.MaxDepth = defaultMaxDepth
+	}
+	if o.MaxOutput <= 0 {
+		o.MaxOutput = defaultMaxOutput
+	}
+	c := &converter{
+		o:        o,
+		out:      newLineWriter(w, o.MaxOutput),
+		overflow: map[string]int{},
+	}
+	z := html.NewTokenizer(r)
+	z.SetMaxBuf(maxToken)
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			err := z.Err()
+			if err == io.EOF {
+				c.popAll()
+				return c.stats, c.out.finish()
+			}
+			if errors.Is(err, html.ErrBufferExceeded) {
+				return c.stats, &sanitize.LimitError{Limit: "limits.max_file_size", Max: maxToken, Got: maxToken + 1}
+			}
+			return c.stats, err
+		case html.TextToken:
+			c.onText(z.Text())
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			c.onStart(z, string(name), hasAttr, tt == html.SelfClosingTagToken)
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			c.onEnd(string(name))
+		}
+		c.preStart = c.preStart && tt == html.StartTagToken
+		if c.out.err != nil {
+			return c.stats, c.out.err
+		}
+	}
+}
+
+// elem is one open element we track.
+type elem struct {
+	name     string
+	a        atom.Atom
+	suppress bool   // hidden or never rendered: its content is dropped
+	indent   string // the writer's indent before this element, restored when it closes
+	pre      bool   // preformatted content
+	ordered  bool   // ol
+	next     int    // next ol item number
+	cells    int    // cells seen in a tr
+	line     int    // tr: the writer's line count when the row started
+	href     string // a: the URL, normalized
+	show     string // a: the URL as written out (defanged when asked)
+	link     bool   // a: marks the writer
+}
+
+type converter struct {
+	o        HTMLOptions
+	out      *lineWriter
+	stats    HTMLStats
+	stack    []elem
+	suppress int // open elements with suppress set
+	preDepth int
+	rawSkip  bool // the next text token is a script, style or similar: drop it
+	rawStyle bool // ... and it is a style sheet to learn hidden selectors from
+	preStart bool // just after <pre>: a leading newline is not content
+	css      styleSheet
+
+	overflow      map[string]int // elements opened past MaxDepth, by name
+	overflowTotal int
+}
+
+// attrs are the attributes the converter looks at.
+type attrs struct {
+	hidden, open                    bool
+	style, class, id, href, alt, typ string
+	start                           string
+}
+
+func readAttrs(z *html.Tokenizer) attrs {
+	var a attrs
+	for {
+		k, v, more := z.TagAttr()
+		switch string(k) {
+		case "hidden":
+			a.hidden = true
+		case "open":
+			a.open = true
+		case "style":
+			a.style = string(v)
+		case "class":
+			a.class = string(v)
+		case "id":
+			a.id = string(v)
+		case "href":
+			a.href = string(v)
+		case "alt":
+			a.alt = string(v)
+		case "type":
+			a.typ = strings.ToLower(string(v))
+		case "start":
+			a.start = string(v)
+		}
+		if !more {
+			return a
+		}
+	}
+}
+
+// Element classes.
+var (
+	dropped = set(atom.Head, atom.Template, atom.Svg, atom.Canvas, atom.Audio, atom.Video,
+		atom.Select, atom.Datalist, atom.Noscript, atom.Script, atom.Style, atom.Title, atom.Iframe,
+		atom.Noembed, atom.Noframes, atom.Object, atom.Applet, atom.Embed)
+	void = set(atom.Area, atom.Base, atom.Br, atom.Col, atom.Embed, atom.Hr, atom.Img, atom.Input,
+		atom.Link, atom.Meta, atom.Param, atom.Source, atom.Track, atom.Wbr, atom.Keygen)
+	blockTags = set(atom.Address, atom.Article, atom.Aside, atom.Center, atom.Details, atom.Dialog,
+		atom.Div, atom.Dl, atom.Dt, atom.Fieldset, atom.Figcaption, atom.Figure, atom.Footer,
+		atom.Form, atom.Header, atom.Hgroup, atom.Main, atom.Nav, atom.Section, atom.Summary,
+		atom.Legend, atom.Caption, atom.Menu, atom.Dir, atom.Option, atom.Optgroup, atom.Tr,
+		atom.Table, atom.Body, atom.Html, atom.Frameset, atom.Textarea)
+	paraTags = set(atom.P, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Ul, atom.Ol,
+		atom.Pre, atom.Blockquote, atom.Listing, atom.Xmp, atom.Plaintext)
+	closesP = set(atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Center,
+		atom.Details, atom.Dialog, atom.Dir, atom.Div, atom.Dl, atom.Fieldset, atom.Figcaption,
+		atom.Figure, atom.Footer, atom.Form, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6,
+		atom.Header, atom.Hgroup, atom.Hr, atom.Main, atom.Menu, atom.Nav, atom.Ol, atom.P,
+		atom.Pre, atom.Section, atom.Summary, atom.Table, atom.Ul, atom.Li, atom.Dd, atom.Dt,
+		atom.Plaintext, atom.Xmp, atom.Listing)
+	buttonScope = set(atom.Applet, atom.Caption, atom.Html, atom.Table, atom.Td, atom.Th,
+		atom.Marquee, atom.Object, atom.Template, atom.Button)
+	headOK = set(atom.Title, atom.Style, atom.Script, atom.Noscript, atom.Meta, atom.Link,
+		atom.Base, atom.Template, atom.Basefont, atom.Bgsound)
+	rawDropped = set(atom.Script, atom.Style, atom.Title, atom.Noscript, atom.Iframe,
+		atom.Noembed, atom.Noframes)
+)
+
+func set(as ...atom.Atom) map[atom.Atom]bool {
+	m := make(map[atom.Atom]bool, len(as))
+	for _, a := range as {
+		m[a] = true
+	}
+	return m
+}
+
+func (c *converter) hidden() bool { return c.suppress > 0 }
+
+func (c *converter) onText(p []byte) {
+	if c.rawSkip {
+		c.rawSkip = false
+		if c.rawStyle {
+			c.rawStyle = false
+			c.css.add(string(p))
+		}
+		return
+	}
+	if i := c.find(atom.Head, nil); i >= 0 && len(strings.TrimSpace(string(p))) > 0 {
+		// Text cannot live in head: a browser closes head here, and so do we, rather than
+		// hide the rest of a document whose </head> is missing.
+		c.popTo(i)
+	}
+	if c.hidden() {
+		return
+	}
+	s := string(p)
+	if c.preStart {
+		s = strings.TrimPrefix(strings.TrimPrefix(s, "\r"), "\n")
+	}
+	if c.preDepth > 0 {
+		c.out.pre(s)
+		return
+	}
+	c.out.text(s)
+}
+
+func (c *converter) onStart(z *html.Tokenizer, name string, hasAttr bool, selfClosing bool) {
+	a := atom.Lookup([]byte(name))
+	var at attrs
+	if hasAttr {
+		at = readAttrs(z)
+	}
+	if a == atom.Script {
+		c.stats.DroppedScripts++
+	}
+	if rawDropped[a] {
+		// The tokenizer returns the element's content as one raw text token.
+		c.rawSkip = true
+		c.rawStyle = a == atom.Style
+	}
+	if i := c.find(atom.Head, nil); i >= 0 && !headOK[a] {
+		c.popTo(i)
+	}
+	c.autoClose(a)
+
+	hide := at.hidden || hiddenStyle(at.style) || c.css.hides(name, at.class, at.id) ||
+		a == atom.Input && at.typ == "hidden" || a == atom.Dialog && !at.open
+	if hide && !c.hidden() {
+		c.stats.DroppedHidden++
+	}
+	isVoid := void[a] || selfClosing && c.inForeign()
+	if isVoid {
+		if !hide && !c.hidden() {
+			c.voidElement(a, at)
+		}
+		return
+	}
+	if len(c.stack) >= c.o.MaxDepth {
+		c.openOverflow(name, a, hide || dropped[a])
+		return
+	}
+	e := elem{name: name, a: a, suppress: hide || dropped[a], indent: c.out.indent}
+	if e.suppress {
+		c.suppress++
+	}
+	c.stack = append(c.stack, e)
+	if c.hidden() {
+		return
+	}
+	c.startEffects(&c.stack[len(c.stack)-1], at)
+}
+
+// inForeign reports whether we are inside MathML, where "<x/>" really closes the element.
+// (SVG is dropped whole.)
+func (c *converter) inForeign() bool { return c.find(atom.Math, nil) >= 0 }
+
+func (c *converter) voidElement(a atom.Atom, at attrs) {
+	switch a {
+	case atom.Br:
+		c.out.br()
+	case atom.Hr:
+		c.out.block(2)
+		c.out.raw("----------")
+		c.out.block(2)
+	case atom.Img:
+		c.stats.Images++
+		if alt := strings.TrimSpace(at.alt); alt != "" {
+			c.out.softSpace()
+			c.out.text("[image: " + alt + "]")
+			c.out.softSpace()
+		}
+	}
+}
+
+// openOverflow handles a start tag past MaxDepth: nothing is pushed, only counted, so the
+// matching end tag can be consumed; a hidden element hides the rest of the deepest tracked
+// element, which contains it.
+func (c *converter) openOverflow(name string, a atom.Atom, hide bool) {
+	key := name
+	if _, ok := c.overflow[key]; !ok && len(c.overflow) >= 1024 {
+		key = "\x00other"
+	}
+	c.overflow[key]++
+	c.overflowTotal++
+	if hide {
+		top := &c.stack[len(c.stack)-1]
+		if !top.suppress {
+			top.suppress = true
+			c.suppress++
+		}
+		return
+	}
+	if !c.hidden() {
+		c.blockEffect(a)
+	}
+}
+
+func (c *converter) blockEffect(a atom.Atom) {
+	switch {
+	case paraTags[a]:
+		c.out.block(2)
+	case blockTags[a], a == atom.Li, a == atom.Dd:
+		c.out.block(1)
+	case a == atom.Td || a == atom.Th:
+		c.out.softSpace()
+	}
+}
+
+func (c *converter) startEffects(e *elem, at attrs) {
+	w := c.out
+	if (e.a == atom.Ul || e.a == atom.Ol) && c.find(atom.Li, nil) >= 0 {
+		w.block(1) // a nested list sits right under its item
+	} else {
+		c.blockEffect(e.a)
+	}
+	switch e.a {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		w.lead = strings.Repeat("#", int(e.name[1]-'0')) + " "
+	case atom.Pre, atom.Listing, atom.Xmp, atom.Plaintext, atom.Textarea:
+		e.pre = true
+		c.preDepth++
+		c.preStart = true
+	case atom.Ol:
+		e.ordered = true
+		e.next = 1
+		if n, err := strconv.Atoi(strings.TrimSpace(at.start)); err == nil && n > -1e6 && n < 1e6 {
+			e.next = n
+		}
+	case atom.Li:
+		bullet := "- "
+		if i := c.find(atom.Ol, set(atom.Ul, atom.Menu, atom.Dir)); i >= 0 {
+			bullet = strconv.Itoa(c.stack[i].next) + ". "
+			c.stack[i].next++
+		}
+		w.bullet = bullet
+		w.indent += strings.Repeat(" ", len(bullet))
+	case atom.Dd:
+		w.indent += "  "
+	case atom.Blockquote:
+		w.indent += "> "
+	case atom.Table:
+		c.stats.Tables++
+	case atom.Tr:
+		e.line = w.lines
+	case atom.Td, atom.Th:
+		if i := c.find(atom.Tr, set(atom.Table)); i >= 0 {
+			// Separate cells while the row is on one line; a row whose cells hold blocks
+			// (a layout table) reads better without separators.
+			tr := &c.stack[i]
+			if tr.cells > 0 && (w.col > 0 || w.lines == tr.line) {
+				w.raw("|")
+				w.softSpace()
+			}
+			tr.cells++
+		}
+	case atom.A:
+		if u, show := linkURL(at.href, c.o.DefangLinks); u != "" {
+			e.href, e.show = u, show
+			e.link = true
+			w.startMark()
+		}
+	}
+}
+
+// autoClose applies the implied end tags of the HTML parsing algorithm that matter for
+// layout and for hiding: a new paragraph-level element closes an open <p> (so a hidden
+// <p> does not swallow the next one), list items, table cells and rows close their open
+// siblings, and a link closes an open link.
+func (c *converter) autoClose(a atom.Atom) {
+	switch {
+	case a == atom.Li:
+		c.closeOpen(set(atom.Li), set(atom.Ul, atom.Ol, atom.Menu, atom.Dir, atom.Table))
+	case a == atom.Dt || a == atom.Dd:
+		c.closeOpen(set(atom.Dt, atom.Dd), set(atom.Dl, atom.Table))
+	case a == atom.Td || a == atom.Th:
+		c.closeOpen(set(atom.Td, atom.Th), set(atom.Tr, atom.Table))
+	case a == atom.Tr:
+		c.closeOpen(set(atom.Tr, atom.Td, atom.Th), set(atom.Table, atom.Tbody, atom.Thead, atom.Tfoot))
+	case a == atom.Tbody || a == atom.Thead || a == atom.Tfoot:
+		c.closeOpen(set(atom.Tr, atom.Td, atom.Th, atom.Tbody, atom.Thead, atom.Tfoot), set(atom.Table))
+	case a == atom.A:
+		c.closeOpen(set(atom.A), nil)
+	case a == atom.Option || a == atom.Optgroup:
+		c.closeOpen(set(atom.Option), set(atom.Select))
+	}
+	if closesP[a] {
+		c.closeOpen(set(atom.P), buttonScope)
+	}
+	if isHeading(a) {
+		if n := len(c.stack); n > 0 && isHeading(c.stack[n-1].a) {
+			c.popTo(n - 1)
+		}
+	}
+}
+
+func isHeading(a atom.Atom) bool {
+	switch a {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		return true
+	}
+	return false
+}
+
+// closeOpen pops the nearest open element in names, unless an element in stop is nearer.
+func (c *converter) closeOpen(names, stop map[atom.Atom]bool) {
+	for i := len(c.stack) - 1; i >= 0; i-- {
+		a := c.stack[i].a
+		if names[a] {
+			c.popTo(i)
+			return
+		}
+		if stop[a] {
+			return
+		}
+	}
+}
+
+// find returns the index of the nearest open element a, stopping at any element in stop.
+func (c *converter) find(a atom.Atom, stop map[atom.Atom]bool) int {
+	for i := len(c.stack) - 1; i >= 0; i-- {
+		if c.stack[i].a == a {
+			return i
+		}
+		if stop[c.stack[i].a] {
+			return -1
+		}
+	}
+	return -1
+}
+
+func (c *converter) onEnd(name string) {
+	if c.overflowTotal > 0 {
+		key := name
+		if _, ok := c.overflow[key]; !ok && len(c.overflow) >= 1024 {
+			key = "\x00other"
+		}
+		if c.overflow[key] > 0 {
+			c.overflow[key]--
+			c.overflowTotal--
+			if !c.hidden() {
+				c.blockEffect(atom.Lookup([]byte(name)))
+			}
+			return
+		}
+	}
+	a := atom.Lookup([]byte(name))
+	for i := len(c.stack) - 1; i >= 0; i-- {
+		if c.stack[i].name == name {
+			c.popTo(i)
+			return
+		}
+	}
+	if c.hidden() {
+		return
+	}
+	switch a {
+	case atom.Br:
+		c.out.br() // "</br>" is a <br> to browsers
+	case atom.P:
+		c.out.block(2)
+	}
+}
+
+// popTo closes the element at index i and everything opened inside it.
+func (c *converter) popTo(i int) {
+	for len(c.stack) > i {
+		c.pop()
+	}
+}
+
+func (c *converter) popAll() { c.popTo(0) }
+
+func (c *converter) pop() {
+	n := len(c.stack) - 1
+	e := c.stack[n]
+	c.stack = c.stack[:n]
+	wasHidden := c.hidden()
+	if e.suppress {
+		c.suppress--
+	}
+	if e.pre {
+		c.preDepth--
+	}
+	if wasHidden {
+		c.out.indent = e.indent
+		return
+	}
+	w := c.out
+	if e.link {
+		c.endLink(e)
+	}
+	w.indent = e.indent
+	w.bullet, w.lead = "", ""
+	switch {
+	case (e.a == atom.Ul || e.a == atom.Ol) && c.find(atom.Li, nil) >= 0:
+		w.block(1) // a nested list ends with its item
+	case paraTags[e.a]:
+		w.block(2)
+	case blockTags[e.a], e.a == atom.Li, e.a == atom.Dd:
+		w.block(1)
+	}
+}
+
+func (c *converter) endLink(e elem) {
+	w := c.out
+	txt, set, ok := w.endMark()
+	c.stats.Links++
+	if ok && sameAsURL(txt, e.href) {
+		if e.show != e.href {
+			lead := txt[:len(txt)-len(strings.TrimLeft(txt, " "))]
+			w.replaceMarked(lead + e.show)
+		}
+		return
+	}
+	if set {
+		w.softSpace()
+	}
+	w.raw("<" + e.show + ">")
+}

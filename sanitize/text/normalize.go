@@ -1,0 +1,100 @@
+package text
+
+import (
+	"unicode/utf8"
+
+	"golang.org/x/text/transform"
+)
+
+// normalizer is the last stage of every decode: it validates UTF-8, replaces what did not
+// decode with 〓, removes control characters and a leading BOM, and turns CRLF and CR into
+// LF. It runs after the charset decoder, so U+FFFD here means "the decoder could not map
+// this" and is counted as unmappable.
+type normalizer struct {
+	st      *DecodeStats
+	started bool // a character has been seen: a U+FEFF after this is content, not a BOM
+}
+
+var getaUTF8 = []byte(string(Geta))
+
+func (n *normalizer) Reset() { n.started = false }
+
+func (n *normalizer) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err error) {
+	st := n.st
+	for nSrc < len(src) {
+		c := src[nSrc]
+		if c < utf8.RuneSelf {
+			// ASCII fast path: printable, tab and LF are copied as they are.
+			if c >= 0x20 && c != 0x7f || c == '\t' || c == '\n' {
+				if nDst >= len(dst) {
+					return nDst, nSrc, transform.ErrShortDst
+				}
+				dst[nDst] = c
+				nDst++
+				nSrc++
+				st.Runes++
+				n.started = true
+				continue
+			}
+			if c == '\r' {
+				if nSrc+1 >= len(src) && !atEOF {
+					return nDst, nSrc, transform.ErrShortSrc
+				}
+				if nDst >= len(dst) {
+					return nDst, nSrc, transform.ErrShortDst
+				}
+				dst[nDst] = '\n'
+				nDst++
+				nSrc++
+				if nSrc < len(src) && src[nSrc] == '\n' {
+					nSrc++
+				}
+				st.NewlinesNormalized = true
+				st.Runes++
+				n.started = true
+				continue
+			}
+			st.ControlRemoved++
+			nSrc++
+			n.started = true
+			continue
+		}
+		r, size := utf8.DecodeRune(src[nSrc:])
+		if r == utf8.RuneError && size <= 1 {
+			if !atEOF && !utf8.FullRune(src[nSrc:]) {
+				return nDst, nSrc, transform.ErrShortSrc
+			}
+			r, size = Geta, 1 // one mark per undecodable byte
+			st.Unmappable++
+		} else if r == utf8.RuneError {
+			r = Geta
+			st.Unmappable++
+		}
+		switch {
+		case r >= 0x80 && r <= 0x9f:
+			st.ControlRemoved++
+			nSrc += size
+			n.started = true
+			continue
+		case r == 0xfeff && !n.started:
+			st.BOM = true
+			nSrc += size
+			n.started = true
+			continue
+		}
+		w := utf8.RuneLen(r)
+		if nDst+w > len(dst) {
+			return nDst, nSrc, transform.ErrShortDst
+		}
+		if r == Geta {
+			copy(dst[nDst:], getaUTF8)
+		} else {
+			copy(dst[nDst:], src[nSrc:nSrc+size])
+		}
+		nDst += w
+		nSrc += size
+		st.Runes++
+		n.started = true
+	}
+	return nDst, nSrc, nil
+}

@@ -1,0 +1,231 @@
+package text
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"mime"
+	"path"
+	"strings"
+
+	"golang.org/x/net/html/charset"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// Options configure New. The zero value is usable.
+type Options struct {
+	DefangLinks bool // HTML: write link URLs as hxxp://example[.]com
+}
+
+// Sanitizer handles the engine's text class: text, csv, tsv, html, xml, json, calendar and
+// vcard (sanitize.Detect's type names). It is safe for concurrent use.
+type Sanitizer struct {
+	o Options
+}
+
+var _ sanitize.Sanitizer = (*Sanitizer)(nil)
+
+// New returns a text Sanitizer. It has no side effects.
+func New(o Options) *Sanitizer { return &Sanitizer{o: o} }
+
+const textPlain = "text/plain; charset=utf-8"
+
+// Sanitize decodes in to UTF-8 and writes it normalized (see the package doc), CSV/TSV
+// with formulas neutralized, HTML converted to text. It refuses, with an error, content
+// that is not of the text class, whose charset cannot be determined, that is binary, or
+// CSV with ambiguous quoting.
+func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer, b *sanitize.Budget) (sanitize.Result, error) {
+	if b == nil {
+		b = sanitize.NewBudget(sanitize.Limits{})
+	}
+	if in.Detected.Class == "" {
+		in.Detected = sanitize.Detect(in.Body)
+	}
+	t := in.Detected
+	res := sanitize.Result{Detected: t}
+	if t.Class != sanitize.ClassText {
+		return res, fmt.Errorf("%w: text: %s (%s) is not text", sanitize.ErrUnsupported, t.Name, t.MIME)
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	if err := b.CheckFileSize(in.Body.Size()); err != nil {
+		return res, err
+	}
+	cs, err := s.charsetOf(ctx, in)
+	if err != nil {
+		return res, err
+	}
+	var st DecodeStats
+	dec, err := newDecodeReader(&ctxReader{ctx: ctx, r: in.Reader()}, cs, &st)
+	if err != nil {
+		return res, err
+	}
+	max := b.Limits().MaxFileSize
+	dec = b.Expand(dec, max)
+	out := sanitize.LimitWriter(w, max, "limits.max_file_size")
+
+	p := in.Path
+	switch t.Name {
+	case "csv", "tsv":
+		comma := ','
+		if t.Name == "tsv" {
+			comma = '\t'
+		}
+		cst, err := NeutralizeCSV(out, dec, comma)
+		if err != nil {
+			return res, err
+		}
+		if cst.Neutralized > 0 {
+			res.Add(sanitize.ActNeutralizedFormula, p, fmt.Sprintf("%d cells", cst.Neutralized))
+		}
+		res.OutType = t.MIME + "; charset=utf-8"
+	case "html":
+		hst, err := HTMLToText(out, dec, HTMLOptions{DefangLinks: s.o.DefangLinks, MaxOutput: max})
+		if err != nil {
+			return res, err
+		}
+		res.Add(sanitize.ActConvertedToText, p, htmlDetail(hst))
+		res.OutType = textPlain
+		res.OutName = sanitize.ReplaceExt(in.Name, ".txt")
+	default:
+		if _, err := io.Copy(out, dec); err != nil {
+			return res, err
+		}
+		res.OutType = textPlain
+		if t.Name != "text" && in.Name != "" && !strings.EqualFold(path.Ext(in.Name), ".txt") {
+			// XML, JSON, iCalendar and vCard are delivered as inert text: a name that
+			// still says .xml or .ics would let a browser or calendar interpret it.
+			res.OutName = sanitize.ReplaceExt(in.Name, ".txt")
+			res.Add(sanitize.ActConvertedToText, p, t.Name+" → text/plain")
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	if err := checkBinary(st); err != nil {
+		return res, err
+	}
+	s.report(&res, p, t, st)
+	if len(res.Actions) == 0 {
+		res.Verdict = sanitize.Clean
+	} else {
+		res.Verdict = sanitize.Sanitized
+	}
+	return res, nil
+}
+
+// report adds the actions that decoding took.
+func (s *Sanitizer) report(res *sanitize.Result, p string, t sanitize.Type, st DecodeStats) {
+	var acts []sanitize.Action
+	add := func(k sanitize.ActionKind, d string) { acts = append(acts, sanitize.Action{Kind: k, Path: p, Detail: d}) }
+	switch {
+	case st.Charset != "utf-8" && st.Charset != "us-ascii":
+		add(sanitize.ActNormalizedCharset, st.Charset+" → utf-8")
+	case st.BOM:
+		add(sanitize.ActNormalizedCharset, "utf-8 with bom → utf-8")
+	}
+	if st.Unmappable > 0 {
+		add(sanitize.ActReplacedUnmappable, fmt.Sprintf("%d replaced by 〓", st.Unmappable))
+	}
+	if st.ControlRemoved > 0 {
+		add(sanitize.ActRemovedControlChars, fmt.Sprintf("%d", st.ControlRemoved))
+	}
+	if st.NewlinesNormalized && t.Name != "csv" && t.Name != "tsv" && t.Name != "html" {
+		// For CSV the newline style is serialization; for HTML source newlines are layout.
+		add(sanitize.ActNormalizedNewlines, "crlf → lf")
+	}
+	res.Actions = append(acts, res.Actions...)
+}
+
+func htmlDetail(h HTMLStats) string {
+	d := fmt.Sprintf("html → text/plain: %d links, %d images, %d tables", h.Links, h.Images, h.Tables)
+	if h.DroppedScripts > 0 {
+		d += fmt.Sprintf(", %d scripts removed", h.DroppedScripts)
+	}
+	if h.DroppedHidden > 0 {
+		d += fmt.Sprintf(", %d hidden elements removed", h.DroppedHidden)
+	}
+	return d
+}
+
+// checkBinary refuses input that decoded to more replacement marks and removed controls
+// than a text file with a few damaged bytes or 外字 would have.
+func checkBinary(st DecodeStats) error {
+	bad := int64(st.Unmappable + st.ControlRemoved)
+	if bad > 64 && bad*50 > st.Runes+bad {
+		return fmt.Errorf("%w: binary data in text: %d undecodable bytes and %d control characters", sanitize.ErrMalformed, st.Unmappable, st.ControlRemoved)
+	}
+	return nil
+}
+
+// scanChunk is how much the charset scan reads at a time; ctx is checked between chunks.
+const scanChunk = 64 << 10
+
+// charsetOf decides the charset from the whole content (not just its head: a CSV whose
+// first megabyte is ASCII can still hold Shift_JIS further down). A charset declared by
+// the sender (DeclaredType's parameter, an HTML meta) is used only when the content is
+// inconclusive, since declarations are often wrong.
+func (s *Sanitizer) charsetOf(ctx context.Context, in *sanitize.Item) (string, error) {
+	var d detector
+	buf := make([]byte, scanChunk)
+	var head []byte
+	for off := int64(0); off < in.Body.Size(); {
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
+		n, err := in.Body.ReadAt(buf, off)
+		if n > 0 {
+			d.Write(buf[:n])
+			if head == nil {
+				head = append([]byte(nil), buf[:min(n, 1024)]...)
+			}
+		}
+		off += int64(n)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	if cs := d.Result(); cs != "" {
+		return cs, nil
+	}
+	if _, params, err := mime.ParseMediaType(in.DeclaredType); err == nil && params["charset"] != "" {
+		if _, _, lerr := lookupCharset(params["charset"]); lerr == nil {
+			return params["charset"], nil
+		}
+	}
+	if in.Detected.Name == "html" {
+		// DetermineEncoding falls back to windows-1252 when it finds nothing. Over a copy
+		// with the 8-bit bytes masked, "nothing" comes back as utf-8 instead, so any
+		// other answer is what a <meta> declared.
+		masked := make([]byte, len(head))
+		for i, c := range head {
+			masked[i] = min(c, '?')
+		}
+		if _, name, _ := charset.DetermineEncoding(masked, ""); name != "" && name != "utf-8" {
+			return name, nil
+		}
+	}
+	return "", fmt.Errorf("%w: cannot determine the character set", sanitize.ErrUnsupported)
+}
+
+// ctxReader stops reading once ctx is done; reads are at most 32 KiB, so the check runs
+// at least that often.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	if len(p) > 32<<10 {
+		p = p[:32<<10]
+	}
+	return c.r.Read(p)
+}
