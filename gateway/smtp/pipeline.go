@@ -52,8 +52,8 @@ type envKey struct{}
 
 // EnvelopeFrom returns the envelope of the message being sanitized, for quarantine records.
 func EnvelopeFrom(ctx context.Context) (Envelope, bool) {
-	e, ok := ctx.Value(envKey{}).(Envelope)
-	return e, ok
+	hi, ok := ctx.Value(envKey{}).(holdInfo)
+	return hi.Env, ok
 }
 
 func (s *Server) startWorkers() {
@@ -191,7 +191,8 @@ func (s *Server) process(id string) {
 	}
 	log := s.log.With("queue_id", id)
 	start := time.Now()
-	ctx, cancel := context.WithTimeout(context.WithValue(s.ctx, envKey{}, in.Env), s.o.SanitizeTimeout)
+	subject := subjectOf(in.Body)
+	ctx, cancel := context.WithTimeout(context.WithValue(s.ctx, envKey{}, holdInfo{Env: in.Env, Subject: subject}), s.o.SanitizeTimeout)
 	out := sanitize.NewSpool(sanitize.SpoolOptions{Dir: s.o.TempDir, Max: max(4*s.o.MaxMessageBytes, 64<<20), LimitKey: "smtp.max_message_size"})
 	item := &sanitize.Item{Body: in.Body, Path: "message", DeclaredType: "message/rfc822",
 		Detected: sanitize.Type{Name: "eml", Class: sanitize.ClassMessage, MIME: "message/rfc822"}}
@@ -215,7 +216,7 @@ func (s *Server) process(id string) {
 			verdict = string(sanitize.Quarantined)
 		}
 		rec := quarantine.Record{Kind: "message", Direction: "inbound", QueueID: id, MailFrom: in.Env.From,
-			Rcpts: in.Env.Rcpts, Subject: subjectOf(in.Body), DeclaredType: "message/rfc822", DetectedType: "message/rfc822", Reason: reason}
+			Rcpts: in.Env.Rcpts, Subject: subject, DeclaredType: "message/rfc822", DetectedType: "message/rfc822", Reason: reason}
 		q, err := s.hold.Put(s.ctx, rec, io.NewSectionReader(in.Body, 0, in.Body.Size()), "sekisho")
 		in.File.Close()
 		if err != nil {

@@ -1,0 +1,172 @@
+package smtp
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net/textproto"
+	"strings"
+	"time"
+
+	"github.com/sekisho/sekisho/quarantine"
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// holdInfo travels in the context of a sanitize job so the attachment holder can fill the
+// quarantine record with the envelope and subject.
+type holdInfo struct {
+	Env     Envelope
+	Subject string
+}
+
+// AttachmentHolder quarantines single parts on behalf of the mail sanitizer (it satisfies
+// mail.Holder) and records the message's envelope with them.
+type AttachmentHolder struct {
+	Store interface {
+		Put(ctx context.Context, rec quarantine.Record, body io.Reader, actor string) (quarantine.Record, error)
+	}
+}
+
+// Hold stores the part's original bytes and returns the quarantine ID.
+func (h AttachmentHolder) Hold(ctx context.Context, part *sanitize.Item, res sanitize.Result) (string, error) {
+	rec := quarantine.Record{Kind: "attachment", Direction: "inbound", FileName: part.Name,
+		DeclaredType: part.DeclaredType, DetectedType: res.Detected.MIME, Reason: res.Reason}
+	if hi, ok := ctx.Value(envKey{}).(holdInfo); ok {
+		rec.QueueID, rec.MailFrom, rec.Rcpts, rec.Subject = hi.Env.ID, hi.Env.From, hi.Env.Rcpts, hi.Subject
+	}
+	if rec.Reason == "" {
+		rec.Reason = string(res.Verdict)
+	}
+	r, err := h.Store.Put(ctx, rec, part.Reader(), "sekisho")
+	if err != nil {
+		return "", err
+	}
+	return r.ID, nil
+}
+
+// Release delivers a held item to its original recipients through the spool's queue (the
+// running relay picks it up within a second; this works from another process, such as
+// `sekisho quarantine release`). A whole message goes out as it arrived, marked with an
+// X-Sekisho-Released header; a held attachment goes out in a new message that says an
+// operator released it.
+func Release(ctx context.Context, store *quarantine.Store, sp *Spool, hostname, id, actor string) (quarantine.Record, error) {
+	return store.Release(ctx, id, actor, func(rec quarantine.Record, body io.Reader) error {
+		if len(rec.Rcpts) == 0 {
+			return fmt.Errorf("item %s has no recipients to release to", rec.ID)
+		}
+		now := time.Now()
+		env := Envelope{ID: NewID(now), Rcpts: rec.Rcpts, Received: now, Kind: "release"}
+		if rec.Kind == "message" {
+			env.From = rec.MailFrom // a whole message keeps its sender; notices use the null sender
+		}
+		pr, pw := io.Pipe()
+		go func() { // ends when the message is written; Enqueue drains the pipe
+			var err error
+			if rec.Kind == "message" {
+				_, err = fmt.Fprintf(pw, "X-Sekisho-Released: %s by operator %s; %s\r\n", rec.ID, headerSafe(actor), now.Format(time.RFC1123Z))
+				if err == nil {
+					_, err = io.Copy(pw, body)
+				}
+			} else {
+				err = writeReleasedAttachment(pw, hostname, rec, body, actor, now)
+			}
+			pw.CloseWithError(err)
+		}()
+		if err := sp.Enqueue(env, pr); err != nil {
+			pr.CloseWithError(err)
+			return err
+		}
+		return nil
+	})
+}
+
+func headerSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func writeReleasedAttachment(w io.Writer, hostname string, rec quarantine.Record, body io.Reader, actor string, now time.Time) error {
+	mw := multipart.NewWriter(w)
+	name := rec.FileName
+	if name == "" {
+		name = "attachment.bin"
+	}
+	subj := "隔離解除された添付ファイル / Released attachment: " + name
+	fmt.Fprintf(w, "From: sekisho <postmaster@%s>\r\n", hostname)
+	fmt.Fprintf(w, "To: %s\r\n", strings.Join(wrapAddrs(rec.Rcpts), ", "))
+	fmt.Fprintf(w, "Subject: %s\r\n", mime.BEncoding.Encode("utf-8", subj))
+	fmt.Fprintf(w, "Date: %s\r\nMessage-ID: <%s.release@%s>\r\n", now.Format(time.RFC1123Z), rec.ID, hostname)
+	fmt.Fprintf(w, "X-Sekisho-Released: %s by operator %s\r\nMIME-Version: 1.0\r\n", rec.ID, headerSafe(actor))
+	fmt.Fprintf(w, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n", mw.Boundary())
+
+	tp, err := mw.CreatePart(textproto.MIMEHeader{"Content-Type": {"text/plain; charset=utf-8"}, "Content-Transfer-Encoding": {"quoted-printable"}})
+	if err != nil {
+		return err
+	}
+	qp := quotedprintable.NewWriter(tp)
+	fmt.Fprintf(qp, "隔離されていた添付ファイルを、運用担当者 (%s) が確認のうえ解除しました。\r\n", actor)
+	fmt.Fprintf(qp, "  隔離ID: %s\r\n  ファイル名: %s\r\n  元の差出人: %s\r\n  元の件名: %s\r\n  隔離理由: %s\r\n\r\n", rec.ID, name, rec.MailFrom, rec.Subject, rec.Reason)
+	fmt.Fprintf(qp, "This attachment was held in quarantine and has been released by an operator (%s).\r\n", actor)
+	fmt.Fprintf(qp, "  Quarantine ID: %s\r\n  File: %s\r\n  Original sender: %s\r\n  Original subject: %s\r\n  Reason held: %s\r\n", rec.ID, name, rec.MailFrom, rec.Subject, rec.Reason)
+	qp.Close()
+
+	ct := rec.DeclaredType
+	if _, _, err := mime.ParseMediaType(ct); err != nil || ct == "" {
+		ct = "application/octet-stream"
+	}
+	disp := mime.FormatMediaType("attachment", map[string]string{"filename": name})
+	ap, err := mw.CreatePart(textproto.MIMEHeader{"Content-Type": {ct}, "Content-Disposition": {disp}, "Content-Transfer-Encoding": {"base64"}})
+	if err != nil {
+		return err
+	}
+	enc := base64.NewEncoder(base64.StdEncoding, &lineWrapper{w: ap})
+	if _, err := io.Copy(enc, body); err != nil {
+		return err
+	}
+	if err := enc.Close(); err != nil {
+		return err
+	}
+	return mw.Close()
+}
+
+func wrapAddrs(as []string) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = "<" + a + ">"
+	}
+	return out
+}
+
+// lineWrapper breaks base64 output into 76-column lines (RFC 2045).
+type lineWrapper struct {
+	w   io.Writer
+	col int
+}
+
+func (l *lineWrapper) Write(p []byte) (int, error) {
+	n := 0
+	for len(p) > 0 {
+		k := min(76-l.col, len(p))
+		if _, err := l.w.Write(p[:k]); err != nil {
+			return n, err
+		}
+		n += k
+		l.col += k
+		p = p[k:]
+		if l.col == 76 {
+			if _, err := l.w.Write([]byte("\r\n")); err != nil {
+				return n, err
+			}
+			l.col = 0
+		}
+	}
+	return n, nil
+}
