@@ -21,7 +21,7 @@ type HTMLOptions struct {
 
 // HTMLStats counts what HTMLToText found.
 type HTMLStats struct {
-	Links, Images, Tables          int
+	Links, Images, Tables         int
 	DroppedHidden, DroppedScripts int
 }
 
@@ -134,9 +134,9 @@ type converter struct {
 
 // attrs are the attributes the converter looks at.
 type attrs struct {
-	hidden, open                    bool
+	hidden, open                     bool
 	style, class, id, href, alt, typ string
-	start                           string
+	start                            string
 }
 
 func readAttrs(z *html.Tokenizer) attrs {

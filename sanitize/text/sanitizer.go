@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"path"
+	"strconv"
 	"strings"
 
 	"golang.org/x/net/html/charset"
@@ -78,7 +79,7 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 			return res, err
 		}
 		if cst.Neutralized > 0 {
-			res.Add(sanitize.ActNeutralizedFormula, p, fmt.Sprintf("%d cells", cst.Neutralized))
+			res.Add(sanitize.ActNeutralizedFormula, p, strconv.Itoa(cst.Neutralized))
 		}
 		res.OutType = t.MIME + "; charset=utf-8"
 	case "html":
@@ -119,7 +120,9 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 // report adds the actions that decoding took.
 func (s *Sanitizer) report(res *sanitize.Result, p string, t sanitize.Type, st DecodeStats) {
 	var acts []sanitize.Action
-	add := func(k sanitize.ActionKind, d string) { acts = append(acts, sanitize.Action{Kind: k, Path: p, Detail: d}) }
+	add := func(k sanitize.ActionKind, d string) {
+		acts = append(acts, sanitize.Action{Kind: k, Path: p, Detail: d})
+	}
 	switch {
 	case st.Charset != "utf-8" && st.Charset != "us-ascii":
 		add(sanitize.ActNormalizedCharset, st.Charset+" → utf-8")
@@ -127,10 +130,10 @@ func (s *Sanitizer) report(res *sanitize.Result, p string, t sanitize.Type, st D
 		add(sanitize.ActNormalizedCharset, "utf-8 with bom → utf-8")
 	}
 	if st.Unmappable > 0 {
-		add(sanitize.ActReplacedUnmappable, fmt.Sprintf("%d replaced by 〓", st.Unmappable))
+		add(sanitize.ActReplacedUnmappable, strconv.Itoa(st.Unmappable))
 	}
 	if st.ControlRemoved > 0 {
-		add(sanitize.ActRemovedControlChars, fmt.Sprintf("%d", st.ControlRemoved))
+		add(sanitize.ActRemovedControlChars, strconv.Itoa(st.ControlRemoved))
 	}
 	if st.NewlinesNormalized && t.Name != "csv" && t.Name != "tsv" && t.Name != "html" {
 		// For CSV the newline style is serialization; for HTML source newlines are layout.
