@@ -1,0 +1,58 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/sekisho/sekisho/config"
+	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/ole"
+)
+
+// engineLimits converts the limits section to the engine's Limits.
+func engineLimits(c config.Limits) sanitize.Limits {
+	return sanitize.Limits{
+		MaxFileSize:  c.MaxFileSize.Int64(),
+		MaxTotalSize: c.MaxTotalSize.Int64(),
+		MaxDepth:     c.MaxDepth,
+		MaxEntries:   c.MaxEntries,
+		MaxRatio:     c.MaxRatio,
+		MaxPixels:    c.MaxPixels,
+		MaxPages:     c.MaxPages,
+		Timeout:      c.Timeout.Std(),
+	}
+}
+
+// enginePolicy applies the configured overrides to the built-in table.
+func enginePolicy(overrides map[string]string) (sanitize.Policy, error) {
+	o := make(map[string]sanitize.PolicyAction, len(overrides))
+	for k, v := range overrides {
+		a, err := sanitize.ParsePolicyAction(v)
+		if err != nil {
+			return nil, fmt.Errorf("policy.%s: %w", k, err)
+		}
+		o[k] = a
+	}
+	return sanitize.DefaultPolicy().With(o), nil
+}
+
+// buildEngine builds the engine from a validated configuration and registers every
+// sanitizer family on it, once. A type whose family is not registered is quarantined by
+// the engine (ErrNoHandler): the fail-closed default while families are added.
+func buildEngine(cfg *config.Config, log *slog.Logger) (*sanitize.Engine, error) {
+	pol, err := enginePolicy(cfg.Policy)
+	if err != nil {
+		return nil, err
+	}
+	e := sanitize.NewEngine(sanitize.EngineOptions{
+		Policy:  pol,
+		Limits:  engineLimits(cfg.Limits),
+		TempDir: cfg.TempDir,
+		Logger:  log,
+	})
+
+	// Legacy compound files: inspected and refused with a precise reason.
+	e.Register(string(sanitize.ClassOLE), ole.New(ole.Options{}))
+
+	return e, nil
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"flag"
+	"io"
+	"log/slog"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/sekisho/sekisho/config"
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// config cannot import sanitize; this keeps its copy of the action names honest.
+func TestPolicyActionsAgree(t *testing.T) {
+	var want []string
+	for _, a := range sanitize.PolicyActions {
+		want = append(want, string(a))
+	}
+	if !slices.Equal(config.PolicyActions, want) {
+		t.Errorf("config.PolicyActions = %v, want sanitize.PolicyActions %v", config.PolicyActions, want)
+	}
+}
+
+// The default limits of both packages are the same numbers.
+func TestEngineLimitsFromDefaults(t *testing.T) {
+	got := engineLimits(config.Default().Limits)
+	if want := sanitize.DefaultLimits(); got != want {
+		t.Errorf("engineLimits(config.Default()) = %+v, want sanitize.DefaultLimits() %+v", got, want)
+	}
+	c := config.Default().Limits
+	c.MaxFileSize, c.MaxPages, c.Timeout = 1<<20, 7, config.Duration(3*time.Second)
+	got = engineLimits(c)
+	if got.MaxFileSize != 1<<20 || got.MaxPages != 7 || got.Timeout != 3*time.Second {
+		t.Errorf("engineLimits(%+v) = %+v", c, got)
+	}
+}
+
+func TestEnginePolicy(t *testing.T) {
+	p, err := enginePolicy(map[string]string{"docm": "quarantine", "text": "pass"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		typ  sanitize.Type
+		want sanitize.PolicyAction
+	}{
+		{sanitize.Type{Name: "docm", Class: sanitize.ClassOOXML}, sanitize.Quarantine},
+		{sanitize.Type{Name: "docx", Class: sanitize.ClassOOXML}, sanitize.Sanitize},
+		{sanitize.Type{Name: "csv", Class: sanitize.ClassText}, sanitize.Pass},
+		{sanitize.Type{Name: "exe", Class: sanitize.ClassExecutable}, sanitize.Block},
+	}
+	for _, tc := range tests {
+		if got := p.Lookup(tc.typ); got != tc.want {
+			t.Errorf("policy.Lookup(%s) = %s, want %s", tc.typ.Name, got, tc.want)
+		}
+	}
+	if _, err := enginePolicy(map[string]string{"pdf": "allow"}); err == nil {
+		t.Error("enginePolicy(pdf: allow) = nil error, want one")
+	}
+}
+
+// Every family that exists is registered: a type handled by a family must not fall
+// through to ErrNoHandler.
+func TestBuildEngineRegistersFamilies(t *testing.T) {
+	e, err := buildEngine(config.Default(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, typ := range registeredTypes {
+		if !e.HasHandler(typ) {
+			t.Errorf("buildEngine: no handler for %s (%s)", typ.Name, typ.Class)
+		}
+	}
+}
+
+// registeredTypes lists a representative type per wired family.
+var registeredTypes = []sanitize.Type{
+	{Name: "doc", Class: sanitize.ClassOLE},
+}
+
+func TestParseArgs(t *testing.T) {
+	tests := []struct {
+		args    []string
+		wantPos []string
+		wantO   string
+	}{
+		{[]string{"in.pdf", "-o", "out.pdf"}, []string{"in.pdf"}, "out.pdf"},
+		{[]string{"-o", "out.pdf", "in.pdf"}, []string{"in.pdf"}, "out.pdf"},
+		{[]string{"-", "-o", "-"}, []string{"-"}, "-"},
+		{[]string{"-o", "x", "--", "-weird-name"}, []string{"-weird-name"}, "x"},
+		{[]string{"a", "b", "--o=x"}, []string{"a", "b"}, "x"},
+	}
+	for _, tc := range tests {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		o := fs.String("o", "", "")
+		pos, err := parseArgs(fs, tc.args)
+		if err != nil || !slices.Equal(pos, tc.wantPos) || *o != tc.wantO {
+			t.Errorf("parseArgs(%q) = %q, -o %q, %v; want %q, -o %q", tc.args, pos, *o, err, tc.wantPos, tc.wantO)
+		}
+	}
+}
+
+func TestCountKinds(t *testing.T) {
+	got := countKinds([]sanitize.Action{{Kind: "re-encoded"}, {Kind: "removed-javascript"}, {Kind: "removed-javascript"}})
+	if want := "re-encoded, removed-javascript x2"; got != want {
+		t.Errorf("countKinds() = %q, want %q", got, want)
+	}
+}
