@@ -1,0 +1,194 @@
+package ooxml
+
+import (
+	"encoding/xml"
+	"fmt"
+	"strings"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// Word complex fields: a w:fldChar begin, the instruction in one or more w:instrText runs
+// (producers split it freely: "DD" + "EAUTO" is a DDEAUTO field), a w:fldChar separate, the
+// cached result runs, a w:fldChar end. Fields nest. The instruction is only known once its
+// separate (or end) is read, but the decision affects tokens since the begin, so the stage
+// queues tokens from a begin until no field on the stack still has an open instruction
+// (bounded by maxFieldQueue), then replays them with the decisions known.
+//
+// Neutralizing a field removes its fldChars and instruction and keeps the cached result as
+// plain text, like Word's "unlink field".
+
+type field struct {
+	instr   strings.Builder
+	started bool // non-space instruction text seen
+	nested  bool // a nested field came before any instruction text
+	rdone   bool // read side: instruction complete
+	wres    bool // write side: in the result part
+	verdict *removal
+}
+
+type fieldStage struct {
+	next   stage
+	ru     *ooxmlRules
+	rstack []*field
+	instr  int // read side: depth inside w:instrText / w:delInstrText
+	queue  []*tok
+	wstack []*field
+	elems  []xml.Name // write side element stack
+}
+
+func newFieldStage(next stage, ru *ooxmlRules) *fieldStage {
+	return &fieldStage{next: next, ru: ru}
+}
+
+func (fs *fieldStage) push(t *tok) error {
+	begin := fs.read(t)
+	if len(fs.queue) == 0 && !begin {
+		return fs.emit(t)
+	}
+	fs.queue = append(fs.queue, t)
+	if len(fs.queue) > maxFieldQueue {
+		return fmt.Errorf("%w: word field instruction longer than %d tokens", sanitize.ErrMalformed, maxFieldQueue)
+	}
+	for _, f := range fs.rstack {
+		if !f.rdone {
+			return nil
+		}
+	}
+	q := fs.queue
+	fs.queue = nil
+	for _, qt := range q {
+		if err := fs.emit(qt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (fs *fieldStage) finish() error {
+	for _, qt := range fs.queue {
+		if err := fs.emit(qt); err != nil {
+			return err
+		}
+	}
+	fs.queue = nil
+	return fs.next.finish()
+}
+
+// read tracks fields as tokens are read and decides each one when its instruction ends.
+// It reports whether t begins a field.
+func (fs *fieldStage) read(t *tok) bool {
+	switch v := t.t.(type) {
+	case xml.StartElement:
+		if !nsW[t.name.Space] {
+			return false
+		}
+		switch t.name.Local {
+		case "instrText", "delInstrText":
+			fs.instr++
+		case "fldChar":
+			var top *field
+			if len(fs.rstack) > 0 {
+				top = fs.rstack[len(fs.rstack)-1]
+			}
+			switch wattr(t, "fldCharType") {
+			case "begin":
+				f := &field{}
+				if top != nil && !top.rdone {
+					if !top.started {
+						top.nested = true
+					}
+					top.instr.WriteString("\x00")
+				}
+				fs.rstack = append(fs.rstack, f)
+				t.field = f
+				return true
+			case "separate":
+				if top != nil {
+					fs.decide(top)
+					t.field = top
+				}
+			case "end":
+				if top != nil {
+					fs.decide(top)
+					t.field = top
+					fs.rstack = fs.rstack[:len(fs.rstack)-1]
+				}
+			}
+		}
+	case xml.EndElement:
+		if nsW[t.name.Space] && (t.name.Local == "instrText" || t.name.Local == "delInstrText") && fs.instr > 0 {
+			fs.instr--
+		}
+	case xml.CharData:
+		if fs.instr > 0 && len(fs.rstack) > 0 {
+			top := fs.rstack[len(fs.rstack)-1]
+			if !top.rdone && top.instr.Len() < maxInstrCapture {
+				top.instr.Write(v)
+				if strings.TrimSpace(string(v)) != "" {
+					top.started = true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func (fs *fieldStage) decide(f *field) {
+	if f.rdone {
+		return
+	}
+	f.rdone = true
+	if d, ok := fs.ru.fieldVerdict(f.instr.String(), f.nested); ok {
+		f.verdict = &d
+		fs.ru.report(d.kind, d.detail)
+	}
+}
+
+// suppressed reports whether the write side is inside the instruction of a neutralized
+// field, where every run's content goes.
+func (fs *fieldStage) suppressed() bool {
+	for _, f := range fs.wstack {
+		if f.verdict != nil && !f.wres {
+			return true
+		}
+	}
+	return false
+}
+
+// emit applies the decisions on the write side and passes the token on.
+func (fs *fieldStage) emit(t *tok) error {
+	switch t.t.(type) {
+	case xml.StartElement:
+		parent := xml.Name{}
+		if len(fs.elems) > 0 {
+			parent = fs.elems[len(fs.elems)-1]
+		}
+		fs.elems = append(fs.elems, t.name)
+		if nsW[t.name.Space] && t.name.Local == "fldChar" && t.field != nil {
+			f := t.field
+			switch wattr(t, "fldCharType") {
+			case "begin":
+				t.drop = f.verdict != nil || fs.suppressed()
+				fs.wstack = append(fs.wstack, f)
+			case "separate":
+				f.wres = true
+				t.drop = f.verdict != nil || fs.suppressed()
+			case "end":
+				if n := len(fs.wstack); n > 0 && fs.wstack[n-1] == f {
+					fs.wstack = fs.wstack[:n-1]
+				}
+				t.drop = f.verdict != nil || fs.suppressed()
+			}
+			break
+		}
+		if nsW[parent.Space] && parent.Local == "r" && t.name.Local != "rPr" && fs.suppressed() {
+			t.drop = true
+		}
+	case xml.EndElement:
+		if len(fs.elems) > 0 {
+			fs.elems = fs.elems[:len(fs.elems)-1]
+		}
+	}
+	return fs.next.push(t)
+}

@@ -1,0 +1,64 @@
+package ooxml
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// Options configure the OOXML and OpenDocument sanitizer. The zero value is usable but
+// drops every image (see Inner).
+type Options struct {
+	// Inner sanitizes embedded media (word/media/*, Pictures/*, thumbnails): the engine, so
+	// images are decoded and re-encoded by the image family under the same Budget (through
+	// Budget.Nest). An image the inner sanitizer refuses is removed from the package. Nil
+	// removes every image part: media are never copied through unparsed.
+	Inner sanitize.Sanitizer
+	// KeepHyperlinks keeps external hyperlinks whose target is http, https or mailto: they
+	// are text links a person must click. The configuration default is true. False removes
+	// them too (the link text stays). Other external relationships (templates, linked
+	// objects and images, data connections) are always removed, and so are hyperlinks to
+	// file:, UNC paths and protocol handlers (ms-msdt:, search-ms:, ...).
+	KeepHyperlinks bool
+}
+
+// Sanitizer rebuilds OOXML (docx, xlsx, pptx and their macro-enabled and template
+// variants) and OpenDocument (odt, ods, odp, odg) packages.
+type Sanitizer struct {
+	inner     sanitize.Sanitizer
+	keepLinks bool
+}
+
+var _ sanitize.Sanitizer = (*Sanitizer)(nil)
+
+// New returns a sanitizer. It has no side effects.
+func New(o Options) *Sanitizer {
+	return &Sanitizer{inner: o.Inner, keepLinks: o.KeepHyperlinks}
+}
+
+// Sanitize rebuilds in as a new package. The family (OOXML or OpenDocument) and the exact
+// type are derived from the package itself, never from the name or the engine's guess.
+func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer, b *sanitize.Budget) (sanitize.Result, error) {
+	if b == nil {
+		b = sanitize.NewBudget(sanitize.Limits{})
+	}
+	if err := ctx.Err(); err != nil {
+		return sanitize.Result{}, err
+	}
+	if err := b.CheckFileSize(in.Body.Size()); err != nil {
+		return sanitize.Result{}, err
+	}
+	z, err := openZip(in, b)
+	if err != nil {
+		return sanitize.Result{}, err
+	}
+	switch {
+	case z.byKey["[content_types].xml"] != nil:
+		return s.sanitizeOOXML(ctx, in, z, w, b)
+	case z.byKey["mimetype"] != nil:
+		return s.sanitizeODF(ctx, in, z, w, b)
+	}
+	return sanitize.Result{}, fmt.Errorf("%w: zip is neither an OOXML nor an OpenDocument package", sanitize.ErrUnsupported)
+}

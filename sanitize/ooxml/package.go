@@ -1,0 +1,392 @@
+package ooxml
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// part is one package part (zip entry other than [Content_Types].xml).
+type part struct {
+	f     *zip.File
+	name  string
+	key   string // lower-cased name
+	ctype string
+	rels  *relsPart // set for .rels parts
+	gone  bool
+	media *mediaOut
+}
+
+// job is the state of one OOXML package being sanitized.
+type job struct {
+	s        *Sanitizer
+	ctx      context.Context
+	in       *sanitize.Item
+	b        *sanitize.Budget
+	res      sanitize.Result
+	ct       *contentTypes
+	parts    []*part
+	byKey    map[string]*part
+	relsOf   map[string]*relsPart // by lower-cased source part name; "" is the package
+	main     *part
+	fam      family
+	mediaOut *sanitize.Spool
+	sheetMap *sheetMap // workbook sheets removed and the index remapping
+}
+
+func (j *job) path(name string) string { return sanitize.JoinPath(j.in.Path, name) }
+
+// remove marks a part as removed and reports it, once. An empty kind removes silently: it
+// is the consequence of another reported removal (the .rels of a removed part).
+func (j *job) remove(p *part, kind sanitize.ActionKind, detail string) {
+	if p.gone {
+		return
+	}
+	p.gone = true
+	if kind != "" {
+		j.res.Add(kind, j.path(p.name), detail)
+	}
+}
+
+func (s *Sanitizer) sanitizeOOXML(ctx context.Context, in *sanitize.Item, z *pkgZip, w io.Writer, b *sanitize.Budget) (sanitize.Result, error) {
+	j := &job{s: s, ctx: ctx, in: in, b: b, byKey: map[string]*part{}, relsOf: map[string]*relsPart{}}
+	if err := j.load(z); err != nil {
+		return sanitize.Result{}, err
+	}
+	if err := j.findMain(); err != nil {
+		return sanitize.Result{}, err
+	}
+	j.classifyParts()
+	j.applyRels()
+	j.sweepUnreachable()
+	if err := j.processMedia(); err != nil {
+		j.closeMedia()
+		return sanitize.Result{}, err
+	}
+	defer j.closeMedia()
+	j.binaryParts()
+	if err := j.prepareWorkbook(); err != nil {
+		return sanitize.Result{}, err
+	}
+	j.finalizeRels()
+	retype := j.retype()
+	if err := j.write(w, retype); err != nil {
+		return sanitize.Result{}, err
+	}
+	j.res.Verdict = sanitize.Clean
+	if len(j.res.Actions) > 0 {
+		j.res.Verdict = sanitize.Sanitized
+	}
+	return j.res, nil
+}
+
+func (j *job) load(z *pkgZip) error {
+	ctData, err := readPart(z.byKey["[content_types].xml"], j.b, maxSmallXML)
+	if err != nil {
+		return err
+	}
+	if j.ct, err = parseContentTypes(ctData); err != nil {
+		return err
+	}
+	for _, f := range z.files {
+		if strings.EqualFold(f.Name, "[Content_Types].xml") {
+			continue
+		}
+		p := &part{f: f, name: f.Name, key: strings.ToLower(f.Name)}
+		j.parts = append(j.parts, p)
+		j.byKey[p.key] = p
+		if src, ok := relsSource(f.Name); ok && strings.HasSuffix(p.key, ".rels") {
+			data, err := readPart(f, j.b, maxSmallXML)
+			if err != nil {
+				return err
+			}
+			if p.rels, err = parseRels(f.Name, data); err != nil {
+				return err
+			}
+			j.relsOf[strings.ToLower(src)] = p.rels
+			continue
+		}
+		p.ctype = j.ct.of(f.Name)
+		if p.ctype == "" {
+			j.remove(p, sanitize.ActRemovedPart, "not declared in [Content_Types].xml")
+		}
+	}
+	return j.ctx.Err()
+}
+
+func (j *job) findMain() error {
+	root := j.relsOf[""]
+	if root == nil {
+		return fmt.Errorf("%w: package has no _rels/.rels", sanitize.ErrMalformed)
+	}
+	for _, r := range root.rels {
+		if relKind(r.Type) != "officeDocument" || r.external {
+			continue
+		}
+		p := j.byKey[strings.ToLower(r.target)]
+		if p == nil || p.gone {
+			return fmt.Errorf("%w: main part %q is missing or undeclared", sanitize.ErrMalformed, r.Target)
+		}
+		mt, ok := mainTypes[strings.ToLower(p.ctype)]
+		if !ok {
+			return fmt.Errorf("%w: OOXML main part type %q", sanitize.ErrUnsupported, p.ctype)
+		}
+		j.main = p
+		j.fam = familyOf(mt.name)
+		j.res.Detected = sanitize.Type{Name: mt.name, Class: sanitize.ClassOOXML, MIME: sanitize.OOXMLMIME(mt.name), Ext: "." + mt.name}
+		return nil
+	}
+	return fmt.Errorf("%w: package has no officeDocument relationship", sanitize.ErrUnsupported)
+}
+
+// classifyParts removes parts by content type and location.
+func (j *job) classifyParts() {
+	for _, p := range j.parts {
+		if p.gone || p.rels != nil {
+			continue
+		}
+		lct := strings.ToLower(p.ctype)
+		if d, ok := dangerousTypes[lct]; ok {
+			if d.kind == sanitize.ActRemovedExternalLink && strings.Contains(lct, "externallink") && j.hasDDE(p) {
+				d = removal{sanitize.ActRemovedDDE, "DDE link (external workbook part)"}
+			}
+			j.remove(p, d.kind, d.detail+" ("+p.ctype+")")
+			continue
+		}
+		segs := strings.Split(p.key, "/")
+		for _, seg := range segs[:len(segs)-1] {
+			switch seg {
+			case "embeddings":
+				j.remove(p, sanitize.ActRemovedOLE, "embedded object ("+p.ctype+")")
+			case "activex":
+				j.remove(p, sanitize.ActRemovedActiveX, "ActiveX control ("+p.ctype+")")
+			case "customui":
+				j.remove(p, sanitize.ActRemovedPart, "customUI ribbon (callbacks into macros)")
+			case "_xmlsignatures":
+				j.remove(p, sanitize.ActRemovedPart, "digital signature (invalidated by the rewrite)")
+			case "macrosheets", "intlmacrosheets", "dialogsheets":
+				j.remove(p, sanitize.ActRemovedMacros, "Excel 4.0 (XLM) macro sheet")
+			}
+		}
+	}
+}
+
+// hasDDE peeks into an Excel externalLink part for a ddeLink element.
+func (j *job) hasDDE(p *part) bool {
+	data, err := readPart(p.f, j.b, 1<<20)
+	if err != nil {
+		return false
+	}
+	return bytes.Contains(data, []byte("ddeLink"))
+}
+
+// applyRels removes external relationships and the targets of dangerous ones.
+func (j *job) applyRels() {
+	for _, rp := range j.sortedRels() {
+		src := j.byKey[strings.ToLower(rp.source)]
+		if rp.source != "" && src == nil {
+			j.remove(j.byKey[strings.ToLower(rp.name)], sanitize.ActRemovedPart, "relationships of a missing part")
+			continue
+		}
+		for _, r := range rp.rels {
+			if r.external {
+				if hyperlinkRel(r.Type) && j.s.keepLinks && safeLinkScheme(r.Target) {
+					continue
+				}
+				r.drop = true
+				d := externalRemoval(r)
+				j.res.Add(d.kind, j.path(rp.name), d.detail)
+				continue
+			}
+			d, ok := dangerousRels[relKind(r.Type)]
+			if !ok {
+				continue
+			}
+			r.drop = true
+			if t := j.byKey[strings.ToLower(r.target)]; t != nil && !t.gone {
+				j.remove(t, d.kind, d.detail)
+			} else if t == nil {
+				j.res.Add(d.kind, j.path(rp.name), d.detail+" (target "+shorten(r.Target)+" missing)")
+			}
+		}
+	}
+}
+
+func (j *job) sortedRels() []*relsPart {
+	out := make([]*relsPart, 0, len(j.relsOf))
+	for _, p := range j.parts {
+		if p.rels != nil {
+			out = append(out, p.rels)
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].name < out[b].name })
+	return out
+}
+
+// sweepUnreachable removes parts no kept relationship reaches from the package, and the
+// .rels of removed parts.
+func (j *job) sweepUnreachable() {
+	seen := map[string]bool{}
+	queue := []string{""}
+	for len(queue) > 0 {
+		src := queue[0]
+		queue = queue[1:]
+		rp := j.relsOf[src]
+		if rp == nil {
+			continue
+		}
+		for _, r := range rp.rels {
+			if r.drop || r.external {
+				continue
+			}
+			k := strings.ToLower(r.target)
+			t := j.byKey[k]
+			if t == nil || t.gone || seen[k] || t.rels != nil {
+				continue
+			}
+			seen[k] = true
+			queue = append(queue, k)
+		}
+	}
+	for _, p := range j.parts {
+		if p.gone {
+			continue
+		}
+		if p.rels != nil {
+			if p.rels.source != "" && !seen[strings.ToLower(p.rels.source)] {
+				j.remove(p, "", "")
+			}
+			continue
+		}
+		if !seen[p.key] {
+			j.remove(p, sanitize.ActRemovedPart, "not reachable from the package relationships")
+		}
+	}
+}
+
+// binaryParts removes what is neither XML nor an image the inner sanitizer accepted.
+func (j *job) binaryParts() {
+	for _, p := range j.parts {
+		if p.gone || p.rels != nil || p.media != nil || xmlType(p.ctype) {
+			continue
+		}
+		j.remove(p, sanitize.ActRemovedPart, "binary part that cannot be verified ("+p.ctype+")")
+	}
+}
+
+// finalizeRels drops relationships whose internal target was removed (silently: the
+// removal was reported on the part).
+func (j *job) finalizeRels() {
+	for _, rp := range j.relsOf {
+		for _, r := range rp.rels {
+			if r.drop || r.external {
+				continue
+			}
+			if t := j.byKey[strings.ToLower(r.target)]; t != nil && t.gone {
+				r.drop = true
+			}
+		}
+	}
+}
+
+// deadIDs lists the relationship ids a part lost.
+func (j *job) deadIDs(p *part) map[string]bool {
+	rp := j.relsOf[p.key]
+	if rp == nil {
+		return nil
+	}
+	var dead map[string]bool
+	for _, r := range rp.rels {
+		if r.drop {
+			if dead == nil {
+				dead = map[string]bool{}
+			}
+			dead[r.ID] = true
+		}
+	}
+	return dead
+}
+
+// retype switches a macro-enabled main part to its macro-free twin and reports it.
+func (j *job) retype() map[string]string {
+	mt := mainTypes[strings.ToLower(j.main.ctype)]
+	if mt.cleanCT == "" {
+		return nil
+	}
+	if _, ok := j.ct.byPart[j.main.key]; !ok {
+		j.ct.overrides = append(j.ct.overrides, ctEntry{j.main.name, mt.cleanCT})
+		j.ct.byPart[j.main.key] = mt.cleanCT
+	}
+	j.res.OutType = sanitize.OOXMLMIME(mt.clean)
+	j.res.OutName = sanitize.ReplaceExt(j.in.Name, "."+mt.clean)
+	j.res.Add(sanitize.ActRenamed, j.path(j.main.name), mt.name+" -> "+mt.clean)
+	return map[string]string{j.main.key: mt.cleanCT}
+}
+
+func (j *job) write(w io.Writer, retype map[string]string) error {
+	zo := newZipOut(w, j.b.Limits().MaxFileSize)
+	var kept []string
+	for _, p := range j.parts {
+		if !p.gone && p.rels == nil {
+			kept = append(kept, p.name)
+		}
+	}
+	cw, err := zo.create("[Content_Types].xml")
+	if err != nil {
+		return err
+	}
+	if err := j.ct.write(cw, kept, retype); err != nil {
+		return err
+	}
+	for _, p := range j.parts {
+		if p.gone {
+			continue
+		}
+		if err := j.ctx.Err(); err != nil {
+			return err
+		}
+		pw, err := zo.create(p.name)
+		if err != nil {
+			return err
+		}
+		switch {
+		case p.rels != nil:
+			err = p.rels.write(pw)
+		case p.media != nil:
+			err = j.writeMedia(pw, p)
+		default:
+			err = j.rewriteXML(pw, p)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return zo.close()
+}
+
+// rewriteXML streams one XML part through the rules of its family.
+func (j *job) rewriteXML(w io.Writer, p *part) error {
+	rc, err := openPart(p.f, j.b, 0)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	ru := &ooxmlRules{j: j, p: p, dead: j.deadIDs(p)}
+	if p == j.main && j.fam == famExcel {
+		ru.sheets = j.sheetMap
+	}
+	var st stage = newWriter(w, ru)
+	if j.fam == famWord {
+		st = newFieldStage(st, ru)
+	}
+	if err := readXML(j.ctx, rc, st); err != nil {
+		return fmt.Errorf("%s: %w", p.name, err)
+	}
+	return nil
+}

@@ -1,0 +1,296 @@
+package ooxml
+
+import (
+	"encoding/xml"
+	"strconv"
+	"strings"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// Namespaces, transitional and strict.
+var (
+	nsR = map[string]bool{
+		"http://schemas.openxmlformats.org/officeDocument/2006/relationships": true,
+		"http://purl.oclc.org/ooxml/officeDocument/relationships":             true,
+	}
+	nsW = map[string]bool{
+		"http://schemas.openxmlformats.org/wordprocessingml/2006/main": true,
+		"http://purl.oclc.org/ooxml/wordprocessingml/main":             true,
+	}
+	nsX = map[string]bool{
+		"http://schemas.openxmlformats.org/spreadsheetml/2006/main": true,
+		"http://purl.oclc.org/ooxml/spreadsheetml/main":             true,
+	}
+	nsA = map[string]bool{
+		"http://schemas.openxmlformats.org/drawingml/2006/main": true,
+		"http://purl.oclc.org/ooxml/drawingml/main":             true,
+	}
+	nsP = map[string]bool{
+		"http://schemas.openxmlformats.org/presentationml/2006/main": true,
+		"http://purl.oclc.org/ooxml/presentationml/main":             true,
+	}
+)
+
+const (
+	nsO      = "urn:schemas-microsoft-com:office:office"
+	nsVMLX   = "urn:schemas-microsoft-com:office:excel"
+	nsMC     = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+	maxShown = 80
+)
+
+// ooxmlRules are the element rules for one OOXML part.
+type ooxmlRules struct {
+	j      *job
+	p      *part
+	dead   map[string]bool // relationship ids removed from this part's .rels
+	sheets *sheetMap       // workbook part only, when sheets were removed
+	seen   map[string]bool // reported (kind, detail) pairs, to report each finding once
+}
+
+func (r *ooxmlRules) report(kind sanitize.ActionKind, detail string) {
+	k := string(kind) + "\x00" + detail
+	if r.seen[k] {
+		return
+	}
+	if r.seen == nil {
+		r.seen = map[string]bool{}
+	}
+	r.seen[k] = true
+	r.j.res.Add(kind, r.j.path(r.p.name), detail)
+}
+
+func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
+	s, _ := t.start()
+	n := t.name
+	// References to removed relationships: the element goes with its target (an OLE object
+	// keeps its preview picture, a control its shape). A hyperlink keeps its text.
+	for i := 0; i < len(t.attrs); i++ {
+		a := t.attrs[i]
+		isRef := nsR[a.Space] || (a.Space == nsO && a.Local == "relid")
+		if !isRef || !r.dead[s.Attr[i].Value] {
+			continue
+		}
+		if nsW[n.Space] && n.Local == "hyperlink" {
+			t.removeAttr(i)
+			s, _ = t.start()
+			i--
+			continue
+		}
+		return opDrop
+	}
+	// Macro assignments on shapes and form controls (Excel: macro="", fmlaMacro="").
+	for i := 0; i < len(t.attrs); i++ {
+		a := t.attrs[i]
+		if a.Space == "" && (a.Local == "macro" || a.Local == "fmlaMacro") && s.Attr[i].Value != "" {
+			r.report(sanitize.ActRemovedMacros, "macro assignment "+clip(s.Attr[i].Value))
+			t.removeAttr(i)
+			s, _ = t.start()
+			i--
+		}
+	}
+	switch {
+	case n.Space == nsMC && (n.Local == "AlternateContent" || n.Local == "Choice" || n.Local == "Fallback"):
+		return opPruneEmpty
+	case n.Space == nsVMLX && n.Local == "FmlaMacro":
+		r.report(sanitize.ActRemovedMacros, "macro assignment on a form control")
+		return opDrop
+	case nsW[n.Space]:
+		return r.word(t, n)
+	case nsX[n.Space]:
+		return r.excel(t, n)
+	case nsA[n.Space] || nsP[n.Space]:
+		if act, ok := t.attr("", "action"); ok {
+			la := strings.ToLower(act)
+			switch {
+			case strings.HasPrefix(la, "ppaction://macro"):
+				r.report(sanitize.ActRemovedMacros, "action runs macro "+clip(act))
+				return opDrop
+			case strings.HasPrefix(la, "ppaction://program"):
+				r.report(sanitize.ActRemovedExternalLink, "action runs a program")
+				return opDrop
+			case strings.HasPrefix(la, "ppaction://ole"):
+				r.report(sanitize.ActRemovedOLE, "action activates an OLE object")
+				return opDrop
+			}
+		}
+		if nsP[n.Space] && n.Local == "controls" {
+			return opPruneEmpty
+		}
+	}
+	return opKeep
+}
+
+func (r *ooxmlRules) word(t *tok, n xml.Name) op {
+	switch n.Local {
+	case "fldSimple":
+		instr := wattr(t, "instr")
+		if d, ok := r.fieldVerdict(instr, false); ok {
+			r.report(d.kind, d.detail)
+			return opUnwrap // the cached result stays as plain text
+		}
+	case "entryMacro", "exitMacro":
+		r.report(sanitize.ActRemovedMacros, "form field macro "+clip(wattr(t, "val")))
+		return opDrop
+	case "mailMerge":
+		r.report(sanitize.ActRemovedExternalLink, "mail merge data source and query")
+		return opDrop
+	}
+	return opKeep
+}
+
+func (r *ooxmlRules) excel(t *tok, n xml.Name) op {
+	switch n.Local {
+	case "f":
+		return opHold
+	case "definedName":
+		name, _ := t.attr("", "name")
+		if autoRunName(name) {
+			r.report(sanitize.ActRemovedMacros, "auto-run defined name "+clip(name))
+			return opDrop
+		}
+		for _, a := range []string{"function", "vbProcedure", "xlm"} {
+			if v, _ := t.attr("", a); v == "1" || v == "true" {
+				r.report(sanitize.ActRemovedMacros, "macro defined name "+clip(name))
+				return opDrop
+			}
+		}
+		if r.sheets != nil && !r.remapAttr(t, "localSheetId", false) {
+			return opDrop
+		}
+		return opHold
+	case "workbookView":
+		if r.sheets != nil {
+			r.remapAttr(t, "activeTab", true)
+			r.remapAttr(t, "firstSheet", true)
+		}
+	case "externalReferences", "controls", "oleObjects":
+		return opPruneEmpty
+	}
+	return opKeep
+}
+
+// held decides on an Excel formula or defined name once its text is known.
+func (r *ooxmlRules) held(t *tok, text string) bool {
+	if ddeFormula(text) {
+		r.report(sanitize.ActRemovedDDE, "DDE formula "+clip(text))
+		return false
+	}
+	return true
+}
+
+// remapAttr rewrites a sheet index after sheets were removed. It returns false when the
+// index pointed at a removed sheet; clamp sets such an index to 0 instead.
+func (r *ooxmlRules) remapAttr(t *tok, local string, clamp bool) bool {
+	s, _ := t.start()
+	for i, a := range t.attrs {
+		if a.Space != "" || a.Local != local {
+			continue
+		}
+		old, err := strconv.Atoi(s.Attr[i].Value)
+		nv := -1
+		if err == nil && old >= 0 && old < len(r.sheets.newIndex) {
+			nv = r.sheets.newIndex[old]
+		}
+		if nv < 0 {
+			if !clamp {
+				return false
+			}
+			nv = 0
+		}
+		s.Attr[i].Value = strconv.Itoa(nv)
+		t.t = s
+	}
+	return true
+}
+
+// wattr returns a w:-namespaced attribute, transitional or strict.
+func wattr(t *tok, local string) string {
+	s, _ := t.start()
+	for i, a := range t.attrs {
+		if a.Local == local && nsW[a.Space] {
+			return s.Attr[i].Value
+		}
+	}
+	return ""
+}
+
+// autoRunName reports defined names Excel runs on open or close. Excel matches the prefix:
+// "Auto_Open2" runs too.
+func autoRunName(name string) bool {
+	n := strings.ToLower(strings.TrimPrefix(strings.ToLower(name), "_xlnm."))
+	for _, p := range []string{"auto_open", "auto_close", "auto_activate", "auto_deactivate"} {
+		if strings.HasPrefix(n, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// ddeFormula reports a formula that calls a DDE server (=cmd|' /c calc'!A0): the pipe is
+// not an Excel operator, so one outside a string literal is a DDE reference.
+func ddeFormula(f string) bool {
+	inStr := false
+	for i := 0; i < len(f); i++ {
+		switch f[i] {
+		case '"':
+			inStr = !inStr
+		case '|':
+			if !inStr {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// fieldVerdict decides on a Word field instruction. nested is true when the field type
+// itself is produced by a nested field, which hides the real type from any scanner.
+func (r *ooxmlRules) fieldVerdict(instr string, nested bool) (removal, bool) {
+	if nested {
+		return removal{sanitize.ActRemovedDDE, "field whose type is computed by a nested field"}, true
+	}
+	fields := strings.Fields(strings.ReplaceAll(instr, "\x00", " "))
+	if len(fields) == 0 {
+		return removal{}, false
+	}
+	typ := strings.ToUpper(fields[0])
+	shown := "field " + clip(strings.Join(fields, " "))
+	switch typ {
+	case "DDE", "DDEAUTO":
+		return removal{sanitize.ActRemovedDDE, shown}, true
+	case "INCLUDETEXT", "INCLUDEPICTURE", "INCLUDE", "IMPORT", "LINK", "DATABASE", "RD":
+		return removal{sanitize.ActRemovedExternalLink, shown}, true
+	case "MACROBUTTON":
+		return removal{sanitize.ActRemovedMacros, shown}, true
+	case "HYPERLINK":
+		if len(fields) > 1 && fields[1] == `\l` {
+			return removal{}, false
+		}
+		if len(fields) > 1 && r.j.s.keepLinks && safeLinkScheme(strings.Trim(fields[1], `"`)) {
+			return removal{}, false
+		}
+		return removal{sanitize.ActRemovedExternalLink, shown}, true
+	}
+	return removal{}, false
+}
+
+// clip shortens and de-controls a value shown in a report.
+func clip(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	if len(s) > maxShown {
+		cut := maxShown
+		for cut > 0 && !isRuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "..."
+	}
+	return s
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }

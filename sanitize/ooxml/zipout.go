@@ -1,0 +1,63 @@
+package ooxml
+
+import (
+	"archive/zip"
+	"compress/flate"
+	"hash/crc32"
+	"io"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// zipOut writes a new container: fresh local headers, no extra fields, no comments, a fixed
+// timestamp (so that the same input gives the same bytes), UTF-8 names.
+type zipOut struct {
+	zw *zip.Writer
+}
+
+// dosEpoch is the MS-DOS date written on every entry (1980-01-01, the earliest a zip can
+// express), so that outputs do not leak the gateway's clock and are reproducible. Setting
+// FileHeader.Modified instead would add an extended-timestamp extra field.
+const dosEpoch = 1<<5 | 1
+
+func stamp(h *zip.FileHeader) {
+	h.ModifiedDate = dosEpoch //nolint:staticcheck // see dosEpoch
+	h.ModifiedTime = 0        //nolint:staticcheck // see dosEpoch
+}
+
+func newZipOut(w io.Writer, max int64) *zipOut {
+	zw := zip.NewWriter(sanitize.LimitWriter(w, max, "limits.max_file_size"))
+	// Level 5 keeps the output close to office suites' size at about twice BestCompression's speed.
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(w, 5)
+	})
+	return &zipOut{zw: zw}
+}
+
+// create starts a deflated entry.
+func (z *zipOut) create(name string) (io.Writer, error) {
+	h := &zip.FileHeader{Name: name, Method: zip.Deflate}
+	stamp(h)
+	return z.zw.CreateHeader(h)
+}
+
+// stored writes a whole entry uncompressed and without a data descriptor: ODF requires
+// that of its first entry, mimetype.
+func (z *zipOut) stored(name string, data []byte) error {
+	h := &zip.FileHeader{
+		Name:               name,
+		Method:             zip.Store,
+		CRC32:              crc32.ChecksumIEEE(data),
+		CompressedSize64:   uint64(len(data)),
+		UncompressedSize64: uint64(len(data)),
+	}
+	stamp(h)
+	w, err := z.zw.CreateRaw(h)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(data)
+	return err
+}
+
+func (z *zipOut) close() error { return z.zw.Close() }
