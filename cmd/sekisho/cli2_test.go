@@ -20,16 +20,16 @@ func sha(b []byte) string {
 func TestSanitizeFileStdinToStdout(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string][]byte{"c.yaml": []byte(passText)})
-	r := sekisho(t, dir, japanese, "sanitize-file", "-", "-o", "-", "--config", "c.yaml", "--report", "r.json")
+	r := sekisho(t, dir, jaText, "sanitize-file", "-", "-o", "-", "--config", "c.yaml", "--report", "r.json")
 	if r.code != exitOK {
 		t.Fatalf("exit %d, want 0; stderr: %s", r.code, r.stderr)
 	}
-	if r.stdout != string(japanese) {
-		t.Errorf("stdout = %q, want the input %q", r.stdout, japanese)
+	if r.stdout != string(jaText) {
+		t.Errorf("stdout = %q, want the input %q", r.stdout, jaText)
 	}
 	rep := readReport(t, filepath.Join(dir, "r.json"))
-	if rep.Input.Name != "-" || rep.Input.SHA256 != sha(japanese) || rep.Input.Size != int64(len(japanese)) {
-		t.Errorf("report input = %+v, want name -, sha256 %s, size %d", rep.Input, sha(japanese), len(japanese))
+	if rep.Input.Name != "-" || rep.Input.SHA256 != sha(jaText) || rep.Input.Size != int64(len(jaText)) {
+		t.Errorf("report input = %+v, want name -, sha256 %s, size %d", rep.Input, sha(jaText), len(jaText))
 	}
 	if rep.Output == nil || rep.Output.Name != "-" || rep.Output.SHA256 != sha([]byte(r.stdout)) {
 		t.Errorf("report output = %+v, want name - and the sha256 of stdout", rep.Output)
@@ -76,7 +76,7 @@ func TestReportGolden(t *testing.T) {
 		files map[string][]byte
 		args  []string
 	}{
-		{"clean", map[string][]byte{"a.txt": japanese, "c.yaml": []byte(passText)},
+		{"clean", map[string][]byte{"a.txt": jaText, "c.yaml": []byte(passText)},
 			[]string{"sanitize-file", "a.txt", "-o", "out.txt", "--config", "c.yaml", "--report", "r.json"}},
 		{"blocked", map[string][]byte{"invoice.pdf": peBytes},
 			[]string{"sanitize-file", "invoice.pdf", "-o", "out.pdf", "--report", "r.json"}},

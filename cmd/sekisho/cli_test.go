@@ -15,7 +15,7 @@ var (
 	peBytes    = append([]byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8"), make([]byte, 64)...)
 	elfBytes   = append([]byte("\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x3e\x00\x01\x00\x00\x00"), make([]byte, 64)...)
 	eicarBytes = []byte(`X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*`)
-	japanese   = []byte("関所は無害化ゲートウェイです。\nsekisho rebuilds files.\n")
+	jaText     = []byte("関所は無害化ゲートウェイです。\nsekisho rebuilds files.\n")
 )
 
 // passText is a config under which plain text is copied as is (policy pass), so exit 0
@@ -53,13 +53,13 @@ func TestSanitizeFileExitCodes(t *testing.T) {
 		},
 		{
 			name:     "double extension is blocked",
-			files:    map[string][]byte{"請求書.pdf.exe": japanese},
+			files:    map[string][]byte{"請求書.pdf.exe": jaText},
 			args:     []string{"sanitize-file", "請求書.pdf.exe", "-o", "out.txt", "--report", "r.json"},
 			wantCode: exitRefused, wantStderr: "extension .exe", wantVerdict: "blocked",
 		},
 		{
 			name:     "declared name decides even for stdin",
-			stdin:    japanese,
+			stdin:    jaText,
 			args:     []string{"sanitize-file", "-", "--name", "run.ps1", "-o", "-", "--report", "r.json"},
 			wantCode: exitRefused, wantStderr: "extension .ps1", wantVerdict: "blocked",
 		},
@@ -77,19 +77,19 @@ func TestSanitizeFileExitCodes(t *testing.T) {
 		},
 		{
 			name:     "policy quarantine override",
-			files:    map[string][]byte{"a.txt": japanese, "c.yaml": []byte("policy:\n  text: quarantine\n")},
+			files:    map[string][]byte{"a.txt": jaText, "c.yaml": []byte("policy:\n  text: quarantine\n")},
 			args:     []string{"sanitize-file", "a.txt", "-o", "out.txt", "--config", "c.yaml", "--report", "r.json"},
 			wantCode: exitRefused, wantStderr: "policy quarantines text", wantVerdict: "quarantined",
 		},
 		{
 			name:     "policy strip is refused too",
-			files:    map[string][]byte{"a.txt": japanese, "c.yaml": []byte("policy:\n  text: strip\n")},
+			files:    map[string][]byte{"a.txt": jaText, "c.yaml": []byte("policy:\n  text: strip\n")},
 			args:     []string{"sanitize-file", "a.txt", "-o", "out.txt", "--config", "c.yaml", "--report", "r.json"},
 			wantCode: exitRefused, wantStderr: "stripped a.txt", wantVerdict: "stripped",
 		},
 		{
 			name:     "clean text is written",
-			files:    map[string][]byte{"a.txt": japanese, "c.yaml": []byte(passText)},
+			files:    map[string][]byte{"a.txt": jaText, "c.yaml": []byte(passText)},
 			args:     []string{"sanitize-file", "a.txt", "-o", "out.txt", "--config", "c.yaml", "--report", "r.json"},
 			wantCode: exitOK, wantStderr: "clean a.txt (text) -> out.txt", wantVerdict: "clean", wantOutput: true,
 		},
@@ -119,43 +119,43 @@ func TestSanitizeFileExitCodes(t *testing.T) {
 		},
 		{
 			name:     "missing output directory",
-			files:    map[string][]byte{"a.txt": japanese, "c.yaml": []byte(passText)},
+			files:    map[string][]byte{"a.txt": jaText, "c.yaml": []byte(passText)},
 			args:     []string{"sanitize-file", "a.txt", "-o", "no/such/dir/out.txt", "--config", "c.yaml"},
 			wantCode: exitUsage, wantStderr: "directory no/such/dir does not exist",
 		},
 		{
 			name:     "missing report directory",
-			files:    map[string][]byte{"a.txt": japanese, "c.yaml": []byte(passText)},
+			files:    map[string][]byte{"a.txt": jaText, "c.yaml": []byte(passText)},
 			args:     []string{"sanitize-file", "a.txt", "-o", "out.txt", "--report", "no/r.json", "--config", "c.yaml"},
 			wantCode: exitUsage, wantStderr: "--report no/r.json: directory no does not exist",
 		},
 		{
 			name:     "output is the input",
-			files:    map[string][]byte{"a.txt": japanese, "c.yaml": []byte(passText)},
+			files:    map[string][]byte{"a.txt": jaText, "c.yaml": []byte(passText)},
 			args:     []string{"sanitize-file", "a.txt", "-o", "./a.txt", "--config", "c.yaml"},
 			wantCode: exitUsage, wantStderr: "must not name the input",
 		},
 		{
 			name:     "invalid config names the key and line",
-			files:    map[string][]byte{"a.txt": japanese, "c.yaml": []byte("limits:\n  max_file_size: 12\n  max_depth: 0\n")},
+			files:    map[string][]byte{"a.txt": jaText, "c.yaml": []byte("limits:\n  max_file_size: 12\n  max_depth: 0\n")},
 			args:     []string{"sanitize-file", "a.txt", "-o", "out.txt", "--config", "c.yaml"},
 			wantCode: exitUsage, wantStderr: `config: c.yaml:2: limits.max_file_size: must be at least 1KiB, got "12"` + "\n" + `config: c.yaml:3: limits.max_depth: must be between 1 and 64, got "0"`,
 		},
 		{
 			name:     "unknown config key",
-			files:    map[string][]byte{"a.txt": japanese, "c.yaml": []byte("limts:\n  max_depth: 3\n")},
+			files:    map[string][]byte{"a.txt": jaText, "c.yaml": []byte("limts:\n  max_depth: 3\n")},
 			args:     []string{"sanitize-file", "a.txt", "-o", "out.txt", "--config", "c.yaml"},
 			wantCode: exitUsage, wantStderr: `config: c.yaml:1: limts: unknown key (did you mean "limits"?)`,
 		},
 		{
 			name:     "unknown policy type",
-			files:    map[string][]byte{"a.txt": japanese, "c.yaml": []byte("policy:\n  docz: block\n")},
+			files:    map[string][]byte{"a.txt": jaText, "c.yaml": []byte("policy:\n  docz: block\n")},
 			args:     []string{"sanitize-file", "a.txt", "-o", "out.txt", "--config", "c.yaml"},
 			wantCode: exitUsage, wantStderr: `config: c.yaml:2: policy.docz: unknown type or class`,
 		},
 		{
 			name:     "missing config file",
-			files:    map[string][]byte{"a.txt": japanese},
+			files:    map[string][]byte{"a.txt": jaText},
 			args:     []string{"sanitize-file", "a.txt", "-o", "out.txt", "--config", "none.yaml"},
 			wantCode: exitUsage, wantStderr: "none.yaml: no such file",
 		},

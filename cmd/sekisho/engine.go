@@ -6,7 +6,9 @@ import (
 
 	"github.com/sekisho/sekisho/config"
 	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/archive"
 	"github.com/sekisho/sekisho/sanitize/ole"
+	"github.com/sekisho/sekisho/sanitize/text"
 )
 
 // engineLimits converts the limits section to the engine's Limits.
@@ -51,8 +53,12 @@ func buildEngine(cfg *config.Config, log *slog.Logger) (*sanitize.Engine, error)
 		Logger:  log,
 	})
 
+	// Text, CSV/TSV, HTML (to plain text), XML, JSON, calendars: normalized to UTF-8.
+	e.Register(string(sanitize.ClassText), text.New(text.Options{DefangLinks: cfg.Text.DefangLinks}))
 	// Legacy compound files: inspected and refused with a precise reason.
 	e.Register(string(sanitize.ClassOLE), ole.New(ole.Options{}))
+	// Containers recurse through the engine itself, sharing the item's Budget.
+	e.Register(string(sanitize.ClassArchive), archive.New(archive.Options{Inner: e, TempDir: cfg.TempDir}))
 
 	return e, nil
 }

@@ -78,6 +78,11 @@ func TestBuildEngineRegistersFamilies(t *testing.T) {
 // registeredTypes lists a representative type per wired family.
 var registeredTypes = []sanitize.Type{
 	{Name: "doc", Class: sanitize.ClassOLE},
+	{Name: "text", Class: sanitize.ClassText},
+	{Name: "csv", Class: sanitize.ClassText},
+	{Name: "html", Class: sanitize.ClassText},
+	{Name: "zip", Class: sanitize.ClassArchive},
+	{Name: "gzip", Class: sanitize.ClassArchive},
 }
 
 func TestParseArgs(t *testing.T) {
