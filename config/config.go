@@ -38,6 +38,7 @@ type Config struct {
 	PDF    PDF               `yaml:"pdf"`
 	Image  Image             `yaml:"image"`
 	Text   Text              `yaml:"text"`
+	OOXML  OOXML             `yaml:"ooxml"`
 	Mail   Mail              `yaml:"mail"`
 
 	// Where the values came from, for error messages: file name and the line of each
@@ -84,6 +85,14 @@ type Text struct {
 	DefangLinks bool `yaml:"defang_links"`
 }
 
+// OOXML configures the Office Open XML and OpenDocument sanitizer.
+type OOXML struct {
+	// KeepHyperlinks keeps external http, https and mailto hyperlinks (text links a person
+	// must click). Other external relationships (remote templates, linked objects and
+	// images, data connections, file: and UNC targets) are always removed. Default true.
+	KeepHyperlinks bool `yaml:"keep_hyperlinks"`
+}
+
 // Mail configures message sanitization.
 type Mail struct {
 	OutputCharset  string   `yaml:"output_charset"`  // utf-8 or iso-2022-jp. Default utf-8.
@@ -118,6 +127,7 @@ func Default() *Config {
 		PDF:    PDF{URIActions: "keep"},
 		Image:  Image{JPEGQuality: 92, PNGCompression: "speed"},
 		Text:   Text{DefangLinks: false},
+		OOXML:  OOXML{KeepHyperlinks: true},
 		Mail: Mail{
 			OutputCharset:  "utf-8",
 			NoticePosition: "top",

@@ -7,7 +7,9 @@ import (
 	"github.com/sekisho/sekisho/config"
 	"github.com/sekisho/sekisho/sanitize"
 	"github.com/sekisho/sekisho/sanitize/archive"
+	"github.com/sekisho/sekisho/sanitize/img"
 	"github.com/sekisho/sekisho/sanitize/ole"
+	"github.com/sekisho/sekisho/sanitize/ooxml"
 	"github.com/sekisho/sekisho/sanitize/text"
 )
 
@@ -55,6 +57,16 @@ func buildEngine(cfg *config.Config, log *slog.Logger) (*sanitize.Engine, error)
 
 	// Text, CSV/TSV, HTML (to plain text), XML, JSON, calendars: normalized to UTF-8.
 	e.Register(string(sanitize.ClassText), text.New(text.Options{DefangLinks: cfg.Text.DefangLinks}))
+	// Images: decoded after a pixel check and re-encoded (JPEG stays JPEG, others PNG).
+	e.Register(string(sanitize.ClassImage), img.New(img.Options{
+		JPEGQuality:    cfg.Image.JPEGQuality,
+		PNGCompression: cfg.Image.PNGCompression,
+	}))
+	// Office Open XML and OpenDocument: rebuilt without macros, ActiveX, OLE, DDE and
+	// external references; embedded media go back through the engine (image family).
+	office := ooxml.New(ooxml.Options{Inner: e, KeepHyperlinks: cfg.OOXML.KeepHyperlinks})
+	e.Register(string(sanitize.ClassOOXML), office)
+	e.Register(string(sanitize.ClassODF), office)
 	// Legacy compound files: inspected and refused with a precise reason.
 	e.Register(string(sanitize.ClassOLE), ole.New(ole.Options{}))
 	// Containers recurse through the engine itself, sharing the item's Budget.

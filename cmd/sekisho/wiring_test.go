@@ -78,6 +78,11 @@ func TestBuildEngineRegistersFamilies(t *testing.T) {
 // registeredTypes lists a representative type per wired family.
 var registeredTypes = []sanitize.Type{
 	{Name: "doc", Class: sanitize.ClassOLE},
+	{Name: "png", Class: sanitize.ClassImage},
+	{Name: "jpeg", Class: sanitize.ClassImage},
+	{Name: "docm", Class: sanitize.ClassOOXML},
+	{Name: "xlsx", Class: sanitize.ClassOOXML},
+	{Name: "odt", Class: sanitize.ClassODF},
 	{Name: "text", Class: sanitize.ClassText},
 	{Name: "csv", Class: sanitize.ClassText},
 	{Name: "html", Class: sanitize.ClassText},
