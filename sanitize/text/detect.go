@@ -23,6 +23,7 @@ type detector struct {
 	headLen  int
 	high     bool // a byte >= 0x80
 	esc      bool // an ISO-2022-JP designation escape
+	escTail  []byte
 	nulEven  int64
 	nulOdd   int64
 	utf8Bad  bool
@@ -58,8 +59,13 @@ func (d *detector) Write(p []byte) (int, error) {
 			d.high = true
 		}
 	}
-	if !d.esc && bytes.IndexByte(p, 0x1b) >= 0 {
-		d.esc = hasISO2022Escape(p)
+	if !d.esc {
+		// An escape sequence may straddle two writes: look at the previous write's tail too.
+		if bytes.IndexByte(p, 0x1b) >= 0 || bytes.IndexByte(d.escTail, 0x1b) >= 0 {
+			d.esc = hasISO2022Escape(append(d.escTail[:len(d.escTail):len(d.escTail)], p...))
+		}
+		d.escTail = append(d.escTail, p[max(0, len(p)-3):]...)
+		d.escTail = d.escTail[max(0, len(d.escTail)-3):]
 	}
 	d.n += int64(len(p))
 	if d.high || hasHighBit(p) {

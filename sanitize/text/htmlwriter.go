@@ -140,7 +140,7 @@ func (t *lineWriter) text(s string) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		switch {
-		case r == utf8.RuneError && size == 1:
+		case r == utf8.RuneError: // undecodable, or a U+FFFD the input already had
 			r = Geta
 		case r == '\u00a0':
 			// A non-breaking space is spacing, not content: collapse it like a space.
@@ -208,7 +208,7 @@ func (t *lineWriter) pre(s string) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		switch {
-		case r == utf8.RuneError && size == 1:
+		case r == utf8.RuneError: // undecodable, or a U+FFFD the input already had
 			r = Geta
 		case r == '\t':
 		case r < 0x20 || r >= 0x7f && r <= 0x9f:
