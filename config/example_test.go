@@ -2,6 +2,8 @@ package config
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -76,6 +78,19 @@ func TestConfigKeys(t *testing.T) {
 	for _, k := range keys {
 		if strings.Contains(k, "..") || strings.HasPrefix(k, ".") {
 			t.Errorf("ConfigKeys() has malformed key %q", k)
+		}
+	}
+}
+
+// TestREADMEDocumentsEverySection keeps the README's configuration table complete.
+func TestREADMEDocumentsEverySection(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range Sections() {
+		if !strings.Contains(string(b), "| `"+s+"` |") {
+			t.Errorf("README.md configuration table lacks a row for %s", s)
 		}
 	}
 }

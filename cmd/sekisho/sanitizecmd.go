@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -144,7 +145,7 @@ func sanitizeCmd(ctx context.Context, cmd, help string, args []string, io stdio)
 		res := sanitize.Result{Verdict: sanitize.Quarantined, Reason: le.Error(), Detected: sanitize.Unknown,
 			Actions: []sanitize.Action{{Kind: sanitize.ActQuarantined, Path: "stdin", Detail: le.Error()}}}
 		rep := newReport(res, fileInfo{Name: "-", Size: -1, Type: sanitize.Unknown.MIME}, nil, 0)
-		return finish(cmd, rep, reportPath, io)
+		return finish(log, cmd, rep, reportPath, io)
 	}
 	defer in.close()
 	if name == "" {
@@ -166,7 +167,7 @@ func sanitizeCmd(ctx context.Context, cmd, help string, args []string, io stdio)
 			res = sanitize.Result{Verdict: sanitize.Quarantined, Reason: reason, Detected: t,
 				Actions: []sanitize.Action{{Kind: sanitize.ActQuarantined, Path: item.Path, Detail: reason}}}
 			inInfo.Type = t.MIME
-			return finish(cmd, newReport(res, inInfo, nil, time.Since(start)), reportPath, io)
+			return finish(log, cmd, newReport(res, inInfo, nil, time.Since(start)), reportPath, io)
 		}
 	}
 
@@ -185,7 +186,7 @@ func sanitizeCmd(ctx context.Context, cmd, help string, args []string, io stdio)
 	}
 	if !res.Verdict.HasOutput() {
 		sink.abort()
-		return finish(cmd, newReport(res, inInfo, nil, elapsed), reportPath, io)
+		return finish(log, cmd, newReport(res, inInfo, nil, elapsed), reportPath, io)
 	}
 	if err := sink.commit(); err != nil {
 		fmt.Fprintf(io.err, "sekisho %s: write %s: %v; nothing written\n", cmd, out, err)
@@ -196,12 +197,16 @@ func sanitizeCmd(ctx context.Context, cmd, help string, args []string, io stdio)
 		outType = item.Detected.MIME
 	}
 	outInfo := &fileInfo{Name: out, SHA256: sink.sum(), Size: sink.n, Type: outType}
-	return finish(cmd, newReport(res, inInfo, outInfo, elapsed), reportPath, io)
+	return finish(log, cmd, newReport(res, inInfo, outInfo, elapsed), reportPath, io)
 }
 
 // finish writes the report and the summary line and returns the exit status for the
 // verdict.
-func finish(cmd string, rep *report, reportPath string, io stdio) int {
+func finish(log *slog.Logger, cmd string, rep *report, reportPath string, io stdio) int {
+	// The summary line is for people; the structured event (debug: the CLI's output is the
+	// summary) carries the stable keys documented in the README.
+	log.Debug(string(rep.Verdict), "verdict", rep.Verdict, "type", rep.Detected.Name,
+		"actions", len(rep.Actions), "bytes", rep.Input.Size, "duration_ms", rep.DurationMS, "reason", rep.Reason)
 	fmt.Fprintln(io.err, rep.summary())
 	if reportPath != "" {
 		if err := rep.write(reportPath, io.out); err != nil {
