@@ -333,7 +333,7 @@ func (j *job) write(w io.Writer, retype map[string]string) error {
 	zo := newZipOut(w, j.b.Limits().MaxFileSize)
 	var kept []string
 	for _, p := range j.parts {
-		if !p.gone && p.rels == nil {
+		if !p.gone {
 			kept = append(kept, p.name)
 		}
 	}

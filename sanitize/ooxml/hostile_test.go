@@ -1,0 +1,171 @@
+package ooxml
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// sanitizeBytes calls the family directly (the engine is its inner sanitizer), so that
+// errors keep their class.
+func sanitizeBytes(t testing.TB, s *Sanitizer, name string, data []byte) ([]byte, sanitize.Result, error) {
+	t.Helper()
+	in := &sanitize.Item{Body: bytes.NewReader(data), Path: "item", Name: name}
+	in.Detected = sanitize.Detect(in.Body)
+	var out bytes.Buffer
+	res, err := s.Sanitize(context.Background(), in, &out, sanitize.NewBudget(sanitize.Limits{}))
+	return out.Bytes(), res, err
+}
+
+func TestHostile(t *testing.T) {
+	for _, tc := range hostileCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			_, s := newEngine(!tc.dropLinks)
+			in := build(t, tc.base, tc.edits...)
+			out, res, err := sanitizeBytes(t, s, tc.name, in)
+			if tc.wantErr != nil {
+				if !errors.Is(err, tc.wantErr) {
+					t.Fatalf("Sanitize(%s) error = %v, want %v", tc.name, err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Sanitize(%s) error: %v", tc.name, err)
+			}
+			if res.Verdict != sanitize.Sanitized {
+				t.Errorf("Sanitize(%s) verdict = %s, want sanitized", tc.name, res.Verdict)
+			}
+			for _, k := range tc.kinds {
+				if !hasKind(res, k) {
+					t.Errorf("Sanitize(%s) actions = %+v, want one %s", tc.name, res.Actions, k)
+				}
+			}
+			for _, a := range res.Actions {
+				if !strings.HasPrefix(a.Path, "item/") || a.Detail == "" {
+					t.Errorf("action %+v: want a path under item/ and a detail", a)
+				}
+			}
+			parts := readParts(t, out)
+			for _, g := range tc.gone {
+				for name, body := range parts {
+					if strings.Contains(name, g) || strings.Contains(body, g) {
+						t.Errorf("output part %s still contains %q", name, g)
+					}
+				}
+			}
+			if tc.outType != "" {
+				if got, want := res.OutType, sanitize.OOXMLMIME(tc.outType); got != want {
+					t.Errorf("OutType = %q, want %q", got, want)
+				}
+				if res.OutName != tc.outName {
+					t.Errorf("OutName = %q, want %q", res.OutName, tc.outName)
+				}
+				if got := sanitize.Detect(bytes.NewReader(out)); got.Name != tc.outType {
+					t.Errorf("Detect(output) = %s, want %s", got.Name, tc.outType)
+				}
+			}
+			checkInvariants(t, parts, !tc.dropLinks)
+			out2, res2, err := sanitizeBytes(t, s, tc.name, out)
+			if err != nil || res2.Verdict != sanitize.Clean || len(res2.Actions) != 0 {
+				t.Errorf("second pass = %s %+v, %v; want clean with no actions", res2.Verdict, res2.Actions, err)
+			}
+			if !bytes.Equal(out, out2) {
+				t.Errorf("second pass changed the output (%d -> %d bytes)", len(out), len(out2))
+			}
+		})
+	}
+}
+
+func hasKind(res sanitize.Result, k sanitize.ActionKind) bool {
+	for _, a := range res.Actions {
+		if a.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// readParts returns every entry of a package as text, failing on a zip archive/zip cannot read.
+func readParts(t testing.TB, data []byte) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, e := range unpack(t, data) {
+		out[e.name] = string(e.data)
+	}
+	return out
+}
+
+var (
+	externalRel = regexp.MustCompile(`<Relationship [^>]*TargetMode="External"[^>]*>`)
+	ddeInstr    = regexp.MustCompile(`(?i)<w:instrText[^>]*>\s*DDE|w:instr="\s*DDE`)
+	riskyName   = regexp.MustCompile(`(?i)vbaProject|activeX|oleObject|embeddings/|macrosheets/|customUI|^Basic/|^Scripts/`)
+)
+
+// checkInvariants asserts what must hold for every output, whatever the input was.
+func checkInvariants(t testing.TB, parts map[string]string, links bool) {
+	t.Helper()
+	for name, body := range parts {
+		if riskyName.MatchString(name) {
+			t.Errorf("output has risky part %s", name)
+		}
+		if strings.HasSuffix(name, ".rels") {
+			for _, m := range externalRel.FindAllString(body, -1) {
+				if !links || !strings.Contains(m, `/hyperlink"`) {
+					t.Errorf("%s keeps an external relationship: %s", name, m)
+				}
+			}
+		}
+		if ddeInstr.MatchString(body) {
+			t.Errorf("%s keeps a DDE field", name)
+		}
+	}
+	if ct, ok := parts["[Content_Types].xml"]; ok {
+		if _, err := parseContentTypes([]byte(ct)); err != nil {
+			t.Errorf("[Content_Types].xml does not parse: %v", err)
+		}
+		if strings.Contains(strings.ToLower(ct), "macroenabled") || strings.Contains(ct, "vbaProject") {
+			t.Errorf("[Content_Types].xml still declares macros: %s", ct)
+		}
+	}
+}
+
+// TestOutputContainer checks the rebuilt container itself: fresh headers, no extra fields,
+// no comment, and for ODF a stored mimetype first.
+func TestOutputContainer(t *testing.T) {
+	_, s := newEngine(true)
+	for _, f := range []string{"ooxml/report.docx", "odf/report.odt"} {
+		t.Run(f, func(t *testing.T) {
+			out, _, err := sanitizeBytes(t, s, f, readCorpus(t, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			zr, err := zip.NewReader(bytes.NewReader(out), int64(len(out)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if zr.Comment != "" {
+				t.Errorf("zip comment = %q, want none", zr.Comment)
+			}
+			for _, e := range zr.File {
+				if len(e.Extra) != 0 || e.Comment != "" {
+					t.Errorf("entry %s has extra %x comment %q, want none", e.Name, e.Extra, e.Comment)
+				}
+			}
+			if strings.HasSuffix(f, ".odt") {
+				first := zr.File[0]
+				if first.Name != "mimetype" || first.Method != zip.Store {
+					t.Errorf("first entry = %s method %d, want mimetype stored", first.Name, first.Method)
+				}
+				if got := string(out[30:38]); got != "mimetype" {
+					t.Errorf("bytes 30..38 = %q, want mimetype", got)
+				}
+			}
+		})
+	}
+}
