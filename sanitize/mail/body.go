@@ -1,0 +1,177 @@
+package mail
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// bodyT is one converted body segment, not yet added to the message.
+type bodyT struct {
+	text    string
+	path    string
+	actions []sanitize.Action
+	entries []entry
+	charset string // the source charset
+}
+
+// readBody decodes a body part into memory, capped: text bodies are what the notice and
+// the conversions work on.
+func (j *job) readBody(p *part) ([]byte, error) {
+	var notes textNotes
+	dec, err := j.w.decoder(p, &notes)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	limit := min(int64(maxBodyText), j.w.b.Limits().MaxFileSize)
+	if _, err := buf.ReadFrom(j.w.b.Expand(&ctxReader{ctx: j.ctx, r: dec}, limit)); err != nil {
+		return nil, err
+	}
+	j.w.notes(p, "body", notes)
+	return buf.Bytes(), nil
+}
+
+// bodyText decodes and converts a text/plain or text/html body part. A part whose
+// content is not text (a text/plain that is really an executable) is sent through the
+// engine as a file instead and an empty segment is returned.
+func (j *job) bodyText(p *part) (bodyT, error) {
+	raw, err := j.readBody(p)
+	if errors.Is(err, errUnknownCTE) {
+		return bodyT{}, j.opaque(p, err.Error())
+	}
+	if err != nil {
+		return bodyT{}, err
+	}
+	j.nBody++
+	kind := "plain"
+	if p.ctype.value == "text/html" {
+		kind = "html"
+	}
+	t := bodyT{path: j.bodyPath(kind)}
+	if det := sanitize.Detect(bytes.NewReader(raw)); !textLike(det, raw, p.ctype.params["charset"]) {
+		j.res.Add(sanitize.ActTypeMismatch, t.path, fmt.Sprintf("declared %s, content is %s", p.ctype.value, det.Name))
+		return bodyT{}, j.sendInner(bytes.NewReader(raw), p.name, p.ctype.value)
+	}
+	s, st, err := toUTF8(raw, p.ctype.params["charset"])
+	if err != nil {
+		return bodyT{}, fmt.Errorf("%s: %w", t.path, err)
+	}
+	t.charset = st.charset
+	declared := normCharset(p.ctype.params["charset"])
+	switch {
+	case st.charset == "us-ascii" || st.charset == "utf-8" && (declared == "utf-8" || kind == "html"):
+	case st.charset == j.s.o.OutputCharset && declared == st.charset:
+	case declared == "" || declared == "us-ascii":
+		t.actions = append(t.actions, sanitize.Action{Kind: sanitize.ActNormalizedCharset, Path: t.path, Detail: "undeclared 8-bit text read as " + st.charset})
+	default:
+		t.actions = append(t.actions, sanitize.Action{Kind: sanitize.ActNormalizedCharset, Path: t.path, Detail: st.charset + " to utf-8"})
+	}
+	if st.unmappable > 0 {
+		t.actions = append(t.actions, sanitize.Action{Kind: sanitize.ActReplacedUnmappable, Path: t.path, Detail: fmt.Sprintf("%d characters marked 〓", st.unmappable)})
+	}
+	if st.controls > 0 {
+		t.actions = append(t.actions, sanitize.Action{Kind: sanitize.ActRemovedControlChars, Path: t.path, Detail: fmt.Sprintf("%d control characters (NUL and others) removed", st.controls)})
+	}
+	if kind == "html" {
+		var out strings.Builder
+		if err := htmlToText(&out, strings.NewReader(s), j.s.o.DefangLinks); err != nil {
+			return bodyT{}, fmt.Errorf("%s: %w", t.path, err)
+		}
+		s = out.String()
+		t.actions = append(t.actions, sanitize.Action{Kind: sanitize.ActConvertedToText, Path: t.path, Detail: "HTML converted to text"})
+		t.entries = append(t.entries, entry{Name: "本文 (HTML) / body (HTML)", Type: "text/html", ActionJA: "HTML をテキストに変換しました", ActionEN: "HTML converted to text"})
+	}
+	if s, err = j.extractEmbedded(t.path, s); err != nil {
+		return bodyT{}, err
+	}
+	t.text = s
+	return t, nil
+}
+
+// textLike reports whether a declared text part's content really is text. Binary content
+// the detector cannot name is text only if it has no NUL (UTF-16 is declared).
+func textLike(t sanitize.Type, raw []byte, cs string) bool {
+	switch t.Class {
+	case sanitize.ClassText:
+		return true
+	case sanitize.ClassUnknown:
+		if t.Name == "empty" {
+			return true
+		}
+		// A few NUL bytes in text are an evasion (readers stop at them), repaired by removing
+		// them; many are binary data.
+		return bytes.Count(raw, []byte{0}) <= max(1, len(raw)/1000) || strings.HasPrefix(normCharset(cs), "utf-16")
+	}
+	return false
+}
+
+// addText takes a converted segment into the message: embedded uuencode and BinHex
+// blocks are cut out and handled as files first.
+func (j *job) addText(t bodyT) {
+	if t.path == "" {
+		return
+	}
+	j.res.Actions = append(j.res.Actions, t.actions...)
+	j.entries = append(j.entries, t.entries...)
+	j.texts = append(j.texts, t.text)
+	j.charsets = append(j.charsets, t.charset)
+}
+
+// convertText turns an inline calendar, vCard, enriched text or delivery report into
+// readable text.
+func (j *job) convertText(p *part, kind string) error {
+	raw, err := j.readBody(p)
+	if errors.Is(err, errUnknownCTE) {
+		return j.opaque(p, err.Error())
+	}
+	if err != nil {
+		return err
+	}
+	j.nBody++
+	t := bodyT{path: j.bodyPath(kind)}
+	s, st, err := toUTF8(raw, p.ctype.params["charset"])
+	if err != nil {
+		return fmt.Errorf("%s: %w", t.path, err)
+	}
+	if st.unmappable > 0 {
+		t.actions = append(t.actions, sanitize.Action{Kind: sanitize.ActReplacedUnmappable, Path: t.path, Detail: fmt.Sprintf("%d characters marked 〓", st.unmappable)})
+	}
+	var ja, en string
+	switch kind {
+	case "calendar":
+		s = calendarText(s)
+		ja, en = "予定表をテキストに変換しました", "calendar converted to text"
+	case "vcard":
+		s = vcardText(s)
+		ja, en = "連絡先をテキストに変換しました", "contact card converted to text"
+	case "enriched":
+		s = enrichedText(s)
+		ja, en = "書式付きテキストをテキストに変換しました", "enriched text converted to text"
+	default:
+		ja, en = "配送レポートをテキストに変換しました", "report converted to text"
+	}
+	t.text = s
+	t.actions = append(t.actions, sanitize.Action{Kind: sanitize.ActConvertedToText, Path: t.path, Detail: en})
+	t.entries = append(t.entries, entry{Name: p.ctype.value, Type: p.ctype.value, ActionJA: ja, ActionEN: en})
+	j.addText(t)
+	return nil
+}
+
+// ctxReader stops a copy when the context ends.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}

@@ -1,0 +1,65 @@
+package mail
+
+import (
+	"bytes"
+	"io"
+	"strings"
+
+	"github.com/sekisho/sekisho/sanitize/text"
+)
+
+// decodeStats says what toUTF8 changed.
+type decodeStats struct {
+	charset    string
+	unmappable int
+	controls   int
+}
+
+// toUTF8 decodes a text body with the text family's converter: LF newlines, no control
+// characters but tab and LF, 〓 for what does not decode. An undeclared, ASCII-declared or
+// unknown charset is detected from the bytes.
+func toUTF8(raw []byte, cs string) (string, decodeStats, error) {
+	label := normCharset(cs)
+	if label != "" {
+		if _, err := lookupEncoding(label); err != nil {
+			label = "" // a label nobody knows: let the bytes tell
+		}
+	}
+	var b strings.Builder
+	b.Grow(len(raw))
+	st, err := text.ToUTF8(&b, bytes.NewReader(raw), label)
+	if err != nil {
+		return "", decodeStats{}, err
+	}
+	return b.String(), decodeStats{charset: normCharset(st.Charset), unmappable: st.Unmappable, controls: st.ControlRemoved}, nil
+}
+
+// htmlToText converts UTF-8 HTML with the text family's converter.
+func htmlToText(w io.Writer, r io.Reader, defang bool) error {
+	_, err := text.HTMLToText(w, r, text.HTMLOptions{DefangLinks: defang})
+	return err
+}
+
+// normalizeText turns CRLF and lone CR into LF, drops a BOM and removes control
+// characters other than tab and LF (counted). It is for text this package writes itself.
+func normalizeText(s string) (string, int) {
+	var b strings.Builder
+	st, err := text.ToUTF8(&b, strings.NewReader(s), "utf-8")
+	if err != nil {
+		return s, 0
+	}
+	return b.String(), st.ControlRemoved
+}
+
+func isControl(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' || r == 0x7f || r >= 0x80 && r < 0xa0
+}
+
+func hasControl(s string) bool {
+	for _, r := range s {
+		if isControl(r) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,141 @@
+package mail
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/sanitizetest"
+)
+
+// goldenReport is what the report golden holds: the result, or the error for messages that
+// must be refused as a whole.
+type goldenReport struct {
+	Error  string           `json:"error,omitempty"`
+	Result *sanitize.Result `json:"result,omitempty"`
+}
+
+// TestGolden sanitizes every message of the corpus and compares the new message and the
+// report with <case>.out.golden and <case>.report.golden.json (go test -run TestGolden
+// -update rewrites them). Messages named bad-* must be refused; all others must succeed.
+func TestGolden(t *testing.T) {
+	_, s := testEngine(t, Options{})
+	for _, f := range corpusFiles(t) {
+		name := filepath.Base(f)
+		t.Run(name, func(t *testing.T) {
+			out, res, err := run(t, s, readCorpus(t, name))
+			var rep goldenReport
+			switch {
+			case isBad(name) && err == nil:
+				t.Fatalf("Sanitize(%s) = %s, want an error", name, res.Verdict)
+			case !isBad(name) && err != nil:
+				t.Fatalf("Sanitize(%s) error: %v", name, err)
+			case err != nil:
+				rep.Error = err.Error()
+				out = nil
+			default:
+				rep.Result = &res
+			}
+			js, jerr := json.MarshalIndent(rep, "", "  ")
+			if jerr != nil {
+				t.Fatal(jerr)
+			}
+			js = append(js, '\n')
+			base := filepath.Join(corpusDir, strings.TrimSuffix(name, ".eml"))
+			checkGolden(t, base+".report.golden.json", js)
+			if err == nil {
+				checkGolden(t, base+".out.golden", out)
+			}
+		})
+	}
+}
+
+func checkGolden(t *testing.T, file string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(file, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the output (run with -update after checking):\ngot:\n%s\nwant:\n%s", filepath.Base(file), clipText(got), clipText(want))
+	}
+}
+
+func clipText(b []byte) string {
+	if len(b) > 3000 {
+		return string(b[:3000]) + "\n..."
+	}
+	return string(b)
+}
+
+// withoutStatus drops the X-Sekisho-* lines, which describe the pass that wrote them.
+func withoutStatus(b []byte) []byte {
+	var out [][]byte
+	skip := false
+	for _, l := range bytes.SplitAfter(b, []byte("\r\n")) {
+		if bytes.HasPrefix(l, []byte("X-Sekisho-")) || skip && (l[0] == ' ' || l[0] == '\t') {
+			skip = true
+			continue
+		}
+		skip = false
+		out = append(out, l)
+	}
+	return bytes.Join(out, nil)
+}
+
+// TestIdempotent checks the fixed point: sanitizing an output again gives Clean, no
+// actions and the same bytes but for the X-Sekisho-* status headers.
+func TestIdempotent(t *testing.T) {
+	for _, opt := range []struct {
+		name string
+		o    Options
+	}{
+		{"default", Options{}},
+		{"iso-2022-jp", Options{OutputCharset: "iso-2022-jp"}},
+		{"bottom-flatten", Options{NoticePosition: "bottom", NestedMessages: "flatten"}},
+	} {
+		_, s := testEngine(t, opt.o)
+		for _, f := range corpusFiles(t) {
+			name := filepath.Base(f)
+			if isBad(name) {
+				continue
+			}
+			t.Run(opt.name+"/"+name, func(t *testing.T) {
+				out, _, err := run(t, s, readCorpus(t, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				out2, res2, err := run(t, s, out)
+				if err != nil {
+					t.Fatalf("second pass: %v", err)
+				}
+				if res2.Verdict != sanitize.Clean || len(res2.Actions) != 0 {
+					t.Errorf("second pass = %s %+v, want clean with no actions", res2.Verdict, res2.Actions)
+				}
+				if !bytes.Equal(withoutStatus(out), withoutStatus(out2)) {
+					t.Errorf("second pass changed the message:\nfirst:\n%s\nsecond:\n%s", clipText(out), clipText(out2))
+				}
+			})
+		}
+	}
+}
+
+// TestConformance runs the engine's conformance suite over the corpus, with the
+// independent parser as the re-parse check.
+func TestConformance(t *testing.T) {
+	_, s := testEngine(t, Options{})
+	sanitizetest.Run(t, s, corpusFiles(t), sanitizetest.Options{
+		Reparse:           func(out []byte) error { _, err := parseIndependent(out); return err },
+		TruncationMayPass: true,
+	})
+}

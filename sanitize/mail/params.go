@@ -1,0 +1,252 @@
+package mail
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// mediaValue is a parsed Content-Type or Content-Disposition value.
+type mediaValue struct {
+	value  string            // lower-cased type or disposition
+	params map[string]string // decoded to UTF-8
+}
+
+// parseMedia parses "type/sub; k=v; ..." with RFC 2231 extended and continued parameters
+// in any charset (mime.ParseMediaType only knows UTF-8 and ASCII: a Shift_JIS or
+// ISO-2022-JP filename*= would come back empty), encoded-words inside quoted values (a
+// widespread violation) and raw 8-bit values. The same parameter given twice with
+// different values is an ambiguity.
+func parseMedia(raw []byte) (mediaValue, textNotes, error) {
+	var notes textNotes
+	s := string(raw)
+	if !isASCII(raw) {
+		label, _, err := detect8bit(raw)
+		if err != nil {
+			return mediaValue{}, nil, err
+		}
+		d, bad, err := decodeBytes(label, raw)
+		if err != nil {
+			return mediaValue{}, nil, err
+		}
+		notes.add("raw 8-bit parameter bytes decoded as %s", label)
+		if bad > 0 {
+			notes.add("%d undecodable characters marked 〓", bad)
+		}
+		s = d
+	}
+	parts := splitParams(s)
+	mv := mediaValue{value: strings.ToLower(strings.TrimSpace(stripComment(parts[0]))), params: map[string]string{}}
+	type seg struct {
+		v   string
+		enc bool
+	}
+	plain := map[string]string{}
+	star := map[string]string{}
+	cont := map[string]map[int]seg{}
+	for _, p := range parts[1:] {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		eq := strings.IndexByte(p, '=')
+		if eq <= 0 {
+			notes.add("parameter without value %q ignored", clip([]byte(p)))
+			continue
+		}
+		name := strings.ToLower(strings.TrimSpace(p[:eq]))
+		val := unquote(strings.TrimSpace(p[eq+1:]))
+		switch {
+		case strings.Count(name, "*") == 0:
+			if old, ok := plain[name]; ok && old != val {
+				return mv, nil, ambiguous("parameter %s given twice with different values", name)
+			} else if ok {
+				notes.add("duplicate parameter %s", name)
+			}
+			plain[name] = val
+		case strings.HasSuffix(name, "*") && strings.Count(name, "*") == 1:
+			base := strings.TrimSuffix(name, "*")
+			if old, ok := star[base]; ok && old != val {
+				return mv, nil, ambiguous("parameter %s given twice with different values", name)
+			}
+			star[base] = val
+		default:
+			enc := strings.HasSuffix(name, "*")
+			n := strings.TrimSuffix(name, "*")
+			i := strings.LastIndexByte(n, '*')
+			if i < 0 {
+				notes.add("malformed parameter name %q ignored", name)
+				continue
+			}
+			idx, err := strconv.Atoi(n[i+1:])
+			if err != nil || idx < 0 || idx > 999 {
+				notes.add("malformed parameter name %q ignored", name)
+				continue
+			}
+			base := n[:i]
+			if cont[base] == nil {
+				cont[base] = map[int]seg{}
+			}
+			if old, ok := cont[base][idx]; ok && old.v != val {
+				return mv, nil, ambiguous("parameter %s given twice with different values", name)
+			}
+			cont[base][idx] = seg{val, enc}
+		}
+	}
+	for base, segs := range cont {
+		idxs := make([]int, 0, len(segs))
+		for i := range segs {
+			idxs = append(idxs, i)
+		}
+		sort.Ints(idxs)
+		var cs string
+		var buf []byte
+		for k, i := range idxs {
+			if i != k {
+				notes.add("parameter %s continuation has a gap at %d", base, k)
+				break
+			}
+			sg := segs[i]
+			v := sg.v
+			if sg.enc && i == 0 {
+				var ok bool
+				cs, v, ok = split2231(v)
+				if !ok {
+					notes.add("malformed RFC 2231 value for %s", base)
+				}
+			}
+			if sg.enc {
+				buf = append(buf, pctDecode(v)...)
+			} else {
+				buf = append(buf, v...)
+			}
+		}
+		v, n := decode2231Bytes(cs, buf)
+		notes = append(notes, n...)
+		star[base] = "\x00" + v // marked as already decoded
+	}
+	for base, v := range star {
+		if strings.HasPrefix(v, "\x00") {
+			mv.params[base] = v[1:]
+			continue
+		}
+		cs, rest, ok := split2231(v)
+		if !ok {
+			notes.add("malformed RFC 2231 value for %s", base)
+		}
+		d, n := decode2231Bytes(cs, pctDecode(rest))
+		notes = append(notes, n...)
+		mv.params[base] = d
+	}
+	for k, v := range plain {
+		if _, ok := mv.params[k]; ok {
+			continue // RFC 2231 §4: the extended form wins over the plain fallback
+		}
+		d, n := decodeWords(v)
+		notes = append(notes, n...)
+		mv.params[k] = d
+	}
+	return mv, notes, nil
+}
+
+func decode2231Bytes(cs string, b []byte) (string, textNotes) {
+	var notes textNotes
+	if cs == "" {
+		cs = "us-ascii"
+	}
+	if normCharset(cs) == "us-ascii" && !isASCII(b) {
+		label, _, err := detect8bit(b)
+		if err == nil {
+			cs = label
+		}
+	}
+	d, bad, err := decodeBytes(cs, b)
+	if err != nil {
+		notes.add("RFC 2231 value in %s", err)
+		d, bad, _ = markInvalid(b)
+	}
+	if bad > 0 {
+		notes.add("%d undecodable characters marked 〓", bad)
+	}
+	d, removed := cleanControls(d)
+	if removed > 0 {
+		notes.add("%d control characters removed", removed)
+	}
+	return d, notes
+}
+
+// split2231 splits "charset'lang'value".
+func split2231(v string) (cs, rest string, ok bool) {
+	a := strings.IndexByte(v, '\'')
+	if a < 0 {
+		return "", v, false
+	}
+	b := strings.IndexByte(v[a+1:], '\'')
+	if b < 0 {
+		return "", v, false
+	}
+	return v[:a], v[a+1+b+1:], true
+}
+
+func pctDecode(s string) []byte {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) {
+			if h, ok := unhex2(s[i+1], s[i+2]); ok {
+				out = append(out, h)
+				i += 2
+				continue
+			}
+		}
+		out = append(out, s[i])
+	}
+	return out
+}
+
+// splitParams splits on semicolons outside quoted strings.
+func splitParams(s string) []string {
+	var out []string
+	start, inQ := 0, false
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			if inQ {
+				i++
+			}
+		case '"':
+			inQ = !inQ
+		case ';':
+			if !inQ {
+				out = append(out, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, s[start:])
+}
+
+func unquote(v string) string {
+	if len(v) >= 2 && v[0] == '"' {
+		end := strings.LastIndexByte(v, '"')
+		if end <= 0 {
+			end = len(v)
+		}
+		inner := v[1:end]
+		var b strings.Builder
+		for i := 0; i < len(inner); i++ {
+			if inner[i] == '\\' && i+1 < len(inner) {
+				i++
+			}
+			b.WriteByte(inner[i])
+		}
+		return b.String()
+	}
+	return stripComment(v)
+}
+
+func stripComment(v string) string {
+	if i := strings.IndexByte(v, '('); i >= 0 {
+		v = v[:i]
+	}
+	return strings.TrimSpace(v)
+}
