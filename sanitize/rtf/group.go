@@ -1,0 +1,214 @@
+package rtf
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// groupKind is what a group's head says it is.
+type groupKind uint8
+
+const (
+	kindNormal    groupKind = iota
+	kindObject              // \object and every \obj* destination, \datastore, \oleclsid
+	kindTemplate            // \*\template: Word fetches it, also from a URL
+	kindMailMerge           // \*\mailmerge: data sources and ODBC connection strings
+	kindField
+	kindFldinst
+	kindFldrslt
+	kindResult
+)
+
+// dangerous reports whether a control word starts a group that is always removed. Matching
+// ignores case: Word's control words are lower case, and a reader that folds case must not
+// find an object we missed.
+func dangerous(name string) groupKind {
+	n := strings.ToLower(name)
+	switch {
+	case n == "object", strings.HasPrefix(n, "obj"), n == "datastore", n == "oleclsid":
+		return kindObject
+	case n == "template":
+		return kindTemplate
+	case n == "mailmerge", strings.HasPrefix(n, "mm") && (strings.HasSuffix(n, "connectstr") || strings.HasSuffix(n, "datasource") || strings.HasSuffix(n, "odsofilename") || strings.HasSuffix(n, "query")):
+		return kindMailMerge
+	}
+	return kindNormal
+}
+
+func isFieldWord(name string) bool {
+	switch strings.ToLower(name) {
+	case "field", "fldinst", "fldrslt", "result":
+		return true
+	}
+	return false
+}
+
+// classify decides a group's kind from all of its head words: a dangerous word anywhere in
+// the head wins over the others.
+func classify(head []Token) (groupKind, string) {
+	kind, word := kindNormal, ""
+	for _, t := range head {
+		if t.Kind != Word {
+			continue
+		}
+		if d := dangerous(t.Name); d != kindNormal {
+			return d, t.Name
+		}
+		if kind != kindNormal {
+			continue
+		}
+		switch strings.ToLower(t.Name) {
+		case "field":
+			kind = kindField
+		case "fldinst":
+			kind = kindFldinst
+		case "fldrslt":
+			kind = kindFldrslt
+		case "result":
+			kind = kindResult
+		}
+	}
+	return kind, word
+}
+
+// endHead decides what the group on top of the stack is, now that its first content token
+// (or its end) has arrived, and writes its opening brace and head where they belong.
+func (rw *rewriter) endHead(f *frame) error {
+	f.inHead = false
+	kind, word := classify(f.head)
+	p := rw.parent()
+	if p == nil {
+		if len(f.head) == 0 || f.head[0].Kind != Word || f.head[0].Name != "rtf" {
+			return fmt.Errorf("%w: rtf: document group does not start with \\rtf", sanitize.ErrMalformed)
+		}
+		if kind != kindNormal {
+			return fmt.Errorf("%w: rtf: \\%s in the document group's header", sanitize.ErrMalformed, word)
+		}
+	}
+	if f.mode == modeSkip {
+		switch {
+		case kind == kindResult && p.object != nil:
+			// A dropped object's \result is the picture or text Word shows in its place.
+			f.mode, f.w, f.rslt = modeEmit, p.object.w, p.object.rslt
+			rw.writeHead(f, f.w, "result")
+			rw.writeHead(f, f.rslt, "result")
+		case p.object != nil && strings.EqualFold(word, "objclass"):
+			f.class = &p.object.class
+		}
+		return nil
+	}
+	switch kind {
+	case kindObject:
+		if rw.objects == "quarantine" {
+			return fmt.Errorf("%w: RTF with an embedded OLE object (\\%s)", sanitize.ErrUnsupported, word)
+		}
+		f.object = &objectState{w: f.w, rslt: f.rslt, word: word}
+		if strings.EqualFold(word, "objclass") {
+			f.class = &f.object.class
+		}
+		f.mode, f.w, f.rslt = modeSkip, nil, nil
+		return nil
+	case kindTemplate, kindMailMerge:
+		detail := "remote template (\\template)"
+		if kind == kindMailMerge {
+			detail = fmt.Sprintf("mail merge data source (\\%s)", word)
+		}
+		rw.res.Add(sanitize.ActRemovedExternalLink, rw.path, detail)
+		f.mode, f.w, f.rslt = modeSkip, nil, nil
+		return nil
+	case kindField:
+		if f.instrOf != nil {
+			f.instrOf.nested = true
+		}
+		f.field = &fieldState{}
+		f.outW, f.outR = f.w, f.rslt
+		f.w, f.rslt = &f.field.full, nil
+	case kindFldinst:
+		if p == nil || p.field == nil {
+			// Outside a field Word ignores it; nothing is lost by dropping it.
+			rw.res.Add(sanitize.ActRemovedPart, rw.path, "field instruction outside a field")
+			f.mode, f.w, f.rslt = modeSkip, nil, nil
+			return nil
+		}
+		f.instrOf = p.field
+	case kindFldrslt:
+		if p != nil && p.field != nil {
+			f.rslt = &p.field.rslt
+			rw.writeHead(f, f.w, "")
+			rw.writeHead(f, f.rslt, "fldrslt")
+			return nil
+		}
+	}
+	rw.writeHead(f, f.w, "")
+	rw.writeHead(f, f.rslt, "")
+	return nil
+}
+
+// writeHead writes the opening brace and the head words, leaving out the destination word
+// drop (with the \* that marks it) when a field or object is being unwrapped.
+func (rw *rewriter) writeHead(f *frame, w *bytes.Buffer, drop string) {
+	if w == nil {
+		return
+	}
+	rw.write(w, Token{Kind: Open})
+	for i, t := range f.head {
+		if drop != "" {
+			if t.Kind == Word && strings.EqualFold(t.Name, drop) {
+				continue
+			}
+			if t.Kind == Symbol && t.Sym == '*' && i+1 < len(f.head) && f.head[i+1].Kind == Word && strings.EqualFold(f.head[i+1].Name, drop) {
+				continue
+			}
+		}
+		rw.write(w, t)
+	}
+}
+
+// close ends the group on top of the stack.
+func (rw *rewriter) close(f *frame) error {
+	if f.mode == modeEmit {
+		rw.write(f.w, Token{Kind: Close})
+		rw.write(f.rslt, Token{Kind: Close})
+	}
+	rw.stack = rw.stack[:len(rw.stack)-1]
+	if len(rw.stack) == 0 {
+		rw.after = true
+	}
+	switch {
+	case f.field != nil:
+		keep, kind, detail := decideField(f.field)
+		src := &f.field.full
+		if !keep {
+			rw.res.Add(kind, rw.path, detail)
+			src = &f.field.rslt
+		}
+		rw.copyBuffer(f.outW, src)
+		rw.copyBuffer(f.outR, src)
+	case f.object != nil:
+		detail := fmt.Sprintf("object group (\\%s)", f.object.word)
+		if c := strings.TrimSpace(f.object.class.String()); c != "" {
+			detail = fmt.Sprintf("object group (\\%s, class %s)", f.object.word, quoteClass(c))
+		}
+		rw.res.Add(sanitize.ActRemovedOLE, rw.path, detail)
+	}
+	return nil
+}
+
+func (rw *rewriter) copyBuffer(dst, src *bytes.Buffer) {
+	if dst == nil || src.Len() == 0 {
+		return
+	}
+	dst.Write(src.Bytes())
+	rw.needSpace[dst] = false // a copied buffer always ends with a closing brace
+}
+
+// quoteClass keeps an object class name printable and short for the report.
+func quoteClass(s string) string {
+	if len(s) > 64 {
+		s = s[:64]
+	}
+	return fmt.Sprintf("%q", s)
+}

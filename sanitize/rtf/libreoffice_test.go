@@ -1,0 +1,84 @@
+package rtf
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sekisho/sekisho/internal/testtool"
+)
+
+// TestLibreOfficeOpensOutput is the independent check: LibreOffice must open every
+// sanitized document, and the text around each removed object or field must survive,
+// while the removed payloads must not appear.
+func TestLibreOfficeOpensOutput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts LibreOffice")
+	}
+	soffice := testtool.Need(t, "soffice")
+	pdftotext := testtool.Need(t, "pdftotext")
+	tests := map[string]struct{ want, not []string }{
+		"lo-plain.rtf":             {want: []string{"Sekisho legacy sample document", "日本語のテキストも含まれます"}},
+		"lo-fields.rtf":            {want: []string{"Fields sample 住民票", "the city site", "Page 1 of the report"}},
+		"gen-object-package.rtf":   {want: []string{"Invoice attached:", "see above."}},
+		"gen-object-equation.rtf":  {want: []string{"Equation:", "a+b"}},
+		"gen-object-autlink.rtf":   {want: []string{"Linked:"}},
+		"gen-dde-field.rtf":        {want: []string{"Quarterly figures:", "1,234", "done."}, not: []string{"calc", "cmd.exe"}},
+		"gen-dde-split.rtf":        {want: []string{"Split:", "Result", "done."}, not: []string{"calc"}},
+		"gen-dde-nested-quote.rtf": {want: []string{"Nested:", "shown", "done."}, not: []string{"calc"}},
+		"gen-includepicture.rtf":   {want: []string{"Remote:", "done."}},
+		"gen-hyperlink.rtf":        {want: []string{"Link:", "www.example.jp", "and page 1"}},
+		"gen-template.rtf":         {want: []string{"Template injection."}},
+		"gen-escaped-text.rtf":     {want: []string{`Words that are text: \object \objdata {\objupdate} DDEAUTO.`}},
+		"gen-unicode.rtf":          {want: []string{"請求書"}},
+		"gen-trailing-data.rtf":    {want: []string{"Body."}, not: []string{"payload"}},
+	}
+	dir := t.TempDir()
+	var outs []string
+	for name := range tests {
+		data, err := os.ReadFile(filepath.Join(corpusDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _, err := run(t, data, Options{})
+		if err != nil {
+			t.Fatalf("Sanitize(%s): %v", name, err)
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, p)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	args := append([]string{"-env:UserInstallation=file://" + filepath.Join(dir, "profile"), "--headless",
+		"--convert-to", "pdf", "--outdir", filepath.Join(dir, "pdf")}, outs...)
+	if out, err := exec.CommandContext(ctx, soffice, args...).CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			pdf := filepath.Join(dir, "pdf", strings.TrimSuffix(name, ".rtf")+".pdf")
+			txt, err := exec.CommandContext(ctx, pdftotext, "-layout", pdf, "-").Output()
+			if err != nil {
+				t.Fatalf("LibreOffice did not convert the sanitized %s: %v", name, err)
+			}
+			text := strings.Join(strings.Fields(string(txt)), " ")
+			for _, w := range tc.want {
+				if !strings.Contains(text, strings.Join(strings.Fields(w), " ")) {
+					t.Errorf("PDF of sanitized %s lacks %q; text: %q", name, w, text)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(text, n) {
+					t.Errorf("PDF of sanitized %s shows %q", name, n)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,271 @@
+package rtf
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+const (
+	// maxDepth bounds group nesting. Word gives up far earlier on real documents; the
+	// bound keeps the frame stack small whatever the input claims.
+	maxDepth = 512
+	// maxHead bounds the control words before a group's first content. The document
+	// group's header (fonts are in subgroups) holds a few dozen.
+	maxHead = 4096
+	// maxFieldBuffer bounds what one field may hold while its instruction is undecided.
+	maxFieldBuffer = 16 << 20
+	// maxInstr bounds the collected text of one field instruction.
+	maxInstr = 64 << 10
+)
+
+// frameMode is what happens to a group's tokens.
+type frameMode uint8
+
+const (
+	modeEmit frameMode = iota // written to the frame's writer
+	modeSkip                  // dropped: an object, a remote template, a data store
+)
+
+// frame is one open group.
+type frame struct {
+	mode   frameMode
+	w      *bytes.Buffer // where the group writes; nil while skipping
+	rslt   *bytes.Buffer // a second copy: the unwrapped results of the enclosing field
+	inHead bool
+	head   []Token // the group's leading control words, held until the kind is known
+
+	field   *fieldState   // set on a \field group
+	outW    *bytes.Buffer // a field's writers before it started buffering
+	outR    *bytes.Buffer
+	instrOf *fieldState  // set inside a \fldinst: the field whose instruction this is
+	object  *objectState // set on a dropped object group
+	class   *strings.Builder
+}
+
+// fieldState buffers a \field group until it closes and its instruction is known: full is
+// the group as written, rslt its \fldrslt contents without the destination word.
+type fieldState struct {
+	full, rslt bytes.Buffer
+	instr      strings.Builder
+	nested     bool // the instruction holds another field: a code built from pieces
+}
+
+// objectState remembers where a dropped object's \result goes.
+type objectState struct {
+	w, rslt *bytes.Buffer
+	class   strings.Builder
+	word    string
+}
+
+// rewriter holds the state of one Sanitize call.
+type rewriter struct {
+	lex     *Lexer
+	out     *bufio.Writer
+	root    bytes.Buffer // output of the document group; flushed as it grows
+	stack   []*frame
+	res     *sanitize.Result
+	path    string
+	objects string // Options.Objects
+	ctrl    int
+	after   bool // the root group has closed
+	trail   int64
+	// needSpace is set after a control word, so that following text is delimited.
+	needSpace map[*bytes.Buffer]bool
+}
+
+func (rw *rewriter) top() *frame { return rw.stack[len(rw.stack)-1] }
+
+// write appends a token to buffer w, inserting the delimiter space a control word needs
+// before text. A line break follows each closing brace so the output stays diffable;
+// RTF readers ignore raw line breaks outside \bin data.
+func (rw *rewriter) write(w *bytes.Buffer, t Token) {
+	if w == nil || t.Kind == Text && len(t.Text) == 0 {
+		return
+	}
+	if t.Kind == Text && rw.needSpace[w] {
+		w.WriteByte(' ')
+	}
+	b := AppendToken(w.AvailableBuffer(), t)
+	w.Write(b)
+	rw.needSpace[w] = t.Kind == Word && t.Name != "bin"
+	if t.Kind == Close {
+		w.WriteString("\r\n")
+	}
+}
+
+func (rw *rewriter) run(ctx context.Context) error {
+	t, err := rw.lex.Next()
+	if err != nil {
+		return err
+	}
+	if t.Kind != Open {
+		return fmt.Errorf("%w: rtf: does not start with {", sanitize.ErrMalformed)
+	}
+	rw.stack = append(rw.stack, &frame{mode: modeEmit, w: &rw.root, inHead: true})
+	for n := 0; ; n++ {
+		if n&0xFFF == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if rw.root.Len() > 1<<20 && len(rw.stack) > 0 {
+				if _, err := rw.root.WriteTo(rw.out); err != nil {
+					return err
+				}
+			}
+		}
+		t, err := rw.lex.Next()
+		if err != nil {
+			return err
+		}
+		if rw.after {
+			if err := rw.trailing(t); err != nil {
+				return err
+			}
+			if t.Kind == EOF {
+				break
+			}
+			continue
+		}
+		if t.Kind == EOF {
+			return fmt.Errorf("%w: rtf: input ends inside %d open groups", sanitize.ErrMalformed, len(rw.stack))
+		}
+		if err := rw.token(t); err != nil {
+			return err
+		}
+	}
+	if rw.ctrl > 0 {
+		rw.res.Add(sanitize.ActRemovedControlChars, rw.path, fmt.Sprintf("%d control characters in text", rw.ctrl))
+	}
+	if rw.trail > 0 {
+		rw.res.Add(sanitize.ActRemovedTrailingData, rw.path, fmt.Sprintf("%d bytes after the document group", rw.trail))
+	}
+	_, err = rw.root.WriteTo(rw.out)
+	return err
+}
+
+// trailing accounts for what follows the document's closing brace: Word ignores it, and
+// droppers hide payloads there, so it is dropped and reported. Line breaks, spaces and
+// NULs are padding. A stray closing brace means the braces do not balance: readers that
+// keep going after the document group would see a different document.
+func (rw *rewriter) trailing(t Token) error {
+	switch t.Kind {
+	case EOF:
+	case Close:
+		return fmt.Errorf("%w: rtf: unbalanced } after the document group", sanitize.ErrMalformed)
+	case Text:
+		if len(bytes.Trim(t.Text, " \t")) > 0 {
+			rw.trail += int64(len(t.Text))
+		}
+	default:
+		rw.trail += max(int64(len(t.Bin)), 1)
+	}
+	return nil
+}
+
+func (rw *rewriter) token(t Token) error {
+	f := rw.top()
+	rw.ctrl += t.Ctrl
+	if f.inHead {
+		if t.Kind == Word || t.Kind == Symbol {
+			if len(f.head) >= maxHead {
+				return fmt.Errorf("%w: rtf: more than %d control words before a group's content", sanitize.ErrMalformed, maxHead)
+			}
+			t.Name = strings.Clone(t.Name)
+			if t.Bin != nil {
+				t.Bin = bytes.Clone(t.Bin)
+			}
+			f.head = append(f.head, t)
+			if t.Name == "bin" {
+				return rw.endHead(f)
+			}
+			return nil
+		}
+		if err := rw.endHead(f); err != nil {
+			return err
+		}
+	} else if t.Kind == Word && f.mode == modeEmit {
+		// Destinations belong at the start of a group. Word and other readers disagree on
+		// what a destination word in the middle of a group applies to, so none is guessed.
+		if dangerous(t.Name) != kindNormal {
+			return fmt.Errorf("%w: rtf: \\%s after the start of its group (readers disagree on what it applies to)", sanitize.ErrMalformed, t.Name)
+		}
+		if isFieldWord(t.Name) {
+			return fmt.Errorf("%w: rtf: \\%s after the start of its group", sanitize.ErrMalformed, t.Name)
+		}
+	}
+	if f.w != nil && f.w != &rw.root && f.w.Len() > maxFieldBuffer {
+		return &sanitize.LimitError{Limit: "rtf.max_field_size", Max: maxFieldBuffer, Got: int64(f.w.Len())}
+	}
+	switch t.Kind {
+	case Open:
+		if len(rw.stack) >= maxDepth {
+			return fmt.Errorf("%w: rtf: groups nested deeper than %d", sanitize.ErrMalformed, maxDepth)
+		}
+		rw.stack = append(rw.stack, rw.child(f))
+		return nil
+	case Close:
+		return rw.close(f)
+	}
+	rw.content(f, t)
+	return nil
+}
+
+// content handles a token in the body of a group.
+func (rw *rewriter) content(f *frame, t Token) {
+	if f.mode == modeSkip {
+		if f.class != nil {
+			collectText(f.class, t)
+		}
+		return
+	}
+	if f.instrOf != nil {
+		collectText(&f.instrOf.instr, t)
+	}
+	rw.write(f.w, t)
+	if f.rslt != nil {
+		rw.write(f.rslt, t)
+	}
+}
+
+// child opens a subgroup. Its kind is decided when its head ends; until then it inherits
+// where its parent writes and what its parent collects.
+func (rw *rewriter) child(p *frame) *frame {
+	return &frame{mode: p.mode, w: p.w, rslt: p.rslt, inHead: true, instrOf: p.instrOf, class: p.class}
+}
+
+func collectText(b *strings.Builder, t Token) {
+	if b.Len() >= maxInstr {
+		return
+	}
+	switch t.Kind {
+	case Text:
+		b.Write(t.Text)
+	case Hex:
+		b.WriteByte(t.Sym)
+	case Word:
+		if t.Name == "u" && t.HasParam {
+			r := rune(t.Param)
+			if r < 0 {
+				r += 65536
+			}
+			b.WriteRune(r)
+		}
+	case Symbol:
+		if t.Sym == '\\' || t.Sym == '{' || t.Sym == '}' {
+			b.WriteByte(t.Sym)
+		}
+	}
+}
+
+// parent returns the frame below the top one.
+func (rw *rewriter) parent() *frame {
+	if len(rw.stack) < 2 {
+		return nil
+	}
+	return rw.stack[len(rw.stack)-2]
+}

@@ -1,0 +1,283 @@
+package rtf
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/sanitizetest"
+)
+
+func corpusFiles(t testing.TB) []string {
+	files, err := filepath.Glob(filepath.Join(corpusDir, "*.rtf"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no RTF corpus in %s", corpusDir)
+	}
+	return files
+}
+
+func run(t testing.TB, data []byte, o Options) ([]byte, sanitize.Result, error) {
+	t.Helper()
+	var out bytes.Buffer
+	in := &sanitize.Item{Body: bytes.NewReader(data), Path: "item"}
+	res, err := New(o).Sanitize(context.Background(), in, &out, sanitize.NewBudget(sanitize.Limits{}))
+	return out.Bytes(), res, err
+}
+
+// forbidden matches an object, data-store, template or mail-merge control word in raw RTF:
+// a backslash preceded by an even number of backslashes (so not the escaped text "\\obj").
+// It is deliberately cruder than the lexer, so the two checks fail differently.
+var forbidden = regexp.MustCompile(`(?i)(^|[^\\])(\\\\)*\\(obj[a-z]*|object|datastore|template|mailmerge|mm[a-z]+|oleclsid)\b`)
+
+// ddeField matches a field instruction mentioning DDE.
+var ddeField = regexp.MustCompile(`(?is)(^|[^\\])(\\\\)*\\fldinst[^}]*dde`)
+
+// reparse lexes out completely and checks what must hold for every output: balanced groups,
+// one document group, no object or link destinations as control words.
+func reparse(out []byte) error {
+	lex := NewLexer(bytes.NewReader(out), int64(len(out)))
+	depth, groups := 0, 0
+	for {
+		t, err := lex.Next()
+		if err != nil {
+			return err
+		}
+		switch t.Kind {
+		case EOF:
+			if depth != 0 || groups != 1 {
+				return fmt.Errorf("ends at depth %d after %d document groups", depth, groups)
+			}
+			if m := forbidden.Find(out); m != nil {
+				return fmt.Errorf("output matches %q", m)
+			}
+			if m := ddeField.Find(out); m != nil {
+				return fmt.Errorf("output has a DDE field instruction %q", m)
+			}
+			return nil
+		case Open:
+			if depth == 0 {
+				groups++
+			}
+			depth++
+		case Close:
+			depth--
+			if depth < 0 {
+				return errors.New("unbalanced }")
+			}
+		case Word:
+			if dangerous(t.Name) != kindNormal {
+				return fmt.Errorf("output has control word \\%s", t.Name)
+			}
+		}
+	}
+}
+
+func TestConformance(t *testing.T) {
+	sanitizetest.Run(t, New(Options{}), corpusFiles(t), sanitizetest.Options{Reparse: reparse})
+}
+
+// TestSanitizeCorpus checks the actions for every corpus file and compares the output and
+// the report with golden files (-update rewrites them).
+func TestSanitizeCorpus(t *testing.T) {
+	tests := map[string][]sanitize.ActionKind{
+		"lo-plain.rtf":               nil,
+		"lo-large.rtf":               nil,
+		"lo-fields.rtf":              nil,
+		"gen-object-package.rtf":     {sanitize.ActRemovedOLE},
+		"gen-object-equation.rtf":    {sanitize.ActRemovedOLE},
+		"gen-object-autlink.rtf":     {sanitize.ActRemovedOLE},
+		"gen-object-ocx.rtf":         {sanitize.ActRemovedOLE},
+		"gen-objdata-whitespace.rtf": {sanitize.ActRemovedOLE},
+		"gen-objdata-bare.rtf":       {sanitize.ActRemovedOLE},
+		"gen-objdata-bin.rtf":        {sanitize.ActRemovedOLE},
+		"gen-object-uppercase.rtf":   {sanitize.ActRemovedOLE},
+		"gen-datastore.rtf":          {sanitize.ActRemovedOLE},
+		"gen-pict-objdata.rtf":       {sanitize.ActRemovedOLE},
+		"gen-escaped-text.rtf":       nil,
+		"gen-dde-field.rtf":          {sanitize.ActRemovedDDE},
+		"gen-dde-split.rtf":          {sanitize.ActRemovedDDE},
+		"gen-dde-nested-quote.rtf":   {sanitize.ActRemovedPart, sanitize.ActRemovedDDE},
+		"gen-includepicture.rtf":     {sanitize.ActRemovedExternalLink},
+		"gen-hyperlink.rtf":          nil,
+		"gen-template.rtf":           {sanitize.ActRemovedExternalLink},
+		"gen-mailmerge.rtf":          {sanitize.ActRemovedExternalLink},
+		"gen-trailing-data.rtf":      {sanitize.ActRemovedTrailingData},
+		"gen-control-chars.rtf":      {sanitize.ActRemovedControlChars},
+		"gen-unicode.rtf":            nil,
+	}
+	for _, file := range corpusFiles(t) {
+		name := filepath.Base(file)
+		if strings.HasPrefix(name, "bad-") {
+			continue
+		}
+		want, ok := tests[name]
+		if !ok {
+			t.Errorf("corpus file %s has no expectation", name)
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			data, _ := os.ReadFile(file)
+			out, res, err := run(t, data, Options{})
+			if err != nil {
+				t.Fatalf("Sanitize(%s) error: %v", name, err)
+			}
+			var got []sanitize.ActionKind
+			for _, a := range res.Actions {
+				got = append(got, a.Kind)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("Sanitize(%s) actions = %v, want %v", name, got, want)
+			}
+			if err := reparse(out); err != nil {
+				t.Errorf("output of %s: %v", name, err)
+			}
+			if len(data) < 64<<10 {
+				golden(t, name+".out.golden", out)
+			}
+			rep, _ := json.MarshalIndent(res, "", "  ")
+			golden(t, name+".report.golden.json", append(rep, '\n'))
+		})
+	}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from %s:\n%s", name, path, got)
+	}
+}
+
+// TestMalformed lists why each bad- file is refused.
+func TestMalformed(t *testing.T) {
+	tests := map[string]string{
+		"bad-unbalanced-open.rtf":  "ends inside 1 open groups",
+		"bad-unbalanced-close.rtf": "unbalanced }",
+		"bad-overlong-word.rtf":    "control word longer than 32 letters",
+		"bad-long-param.rtf":       "longer than 10 digits",
+		"bad-bin-overflow.rtf":     `\bin99999999 with`,
+		"bad-bin-negative.rtf":     `\bin-5`,
+		"bad-midgroup-objdata.rtf": `\objdata after the start of its group`,
+		"bad-midgroup-field.rtf":   `\field after the start of its group`,
+		"bad-header.rtf":           `does not start with \rtf`,
+		"bad-hex-escape.rtf":       "bad hex escape",
+		"bad-object-in-header.rtf": `\object in the document group's header`,
+		"bad-deep.rtf":             "nested deeper than 512",
+	}
+	for _, file := range corpusFiles(t) {
+		name := filepath.Base(file)
+		if !strings.HasPrefix(name, "bad-") {
+			continue
+		}
+		want, ok := tests[name]
+		if !ok {
+			t.Errorf("corpus file %s has no expectation", name)
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			data, _ := os.ReadFile(file)
+			_, _, err := run(t, data, Options{})
+			if !errors.Is(err, sanitize.ErrMalformed) || !strings.Contains(err.Error(), want) {
+				t.Errorf("Sanitize(%s) error = %v, want malformed: ...%s...", name, err, want)
+			}
+		})
+	}
+}
+
+func TestQuarantineObjects(t *testing.T) {
+	tests := []struct {
+		file string
+		want error
+	}{
+		{"gen-object-package.rtf", sanitize.ErrUnsupported},
+		{"gen-datastore.rtf", sanitize.ErrUnsupported},
+		{"gen-dde-field.rtf", nil}, // DDE is always removed, whatever the object policy
+		{"lo-plain.rtf", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			data, _ := os.ReadFile(filepath.Join(corpusDir, tc.file))
+			_, _, err := run(t, data, Options{Objects: "quarantine"})
+			if !errors.Is(err, tc.want) && !(err == nil && tc.want == nil) {
+				t.Errorf("Sanitize(%s, quarantine) error = %v, want %v", tc.file, err, tc.want)
+			}
+		})
+	}
+	if _, _, err := run(t, []byte(`{\rtf1 x}`), Options{Objects: "keep"}); err == nil {
+		t.Error("Sanitize with Objects \"keep\" succeeded, want an error")
+	}
+}
+
+// TestEngine registers the family by type name, as cmd/sekisho does, and checks detection
+// and the verdict through the real engine.
+func TestEngine(t *testing.T) {
+	e := sanitize.NewEngine(sanitize.EngineOptions{})
+	e.Register("rtf", New(Options{}))
+	data, _ := os.ReadFile(filepath.Join(corpusDir, "gen-object-package.rtf"))
+	var out bytes.Buffer
+	res, err := e.Sanitize(context.Background(), &sanitize.Item{Body: bytes.NewReader(data), Path: "attachment[1]", Name: "invoice.rtf"}, &out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Verdict != sanitize.Sanitized || res.Detected.Name != "rtf" || len(res.Actions) != 1 || res.Actions[0].Path != "attachment[1]" {
+		t.Errorf("engine = %s %s %+v, want sanitized rtf with one action at attachment[1]", res.Verdict, res.Detected.Name, res.Actions)
+	}
+	if err := reparse(out.Bytes()); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestLexer covers the lexical corners one by one.
+func TestLexer(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // canonical re-emission, tokens separated by |
+	}{
+		{`\b x`, `\b|x`},
+		{`\b  x`, `\b| x`},
+		{`\fs-24x`, `\fs-24|x`},
+		{`\'e9\'E9`, `\'e9|\'e9`},
+		{"\\\r\nx", `\par|x`},
+		{`\u-3913?`, `\u-3913|?`},
+		{`\bin3 {}\x`, `\bin3 {}\|x`},
+		{`\bin0 x`, `\bin0 |x`},
+		{`\*\objdata`, `\*|\objdata`},
+		{"a\r\nb", `ab`},
+		{`\~\-\_`, `\~|\-|\_`},
+	}
+	for _, tc := range tests {
+		lex := NewLexer(strings.NewReader(tc.in), int64(len(tc.in)))
+		var parts []string
+		for {
+			tok, err := lex.Next()
+			if err != nil {
+				t.Fatalf("lex(%q): %v", tc.in, err)
+			}
+			if tok.Kind == EOF {
+				break
+			}
+			parts = append(parts, string(AppendToken(nil, tok)))
+		}
+		if got := strings.Join(parts, "|"); got != tc.want {
+			t.Errorf("lex(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

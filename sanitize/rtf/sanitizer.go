@@ -1,0 +1,61 @@
+package rtf
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// Options configure New.
+type Options struct {
+	// Objects says what to do with embedded and linked OLE objects: "strip" (the default)
+	// removes them and keeps the picture or text Word shows in their place; "quarantine"
+	// refuses the document.
+	Objects string
+}
+
+// Sanitizer rebuilds RTF documents from their tokens.
+type Sanitizer struct{ objects string }
+
+var _ sanitize.Sanitizer = (*Sanitizer)(nil)
+
+// New returns the RTF family's sanitizer.
+func New(o Options) *Sanitizer {
+	if o.Objects == "" {
+		o.Objects = "strip"
+	}
+	return &Sanitizer{objects: o.Objects}
+}
+
+// Sanitize tokenizes the document and writes it again from the tokens, without object
+// groups, DDE and link fields, remote templates and mail-merge sources. Malformed input
+// (unbalanced braces, overlong control words, a \binN longer than the file) is refused.
+func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer, b *sanitize.Budget) (sanitize.Result, error) {
+	res := sanitize.Result{Detected: in.Detected}
+	if s.objects != "strip" && s.objects != "quarantine" {
+		return res, fmt.Errorf("rtf: unknown objects option %q", s.objects)
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	out := bufio.NewWriterSize(w, 64<<10)
+	rw := &rewriter{
+		lex:       NewLexer(in.Reader(), in.Body.Size()),
+		out:       out,
+		res:       &res,
+		path:      in.Path,
+		objects:   s.objects,
+		needSpace: map[*bytes.Buffer]bool{},
+	}
+	if err := rw.run(ctx); err != nil {
+		return res, err
+	}
+	if err := out.Flush(); err != nil {
+		return res, err
+	}
+	return res, nil
+}
