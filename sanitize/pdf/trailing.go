@@ -1,0 +1,61 @@
+package pdf
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// trailingBytes returns how many bytes follow the last %%EOF marker when any of them is
+// not whitespace (a ZIP appended to make a polyglot, a hidden payload), else 0. A file
+// without any %%EOF is refused as truncated. It reads
+// backwards in chunks, so its cost grows with the appended data, not the document. The
+// rewrite drops these bytes whatever this returns; the count is for the report.
+func trailingBytes(r io.ReaderAt, size int64) (int64, error) {
+	const chunk = 64 << 10
+	marker := []byte("%%EOF")
+	buf := make([]byte, chunk+len(marker))
+	end := size
+	for end > 0 {
+		start := max(0, end-chunk)
+		// Overlap the previous chunk so a marker split across chunks is found.
+		n := int(min(size, end+int64(len(marker))-1) - start)
+		if _, err := r.ReadAt(buf[:n], start); err != nil && err != io.EOF {
+			return 0, fmt.Errorf("pdf: read: %w", err)
+		}
+		if i := bytes.LastIndex(buf[:n], marker); i >= 0 {
+			after := start + int64(i+len(marker))
+			tail := size - after
+			// Whitespace-only tails are ordinary (producers end with CRLF or padding).
+			if onlySpace(r, after, size) {
+				return 0, nil
+			}
+			return tail, nil
+		}
+		end = start
+	}
+	// No marker at all: the file was cut short. pdfcpu would rebuild what it can from
+	// the fragments; a partial document is not what the sender meant to deliver.
+	return 0, fmt.Errorf("pdf: %w: no %%%%EOF marker (truncated file)", sanitize.ErrMalformed)
+}
+
+func onlySpace(r io.ReaderAt, from, to int64) bool {
+	buf := make([]byte, 32<<10)
+	for from < to {
+		n := int(min(int64(len(buf)), to-from))
+		if _, err := r.ReadAt(buf[:n], from); err != nil && err != io.EOF {
+			return false
+		}
+		for _, c := range buf[:n] {
+			switch c {
+			case ' ', '\t', '\r', '\n', '\f', 0:
+			default:
+				return false
+			}
+		}
+		from += int64(n)
+	}
+	return true
+}
