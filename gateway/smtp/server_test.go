@@ -83,7 +83,7 @@ func sendMail(t *testing.T, addr, from string, to []string, msg string) error {
 	t.Helper()
 	c, err := gosmtp.Dial(addr)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	defer c.Close()
 	if err := c.Hello("client.test"); err != nil {

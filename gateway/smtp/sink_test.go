@@ -3,6 +3,7 @@ package smtp
 import (
 	"bytes"
 	"io"
+	"log"
 	"net"
 	"sync"
 	"testing"
@@ -44,6 +45,7 @@ func startSink(t *testing.T, addr string) *recordingSink {
 	}))
 	k.srv.Domain = "sink.test"
 	k.srv.AllowInsecureAuth = true
+	k.srv.ErrorLog = log.New(io.Discard, "", 0)
 	go k.srv.Serve(ln)
 	t.Cleanup(func() { k.srv.Close() })
 	return k

@@ -1,0 +1,159 @@
+package smtp
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sekisho/sekisho/quarantine"
+)
+
+// TestMain lets the crash test re-execute this test binary as a relay process it can
+// SIGKILL: with SEKISHO_CRASH_CHILD set, the binary runs a relay and nothing else.
+func TestMain(m *testing.M) {
+	if dir := os.Getenv("SEKISHO_CRASH_CHILD"); dir != "" {
+		runCrashChild(dir, os.Getenv("SEKISHO_CRASH_ADDR"), os.Getenv("SEKISHO_CRASH_HOP"))
+		return
+	}
+	os.Exit(m.Run())
+}
+
+func runCrashChild(dir, addr, hop string) {
+	sp, err := OpenSpool(filepath.Join(dir, "spool"))
+	if err != nil {
+		panic(err)
+	}
+	st, err := quarantine.Open(quarantine.Options{Dir: filepath.Join(dir, "q")})
+	if err != nil {
+		panic(err)
+	}
+	s, err := New(Options{Addr: addr, MinFreeBytes: -1, RetryBase: 100 * time.Millisecond, RetryMax: 200 * time.Millisecond,
+		Routes: []Route{{Domain: "city.lg.jp", Transport: "smtp", Addr: hop, TLS: "none"}}}, sp, tagSanitizer{}, st)
+	if err != nil {
+		panic(err)
+	}
+	if _, err := s.Listen(); err != nil {
+		panic(err)
+	}
+	s.Serve()
+}
+
+// TestKillNineLosesNothing sends mail under load while the relay is killed with SIGKILL
+// again and again, then checks at the sink that every message that got a 250 arrived.
+func TestKillNineLosesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash test skipped in -short mode")
+	}
+	dir := t.TempDir()
+	sink := startSink(t, "")
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+
+	var mu sync.Mutex
+	var child *exec.Cmd
+	start := func() {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "SEKISHO_CRASH_CHILD="+dir, "SEKISHO_CRASH_ADDR="+addr, "SEKISHO_CRASH_HOP="+sink.addr())
+		logf, _ := os.OpenFile(filepath.Join(dir, "child.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+		cmd.Stdout, cmd.Stderr = logf, logf
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		child = cmd
+		mu.Unlock()
+		go func() { cmd.Wait(); logf.Close() }()
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if c, err := net.Dial("tcp", addr); err == nil {
+				c.Close()
+				return
+			}
+		}
+		log, _ := os.ReadFile(filepath.Join(dir, "child.log"))
+		t.Fatalf("relay child did not come up:\n%s", log)
+	}
+	kill := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if child != nil {
+			child.Process.Signal(syscall.SIGKILL)
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	start()
+	defer kill()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var amu sync.Mutex
+	acked := map[string]bool{}
+	var wg sync.WaitGroup
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; ctx.Err() == nil; i++ {
+				id := fmt.Sprintf("w%d-%d", w, i)
+				if err := sendMail(t, addr, "load@example.com", []string{"staff@city.lg.jp"}, fmt.Sprintf(testMsg, id)); err == nil {
+					amu.Lock()
+					acked[id] = true
+					amu.Unlock()
+				} else {
+					time.Sleep(10 * time.Millisecond)
+				}
+			}
+		}(w)
+	}
+	for ctx.Err() == nil {
+		time.Sleep(time.Duration(150+time.Now().UnixNano()%250) * time.Millisecond)
+		kill()
+		start()
+	}
+	wg.Wait()
+
+	re := regexp.MustCompile(`Message-ID: <([^@>]+)@example\.com>`)
+	waitForLong := func() (map[string]int, []string) {
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			got := map[string]int{}
+			for _, m := range sink.messages() {
+				if sm := re.FindSubmatch(m.Data); sm != nil {
+					got[string(sm[1])]++
+				}
+			}
+			var missing []string
+			for id := range acked {
+				if got[id] == 0 {
+					missing = append(missing, id)
+				}
+			}
+			if len(missing) == 0 || time.Now().After(deadline) {
+				return got, missing
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	got, missing := waitForLong()
+	if len(acked) < 20 {
+		t.Fatalf("only %d messages acknowledged; the load did not run", len(acked))
+	}
+	if len(missing) > 0 {
+		t.Fatalf("%d of %d acknowledged messages never arrived, e.g. %v", len(missing), len(acked), missing[:min(5, len(missing))])
+	}
+	dups := 0
+	for _, n := range got {
+		if n > 1 {
+			dups += n - 1
+		}
+	}
+	t.Logf("acknowledged %d, delivered %d distinct, %d duplicate deliveries", len(acked), len(got), dups)
+}
