@@ -43,6 +43,7 @@ func TestSanitizeCorpus(t *testing.T) {
 		{"lo-plain.xls", sanitize.ErrUnsupported, "unsupported: legacy Office document (xls) without macros"},
 		{"lo-formula.xls", sanitize.ErrUnsupported, "legacy Office document (xls) without macros"},
 		{"lo-slides.ppt", sanitize.ErrUnsupported, "legacy Office document (ppt) without macros"},
+		{"lo-objectpool.doc", sanitize.ErrUnsupported, `legacy Office document (doc) with embedded OLE objects (ObjectPool, ObjectPool/_2147483647/\x01Ole10Native)`},
 		{"lo-password.doc", sanitize.ErrEncrypted, "encrypted: password-protected legacy Office document (doc) (Word FIB fEncrypted)"},
 		{"lo-password.xls", sanitize.ErrEncrypted, "encrypted: password-protected legacy Office document (xls) (Excel FILEPASS record)"},
 		{"gen-vba.doc", sanitize.ErrUnsupported, "legacy Office document (doc) with VBA macros (Macros, Macros/VBA, Macros/VBA/_VBA_PROJECT)"},
