@@ -129,4 +129,3 @@ func TestLibreOffice(t *testing.T) {
 		}
 	}
 }
-
