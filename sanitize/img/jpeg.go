@@ -95,7 +95,7 @@ func scanJPEG(ctx context.Context, r io.ReaderAt, size int64, b *sanitize.Budget
 		if err := cr.full(lb[:]); err != nil {
 			return nil, truncated("jpeg", err)
 		}
-		n := int(lb[0])<<8 | int(lb[1]) - 2
+		n := (int(lb[0])<<8 | int(lb[1])) - 2
 		if n < 0 {
 			return nil, fmt.Errorf("%w: jpeg: segment length below 2", sanitize.ErrMalformed)
 		}

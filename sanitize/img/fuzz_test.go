@@ -1,0 +1,58 @@
+package img
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// FuzzSanitize feeds mutated corpus files through detection and the sanitizer. Properties:
+// no panic; an error leaves nothing that contains the input; success yields an output the
+// standard library decodes, within the pixel budget, that sanitizes again as clean.
+func FuzzSanitize(f *testing.F) {
+	for _, file := range corpus(f) {
+		if strings.HasPrefix(filepath.Base(file), "bench-") {
+			continue // 2 MP seeds slow every mutation down
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	s := New(Options{})
+	const maxPixels = 1 << 20
+	lim := sanitize.Limits{MaxPixels: maxPixels, Timeout: 10 * time.Second}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		in := &sanitize.Item{Body: bytes.NewReader(data), Path: "item"}
+		in.Detected = sanitize.Detect(in.Body)
+		if _, ok := configFuncs[in.Detected.Name]; !ok {
+			return
+		}
+		var out bytes.Buffer
+		_, err := s.Sanitize(context.Background(), in, &out, sanitize.NewBudget(lim))
+		if err != nil {
+			if len(data) >= 64 && bytes.Contains(out.Bytes(), data) {
+				t.Fatalf("error %v, and the output contains the input", err)
+			}
+			return
+		}
+		d, err := decodeOutput(out.Bytes())
+		if err != nil {
+			t.Fatalf("success, but the output does not decode: %v", err)
+		}
+		if int64(d.Width)*int64(d.Height) > maxPixels {
+			t.Fatalf("output %dx%d exceeds the %d pixel budget", d.Width, d.Height, maxPixels)
+		}
+		_, res2, err := run(t, s, "", out.Bytes(), lim)
+		if err != nil || res2.Verdict != sanitize.Clean || len(res2.Actions) != 0 {
+			t.Fatalf("second pass = %s %v %v, want clean with no actions", res2.Verdict, res2.Actions, err)
+		}
+	})
+}
