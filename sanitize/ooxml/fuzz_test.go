@@ -1,0 +1,94 @@
+package ooxml
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+var fuzzLimits = sanitize.Limits{
+	MaxFileSize:  4 << 20,
+	MaxTotalSize: 16 << 20,
+	MaxEntries:   500,
+	MaxPixels:    1 << 20,
+	Timeout:      5 * time.Second,
+}
+
+func seedCorpus(f *testing.F) {
+	for _, dir := range []string{"ooxml", "odf"} {
+		m, _ := filepath.Glob(filepath.Join(corpusDir, dir, "*.*"))
+		for _, p := range m {
+			if filepath.Ext(p) != ".md" {
+				f.Add(readCorpus(f, filepath.Join(dir, filepath.Base(p))))
+			}
+		}
+	}
+	for _, tc := range hostileCases() {
+		f.Add(build(f, tc.base, tc.edits...))
+	}
+}
+
+// FuzzSanitize: no panic; a success re-parses as a package and sanitizes again to clean.
+func FuzzSanitize(f *testing.F) {
+	seedCorpus(f)
+	_, s := newEngine(true)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b := sanitize.NewBudget(fuzzLimits)
+		ctx, cancel := b.Context(context.Background())
+		defer cancel()
+		in := &sanitize.Item{Body: bytes.NewReader(data), Path: "item"}
+		var out bytes.Buffer
+		if _, err := s.Sanitize(ctx, in, &out, b); err != nil {
+			return
+		}
+		if err := reparse(out.Bytes()); err != nil {
+			t.Fatalf("output does not re-parse: %v", err)
+		}
+		b2 := sanitize.NewBudget(fuzzLimits)
+		var out2 bytes.Buffer
+		res, err := s.Sanitize(context.Background(), &sanitize.Item{Body: bytes.NewReader(out.Bytes()), Path: "item"}, &out2, b2)
+		if err != nil {
+			t.Fatalf("second pass: %v", err)
+		}
+		if len(res.Actions) != 0 {
+			t.Fatalf("second pass actions = %+v, want none", res.Actions)
+		}
+	})
+}
+
+// FuzzRewriteXML: the streaming rewriter never panics, and what it writes is well-formed
+// and a fixed point (rewriting it again changes nothing).
+func FuzzRewriteXML(f *testing.F) {
+	for _, tc := range []string{"ooxml/report.docx", "ooxml/ledger.xlsx", "ooxml/slides.pptx"} {
+		for _, e := range unpack(f, readCorpus(f, tc)) {
+			if filepath.Ext(e.name) == ".xml" {
+				f.Add(e.data)
+			}
+		}
+	}
+	f.Add([]byte(`<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>DDE</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:document>`))
+	rewrite := func(data []byte) ([]byte, error) {
+		j := &job{s: &Sanitizer{keepLinks: true}, ctx: context.Background(), in: &sanitize.Item{Path: "x"}}
+		ru := &ooxmlRules{j: j, p: &part{name: "word/document.xml"}, dead: map[string]bool{"rId1": true}}
+		var out bytes.Buffer
+		err := readXML(context.Background(), bytes.NewReader(data), newFieldStage(newWriter(&out, ru), ru))
+		return out.Bytes(), err
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		out, err := rewrite(data)
+		if err != nil {
+			return
+		}
+		out2, err := rewrite(out)
+		if err != nil {
+			t.Fatalf("output is not well-formed: %v\n%s", err, out)
+		}
+		if !bytes.Equal(out, out2) {
+			t.Fatalf("rewrite is not a fixed point:\n%s\n%s", out, out2)
+		}
+	})
+}
