@@ -41,6 +41,11 @@ func NeutralizeCSV(w io.Writer, r io.Reader, comma rune) (CSVStats, error) {
 			}
 			return st, err
 		}
+		if len(rec) == 1 && rec[0] == "" {
+			// A lone "" is an empty row; encoding/csv would write it as a blank line, which
+			// readers skip, so drop it now and keep a second pass identical.
+			continue
+		}
 		st.Records++
 		for i, f := range rec {
 			if formulaLike(f) {

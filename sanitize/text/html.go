@@ -88,10 +88,12 @@ func HTMLToText(w io.Writer, r io.Reader, o HTMLOptions) (HTMLStats, error) {
 			c.onText(z.Text())
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
-			c.onStart(z, string(name), hasAttr, tt == html.SelfClosingTagToken)
+			a := atom.Lookup(name)
+			c.onStart(z, a, tagName(a, name), hasAttr, tt == html.SelfClosingTagToken)
 		case html.EndTagToken:
 			name, _ := z.TagName()
-			c.onEnd(string(name))
+			a := atom.Lookup(name)
+			c.onEnd(a, tagName(a, name))
 		}
 		c.preStart = c.preStart && tt == html.StartTagToken
 		if c.out.err != nil {
@@ -195,6 +197,23 @@ var (
 		atom.Base, atom.Template, atom.Basefont, atom.Bgsound)
 	rawDropped = set(atom.Script, atom.Style, atom.Title, atom.Noscript, atom.Iframe,
 		atom.Noembed, atom.Noframes)
+
+	// Scopes for the implied end tags (autoClose).
+	unorderedLists = set(atom.Ul, atom.Menu, atom.Dir)
+	tableScope     = set(atom.Table)
+	liSet          = set(atom.Li)
+	listScope      = set(atom.Ul, atom.Ol, atom.Menu, atom.Dir, atom.Table)
+	dtddSet        = set(atom.Dt, atom.Dd)
+	dlScope        = set(atom.Dl, atom.Table)
+	cellSet        = set(atom.Td, atom.Th)
+	rowScope       = set(atom.Tr, atom.Table)
+	rowSet         = set(atom.Tr, atom.Td, atom.Th)
+	sectionScope   = set(atom.Table, atom.Tbody, atom.Thead, atom.Tfoot)
+	sectionSet     = set(atom.Tr, atom.Td, atom.Th, atom.Tbody, atom.Thead, atom.Tfoot)
+	aSet           = set(atom.A)
+	optionSet      = set(atom.Option)
+	selectScope    = set(atom.Select)
+	pSet           = set(atom.P)
 )
 
 func set(as ...atom.Atom) map[atom.Atom]bool {
@@ -235,8 +254,15 @@ func (c *converter) onText(p []byte) {
 	c.out.text(s)
 }
 
-func (c *converter) onStart(z *html.Tokenizer, name string, hasAttr bool, selfClosing bool) {
-	a := atom.Lookup([]byte(name))
+// tagName returns the element name without allocating for known elements.
+func tagName(a atom.Atom, name []byte) string {
+	if a != 0 {
+		return a.String()
+	}
+	return string(name)
+}
+
+func (c *converter) onStart(z *html.Tokenizer, a atom.Atom, name string, hasAttr bool, selfClosing bool) {
 	var at attrs
 	if hasAttr {
 		at = readAttrs(z)
@@ -359,22 +385,22 @@ func (c *converter) startEffects(e *elem, at attrs) {
 		}
 	case atom.Li:
 		bullet := "- "
-		if i := c.find(atom.Ol, set(atom.Ul, atom.Menu, atom.Dir)); i >= 0 {
+		if i := c.find(atom.Ol, unorderedLists); i >= 0 {
 			bullet = strconv.Itoa(c.stack[i].next) + ". "
 			c.stack[i].next++
 		}
 		w.bullet = bullet
-		w.indent += strings.Repeat(" ", len(bullet))
+		w.indent = deeper(w.indent, strings.Repeat(" ", len(bullet)))
 	case atom.Dd:
-		w.indent += "  "
+		w.indent = deeper(w.indent, "  ")
 	case atom.Blockquote:
-		w.indent += "> "
+		w.indent = deeper(w.indent, "> ")
 	case atom.Table:
 		c.stats.Tables++
 	case atom.Tr:
 		e.line = w.lines
 	case atom.Td, atom.Th:
-		if i := c.find(atom.Tr, set(atom.Table)); i >= 0 {
+		if i := c.find(atom.Tr, tableScope); i >= 0 {
 			// Separate cells while the row is on one line; a row whose cells hold blocks
 			// (a layout table) reads better without separators.
 			tr := &c.stack[i]
@@ -400,28 +426,39 @@ func (c *converter) startEffects(e *elem, at attrs) {
 func (c *converter) autoClose(a atom.Atom) {
 	switch {
 	case a == atom.Li:
-		c.closeOpen(set(atom.Li), set(atom.Ul, atom.Ol, atom.Menu, atom.Dir, atom.Table))
+		c.closeOpen(liSet, listScope)
 	case a == atom.Dt || a == atom.Dd:
-		c.closeOpen(set(atom.Dt, atom.Dd), set(atom.Dl, atom.Table))
+		c.closeOpen(dtddSet, dlScope)
 	case a == atom.Td || a == atom.Th:
-		c.closeOpen(set(atom.Td, atom.Th), set(atom.Tr, atom.Table))
+		c.closeOpen(cellSet, rowScope)
 	case a == atom.Tr:
-		c.closeOpen(set(atom.Tr, atom.Td, atom.Th), set(atom.Table, atom.Tbody, atom.Thead, atom.Tfoot))
+		c.closeOpen(rowSet, sectionScope)
 	case a == atom.Tbody || a == atom.Thead || a == atom.Tfoot:
-		c.closeOpen(set(atom.Tr, atom.Td, atom.Th, atom.Tbody, atom.Thead, atom.Tfoot), set(atom.Table))
+		c.closeOpen(sectionSet, tableScope)
 	case a == atom.A:
-		c.closeOpen(set(atom.A), nil)
+		c.closeOpen(aSet, nil)
 	case a == atom.Option || a == atom.Optgroup:
-		c.closeOpen(set(atom.Option), set(atom.Select))
+		c.closeOpen(optionSet, selectScope)
 	}
 	if closesP[a] {
-		c.closeOpen(set(atom.P), buttonScope)
+		c.closeOpen(pSet, buttonScope)
 	}
 	if isHeading(a) {
 		if n := len(c.stack); n > 0 && isHeading(c.stack[n-1].a) {
 			c.popTo(n - 1)
 		}
 	}
+}
+
+// maxIndent caps indentation: deeply nested lists would otherwise turn a few input bytes
+// per item into hundreds of output bytes.
+const maxIndent = 40
+
+func deeper(indent, more string) string {
+	if len(indent)+len(more) > maxIndent {
+		return indent
+	}
+	return indent + more
 }
 
 func isHeading(a atom.Atom) bool {
@@ -459,7 +496,7 @@ func (c *converter) find(a atom.Atom, stop map[atom.Atom]bool) int {
 	return -1
 }
 
-func (c *converter) onEnd(name string) {
+func (c *converter) onEnd(a atom.Atom, name string) {
 	if c.overflowTotal > 0 {
 		key := name
 		if _, ok := c.overflow[key]; !ok && len(c.overflow) >= 1024 {
@@ -469,12 +506,11 @@ func (c *converter) onEnd(name string) {
 			c.overflow[key]--
 			c.overflowTotal--
 			if !c.hidden() {
-				c.blockEffect(atom.Lookup([]byte(name)))
+				c.blockEffect(a)
 			}
 			return
 		}
 	}
-	a := atom.Lookup([]byte(name))
 	for i := len(c.stack) - 1; i >= 0; i-- {
 		if c.stack[i].name == name {
 			c.popTo(i)

@@ -1,0 +1,111 @@
+package text
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"testing"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// grow repeats a corpus file's body to about n bytes; head and tail (e.g. a CSV header
+// or the HTML document element) are kept once.
+func grow(b *testing.B, file string, n int, skipHead int) []byte {
+	b.Helper()
+	data := corpusFile(b, file)
+	head, body := data[:skipHead], data[skipHead:]
+	out := append([]byte(nil), head...)
+	for len(out) < n {
+		out = append(out, body...)
+	}
+	return out
+}
+
+// BenchmarkHTMLToText measures the HTML→text converter on a ~1 MB newsletter (the corpus
+// newsletter repeated: nested tables, lists, links, hidden blocks, scripts).
+func BenchmarkHTMLToText(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{
+		{"file=newsletter.html/size=1MB", grow(b, "newsletter.html", 1<<20, 0)},
+		{"file=ja-newsletter-utf8.html/size=1MB", grow(b, "ja-newsletter-utf8.html", 1<<20, 0)},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(tc.data)))
+			for b.Loop() {
+				if _, err := HTMLToText(io.Discard, bytes.NewReader(tc.data), HTMLOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkToUTF8 measures charset decoding plus normalization on ~1 MB inputs, with the
+// charset given (the mail path) and detected from the head.
+func BenchmarkToUTF8(b *testing.B) {
+	for _, tc := range []struct {
+		name, file, charset string
+	}{
+		{"charset=shift_jis/label=given", "sjis-cp932.txt", "shift_jis"},
+		{"charset=shift_jis/label=detect", "sjis-cp932.txt", ""},
+		{"charset=euc-jp/label=given", "eucjp.txt", "euc-jp"},
+		{"charset=iso-2022-jp/label=given", "iso2022jp.txt", "iso-2022-jp"},
+		{"charset=utf-8/label=given", "utf8-clean.txt", "utf-8"},
+	} {
+		data := grow(b, tc.file, 1<<20, 0)
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := ToUTF8(io.Discard, bytes.NewReader(data), tc.charset); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkNeutralizeCSV measures parsing and rewriting UTF-8 CSV with formula cells.
+func BenchmarkNeutralizeCSV(b *testing.B) {
+	data := grow(b, "formulas.csv", 1<<20, len("id,name,comment,amount\n"))
+	b.Run("file=formulas.csv/size=1MB", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if _, err := NeutralizeCSV(io.Discard, bytes.NewReader(data), ','); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkSanitize measures the whole family call as the engine makes it: charset scan
+// over the whole input, decode, then the type's rewrite.
+func BenchmarkSanitize(b *testing.B) {
+	sjisHeader := bytes.IndexByte(corpusFile(b, "meibo-sjis.csv"), '\n') + 1
+	for _, tc := range []struct {
+		name string
+		typ  sanitize.Type
+		data []byte
+	}{
+		{"type=text/file=sjis-cp932.txt/size=1MB", sanitize.Type{Name: "text", Class: sanitize.ClassText}, grow(b, "sjis-cp932.txt", 1<<20, 0)},
+		{"type=csv/file=meibo-sjis.csv/size=1MB", sanitize.Type{Name: "csv", Class: sanitize.ClassText, MIME: "text/csv"}, grow(b, "meibo-sjis.csv", 1<<20, sjisHeader)},
+		{"type=html/file=newsletter.html/size=1MB", sanitize.Type{Name: "html", Class: sanitize.ClassText}, grow(b, "newsletter.html", 1<<20, 0)},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			s := New(Options{})
+			b.ReportAllocs()
+			b.SetBytes(int64(len(tc.data)))
+			for b.Loop() {
+				in := &sanitize.Item{Body: bytes.NewReader(tc.data), Path: "item", Detected: tc.typ}
+				if _, err := s.Sanitize(context.Background(), in, io.Discard, sanitize.NewBudget(sanitize.Limits{})); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
