@@ -39,7 +39,13 @@ type Config struct {
 	Image  Image             `yaml:"image"`
 	Text   Text              `yaml:"text"`
 	OOXML  OOXML             `yaml:"ooxml"`
+	RTF    RTF               `yaml:"rtf"`
 	Mail   Mail              `yaml:"mail"`
+
+	SMTP       SMTP       `yaml:"smtp"`
+	Delivery   Delivery   `yaml:"delivery"`
+	Quarantine Quarantine `yaml:"quarantine"`
+	HTTP       HTTP       `yaml:"http"`
 
 	// Where the values came from, for error messages: file name and the line of each
 	// dotted key. Filled by Load; empty for Default.
@@ -93,6 +99,13 @@ type OOXML struct {
 	KeepHyperlinks bool `yaml:"keep_hyperlinks"`
 }
 
+// RTF configures the RTF rewriter.
+type RTF struct {
+	// Objects: strip (remove embedded and linked OLE objects, keep the picture or text
+	// shown in their place) or quarantine (refuse documents that carry any). Default strip.
+	Objects string `yaml:"objects"`
+}
+
 // Mail configures message sanitization.
 type Mail struct {
 	OutputCharset  string   `yaml:"output_charset"`  // utf-8 or iso-2022-jp. Default utf-8.
@@ -109,7 +122,7 @@ type Mail struct {
 
 // Default returns the configuration used when no file is given.
 func Default() *Config {
-	return &Config{
+	c := &Config{
 		DataDir: "./sekisho-data",
 		TempDir: "",
 		Log:     Log{Level: "info", Format: "text"},
@@ -128,6 +141,7 @@ func Default() *Config {
 		Image:  Image{JPEGQuality: 92, PNGCompression: "speed"},
 		Text:   Text{DefangLinks: false},
 		OOXML:  OOXML{KeepHyperlinks: true},
+		RTF:    RTF{Objects: "strip"},
 		Mail: Mail{
 			OutputCharset:  "utf-8",
 			NoticePosition: "top",
@@ -137,6 +151,8 @@ func Default() *Config {
 			MaxHeaderBytes: 64 << 10,
 		},
 	}
+	defaultRelay(c)
+	return c
 }
 
 // TempDirOrDefault returns TempDir, or the operating system's temp directory when empty.

@@ -105,7 +105,12 @@ func (c *Config) Validate() error {
 	p.oneOf("pdf.uri_actions", c.PDF.URIActions, "keep", "remove")
 	p.intRange("image.jpeg_quality", int64(c.Image.JPEGQuality), 1, 100)
 	p.oneOf("image.png_compression", c.Image.PNGCompression, "speed", "default", "best")
+	p.oneOf("rtf.objects", c.RTF.Objects, "strip", "quarantine")
 	c.Mail.validate(p)
+	c.SMTP.validate(p)
+	c.Delivery.validate(p)
+	c.Quarantine.validate(p)
+	c.HTTP.validate(p)
 	return errors.Join(p.errs...)
 }
 

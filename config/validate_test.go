@@ -34,6 +34,7 @@ func TestValidateErrors(t *testing.T) {
 		{"uri actions", func(c *Config) { c.PDF.URIActions = "defang" }, `config: pdf.uri_actions: must be one of keep, remove, got "defang"`},
 		{"jpeg quality", func(c *Config) { c.Image.JPEGQuality = 101 }, `config: image.jpeg_quality: must be between 1 and 100, got "101"`},
 		{"png compression", func(c *Config) { c.Image.PNGCompression = "max" }, `config: image.png_compression: must be one of speed, default, best, got "max"`},
+		{"rtf objects", func(c *Config) { c.RTF.Objects = "keep" }, `config: rtf.objects: must be one of strip, quarantine, got "keep"`},
 		{"output charset", func(c *Config) { c.Mail.OutputCharset = "shift_jis" }, `config: mail.output_charset: must be one of utf-8, iso-2022-jp, got "shift_jis"`},
 		{"notice position", func(c *Config) { c.Mail.NoticePosition = "middle" }, `config: mail.notice_position: must be one of top, bottom, got "middle"`},
 		{"nested messages", func(c *Config) { c.Mail.NestedMessages = "drop" }, `config: mail.nested_messages: must be one of attach, flatten, got "drop"`},
