@@ -99,8 +99,20 @@ func scanJPEG(ctx context.Context, r io.ReaderAt, size int64, b *sanitize.Budget
 		if n < 0 {
 			return nil, fmt.Errorf("%w: jpeg: segment length below 2", sanitize.ErrMalformed)
 		}
-		seg := make([]byte, n) // at most 64 KiB
+		// Read what classification needs: frame headers and EXIF whole (at most 64 KiB),
+		// the identifier of other APPn segments; skip tables, scan headers and comments.
+		keep := 0
+		switch {
+		case m == 0xe1 || m >= 0xc0 && m <= 0xcf:
+			keep = n
+		case m >= 0xe0 && m <= 0xef:
+			keep = min(n, 64)
+		}
+		seg := make([]byte, keep)
 		if err := cr.full(seg); err != nil {
+			return nil, truncated("jpeg", err)
+		}
+		if err := cr.skip(n - keep); err != nil {
 			return nil, truncated("jpeg", err)
 		}
 		switch {
