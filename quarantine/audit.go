@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -34,11 +35,17 @@ func genesisHash() string {
 
 // audit appends hash-chained lines; each append is fsync'd before the state change it
 // records is reported as done.
+//
+// Several processes may append (serve, and the quarantine CLI run by an operator), so an
+// append holds an exclusive flock on the file for the whole state change, and re-reads the
+// chain when another process has appended since.
 type audit struct {
 	mu   sync.Mutex
+	path string
 	f    *os.File
 	seq  int64
 	head string
+	size int64
 }
 
 func openAudit(path string, cp *checkpoint) (*audit, error) {
@@ -50,13 +57,45 @@ func openAudit(path string, cp *checkpoint) (*audit, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &audit{f: f, seq: seq, head: head}, nil
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &audit{path: path, f: f, seq: seq, head: head, size: st.Size()}, nil
 }
 
-// append writes one record and returns the new head hash and sequence number.
-func (a *audit) append(rec AuditRecord) (int64, string, error) {
+// lock takes the audit lock for one state change (in-process mutex, then the file lock)
+// and catches up with lines other processes appended. unlock must follow.
+func (a *audit) lock() error {
 	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := syscall.Flock(int(a.f.Fd()), syscall.LOCK_EX); err != nil {
+		a.mu.Unlock()
+		return fmt.Errorf("audit: lock: %w", err)
+	}
+	st, err := a.f.Stat()
+	if err == nil && st.Size() != a.size {
+		var seq int64
+		var head string
+		if seq, head, err = scanAudit(a.path, nil); err == nil {
+			a.seq, a.head, a.size = seq, head, st.Size()
+		}
+	}
+	if err != nil {
+		a.unlock()
+		return err
+	}
+	return nil
+}
+
+func (a *audit) unlock() {
+	syscall.Flock(int(a.f.Fd()), syscall.LOCK_UN)
+	a.mu.Unlock()
+}
+
+// append writes one record and returns the new head hash and sequence number. The caller
+// holds the lock.
+func (a *audit) append(rec AuditRecord) (int64, string, error) {
 	rec.Seq = a.seq + 1
 	rec.Prev = a.head
 	line, err := json.Marshal(rec)
@@ -71,6 +110,7 @@ func (a *audit) append(rec AuditRecord) (int64, string, error) {
 	}
 	h := sha256.Sum256(line)
 	a.seq, a.head = rec.Seq, hex.EncodeToString(h[:])
+	a.size += int64(len(line)) + 1
 	return a.seq, a.head, nil
 }
 

@@ -234,6 +234,10 @@ func (c ctxReader) Read(p []byte) (int, error) {
 
 // commit writes the audit line, then the record and the new audit head in one transaction.
 func (s *Store) commit(ctx context.Context, rec Record, insert bool, ev AuditRecord) error {
+	if err := s.audit.lock(); err != nil {
+		return err
+	}
+	defer s.audit.unlock()
 	seq, head, err := s.audit.append(ev)
 	if err != nil {
 		return err

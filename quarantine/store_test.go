@@ -236,3 +236,32 @@ func TestVerifyAuditDetectsTampering(t *testing.T) {
 		})
 	}
 }
+
+// TestTwoProcessesShareTheAuditChain opens the store twice, as serve and the CLI do, and
+// interleaves changes: the chain must stay intact.
+func TestTwoProcessesShareTheAuditChain(t *testing.T) {
+	dir := t.TempDir()
+	a := openTest(t, dir, nil, nil)
+	b := openTest(t, dir, nil, nil)
+	ctx := context.Background()
+	for i := 0; i < 5; i++ {
+		s := a
+		if i%2 == 1 {
+			s = b
+		}
+		r, err := s.Put(ctx, Record{Reason: "r"}, strings.NewReader("x"), "p")
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := b
+		if s == b {
+			other = a
+		}
+		if _, err := other.Delete(ctx, r.ID, "op"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := VerifyAudit(dir); err != nil || n != 10 {
+		t.Fatalf("VerifyAudit = %d, %v; want 10, nil", n, err)
+	}
+}
