@@ -35,16 +35,16 @@ func (w *walker) decoder(p *part, notes *textNotes) (io.Reader, error) {
 // it, strict ones stop: the two see different files). A missing final padding has one
 // reading and is repaired.
 type b64Reader struct {
-	r      *bufio.Reader
-	id     string
-	notes  *textNotes
-	quad   [4]byte
-	nq     int
-	pad    int
-	out    []byte
-	outBuf [3]byte
-	done   bool
-	err    error
+	r     *bufio.Reader
+	id    string
+	notes *textNotes
+	raw   []byte // input chunk
+	clean []byte // alphabet characters waiting to be decoded, always fewer than 4 after fill
+	buf   []byte // decoded output
+	out   []byte // unread part of buf
+	pad   int    // "=" seen
+	done  bool
+	err   error
 }
 
 func (d *b64Reader) Read(p []byte) (int, error) {
@@ -62,76 +62,70 @@ func (d *b64Reader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// fill decodes until at least one output byte is ready, the input ends or fails.
+// fill reads one chunk, checks every byte and decodes the complete quantums.
 func (d *b64Reader) fill() {
-	var buf [4096]byte
-	var out []byte
-	for len(out) < len(buf)/4*3-3 {
-		c, err := d.r.ReadByte()
-		if err == io.EOF {
-			d.finish(&out)
-			break
-		}
-		if err != nil {
-			d.err = err
-			break
-		}
+	if d.raw == nil {
+		d.raw = make([]byte, 16<<10)
+		d.clean = make([]byte, 0, 16<<10+4)
+		d.buf = make([]byte, (16<<10+4)/4*3)
+	}
+	n, err := d.r.Read(d.raw)
+	for _, c := range d.raw[:n] {
 		switch {
 		case c == '\r' || c == '\n' || c == ' ' || c == '\t':
-			continue
 		case c == '=':
-			if d.nq < 2 {
+			if len(d.clean)%4 < 2 {
 				d.err = ambiguous("base64 padding in the wrong place in part %s", d.id)
 				return
 			}
 			d.pad++
-			d.quad[d.nq] = c
-			d.nq++
+			d.clean = append(d.clean, c)
 		case isB64(c):
 			if d.pad > 0 {
 				d.err = ambiguous("base64 data after the padding in part %s", d.id)
 				return
 			}
-			d.quad[d.nq] = c
-			d.nq++
+			d.clean = append(d.clean, c)
 		default:
 			d.err = ambiguous("base64 in part %s contains %q", d.id, c)
 			return
 		}
-		if d.nq == 4 {
-			n, err := base64.StdEncoding.Decode(d.outBuf[:], d.quad[:])
-			if err != nil {
-				d.err = ambiguous("bad base64 in part %s", d.id)
-				return
-			}
-			out = append(out, d.outBuf[:n]...)
-			d.nq = 0
-			if d.pad > 0 {
-				// Only whitespace may follow; keep reading to prove it.
-				d.pad = 1
-			}
-		}
 	}
-	d.out = out
+	whole := len(d.clean) / 4 * 4
+	m, derr := base64.StdEncoding.Decode(d.buf, d.clean[:whole])
+	if derr != nil {
+		d.err = ambiguous("bad base64 in part %s", d.id)
+		return
+	}
+	d.out = d.buf[:m]
+	d.clean = append(d.clean[:0], d.clean[whole:]...)
+	switch {
+	case err == io.EOF:
+		d.finish()
+	case err != nil:
+		d.err = err
+	}
 }
 
-func (d *b64Reader) finish(out *[]byte) {
+// finish decodes the last, unpadded quantum.
+func (d *b64Reader) finish() {
 	d.done = true
-	switch d.nq {
+	switch len(d.clean) {
 	case 0:
 	case 1:
 		d.err = ambiguous("truncated base64 in part %s", d.id)
 	default:
-		if d.quad[d.nq-1] == '=' {
+		if d.pad > 0 {
 			d.err = ambiguous("truncated base64 padding in part %s", d.id)
 			return
 		}
-		n, err := base64.RawStdEncoding.Decode(d.outBuf[:], d.quad[:d.nq])
+		var tail [3]byte
+		n, err := base64.RawStdEncoding.Decode(tail[:], d.clean)
 		if err != nil {
 			d.err = ambiguous("bad base64 in part %s", d.id)
 			return
 		}
-		*out = append(*out, d.outBuf[:n]...)
+		d.out = append(d.out, tail[:n]...)
 		d.notes.add("missing base64 padding in part %s", d.id)
 	}
 }

@@ -11,7 +11,12 @@ import (
 	"time"
 
 	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/archive"
+	"github.com/sekisho/sekisho/sanitize/img"
 	"github.com/sekisho/sekisho/sanitize/ole"
+	"github.com/sekisho/sekisho/sanitize/ooxml"
+	"github.com/sekisho/sekisho/sanitize/pdf"
+	"github.com/sekisho/sekisho/sanitize/rtf"
 	"github.com/sekisho/sekisho/sanitize/text"
 )
 
@@ -23,23 +28,32 @@ const corpusDir = "../../testdata/mail"
 // fixedNow keeps the Received header reproducible.
 func fixedNow() time.Time { return time.Date(2026, 11, 16, 0, 30, 0, 0, time.UTC) }
 
-// testEngine builds the real engine with the families committed in the tree (text, ole)
-// and this package registered for messages, as cmd/sekisho does. Every other family is
-// missing, so those attachments are quarantined with "no sanitizer for type", which is
-// what the notice tests need. PNG and JPEG pass unchanged (a policy override) so that the
-// re-attachment path is exercised with real images.
+// testEngine builds the real engine the way cmd/sekisho does, with every family committed
+// in the tree and this package registered for messages.
 func testEngine(t testing.TB, o Options) (*sanitize.Engine, *Sanitizer) {
+	return testEnginePolicy(t, o, nil)
+}
+
+// testEnginePolicy is testEngine with policy overrides.
+func testEnginePolicy(t testing.TB, o Options, overrides map[string]sanitize.PolicyAction) (*sanitize.Engine, *Sanitizer) {
 	t.Helper()
-	pol := sanitize.DefaultPolicy().With(map[string]sanitize.PolicyAction{"png": sanitize.Pass, "jpeg": sanitize.Pass})
-	e := sanitize.NewEngine(sanitize.EngineOptions{Policy: pol, TempDir: t.TempDir()})
+	tmp := t.TempDir()
+	e := sanitize.NewEngine(sanitize.EngineOptions{Policy: sanitize.DefaultPolicy().With(overrides), TempDir: tmp})
 	e.Register(string(sanitize.ClassText), text.New(text.Options{}))
+	e.Register(string(sanitize.ClassImage), img.New(img.Options{}))
+	office := ooxml.New(ooxml.Options{Inner: e, KeepHyperlinks: true})
+	e.Register(string(sanitize.ClassOOXML), office)
+	e.Register(string(sanitize.ClassODF), office)
 	e.Register(string(sanitize.ClassOLE), ole.New(ole.Options{}))
+	e.Register(string(sanitize.ClassArchive), archive.New(archive.Options{Inner: e, TempDir: tmp}))
+	e.Register(string(sanitize.ClassPDF), pdf.New(pdf.Options{}))
+	e.Register(string(sanitize.ClassRTF), rtf.New(rtf.Options{}))
 	o.Inner = e
 	if o.Now == nil {
 		o.Now = fixedNow
 	}
 	if o.TempDir == "" {
-		o.TempDir = t.TempDir()
+		o.TempDir = tmp
 	}
 	s := New(o)
 	e.Register(string(sanitize.ClassMessage), s)

@@ -156,6 +156,8 @@ func (j *job) dropAlternative(c *part) {
 	switch {
 	case c.ctype.value == "text/html":
 		j.res.Add(sanitize.ActRemovedPart, j.bodyPath("html"), "HTML alternative dropped (text/plain kept)")
+		j.entries = append(j.entries, entry{Name: "本文 (HTML) / body (HTML)", Type: "text/html",
+			ActionJA: "HTML 版を削除しました (テキスト版を表示しています)", ActionEN: "HTML version removed (the plain-text version is shown)"})
 	case strings.HasPrefix(c.ctype.value, "image/"):
 		j.drop(c, "inline image", "インライン画像を削除しました", "inline image removed", "images embedded in the HTML alternative")
 	default:

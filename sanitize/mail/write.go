@@ -309,3 +309,5 @@ func attachmentType(ctype, name string) string {
 	}
 	return mime.FormatMediaType("application/octet-stream", map[string]string{"name": name})
 }
+
+func base64Encoder(w io.Writer) io.WriteCloser { return base64.NewEncoder(base64.StdEncoding, w) }

@@ -410,3 +410,80 @@ write("repair-unknown-cte-attachment.eml", base +
       "Content-Type: multipart/mixed; boundary=U\n\n--U\nContent-Type: text/plain; charset=us-ascii\n\nthe attachment is opaque\n--U\n"
       "Content-Type: application/octet-stream; name=\"data.bin\"\nContent-Transfer-Encoding: x-uuencode\n\n"
       "begin 644 data.bin\n#86)C\n`\nend\n--U--\n")
+
+# 16. Office and PDF attachments through the real families: a macro-enabled document made
+#     from the OOXML corpus (the same edits as sanitize/ooxml's tests), a PDF, a zip and an
+#     executable named like a document.
+import zipfile, io
+MSREL = "http://schemas.microsoft.com/office/2006/relationships/"
+FAKEVBA = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00Attribute VB_Name = \"ThisDocument\"\n"
+           b"Sub AutoOpen()\nShell \"calc.exe\"\nEnd Sub\n")
+def make_docm():
+    src = zipfile.ZipFile("../ooxml/report.docx")
+    out = io.BytesIO()
+    z = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)
+    for info in src.infolist():
+        data = src.read(info.filename)
+        if info.filename == "[Content_Types].xml":
+            data = data.replace(b"wordprocessingml.document.main+xml", b"PLACEHOLDER")
+            data = data.replace(b"application/vnd.openxmlformats-officedocument.PLACEHOLDER",
+                                b"application/vnd.ms-word.document.macroEnabled.main+xml")
+            data = data.replace(b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
+        if info.filename == "word/_rels/document.xml.rels":
+            data = data.replace(b"</Relationships>", ('<Relationship Id="rId90" Type="' + MSREL +
+                                'vbaProject" Target="vbaProject.bin"/></Relationships>').encode())
+        zi = zipfile.ZipInfo(info.filename, date_time=(2026, 11, 1, 0, 0, 0))
+        zi.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(zi, data)
+    zi = zipfile.ZipInfo("word/vbaProject.bin", date_time=(2026, 11, 1, 0, 0, 0))
+    zi.compress_type = zipfile.ZIP_DEFLATED
+    z.writestr(zi, FAKEVBA)
+    z.close()
+    return out.getvalue()
+
+docm = make_docm()
+with open("assets/請求書.docm", "wb") as f:
+    f.write(docm)
+msg = (HDR.format(mid="office-0016", mailer="Microsoft Outlook 16.0") +
+       "From: " + ew("経理部", "UTF-8", "utf-8") + " <keiri@example.co.jp>\nTo: b@example.lg.jp\n"
+       "Subject: " + ew("請求書の送付（十一月分）", "UTF-8", "utf-8") + "\nMIME-Version: 1.0\n"
+       "Content-Type: multipart/mixed; boundary=\"OFFICE\"\n\n--OFFICE\n"
+       "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n" +
+       b64(crlf("請求書を添付します。マクロを有効にしてご覧ください。\n").encode()) + "\n")
+for fname, ctype, data in [("請求書.docm", "application/vnd.ms-word.document.macroEnabled.12", docm),
+                           ("invoice.pdf", "application/pdf", asset("invoice.pdf")),
+                           ("report.zip", "application/zip", asset("report.zip")),
+                           ("請求書.pdf.exe", "application/octet-stream", pe)]:
+    msg += ("--OFFICE\nContent-Type: " + ctype + "; name*=UTF-8''" + pct(fname.encode()) + "\n"
+            "Content-Disposition: attachment; filename*=UTF-8''" + pct(fname.encode()) + "\n"
+            "Content-Transfer-Encoding: base64\n\n" + b64(data) + "\n")
+msg += "--OFFICE--\n"
+write("office-attachments.eml", msg)
+
+# Benchmark inputs (bench/, not part of the golden corpus).
+os.makedirs("bench", exist_ok=True)
+line = "本日は晴天なり。市役所の窓口は午前八時半から午後五時十五分まで開いています。\n"
+text = ""
+while len(crlf(text + line).encode("iso2022_jp")) < 3900:
+    text += line
+write("bench/text-4k.eml", HDR.format(mid="bench-text", mailer="x") +
+      "From: a@example.com\nTo: b@example.lg.jp\nSubject: " + ew("お知らせ", "UTF-8", "utf-8") + "\nMIME-Version: 1.0\n"
+      "Content-Type: text/plain; charset=ISO-2022-JP\nContent-Transfer-Encoding: 7bit\n\n" +
+      crlf(text).encode("iso2022_jp").decode("ascii"))
+rows = "".join("<tr><td>%d</td><td>第%d回 市民講座「防災と地域のつながり」</td><td><a href=\"https://example.jp/k/%d\">詳細</a></td></tr>\n" % (i, i, i) for i in range(1, 400))
+html = "<html><body><h1>講座一覧</h1><table>\n" + rows + "</table><p>お問い合わせは窓口まで。</p></body></html>\n"
+html = html[:50 * 1024]
+write("bench/html-50k.eml", (HDR.format(mid="bench-html", mailer="x") +
+      "From: a@example.com\nTo: b@example.lg.jp\nSubject: " + ew("講座一覧", "UTF-8", "utf-8") + "\nMIME-Version: 1.0\n"
+      "Content-Type: text/html; charset=Shift_JIS\nContent-Transfer-Encoding: 8bit\n\n").replace("\n", "\r\n").encode() +
+      crlf(html).encode("cp932", errors="replace"))
+big = (HDR.format(mid="bench-big", mailer="x") +
+       "From: a@example.com\nTo: b@example.lg.jp\nSubject: " + ew("スキャン資料と報告書", "UTF-8", "utf-8") + "\nMIME-Version: 1.0\n"
+       "Content-Type: multipart/mixed; boundary=\"BIG5\"\n\n--BIG5\nContent-Type: text/plain; charset=utf-8\n"
+       "Content-Transfer-Encoding: 8bit\n\n").encode() + "スキャンした資料と報告書を送ります。\r\n".encode() + (
+       "--BIG5\nContent-Type: application/pdf; name=scan.pdf\nContent-Disposition: attachment; filename=scan.pdf\n"
+       "Content-Transfer-Encoding: base64\n\n" + b64(asset("scan.pdf")) + "\n"
+       "--BIG5\nContent-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document; name=report.docx\n"
+       "Content-Disposition: attachment; filename=report.docx\nContent-Transfer-Encoding: base64\n\n" +
+       b64(open("../ooxml/report.docx", "rb").read()) + "\n--BIG5--\n").replace("\n", "\r\n").encode()
+write("bench/pdf-docx-5m.eml", big)
