@@ -24,6 +24,7 @@ type DecodeStats struct {
 	ControlRemoved     int    // control characters removed (C0 except tab/LF, DEL, C1)
 	NewlinesNormalized bool   // a CRLF or lone CR was turned into LF
 	BOM                bool   // a leading byte order mark was removed
+	Unassigned         int    // code points not assigned in Unicode: kept, counted as a sign of binary data
 	Runes              int64  // characters written
 }
 

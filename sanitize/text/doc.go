@@ -19,9 +19,11 @@
 //   - Control characters. C0 (except tab and LF), DEL and C1 are removed and counted. Format
 //     characters (Cf: ZWJ, bidi marks) are kept: emoji sequences and right-to-left text
 //     need them.
-//   - Not text. Input whose decoding needs more than a few replacements or removals (over 2%
-//     of the characters and more than 64 in all) is refused as malformed: it is binary
-//     data that a sniffer took for text, and 〓-filled output would be useless.
+//   - Not text. Input whose decoding needs more than a few replacements or removals, or
+//     yields code points unassigned in Unicode (over 2% of the characters and more than 64
+//     in all), is refused as malformed: it is binary data that a sniffer took for text
+//     (random bytes after a UTF-16 BOM decode to "characters"), and its output would be
+//     useless.
 //   - CSV/TSV are parsed strictly (encoding/csv, LazyQuotes off: ambiguous quoting is where
 //     a spreadsheet and our parser would disagree, so it fails closed) and rewritten with
 //     encoding/csv. Cells that a spreadsheet could evaluate (first character after leading

@@ -1,6 +1,7 @@
 package text
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"strconv"
@@ -130,6 +131,7 @@ type converter struct {
 	preStart bool // just after <pre>: a leading newline is not content
 	css      styleSheet
 
+	heads, maths  int            // open head and math elements, to skip searching the stack
 	overflow      map[string]int // elements opened past MaxDepth, by name
 	overflowTotal int
 }
@@ -226,6 +228,15 @@ func set(as ...atom.Atom) map[atom.Atom]bool {
 
 func (c *converter) hidden() bool { return c.suppress > 0 }
 
+func (c *converter) count(a atom.Atom, d int) {
+	switch a {
+	case atom.Head:
+		c.heads += d
+	case atom.Math:
+		c.maths += d
+	}
+}
+
 func (c *converter) onText(p []byte) {
 	if c.rawSkip {
 		c.rawSkip = false
@@ -235,7 +246,8 @@ func (c *converter) onText(p []byte) {
 		}
 		return
 	}
-	if i := c.find(atom.Head, nil); i >= 0 && len(strings.TrimSpace(string(p))) > 0 {
+	if c.heads > 0 && len(bytes.TrimSpace(p)) > 0 {
+		i := c.find(atom.Head, nil)
 		// Text cannot live in head: a browser closes head here, and so do we, rather than
 		// hide the rest of a document whose </head> is missing.
 		c.popTo(i)
@@ -243,9 +255,9 @@ func (c *converter) onText(p []byte) {
 	if c.hidden() {
 		return
 	}
-	s := string(p)
+	s := p
 	if c.preStart {
-		s = strings.TrimPrefix(strings.TrimPrefix(s, "\r"), "\n")
+		s = bytes.TrimPrefix(bytes.TrimPrefix(s, []byte("\r")), []byte("\n"))
 	}
 	if c.preDepth > 0 {
 		c.out.pre(s)
@@ -275,8 +287,8 @@ func (c *converter) onStart(z *html.Tokenizer, a atom.Atom, name string, hasAttr
 		c.rawSkip = true
 		c.rawStyle = a == atom.Style
 	}
-	if i := c.find(atom.Head, nil); i >= 0 && !headOK[a] {
-		c.popTo(i)
+	if c.heads > 0 && !headOK[a] {
+		c.popTo(c.find(atom.Head, nil))
 	}
 	c.autoClose(a)
 
@@ -300,6 +312,7 @@ func (c *converter) onStart(z *html.Tokenizer, a atom.Atom, name string, hasAttr
 	if e.suppress {
 		c.suppress++
 	}
+	c.count(a, 1)
 	c.stack = append(c.stack, e)
 	if c.hidden() {
 		return
@@ -309,7 +322,7 @@ func (c *converter) onStart(z *html.Tokenizer, a atom.Atom, name string, hasAttr
 
 // inForeign reports whether we are inside MathML, where "<x/>" really closes the element.
 // (SVG is dropped whole.)
-func (c *converter) inForeign() bool { return c.find(atom.Math, nil) >= 0 }
+func (c *converter) inForeign() bool { return c.maths > 0 }
 
 func (c *converter) voidElement(a atom.Atom, at attrs) {
 	switch a {
@@ -323,7 +336,7 @@ func (c *converter) voidElement(a atom.Atom, at attrs) {
 		c.stats.Images++
 		if alt := strings.TrimSpace(at.alt); alt != "" {
 			c.out.softSpace()
-			c.out.text("[image: " + alt + "]")
+			c.out.text([]byte("[image: " + alt + "]"))
 			c.out.softSpace()
 		}
 	}
@@ -541,6 +554,7 @@ func (c *converter) pop() {
 	n := len(c.stack) - 1
 	e := c.stack[n]
 	c.stack = c.stack[:n]
+	c.count(e.a, -1)
 	wasHidden := c.hidden()
 	if e.suppress {
 		c.suppress--

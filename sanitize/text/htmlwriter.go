@@ -122,7 +122,7 @@ func isHTMLSpace(c byte) bool {
 }
 
 // text writes inline text, collapsing runs of whitespace to one space.
-func (t *lineWriter) text(s string) {
+func (t *lineWriter) text(s []byte) {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if isHTMLSpace(c) {
@@ -137,7 +137,7 @@ func (t *lineWriter) text(s string) {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := utf8.DecodeRune(s[i:])
 		i += size
 		switch {
 		case r == utf8.RuneError: // undecodable, or a U+FFFD the input already had
@@ -185,7 +185,7 @@ func (t *lineWriter) setMark() {
 }
 
 // pre writes preformatted text: spaces and tabs kept, each newline a line break.
-func (t *lineWriter) pre(s string) {
+func (t *lineWriter) pre(s []byte) {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c == '\r' {
@@ -205,7 +205,7 @@ func (t *lineWriter) pre(s string) {
 			t.endLine()
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := utf8.DecodeRune(s[i:])
 		i += size
 		switch {
 		case r == utf8.RuneError: // undecodable, or a U+FFFD the input already had

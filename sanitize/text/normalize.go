@@ -1,6 +1,7 @@
 package text
 
 import (
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/transform"
@@ -81,6 +82,11 @@ func (n *normalizer) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err
 			nSrc += size
 			n.started = true
 			continue
+		}
+		if (r < 0x3000 || r > 0x9fff) && r != Geta && !unicode.IsGraphic(r) && !unicode.In(r, unicode.Cf, unicode.Co) {
+			// Unassigned code points and noncharacters are kept but counted: random bytes
+			// after a UTF-16 BOM decode to many of them.
+			st.Unassigned++
 		}
 		w := utf8.RuneLen(r)
 		if nDst+w > len(dst) {

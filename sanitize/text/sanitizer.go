@@ -156,9 +156,10 @@ func htmlDetail(h HTMLStats) string {
 // checkBinary refuses input that decoded to more replacement marks and removed controls
 // than a text file with a few damaged bytes or 外字 would have.
 func checkBinary(st DecodeStats) error {
-	bad := int64(st.Unmappable + st.ControlRemoved)
+	bad := int64(st.Unmappable + st.ControlRemoved + st.Unassigned)
 	if bad > 64 && bad*50 > st.Runes+bad {
-		return fmt.Errorf("%w: binary data in text: %d undecodable bytes and %d control characters", sanitize.ErrMalformed, st.Unmappable, st.ControlRemoved)
+		return fmt.Errorf("%w: binary data in text: %d undecodable bytes, %d control characters, %d unassigned code points",
+			sanitize.ErrMalformed, st.Unmappable, st.ControlRemoved, st.Unassigned)
 	}
 	return nil
 }
