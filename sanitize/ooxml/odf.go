@@ -49,7 +49,10 @@ type odfJob struct {
 	man      manifest
 	listed   map[string]*manifestEntry
 	parts    []*part
-	kept     map[string]bool
+	kept     map[string]bool // kept entry names
+	keptDirs map[string]bool // folders holding kept entries
+	gone     map[string]bool // removed entry names
+	goneDirs map[string]bool // folders holding removed entries
 	mediaOut *sanitize.Spool
 	reported map[string]bool
 }
@@ -118,10 +121,15 @@ func (s *Sanitizer) sanitizeODF(ctx context.Context, in *sanitize.Item, z *pkgZi
 			j.remove(p, sanitize.ActRemovedPart, p.name, "binary part that cannot be verified ("+p.ctype+")")
 		}
 	}
+	j.keptDirs, j.gone, j.goneDirs = map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, p := range j.parts {
-		if !p.gone {
-			j.kept[p.name] = true
+		if p.gone {
+			j.gone[p.name] = true
+			dirsOf(j.goneDirs, p.name)
+			continue
 		}
+		j.kept[p.name] = true
+		dirsOf(j.keptDirs, p.name)
 	}
 	if err := j.write(w); err != nil {
 		return sanitize.Result{}, err

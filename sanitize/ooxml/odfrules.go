@@ -179,29 +179,21 @@ func pkgPath(v string) string {
 
 // removedRef reports a reference to a part (or folder) that was removed.
 func (r *odfRules) removedRef(v string) bool {
-	v = pkgPath(v)
-	if v == "" {
-		return false
-	}
-	for _, p := range r.j.parts {
-		if p.gone && (p.name == v || strings.HasPrefix(p.name, strings.TrimSuffix(v, "/")+"/")) {
-			return true
-		}
-	}
-	return false
+	v = strings.TrimSuffix(pkgPath(v), "/")
+	return v != "" && (r.j.gone[v] || r.j.goneDirs[v])
 }
 
-// internalRef reports a reference to a kept part.
+// internalRef reports a reference to a kept part (or a folder holding one).
 func (r *odfRules) internalRef(v string) bool {
-	v = pkgPath(v)
-	if r.j.kept[v] {
-		return true
-	}
-	prefix := strings.TrimSuffix(v, "/") + "/"
-	for k := range r.j.kept {
-		if strings.HasPrefix(k, prefix) {
-			return true
+	v = strings.TrimSuffix(pkgPath(v), "/")
+	return v != "" && (r.j.kept[v] || r.j.keptDirs[v])
+}
+
+// dirsOf adds every folder of name to set ("a/b/c.png" adds "a" and "a/b").
+func dirsOf(set map[string]bool, name string) {
+	for i := 0; i < len(name); i++ {
+		if name[i] == '/' {
+			set[name[:i]] = true
 		}
 	}
-	return false
 }

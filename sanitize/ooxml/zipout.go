@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"hash/crc32"
 	"io"
+	"sync"
 
 	"github.com/sekisho/sekisho/sanitize"
 )
@@ -29,9 +30,27 @@ func newZipOut(w io.Writer, max int64) *zipOut {
 	zw := zip.NewWriter(sanitize.LimitWriter(w, max, "limits.max_file_size"))
 	// Level 5 keeps the output close to office suites' size at about twice BestCompression's speed.
 	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(w, 5)
+		if fw, ok := flatePool.Get().(*flate.Writer); ok {
+			fw.Reset(w)
+			return &pooledFlate{fw}, nil
+		}
+		fw, err := flate.NewWriter(w, 5)
+		return &pooledFlate{fw}, err
 	})
 	return &zipOut{zw: zw}
+}
+
+// flatePool reuses compressors across entries and packages: a flate.Writer allocates
+// about 1 MB, and a package has dozens of small parts.
+var flatePool sync.Pool
+
+type pooledFlate struct{ *flate.Writer }
+
+func (p *pooledFlate) Close() error {
+	err := p.Writer.Close()
+	flatePool.Put(p.Writer)
+	p.Writer = nil
+	return err
 }
 
 // create starts a deflated entry.

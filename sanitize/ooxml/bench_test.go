@@ -1,0 +1,137 @@
+package ooxml
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// bigDocx grows the real report.docx to about target bytes by repeating its body (text,
+// a table, fields, the picture reference) with varying numbers, as a long report would.
+func bigDocx(tb testing.TB, target int) []byte {
+	tb.Helper()
+	gen := func(n int) []byte {
+		es := unpack(tb, readCorpus(tb, "ooxml/report.docx"))
+		for i := range es {
+			if es[i].name != docMain {
+				continue
+			}
+			doc := string(es[i].data)
+			start := strings.Index(doc, "<w:body>") + len("<w:body>")
+			end := strings.Index(doc, "<w:sectPr>")
+			body := doc[start:end]
+			r := rand.New(rand.NewPCG(1, 2))
+			var b strings.Builder
+			for k := range n {
+				if k%20 == 0 {
+					b.WriteString(strings.Replace(body, "1200", fmt.Sprint(r.IntN(1e9)), 1))
+				}
+				b.WriteString(`<w:p><w:pPr><w:pStyle w:val="Normal"/></w:pPr><w:r><w:rPr></w:rPr><w:t xml:space="preserve">`)
+				for range 12 + r.IntN(30) {
+					b.WriteString(words[r.IntN(len(words))])
+					b.WriteByte(' ')
+				}
+				fmt.Fprintf(&b, `</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>%d</w:t></w:r></w:p>`, r.IntN(1e6))
+			}
+			es[i].data = []byte(doc[:start] + b.String() + doc[end:])
+		}
+		return pack(tb, es)
+	}
+	return scaleTo(target, gen)
+}
+
+// bigXlsx grows the real ledger.xlsx: its first sheet gets rows of numbers, text and
+// formulas, the shape of an exported ledger.
+func bigXlsx(tb testing.TB, target int) []byte {
+	tb.Helper()
+	gen := func(n int) []byte {
+		es := unpack(tb, readCorpus(tb, "ooxml/ledger.xlsx"))
+		for i := range es {
+			if es[i].name != "xl/worksheets/sheet1.xml" {
+				continue
+			}
+			doc := string(es[i].data)
+			start := strings.Index(doc, "<sheetData>") + len("<sheetData>")
+			end := strings.Index(doc, "</sheetData>")
+			r := rand.New(rand.NewPCG(3, 4))
+			var b strings.Builder
+			for k := 1; k <= n; k++ {
+				a, c := r.IntN(1e7), r.Float64()*1e4
+				fmt.Fprintf(&b, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>item-%x</t></is></c><c r="B%d"><v>%d</v></c><c r="C%d"><v>%.4f</v></c><c r="D%d"><f>B%d*C%d</f><v>%.4f</v></c></row>`,
+					k, k, r.Uint32(), k, a, k, c, k, k, k, float64(a)*c)
+			}
+			es[i].data = []byte(doc[:start] + b.String() + doc[end:])
+		}
+		return pack(tb, es)
+	}
+	return scaleTo(target, gen)
+}
+
+// words is a vocabulary for generated text, so that it compresses like prose (about 4:1)
+// rather than like a repeated block.
+var words = strings.Fields(`the of and to in is that for it as was with be by on not he this are or his from at which
+but have an they you were her she there been one all we their has would when if so no what up out who
+them some could him into its then two more these time may only new do my over such like other than first
+municipal office budget report mail gateway sanitizer document policy review approved section amount total
+関所 無害化 文書 予算 報告 承認 申請 住民 窓口 担当 年度 金額 合計 備考 会議 資料 添付 確認 送付 受付`)
+
+// scaleTo builds once small, then once at the size the first build predicts.
+func scaleTo(target int, gen func(n int) []byte) []byte {
+	const probe = 200
+	small := gen(probe)
+	n := probe * target / len(small)
+	return gen(max(n, 1))
+}
+
+// BenchmarkSanitize measures the raw Sanitize call on generated real-shaped packages: zip
+// validation, relationship analysis, the streaming XML rewrite of every part, image
+// re-encoding through the engine, and deflate of the new container.
+func BenchmarkSanitize(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		gen  func(testing.TB, int) []byte
+		size int
+	}{
+		{"type=docx/size=1MB", bigDocx, 1 << 20},
+		{"type=docx/size=20MB", bigDocx, 20 << 20},
+		{"type=xlsx/size=1MB", bigXlsx, 1 << 20},
+		{"type=xlsx/size=20MB", bigXlsx, 20 << 20},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			data := tc.gen(b, tc.size)
+			_, s := newEngine(true)
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			var out bytes.Buffer
+			cpu0 := cpuTime()
+			for b.Loop() {
+				out.Reset()
+				in := &sanitize.Item{Body: bytes.NewReader(data), Path: "item"}
+				if _, err := s.Sanitize(context.Background(), in, &out, sanitize.NewBudget(sanitize.Limits{})); err != nil {
+					b.Fatal(err)
+				}
+			}
+			// The machine is shared: CPU seconds per op are steadier than wall-clock time.
+			cpu := (cpuTime() - cpu0).Seconds() / float64(b.N)
+			b.ReportMetric(cpu*1000, "cpu-ms/op")
+			b.ReportMetric(float64(len(data))/cpu/1e6, "cpu-MB/s")
+			b.ReportMetric(float64(out.Len())/float64(len(data)), "out/in")
+		})
+	}
+}
+
+// cpuTime is the process's user plus system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

@@ -1,0 +1,87 @@
+// Package ooxml rebuilds Office Open XML (docx, xlsx, pptx and their macro-enabled and
+// template variants: docm, dotx, dotm, xlsm, xltx, xltm, pptm, ppsx, ppsm, potx, potm) and
+// OpenDocument (odt, ods, odp, odg) packages without their active content. It is
+// registered for the engine's classes "ooxml" and "odf".
+//
+// # What is decided from where
+//
+// The family (OOXML or OpenDocument) and the exact type come from the package itself: the
+// main part's content type reached from _rels/.rels, or the mimetype entry; never from the
+// name or the engine's guess. xlsb, xlam, ppam and unknown main types are ErrUnsupported.
+//
+// # Container
+//
+// The zip is validated before anything is read: every entry stored or deflated (else
+// ErrUnsupported), unencrypted (else ErrEncrypted), with a safe UTF-8 name, no two entries
+// whose bytes overlap (archive/zip does not check, golang/go#33026), no two part names equal
+// ignoring case (OPC says they are the same part). Every entry is charged to the Budget
+// (AddEntries), every decompressed byte too (Expand), and each entry's ratio is checked
+// (CheckRatio) from the header and again while inflating. The output is a new zip: fresh
+// local headers, no extra fields or comments, a fixed 1980 timestamp, UTF-8 names; nothing
+// of the input container is copied.
+//
+// # OOXML: what is removed
+//
+//   - VBA: vbaProject.bin, its signature, vbaData.xml, key bindings and toolbars
+//     (removed-macros). Excel 4.0 macro sheets and dialog sheets, their <sheet> entries,
+//     auto-run defined names (Auto_Open*, Auto_Close*, _xlnm.Auto_Open, ...) and macro
+//     names (removed-macros); sheet indices of the remaining defined names and views are
+//     remapped and the calculation chain dropped, and a workbook left with no sheet is
+//     refused. Macro assignments on shapes and form controls, Word form-field macros,
+//     PowerPoint ppaction://macro actions.
+//   - ActiveX controls (removed-activex); embedded OLE objects and packages, including
+//     embedded workbooks behind charts (removed-ole-object). They are dropped, never
+//     sanitized recursively: the chart keeps its cached values and an OLE object its
+//     preview picture.
+//   - Every external relationship (TargetMode="External", or an "internal" target that is
+//     an absolute URI): remote templates, linked OLE objects (Follina's mhtml: link),
+//     linked images, frames, sub-documents, mail-merge sources (removed-external-link, or
+//     removed-ole-object for OLE links). Hyperlinks stay when Options.KeepHyperlinks is set
+//     and their target is http, https or mailto; file:, UNC paths and protocol handlers
+//     (ms-msdt:, search-ms:) are removed even then. Excel external workbook links, data
+//     connections and query tables, Office add-ins (web extensions).
+//   - DDE: Word DDE/DDEAUTO fields in w:fldSimple and in complex fields however their
+//     instruction is split across runs, fields whose type is computed by a nested field,
+//     Excel ddeLink parts and formulas calling a DDE server (cmd|'...'!A0) (removed-dde).
+//     INCLUDETEXT, INCLUDEPICTURE, LINK, IMPORT, DATABASE and unsafe HYPERLINK fields
+//     (removed-external-link) and MACROBUTTON (removed-macros) are neutralized the same
+//     way: the field codes go, the cached result stays as plain text.
+//   - customUI ribbons (callbacks into macros), digital signatures (the rewrite
+//     invalidates them), parts not declared in [Content_Types].xml, parts no relationship
+//     reaches, binary parts that are neither XML nor an image (removed-part).
+//
+// Elements that referred to a removed relationship are dropped (a w:hyperlink keeps its
+// text); containers left empty by that (mc:AlternateContent, controls, oleObjects,
+// externalReferences) go too. [Content_Types].xml is rebuilt for the kept parts, and a
+// macro-enabled main type becomes its macro-free twin (docm → docx, xlsm → xlsx, pptm →
+// pptx, dotm → dotx, ...): Result.OutType and Result.OutName say so, with a renamed action.
+//
+// # OpenDocument: what is removed
+//
+// Basic/, Scripts/ and Dialogs/ (removed-macros), Configurations2/ (menus and toolbars can
+// bind macros), embedded objects (Object N/ and their replacement images, applets,
+// plugins: removed-ole-object), signatures and other META-INF files, entries not listed in
+// the manifest. In content.xml, styles.xml, meta.xml and settings.xml: event listeners,
+// scripts and script links (vnd.sun.star.script:, macro:, .uno: ...), DDE connections and
+// links, linked sections, tables and cell ranges, external images and frames, attached
+// templates and auto-reload. text:a hyperlinks stay (under the same rule as OOXML) or lose
+// the link and keep the text. The manifest is regenerated to list exactly the remaining
+// entries, and mimetype is written first and stored.
+//
+// # Rewriting XML
+//
+// Every XML part is re-serialized from encoding/xml's RawToken stream by this package's
+// own writer, which keeps prefixes and namespace declarations exactly as written
+// (encoding/xml's Encoder would rename them, golang/go#9519). DOCTYPEs are refused,
+// comments and processing instructions dropped, well-formedness checked (matching tags,
+// one root, declared prefixes, bounded depth). .rels parts and [Content_Types].xml are
+// rebuilt from their parsed form.
+//
+// # Images
+//
+// Images (word/media/*, Pictures/*, thumbnails) go through Options.Inner, the engine, with
+// Budget.Nest: the image family decodes and re-encodes them. An image the inner sanitizer
+// refuses, or whose format it changes, is removed with the references to it; with a nil
+// Inner every image is removed. Re-encoding is not reported as an action, so that a clean
+// output sanitizes again to clean with no actions.
+package ooxml
