@@ -42,21 +42,32 @@ const sampleLen = 64 << 10
 // mapped become 〓 (U+3013) and are counted, never silently dropped. The label "us-ascii"
 // is checked, not trusted: 8-bit content under it is detected as if no label was given.
 func ToUTF8(w io.Writer, r io.Reader, charset string) (DecodeStats, error) {
-	br := bufio.NewReaderSize(r, sampleLen)
-	cs, err := resolveCharset(br, charset)
+	dr, st, err := NewUTF8Reader(r, charset)
 	if err != nil {
 		return DecodeStats{}, err
 	}
-	var st DecodeStats
-	dr, err := newDecodeReader(br, cs, &st)
-	if err != nil {
-		return st, err
-	}
 	bw := bufio.NewWriterSize(w, 32<<10)
 	if _, err := io.Copy(bw, dr); err != nil {
-		return st, err
+		return *st, err
 	}
-	return st, bw.Flush()
+	return *st, bw.Flush()
+}
+
+// NewUTF8Reader is ToUTF8 as a reader, for chaining into HTMLToText or a CSV parser
+// without an intermediate buffer. The charset is resolved (and detected when empty) before
+// it returns; *DecodeStats fills in as the reader is consumed and is final at EOF.
+func NewUTF8Reader(r io.Reader, charset string) (io.Reader, *DecodeStats, error) {
+	br := bufio.NewReaderSize(r, sampleLen)
+	cs, err := resolveCharset(br, charset)
+	if err != nil {
+		return nil, nil, err
+	}
+	st := new(DecodeStats)
+	dr, err := newDecodeReader(br, cs, st)
+	if err != nil {
+		return nil, nil, err
+	}
+	return dr, st, nil
 }
 
 // resolveCharset turns a caller's label into the charset to decode with, detecting it from
