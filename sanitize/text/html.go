@@ -187,11 +187,13 @@ var (
 		atom.Table, atom.Body, atom.Html, atom.Frameset, atom.Textarea)
 	paraTags = set(atom.P, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Ul, atom.Ol,
 		atom.Pre, atom.Blockquote, atom.Listing, atom.Xmp, atom.Plaintext)
+	// closesP leaves out table: only standards mode closes an open <p> there, and keeping
+	// a hidden <p> open can only hide more, never show what a browser hides.
 	closesP = set(atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Center,
 		atom.Details, atom.Dialog, atom.Dir, atom.Div, atom.Dl, atom.Fieldset, atom.Figcaption,
 		atom.Figure, atom.Footer, atom.Form, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6,
 		atom.Header, atom.Hgroup, atom.Hr, atom.Main, atom.Menu, atom.Nav, atom.Ol, atom.P,
-		atom.Pre, atom.Section, atom.Summary, atom.Table, atom.Ul, atom.Li, atom.Dd, atom.Dt,
+		atom.Pre, atom.Section, atom.Summary, atom.Ul, atom.Li, atom.Dd, atom.Dt,
 		atom.Plaintext, atom.Xmp, atom.Listing)
 	buttonScope = set(atom.Applet, atom.Caption, atom.Html, atom.Table, atom.Td, atom.Th,
 		atom.Marquee, atom.Object, atom.Template, atom.Button)
@@ -571,7 +573,12 @@ func (c *converter) pop() {
 		c.endLink(e)
 	}
 	w.indent = e.indent
-	w.bullet, w.lead = "", ""
+	switch {
+	case e.a == atom.Li:
+		w.bullet = "" // an empty item leaves no bullet behind
+	case isHeading(e.a):
+		w.lead = ""
+	}
 	switch {
 	case (e.a == atom.Ul || e.a == atom.Ol) && c.find(atom.Li, nil) >= 0:
 		w.block(1) // a nested list ends with its item

@@ -89,6 +89,10 @@ func TestHTMLToText(t *testing.T) {
 		{"textarea content kept", "<textarea>line1\nline2</textarea>", "line1\nline2\n"},
 		{"title in body dropped", "<body><title>t</title>x</body>", "x\n"},
 		{"empty", "", ""},
+		{"bullet survives an empty inline element", "<ul><li><b></b>x</li></ul>", "- x\n"},
+		{"empty item leaves no bullet", "<ul><li></li></ul><p>after</p>", "after\n"},
+		{"hidden p is not closed by a table", "<p hidden><table><tr><td>h</table>", ""},
+		{"outlook list", "<p class=MsoListParagraph><![if !supportLists]><span style='mso-list:Ignore'>・<span>&nbsp;&nbsp; </span></span><![endif]>資料<o:p></o:p></p>", "・ 資料\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
