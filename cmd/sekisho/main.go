@@ -69,8 +69,8 @@ func commands() []command {
 		{"sanitize-file", "rebuild one file in a safe form, or refuse it", sanitizeFileCmd, sanitizeFileHelp},
 		{"sanitize-mail", "rebuild one message (.eml) with sanitized attachments", sanitizeMailCmd, sanitizeMailHelp},
 		{"config", "check a configuration file, or print the documented example", configCmd, configHelp},
-		{"serve", "run the SMTP relay, file transfer and console (not implemented yet)", notImplemented("serve"), ""},
-		{"quarantine", "list, show, release, delete or purge quarantined items (not implemented yet)", notImplemented("quarantine"), ""},
+		{"serve", "run the gateway: SMTP relay, sanitizing pipeline, delivery, metrics", serveCmd, serveHelp},
+		{"quarantine", "list, show, release, delete or purge quarantined items; verify the audit log", quarantineCmd, quarantineHelp},
 		{"version", "print the version", versionCmd, ""},
 		{"help", "show help for a command", nil, ""},
 	}
