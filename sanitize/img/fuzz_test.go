@@ -56,3 +56,17 @@ func FuzzSanitize(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseExif checks the EXIF reader alone (it runs on every JPEG APP1, PNG eXIf and WebP
+// EXIF block): no panic, and an orientation is either absent or a valid EXIF value.
+func FuzzParseExif(f *testing.F) {
+	for o := uint16(0); o <= 9; o++ {
+		f.Add(exifBlock(o))
+	}
+	f.Add(append([]byte("Exif\x00\x00"), exifBlock(6)...))
+	f.Fuzz(func(t *testing.T, block []byte) {
+		if o := parseExif(block).orientation; o < 0 || o > 8 {
+			t.Fatalf("parseExif orientation = %d, want 0..8", o)
+		}
+	})
+}

@@ -54,6 +54,11 @@ func scanPNG(ctx context.Context, r io.ReaderAt, size int64) (*findings, error) 
 		switch typ {
 		case "IHDR", "IDAT":
 			seenIDAT = seenIDAT || typ == "IDAT"
+			if typ == "IHDR" && n == 13 {
+				if b := body(); len(b) == 13 && b[12] != 0 {
+					f.drop("interlacing") // Adam7; our encoder writes non-interlaced
+				}
+			}
 		case "PLTE":
 			seenPLTE = true
 		case "tRNS":

@@ -28,6 +28,7 @@ cat "$T/p.jpg" "$T/payload.zip" > polyglot-zip.jpg
 # PNG: graphics as ImageMagick writes them (gAMA, cHRM, bKGD, tIME, tEXt date chunks).
 $C logo: -resize 320x240 graphic.png
 $C logo: -resize 160x120 -colors 16 -transparent white PNG8:palette.png
+$C logo: -resize 160x120 -interlace PNG interlaced.png
 $C -size 128x96 gradient:black-white -depth 16 -colorspace Gray gray16.png
 $C -size 160x120 radial-gradient:'rgba(255,0,0,1)-rgba(0,0,255,0)' PNG32:rgba.png
 
