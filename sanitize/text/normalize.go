@@ -60,6 +60,19 @@ func (n *normalizer) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err
 			n.started = true
 			continue
 		}
+		if c >= 0xe3 && c <= 0xe9 && nSrc+2 < len(src) && src[nSrc+1]&0xc0 == 0x80 && src[nSrc+2]&0xc0 == 0x80 {
+			// Fast path for U+3000..U+9FFF (kana, CJK punctuation, kanji), the bulk of
+			// Japanese text: always valid, assigned, and not a control or BOM.
+			if nDst+3 > len(dst) {
+				return nDst, nSrc, transform.ErrShortDst
+			}
+			dst[nDst], dst[nDst+1], dst[nDst+2] = c, src[nSrc+1], src[nSrc+2]
+			nDst += 3
+			nSrc += 3
+			st.Runes++
+			n.started = true
+			continue
+		}
 		r, size := utf8.DecodeRune(src[nSrc:])
 		if r == utf8.RuneError && size <= 1 {
 			if !atEOF && !utf8.FullRune(src[nSrc:]) {
