@@ -1,7 +1,6 @@
 package rtf
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 
@@ -149,7 +148,7 @@ func (rw *rewriter) endHead(f *frame) error {
 
 // writeHead writes the opening brace and the head words, leaving out the destination word
 // drop (with the \* that marks it) when a field or object is being unwrapped.
-func (rw *rewriter) writeHead(f *frame, w *bytes.Buffer, drop string) {
+func (rw *rewriter) writeHead(f *frame, w *outBuf, drop string) {
 	if w == nil {
 		return
 	}
@@ -197,12 +196,12 @@ func (rw *rewriter) close(f *frame) error {
 	return nil
 }
 
-func (rw *rewriter) copyBuffer(dst, src *bytes.Buffer) {
+func (rw *rewriter) copyBuffer(dst, src *outBuf) {
 	if dst == nil || src.Len() == 0 {
 		return
 	}
 	dst.Write(src.Bytes())
-	rw.needSpace[dst] = false // a copied buffer always ends with a closing brace
+	dst.needSpace = false // a copied buffer always ends with a closing brace
 }
 
 // quoteClass keeps an object class name printable and short for the report.

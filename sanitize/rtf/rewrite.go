@@ -34,14 +34,14 @@ const (
 // frame is one open group.
 type frame struct {
 	mode   frameMode
-	w      *bytes.Buffer // where the group writes; nil while skipping
-	rslt   *bytes.Buffer // a second copy: the unwrapped results of the enclosing field
+	w      *outBuf // where the group writes; nil while skipping
+	rslt   *outBuf // a second copy: the unwrapped results of the enclosing field
 	inHead bool
 	head   []Token // the group's leading control words, held until the kind is known
 
-	field   *fieldState   // set on a \field group
-	outW    *bytes.Buffer // a field's writers before it started buffering
-	outR    *bytes.Buffer
+	field   *fieldState // set on a \field group
+	outW    *outBuf     // a field's writers before it started buffering
+	outR    *outBuf
 	instrOf *fieldState  // set inside a \fldinst: the field whose instruction this is
 	object  *objectState // set on a dropped object group
 	class   *strings.Builder
@@ -50,23 +50,30 @@ type frame struct {
 // fieldState buffers a \field group until it closes and its instruction is known: full is
 // the group as written, rslt its \fldrslt contents without the destination word.
 type fieldState struct {
-	full, rslt bytes.Buffer
+	full, rslt outBuf
 	instr      strings.Builder
 	nested     bool // the instruction holds another field: a code built from pieces
 }
 
 // objectState remembers where a dropped object's \result goes.
 type objectState struct {
-	w, rslt *bytes.Buffer
+	w, rslt *outBuf
 	class   strings.Builder
 	word    string
+}
+
+// outBuf is a group's output. needSpace is set after a control word, so that text
+// written next gets the delimiting space.
+type outBuf struct {
+	bytes.Buffer
+	needSpace bool
 }
 
 // rewriter holds the state of one Sanitize call.
 type rewriter struct {
 	lex     *Lexer
 	out     *bufio.Writer
-	root    bytes.Buffer // output of the document group; flushed as it grows
+	root    outBuf // output of the document group; flushed as it grows
 	stack   []*frame
 	res     *sanitize.Result
 	path    string
@@ -74,8 +81,6 @@ type rewriter struct {
 	ctrl    int
 	after   bool // the root group has closed
 	trail   int64
-	// needSpace is set after a control word, so that following text is delimited.
-	needSpace map[*bytes.Buffer]bool
 }
 
 func (rw *rewriter) top() *frame { return rw.stack[len(rw.stack)-1] }
@@ -83,16 +88,16 @@ func (rw *rewriter) top() *frame { return rw.stack[len(rw.stack)-1] }
 // write appends a token to buffer w, inserting the delimiter space a control word needs
 // before text. A line break follows each closing brace so the output stays diffable;
 // RTF readers ignore raw line breaks outside \bin data.
-func (rw *rewriter) write(w *bytes.Buffer, t Token) {
+func (rw *rewriter) write(w *outBuf, t Token) {
 	if w == nil || t.Kind == Text && len(t.Text) == 0 {
 		return
 	}
-	if t.Kind == Text && rw.needSpace[w] {
+	if t.Kind == Text && w.needSpace {
 		w.WriteByte(' ')
 	}
 	b := AppendToken(w.AvailableBuffer(), t)
 	w.Write(b)
-	rw.needSpace[w] = t.Kind == Word && t.Name != "bin"
+	w.needSpace = t.Kind == Word && t.Name != "bin"
 	if t.Kind == Close {
 		w.WriteString("\r\n")
 	}
@@ -175,7 +180,6 @@ func (rw *rewriter) token(t Token) error {
 			if len(f.head) >= maxHead {
 				return fmt.Errorf("%w: rtf: more than %d control words before a group's content", sanitize.ErrMalformed, maxHead)
 			}
-			t.Name = strings.Clone(t.Name)
 			if t.Bin != nil {
 				t.Bin = bytes.Clone(t.Bin)
 			}

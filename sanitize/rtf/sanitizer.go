@@ -2,7 +2,6 @@ package rtf
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -44,12 +43,11 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 	}
 	out := bufio.NewWriterSize(w, 64<<10)
 	rw := &rewriter{
-		lex:       NewLexer(in.Reader(), in.Body.Size()),
-		out:       out,
-		res:       &res,
-		path:      in.Path,
-		objects:   s.objects,
-		needSpace: map[*bytes.Buffer]bool{},
+		lex:     NewLexer(in.Reader(), in.Body.Size()),
+		out:     out,
+		res:     &res,
+		path:    in.Path,
+		objects: s.objects,
 	}
 	if err := rw.run(ctx); err != nil {
 		return res, err

@@ -52,17 +52,18 @@ var ErrSyntax = errors.New("rtf syntax")
 // Lexer splits RTF into tokens. It reads through a bufio.Reader and never holds more than
 // one text run, one control word and one \bin payload in memory.
 type Lexer struct {
-	r    *bufio.Reader
-	off  int64
-	size int64 // total input size, bounds \binN
-	name []byte
-	text []byte
-	bin  []byte
+	names map[string]string // interned control words; documents reuse a few hundred
+	r     *bufio.Reader
+	off   int64
+	size  int64 // total input size, bounds \binN
+	name  []byte
+	text  []byte
+	bin   []byte
 }
 
 // NewLexer reads size bytes from r.
 func NewLexer(r io.Reader, size int64) *Lexer {
-	return &Lexer{r: bufio.NewReaderSize(r, 64<<10), size: size, text: make([]byte, 0, 4096)}
+	return &Lexer{r: bufio.NewReaderSize(r, 64<<10), size: size, text: make([]byte, 0, 4096), names: map[string]string{}}
 }
 
 func (l *Lexer) errorf(format string, a ...any) error {
@@ -117,29 +118,51 @@ func (l *Lexer) textRun(start int64) (Token, error) {
 	l.text = l.text[:0]
 	ctrl := 0
 	for len(l.text) < maxTextRun {
-		c, err := l.readByte()
-		if err == io.EOF {
-			break
+		// Scan what bufio already holds instead of reading byte by byte: text and hex
+		// picture data are most of a document.
+		if l.r.Buffered() == 0 {
+			if _, err := l.r.Peek(1); err == io.EOF {
+				break
+			} else if err != nil {
+				return Token{}, err
+			}
 		}
-		if err != nil {
-			return Token{}, err
+		buf, _ := l.r.Peek(min(l.r.Buffered(), maxTextRun-len(l.text)))
+		i := 0
+		for i < len(buf) && textByte[buf[i]] {
+			i++
 		}
+		l.text = append(l.text, buf[:i]...)
+		if i == len(buf) {
+			l.r.Discard(i)
+			l.off += int64(i)
+			continue
+		}
+		c := buf[i]
 		if c == '{' || c == '}' || c == '\\' {
-			l.unread()
+			l.r.Discard(i)
+			l.off += int64(i)
 			break
 		}
-		if c == '\r' || c == '\n' {
-			continue
-		}
-		if c < 0x20 && c != '\t' || c == 0x7f {
-			// NUL and other C0 controls: some readers stop at them, others skip them.
+		// A line break (ignored by RTF readers) or a C0 control: NUL and its kind make
+		// some readers stop and others skip, so they are dropped and counted.
+		if c != '\r' && c != '\n' {
 			ctrl++
-			continue
 		}
-		l.text = append(l.text, c)
+		l.r.Discard(i + 1)
+		l.off += int64(i + 1)
 	}
 	return Token{Kind: Text, Text: l.text, Ctrl: ctrl, Off: start}, nil
 }
+
+// textByte marks the bytes that are plain text: everything but braces, backslash, line
+// breaks (ignored by RTF readers) and C0 controls other than tab.
+var textByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c >= 0x20 && c != '{' && c != '}' && c != '\\' && c != 0x7f || c == '\t'
+	}
+	return t
+}()
 
 // control reads what follows a backslash.
 func (l *Lexer) control() (Token, error) {
@@ -179,7 +202,7 @@ func (l *Lexer) word(first byte) (Token, error) {
 	for {
 		c, err := l.readByte()
 		if err == io.EOF {
-			return Token{Kind: Word, Name: string(l.name)}, nil
+			return Token{Kind: Word, Name: l.intern()}, nil
 		}
 		if err != nil {
 			return Token{}, err
@@ -191,7 +214,7 @@ func (l *Lexer) word(first byte) (Token, error) {
 			l.name = append(l.name, c)
 			continue
 		}
-		t := Token{Kind: Word, Name: string(l.name)}
+		t := Token{Kind: Word, Name: l.intern()}
 		if c == '-' || isDigit(c) {
 			if err := l.param(&t, c); err != nil {
 				return Token{}, err
@@ -209,6 +232,19 @@ func (l *Lexer) word(first byte) (Token, error) {
 		}
 		return l.finishWord(t)
 	}
+}
+
+// intern returns the current control word as a string that stays valid, allocating only
+// the first time a word is seen (the map lookup with a converted key does not allocate).
+func (l *Lexer) intern() string {
+	if s, ok := l.names[string(l.name)]; ok {
+		return s
+	}
+	s := string(l.name)
+	if len(l.names) < 4096 {
+		l.names[s] = s
+	}
+	return s
 }
 
 func (l *Lexer) param(t *Token, c byte) error {
@@ -240,8 +276,11 @@ func (l *Lexer) param(t *Token, c byte) error {
 	if n == 0 {
 		return l.errorf("\\%s- without digits", t.Name)
 	}
-	v, err := strconv.ParseInt(string(digits[:n]), 10, 64)
-	if err != nil || v > 1<<31-1 {
+	var v int64
+	for _, d := range digits[:n] {
+		v = v*10 + int64(d-'0')
+	}
+	if v > 1<<31-1 {
 		return l.errorf("parameter of \\%s out of range", t.Name)
 	}
 	if neg {
