@@ -3,7 +3,9 @@ package ooxml
 import (
 	"bytes"
 	"context"
+	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,4 +93,38 @@ func FuzzRewriteXML(f *testing.F) {
 			t.Fatalf("rewrite is not a fixed point:\n%s\n%s", out, out2)
 		}
 	})
+}
+
+func TestRewriteXML(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, want string
+		bad            bool
+	}{
+		{"bom", "\xef\xbb\xbf<?xml version=\"1.0\" encoding=\"UTF-8\"?><a>x</a>", "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<a>x</a>", false},
+		{"prefixes kept", `<x:a xmlns:x="urn:x" xmlns:y="urn:y" y:b="1"><y:c/></x:a>`, `<x:a xmlns:x="urn:x" xmlns:y="urn:y" y:b="1"><y:c/></x:a>`, false},
+		{"escapes", "<a b=\"&quot;&lt;&#9;\">&amp;&lt;&gt;&#13;</a>", "<a b=\"&quot;&lt;&#x9;\">&amp;&lt;&gt;&#xD;</a>", false},
+		{"comments and PIs dropped", `<a><!-- c --><?pi x?>t</a>`, `<a>t</a>`, false},
+		{"cdata escaped", `<a><![CDATA[<b>]]></a>`, `<a>&lt;b&gt;</a>`, false},
+		{"utf-16", `<?xml version="1.0" encoding="UTF-16"?><a/>`, "", true},
+		{"doctype", `<!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>`, "", true},
+		{"mismatched", `<a><b></a></b>`, "", true},
+		{"two roots", `<a/><b/>`, "", true},
+		{"undeclared prefix", `<x:a/>`, "", true},
+		{"text outside root", `<a/>junk`, "", true},
+		{"truncated", `<a><b>`, "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := readXML(context.Background(), strings.NewReader(tc.in), newWriter(&out, &odfRules{}))
+			if tc.bad {
+				if !errors.Is(err, sanitize.ErrMalformed) {
+					t.Errorf("rewrite(%q) error = %v, want malformed", tc.in, err)
+				}
+				return
+			}
+			if err != nil || out.String() != tc.want {
+				t.Errorf("rewrite(%q) = %q, %v; want %q", tc.in, out.String(), err, tc.want)
+			}
+		})
+	}
 }

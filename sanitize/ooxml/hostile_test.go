@@ -169,3 +169,41 @@ func TestOutputContainer(t *testing.T) {
 		})
 	}
 }
+
+// TestEngine runs packages through the engine, as the command does: the verdict, the new
+// name and type reach the caller, and a refused package yields no output.
+func TestEngine(t *testing.T) {
+	e, _ := newEngine(true)
+	out, res := run(t, e, "invoice.docm", build(t, "ooxml/report.docx", vbaDocm...))
+	if res.Verdict != sanitize.Sanitized || res.OutName != "invoice.docx" || res.OutType != sanitize.OOXMLMIME("docx") || len(out) == 0 {
+		t.Errorf("engine on a docm = %s %q %q (%d bytes), want sanitized invoice.docx docx with output", res.Verdict, res.OutName, res.OutType, len(out))
+	}
+	out, res = run(t, e, "report.docx", readCorpus(t, "ooxml/report.docx"))
+	if res.Verdict != sanitize.Clean || len(res.Actions) != 0 || len(out) == 0 {
+		t.Errorf("engine on a plain docx = %s %+v, want clean with no actions", res.Verdict, res.Actions)
+	}
+	out, res = run(t, e, "bad.docx", readCorpus(t, "ooxml/bad-overlap.docx"))
+	if res.Verdict != sanitize.Quarantined || len(out) != 0 || !strings.Contains(res.Reason, "overlap") {
+		t.Errorf("engine on overlapping entries = %s %q (%d bytes), want quarantined for overlap, no output", res.Verdict, res.Reason, len(out))
+	}
+}
+
+// TestNilInner: without an image sanitizer, pictures are removed, never copied through, and
+// the document still opens (the references to them go too).
+func TestNilInner(t *testing.T) {
+	s := New(Options{KeepHyperlinks: true})
+	for _, f := range []string{"ooxml/report.docx", "odf/report.odt"} {
+		out, res, err := sanitizeBytes(t, s, f, readCorpus(t, f))
+		if err != nil {
+			t.Fatalf("Sanitize(%s): %v", f, err)
+		}
+		if !hasKind(res, sanitize.ActRemovedPart) {
+			t.Errorf("Sanitize(%s) actions = %+v, want the images removed", f, res.Actions)
+		}
+		for name, body := range readParts(t, out) {
+			if strings.HasSuffix(name, ".png") || strings.Contains(body, "image1.png") || strings.Contains(body, "Pictures/1000") {
+				t.Errorf("Sanitize(%s) kept image or reference in %s", f, name)
+			}
+		}
+	}
+}

@@ -59,6 +59,15 @@ func TestLibreOffice(t *testing.T) {
 		i++
 		write(i, filepath.Base(rel), out, text)
 	}
+	noImages := New(Options{KeepHyperlinks: true})
+	for _, rel := range []string{"ooxml/report.docx", "odf/report.odt"} {
+		out, _, err := sanitizeBytes(t, noImages, rel, readCorpus(t, rel))
+		if err != nil {
+			t.Fatalf("Sanitize(%s) without images: %v", rel, err)
+		}
+		i++
+		write(i, "noimages-"+filepath.Base(rel), out, []string{"Figure one follows", "End of the sample report"})
+	}
 	for _, tc := range hostileCases() {
 		if tc.wantErr != nil {
 			continue

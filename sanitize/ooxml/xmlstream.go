@@ -163,7 +163,9 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 			stack = stack[:len(stack)-1]
 		case xml.CharData:
 			if len(stack) == 0 {
-				if len(bytes.TrimSpace(v)) != 0 {
+				// A UTF-8 byte-order mark comes back as text before the root; some
+				// producers (customXml items) write one.
+				if len(bytes.TrimSpace(bytes.ReplaceAll(v, []byte("\ufeff"), nil))) != 0 {
 					return fmt.Errorf("%w: xml: text outside the root element", sanitize.ErrMalformed)
 				}
 				continue
