@@ -1,0 +1,58 @@
+package text
+
+import "golang.org/x/net/html/atom"
+
+// Element classes.
+var (
+	dropped = set(atom.Head, atom.Template, atom.Svg, atom.Canvas, atom.Audio, atom.Video,
+		atom.Select, atom.Datalist, atom.Noscript, atom.Script, atom.Style, atom.Title, atom.Iframe,
+		atom.Noembed, atom.Noframes, atom.Object, atom.Applet, atom.Embed)
+	void = set(atom.Area, atom.Base, atom.Br, atom.Col, atom.Embed, atom.Hr, atom.Img, atom.Input,
+		atom.Link, atom.Meta, atom.Param, atom.Source, atom.Track, atom.Wbr, atom.Keygen)
+	blockTags = set(atom.Address, atom.Article, atom.Aside, atom.Center, atom.Details, atom.Dialog,
+		atom.Div, atom.Dl, atom.Dt, atom.Fieldset, atom.Figcaption, atom.Figure, atom.Footer,
+		atom.Form, atom.Header, atom.Hgroup, atom.Main, atom.Nav, atom.Section, atom.Summary,
+		atom.Legend, atom.Caption, atom.Menu, atom.Dir, atom.Option, atom.Optgroup, atom.Tr,
+		atom.Table, atom.Body, atom.Html, atom.Frameset, atom.Textarea)
+	paraTags = set(atom.P, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Ul, atom.Ol,
+		atom.Pre, atom.Blockquote, atom.Listing, atom.Xmp, atom.Plaintext)
+	// closesP leaves out table: only standards mode closes an open <p> there, and keeping
+	// a hidden <p> open can only hide more, never show what a browser hides.
+	closesP = set(atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Center,
+		atom.Details, atom.Dialog, atom.Dir, atom.Div, atom.Dl, atom.Fieldset, atom.Figcaption,
+		atom.Figure, atom.Footer, atom.Form, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6,
+		atom.Header, atom.Hgroup, atom.Hr, atom.Main, atom.Menu, atom.Nav, atom.Ol, atom.P,
+		atom.Pre, atom.Section, atom.Summary, atom.Ul, atom.Li, atom.Dd, atom.Dt,
+		atom.Plaintext, atom.Xmp, atom.Listing)
+	buttonScope = set(atom.Applet, atom.Caption, atom.Html, atom.Table, atom.Td, atom.Th,
+		atom.Marquee, atom.Object, atom.Template, atom.Button)
+	headOK = set(atom.Title, atom.Style, atom.Script, atom.Noscript, atom.Meta, atom.Link,
+		atom.Base, atom.Template, atom.Basefont, atom.Bgsound)
+	rawDropped = set(atom.Script, atom.Style, atom.Title, atom.Noscript, atom.Iframe,
+		atom.Noembed, atom.Noframes)
+
+	// Scopes for the implied end tags (autoClose).
+	unorderedLists = set(atom.Ul, atom.Menu, atom.Dir)
+	tableScope     = set(atom.Table)
+	liSet          = set(atom.Li)
+	listScope      = set(atom.Ul, atom.Ol, atom.Menu, atom.Dir, atom.Table)
+	dtddSet        = set(atom.Dt, atom.Dd)
+	dlScope        = set(atom.Dl, atom.Table)
+	cellSet        = set(atom.Td, atom.Th)
+	rowScope       = set(atom.Tr, atom.Table)
+	rowSet         = set(atom.Tr, atom.Td, atom.Th)
+	sectionScope   = set(atom.Table, atom.Tbody, atom.Thead, atom.Tfoot)
+	sectionSet     = set(atom.Tr, atom.Td, atom.Th, atom.Tbody, atom.Thead, atom.Tfoot)
+	aSet           = set(atom.A)
+	optionSet      = set(atom.Option)
+	selectScope    = set(atom.Select)
+	pSet           = set(atom.P)
+)
+
+func set(as ...atom.Atom) map[atom.Atom]bool {
+	m := make(map[atom.Atom]bool, len(as))
+	for _, a := range as {
+		m[a] = true
+	}
+	return m
+}
