@@ -70,6 +70,7 @@ type cfb struct {
 	minifat    []uint32
 	dir        []dirEntry
 	miniChain  []uint32 // regular sectors holding the mini stream (root entry's chain)
+	metaSecs   []uint32 // sectors of the directory and miniFAT chains
 	miniStream int64    // mini stream size claimed by the root entry
 }
 
@@ -237,6 +238,7 @@ func (c *cfb) readDirectory(start uint32) error {
 	if err != nil {
 		return err
 	}
+	c.metaSecs = append(c.metaSecs, secs...)
 	le := binary.LittleEndian
 	buf := make([]byte, c.ss)
 	for _, s := range secs {
@@ -299,6 +301,7 @@ func (c *cfb) readMiniFAT(start, count uint32) error {
 	if err != nil {
 		return err
 	}
+	c.metaSecs = append(c.metaSecs, secs...)
 	le := binary.LittleEndian
 	nmini := uint32(c.miniStream / miniSectorSize)
 	buf := make([]byte, c.ss)

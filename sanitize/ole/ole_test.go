@@ -173,6 +173,12 @@ func TestMalformed(t *testing.T) {
 			}
 			return b
 		}, "wIdent"},
+		{"stream runs into the directory", func(b []byte) []byte {
+			o := dirOffset(t, b, "WordDocument")
+			start := binary.LittleEndian.Uint32(b[o+116:])
+			put32(b, fatOff+4*int64(start), dirStart) // WordDocument's second sector is the directory's
+			return b
+		}, "crosses another chain"},
 		{"truncated to the header", func(b []byte) []byte { return b[:700] }, ""},
 		{"shorter than a header", func(b []byte) []byte { return b[:300] }, "shorter than the 512-byte header"},
 	}

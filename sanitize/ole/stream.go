@@ -174,6 +174,13 @@ func quoteName(s string) string {
 // size or longer than it needs are all malformed. The cost is one pass over the sectors.
 func (c *cfb) checkStreams() error {
 	regular, mini := newBitset(c.nsect), newBitset(uint32(len(c.minifat)))
+	// The directory, miniFAT and mini stream chains own their sectors too: a stream that
+	// runs through them would let one byte mean two things.
+	for _, s := range append(append([]uint32{}, c.metaSecs...), c.miniChain...) {
+		if regular.testAndSet(s) {
+			return malformed("sector %d belongs to two of the directory, miniFAT and mini stream chains", s)
+		}
+	}
 	for _, e := range c.dir {
 		if e.typ != objStream || e.size == 0 {
 			continue
