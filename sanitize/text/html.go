@@ -40,9 +40,10 @@ const (
 //
 //   - script, style, noscript, template, head, title, iframe, svg, canvas, audio, video,
 //     select, closed dialogs and comments are dropped, as is every element hidden by the
-//     hidden attribute, by its style (display:none, visibility:hidden, font-size:0,
-//     opacity:0, mso-hide:all, zero size with overflow:hidden, off-screen) or by a class, id
-//     or tag rule of a preceding <style> that hides it;
+//     hidden attribute, by its style (display:none, visibility:hidden, a font under 2px,
+//     opacity:0, transparent colour, mso-hide:all, zero size with overflow:hidden, clipped
+//     or scaled to nothing, off-screen) or by a class, id or tag rule of a preceding
+//     <style> that hides it;
 //   - paragraphs, headings ("# ", "## ", ...), divs and <br> become line breaks with at most
 //     one blank line; lists become "- " and "1. " items, indented when nested; blockquotes
 //     are prefixed "> "; table rows become lines with cells separated by " | ";

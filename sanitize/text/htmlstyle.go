@@ -7,9 +7,10 @@ import (
 
 // hiddenStyle reports whether CSS declarations (a style attribute, or one rule's body) hide
 // the element. It covers what mail and phishing pages use to hide text from the reader
-// while keeping it for filters: display:none, visibility:hidden, font-size:0, opacity:0,
-// mso-hide:all, a zero height or width with overflow:hidden (the newsletter "preheader"),
-// and text pushed far off-screen.
+// while keeping it for filters: display:none, visibility:hidden, an unreadable font size,
+// opacity:0, a transparent colour, mso-hide:all, a zero height or width with
+// overflow:hidden (the newsletter "preheader"), clipping or scaling to nothing, and text
+// pushed far off-screen. Colour equal to the background is not detected.
 func hiddenStyle(decls string) bool {
 	if decls == "" {
 		return false
@@ -22,7 +23,10 @@ func hiddenStyle(decls string) bool {
 			continue
 		}
 		prop = strings.TrimSpace(prop)
-		val = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(val), "!important"))
+		if i := strings.IndexByte(val, '!'); i >= 0 {
+			val = val[:i] // "! important"
+		}
+		val = strings.TrimSpace(val)
 		switch prop {
 		case "display":
 			if val == "none" {
@@ -36,8 +40,28 @@ func hiddenStyle(decls string) bool {
 			if val == "all" {
 				return true
 			}
-		case "font-size", "opacity":
+		case "opacity":
 			if isZeroLength(val) {
+				return true
+			}
+		case "font-size":
+			if tinyFont(val) {
+				return true
+			}
+		case "color":
+			if val == "transparent" || strings.HasPrefix(val, "rgba(") && isZeroLength(strings.TrimSuffix(val[strings.LastIndexByte(val, ',')+1:], ")")) {
+				return true
+			}
+		case "clip":
+			if strings.HasPrefix(val, "rect(") && allZero(val[5:]) {
+				return true
+			}
+		case "clip-path":
+			if val == "inset(50%)" || val == "circle(0)" || val == "circle(0px)" {
+				return true
+			}
+		case "transform":
+			if strings.HasPrefix(val, "scale(") && isZeroLength(strings.TrimSuffix(val[6:], ")")) {
 				return true
 			}
 		case "max-height", "height", "max-width", "width":
@@ -109,6 +133,38 @@ func isZeroLength(v string) bool {
 	}
 	f, err := strconv.ParseFloat(n, 64)
 	return err == nil && f == 0
+}
+
+// tinyFont reports font sizes nobody can read: under 2px, 1.5pt, 0.2em or 20%. Mail
+// "preheaders" are hidden this way as often as with display:none.
+func tinyFont(v string) bool {
+	unit := strings.TrimLeft(v, "0123456789.+-")
+	f, err := strconv.ParseFloat(v[:len(v)-len(unit)], 64)
+	if err != nil {
+		return false
+	}
+	switch unit {
+	case "", "px":
+		return f < 2
+	case "pt":
+		return f < 1.5
+	case "em", "rem", "ex", "ch":
+		return f < 0.2
+	case "%":
+		return f < 20
+	}
+	return false
+}
+
+// allZero reports whether every length in "0, 0px, 0 0)" is zero.
+func allZero(v string) bool {
+	fields := strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == ')' })
+	for _, f := range fields {
+		if !isZeroLength(f) {
+			return false
+		}
+	}
+	return len(fields) > 0
 }
 
 // offScreen reports lengths of -999px or beyond, the classic off-screen hiding trick.
