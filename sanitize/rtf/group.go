@@ -19,6 +19,8 @@ const (
 	kindFldinst
 	kindFldrslt
 	kindResult
+	kindShapeProp // \sp
+	kindShapeName // \sn
 )
 
 // dangerous reports whether a control word starts a group that is always removed. Matching
@@ -68,6 +70,10 @@ func classify(head []Token) (groupKind, string) {
 			kind = kindFldrslt
 		case "result":
 			kind = kindResult
+		case "sp":
+			kind = kindShapeProp
+		case "sn":
+			kind = kindShapeName
 		}
 	}
 	return kind, word
@@ -133,6 +139,14 @@ func (rw *rewriter) endHead(f *frame) error {
 			return nil
 		}
 		f.instrOf = p.field
+	case kindShapeProp:
+		f.sp = &shapeProp{}
+		f.outW, f.outR = f.w, f.rslt
+		f.w, f.rslt = &f.sp.buf, nil
+	case kindShapeName:
+		if p != nil && p.sp != nil {
+			f.class = &p.sp.name
+		}
 	case kindFldrslt:
 		if p != nil && p.field != nil {
 			f.rslt = &p.field.rslt
@@ -186,6 +200,13 @@ func (rw *rewriter) close(f *frame) error {
 		}
 		rw.copyBuffer(f.outW, src)
 		rw.copyBuffer(f.outR, src)
+	case f.sp != nil:
+		if name := strings.TrimSpace(f.sp.name.String()); strings.EqualFold(name, "pibName") {
+			rw.res.Add(sanitize.ActRemovedExternalLink, rw.path, "linked picture (shape property pibName)")
+			return nil
+		}
+		rw.copyBuffer(f.outW, &f.sp.buf)
+		rw.copyBuffer(f.outR, &f.sp.buf)
 	case f.object != nil:
 		detail := fmt.Sprintf("object group (\\%s)", f.object.word)
 		if c := strings.TrimSpace(f.object.class.String()); c != "" {

@@ -33,6 +33,7 @@ func TestLibreOfficeOpensOutput(t *testing.T) {
 		"gen-includepicture.rtf":   {want: []string{"Remote:", "done."}},
 		"gen-hyperlink.rtf":        {want: []string{"Link:", "www.example.jp", "and page 1"}},
 		"gen-template.rtf":         {want: []string{"Template injection."}},
+		"gen-linked-picture.rtf":   {want: []string{"Logo:", "end."}},
 		"gen-escaped-text.rtf":     {want: []string{`Words that are text: \object \objdata {\objupdate} DDEAUTO.`}},
 		"gen-unicode.rtf":          {want: []string{"請求書"}},
 		"gen-trailing-data.rtf":    {want: []string{"Body."}, not: []string{"payload"}},

@@ -42,9 +42,10 @@ type frame struct {
 	field   *fieldState // set on a \field group
 	outW    *outBuf     // a field's writers before it started buffering
 	outR    *outBuf
-	instrOf *fieldState  // set inside a \fldinst: the field whose instruction this is
-	object  *objectState // set on a dropped object group
-	class   *strings.Builder
+	instrOf *fieldState      // set inside a \fldinst: the field whose instruction this is
+	object  *objectState     // set on a dropped object group
+	class   *strings.Builder // where text is collected: an \objclass, a shape property name
+	sp      *shapeProp       // set on a \sp group
 }
 
 // fieldState buffers a \field group until it closes and its instruction is known: full is
@@ -53,6 +54,14 @@ type fieldState struct {
 	full, rslt outBuf
 	instr      strings.Builder
 	nested     bool // the instruction holds another field: a code built from pieces
+}
+
+// shapeProp buffers a shape property ({\sp{\sn name}{\sv value}}) until its name is
+// known: a pibName property links the shape's picture to a file or URL that Word fetches
+// when the document opens.
+type shapeProp struct {
+	buf  outBuf
+	name strings.Builder
 }
 
 // objectState remembers where a dropped object's \result goes.
@@ -221,10 +230,10 @@ func (rw *rewriter) token(t Token) error {
 
 // content handles a token in the body of a group.
 func (rw *rewriter) content(f *frame, t Token) {
+	if f.class != nil {
+		collectText(f.class, t)
+	}
 	if f.mode == modeSkip {
-		if f.class != nil {
-			collectText(f.class, t)
-		}
 		return
 	}
 	if f.instrOf != nil {

@@ -36,7 +36,7 @@ func run(t testing.TB, data []byte, o Options) ([]byte, sanitize.Result, error) 
 // forbidden matches an object, data-store, template or mail-merge control word in raw RTF:
 // a backslash preceded by an even number of backslashes (so not the escaped text "\\obj").
 // It is deliberately cruder than the lexer, so the two checks fail differently.
-var forbidden = regexp.MustCompile(`(?i)(^|[^\\])(\\\\)*\\(obj[a-z]*|object|datastore|template|mailmerge|mm[a-z]+|oleclsid)\b`)
+var forbidden = regexp.MustCompile(`(?i)(^|[^\\])(\\\\)*\\(obj[a-z]*|object|datastore|template|mailmerge|mm[a-z]+|oleclsid)\b|\\sp\s*\{\\sn\s+pibName`)
 
 // ddeField matches a field instruction mentioning DDE.
 var ddeField = regexp.MustCompile(`(?is)(^|[^\\])(\\\\)*\\fldinst[^}]*dde`)
@@ -109,6 +109,7 @@ func TestSanitizeCorpus(t *testing.T) {
 		"gen-includepicture.rtf":     {sanitize.ActRemovedExternalLink},
 		"gen-hyperlink.rtf":          nil,
 		"gen-template.rtf":           {sanitize.ActRemovedExternalLink},
+		"gen-linked-picture.rtf":     {sanitize.ActRemovedExternalLink},
 		"gen-mailmerge.rtf":          {sanitize.ActRemovedExternalLink},
 		"gen-trailing-data.rtf":      {sanitize.ActRemovedTrailingData},
 		"gen-control-chars.rtf":      {sanitize.ActRemovedControlChars},
