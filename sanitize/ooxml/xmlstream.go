@@ -109,7 +109,9 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 		if err != nil {
 			return xmlErr(err)
 		}
-		t := &tok{t: xml.CopyToken(raw)}
+		// The token is used before the next RawToken call; a stage that keeps it (the Word
+		// field queue) copies it.
+		t := &tok{t: raw}
 		switch v := t.t.(type) {
 		case xml.StartElement:
 			if len(stack) == 0 {
