@@ -114,7 +114,6 @@ type elem struct {
 	ordered  bool   // ol
 	next     int    // next ol item number
 	cells    int    // cells seen in a tr
-	line     int    // tr: the writer's line count when the row started
 	href     string // a: the URL, normalized
 	show     string // a: the URL as written out (defanged when asked)
 	link     bool   // a: marks the writer
@@ -358,16 +357,11 @@ func (c *converter) startEffects(e *elem, at attrs) {
 		w.indent = deeper(w.indent, "> ")
 	case atom.Table:
 		c.stats.Tables++
-	case atom.Tr:
-		e.line = w.lines
 	case atom.Td, atom.Th:
 		if i := c.find(atom.Tr, tableScope); i >= 0 {
-			// Separate cells while the row is on one line; a row whose cells hold blocks
-			// (a layout table) reads better without separators.
 			tr := &c.stack[i]
-			if tr.cells > 0 && (w.col > 0 || w.lines == tr.line) {
-				w.raw("|")
-				w.softSpace()
+			if tr.cells > 0 {
+				w.cellSep()
 			}
 			tr.cells++
 		}

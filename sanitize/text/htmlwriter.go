@@ -21,7 +21,6 @@ type lineWriter struct {
 	line   []byte // the current line, not yet written
 	gen    int    // bumps every time line is flushed, so marks into line go stale
 	col    int    // bytes on the current line, flushed or not (0: at line start)
-	lines  int    // lines ended so far
 	nl     int    // newlines owed before the next text (0, 1 or 2)
 	space  bool   // a collapsed space is owed before the next text
 	segBrk bool   // the owed space came only from line breaks in the source
@@ -29,6 +28,7 @@ type lineWriter struct {
 	wrote  bool   // anything written at all (no leading blank lines)
 
 	indent string // continuation indent for list items and blockquotes
+	sep    int    // table cell separators owed before the next text on this line
 	bullet string // bullet owed by a list item that has no text yet; replaces the indent's end
 	lead   string // prefix owed by a heading that has no text yet; follows the indent
 
@@ -69,7 +69,7 @@ func (t *lineWriter) endLine() {
 	}
 	t.line = append(t.line, '\n')
 	t.flushLine()
-	t.lines++
+	t.sep = 0
 	t.col = 0
 	t.last = 0
 }
@@ -102,6 +102,7 @@ func (t *lineWriter) br() {
 // startText writes owed blank lines, the indent and the bullet before the first character
 // of a line. It is called only at a line start.
 func (t *lineWriter) startText() {
+	t.sep = 0
 	for ; t.nl > 0; t.nl-- {
 		t.emit([]byte{'\n'})
 	}
@@ -159,6 +160,7 @@ func (t *lineWriter) text(s []byte) {
 }
 
 func (t *lineWriter) putRune(r rune) {
+	t.putSep()
 	if t.space {
 		// An owed space that came only from source line breaks is dropped between two
 		// East Asian wide characters (CSS Text 3 segment break transformation).
@@ -175,6 +177,30 @@ func (t *lineWriter) putRune(r rune) {
 	if len(t.line) >= lineFlush {
 		t.flushLine()
 	}
+}
+
+// cellSep owes a " | " before the next text on this line. Separators are written only
+// between text on one line: a row of a layout table, whose cells hold blocks or only a
+// spacer image, gets none at its ends, while an empty cell between two others keeps
+// its column ("a | | c").
+func (t *lineWriter) cellSep() { t.sep++ }
+
+func (t *lineWriter) putSep() {
+	if t.sep == 0 {
+		return
+	}
+	if t.col > 0 {
+		for ; t.sep > 0; t.sep-- {
+			if t.last != ' ' {
+				t.line = append(t.line, ' ')
+			}
+			t.line = append(t.line, '|')
+			t.last = '|'
+		}
+		t.col++ // col only needs to stay > 0
+		t.space, t.segBrk = true, false
+	}
+	t.sep = 0
 }
 
 func (t *lineWriter) setMark() {
@@ -217,6 +243,11 @@ func (t *lineWriter) pre(s []byte) {
 		if t.col == 0 {
 			t.startText()
 		}
+		t.putSep()
+		if t.space && t.last != ' ' {
+			t.line = append(t.line, ' ')
+			t.col++
+		}
 		t.space = false
 		t.setMark()
 		t.line = utf8.AppendRune(t.line, r)
@@ -233,6 +264,7 @@ func (t *lineWriter) raw(s string) {
 	if t.col == 0 {
 		t.startText()
 	}
+	t.putSep()
 	if t.space {
 		if t.last != ' ' {
 			t.line = append(t.line, ' ')
