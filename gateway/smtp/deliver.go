@@ -158,7 +158,13 @@ func (d *deliverer) dial(r Route) (*gosmtp.Client, error) {
 		c, err := gosmtp.NewClientStartTLS(conn, &tls.Config{ServerName: sn, InsecureSkipVerify: r.InsecureSkipVerify, MinVersion: tls.VersionTLS12})
 		conn.SetDeadline(time.Time{})
 		if err == nil {
-			return d.greet(c, r)
+			// The handshake (and certificate verification) happens at the first write, i.e.
+			// in the EHLO that greet sends: its failure is a TLS failure too.
+			c.CommandTimeout, c.SubmissionTimeout = d.timeout, d.timeout
+			if err = c.Hello(d.hostname); err == nil {
+				return d.auth(c, r)
+			}
+			c.Close()
 		}
 		if r.TLS == "required" {
 			return nil, fmt.Errorf("starttls required by the route: %w", err)
@@ -179,6 +185,15 @@ func (d *deliverer) greet(c *gosmtp.Client, r Route) (*gosmtp.Client, error) {
 		c.Close()
 		return nil, err
 	}
+	if r.Username != "" && r.TLS != "none" {
+		// An opportunistic route that fell back to plain text never sends its password.
+		c.Close()
+		return nil, errors.New("next hop without TLS: refusing to send AUTH credentials in clear text")
+	}
+	return d.auth(c, r)
+}
+
+func (d *deliverer) auth(c *gosmtp.Client, r Route) (*gosmtp.Client, error) {
 	if r.Username != "" {
 		if err := c.Auth(sasl.NewPlainClient("", r.Username, r.Password)); err != nil {
 			c.Close()

@@ -21,6 +21,14 @@ type recordingSink struct {
 	srv      *gosmtp.Server
 	ln       net.Listener
 	got      chan struct{}
+	nsess    int
+}
+
+// sessions counts the SMTP sessions (EHLOs) the sink has served.
+func (k *recordingSink) sessions() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.nsess
 }
 
 type sinkMsg struct {
@@ -41,6 +49,9 @@ func startSink(t *testing.T, addr string) *recordingSink {
 	}
 	k.ln = ln
 	k.srv = gosmtp.NewServer(gosmtp.BackendFunc(func(c *gosmtp.Conn) (gosmtp.Session, error) {
+		k.mu.Lock()
+		k.nsess++
+		k.mu.Unlock()
 		return &sinkSession{k: k}, nil
 	}))
 	k.srv.Domain = "sink.test"
