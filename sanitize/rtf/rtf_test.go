@@ -282,3 +282,13 @@ func TestLexer(t *testing.T) {
 		}
 	}
 }
+
+func TestOutputLimit(t *testing.T) {
+	data, _ := os.ReadFile(filepath.Join(corpusDir, "lo-large.rtf"))
+	in := &sanitize.Item{Body: bytes.NewReader(data), Path: "item"}
+	_, err := New(Options{}).Sanitize(context.Background(), in, &bytes.Buffer{}, sanitize.NewBudget(sanitize.Limits{MaxFileSize: 1 << 20}))
+	var le *sanitize.LimitError
+	if !errors.As(err, &le) || le.Limit != "limits.max_file_size" {
+		t.Fatalf("Sanitize(1.5 MB into a 1 MiB limit) error = %v, want limits.max_file_size", err)
+	}
+}

@@ -41,7 +41,9 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
-	out := bufio.NewWriterSize(w, 64<<10)
+	// Output is at most about three times the input (a line break after each closing
+	// brace), but it is capped like every other output.
+	out := bufio.NewWriterSize(sanitize.LimitWriter(w, b.Limits().MaxFileSize, "limits.max_file_size"), 64<<10)
 	rw := &rewriter{
 		lex:     NewLexer(in.Reader(), in.Body.Size()),
 		out:     out,
