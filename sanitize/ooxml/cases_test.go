@@ -209,6 +209,12 @@ func hostileCases() []hostileCase {
 			text:  []string{"the policy page"},
 		},
 		{
+			name: "links-dropped.odt", base: "odf/report.odt", dropLinks: true,
+			kinds: []sanitize.ActionKind{sanitize.ActRemovedExternalLink},
+			gone:  []string{"example.com/policy"},
+			text:  []string{"the policy page"},
+		},
+		{
 			name: "vba.xlsm", base: "ooxml/ledger.xlsx",
 			edits: []edit{
 				setMainType(ctXlsx, ctXlsm),

@@ -50,6 +50,12 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 	if err := b.CheckFileSize(in.Body.Size()); err != nil {
 		return sanitize.Result{}, err
 	}
+	var magic [4]byte
+	if _, err := in.Body.ReadAt(magic[:], 0); err != nil || string(magic[:]) != "PK\x03\x04" {
+		// Office 2003 XML, SYLK and compound files (legacy or encrypted Office) belong to
+		// other families; whatever else this is, it is not a package.
+		return sanitize.Result{}, fmt.Errorf("%w: not a zip package (%s)", sanitize.ErrUnsupported, in.Detected.Name)
+	}
 	z, err := openZip(in, b)
 	if err != nil {
 		return sanitize.Result{}, err
