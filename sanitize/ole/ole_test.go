@@ -42,7 +42,7 @@ func TestSanitizeCorpus(t *testing.T) {
 		{"lo-plain.doc", sanitize.ErrUnsupported, "unsupported: legacy Office document (doc) without macros"},
 		{"lo-plain.xls", sanitize.ErrUnsupported, "unsupported: legacy Office document (xls) without macros"},
 		{"lo-formula.xls", sanitize.ErrUnsupported, "legacy Office document (xls) without macros"},
-		{"lo-slides.ppt", sanitize.ErrUnsupported, "legacy Office document (ppt) without macros"},
+		{"lo-slides.ppt", sanitize.ErrUnsupported, "legacy Office document (ppt) (macros and objects inside the PowerPoint Document stream are not inspected)"},
 		{"lo-objectpool.doc", sanitize.ErrUnsupported, `legacy Office document (doc) with embedded OLE objects (ObjectPool, ObjectPool/_2147483647/\x01Ole10Native)`},
 		{"lo-password.doc", sanitize.ErrEncrypted, "encrypted: password-protected legacy Office document (doc) (Word FIB fEncrypted)"},
 		{"lo-password.xls", sanitize.ErrEncrypted, "encrypted: password-protected legacy Office document (xls) (Excel FILEPASS record)"},
@@ -229,7 +229,7 @@ func TestEngine(t *testing.T) {
 	tests := []struct{ file, detected, reason string }{
 		{"lo-plain.doc", "ole", "legacy Office document (doc) without macros"},
 		{"lo-plain.xls", "ole", "legacy Office document (xls) without macros"},
-		{"lo-slides.ppt", "ole", "legacy Office document (ppt) without macros"},
+		{"lo-slides.ppt", "ole", "legacy Office document (ppt) (macros"},
 		{"gen-vba.doc", "doc", "with VBA macros"},
 		{"gen-encrypted.docx", "", "encrypted: password-protected Office Open XML package"},
 	}

@@ -78,7 +78,15 @@ func Reason(info Info, detected string) error {
 		with = append(with, "attachments")
 	}
 	if len(with) == 0 {
-		return fmt.Errorf("%w: %s without macros", sanitize.ErrUnsupported, what)
+		switch kind {
+		case "doc", "xls":
+			return fmt.Errorf("%w: %s without macros", sanitize.ErrUnsupported, what)
+		case "ppt":
+			// PowerPoint keeps its VBA project and OLE objects compressed inside the
+			// "PowerPoint Document" stream: their absence is not claimed.
+			return fmt.Errorf("%w: %s (macros and objects inside the PowerPoint Document stream are not inspected)", sanitize.ErrUnsupported, what)
+		}
+		return fmt.Errorf("%w: %s without macro or object storages", sanitize.ErrUnsupported, what)
 	}
 	return fmt.Errorf("%w: %s with %s", sanitize.ErrUnsupported, what, strings.Join(with, " and "))
 }
