@@ -49,6 +49,8 @@ func TestHTMLToText(t *testing.T) {
 		{"relative link dropped", `<a href="/local">x</a>`, "x\n"},
 		{"mailto", `<a href="mailto:a@example.jp">write</a> <a href="mailto:a@example.jp">a@example.jp</a>`, "write <mailto:a@example.jp> a@example.jp\n"},
 		{"userinfo not shown", `<a href="https://bank.example@evil.example/x">go</a>`, "go <https://evil.example/x>\n"},
+		{"japanese idn kept", `<a href="https://例え.jp/">go</a>`, "go <https://例え.jp/>\n"},
+		{"cyrillic homograph shown as punycode", "<a href=\"https://\u0430pple.com/\">go</a>", "go <https://xn--pple-43d.com/>\n"},
 		{"url escaped", `<a href="https://e.example/a b>&quot;">go</a>`, "go <https://e.example/a%20b%3E%22>\n"},
 		{"rtl override escaped", "<a href=\"https://e.example/\u202egpj.exe\">go</a>", "go <https://e.example/%E2%80%AEgpj.exe>\n"},
 		{"image alt", `<img src="x" alt="Logo"> <img src="pixel.gif">`, "[image: Logo]\n"},

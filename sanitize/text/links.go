@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/idna"
 )
 
 // linkURL returns the URL of an href worth showing to a reader, normalized, and the form to
@@ -34,11 +36,17 @@ func linkURL(href string, defang bool) (norm, show string) {
 		// the link goes.
 		u.User = nil
 		u.Scheme = scheme
-		norm = escapeURL(u.String())
+		host, ok := displayHost(u.Host)
+		if !ok {
+			return "", ""
+		}
+		// url.String would percent-encode a Japanese host; put the readable one back.
+		u.Host = "host.invalid"
+		norm = escapeURL(strings.Replace(u.String(), "//host.invalid", "//"+host, 1))
 		if !defang {
 			return norm, norm
 		}
-		host := escapeURL(u.Host)
+		host = escapeURL(host)
 		rest := strings.TrimPrefix(norm, scheme+"://"+host)
 		if len(rest) == len(norm) {
 			return norm, "hxxp" + strings.TrimPrefix(norm, "http")
@@ -52,6 +60,27 @@ func linkURL(href string, defang bool) (norm, show string) {
 		return norm, norm
 	}
 	return "", ""
+}
+
+// displayHost keeps an internationalized host readable when it is written in Japanese
+// scripts and shows every other non-ASCII host in its xn-- form, as browsers do against
+// homographs ("аpple.com" with a Cyrillic а, or a full-width solidus that fakes a path).
+func displayHost(host string) (string, bool) {
+	plain := true
+	for _, r := range host {
+		if r >= utf8.RuneSelf && !unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) && r != 'ー' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return host, true
+	}
+	a, err := idna.Lookup.ToASCII(host)
+	if err != nil {
+		return "", false
+	}
+	return a, true
 }
 
 // escapeURL percent-encodes what would make a URL ambiguous or deceptive in text: spaces,
