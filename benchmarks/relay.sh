@@ -66,6 +66,7 @@ smtp:
   max_sessions_per_ip: 1000
   max_connections_per_minute_per_ip: 10000000
   min_free_space: 64MiB
+  max_message_size: 30MiB
 delivery:
   workers: 32
   routes:
@@ -77,7 +78,21 @@ YAML
 trap 'kill $SP 2>/dev/null || true; wait $SP 2>/dev/null || true' EXIT
 for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null && break; sleep 0.1; done
 for size in $SIZES; do for s in $SESSIONS; do load sekisho "$size" "$s"; done; done
-echo "# sekisho peak RSS: $(grep VmHWM /proc/$SP/status | awk '{print $2, $3}')" | tee -a "$OUT"
+echo "# sekisho peak RSS after the matrix: $(grep VmHWM /proc/$SP/status | awk '{print $2, $3}')" | tee -a "$OUT"
+if [ "${BIG:-1}" = 1 ]; then
+  # Memory bound: 64 concurrent 25 MB messages (HTML + PDF + DOCX scaled up).
+  python3 "$BENCH/make-messages.py" "$BENCH_DIR/big" --size $((25 * 1000 * 1000)) >/dev/null 2>&1 || true
+  BIGMSG=$(ls -S "$BENCH_DIR"/big/*.eml 2>/dev/null | head -1)
+  if [ -n "$BIGMSG" ]; then
+    sink_user=(); [ "$(id -u)" = 0 ] && sink_user=(-u nobody)
+    timeout 600 smtp-sink "${sink_user[@]}" -m 1024 127.0.0.1:2526 4096 >/dev/null 2>&1 & BSP=$!
+    sleep 0.3
+    "$BENCH_DIR/loadgen" -label sekisho-25MB -addr 127.0.0.1:2525 -n 64 -c 64 -file "$BIGMSG" -timeout 500s | tee -a "$OUT" || true
+    sleep 5
+    kill $BSP 2>/dev/null || true; wait $BSP 2>/dev/null || true
+    echo "# sekisho peak RSS with 64 concurrent $(stat -c %s "$BIGMSG")-byte messages: $(grep VmHWM /proc/$SP/status | awk '{print $2, $3}')" | tee -a "$OUT"
+  fi
+fi
 curl -s http://127.0.0.1:9025/metrics | grep -E '^sekisho_(smtp_accepted|quarantined|delivered|bounced)_total' | sed 's/^/# /' | tee -a "$OUT" || true
 kill $SP; wait $SP 2>/dev/null || true
 rm -rf "$DATA"

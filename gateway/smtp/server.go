@@ -162,7 +162,7 @@ func New(o Options, spool *Spool, san sanitize.Sanitizer, hold holder) (*Server,
 	}
 	s := &Server{o: o, log: o.Logger, spool: spool, san: san, hold: hold, router: NewRouter(o.Routes),
 		domains: map[string]bool{}, deliv: newDeliverer(o.Hostname, o.MaxConnsPerHop, o.DeliveryTimeout),
-		incoming: make(chan string, 4096), deliverC: make(chan *job, 256), shutdownCh: make(chan struct{})}
+		incoming: make(chan string, 4096), deliverC: make(chan *job, o.DeliveryWorkers), shutdownCh: make(chan struct{})}
 	for _, d := range o.Domains {
 		s.domains[strings.ToLower(strings.TrimSuffix(d, "."))] = true
 	}

@@ -37,7 +37,7 @@ type sinkMsg struct {
 	Data  []byte
 }
 
-func startSink(t *testing.T, addr string) *recordingSink {
+func startSink(t testing.TB, addr string) *recordingSink {
 	t.Helper()
 	if addr == "" {
 		addr = "127.0.0.1:0"
