@@ -22,7 +22,7 @@ import (
 func BenchmarkRelay(b *testing.B) {
 	html := "<html><body>" + strings.Repeat("<p>いつもお世話になっております。月次報告をお送りします。 <a href=\"https://example.com/r\">詳細</a></p>\n", 20) + "</body></html>"
 	bodies := map[string]string{
-		"4KiB-text": "From: a@example.com\r\nTo: staff@city.lg.jp\r\nSubject: report\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + strings.Repeat("The quick brown fox jumps over the lazy dog 0123456789.\r\n", 70),
+		"4KiB-text":    "From: a@example.com\r\nTo: staff@city.lg.jp\r\nSubject: report\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + strings.Repeat("The quick brown fox jumps over the lazy dog 0123456789.\r\n", 70),
 		"8KiB-ja-html": "From: a@example.com\r\nTo: staff@city.lg.jp\r\nSubject: =?UTF-8?B?5pyI5qyh5aCx5ZGK?=\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html,
 	}
 	for _, name := range []string{"4KiB-text", "8KiB-ja-html"} {
