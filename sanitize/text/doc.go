@@ -38,7 +38,7 @@
 //     elements runs script when opened in a browser), and a declared name is changed to
 //     ".txt" with a converted-to-text action.
 //   - Verdict. Input that is already UTF-8 (or ASCII) with LF newlines and no control
-//     characters comes back Clean with no actions and byte-identical output. For plain
-//     text, newline normalization is reported (normalized-newlines), since the bytes
-//     change.
+//     characters comes back Clean with no actions (plain text byte-identical, CSV with
+//     the same cells). For plain text, newline normalization is reported
+//     (normalized-newlines), since the bytes change.
 package text
