@@ -131,6 +131,11 @@ func isEncryptionError(err error) bool {
 // config is the explicit pdfcpu configuration: relaxed validation (strict rejects
 // ordinary files), offline, and resource limits taken from the item's budget so that a
 // hostile stream cannot make pdfcpu allocate beyond what the operator configured.
+//
+// The output uses a classic xref table and no object streams: pdfcpu starts a fresh
+// flate compressor (about 1 MiB) for each object and xref stream it writes, which made a
+// one-page file cost 2 MiB of allocation instead of 0.4 MiB, for 5-15% smaller files.
+// Classic xref is also what every viewer reads.
 func config(b *sanitize.Budget) *model.Configuration {
 	lim := b.Limits()
 	rl := model.DefaultResourceLimits()
@@ -144,8 +149,8 @@ func config(b *sanitize.Budget) *model.Configuration {
 		ValidationMode:            model.ValidationRelaxed,
 		UnsupportedResourcePolicy: model.UnsupportedResourceSkip,
 		Eol:                       types.EolLF,
-		WriteObjectStream:         true,
-		WriteXRefStream:           true,
+		WriteObjectStream:         false,
+		WriteXRefStream:           false,
 		Offline:                   true,
 		Timeout:                   5,
 		TimestampFormat:           "2006-01-02 15:04",

@@ -334,3 +334,30 @@ func outputURIs(t *testing.T, out []byte) []string {
 func testConf() *model.Configuration {
 	return config(sanitize.NewBudget(sanitize.Limits{}))
 }
+
+// panickyBlob fails the way a buggy parser does: with a runtime panic mid-read.
+type panickyBlob struct{ *bytes.Reader }
+
+func (p panickyBlob) ReadAt(b []byte, off int64) (int, error) {
+	if off > 64 {
+		var a []int
+		_ = a[off] // index out of range, as pdfcpu does on some malformed files
+	}
+	return p.Reader.ReadAt(b, off)
+}
+
+// TestPanicBecomesMalformed checks that a panic below Sanitize (pdfcpu's fault.Catch
+// re-panics runtime errors) comes back as a malformed-input error with nothing usable
+// written, so the engine quarantines with a precise reason.
+func TestPanicBecomesMalformed(t *testing.T) {
+	data := readFile(t, filepath.Join(corpusDir, "text-1p.pdf"))
+	in := &sanitize.Item{Body: panickyBlob{bytes.NewReader(data)}, Path: "item"}
+	var out bytes.Buffer
+	res, err := New(Options{}).Sanitize(context.Background(), in, &out, sanitize.NewBudget(sanitize.Limits{}))
+	if !errors.Is(err, sanitize.ErrMalformed) {
+		t.Fatalf("Sanitize over a panicking reader error = %v, want %v", err, sanitize.ErrMalformed)
+	}
+	if res.Verdict.HasOutput() || len(res.Actions) != 0 {
+		t.Errorf("Sanitize over a panicking reader result = %+v, want no verdict and no actions", res)
+	}
+}

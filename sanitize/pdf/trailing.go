@@ -14,7 +14,7 @@ import (
 // backwards in chunks, so its cost grows with the appended data, not the document. The
 // rewrite drops these bytes whatever this returns; the count is for the report.
 func trailingBytes(r io.ReaderAt, size int64) (int64, error) {
-	const chunk = 64 << 10
+	const chunk = 8 << 10
 	marker := []byte("%%EOF")
 	buf := make([]byte, chunk+len(marker))
 	end := size
@@ -29,7 +29,7 @@ func trailingBytes(r io.ReaderAt, size int64) (int64, error) {
 			after := start + int64(i+len(marker))
 			tail := size - after
 			// Whitespace-only tails are ordinary (producers end with CRLF or padding).
-			if onlySpace(r, after, size) {
+			if onlySpace(r, after, size, buf) {
 				return 0, nil
 			}
 			return tail, nil
@@ -41,8 +41,7 @@ func trailingBytes(r io.ReaderAt, size int64) (int64, error) {
 	return 0, fmt.Errorf("pdf: %w: no %%%%EOF marker (truncated file)", sanitize.ErrMalformed)
 }
 
-func onlySpace(r io.ReaderAt, from, to int64) bool {
-	buf := make([]byte, 32<<10)
+func onlySpace(r io.ReaderAt, from, to int64, buf []byte) bool {
 	for from < to {
 		n := int(min(int64(len(buf)), to-from))
 		if _, err := r.ReadAt(buf[:n], from); err != nil && err != io.EOF {

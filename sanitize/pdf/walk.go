@@ -79,6 +79,22 @@ func (c *cleaner) run() error {
 	for _, k := range []string{"JavaScript", "EmbeddedFiles", "AlternatePresentations", "Renditions"} {
 		delete(c.x.Names, k)
 	}
+	return c.freeUnreached()
+}
+
+// freeUnreached marks every object the walk did not keep as free. The writer skips them
+// either way; marked free, they leave no hole between the xref table and the trailer's
+// /Size (pdfcpu keeps the input's /Size, which counted the input's object streams).
+func (c *cleaner) freeUnreached() error {
+	for _, nr := range slices.Sorted(maps.Keys(c.x.Table)) {
+		e := c.x.Table[nr]
+		if nr == 0 || e == nil || e.Free || c.visited[nr] && !c.dropped[nr] {
+			continue
+		}
+		if err := c.x.FreeObject(nr); err != nil {
+			return fmt.Errorf("pdf: %w: xref: %v", sanitize.ErrMalformed, err)
+		}
+	}
 	return nil
 }
 
@@ -125,7 +141,11 @@ func (c *cleaner) numberPages() error {
 		if d == nil {
 			continue
 		}
-		if kids, ok := d.Find("Kids"); ok && typeName(d) != "Page" {
+		kids, hasKids := d.Find("Kids")
+		if typeName(d) == "Pages" && !hasKids {
+			continue // an empty intermediate node, not a page
+		}
+		if hasKids && typeName(d) != "Page" {
 			a, err := c.x.DereferenceArray(kids)
 			if err != nil {
 				return fmt.Errorf("pdf: %w: page tree: %v", sanitize.ErrMalformed, err)
