@@ -125,6 +125,12 @@ func generatedCorpus() []genFile {
 			{Path: "EncryptedPackage", Data: encPackage},
 			{Path: "\x06DataSpaces/Version", Data: []byte("Microsoft.Container.DataSpaces")},
 		}},
+		{name: "gen-password.ppt", entries: []cfbwrite.Entry{
+			// CurrentUserAtom: record header (type 0x0FF6), size 0x14, headerToken
+			// 0xF3D1C4DF (encrypted), then the offset of the current edit.
+			{Path: "Current User", Data: []byte{0, 0, 0xF6, 0x0F, 0x1C, 0, 0, 0, 0x14, 0, 0, 0, 0xDF, 0xC4, 0xD1, 0xF3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}},
+			{Path: "PowerPoint Document", Data: bytes.Repeat([]byte{0x0F, 0x00, 0xE8, 0x03}, 1200)},
+		}},
 		{name: "gen-orphan-vba.doc", entries: word, opts: cfbwrite.Options{Orphans: []string{"_VBA_PROJECT_CUR"}}},
 		{name: "gen-attachment.msg", entries: []cfbwrite.Entry{
 			{Path: "__properties_version1.0", Data: make([]byte, 32)},

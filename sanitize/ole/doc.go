@@ -6,8 +6,9 @@
 // family inspects the file and refuses it with a reason that says what is inside:
 //
 //   - sanitize.ErrEncrypted: an EncryptionInfo/EncryptedPackage pair (MS-OFFCRYPTO, an
-//     encrypted docx/xlsx/pptx), PowerPoint's EncryptedSummary, an IRM \x06DataSpaces
-//     storage, a Word FIB with fEncrypted, or an Excel FILEPASS record;
+//     encrypted docx/xlsx/pptx), an IRM \x06DataSpaces storage, a Word FIB with
+//     fEncrypted, an Excel FILEPASS record, PowerPoint's EncryptedSummary stream or the
+//     encrypted token in its CurrentUserAtom;
 //   - sanitize.ErrUnsupported naming VBA projects (_VBA_PROJECT, _VBA_PROJECT_CUR, Macros,
 //     VBA storages; Excel 5 module sheets), Excel 4.0 macro sheets and Auto_Open names,
 //     embedded OLE objects (ObjectPool, \x01Ole10Native, Excel MBD storages, Equation
@@ -22,7 +23,8 @@
 // stream chains are walked with visited sets (so loops and chains that share sectors fail)
 // and a length bound; the directory is read linearly, so entries the red-black tree does
 // not reach are still seen, and the tree is walked with a visited set and an explicit
-// stack. Only the Word FIB and the Excel workbook globals are read from stream contents.
+// stack. Only the Word FIB, the Excel workbook globals and PowerPoint's CurrentUserAtom
+// are read from stream contents.
 // PowerPoint keeps its VBA project and OLE objects compressed inside the "PowerPoint
 // Document" stream; they are not looked for, which changes only the wording of the reason.
 package ole

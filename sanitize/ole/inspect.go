@@ -177,6 +177,12 @@ func (info *Info) inspectStreams(c *cfb, paths []string) error {
 			if err := info.checkFIB(st); err != nil {
 				return err
 			}
+		case strings.EqualFold(e.name, "Current User"):
+			st, err := c.open(e)
+			if err != nil {
+				return err
+			}
+			info.checkCurrentUser(st)
 		case strings.EqualFold(e.name, "Workbook"), strings.EqualFold(e.name, "Book"):
 			st, err := c.open(e)
 			if err != nil {
@@ -210,6 +216,20 @@ func (info *Info) checkFIB(st *stream) error {
 		info.EncryptionEvidence = appendUnique(info.EncryptionEvidence, ev)
 	}
 	return nil
+}
+
+// checkCurrentUser reads PowerPoint's CurrentUserAtom (MS-PPT 2.3.2): after the 8-byte
+// record header and the 4-byte size, headerToken is 0xF3D1C4DF when the document is
+// encrypted (0xE391C05F when not).
+func (info *Info) checkCurrentUser(st *stream) {
+	var b [16]byte
+	if _, err := st.ReadAt(b[:], 0); err != nil {
+		return
+	}
+	if binary.LittleEndian.Uint32(b[12:]) == 0xF3D1C4DF {
+		info.Encrypted = true
+		info.EncryptionEvidence = appendUnique(info.EncryptionEvidence, "PowerPoint CurrentUserAtom encrypted token")
+	}
 }
 
 // BIFF record types (MS-XLS 2.3).

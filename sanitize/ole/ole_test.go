@@ -55,6 +55,7 @@ func TestSanitizeCorpus(t *testing.T) {
 		{"gen-package.bin", sanitize.ErrUnsupported, `OLE compound file (ole) with embedded OLE objects (\x01Ole10Native)`},
 		{"gen-equation.bin", sanitize.ErrUnsupported, "Equation Editor object (equation) with embedded OLE objects (Equation Native)"},
 		{"gen-encrypted.docx", sanitize.ErrEncrypted, `encrypted: password-protected Office Open XML package (\x06DataSpaces, EncryptionInfo, EncryptedPackage)`},
+		{"gen-password.ppt", sanitize.ErrEncrypted, "encrypted: password-protected legacy Office document (ppt) (PowerPoint CurrentUserAtom encrypted token)"},
 		{"gen-orphan-vba.doc", sanitize.ErrUnsupported, "legacy Office document (doc) with VBA macros ((unlinked)/_VBA_PROJECT_CUR)"},
 		{"gen-attachment.msg", sanitize.ErrUnsupported, "Outlook message (msg) with attachments"},
 		{"bad-truncated.doc", sanitize.ErrMalformed, "malformed: compound file:"},
