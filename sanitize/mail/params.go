@@ -144,6 +144,10 @@ func parseMedia(raw []byte) (mediaValue, textNotes, error) {
 		}
 		d, n := decodeWords(v)
 		notes = append(notes, n...)
+		d, removed := cleanControls(d)
+		if removed > 0 {
+			notes.add("%d control characters removed from %s", removed, k)
+		}
 		mv.params[k] = d
 	}
 	return mv, notes, nil

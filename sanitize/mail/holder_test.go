@@ -1,0 +1,72 @@
+package mail
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/sekisho/sekisho/quarantine"
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// storeHolder puts quarantined parts into the real embedded quarantine store.
+type storeHolder struct{ s *quarantine.Store }
+
+func (h storeHolder) Hold(ctx context.Context, part *sanitize.Item, res sanitize.Result) (string, error) {
+	rec, err := h.s.Put(ctx, quarantine.Record{Kind: "attachment", Direction: "inbound", FileName: part.Name,
+		DeclaredType: part.DeclaredType, DetectedType: res.Detected.MIME, Reason: res.Reason}, part.Reader(), "test")
+	return rec.ID, err
+}
+
+// TestHolder: a quarantined attachment is stored with its original bytes and the notice
+// shows the quarantine ID.
+func TestHolder(t *testing.T) {
+	store, err := quarantine.Open(quarantine.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	_, s := testEnginePolicy(t, Options{Holder: storeHolder{store}}, map[string]sanitize.PolicyAction{"pdf": sanitize.Quarantine})
+	out, res, err := run(t, s, readCorpus(t, "gmail-alternative-pdf.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := store.List(context.Background(), quarantine.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 {
+		t.Fatalf("store holds %d items, want 1", len(recs))
+	}
+	if recs[0].FileName != "見積書.pdf" {
+		t.Errorf("held file name = %q, want 見積書.pdf", recs[0].FileName)
+	}
+	rc, err := store.Open(context.Background(), recs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(rc)
+	rc.Close()
+	if want := readCorpus(t, "assets/invoice.pdf"); !bytes.Equal(got, want) {
+		t.Errorf("held bytes differ from the original attachment (%d vs %d bytes)", len(got), len(want))
+	}
+	p, err := parseIndependent(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "隔離しました (ID " + recs[0].ID + ")"; !strings.Contains(p.text, want) {
+		t.Errorf("notice lacks %q:\n%s", want, p.text)
+	}
+	if len(p.atts) != 0 {
+		t.Errorf("quarantined attachment still attached: %v", p.atts[0].name)
+	}
+	found := false
+	for _, a := range res.Actions {
+		found = found || a.Kind == sanitize.ActQuarantined && strings.HasSuffix(a.Path, "見積書.pdf")
+	}
+	if !found {
+		t.Errorf("no quarantined action for the PDF in %+v", res.Actions)
+	}
+}
