@@ -59,8 +59,9 @@
 // # OpenDocument: what is removed
 //
 // Basic/, Scripts/ and Dialogs/ (removed-macros), Configurations2/ (menus and toolbars can
-// bind macros), embedded objects (Object N/ and their replacement images, applets,
-// plugins: removed-ole-object), signatures and other META-INF files, entries not listed in
+// bind macros), embedded objects (OLE objects, formulas, nested documents, applets,
+// plugins: removed-ole-object) and their replacement images. Embedded charts stay: a
+// chart is XML only, and its streams go through the same rules as the document's. signatures and other META-INF files, entries not listed in
 // the manifest. In content.xml, styles.xml, meta.xml and settings.xml: event listeners,
 // scripts and script links (vnd.sun.star.script:, macro:, .uno: ...), DDE connections and
 // links, linked sections, tables and cell ranges, external images and frames, attached

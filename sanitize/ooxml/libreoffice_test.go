@@ -22,6 +22,8 @@ var corpusText = map[string][]string{
 	"odf/report.odt":    {"Sekisho quarterly report", "関所のサンプル文書です", "Servers", "End of the sample report"},
 	"odf/ledger.ods":    {"Ledger", "水道料金", "1820"},
 	"odf/slides.odp":    {"Sekisho gateway overview", "無害化されたメールのみ届きます", "Second slide"},
+	"ooxml/memo.docx":   {"Header: internal memo", "Footnote text about the budget", "Mail volume", "After the chart", "Footer page 1"},
+	"odf/memo.odt":      {"Header: internal memo", "Footnote text about the budget", "Mail volume", "After the chart", "Footer page 1"},
 }
 
 // TestLibreOffice is the independent verification: every sanitized output, real corpus files

@@ -117,7 +117,7 @@ func (s *Sanitizer) sanitizeODF(ctx context.Context, in *sanitize.Item, z *pkgZi
 	}
 	defer j.closeMedia()
 	for _, p := range j.parts {
-		if !p.gone && p.media == nil && !odfXML(p) {
+		if !p.gone && p.media == nil && !j.odfXML(p) {
 			j.remove(p, sanitize.ActRemovedPart, p.name, "binary part that cannot be verified ("+p.ctype+")")
 		}
 	}
@@ -141,10 +141,13 @@ func (s *Sanitizer) sanitizeODF(ctx context.Context, in *sanitize.Item, z *pkgZi
 	return j.res, nil
 }
 
+const odfChart = "application/vnd.oasis.opendocument.chart"
+
 // objectDir returns the embedded-object folder a path belongs to ("Object 1/"), or "".
+// Charts are not objects in this sense: they are kept (see chartDir).
 func (j *odfJob) objectDir(name string) string {
 	i := strings.IndexByte(name, '/')
-	if i < 0 {
+	if i < 0 || j.chartDir(name) {
 		return ""
 	}
 	dir := name[:i+1]
@@ -155,6 +158,18 @@ func (j *odfJob) objectDir(name string) string {
 		return dir
 	}
 	return ""
+}
+
+// chartDir reports a path directly inside an embedded chart ("Object 1/content.xml"). A
+// chart is only XML (its data table and styles, no code): its streams go through the same
+// rules as the document's, so spreadsheets and reports keep their charts.
+func (j *odfJob) chartDir(name string) bool {
+	dir, file, ok := strings.Cut(name, "/")
+	if !ok || strings.Contains(file, "/") {
+		return false
+	}
+	e := j.listed[dir+"/"]
+	return e != nil && e.MediaType == odfChart
 }
 
 func (j *odfJob) classify() {
@@ -178,7 +193,7 @@ func (j *odfJob) classify() {
 			j.remove(p, sanitize.ActRemovedOLE, d, "embedded object "+d)
 		case top == "ObjectReplacements":
 			j.remove(p, "", "", "") // previews of the removed objects
-		case strings.Contains(strings.ToLower(p.ctype), "oleobject") || strings.HasPrefix(p.name, "Object "):
+		case strings.Contains(strings.ToLower(p.ctype), "oleobject") || (!nested && strings.HasPrefix(p.name, "Object ")):
 			j.remove(p, sanitize.ActRemovedOLE, p.name, "embedded OLE object")
 		case j.listed[p.name] == nil:
 			j.remove(p, sanitize.ActRemovedPart, p.name, "not listed in META-INF/manifest.xml")
@@ -186,9 +201,10 @@ func (j *odfJob) classify() {
 	}
 }
 
-// odfXML reports the XML streams of a document (content, styles, meta, settings, RDF).
-func odfXML(p *part) bool {
-	if strings.Contains(p.name, "/") {
+// odfXML reports the XML streams of a document or of a chart inside it (content, styles,
+// meta, settings, RDF).
+func (j *odfJob) odfXML(p *part) bool {
+	if strings.Contains(p.name, "/") && !j.chartDir(p.name) {
 		return false
 	}
 	ct := strings.ToLower(p.ctype)
@@ -288,7 +304,8 @@ func (j *odfJob) writeManifest(w io.Writer) error {
 	}
 	b.WriteString(">\n")
 	for _, e := range j.man.Entries {
-		if e.Path != "/" && !j.kept[e.Path] {
+		dir, isDir := strings.CutSuffix(e.Path, "/")
+		if e.Path != "/" && !j.kept[e.Path] && !(isDir && j.keptDirs[dir]) {
 			continue
 		}
 		b.WriteString(` <manifest:file-entry manifest:full-path="`)

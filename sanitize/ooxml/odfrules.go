@@ -46,8 +46,6 @@ var odfDrop = map[xml.Name]removal{
 	{Space: nsTable, Local: "database-source-query"}: {sanitize.ActRemovedExternalLink, "database query"},
 	{Space: nsText, Local: "database-display"}:       {sanitize.ActRemovedExternalLink, "database field"},
 	{Space: nsOffice, Local: "binary-data"}:          {sanitize.ActRemovedOLE, "inline binary object"},
-	{Space: nsDraw, Local: "object"}:                 {},
-	{Space: nsDraw, Local: "object-ole"}:             {},
 }
 
 // odfLinks are the elements that are hyperlinks: they lose the link, not the text.
@@ -84,13 +82,7 @@ func (r *odfRules) held(*tok, string) bool { return true }
 
 func (r *odfRules) start(t *tok, parent xml.Name) op {
 	if d, ok := odfDrop[t.name]; ok {
-		if d.kind != "" {
-			r.report(d.kind, d.detail)
-		} else if href, _ := t.attr(nsXLink, "href"); !r.removedRef(href) {
-			// draw:object pointing at a removed object folder was reported with the folder;
-			// an inline one is reported here.
-			r.report(sanitize.ActRemovedOLE, "embedded object")
-		}
+		r.report(d.kind, d.detail)
 		return opDrop
 	}
 	if t.name.Space == nsText && t.name.Local == "dde-connection" {
@@ -124,8 +116,8 @@ func (r *odfRules) href(t *tok, i int, v string) op {
 		return opDrop
 	}
 	v = strings.TrimSpace(v)
-	if v == "" || strings.HasPrefix(v, "#") {
-		return opKeep
+	if v == "" || v == "." || v == "./" || strings.HasPrefix(v, "#") {
+		return opKeep // the document itself (a chart's chart:chart points at ".")
 	}
 	scheme := uriScheme(v)
 	switch {
