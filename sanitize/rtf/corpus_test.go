@@ -87,6 +87,7 @@ func generatedCorpus(t *testing.T) map[string]string {
 		"gen-dde-field.rtf":          docStart + `Quarterly figures: {\field{\*\fldinst DDEAUTO c:\\windows\\system32\\cmd.exe "/k calc.exe"}{\fldrslt {\b 1,234}}} done.` + docEnd,
 		"gen-dde-split.rtf":          docStart + `Split: {\field\flddirty{\*\fldinst {\rtlch D}{D}{\'45AUTO c:\\\\windows\\\\system32\\\\cmd.exe "/c calc"}}{\fldrslt {Result}}} done.` + docEnd,
 		"gen-dde-nested-quote.rtf":   docStart + `Nested: {\field{\*\fldinst {\field{\*\fldinst QUOTE 68 68 69 65 85 84 79}{\fldrslt DDEAUTO}} cmd "/c calc"}{\fldrslt shown}} done.` + docEnd,
+		"gen-dde-unicode.rtf":        docStart + `Unicode: {\field{\*\fldinst \uc1\u68?\u68?\u69?AUTO cmd "/c calc"}{\fldrslt safe}} done.` + docEnd,
 		"gen-includepicture.rtf":     docStart + `Remote: {\field{\*\fldinst INCLUDEPICTURE "http://198.51.100.7/track.png" \\d}{\fldrslt }} done.` + docEnd,
 		"gen-hyperlink.rtf":          docStart + `Link: {\field{\*\fldinst HYPERLINK "https://www.example.jp/"}{\fldrslt {\ul www.example.jp}}} and page {\field{\*\fldinst PAGE}{\fldrslt 1}}.` + docEnd,
 		"gen-linked-picture.rtf":     docStart + `Logo: {\shp{\*\shpinst\shpleft0\shptop0\shpright2000\shpbottom1000{\sp{\sn shapeType}{\sv 75}}{\sp{\sn pibName}{\sv \\\\198.51.100.7\\share\\logo.png}}{\sp{\sn pibFlags}{\sv 74}}}} end.` + docEnd,

@@ -35,8 +35,16 @@ func decideField(fs *fieldState) (keep bool, kind sanitize.ActionKind, detail st
 	orig := strings.TrimSpace(fs.instr.String())
 	instr := strings.ToUpper(orig)
 	first := strings.Trim(strings.SplitN(instr, " ", 2)[0], `"\`)
+	// Letters only: \uN fallback characters or punctuation between the letters of
+	// "DDE" must not hide it.
+	letters := strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r
+		}
+		return -1
+	}, instr)
 	switch {
-	case strings.Contains(instr, "DDE"):
+	case strings.Contains(letters, "DDE"):
 		return false, sanitize.ActRemovedDDE, fmt.Sprintf("DDE field %s", short(orig))
 	case fs.nested:
 		return false, sanitize.ActRemovedPart, fmt.Sprintf("field code built from nested fields (%s)", short(orig))

@@ -102,6 +102,7 @@ func (rw *rewriter) endHead(f *frame) error {
 			rw.writeHead(f, f.rslt, "result")
 		case p.object != nil && strings.EqualFold(word, "objclass"):
 			f.class = &p.object.class
+			rw.collectHead(f)
 		}
 		return nil
 	}
@@ -157,7 +158,21 @@ func (rw *rewriter) endHead(f *frame) error {
 	}
 	rw.writeHead(f, f.w, "")
 	rw.writeHead(f, f.rslt, "")
+	rw.collectHead(f)
 	return nil
+}
+
+// collectHead gives the head's \uN characters to the instruction or name being collected:
+// "{\*\fldinst \u68?..." starts its text inside the head.
+func (rw *rewriter) collectHead(f *frame) {
+	for _, t := range f.head {
+		if f.instrOf != nil {
+			collectText(&f.instrOf.instr, t)
+		}
+		if f.class != nil {
+			collectText(f.class, t)
+		}
+	}
 }
 
 // writeHead writes the opening brace and the head words, leaving out the destination word

@@ -29,6 +29,7 @@ func TestLibreOfficeOpensOutput(t *testing.T) {
 		"gen-object-autlink.rtf":   {want: []string{"Linked:"}},
 		"gen-dde-field.rtf":        {want: []string{"Quarterly figures:", "1,234", "done."}, not: []string{"calc", "cmd.exe"}},
 		"gen-dde-split.rtf":        {want: []string{"Split:", "Result", "done."}, not: []string{"calc"}},
+		"gen-dde-unicode.rtf":      {want: []string{"Unicode:", "safe", "done."}, not: []string{"calc"}},
 		"gen-dde-nested-quote.rtf": {want: []string{"Nested:", "shown", "done."}, not: []string{"calc"}},
 		"gen-includepicture.rtf":   {want: []string{"Remote:", "done."}},
 		"gen-hyperlink.rtf":        {want: []string{"Link:", "www.example.jp", "and page 1"}},

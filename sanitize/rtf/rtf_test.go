@@ -105,6 +105,7 @@ func TestSanitizeCorpus(t *testing.T) {
 		"gen-escaped-text.rtf":       nil,
 		"gen-dde-field.rtf":          {sanitize.ActRemovedDDE},
 		"gen-dde-split.rtf":          {sanitize.ActRemovedDDE},
+		"gen-dde-unicode.rtf":        {sanitize.ActRemovedDDE},
 		"gen-dde-nested-quote.rtf":   {sanitize.ActRemovedPart, sanitize.ActRemovedDDE},
 		"gen-includepicture.rtf":     {sanitize.ActRemovedExternalLink},
 		"gen-hyperlink.rtf":          nil,
