@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/sekisho/sekisho/sanitize"
@@ -18,7 +19,8 @@ type CSVStats struct {
 
 // NeutralizeCSV parses UTF-8 CSV (comma ',' or '\t' for TSV) strictly and rewrites it with
 // LF newlines, prefixing every cell a spreadsheet could evaluate as a formula with an
-// apostrophe (see formulaLike). Records may have different lengths. Ambiguous quoting
+// apostrophe (see formulaLike), and, in comma-separated files, every ';'-separated
+// segment that would become such a cell where ';' is the list separator. Records may have different lengths. Ambiguous quoting
 // fails with sanitize.ErrMalformed: a spreadsheet and this parser could then disagree on
 // where a cell starts, and a formula could hide in the difference.
 func NeutralizeCSV(w io.Writer, r io.Reader, comma rune) (CSVStats, error) {
@@ -48,8 +50,18 @@ func NeutralizeCSV(w io.Writer, r io.Reader, comma rune) (CSVStats, error) {
 		}
 		st.Records++
 		for i, f := range rec {
+			n := 0
 			if formulaLike(f) {
-				rec[i] = "'" + f
+				f = "'" + f
+				n++
+			}
+			if comma == ',' && strings.IndexByte(f, ';') >= 0 {
+				var m int
+				f, m = neutralizeSemicolons(f)
+				n += m
+			}
+			if n > 0 {
+				rec[i] = f
 				st.Neutralized++
 			}
 		}
@@ -59,6 +71,24 @@ func NeutralizeCSV(w io.Writer, r io.Reader, comma rune) (CSVStats, error) {
 	}
 	cw.Flush()
 	return st, cw.Error()
+}
+
+// neutralizeSemicolons guards against the same file opened where the list separator is
+// ';' (many European Excel locales), which splits "a;=cmd|..." into a second cell that
+// is a formula: an apostrophe goes after every ';' that starts such a segment.
+func neutralizeSemicolons(f string) (string, int) {
+	parts := strings.Split(f, ";")
+	n := 0
+	for i := 1; i < len(parts); i++ {
+		if formulaLike(parts[i]) {
+			parts[i] = "'" + parts[i]
+			n++
+		}
+	}
+	if n == 0 {
+		return f, 0
+	}
+	return strings.Join(parts, ";"), n
 }
 
 // formulaLike reports whether a spreadsheet could read the cell as a formula or a DDE

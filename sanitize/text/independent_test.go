@@ -143,6 +143,12 @@ with open(sys.argv[1], newline="", encoding="utf-8") as f:
             s = cell.lstrip(' "\u3000\u00a0\uff02')
             if s and s[0] in trig and not cell.startswith("'") and not num.match(cell):
                 bad.append(cell)
+            if delim == ",":
+                # where ';' is the list separator, each segment is a cell of its own
+                for seg in cell.split(";")[1:]:
+                    t = seg.lstrip(' "\u3000\u00a0\uff02')
+                    if t and t[0] in trig and not seg.startswith("'") and not num.match(seg):
+                        bad.append(cell)
 for b in bad:
     print(repr(b))
 sys.exit(1 if bad else 0)
