@@ -132,8 +132,6 @@ func TestOtherCommands(t *testing.T) {
 		{name: "help unknown", args: []string{"help", "frobnicate"}, wantCode: exitUsage, wantStderr: []string{`unknown command "frobnicate"`}},
 		{name: "unknown command", args: []string{"frobnicate"}, wantCode: exitUsage, wantStderr: []string{`unknown command "frobnicate"`}},
 		{name: "version", args: []string{"version"}, wantCode: exitOK, wantStdout: "sekisho "},
-		{name: "serve", args: []string{"serve"}, wantCode: exitUsage, wantStderr: []string{"serve: not implemented yet"}},
-		{name: "quarantine", args: []string{"quarantine", "list"}, wantCode: exitUsage, wantStderr: []string{"quarantine: not implemented yet"}},
 		{name: "config check defaults", args: []string{"config", "check"}, wantCode: exitOK, wantStdout: "ok (built-in defaults)"},
 		{name: "config check good", args: []string{"config", "check", "good.yaml"}, wantCode: exitOK, wantStdout: "ok\n"},
 		{name: "config check bad reports everything", args: []string{"config", "check", "bad.yaml"}, wantCode: exitUsage, wantStderr: []string{

@@ -8,8 +8,11 @@ import (
 	"github.com/sekisho/sekisho/sanitize"
 	"github.com/sekisho/sekisho/sanitize/archive"
 	"github.com/sekisho/sekisho/sanitize/img"
+	"github.com/sekisho/sekisho/sanitize/mail"
 	"github.com/sekisho/sekisho/sanitize/ole"
 	"github.com/sekisho/sekisho/sanitize/ooxml"
+	"github.com/sekisho/sekisho/sanitize/pdf"
+	"github.com/sekisho/sekisho/sanitize/rtf"
 	"github.com/sekisho/sekisho/sanitize/text"
 )
 
@@ -55,6 +58,8 @@ func buildEngine(cfg *config.Config, log *slog.Logger) (*sanitize.Engine, error)
 		Logger:  log,
 	})
 
+	// PDF: active content removed from the object tree, then a fresh file is written.
+	e.Register(string(sanitize.ClassPDF), pdf.New(pdf.Options{URIActions: cfg.PDF.URIActions}))
 	// Text, CSV/TSV, HTML (to plain text), XML, JSON, calendars: normalized to UTF-8.
 	e.Register(string(sanitize.ClassText), text.New(text.Options{DefangLinks: cfg.Text.DefangLinks}))
 	// Images: decoded after a pixel check and re-encoded (JPEG stays JPEG, others PNG).
@@ -67,10 +72,64 @@ func buildEngine(cfg *config.Config, log *slog.Logger) (*sanitize.Engine, error)
 	office := ooxml.New(ooxml.Options{Inner: e, KeepHyperlinks: cfg.OOXML.KeepHyperlinks})
 	e.Register(string(sanitize.ClassOOXML), office)
 	e.Register(string(sanitize.ClassODF), office)
+	// RTF: rewritten token by token without objects, DDE and remote links.
+	e.Register(string(sanitize.ClassRTF), rtf.New(rtf.Options{Objects: cfg.RTF.Objects}))
 	// Legacy compound files: inspected and refused with a precise reason.
 	e.Register(string(sanitize.ClassOLE), ole.New(ole.Options{}))
 	// Containers recurse through the engine itself, sharing the item's Budget.
 	e.Register(string(sanitize.ClassArchive), archive.New(archive.Options{Inner: e, TempDir: cfg.TempDir}))
+	// Messages (sanitize-mail, and .eml attachments and archive entries): bodies to plain
+	// text, attachments back through the engine. No quarantine store here: attachments
+	// that must be held are reported as such; serve registers its own with a Holder.
+	e.Register(string(sanitize.ClassMessage), mail.New(mailOptions(cfg, e)))
 
 	return e, nil
+}
+
+// mailOptions converts the mail and text sections for the mail family, with inner as the
+// sanitizer for attachments. Holder is left nil: the caller sets it when a quarantine
+// store exists.
+func mailOptions(cfg *config.Config, inner sanitize.Sanitizer) mail.Options {
+	return mail.Options{
+		Inner:            inner,
+		OutputCharset:    cfg.Mail.OutputCharset,
+		NoticePosition:   cfg.Mail.NoticePosition,
+		NestedMessages:   cfg.Mail.NestedMessages,
+		ExtraHeaders:     cfg.Mail.ExtraHeaders,
+		DefangLinks:      cfg.Text.DefangLinks,
+		MaxParts:         cfg.Mail.MaxParts,
+		MaxHeaderBytes:   int(cfg.Mail.MaxHeaderBytes.Int64()),
+		NoticeTemplateJA: cfg.Mail.NoticeTemplateJA,
+		NoticeTemplateEN: cfg.Mail.NoticeTemplateEN,
+		Hostname:         cfg.SMTP.Hostname,
+		TempDir:          cfg.TempDir,
+	}
+}
+
+// buildMailEngine is the top-level engine of sanitize-mail. The command says the input is
+// a message, and the mail family, not the content sniffer, is the authority on that:
+// a message with a NUL byte or an odd first line still sniffs as "unknown" or "text" and
+// must be repaired or refused by the MIME walker with its precise reason. So every class
+// goes to the mail sanitizer, except executables and scripts, which stay blocked; the
+// engine still provides the per-item recover, the deadline and commit-on-success.
+// Attachments go through inner, the ordinary engine.
+func buildMailEngine(cfg *config.Config, log *slog.Logger, inner *sanitize.Engine) *sanitize.Engine {
+	msan := mail.New(mailOptions(cfg, inner))
+	pol := sanitize.Policy{}
+	e := sanitize.NewEngine(sanitize.EngineOptions{
+		Policy:  pol,
+		Limits:  engineLimits(cfg.Limits),
+		TempDir: cfg.TempDir,
+		Logger:  log,
+	})
+	for _, c := range []sanitize.Class{sanitize.ClassPDF, sanitize.ClassImage, sanitize.ClassSVG,
+		sanitize.ClassText, sanitize.ClassRTF, sanitize.ClassOOXML, sanitize.ClassODF, sanitize.ClassOLE,
+		sanitize.ClassArchive, sanitize.ClassMessage, sanitize.ClassMedia, sanitize.ClassUnknown} {
+		pol[string(c)] = sanitize.Sanitize
+		e.Register(string(c), msan)
+	}
+	pol[string(sanitize.ClassExecutable)] = sanitize.Block
+	pol[string(sanitize.ClassScript)] = sanitize.Block
+	pol["empty"] = sanitize.Quarantine
+	return e
 }

@@ -160,15 +160,9 @@ func sanitizeCmd(ctx context.Context, cmd, help string, args []string, io stdio)
 		return exitInternal
 	}
 
-	var res sanitize.Result
+	top := eng
 	if cmd == "sanitize-mail" {
-		if t := sanitize.Detect(in.blob); t.Class != sanitize.ClassMessage {
-			reason := fmt.Sprintf("not a mail message (content is %s)", t.Name)
-			res = sanitize.Result{Verdict: sanitize.Quarantined, Reason: reason, Detected: t,
-				Actions: []sanitize.Action{{Kind: sanitize.ActQuarantined, Path: item.Path, Detail: reason}}}
-			inInfo.Type = t.MIME
-			return finish(log, cmd, newReport(res, inInfo, nil, time.Since(start)), reportPath, io)
-		}
+		top = buildMailEngine(cfg, log, eng)
 	}
 
 	sink, err := newSink(out, io.out)
@@ -177,7 +171,7 @@ func sanitizeCmd(ctx context.Context, cmd, help string, args []string, io stdio)
 		return exitInternal
 	}
 	defer sink.abort() // no-op after commit
-	res, err = eng.Sanitize(ctx, item, sink, nil)
+	res, err := top.Sanitize(ctx, item, sink, nil)
 	elapsed := time.Since(start)
 	inInfo.Type = item.Detected.MIME
 	if err != nil {

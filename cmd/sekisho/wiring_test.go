@@ -78,6 +78,9 @@ func TestBuildEngineRegistersFamilies(t *testing.T) {
 // registeredTypes lists a representative type per wired family.
 var registeredTypes = []sanitize.Type{
 	{Name: "doc", Class: sanitize.ClassOLE},
+	{Name: "pdf", Class: sanitize.ClassPDF},
+	{Name: "rtf", Class: sanitize.ClassRTF},
+	{Name: "eml", Class: sanitize.ClassMessage},
 	{Name: "png", Class: sanitize.ClassImage},
 	{Name: "jpeg", Class: sanitize.ClassImage},
 	{Name: "docm", Class: sanitize.ClassOOXML},
