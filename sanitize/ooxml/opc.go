@@ -183,6 +183,9 @@ func parseRels(name string, data []byte) (*relsPart, error) {
 		case "External":
 			x.external = true
 		case "", "Internal":
+			if strings.HasPrefix(r.Target, "#") {
+				break // a place inside the source part (a bookmark, a slide anchor)
+			}
 			if t, ok := resolveTarget(src, r.Target); ok {
 				x.target = t
 			} else {
@@ -260,16 +263,29 @@ func resolveTarget(source, target string) (string, bool) {
 	if p == "" {
 		return "", false
 	}
-	var full string
-	if strings.HasPrefix(p, "/") {
-		full = path.Clean(p)
-	} else {
-		full = path.Clean("/" + path.Dir(source) + "/" + p)
+	full := p
+	if !strings.HasPrefix(p, "/") {
+		full = "/" + path.Dir(source) + "/" + p
 	}
-	if full == "/" || strings.HasPrefix(full, "/..") {
+	// path.Clean would quietly clamp "../" above the root; a target that climbs out of
+	// the package is not a part name.
+	var segs []string
+	for _, s := range strings.Split(full, "/") {
+		switch s {
+		case "", ".":
+		case "..":
+			if len(segs) == 0 {
+				return "", false
+			}
+			segs = segs[:len(segs)-1]
+		default:
+			segs = append(segs, s)
+		}
+	}
+	if len(segs) == 0 {
 		return "", false
 	}
-	return strings.TrimPrefix(full, "/"), true
+	return strings.Join(segs, "/"), true
 }
 
 // partNameFromURI turns an Override PartName ("/word/document.xml") into a zip name.
