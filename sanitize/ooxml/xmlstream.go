@@ -221,12 +221,11 @@ func qname(n xml.Name) string {
 type op int
 
 const (
-	opKeep         op = iota
-	opDrop            // drop the element and its subtree
-	opUnwrap          // drop the tags, keep the children
-	opPruneEmpty      // keep, unless nothing is left inside it
-	opHold            // buffer the element; the rule's held callback decides at its end
-	opStripRefOnly    // keep, the rule has already edited its attributes
+	opKeep       op = iota
+	opDrop          // drop the element and its subtree
+	opUnwrap        // drop the tags, keep the children
+	opPruneEmpty    // keep, unless nothing is left inside it
+	opHold          // buffer the element; the rule's held callback decides at its end
 )
 
 // rules decide what happens to each element. held is called with the text of an element
@@ -258,7 +257,6 @@ type writer struct {
 	skip    int  // depth inside a dropped subtree
 	openTag bool // a start tag was written without its '>' yet
 	wrote   bool
-	err     error
 }
 
 func newWriter(w io.Writer, r rules) *writer {
@@ -370,7 +368,7 @@ func (w *writer) push(t *tok) error {
 	if w.holding != nil && w.holdBuf.Len() > maxHeldBytes {
 		return fmt.Errorf("%w: xml: element %s too long", sanitize.ErrMalformed, w.holding.name.Local)
 	}
-	return w.err
+	return nil
 }
 
 func (w *writer) finish() error { return w.out.Flush() }
