@@ -25,8 +25,9 @@
 // model: only reachable objects are written, incremental updates collapse into one
 // revision, and bytes after the last %%EOF (an appended ZIP, say) are not carried over.
 //
-// Encrypted files, including those with an empty user password, are refused with
-// sanitize.ErrEncrypted; files pdfcpu cannot parse (or on which it panics) with
+// Encrypted files, including those with an empty user password or a direct /Encrypt
+// dictionary in the trailer (which pdfcpu would ignore), are refused with
+// sanitize.ErrEncrypted; a file without %%EOF is refused as truncated; files pdfcpu cannot parse (or on which it panics) with
 // sanitize.ErrMalformed. A file from which nothing was removed is reported Clean; its
 // rewritten form is still the output, so sanitizing an output again yields Clean with no
 // actions.

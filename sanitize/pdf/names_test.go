@@ -2,11 +2,14 @@ package pdf
 
 import (
 	"bytes"
+	"errors"
 	"path/filepath"
 	"testing"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+
+	"github.com/sekisho/sekisho/sanitize"
 )
 
 // TestParserDecodesEscapedNames pins the pdfcpu behaviour the walk relies on: #xx escapes
@@ -111,5 +114,19 @@ func TestTrailingBytes(t *testing.T) {
 	}
 	if _, err := trailingBytes(bytes.NewReader(base[:len(base)-10]), int64(len(base)-10)); err == nil {
 		t.Errorf("trailingBytes(file without %%%%EOF) succeeded, want a truncation error")
+	}
+}
+
+// TestDirectEncryptRefused covers an /Encrypt dictionary written directly in the trailer,
+// which pdfcpu ignores (it follows only indirect references), in plain and #xx spelling.
+func TestDirectEncryptRefused(t *testing.T) {
+	for _, key := range []string{"/Encrypt", "/Encr#79pt"} {
+		t.Run(key, func(t *testing.T) {
+			data, _ := basePDF("", "").bytes(key + " << /Filter /Standard /V 1 /R 2 /O (0123456789abcdef0123456789abcdef) /U (0123456789abcdef0123456789abcdef) /P -4 >> /ID [(a) (a)]")
+			_, _, err := run(t, New(Options{}), data)
+			if !errors.Is(err, sanitize.ErrEncrypted) {
+				t.Fatalf("Sanitize(trailer with direct %s) error = %v, want %v", key, err, sanitize.ErrEncrypted)
+			}
+		})
 	}
 }

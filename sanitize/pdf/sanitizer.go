@@ -69,6 +69,9 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 	if err != nil {
 		return res, err
 	}
+	if err := checkDirectEncrypt(pctx.XRefTable, in.Body, in.Body.Size()); err != nil {
+		return res, err
+	}
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
