@@ -81,7 +81,10 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		if cst.Neutralized > 0 {
 			res.Add(sanitize.ActNeutralizedFormula, p, strconv.Itoa(cst.Neutralized))
 		}
-		res.OutType = t.MIME + "; charset=utf-8"
+		res.OutType = "text/csv; charset=utf-8"
+		if t.Name == "tsv" {
+			res.OutType = "text/tab-separated-values; charset=utf-8"
+		}
 	case "html":
 		hst, err := HTMLToText(out, dec, HTMLOptions{DefangLinks: s.o.DefangLinks, MaxOutput: max})
 		if err != nil {
