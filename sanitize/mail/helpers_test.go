@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"flag"
@@ -89,3 +90,5 @@ func corpusFiles(t testing.TB) []string {
 }
 
 func isBad(name string) bool { return strings.HasPrefix(filepath.Base(name), "bad-") }
+
+func newBufReader(s string) *bufio.Reader { return bufio.NewReader(strings.NewReader(s)) }
