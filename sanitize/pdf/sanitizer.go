@@ -88,8 +88,14 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		return sanitize.Result{Detected: in.Detected}, err
 	}
 
-	if err := api.WriteContext(pctx, w); err != nil {
-		return sanitize.Result{Detected: in.Detected}, fmt.Errorf("pdf: write: %w", err)
+	ew := &errWriter{w: w}
+	if err := api.WriteContext(pctx, ew); err != nil {
+		if ew.err != nil {
+			// The output itself failed: a limit or an I/O error, reported as such.
+			return sanitize.Result{Detected: in.Detected}, fmt.Errorf("pdf: write: %w", ew.err)
+		}
+		// pdfcpu refused the object model (a page tree without parents, say).
+		return sanitize.Result{Detected: in.Detected}, fmt.Errorf("pdf: %w: write: %v", sanitize.ErrMalformed, err)
 	}
 	res.Verdict = sanitize.Clean
 	if len(res.Actions) > 0 {
@@ -161,4 +167,19 @@ func config(b *sanitize.Budget) *model.Configuration {
 		Cmd:                       model.VALIDATE,
 		Limits:                    rl,
 	}
+}
+
+// errWriter remembers the first error of the underlying writer, so that a failing output
+// can be told apart from pdfcpu refusing to write a broken document.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	n, err := e.w.Write(p)
+	if err != nil && e.err == nil {
+		e.err = err
+	}
+	return n, err
 }
