@@ -1,7 +1,7 @@
 // Package text is the sanitizer family for text content: plain text, CSV/TSV, HTML, XML,
 // JSON, iCalendar and vCard (the engine's "text" class).
 //
-// Every output is UTF-8 without a byte order mark, with LF line endings, and without
+// Every output is UTF-8 without a byte order mark (unless Options.CSVBOM), with LF line endings, and without
 // control characters other than tab and newline. Decisions, and why:
 //
 //   - Charset. The input is decoded from its detected charset (BOM, UTF-8 validity,
@@ -30,8 +30,12 @@
 //     spaces and double quotes is = + - @ tab CR LF, or their full-width and small-form
 //     variants) get a leading apostrophe, the OWASP recommendation. Plain numbers such as
 //     -1, +3.5 and 1e-3 are left alone: they evaluate to themselves. A cell that already
-//     starts with an apostrophe is inert and is never prefixed twice. Only changes to cell
-//     values are reported; quoting and newline style are serialization.
+//     starts with an apostrophe is inert and is never prefixed twice. In comma-separated
+//     files a segment after ';' gets the same treatment, for Excel locales whose list
+//     separator is ';'. Only changes to cell values are reported; quoting and newline
+//     style are serialization. Excel opens a UTF-8 CSV without a BOM in the system code
+//     page (Shift_JIS on Japanese Windows): Options.CSVBOM writes one for CSV and TSV,
+//     and a BOM in the input is then not reported.
 //   - HTML becomes text/plain (see HTMLToText); the output name gets ".txt". XML, JSON,
 //     iCalendar and vCard are normalized as text and never interpreted: no DOCTYPE or
 //     entity is expanded. Their output is typed text/plain (an XML file with XHTML

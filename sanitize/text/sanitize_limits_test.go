@@ -184,3 +184,24 @@ func TestSanitizeIdempotentWithNames(t *testing.T) {
 		})
 	}
 }
+
+func TestSanitizeCSVBOM(t *testing.T) {
+	s := New(Options{CSVBOM: true})
+	out, res, err := sanitizeBytes(t, s, "meibo.csv", corpusFile(t, "meibo-sjis.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(out, []byte("\xef\xbb\xbf\xe6\xb0\x8f\xe5\x90\x8d,")) { // BOM, 氏名,
+		t.Fatalf("output starts %q, want a BOM then the header", out[:min(12, len(out))])
+	}
+	if len(res.Actions) == 0 || res.Actions[0].Detail != "shift_jis → utf-8" {
+		t.Errorf("actions %v, want shift_jis → utf-8 first", res.Actions)
+	}
+	in := &sanitize.Item{Body: bytes.NewReader(out), Path: "item", Name: "meibo.csv",
+		Detected: sanitize.Type{Name: "csv", Class: sanitize.ClassText, MIME: "text/csv"}}
+	var out2 bytes.Buffer
+	res2, err := s.Sanitize(context.Background(), in, &out2, nil)
+	if err != nil || res2.Verdict != sanitize.Clean || len(res2.Actions) != 0 || !bytes.Equal(out2.Bytes(), out) {
+		t.Errorf("second pass = %s %v %v, changed=%v; want clean and unchanged", res2.Verdict, res2.Actions, err, !bytes.Equal(out2.Bytes(), out))
+	}
+}

@@ -17,6 +17,10 @@ import (
 // Options configure New. The zero value is usable.
 type Options struct {
 	DefangLinks bool // HTML: write link URLs as hxxp://example[.]com
+	// CSVBOM starts CSV and TSV output with a UTF-8 byte order mark. Excel on Japanese
+	// Windows reads a CSV without one as Shift_JIS (文字化け); with it, as UTF-8. Off by
+	// default: every output is otherwise BOM-free.
+	CSVBOM bool
 }
 
 // Sanitizer handles the engine's text class: text, csv, tsv, html, xml, json, calendar and
@@ -74,6 +78,11 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		if t.Name == "tsv" {
 			comma = '\t'
 		}
+		if s.o.CSVBOM {
+			if _, err := io.WriteString(out, "\ufeff"); err != nil {
+				return res, err
+			}
+		}
 		cst, err := NeutralizeCSV(out, dec, comma)
 		if err != nil {
 			return res, err
@@ -129,7 +138,7 @@ func (s *Sanitizer) report(res *sanitize.Result, p string, t sanitize.Type, st D
 	switch {
 	case st.Charset != "utf-8" && st.Charset != "us-ascii":
 		add(sanitize.ActNormalizedCharset, st.Charset+" → utf-8")
-	case st.BOM:
+	case st.BOM && !(s.o.CSVBOM && (t.Name == "csv" || t.Name == "tsv")):
 		add(sanitize.ActNormalizedCharset, "utf-8 with bom → utf-8")
 	}
 	if st.Unmappable > 0 {
