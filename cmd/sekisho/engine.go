@@ -13,6 +13,8 @@ import (
 	"github.com/sekisho/sekisho/sanitize/ooxml"
 	"github.com/sekisho/sekisho/sanitize/pdf"
 	"github.com/sekisho/sekisho/sanitize/rtf"
+	"github.com/sekisho/sekisho/sanitize/sylk"
+	"github.com/sekisho/sekisho/sanitize/sylk/msoxml"
 	"github.com/sekisho/sekisho/sanitize/text"
 )
 
@@ -72,6 +74,11 @@ func buildEngine(cfg *config.Config, log *slog.Logger) (*sanitize.Engine, error)
 	office := ooxml.New(ooxml.Options{Inner: e, KeepHyperlinks: cfg.OOXML.KeepHyperlinks})
 	e.Register(string(sanitize.ClassOOXML), office)
 	e.Register(string(sanitize.ClassODF), office)
+	// SYLK and Office 2003 XML look like text but open as spreadsheets and documents in
+	// Office: converted to CSV or plain text of their values. Registered by type name, so
+	// they win over the ooxml class the detector files them under.
+	e.Register("sylk", sylk.New(sylk.Options{}))
+	e.Register("msoxml", msoxml.New(msoxml.Options{}))
 	// RTF: rewritten token by token without objects, DDE and remote links.
 	e.Register(string(sanitize.ClassRTF), rtf.New(rtf.Options{Objects: cfg.RTF.Objects}))
 	// Legacy compound files: inspected and refused with a precise reason.

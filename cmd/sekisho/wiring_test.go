@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"flag"
 	"io"
 	"log/slog"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,6 +84,8 @@ var registeredTypes = []sanitize.Type{
 	{Name: "pdf", Class: sanitize.ClassPDF},
 	{Name: "rtf", Class: sanitize.ClassRTF},
 	{Name: "eml", Class: sanitize.ClassMessage},
+	{Name: "sylk", Class: sanitize.ClassOOXML},
+	{Name: "msoxml", Class: sanitize.ClassOOXML},
 	{Name: "png", Class: sanitize.ClassImage},
 	{Name: "jpeg", Class: sanitize.ClassImage},
 	{Name: "docm", Class: sanitize.ClassOOXML},
@@ -119,5 +124,23 @@ func TestCountKinds(t *testing.T) {
 	got := countKinds([]sanitize.Action{{Kind: "re-encoded"}, {Kind: "removed-javascript"}, {Kind: "removed-javascript"}})
 	if want := "re-encoded, removed-javascript x2"; got != want {
 		t.Errorf("countKinds() = %q, want %q", got, want)
+	}
+}
+
+// sylk and msoxml are filed under the ooxml class by the detector but must reach their own
+// converters, not the OOXML package rebuilder.
+func TestBuildEngineSylkNotOOXML(t *testing.T) {
+	e, err := buildEngine(config.Default(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := []byte("ID;PWXL;N;E\r\nC;Y1;X1;K\"x\";E1+1\r\nE\r\n")
+	var out bytes.Buffer
+	res, err := e.Sanitize(context.Background(), &sanitize.Item{Body: bytes.NewReader(in), Name: "a.slk", Path: "a.slk"}, &out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Detected.Name != "sylk" || !res.Verdict.HasOutput() || res.OutType != "text/csv" && !strings.HasPrefix(res.OutType, "text/csv") {
+		t.Errorf("Sanitize(sylk) = %+v, want a sylk item converted to CSV", res)
 	}
 }
