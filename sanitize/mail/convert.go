@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sekisho/sekisho/sanitize/text"
 )
@@ -25,6 +26,14 @@ func toUTF8(raw []byte, cs string) (string, decodeStats, error) {
 			label = "" // a label nobody knows: let the bytes tell
 		}
 	}
+	if (label == "utf-8" || label == "us-ascii" || label == "") && plainUTF8(raw) {
+		// Already what ToUTF8 would write: skip its 64 KiB detection buffer.
+		cs := "utf-8"
+		if isASCII(raw) {
+			cs = "us-ascii"
+		}
+		return string(raw), decodeStats{charset: cs}, nil
+	}
 	var b strings.Builder
 	b.Grow(len(raw))
 	st, err := text.ToUTF8(&b, bytes.NewReader(raw), label)
@@ -32,6 +41,20 @@ func toUTF8(raw []byte, cs string) (string, decodeStats, error) {
 		return "", decodeStats{}, err
 	}
 	return b.String(), decodeStats{charset: normCharset(st.Charset), unmappable: st.Unmappable, controls: st.ControlRemoved}, nil
+}
+
+// plainUTF8 reports valid UTF-8 without a BOM, CR or control characters other than tab
+// and LF: text that normalization leaves unchanged.
+func plainUTF8(b []byte) bool {
+	if !utf8.Valid(b) || bytes.HasPrefix(b, []byte("\ufeff")) {
+		return false
+	}
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' || c == 0x7f {
+			return false
+		}
+	}
+	return !hasControl(string(b))
 }
 
 // htmlToText converts UTF-8 HTML with the text family's converter.

@@ -19,7 +19,7 @@ type lineReader struct {
 
 func newLineReader(b sanitize.Blob, start, end int64) *lineReader {
 	sr := io.NewSectionReader(b, start, end-start)
-	size := 32 << 10
+	size := 16 << 10
 	if end-start < int64(size) {
 		size = max(int(end-start), 16)
 	}

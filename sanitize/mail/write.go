@@ -94,7 +94,7 @@ func (j *job) boundary(text string) string {
 // write emits the new message.
 func (j *job) write(w io.Writer, fields []outField, text string) error {
 	body := j.encodeBody(text)
-	bw := bufio.NewWriterSize(w, 64<<10)
+	bw := bufio.NewWriterSize(w, 16<<10)
 	var h textproto.Header
 	add := func(k, v string) { h.Add(k, v) }
 	// go-message's textproto writes fields in reverse order of Add: add last first.
