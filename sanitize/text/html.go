@@ -98,6 +98,10 @@ func HTMLToText(w io.Writer, r io.Reader, o HTMLOptions) (HTMLStats, error) {
 			c.onEnd(a, tagName(a, name))
 		}
 		c.preStart = c.preStart && tt == html.StartTagToken
+		if tt == html.EndTagToken {
+			// An empty <script></script> has no text token: the skip must not outlive it.
+			c.rawSkip, c.rawStyle = false, false
+		}
 		if c.out.err != nil {
 			return c.stats, c.out.err
 		}

@@ -59,6 +59,7 @@ func TestHTMLToText(t *testing.T) {
 		{"blockquote", "<blockquote>q</blockquote>", "> q\n"},
 		{"hr", "a<hr>b", "a\n\n----------\n\nb\n"},
 		{"script dropped", "a<script>var x = '<p>no</p>';</script>b", "ab\n"},
+		{"empty script then text", "<script></script>after<style></style>more<title></title>end", "aftermoreend\n"},
 		{"style dropped", "<style>p{color:red}</style>a", "a\n"},
 		{"comment dropped", "a<!-- secret -->b", "ab\n"},
 		{"conditional comment dropped", "a<!--[if mso]>OUTLOOK<![endif]-->b", "ab\n"},
