@@ -149,10 +149,16 @@ func (s *Server) scanQueue() {
 		if _, busy := s.inflight.Load(id); busy {
 			continue
 		}
+		// A deferred backlog can be large: its retry times are cached so a scan reads
+		// only the envelopes that are due or new.
+		if t, ok := s.nextTry.Load(id); ok && t.(time.Time).After(now) {
+			continue
+		}
 		env, err := s.spool.ReadEnv(id)
 		if err != nil {
 			continue
 		}
+		s.nextTry.Store(id, env.NextTry)
 		if env.NextTry.After(now) {
 			continue
 		}
@@ -331,6 +337,7 @@ func (s *Server) deliverJob(j *job) {
 		} else {
 			err = s.spool.UpdateEnv(next)
 		}
+		s.nextTry.Store(env.ID, next.NextTry)
 		if err != nil {
 			log.Error("could not record deferral; will retry from the old state", "err", err)
 			return
@@ -345,6 +352,7 @@ func (s *Server) deliverJob(j *job) {
 		s.spool.RemoveIncoming(env.ID)
 	} else {
 		s.spool.RemoveQueued(env.ID)
+		s.nextTry.Delete(env.ID)
 	}
 }
 

@@ -144,6 +144,7 @@ type Server struct {
 	wg       sync.WaitGroup
 
 	inflight sync.Map // id → struct{}: queued IDs being worked on, so scans don't double-schedule
+	nextTry  sync.Map // id → time.Time: cached retry times of queue/ entries
 
 	spaceMu    sync.Mutex
 	spaceAt    time.Time
