@@ -391,8 +391,10 @@ func (c *converter) autoClose(a atom.Atom) {
 	case a == atom.Td || a == atom.Th:
 		c.closeOpen(cellSet, rowScope)
 	case a == atom.Tr:
+		// Closing the open row closes its cells with it; the stack does not grow per row.
 		c.closeOpen(rowSet, sectionScope)
 	case a == atom.Tbody || a == atom.Thead || a == atom.Tfoot:
+		c.closeOpen(rowSet, sectionScope)
 		c.closeOpen(sectionSet, tableScope)
 	case a == atom.A:
 		c.closeOpen(aSet, nil)

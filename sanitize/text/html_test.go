@@ -39,6 +39,7 @@ func TestHTMLToText(t *testing.T) {
 		{"table rows and cells", "<table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table>", "A | B\n1 | 2\n"},
 		{"empty middle cell keeps its column", "<table><tr><td>a</td><td></td><td>c</td></tr></table>", "a | | c\n"},
 		{"spacer cells add no separators", "<table><tr><td><img src=s.gif></td><td>x</td><td>&nbsp;</td></tr></table>", "x\n"},
+		{"many rows without end tags stay within the depth bound", "<table>" + strings.Repeat("<tr><td>a<td>b", 300) + "</table>", strings.Repeat("a | b\n", 300)},
 		{"implied cell and row ends", "<table><tr><td>1<td>2<tr><td>3<td>4</table>", "1 | 2\n3 | 4\n"},
 		{"layout cell with blocks has no separators", "<table><tr><td><p>left</p></td><td><p>right</p></td></tr></table>", "left\n\nright\n"},
 		{"link", `<a href="https://example.com/a">Example</a>`, "Example <https://example.com/a>\n"},
