@@ -63,7 +63,7 @@ func buildEngine(cfg *config.Config, log *slog.Logger) (*sanitize.Engine, error)
 	// PDF: active content removed from the object tree, then a fresh file is written.
 	e.Register(string(sanitize.ClassPDF), pdf.New(pdf.Options{URIActions: cfg.PDF.URIActions}))
 	// Text, CSV/TSV, HTML (to plain text), XML, JSON, calendars: normalized to UTF-8.
-	e.Register(string(sanitize.ClassText), text.New(text.Options{DefangLinks: cfg.Text.DefangLinks}))
+	e.Register(string(sanitize.ClassText), text.New(text.Options{DefangLinks: cfg.Text.DefangLinks, CSVBOM: cfg.Text.CSVBOM}))
 	// Images: decoded after a pixel check and re-encoded (JPEG stays JPEG, others PNG).
 	e.Register(string(sanitize.ClassImage), img.New(img.Options{
 		JPEGQuality:    cfg.Image.JPEGQuality,
