@@ -161,21 +161,9 @@ func newGateway(cfg *config.Config, routes []smtp.Route, log *slog.Logger) (_ *g
 	}
 	// The relay's mail sanitizer quarantines single attachments into the store, with the
 	// envelope of the message they came in.
-	msan := mail.New(mail.Options{
-		Inner:            eng,
-		OutputCharset:    cfg.Mail.OutputCharset,
-		NoticePosition:   cfg.Mail.NoticePosition,
-		NestedMessages:   cfg.Mail.NestedMessages,
-		ExtraHeaders:     cfg.Mail.ExtraHeaders,
-		DefangLinks:      cfg.Text.DefangLinks,
-		MaxParts:         cfg.Mail.MaxParts,
-		MaxHeaderBytes:   int(cfg.Mail.MaxHeaderBytes),
-		NoticeTemplateJA: cfg.Mail.NoticeTemplateJA,
-		NoticeTemplateEN: cfg.Mail.NoticeTemplateEN,
-		Holder:           smtp.AttachmentHolder{Store: g.store},
-		Hostname:         cfg.SMTP.Hostname,
-		TempDir:          cfg.TempDir,
-	})
+	mopts := mailOptions(cfg, eng)
+	mopts.Holder = smtp.AttachmentHolder{Store: g.store}
+	msan := mail.New(mopts)
 	eng.Register(string(sanitize.ClassMessage), msan)
 
 	certFile, keyFile := cfg.SMTP.TLSCert, cfg.SMTP.TLSKey
