@@ -223,3 +223,43 @@ func TestLimitErrorsAreTyped(t *testing.T) {
 		t.Fatalf("error = %v, want a *LimitError for mail.max_parts", err)
 	}
 }
+
+// TestNestedMessagesDepth forwards a message inside itself 12 times: the engine's Budget
+// (limits.max_depth, default 8) stops the recursion and the too-deep part is quarantined,
+// while the outer levels are delivered.
+func TestNestedMessagesDepth(t *testing.T) {
+	msg := "From: a@example.com\r\nSubject: level 0\r\nContent-Type: text/plain\r\n\r\nbottom\r\n"
+	for i := 1; i <= 12; i++ {
+		msg = fmt.Sprintf("From: a@example.com\r\nSubject: level %d\r\nMIME-Version: 1.0\r\n"+
+			"Content-Type: multipart/mixed; boundary=\"lv%02dx\"\r\n\r\n--lv%02dx\r\nContent-Type: text/plain\r\n\r\nlevel %d\r\n"+
+			"--lv%02dx\r\nContent-Type: message/rfc822\r\n\r\n%s\r\n--lv%02dx--\r\n", i, i, i, i, i, msg, i)
+	}
+	_, s := testEngine(t, Options{})
+	out, res, err := run(t, s, []byte(msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := parseIndependent(out); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, a := range res.Actions {
+		found = found || a.Kind == sanitize.ActQuarantined && strings.Contains(a.Detail, "limits.max_depth")
+	}
+	if !found {
+		t.Errorf("no part quarantined for limits.max_depth: %+v", res.Actions)
+	}
+}
+
+// TestISO2022JPFallbackReported: a message with characters outside JIS X 0208 goes out in
+// UTF-8 and the result says why.
+func TestISO2022JPFallbackReported(t *testing.T) {
+	_, s := testEngine(t, Options{OutputCharset: "iso-2022-jp"})
+	_, res, err := run(t, s, readCorpus(t, "jp-newsletter-sjis.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Reason, "utf-8 instead of iso-2022-jp") {
+		t.Errorf("Reason = %q, want the fallback explained", res.Reason)
+	}
+}

@@ -1,7 +1,6 @@
 package mail
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -103,7 +102,6 @@ func (j *job) alternative(p *part) error {
 		}
 	}
 	var chosen *part
-	var plainText string
 	if plain != nil {
 		t, err := j.bodyText(plain)
 		if err != nil {
@@ -111,7 +109,6 @@ func (j *job) alternative(p *part) error {
 		}
 		if strings.TrimSpace(t.text) != "" || rich == nil {
 			chosen = plain
-			plainText = t.text
 			j.addText(t)
 		}
 	}
@@ -127,7 +124,6 @@ func (j *job) alternative(p *part) error {
 			return err
 		}
 	}
-	_ = plainText
 	for _, c := range p.children {
 		switch {
 		case c == chosen:
@@ -366,7 +362,7 @@ func refusal(item *sanitize.Item, v sanitize.Verdict, reason string) sanitize.Re
 // its notice line.
 func (j *job) record(item *sanitize.Item, r sanitize.Result, out *sanitize.Spool) error {
 	j.res.Merge(r)
-	e := entry{Name: displayName(item.Name, r), Type: typeName(r.Detected, item.DeclaredType), Reason: r.Reason}
+	e := entry{Name: displayName(item.Name), Type: typeName(r.Detected, item.DeclaredType), Reason: r.Reason}
 	switch r.Verdict {
 	case sanitize.Clean, sanitize.Sanitized:
 		name := item.Name
@@ -406,7 +402,7 @@ func (j *job) record(item *sanitize.Item, r sanitize.Result, out *sanitize.Spool
 	return nil
 }
 
-func displayName(name string, r sanitize.Result) string {
+func displayName(name string) string {
 	if name != "" {
 		return name
 	}
@@ -481,8 +477,5 @@ func (j *job) nested(p *part) error {
 	j.atts = j.atts[:len(j.atts)-1]
 	return j.flatten(a)
 }
-
-// hasNUL reports whether b contains a NUL byte.
-func hasNUL(b []byte) bool { return bytes.IndexByte(b, 0) >= 0 }
 
 func extOf(name string) string { return strings.ToLower(path.Ext(name)) }

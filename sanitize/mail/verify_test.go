@@ -304,9 +304,44 @@ func TestCorpusOutputsSafe(t *testing.T) {
 				}
 			}
 			check(p)
-			if got := p.header.Get("X-Sekisho-Status"); got != "clean" && got != "sanitized" {
-				t.Errorf("X-Sekisho-Status = %q", got)
+			if got := p.header["X-Sekisho-Status"]; len(got) != 1 || got[0] != "clean" && got[0] != "sanitized" {
+				t.Errorf("X-Sekisho-Status = %q, want exactly one, ours", got)
+			}
+			if got := p.header["Received"]; len(got) != 1 || !strings.HasPrefix(got[0], "by sekisho ") {
+				t.Errorf("Received = %q, want exactly one, ours", got)
+			}
+			for k := range p.header {
+				if !allowedOut[k] {
+					t.Errorf("output has header %s, which is not on the copy list", k)
+				}
 			}
 		})
+	}
+}
+
+// allowedOut are the headers an output may carry with the default options.
+var allowedOut = map[string]bool{"Received": true, "From": true, "To": true, "Cc": true, "Reply-To": true,
+	"Subject": true, "Date": true, "Message-Id": true, "In-Reply-To": true, "References": true,
+	"Mime-Version": true, "Content-Type": true, "Content-Transfer-Encoding": true,
+	"X-Sekisho-Status": true, "X-Sekisho-Actions": true}
+
+func TestExtraHeaders(t *testing.T) {
+	_, s := testEngine(t, Options{ExtraHeaders: []string{"x-mailer", "Content-Type", "X-Sekisho-Status", "received"}})
+	out, _, err := run(t, s, readCorpus(t, "jp-newsletter-sjis.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := parseIndependent(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.header.Get("X-Mailer"); got != "WinBiff 2.51" {
+		t.Errorf("X-Mailer = %q, want the copied value", got)
+	}
+	if got := p.header["X-Sekisho-Status"]; len(got) != 1 || got[0] != "sanitized" {
+		t.Errorf("X-Sekisho-Status = %q: an extra header must not bring the incoming one back", got)
+	}
+	if got := p.header["Received"]; len(got) != 1 {
+		t.Errorf("Received = %q: trace headers are never copied", got)
 	}
 }
