@@ -224,7 +224,7 @@ func (w *walker) split(p *part, boundary string) ([][2]int64, error) {
 			rest = rest[2:]
 		}
 		if l.truncated || len(bytes.Trim(rest, " \t")) > 0 {
-			return nil, ambiguous("line %q starts with the boundary of part %s but continues", clip(l.text), p.id)
+			return nil, ambiguous("line %q starts with the boundary %q of part %s but continues (a boundary that prefixes another line is read differently by different parsers)", clip(l.text), clip([]byte(boundary)), p.id)
 		}
 		if cur >= 0 {
 			e := l.start - int64(prevEOL)
