@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/filter"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
@@ -111,6 +112,9 @@ func read(ctx context.Context, rs io.ReadSeeker, b *sanitize.Budget) (*model.Con
 		if cerr := ctx.Err(); cerr != nil {
 			return nil, cerr
 		}
+		if errors.Is(err, filter.ErrDecodeLimitExceeded) {
+			return nil, decodeLimit(b)
+		}
 		if isEncryptionError(err) {
 			return nil, fmt.Errorf("pdf: %w: %v", sanitize.ErrEncrypted, err)
 		}
@@ -149,7 +153,9 @@ func config(b *sanitize.Budget) *model.Configuration {
 	lim := b.Limits()
 	rl := model.DefaultResourceLimits()
 	rl.MaxStreamBytes = min(rl.MaxStreamBytes, lim.MaxFileSize)
-	rl.MaxDecodeBytes = min(rl.MaxDecodeBytes, lim.MaxTotalSize)
+	// Only object streams honour MaxDecodeBytes; the walk charges what they decode to
+	// the budget (see cleaner.load), so the per-stream cap only bounds the overshoot.
+	rl.MaxDecodeBytes = min(rl.MaxDecodeBytes, lim.MaxTotalSize, 64<<20)
 	rl.MaxImagePixels = min(rl.MaxImagePixels, lim.MaxPixels)
 	rl.MaxImageBytes = min(rl.MaxImageBytes, lim.MaxTotalSize)
 	return &model.Configuration{
@@ -182,4 +188,10 @@ func (e *errWriter) Write(p []byte) (int, error) {
 		e.err = err
 	}
 	return n, err
+}
+
+// decodeLimit reports pdfcpu's per-stream decode cap as the configured limit it derives from.
+func decodeLimit(b *sanitize.Budget) error {
+	max := config(b).Limits.MaxDecodeBytes
+	return fmt.Errorf("pdf: object stream: %w", &sanitize.LimitError{Limit: "limits.max_total_size", Max: max, Got: max + 1})
 }

@@ -3,11 +3,13 @@ package pdf
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 
+	"github.com/pdfcpu/pdfcpu/pkg/filter"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 
@@ -34,12 +36,15 @@ type cleaner struct {
 	dropped map[int]bool // indirect objects unlinked wherever they are referenced
 	pages   map[int]int  // page object number -> page number, from 1
 	steps   int
+
+	objStmCharged map[int]int64 // object stream number -> decoded bytes charged to the budget
 }
 
 func newCleaner(ctx context.Context, x *model.XRefTable, b *sanitize.Budget, path string, keepURI bool) *cleaner {
 	return &cleaner{
 		ctx: ctx, x: x, b: b, path: path, keepURI: keepURI,
 		visited: map[int]bool{}, dropped: map[int]bool{}, pages: map[int]int{},
+		objStmCharged: map[int]int64{},
 	}
 }
 
@@ -133,6 +138,9 @@ func (c *cleaner) numberPages() error {
 				continue
 			}
 			seen[nr] = true
+			if err := c.load(nr); err != nil {
+				return err
+			}
 		}
 		d, err := c.x.DereferenceDict(o)
 		if err != nil {
@@ -165,6 +173,37 @@ func (c *cleaner) numberPages() error {
 	}
 	if n == 0 {
 		return fmt.Errorf("pdf: %w: document has no pages", sanitize.ErrMalformed)
+	}
+	return nil
+}
+
+// load decodes the object stream holding object nr, if any, and charges its decoded size
+// against limits.max_total_size. pdfcpu decodes object streams lazily, each bounded only by
+// its own limit; without this charge a file of many small streams that inflate to the
+// per-stream limit could exhaust memory. The decoded size is read from the capacity of the
+// object's slice into the stream's content, which reaches to the end of the content.
+func (c *cleaner) load(nr int) error {
+	e, ok := c.x.Table[nr]
+	if !ok || e == nil || e.ObjectStream == nil {
+		return nil
+	}
+	l, ok := e.Object.(types.LazyObjectStreamObject)
+	if !ok {
+		return nil
+	}
+	data, err := l.GetData()
+	if err != nil {
+		if errors.Is(err, filter.ErrDecodeLimitExceeded) {
+			return decodeLimit(c.b)
+		}
+		return fmt.Errorf("pdf: %w: object stream %d: %v", sanitize.ErrMalformed, *e.ObjectStream, err)
+	}
+	stm := *e.ObjectStream
+	if size := int64(cap(data)); size > c.objStmCharged[stm] {
+		if err := c.b.AddExpanded(size - c.objStmCharged[stm]); err != nil {
+			return err
+		}
+		c.objStmCharged[stm] = size
 	}
 	return nil
 }
@@ -216,6 +255,9 @@ func (c *cleaner) walkRef(r types.IndirectRef, where, key string, depth int) (ty
 		return r, true, nil
 	}
 	c.visited[nr] = true
+	if err := c.load(nr); err != nil {
+		return nil, false, err
+	}
 	// Dereference also unpacks objects that sit in object streams.
 	obj, err := c.x.Dereference(r)
 	if err != nil {
