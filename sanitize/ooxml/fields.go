@@ -46,7 +46,7 @@ func (fs *fieldStage) push(t *tok) error {
 	if len(fs.queue) == 0 && !begin {
 		return fs.emit(t)
 	}
-	t.t = xml.CopyToken(t.t) // RawToken reuses its buffer for character data
+	t = t.clone() // the reader reuses t and RawToken its buffer
 	fs.queue = append(fs.queue, t)
 	if len(fs.queue) > maxFieldQueue {
 		return fmt.Errorf("%w: word field instruction longer than %d tokens", sanitize.ErrMalformed, maxFieldQueue)

@@ -38,6 +38,14 @@ type tok struct {
 	field  *field     // Word complex fields: the field a fldChar belongs to
 }
 
+// clone returns a copy that stays valid after the next token is read.
+func (t *tok) clone() *tok {
+	c := *t
+	c.t = xml.CopyToken(t.t)
+	c.attrs = append([]xml.Name(nil), t.attrs...)
+	return &c
+}
+
 func (t *tok) start() (xml.StartElement, bool) {
 	s, ok := t.t.(xml.StartElement)
 	return s, ok
@@ -96,6 +104,11 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 		return "", prefix == ""
 	}
 	roots, n := 0, 0
+	// One tok and one attribute-name buffer serve every token: stages consume a token
+	// before the next is read, and the one that keeps tokens (the Word field queue)
+	// copies them (see tok.clone).
+	var cur tok
+	var names []xml.Name
 	for {
 		if n++; n%ctxCheckEvery == 0 {
 			if err := ctx.Err(); err != nil {
@@ -109,9 +122,8 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 		if err != nil {
 			return xmlErr(err)
 		}
-		// The token is used before the next RawToken call; a stage that keeps it (the Word
-		// field queue) copies it.
-		t := &tok{t: raw}
+		cur = tok{t: raw}
+		t := &cur
 		switch v := t.t.(type) {
 		case xml.StartElement:
 			if len(stack) == 0 {
@@ -143,7 +155,10 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 				return fmt.Errorf("%w: xml: undeclared prefix %q", sanitize.ErrMalformed, v.Name.Space)
 			}
 			t.name = xml.Name{Space: u, Local: v.Name.Local}
-			t.attrs = make([]xml.Name, len(v.Attr))
+			if cap(names) < len(v.Attr) {
+				names = make([]xml.Name, len(v.Attr), 2*len(v.Attr))
+			}
+			t.attrs = names[:len(v.Attr)]
 			for i, a := range v.Attr {
 				switch {
 				case a.Name.Space == "":
@@ -302,7 +317,8 @@ func (w *writer) push(t *tok) error {
 			if w.holding == nil {
 				w.flushPending()
 				w.closeTag()
-				w.holding = t
+				h := t.clone()
+				w.holding = h
 				w.holdBuf.Reset()
 				w.holdTxt.Reset()
 				w.dst = &w.holdBuf
