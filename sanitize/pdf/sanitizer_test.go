@@ -361,3 +361,25 @@ func TestPanicBecomesMalformed(t *testing.T) {
 		t.Errorf("Sanitize over a panicking reader result = %+v, want no verdict and no actions", res)
 	}
 }
+
+// TestConcurrent runs one Sanitizer on several files at once; under -race it catches shared
+// state in the sanitizer or in pdfcpu's package globals.
+func TestConcurrent(t *testing.T) {
+	s := New(Options{})
+	files := []string{"ja-multipage.pdf", "forms-links.pdf", "qpdf-objstm.pdf", "hostile-next-chain.pdf", "hostile-js-objstm.pdf"}
+	errs := make(chan error, len(files)*2)
+	for range 2 {
+		for _, f := range files {
+			data := readFile(t, filepath.Join(corpusDir, f))
+			go func() {
+				_, _, err := run(t, s, data)
+				errs <- err
+			}()
+		}
+	}
+	for range len(files) * 2 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
