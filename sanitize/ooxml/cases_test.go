@@ -215,6 +215,44 @@ func hostileCases() []hostileCase {
 			text:  []string{"the policy page"},
 		},
 		{
+			name: "signed.docx", base: "ooxml/report.docx",
+			edits: []edit{
+				addType("ext:sigs", "application/vnd.openxmlformats-package.digital-signature-origin"),
+				addType("_xmlsignatures/sig1.xml", "application/vnd.openxmlformats-package.digital-signature-xmlsignature+xml"),
+				add("_xmlsignatures/origin.sigs", ""),
+				add("_xmlsignatures/sig1.xml", `<?xml version="1.0" encoding="UTF-8"?><Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo/></Signature>`),
+				add("_xmlsignatures/_rels/origin.sigs.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/package/2006/relationships/digital-signature/signature" Target="sig1.xml"/></Relationships>`),
+				addRel("_rels/.rels", "rId96", "http://schemas.openxmlformats.org/package/2006/relationships/digital-signature/origin", "_xmlsignatures/origin.sigs", ""),
+			},
+			kinds: []sanitize.ActionKind{sanitize.ActRemovedPart},
+			gone:  []string{"_xmlsignatures", "digital-signature"},
+			text:  []string{"Sekisho quarterly report"},
+		},
+		{
+			name: "altchunk.docx", base: "ooxml/report.docx",
+			edits: []edit{
+				addType("ext:mht", "message/rfc822"),
+				add("word/afchunk.mht", "MIME-Version: 1.0\r\nContent-Type: text/html\r\n\r\n<script>alert(1)</script>"),
+				addRel(docRels, "rId97", relBase+"aFChunk", "afchunk.mht", ""),
+				replace(docMain, "<w:sectPr>", `<w:altChunk r:id="rId97"/><w:sectPr>`),
+			},
+			kinds: []sanitize.ActionKind{sanitize.ActRemovedPart},
+			gone:  []string{"afchunk", "altChunk", "<script>"},
+			text:  []string{"End of the sample report"},
+		},
+		{
+			name: "activex.xlsx", base: "ooxml/ledger.xlsx",
+			edits: []edit{
+				addType("xl/activeX/activeX1.xml", "application/vnd.ms-office.activeX+xml"),
+				add("xl/activeX/activeX1.xml", `<?xml version="1.0" encoding="UTF-8"?><ax:ocx ax:classid="{D7053240-CE69-11CD-A777-00DD01143C57}" ax:persistence="persistPropertyBag" xmlns:ax="http://schemas.microsoft.com/office/2006/activeX"/>`),
+				add("xl/worksheets/_rels/sheet1.xml.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="`+relBase+`control" Target="../activeX/activeX1.xml"/></Relationships>`),
+				replace("xl/worksheets/sheet1.xml", "</headerFooter>", `</headerFooter><controls><mc:AlternateContent><mc:Choice Requires="x14"><control shapeId="1025" r:id="rId1" name="CommandButton1"><controlPr defaultSize="0" autoLine="0" r:id="rId1"/></control></mc:Choice><mc:Fallback><control shapeId="1025" r:id="rId1" name="CommandButton1"/></mc:Fallback></mc:AlternateContent></controls>`),
+			},
+			kinds: []sanitize.ActionKind{sanitize.ActRemovedActiveX},
+			gone:  []string{"activeX", "<controls", "AlternateContent", "CommandButton1"},
+			text:  []string{"Rent", "1820"},
+		},
+		{
 			name: "vba.xlsm", base: "ooxml/ledger.xlsx",
 			edits: []edit{
 				setMainType(ctXlsx, ctXlsm),
