@@ -59,6 +59,13 @@ func (j *job) bodyText(p *part) (bodyT, error) {
 		return bodyT{}, j.sendInner(bytes.NewReader(raw), p.name, p.ctype.value)
 	}
 	s, st, err := toUTF8(raw, p.ctype.params["charset"])
+	if errors.Is(err, sanitize.ErrUnsupported) {
+		// Text whose charset cannot be told is not shown as text: it goes to the engine as
+		// a file, which decides (the text family refuses it too, so it is quarantined),
+		// and the rest of the message is still delivered.
+		j.res.Add(sanitize.ActRemovedPart, t.path, "body text in an undeterminable charset handled as a file: "+err.Error())
+		return bodyT{}, j.sendInner(bytes.NewReader(raw), p.name, p.ctype.value)
+	}
 	if err != nil {
 		return bodyT{}, fmt.Errorf("%s: %w", t.path, err)
 	}
@@ -136,6 +143,10 @@ func (j *job) convertText(p *part, kind string) error {
 	j.nBody++
 	t := bodyT{path: j.bodyPath(kind)}
 	s, st, err := toUTF8(raw, p.ctype.params["charset"])
+	if errors.Is(err, sanitize.ErrUnsupported) {
+		j.res.Add(sanitize.ActRemovedPart, t.path, "text in an undeterminable charset handled as a file: "+err.Error())
+		return j.sendInner(bytes.NewReader(raw), p.name, p.ctype.value)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", t.path, err)
 	}

@@ -1,7 +1,10 @@
 package mail
 
 import (
+	"errors"
+
 	"bytes"
+	"github.com/sekisho/sekisho/sanitize"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -37,6 +40,12 @@ func toUTF8(raw []byte, cs string) (string, decodeStats, error) {
 	var b strings.Builder
 	b.Grow(len(raw))
 	st, err := text.ToUTF8(&b, bytes.NewReader(raw), label)
+	if errors.Is(err, sanitize.ErrUnsupported) && label != "" {
+		// A label the text family does not know (only go-message's table has it): let the
+		// bytes tell, as for an undeclared charset.
+		b.Reset()
+		st, err = text.ToUTF8(&b, bytes.NewReader(raw), "")
+	}
 	if err != nil {
 		return "", decodeStats{}, err
 	}

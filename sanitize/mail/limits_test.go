@@ -263,3 +263,28 @@ func TestISO2022JPFallbackReported(t *testing.T) {
 		t.Errorf("Reason = %q, want the fallback explained", res.Reason)
 	}
 }
+
+// TestUndeterminableCharset: a body whose charset cannot be told (8-bit bytes that are
+// neither UTF-8 nor Japanese, no label) is not shown as text; the part goes to the engine
+// and the message is still delivered.
+func TestUndeterminableCharset(t *testing.T) {
+	msg := "From: a@example.com\r\nSubject: latin\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=Q\r\n\r\n" +
+		"--Q\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nfirst part\r\n" +
+		"--Q\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\xe9t\xe9 \xe0 Paris, caf\xe9 cr\xe8me \xa9\xae\xb1\r\n--Q--\r\n"
+	_, s := testEngine(t, Options{})
+	out, res, err := run(t, s, []byte(msg))
+	if err != nil {
+		t.Fatalf("Sanitize error = %v, want the rest of the message delivered", err)
+	}
+	p, err := parseIndependent(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(p.text, "first part") {
+		t.Errorf("text lacks the first part:\n%s", p.text)
+	}
+	if strings.Contains(p.text, "Paris") {
+		t.Errorf("text of undeterminable charset shown as text")
+	}
+	t.Logf("actions: %+v", res.Actions)
+}
