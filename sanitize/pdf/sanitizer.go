@@ -52,7 +52,7 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 	defer func() {
 		if p := recover(); p != nil {
 			res = sanitize.Result{Detected: in.Detected}
-			err = fmt.Errorf("%w: pdf parser failed: %v", sanitize.ErrMalformed, p)
+			err = fmt.Errorf("pdf: %w: parser crashed: %v", sanitize.ErrMalformed, p)
 		}
 	}()
 	if err := ctx.Err(); err != nil {
