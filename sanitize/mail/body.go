@@ -165,6 +165,7 @@ func (j *job) convertText(p *part, kind string) error {
 		s = enrichedText(s)
 		ja, en = "書式付きテキストをテキストに変換しました", "enriched text converted to text"
 	default:
+		s = decodeReportLines(s)
 		ja, en = "配送レポートをテキストに変換しました", "report converted to text"
 	}
 	t.text = s
@@ -185,4 +186,17 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
+}
+
+// decodeReportLines decodes the encoded-words of returned headers in a delivery report so
+// that the recipient can read the subject of the message that bounced.
+func decodeReportLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if strings.Contains(l, "=?") {
+			d, _ := decodeWords(l)
+			lines[i], _ = cleanControls(d)
+		}
+	}
+	return strings.Join(lines, "\n")
 }

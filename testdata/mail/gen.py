@@ -487,3 +487,27 @@ big = (HDR.format(mid="bench-big", mailer="x") +
        "Content-Disposition: attachment; filename=report.docx\nContent-Transfer-Encoding: base64\n\n" +
        b64(open("../ooxml/report.docx", "rb").read()) + "\n--BIG5--\n").replace("\n", "\r\n").encode()
 write("bench/pdf-docx-5m.eml", big)
+
+# 17. A delivery status notification (multipart/report) with the returned headers, and a
+#     contact card sent inline.
+write("dsn-report.eml",
+      "From: Mail Delivery System <MAILER-DAEMON@mx.example.lg.jp>\nTo: sender@example.lg.jp\n"
+      "Subject: Undelivered Mail Returned to Sender\nDate: Mon, 16 Nov 2026 09:20:00 +0900\n"
+      "Message-ID: <dsn-0017@mx.example.lg.jp>\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"DSN17\"\n\n"
+      "--DSN17\nContent-Description: Notification\nContent-Type: text/plain; charset=us-ascii\n\n"
+      "This is the mail system at host mx.example.lg.jp.\n\nI'm sorry to have to inform you that your message could not\n"
+      "be delivered to one or more recipients.\n\n<nobody@example.lg.jp>: user unknown\n\n"
+      "--DSN17\nContent-Description: Delivery report\nContent-Type: message/delivery-status\n\n"
+      "Reporting-MTA: dns; mx.example.lg.jp\nArrival-Date: Mon, 16 Nov 2026 09:19:58 +0900\n\n"
+      "Final-Recipient: rfc822; nobody@example.lg.jp\nAction: failed\nStatus: 5.1.1\n"
+      "Diagnostic-Code: smtp; 550 5.1.1 user unknown\n\n"
+      "--DSN17\nContent-Description: Undelivered Message Headers\nContent-Type: text/rfc822-headers\n\n"
+      "From: sender@example.lg.jp\nTo: nobody@example.lg.jp\nSubject: " + ew("会議のご案内", "UTF-8", "utf-8") + "\n"
+      "Message-ID: <orig-17@example.lg.jp>\n\n--DSN17--\n")
+write("vcard-inline.eml", crlf(
+      HDR.format(mid="vcard-0018", mailer="iPhone Mail") +
+      "From: a@example.com\nTo: b@example.lg.jp\nSubject: " + ew("連絡先", "UTF-8", "utf-8") + "\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=VC\n\n--VC\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+      "連絡先を送ります。\n--VC\nContent-Type: text/vcard; charset=utf-8\nContent-Disposition: inline\nContent-Transfer-Encoding: 8bit\n\n"
+      "BEGIN:VCARD\nVERSION:3.0\nFN:山田 太郎\nORG:サンプル市役所\nTEL;TYPE=WORK:03-1234-5678\nEMAIL:yamada@example.lg.jp\nEND:VCARD\n--VC--\n").encode("utf-8"))
