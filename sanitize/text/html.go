@@ -70,6 +70,7 @@ func HTMLToText(w io.Writer, r io.Reader, o HTMLOptions) (HTMLStats, error) {
 		o:        o,
 		out:      newLineWriter(w, o.MaxOutput),
 		overflow: map[string]int{},
+		isOpen:   map[int]bool{},
 	}
 	z := html.NewTokenizer(r)
 	z.SetMaxBuf(maxToken)
@@ -110,6 +111,7 @@ func HTMLToText(w io.Writer, r io.Reader, o HTMLOptions) (HTMLStats, error) {
 
 // elem is one open element we track.
 type elem struct {
+	id       int
 	name     string
 	a        atom.Atom
 	suppress bool   // hidden or never rendered: its content is dropped
@@ -135,7 +137,10 @@ type converter struct {
 	preStart bool // just after <pre>: a leading newline is not content
 	css      styleSheet
 
-	heads, maths  int            // open head and math elements, to skip searching the stack
+	heads, maths  int           // open head and math elements, to skip searching the stack
+	active        []activeEntry // active formatting elements (htmlformat.go)
+	isOpen        map[int]bool  // ids of the elements on the stack
+	nextID        int
 	overflow      map[string]int // elements opened past MaxDepth, by name
 	overflowTotal int
 }
@@ -203,6 +208,7 @@ func (c *converter) onText(p []byte) {
 		// hide the rest of a document whose </head> is missing.
 		c.popTo(i)
 	}
+	c.reconstruct()
 	if c.hidden() {
 		return
 	}
@@ -241,7 +247,14 @@ func (c *converter) onStart(z *html.Tokenizer, a atom.Atom, name string, hasAttr
 	if c.heads > 0 && !headOK[a] {
 		c.popTo(c.find(atom.Head, nil))
 	}
+	if tableParts[a] && c.find(atom.Table, nil) < 0 {
+		return // outside a table, browsers ignore <td>, <tr>, <tbody>...
+	}
 	c.autoClose(a)
+	c.tableContext(a)
+	if !specialTags[a] || reconstructTags[a] {
+		c.reconstruct()
+	}
 
 	hide := at.hidden || hiddenStyle(at.style) || c.css.hides(name, at.class, at.id) ||
 		a == atom.Input && at.typ == "hidden" || a == atom.Dialog && !at.open
@@ -255,20 +268,100 @@ func (c *converter) onStart(z *html.Tokenizer, a atom.Atom, name string, hasAttr
 		}
 		return
 	}
-	if len(c.stack) >= c.o.MaxDepth {
-		c.openOverflow(name, a, hide || dropped[a])
+	e := elem{name: name, a: a, suppress: hide || dropped[a], indent: c.out.indent}
+	if !c.pushElem(&e, true) {
+		c.openOverflow(name, a, e.suppress)
 		return
 	}
-	e := elem{name: name, a: a, suppress: hide || dropped[a], indent: c.out.indent}
-	if e.suppress {
-		c.suppress++
-	}
-	c.count(a, 1)
-	c.stack = append(c.stack, e)
 	if c.hidden() {
 		return
 	}
 	c.startEffects(&c.stack[len(c.stack)-1], at)
+}
+
+// pushElem opens e unless the stack is at MaxDepth; it assigns e.id. remember adds it to
+// the active formatting elements (reconstructed clones are already there).
+func (c *converter) pushElem(e *elem, remember bool) bool {
+	if len(c.stack) >= c.o.MaxDepth {
+		return false
+	}
+	c.nextID++
+	e.id = c.nextID
+	if e.suppress {
+		c.suppress++
+	}
+	c.count(e.a, 1)
+	c.isOpen[e.id] = true
+	c.stack = append(c.stack, *e)
+	if remember {
+		c.noteOpened(*e)
+	}
+	return true
+}
+
+// suppressTop hides the rest of the deepest open element.
+func (c *converter) suppressTop() {
+	top := &c.stack[len(c.stack)-1]
+	if !top.suppress {
+		top.suppress = true
+		c.suppress++
+	}
+}
+
+// tableContext does what the parser does before a table part opens inside a table
+// (outside a cell): it clears the stack back to the table, section or row, closing the
+// elements that were foster-parented there (a <pre hidden> written between rows closes at
+// the next <tr>), and opens the <tbody> and <tr> a browser implies, so a later </tbody> or
+// </tr> closes what it closes in the browser.
+func (c *converter) tableContext(a atom.Atom) {
+	if !tableParts[a] {
+		return
+	}
+	ti := c.find(atom.Table, nil)
+	if ti < 0 {
+		return
+	}
+	sec, tr := -1, -1
+	for i := ti + 1; i < len(c.stack); i++ {
+		switch c.stack[i].a {
+		case atom.Td, atom.Th, atom.Caption:
+			return // inside a cell: autoClose did what the cell rules do
+		case atom.Tbody, atom.Thead, atom.Tfoot:
+			sec, tr = i, -1
+		case atom.Tr:
+			tr = i
+		}
+	}
+	switch a {
+	case atom.Td, atom.Th:
+		switch {
+		case tr >= 0:
+			c.popTo(tr + 1)
+		case sec >= 0:
+			c.popTo(sec + 1)
+			c.openImplied(atom.Tr)
+		default:
+			c.popTo(ti + 1)
+			c.openImplied(atom.Tbody)
+			c.openImplied(atom.Tr)
+		}
+	case atom.Tr:
+		if sec >= 0 {
+			c.popTo(sec + 1)
+		} else {
+			c.popTo(ti + 1)
+			c.openImplied(atom.Tbody)
+		}
+	default:
+		c.popTo(ti + 1)
+	}
+}
+
+func (c *converter) openImplied(a atom.Atom) {
+	e := elem{name: a.String(), a: a, indent: c.out.indent}
+	if c.pushElem(&e, true) && !c.hidden() {
+		c.startEffects(&c.stack[len(c.stack)-1], attrs{})
+	}
 }
 
 // inForeign reports whether we are inside MathML, where "<x/>" really closes the element.
@@ -304,11 +397,7 @@ func (c *converter) openOverflow(name string, a atom.Atom, hide bool) {
 	c.overflow[key]++
 	c.overflowTotal++
 	if hide {
-		top := &c.stack[len(c.stack)-1]
-		if !top.suppress {
-			top.suppress = true
-			c.suppress++
-		}
+		c.suppressTop()
 		return
 	}
 	if !c.hidden() {
@@ -385,9 +474,9 @@ func (c *converter) startEffects(e *elem, at attrs) {
 func (c *converter) autoClose(a atom.Atom) {
 	switch {
 	case a == atom.Li:
-		c.closeOpen(liSet, listScope)
+		c.closeItem(liSet)
 	case a == atom.Dt || a == atom.Dd:
-		c.closeOpen(dtddSet, dlScope)
+		c.closeItem(dtddSet)
 	case a == atom.Td || a == atom.Th:
 		c.closeOpen(cellSet, rowScope)
 	case a == atom.Tr:
@@ -397,7 +486,18 @@ func (c *converter) autoClose(a atom.Atom) {
 		c.closeOpen(rowSet, sectionScope)
 		c.closeOpen(sectionSet, tableScope)
 	case a == atom.A:
-		c.closeOpen(aSet, nil)
+		// An open link closes as if by </a> (adoption agency), and is forgotten.
+		c.endFormatting("a")
+	case a == atom.Table:
+		// A table cannot hold a table outside a cell: the new one closes the old one.
+		for i := len(c.stack) - 1; i >= 0; i-- {
+			if x := c.stack[i].a; x == atom.Td || x == atom.Th || x == atom.Caption {
+				break
+			} else if x == atom.Table {
+				c.popTo(i)
+				break
+			}
+		}
 	case a == atom.Option || a == atom.Optgroup:
 		c.closeOpen(optionSet, selectScope)
 	}
@@ -428,6 +528,22 @@ func isHeading(a atom.Atom) bool {
 		return true
 	}
 	return false
+}
+
+// closeItem closes an open list item (li, or dt/dd) for a new one, as the parser does:
+// the search stops at any special element other than address, div and p, so an item
+// inside a <blockquote hidden> never closes the blockquote.
+func (c *converter) closeItem(names map[atom.Atom]bool) {
+	for i := len(c.stack) - 1; i >= 0; i-- {
+		a := c.stack[i].a
+		if names[a] {
+			c.popTo(i)
+			return
+		}
+		if specialTags[a] && a != atom.Address && a != atom.Div && a != atom.P {
+			return
+		}
+	}
 }
 
 // closeOpen pops the nearest open element in names, unless an element in stop is nearer.
@@ -472,11 +588,12 @@ func (c *converter) onEnd(a atom.Atom, name string) {
 			return
 		}
 	}
-	for i := len(c.stack) - 1; i >= 0; i-- {
-		if c.stack[i].name == name {
-			c.popTo(i)
-			return
-		}
+	if formattingTags[a] && c.endFormatting(name) {
+		return
+	}
+	if i := c.endTarget(a, name); i >= 0 {
+		c.popTo(i)
+		return
 	}
 	if c.hidden() {
 		return
@@ -487,6 +604,40 @@ func (c *converter) onEnd(a atom.Atom, name string) {
 	case atom.P:
 		c.out.block(2)
 	}
+}
+
+// endTarget finds the open element an end tag closes, or -1 when a browser would ignore
+// the end tag. Closing too much is how hidden text leaks ("<span hidden><div></span>x":
+// the </span> is ignored and x stays hidden), so this follows the HTML parsing rules:
+//   - a formatting element (b, i, a, font...) closes the nearest one of its name within
+//     scope, an approximation of the adoption agency algorithm;
+//   - a special element (div, p, li...) closes likewise only within its scope: not
+//     across a table, cell, caption or template boundary (nor a list, for li); table
+//     parts close within the table, across open cells;
+//   - any other element (span, unknown names) closes only if no special element is
+//     open above it.
+func (c *converter) endTarget(a atom.Atom, name string) int {
+	formatting, special := formattingTags[a], specialTags[a]
+	for i := len(c.stack) - 1; i >= 0; i-- {
+		e := c.stack[i]
+		if e.name == name {
+			return i
+		}
+		switch {
+		case tableParts[a] || a == atom.Table:
+			// Table end tags use table scope: </tr> closes an open cell with its row.
+			if e.a == atom.Table || e.a == atom.Html || e.a == atom.Template {
+				return -1
+			}
+		case formatting, special:
+			if defaultScope[e.a] || a == atom.Li && (e.a == atom.Ul || e.a == atom.Ol) {
+				return -1
+			}
+		case specialTags[e.a]:
+			return -1
+		}
+	}
+	return -1
 }
 
 // popTo closes the element at index i and everything opened inside it.
@@ -502,6 +653,8 @@ func (c *converter) pop() {
 	n := len(c.stack) - 1
 	e := c.stack[n]
 	c.stack = c.stack[:n]
+	delete(c.isOpen, e.id)
+	c.noteClosed(e)
 	c.count(e.a, -1)
 	wasHidden := c.hidden()
 	if e.suppress {

@@ -35,15 +35,12 @@ var (
 	unorderedLists = set(atom.Ul, atom.Menu, atom.Dir)
 	tableScope     = set(atom.Table)
 	liSet          = set(atom.Li)
-	listScope      = set(atom.Ul, atom.Ol, atom.Menu, atom.Dir, atom.Table)
 	dtddSet        = set(atom.Dt, atom.Dd)
-	dlScope        = set(atom.Dl, atom.Table)
 	cellSet        = set(atom.Td, atom.Th)
 	rowScope       = set(atom.Tr, atom.Table)
 	rowSet         = set(atom.Tr)
 	sectionScope   = set(atom.Table, atom.Tbody, atom.Thead, atom.Tfoot)
 	sectionSet     = set(atom.Tbody, atom.Thead, atom.Tfoot)
-	aSet           = set(atom.A)
 	optionSet      = set(atom.Option)
 	selectScope    = set(atom.Select)
 	pSet           = set(atom.P)
@@ -56,3 +53,27 @@ func set(as ...atom.Atom) map[atom.Atom]bool {
 	}
 	return m
 }
+
+// The HTML parsing algorithm's element categories that decide what an end tag closes.
+var (
+	formattingTags = set(atom.A, atom.B, atom.Big, atom.Code, atom.Em, atom.Font, atom.I,
+		atom.Nobr, atom.S, atom.Small, atom.Strike, atom.Strong, atom.Tt, atom.U)
+	specialTags = set(atom.Address, atom.Applet, atom.Area, atom.Article, atom.Aside,
+		atom.Base, atom.Basefont, atom.Bgsound, atom.Blockquote, atom.Body, atom.Br,
+		atom.Button, atom.Caption, atom.Center, atom.Col, atom.Colgroup, atom.Dd,
+		atom.Details, atom.Dir, atom.Div, atom.Dl, atom.Dt, atom.Embed, atom.Fieldset,
+		atom.Figcaption, atom.Figure, atom.Footer, atom.Form, atom.Frame, atom.Frameset,
+		atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Head, atom.Header,
+		atom.Hgroup, atom.Hr, atom.Html, atom.Iframe, atom.Img, atom.Input, atom.Keygen,
+		atom.Li, atom.Link, atom.Listing, atom.Main, atom.Marquee, atom.Menu, atom.Meta,
+		atom.Nav, atom.Noembed, atom.Noframes, atom.Noscript, atom.Object, atom.Ol, atom.P,
+		atom.Param, atom.Plaintext, atom.Pre, atom.Script, atom.Search, atom.Section,
+		atom.Select, atom.Source, atom.Style, atom.Summary, atom.Table, atom.Tbody, atom.Td,
+		atom.Template, atom.Textarea, atom.Tfoot, atom.Th, atom.Thead, atom.Title, atom.Tr,
+		atom.Track, atom.Ul, atom.Wbr, atom.Xmp)
+	tableParts = set(atom.Caption, atom.Col, atom.Colgroup, atom.Tbody, atom.Td, atom.Tfoot,
+		atom.Th, atom.Thead, atom.Tr)
+	// defaultScope are the boundaries of "has an element in scope".
+	defaultScope = set(atom.Applet, atom.Caption, atom.Html, atom.Table, atom.Td, atom.Th,
+		atom.Marquee, atom.Object, atom.Template)
+)
