@@ -464,7 +464,12 @@ func (j *job) nested(p *part) error {
 		name = "forwarded.eml"
 	}
 	before := len(j.atts)
-	if err := j.sendInner(sp, name, "message/rfc822"); err != nil {
+	if sanitize.Detect(sp).Class == sanitize.ClassMessage {
+		err = j.sendInner(sp, name, "message/rfc822")
+	} else {
+		err = j.sendSelf(sp, name)
+	}
+	if err != nil {
 		return err
 	}
 	if j.s.o.NestedMessages != "flatten" || len(j.atts) == before {
@@ -476,6 +481,27 @@ func (j *job) nested(p *part) error {
 	}
 	j.atts = j.atts[:len(j.atts)-1]
 	return j.flatten(a)
+}
+
+// sendSelf sanitizes a declared message/rfc822 part that the content sniffer does not
+// recognize as mail (its first header is not one of mimetype's hints): the engine would
+// treat it as plain text and let its encoded attachments through as text, so this
+// package handles it itself, one level deeper, as the engine would have.
+func (j *job) sendSelf(body sanitize.Blob, name string) error {
+	j.nAtt++
+	item := &sanitize.Item{Body: body, Path: j.attPath(name), Name: name, DeclaredType: "message/rfc822",
+		Detected: sanitize.Type{Name: "eml", Class: sanitize.ClassMessage, MIME: "message/rfc822", Ext: ".eml"}}
+	nb, err := j.w.b.Nest()
+	if err != nil {
+		return j.record(item, refusal(item, sanitize.Quarantined, err.Error()), nil)
+	}
+	out := j.newSpool()
+	r, err := j.s.Sanitize(j.ctx, item, out, nb)
+	if err != nil {
+		return j.record(item, refusal(item, sanitize.Quarantined, err.Error()), nil)
+	}
+	r.Detected = item.Detected
+	return j.record(item, r, out)
 }
 
 func extOf(name string) string { return strings.ToLower(path.Ext(name)) }
