@@ -275,7 +275,7 @@ func (j *job) leaf(p *part) error {
 	switch {
 	case p.ctype.value == "application/ms-tnef" || strings.EqualFold(p.name, "winmail.dat"):
 		return j.tnef(p)
-	case p.ctype.value == "message/rfc822" || p.ctype.value == "message/global":
+	case p.ctype.value == "message/rfc822" || p.ctype.value == "message/global" || extOf(p.name) == ".eml":
 		return j.nested(p)
 	case p.ctype.value == "message/partial" || p.ctype.value == "message/external-body":
 		return j.opaque(p, "fragmented or external message bodies cannot be checked")
