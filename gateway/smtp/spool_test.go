@@ -1,0 +1,101 @@
+package smtp
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestSpoolCommitConcurrent(t *testing.T) {
+	sp, err := OpenSpool(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	ids := make([]string, 64)
+	for i := range ids {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			env := Envelope{ID: NewID(time.Now()), From: "a@example.com", Rcpts: []string{fmt.Sprintf("r%d@city.lg.jp", i)}}
+			w, err := sp.Create(env)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			fmt.Fprintf(w, "Subject: %d\r\n\r\nbody %d\r\n", i, i)
+			if err := w.Commit(); err != nil {
+				t.Error(err)
+			}
+			ids[i] = env.ID
+		}(i)
+	}
+	wg.Wait()
+	got, _ := sp.ListIncoming()
+	if len(got) != len(ids) {
+		t.Fatalf("%d messages in incoming/, want %d", len(got), len(ids))
+	}
+	for i, id := range ids {
+		in, err := sp.OpenIncoming(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(in.Body)
+		in.File.Close()
+		if want := fmt.Sprintf("Subject: %d\r\n\r\nbody %d\r\n", i, i); string(body) != want {
+			t.Errorf("body of %s = %q, want %q", id, body, want)
+		}
+		if in.Env.Rcpts[0] != fmt.Sprintf("r%d@city.lg.jp", i) || in.Env.Size != int64(len(body)) {
+			t.Errorf("envelope of %s = %+v", id, in.Env)
+		}
+	}
+}
+
+func TestSpoolRejectsDamagedFiles(t *testing.T) {
+	dir := t.TempDir()
+	sp, _ := OpenSpool(dir)
+	env := Envelope{ID: NewID(time.Now()), Rcpts: []string{"a@city.lg.jp"}}
+	w, _ := sp.Create(env)
+	io.WriteString(w, "Subject: x\r\n\r\nhello\r\n")
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "incoming", env.ID)
+	data, _ := os.ReadFile(path)
+	tests := []struct {
+		name string
+		data []byte
+	}{
+		{"no trailer", []byte("Subject: x\r\n\r\nhello\r\n")},
+		{"truncated trailer", data[:len(data)-10]},
+		{"body length differs", bytes.Replace(data, []byte("hello"), []byte("hello!!"), 1)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			os.WriteFile(path, tc.data, 0o600)
+			if _, err := sp.OpenIncoming(env.ID); err == nil {
+				t.Fatal("OpenIncoming accepted a damaged spool file")
+			}
+		})
+	}
+	if _, err := sp.OpenIncoming("../../etc/passwd"); err == nil || !strings.Contains(err.Error(), "bad id") {
+		t.Errorf("path traversal id: %v", err)
+	}
+}
+
+func FuzzReadTrailer(f *testing.F) {
+	f.Add([]byte("body\n" + spoolMagic + `{"id":"X","size":4}` + "\n"))
+	f.Add([]byte("\n" + spoolMagic + "{"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		env, n, err := readTrailer(bytes.NewReader(data), int64(len(data)))
+		if err == nil && (n < 0 || n > int64(len(data)) || env.Size != n) {
+			t.Fatalf("readTrailer accepted body length %d of %d (env size %d)", n, len(data), env.Size)
+		}
+	})
+}
