@@ -16,6 +16,12 @@ import (
 // a browser builds (implied end tags, misnesting, foster parenting). Every marker it puts
 // under a hidden element must be absent from HTMLToText's output. Markers HTMLToText hides
 // although the browser shows them are allowed: hiding more never leaks.
+//
+// x/net/html is not a browser: in the adoption agency algorithm it keeps on the stack a
+// formatting element it drops from the active list after three inner-loop rounds (the
+// specification removes it from both), so a few very deep misnestings differ there, and
+// the converter follows the specification. Seed 6 with 20,000 documents hits one such
+// case; the default seed does not.
 
 var oracleTags = []string{"div", "p", "span", "b", "i", "li", "ul", "ol", "table", "tr", "td", "th", "a", "font", "section", "h2", "blockquote", "pre", "dl", "dd", "tbody"}
 
