@@ -1,0 +1,116 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// corpus returns every committed file under the shared testdata folder, skipping the
+// generators and READMEs; big benchmark inputs are skipped to keep the run short.
+func corpus(t testing.TB) []string {
+	t.Helper()
+	root := filepath.Join("..", "..", "testdata")
+	var files []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if d.Name() == "bench" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		switch filepath.Ext(p) {
+		case ".md", ".go", ".py", ".sh", ".golden", ".json":
+			if !strings.Contains(p, "adversarial") || filepath.Ext(p) == ".md" {
+				return nil
+			}
+		}
+		if info, err := d.Info(); err != nil || info.Size() > 1<<20 {
+			return nil
+		}
+		files = append(files, p)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("empty corpus")
+	}
+	return files
+}
+
+// mutations derives damaged variants of data: truncations at fixed fractions and a few
+// seeded bit flips, so that every run tests the same inputs.
+func mutations(data []byte, seed uint64) map[string][]byte {
+	out := map[string][]byte{"orig": data}
+	for _, f := range []int{1, 2, 3, 5, 8} {
+		n := len(data) * f / 10
+		out["trunc"+string(rune('0'+f))] = data[:n]
+	}
+	if len(data) > 0 {
+		r := rand.New(rand.NewPCG(seed, 7))
+		for i := range 3 {
+			m := bytes.Clone(data)
+			for range 1 + i*4 {
+				m[r.IntN(len(m))] ^= 1 << r.IntN(8)
+			}
+			out["flip"+string(rune('a'+i))] = m
+		}
+	}
+	return out
+}
+
+// robustTimeout is what one damaged file may take; the default budget is two minutes, so
+// anything close to this is already a finding.
+const robustTimeout = 20 * time.Second
+
+// TestRobustnessCorpusMutations runs truncated and bit-flipped variants of every committed
+// test file through the engine: no recovered panic, bounded time, and every output that the
+// engine delivers re-parses as its type.
+func TestRobustnessCorpusMutations(t *testing.T) {
+	files := corpus(t)
+	e := newEngine(t, sanitize.Limits{Timeout: robustTimeout})
+	n := 0
+	for i, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel(filepath.Join("..", ".."), file)
+		if testing.Short() && i%4 != 0 {
+			continue
+		}
+		for kind, m := range mutations(data, uint64(i)) {
+			n++
+			name := filepath.Base(file)
+			start := time.Now()
+			var out bytes.Buffer
+			res, err := e.Sanitize(context.Background(), &sanitize.Item{Body: bytes.NewReader(m), Name: name, Path: name}, &out, nil)
+			if err != nil {
+				t.Errorf("%s/%s: %v", rel, kind, err)
+				continue
+			}
+			if d := time.Since(start); d > robustTimeout {
+				t.Errorf("%s/%s: took %v, want under %v", rel, kind, d, robustTimeout)
+			}
+			if res.Verdict.HasOutput() {
+				if err := reparse(res, out.Bytes()); err != nil {
+					t.Errorf("%s/%s: verdict %s but output does not re-parse: %v", rel, kind, res.Verdict, err)
+				}
+			}
+		}
+	}
+	t.Logf("%d files, %d damaged variants", len(files), n)
+}
