@@ -101,8 +101,8 @@ func run(t testing.TB, e *sanitize.Engine, name, declared string, data []byte) (
 type panicHandler struct{ t testing.TB }
 
 func (h panicHandler) Enabled(context.Context, slog.Level) bool { return true }
-func (h panicHandler) WithAttrs([]slog.Attr) slog.Handler      { return h }
-func (h panicHandler) WithGroup(string) slog.Handler           { return h }
+func (h panicHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h panicHandler) WithGroup(string) slog.Handler            { return h }
 func (h panicHandler) Handle(_ context.Context, r slog.Record) error {
 	if r.Message != "sanitizer panic" {
 		return nil
