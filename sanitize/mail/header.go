@@ -60,7 +60,7 @@ func ambiguous(format string, args ...any) error {
 // (some parsers end the header there, others skip it), a first line that is a
 // continuation, a whitespace-only line (blank to some, continuation to others), NUL and
 // bare CR. An mbox "From " line before the first field of the top-level header is the only
-// garbage that is skipped, since every reader treats it as an envelope line. hit reports
+// garbage that is skipped, since every reader treats it as an envelope line. ended reports
 // whether a blank line ended the block (false: the input ended inside the header).
 func readHeader(lr *lineReader, maxBytes int, top bool, path string, res *sanitize.Result) (h header, ended bool, err error) {
 	total := 0

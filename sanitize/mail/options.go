@@ -33,7 +33,10 @@ type Options struct {
 	// MaxHeaderBytes caps one header block (default 64 KiB).
 	MaxHeaderBytes int
 	// NoticeTemplateJA and NoticeTemplateEN are text/template sources for the two halves
-	// of the notice; "" selects the built-in text. See noticeData for the fields.
+	// of the notice; "" selects the built-in text. The data is {{.Entries}}, a list of
+	// {{.Name}} (file name or part), {{.Type}} (detected type), {{.ActionJA}},
+	// {{.ActionEN}}, {{.Reason}} and {{.QID}} (quarantine ID, "" if none). The block is
+	// framed by fixed marker lines so that a later pass recognizes it.
 	NoticeTemplateJA, NoticeTemplateEN string
 	// Holder keeps originals that must be quarantined. Nil (the offline CLI) reports them
 	// as "would be quarantined".
@@ -94,6 +97,12 @@ func New(o Options) *Sanitizer {
 	if o.MaxHeaderBytes <= 0 {
 		o.MaxHeaderBytes = defaultMaxHeaderBytes
 	}
+	o.Hostname = strings.Map(func(r rune) rune {
+		if r == '.' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			return r
+		}
+		return -1
+	}, o.Hostname) // it goes into a header line
 	if o.Hostname == "" {
 		o.Hostname = "sekisho"
 	}
