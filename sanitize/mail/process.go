@@ -446,8 +446,24 @@ func sanitizedAction(r sanitize.Result) (ja, en, reason string) {
 		return "画像に変換しました", "converted to an image", reason
 	case kinds[sanitize.ActConvertedToText]:
 		return "テキストに変換しました", "converted to text", reason
+	case onlyKinds(kinds, sanitize.ActNormalizedNewlines, sanitize.ActNormalizedCharset):
+		return "文字コード・改行を統一しました", "character set and line endings normalized", reason
 	}
 	return "無害化しました", "sanitized", reason
+}
+
+// onlyKinds reports whether every kind seen is one of allowed.
+func onlyKinds(seen map[sanitize.ActionKind]bool, allowed ...sanitize.ActionKind) bool {
+	for k := range seen {
+		ok := false
+		for _, a := range allowed {
+			ok = ok || k == a
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // nested sends a message/rfc822 part through the engine, which hands it back to this
