@@ -111,6 +111,7 @@ func HTMLToText(w io.Writer, r io.Reader, o HTMLOptions) (HTMLStats, error) {
 
 // elem is one open element we track.
 type elem struct {
+	f        tagInfo
 	id       int
 	name     string
 	a        atom.Atom
@@ -203,7 +204,7 @@ func (c *converter) onText(p []byte) {
 		return
 	}
 	if c.heads > 0 && len(bytes.TrimSpace(p)) > 0 {
-		i := c.find(atom.Head, nil)
+		i := c.find(atom.Head)
 		// Text cannot live in head: a browser closes head here, and so do we, rather than
 		// hide the rest of a document whose </head> is missing.
 		c.popTo(i)
@@ -232,6 +233,7 @@ func tagName(a atom.Atom, name []byte) string {
 }
 
 func (c *converter) onStart(z *html.Tokenizer, a atom.Atom, name string, hasAttr bool, selfClosing bool) {
+	fl := info(a)
 	var at attrs
 	if hasAttr {
 		at = readAttrs(z)
@@ -239,20 +241,20 @@ func (c *converter) onStart(z *html.Tokenizer, a atom.Atom, name string, hasAttr
 	if a == atom.Script {
 		c.stats.DroppedScripts++
 	}
-	if rawDropped[a] {
+	if fl.has(iRawDropped) {
 		// The tokenizer returns the element's content as one raw text token.
 		c.rawSkip = true
 		c.rawStyle = a == atom.Style
 	}
-	if c.heads > 0 && !headOK[a] {
-		c.popTo(c.find(atom.Head, nil))
+	if c.heads > 0 && !fl.has(iHeadOK) {
+		c.popTo(c.find(atom.Head))
 	}
-	if tableParts[a] && c.find(atom.Table, nil) < 0 {
+	if fl.has(iTablePart) && c.find(atom.Table) < 0 {
 		return // outside a table, browsers ignore <td>, <tr>, <tbody>...
 	}
-	c.autoClose(a)
-	c.tableContext(a)
-	if !specialTags[a] || reconstructTags[a] {
+	c.autoClose(a, fl)
+	c.tableContext(a, fl)
+	if !fl.has(iSpecial) || fl.has(iReconstruct) {
 		c.reconstruct()
 	}
 
@@ -261,14 +263,14 @@ func (c *converter) onStart(z *html.Tokenizer, a atom.Atom, name string, hasAttr
 	if hide && !c.hidden() {
 		c.stats.DroppedHidden++
 	}
-	isVoid := void[a] || selfClosing && c.inForeign()
+	isVoid := fl.has(iVoid) || selfClosing && c.inForeign()
 	if isVoid {
 		if !hide && !c.hidden() {
 			c.voidElement(a, at)
 		}
 		return
 	}
-	e := elem{name: name, a: a, suppress: hide || dropped[a], indent: c.out.indent}
+	e := elem{f: fl, name: name, a: a, suppress: hide || fl.has(iDropped), indent: c.out.indent}
 	if !c.pushElem(&e, true) {
 		c.openOverflow(name, a, e.suppress)
 		return
@@ -313,11 +315,11 @@ func (c *converter) suppressTop() {
 // elements that were foster-parented there (a <pre hidden> written between rows closes at
 // the next <tr>), and opens the <tbody> and <tr> a browser implies, so a later </tbody> or
 // </tr> closes what it closes in the browser.
-func (c *converter) tableContext(a atom.Atom) {
-	if !tableParts[a] {
+func (c *converter) tableContext(a atom.Atom, fl tagInfo) {
+	if !fl.has(iTablePart) {
 		return
 	}
-	ti := c.find(atom.Table, nil)
+	ti := c.find(atom.Table)
 	if ti < 0 {
 		return
 	}
@@ -358,7 +360,7 @@ func (c *converter) tableContext(a atom.Atom) {
 }
 
 func (c *converter) openImplied(a atom.Atom) {
-	e := elem{name: a.String(), a: a, indent: c.out.indent}
+	e := elem{f: info(a), name: a.String(), a: a, indent: c.out.indent}
 	if c.pushElem(&e, true) && !c.hidden() {
 		c.startEffects(&c.stack[len(c.stack)-1], attrs{})
 	}
@@ -406,10 +408,11 @@ func (c *converter) openOverflow(name string, a atom.Atom, hide bool) {
 }
 
 func (c *converter) blockEffect(a atom.Atom) {
+	fl := info(a)
 	switch {
-	case paraTags[a]:
+	case fl.has(iPara):
 		c.out.block(2)
-	case blockTags[a], a == atom.Li, a == atom.Dd:
+	case fl.has(iBlock), a == atom.Li, a == atom.Dd:
 		c.out.block(1)
 	case a == atom.Td || a == atom.Th:
 		c.out.softSpace()
@@ -418,7 +421,7 @@ func (c *converter) blockEffect(a atom.Atom) {
 
 func (c *converter) startEffects(e *elem, at attrs) {
 	w := c.out
-	if (e.a == atom.Ul || e.a == atom.Ol) && c.find(atom.Li, nil) >= 0 {
+	if (e.a == atom.Ul || e.a == atom.Ol) && c.find(atom.Li) >= 0 {
 		w.block(1) // a nested list sits right under its item
 	} else {
 		c.blockEffect(e.a)
@@ -438,7 +441,7 @@ func (c *converter) startEffects(e *elem, at attrs) {
 		}
 	case atom.Li:
 		bullet := "- "
-		if i := c.find(atom.Ol, unorderedLists); i >= 0 {
+		if i := c.findBefore(atom.Ol, atom.Ul, atom.Menu, atom.Dir); i >= 0 {
 			bullet = strconv.Itoa(c.stack[i].next) + ". "
 			c.stack[i].next++
 		}
@@ -451,7 +454,7 @@ func (c *converter) startEffects(e *elem, at attrs) {
 	case atom.Table:
 		c.stats.Tables++
 	case atom.Td, atom.Th:
-		if i := c.find(atom.Tr, tableScope); i >= 0 {
+		if i := c.findBefore(atom.Tr, atom.Table); i >= 0 {
 			tr := &c.stack[i]
 			if tr.cells > 0 {
 				w.cellSep()
@@ -471,20 +474,20 @@ func (c *converter) startEffects(e *elem, at attrs) {
 // layout and for hiding: a new paragraph-level element closes an open <p> (so a hidden
 // <p> does not swallow the next one), list items, table cells and rows close their open
 // siblings, and a link closes an open link.
-func (c *converter) autoClose(a atom.Atom) {
+func (c *converter) autoClose(a atom.Atom, fl tagInfo) {
 	switch {
 	case a == atom.Li:
-		c.closeItem(liSet)
+		c.closeItem(atom.Li)
 	case a == atom.Dt || a == atom.Dd:
-		c.closeItem(dtddSet)
+		c.closeItem(atom.Dt, atom.Dd)
 	case a == atom.Td || a == atom.Th:
-		c.closeOpen(cellSet, rowScope)
+		c.closeOpen([]atom.Atom{atom.Td, atom.Th}, atom.Tr, atom.Table)
 	case a == atom.Tr:
 		// Closing the open row closes its cells with it; the stack does not grow per row.
-		c.closeOpen(rowSet, sectionScope)
+		c.closeOpen([]atom.Atom{atom.Tr}, atom.Table, atom.Tbody, atom.Thead, atom.Tfoot)
 	case a == atom.Tbody || a == atom.Thead || a == atom.Tfoot:
-		c.closeOpen(rowSet, sectionScope)
-		c.closeOpen(sectionSet, tableScope)
+		c.closeOpen([]atom.Atom{atom.Tr}, atom.Table, atom.Tbody, atom.Thead, atom.Tfoot)
+		c.closeOpen([]atom.Atom{atom.Tbody, atom.Thead, atom.Tfoot}, atom.Table)
 	case a == atom.A:
 		// An open link closes as if by </a> (adoption agency), and is forgotten.
 		c.endFormatting("a")
@@ -499,10 +502,10 @@ func (c *converter) autoClose(a atom.Atom) {
 			}
 		}
 	case a == atom.Option || a == atom.Optgroup:
-		c.closeOpen(optionSet, selectScope)
+		c.closeOpen([]atom.Atom{atom.Option}, atom.Select)
 	}
-	if closesP[a] {
-		c.closeOpen(pSet, buttonScope)
+	if fl.has(iClosesP) {
+		c.closeP()
 	}
 	if isHeading(a) {
 		if n := len(c.stack); n > 0 && isHeading(c.stack[n-1].a) {
@@ -533,40 +536,65 @@ func isHeading(a atom.Atom) bool {
 // closeItem closes an open list item (li, or dt/dd) for a new one, as the parser does:
 // the search stops at any special element other than address, div and p, so an item
 // inside a <blockquote hidden> never closes the blockquote.
-func (c *converter) closeItem(names map[atom.Atom]bool) {
+func (c *converter) closeItem(names ...atom.Atom) {
 	for i := len(c.stack) - 1; i >= 0; i-- {
-		a := c.stack[i].a
-		if names[a] {
+		e := &c.stack[i]
+		if in(e.a, names...) {
 			c.popTo(i)
 			return
 		}
-		if specialTags[a] && a != atom.Address && a != atom.Div && a != atom.P {
+		if e.f.has(iSpecial) && e.a != atom.Address && e.a != atom.Div && e.a != atom.P {
+			return
+		}
+	}
+}
+
+// closeP closes an open <p> in button scope.
+func (c *converter) closeP() {
+	for i := len(c.stack) - 1; i >= 0; i-- {
+		e := &c.stack[i]
+		if e.a == atom.P {
+			c.popTo(i)
+			return
+		}
+		if e.f.has(iButtonScope) {
 			return
 		}
 	}
 }
 
 // closeOpen pops the nearest open element in names, unless an element in stop is nearer.
-func (c *converter) closeOpen(names, stop map[atom.Atom]bool) {
+func (c *converter) closeOpen(names []atom.Atom, stop ...atom.Atom) {
 	for i := len(c.stack) - 1; i >= 0; i-- {
 		a := c.stack[i].a
-		if names[a] {
+		if in(a, names...) {
 			c.popTo(i)
 			return
 		}
-		if stop[a] {
+		if in(a, stop...) {
 			return
 		}
 	}
 }
 
-// find returns the index of the nearest open element a, stopping at any element in stop.
-func (c *converter) find(a atom.Atom, stop map[atom.Atom]bool) int {
+// find returns the index of the nearest open element a, or -1.
+func (c *converter) find(a atom.Atom) int {
 	for i := len(c.stack) - 1; i >= 0; i-- {
 		if c.stack[i].a == a {
 			return i
 		}
-		if stop[c.stack[i].a] {
+	}
+	return -1
+}
+
+// findBefore returns the index of the nearest open element a, or -1 when an element in
+// stop is nearer.
+func (c *converter) findBefore(a atom.Atom, stop ...atom.Atom) int {
+	for i := len(c.stack) - 1; i >= 0; i-- {
+		if c.stack[i].a == a {
+			return i
+		}
+		if in(c.stack[i].a, stop...) {
 			return -1
 		}
 	}
@@ -588,7 +616,7 @@ func (c *converter) onEnd(a atom.Atom, name string) {
 			return
 		}
 	}
-	if formattingTags[a] && c.endFormatting(name) {
+	if info(a).has(iFormatting) && c.endFormatting(name) {
 		return
 	}
 	if i := c.endTarget(a, name); i >= 0 {
@@ -617,23 +645,24 @@ func (c *converter) onEnd(a atom.Atom, name string) {
 //   - any other element (span, unknown names) closes only if no special element is
 //     open above it.
 func (c *converter) endTarget(a atom.Atom, name string) int {
-	formatting, special := formattingTags[a], specialTags[a]
+	fl := info(a)
+	formatting, special := fl.has(iFormatting), fl.has(iSpecial)
 	for i := len(c.stack) - 1; i >= 0; i-- {
 		e := c.stack[i]
 		if e.name == name {
 			return i
 		}
 		switch {
-		case tableParts[a] || a == atom.Table:
+		case fl.has(iTablePart) || a == atom.Table:
 			// Table end tags use table scope: </tr> closes an open cell with its row.
 			if e.a == atom.Table || e.a == atom.Html || e.a == atom.Template {
 				return -1
 			}
 		case formatting, special:
-			if defaultScope[e.a] || a == atom.Li && (e.a == atom.Ul || e.a == atom.Ol) {
+			if e.f.has(iDefaultScope) || a == atom.Li && (e.a == atom.Ul || e.a == atom.Ol) {
 				return -1
 			}
-		case specialTags[e.a]:
+		case e.f.has(iSpecial):
 			return -1
 		}
 	}
@@ -679,11 +708,11 @@ func (c *converter) pop() {
 		w.lead = ""
 	}
 	switch {
-	case (e.a == atom.Ul || e.a == atom.Ol) && c.find(atom.Li, nil) >= 0:
+	case (e.a == atom.Ul || e.a == atom.Ol) && c.find(atom.Li) >= 0:
 		w.block(1) // a nested list ends with its item
-	case paraTags[e.a]:
+	case e.f.has(iPara):
 		w.block(2)
-	case blockTags[e.a], e.a == atom.Li, e.a == atom.Dd:
+	case e.f.has(iBlock), e.a == atom.Li, e.a == atom.Dd:
 		w.block(1)
 	}
 }

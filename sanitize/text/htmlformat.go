@@ -29,7 +29,7 @@ var reconstructTags = set(atom.Applet, atom.Marquee, atom.Object, atom.Area, ato
 // noteOpened records a pushed element in the active list.
 func (c *converter) noteOpened(e elem) {
 	switch {
-	case formattingTags[e.a]:
+	case e.f.has(iFormatting):
 		// "Noah's Ark": at most three identical entries after the last marker.
 		same, first := 0, -1
 		for i := len(c.active) - 1; i >= 0 && !c.active[i].marker; i-- {
@@ -42,14 +42,14 @@ func (c *converter) noteOpened(e elem) {
 			c.active = append(c.active[:first], c.active[first+1:]...)
 		}
 		c.active = append(c.active, activeEntry{id: e.id, name: e.name, a: e.a, suppress: e.suppress})
-	case markerTags[e.a]:
+	case e.f.has(iMarker):
 		c.active = append(c.active, activeEntry{marker: true})
 	}
 }
 
 // noteClosed forgets back to the last marker when a marker element closes.
 func (c *converter) noteClosed(e elem) {
-	if !markerTags[e.a] {
+	if !e.f.has(iMarker) {
 		return
 	}
 	for len(c.active) > 0 {
@@ -76,7 +76,7 @@ func (c *converter) reconstruct() {
 	}
 	for ; i < n; i++ {
 		x := c.active[i]
-		e := elem{name: x.name, a: x.a, suppress: x.suppress, indent: c.out.indent}
+		e := elem{f: info(x.a), name: x.name, a: x.a, suppress: x.suppress, indent: c.out.indent}
 		if !c.pushElem(&e, false) {
 			// Past MaxDepth: a hidden clone hides the rest of the deepest element.
 			if x.suppress {
@@ -118,7 +118,7 @@ func (c *converter) endFormatting(name string) bool {
 				si = i
 				break
 			}
-			if defaultScope[c.stack[i].a] {
+			if c.stack[i].f.has(iDefaultScope) {
 				return true // not in scope: a browser ignores the end tag
 			}
 		}
@@ -128,7 +128,7 @@ func (c *converter) endFormatting(name string) bool {
 		}
 		fb := -1
 		for j := si + 1; j < len(c.stack); j++ {
-			if specialTags[c.stack[j].a] {
+			if c.stack[j].f.has(iSpecial) {
 				fb = j
 				break
 			}

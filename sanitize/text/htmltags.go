@@ -30,20 +30,6 @@ var (
 		atom.Base, atom.Template, atom.Basefont, atom.Bgsound)
 	rawDropped = set(atom.Script, atom.Style, atom.Title, atom.Noscript, atom.Iframe,
 		atom.Noembed, atom.Noframes)
-
-	// Scopes for the implied end tags (autoClose).
-	unorderedLists = set(atom.Ul, atom.Menu, atom.Dir)
-	tableScope     = set(atom.Table)
-	liSet          = set(atom.Li)
-	dtddSet        = set(atom.Dt, atom.Dd)
-	cellSet        = set(atom.Td, atom.Th)
-	rowScope       = set(atom.Tr, atom.Table)
-	rowSet         = set(atom.Tr)
-	sectionScope   = set(atom.Table, atom.Tbody, atom.Thead, atom.Tfoot)
-	sectionSet     = set(atom.Tbody, atom.Thead, atom.Tfoot)
-	optionSet      = set(atom.Option)
-	selectScope    = set(atom.Select)
-	pSet           = set(atom.P)
 )
 
 func set(as ...atom.Atom) map[atom.Atom]bool {
@@ -77,3 +63,54 @@ var (
 	defaultScope = set(atom.Applet, atom.Caption, atom.Html, atom.Table, atom.Td, atom.Th,
 		atom.Marquee, atom.Object, atom.Template)
 )
+
+// tagInfo is every category of one element in a bit set, so the converter makes one map
+// lookup per tag instead of one per category (and none for elements on the stack, which
+// carry theirs).
+type tagInfo uint32
+
+const (
+	iDropped tagInfo = 1 << iota
+	iVoid
+	iBlock
+	iPara
+	iClosesP
+	iButtonScope
+	iHeadOK
+	iRawDropped
+	iFormatting
+	iSpecial
+	iDefaultScope
+	iTablePart
+	iMarker
+	iReconstruct
+)
+
+func (f tagInfo) has(x tagInfo) bool { return f&x != 0 }
+
+var tagInfos = func() map[atom.Atom]tagInfo {
+	m := map[atom.Atom]tagInfo{}
+	for bit, s := range map[tagInfo]map[atom.Atom]bool{
+		iDropped: dropped, iVoid: void, iBlock: blockTags, iPara: paraTags, iClosesP: closesP,
+		iButtonScope: buttonScope, iHeadOK: headOK, iRawDropped: rawDropped,
+		iFormatting: formattingTags, iSpecial: specialTags, iDefaultScope: defaultScope,
+		iTablePart: tableParts, iMarker: markerTags, iReconstruct: reconstructTags,
+	} {
+		for a := range s {
+			m[a] |= bit
+		}
+	}
+	return m
+}()
+
+func info(a atom.Atom) tagInfo { return tagInfos[a] }
+
+// in reports whether a is one of as (a handful: faster than a map).
+func in(a atom.Atom, as ...atom.Atom) bool {
+	for _, x := range as {
+		if a == x {
+			return true
+		}
+	}
+	return false
+}
