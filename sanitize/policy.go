@@ -3,9 +3,12 @@ package sanitize
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // PolicyAction is what the policy does with one detected type.
@@ -142,7 +145,27 @@ var blockedExt = map[string]bool{
 	".sh": true, ".py": true, ".pl": true, ".rb": true, ".php": true, ".apk": true, ".app": true,
 	".dmg": true, ".pkg": true, ".deb": true, ".rpm": true, ".elf": true, ".bin": true, ".run": true,
 	".desktop": true, ".command": true,
+	// OneNote and Access open embedded or stored code; Excel web and data queries fetch and
+	// import; the shell runs or opens the target of the rest.
+	".one": true, ".onepkg": true, ".mdb": true, ".mde": true, ".accde": true, ".ade": true, ".adp": true,
+	".iqy": true, ".oqy": true, ".rqy": true, ".dqy": true, ".udl": true, ".rdp": true, ".ica": true,
+	".xla": true, ".wll": true, ".ocx": true, ".vb": true, ".vbscript": true, ".jsx": true, ".htc": true,
+	".website": true, ".wiz": true, ".xbap": true, ".vsto": true, ".msh": true, ".msh1": true, ".msh2": true,
+	".mshxml": true, ".msh1xml": true, ".msh2xml": true, ".ps2": true, ".ps2xml": true, ".psc1": true,
+	".psc2": true, ".cdxml": true, ".pyw": true, ".pyc": true, ".pyo": true, ".pyz": true, ".pyzw": true,
+	".ksh": true, ".csh": true, ".bash": true, ".zsh": true, ".class": true,
+	".grp": true, ".hpj": true, ".ins": true, ".isp": true, ".its": true, ".job": true, ".mcf": true,
+	".prg": true, ".theme": true, ".themepack": true, ".deskthemepack": true,
+	".search-connector-ms": true, ".appcontent-ms": true, ".mof": true, ".wcx": true, ".xnk": true,
+	".vhdpmem": true, ".wim": true, ".swm": true, ".esd": true, ".xpi": true, ".crx": true, ".vsix": true,
+	".msu": true, ".appxbundle": true, ".msixbundle": true, ".mam": true, ".maq": true,
+	".mar": true, ".mas": true, ".mat": true, ".mau": true, ".mav": true, ".maw": true, ".mda": true,
+	".plg": true, ".sldm": true, ".wsb": true, ".cmdline": true,
 }
+
+// clsidExt is a shell class ID used as an extension ("report.{3050f4d8-98b5-11cf-bb82-00aa00bdce0b}"):
+// Explorer hides it and opens the file with the class's handler, whatever it is.
+var clsidExt = regexp.MustCompile(`(?i)\.\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$`)
 
 // blockedDeclaredTypes are declared MIME types that announce runnable content.
 var blockedDeclaredTypes = map[string]bool{
@@ -172,18 +195,24 @@ func BlockedName(name, declaredType string) string {
 			return fmt.Sprintf("file name contains invisible control character U+%04X", r)
 		}
 	}
-	base := name
+	// Compatibility forms are folded first: a full-width "．ｅｘｅ" is ".exe" to anything that
+	// normalizes names (mail clients, archivers, Explorer's search), and is never innocent.
+	base := norm.NFKC.String(name)
 	if i := strings.LastIndexAny(base, `/\`); i >= 0 {
 		base = base[i+1:]
 	}
-	clean := strings.ToLower(strings.TrimRight(base, " .\t\u3000"))
-	// Windows strips ":stream" and ignores trailing dots/spaces; check every extension in
-	// the name so that "請求書.pdf.exe" and "a.exe .pdf"-style padding are both caught.
-	if i := strings.IndexByte(clean, ':'); i >= 0 {
-		clean = clean[:i]
-	}
-	if ext := path.Ext(clean); blockedExt[ext] {
-		return fmt.Sprintf("file name extension %s is executable", ext)
+	base = strings.ToLower(base)
+	// Windows reads "a.pdf:evil.exe" as the stream evil.exe of a.pdf and "a.exe:zone" or
+	// "a.exe::$DATA" as a.exe itself, so every colon-separated component is a candidate;
+	// each is trimmed of the dots and spaces Windows ignores at the end of a name.
+	for _, seg := range strings.Split(base, ":") {
+		seg = strings.TrimRightFunc(seg, func(r rune) bool { return r == '.' || unicode.IsSpace(r) })
+		if ext := path.Ext(seg); blockedExt[ext] {
+			return fmt.Sprintf("file name extension %s is executable", ext)
+		}
+		if clsidExt.MatchString(seg) {
+			return "file name extension is a shell class ID"
+		}
 	}
 	return ""
 }

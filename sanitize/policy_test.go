@@ -32,6 +32,21 @@ func TestBlockedName(t *testing.T) {
 		{"", "", false},
 		{"archive.tar.gz", "", false},
 		{"document.exe.pdf", "", false},
+		// Full-width dots and letters fold to ASCII; NBSP and ideographic space pad.
+		{"invoice\uff0eexe", "", true},
+		{"invoice.\uff45\uff58\uff45", "", true},
+		{"invoice.exe\u00a0", "", true},
+		{"invoice.exe\u3000", "", true},
+		// Alternate data streams: any component counts.
+		{"report.pdf:evil.exe", "", true},
+		{"report.exe::$DATA", "", true},
+		{"report.pdf:zone.identifier", "", false},
+		// Shell class IDs and types that fetch or run.
+		{"report.{3050f4d8-98b5-11cf-bb82-00aa00bdce0b}", "", true},
+		{"notes.one", "", true},
+		{"query.iqy", "", true},
+		{"INVOIC~1.EXE", "", true},
+		{"long" + strings.Repeat("a", 4000) + ".pdf.scr", "", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
