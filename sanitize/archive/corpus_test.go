@@ -38,20 +38,20 @@ func generated(t testing.TB) []corpusFile {
 // content types of a docm, its main part and a vbaProject.bin.
 func minimalDocm(t testing.TB) []byte {
 	return makeZip(t,
-		zfile{name: "[Content_Types].xml", body: text(`<?xml version="1.0" encoding="UTF-8"?>` +
+		zfile{name: "[Content_Types].xml", body: txt(`<?xml version="1.0" encoding="UTF-8"?>` +
 			`<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
 			`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>` +
 			`<Default Extension="xml" ContentType="application/xml"/>` +
 			`<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>` +
 			`<Override PartName="/word/document.xml" ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/>` +
 			`</Types>`)},
-		zfile{name: "_rels/.rels", body: text(`<?xml version="1.0" encoding="UTF-8"?>` +
+		zfile{name: "_rels/.rels", body: txt(`<?xml version="1.0" encoding="UTF-8"?>` +
 			`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
 			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>` +
 			`</Relationships>`)},
-		zfile{name: "word/document.xml", body: text(`<?xml version="1.0" encoding="UTF-8"?>` +
+		zfile{name: "word/document.xml", body: txt(`<?xml version="1.0" encoding="UTF-8"?>` +
 			`<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>macro</w:t></w:r></w:p></w:body></w:document>`)},
-		zfile{name: "word/vbaProject.bin", body: text("not really a VBA project")},
+		zfile{name: "word/vbaProject.bin", body: txt("not really a VBA project")},
 	)
 }
 
@@ -67,14 +67,14 @@ func sjis(t testing.TB, s string) string {
 // nestedZip is a zip holding a zip holding a zip with a docm: every level is walked,
 // and the docm's fate is the engine's (cleaned by the ooxml family where registered).
 func nestedZip(t testing.TB) []byte {
-	deep := makeZip(t, zfile{name: "a.docm", body: minimalDocm(t)}, zfile{name: "note.txt", body: text("deep note\n")})
+	deep := makeZip(t, zfile{name: "a.docm", body: minimalDocm(t)}, zfile{name: "note.txt", body: txt("deep note\n")})
 	inner := makeZip(t,
-		zfile{name: "table.csv", body: text("a,b\n1,2\n")},
-		zfile{name: "会議メモ.txt", body: text("日本語のメモ\n")},
+		zfile{name: "table.csv", body: txt("a,b\n1,2\n")},
+		zfile{name: "会議メモ.txt", body: txt("日本語のメモ\n")},
 		zfile{name: "deep.zip", body: deep},
 	)
 	return makeZip(t,
-		zfile{name: "readme.txt", body: text("hello\n")},
+		zfile{name: "readme.txt", body: txt("hello\n")},
 		zfile{name: "docs/", mode: fs.ModeDir | 0o755},
 		zfile{name: "docs/inner.zip", body: inner},
 	)
@@ -82,20 +82,20 @@ func nestedZip(t testing.TB) []byte {
 
 func traversalZip(t testing.TB) []byte {
 	return makeZip(t,
-		zfile{name: "../../etc/passwd", body: text("root:x:0:0\n")},
-		zfile{name: "/etc/cron.d/x", body: text("* * * * * root sh\n")},
-		zfile{name: `C:\Windows\win.ini`, body: text("[fonts]\n")},
-		zfile{name: "C:evil.txt", body: text("drive relative\n")},
-		zfile{name: `docs\..\..\x.txt`, body: text("backslash\n")},
-		zfile{name: "CON.txt", body: text("device\n")},
-		zfile{name: "sub/nul", body: text("device\n")},
-		zfile{name: "a\x01b.txt", body: text("control\n")},
-		zfile{name: "invoice\u202etxt.exe", body: text("rlo\n")},
-		zfile{name: "trailing.txt.", body: text("dot\n")},
-		zfile{name: "ok.txt", body: text("fine\n")},
-		zfile{name: "OK.TXT", body: text("duplicate\n")},
-		zfile{name: "ok.txt/inside.txt", body: text("file as dir\n")},
-		zfile{name: "./dir/./x.txt", body: text("dot segments\n")},
+		zfile{name: "../../etc/passwd", body: txt("root:x:0:0\n")},
+		zfile{name: "/etc/cron.d/x", body: txt("* * * * * root sh\n")},
+		zfile{name: `C:\Windows\win.ini`, body: txt("[fonts]\n")},
+		zfile{name: "C:evil.txt", body: txt("drive relative\n")},
+		zfile{name: `docs\..\..\x.txt`, body: txt("backslash\n")},
+		zfile{name: "CON.txt", body: txt("device\n")},
+		zfile{name: "sub/nul", body: txt("device\n")},
+		zfile{name: "a\x01b.txt", body: txt("control\n")},
+		zfile{name: "invoice\u202etxt.exe", body: txt("rlo\n")},
+		zfile{name: "trailing.txt.", body: txt("dot\n")},
+		zfile{name: "ok.txt", body: txt("fine\n")},
+		zfile{name: "OK.TXT", body: txt("duplicate\n")},
+		zfile{name: "ok.txt/inside.txt", body: txt("file as dir\n")},
+		zfile{name: "./dir/./x.txt", body: txt("dot segments\n")},
 	)
 }
 
@@ -106,26 +106,26 @@ func buildCorpus(t testing.TB) []corpusFile {
 	add("nested.zip", nestedZip(t))
 	add("traversal.zip", traversalZip(t))
 	add("symlink-go.zip", makeZip(t,
-		zfile{name: "link", body: text("/etc/shadow"), mode: fs.ModeSymlink | 0o777},
+		zfile{name: "link", body: txt("/etc/shadow"), mode: fs.ModeSymlink | 0o777},
 		zfile{name: "fifo", mode: fs.ModeNamedPipe | 0o644},
-		zfile{name: "readme.txt", body: text("the real file\n")},
+		zfile{name: "readme.txt", body: txt("the real file\n")},
 	))
 	add("cp932-names.zip", makeZip(t,
-		zfile{name: sjis(t, "会議資料.txt"), body: text("資料\n"), nonUTF8: true},
-		zfile{name: sjis(t, "表/ソフト.csv"), body: text("x,y\n"), nonUTF8: true}, // 0x5C trail bytes
-		zfile{name: "ascii.txt", body: text("plain\n"), nonUTF8: true},
+		zfile{name: sjis(t, "会議資料.txt"), body: txt("資料\n"), nonUTF8: true},
+		zfile{name: sjis(t, "表/ソフト.csv"), body: txt("x,y\n"), nonUTF8: true}, // 0x5C trail bytes
+		zfile{name: "ascii.txt", body: txt("plain\n"), nonUTF8: true},
 	))
 	add("comments.zip", func() []byte {
-		z := makeZip(t, zfile{name: "a.txt", body: text("a\n"), comment: "entry comment"})
+		z := makeZip(t, zfile{name: "a.txt", body: txt("a\n"), comment: "entry comment"})
 		return setZipComment(z, "archive comment")
 	}())
 	add("stored.zip", makeZip(t,
 		zfile{name: "dir/", mode: fs.ModeDir | 0o755},
-		zfile{name: "dir/a.txt", body: text("stored text\n"), store: true},
-		zfile{name: "dir/b.csv", body: text("1,2,3\n"), store: true},
+		zfile{name: "dir/a.txt", body: txt("stored text\n"), store: true},
+		zfile{name: "dir/b.csv", body: txt("1,2,3\n"), store: true},
 	))
 	add("empty.zip", makeZip(t))
-	add("bad-all-exe.zip", makeZip(t, zfile{name: "setup.exe", body: text("MZ not really\n")}, zfile{name: "run.bat", body: text("echo\n")}))
+	add("bad-all-exe.zip", makeZip(t, zfile{name: "setup.exe", body: txt("MZ not really\n")}, zfile{name: "run.bat", body: txt("echo\n")}))
 	add("bad-zipcrypto-go.zip", makeRawZip(t, rawEntry{name: "secret.txt", data: bytes.Repeat([]byte{0x5a}, 40), method: zip.Deflate, crc: 1, usize: 28, flags: flagEncrypted}))
 	add("bad-aes.zip", makeRawZip(t, rawEntry{name: "secret.txt", data: bytes.Repeat([]byte{0xa5}, 48), method: methodAES, usize: 28,
 		extra: []byte{0x01, 0x99, 7, 0, 2, 0, 'A', 'E', 3, 8, 0}}))
@@ -136,12 +136,12 @@ func buildCorpus(t testing.TB) []corpusFile {
 		crc: crcZeros(8 << 20), usize: 8 << 20}))
 	add("bad-million.zip", zip64Claim(t, 1_000_000))
 	add("bad-cd-outside.zip", func() []byte {
-		z := makeZip(t, zfile{name: "a.txt", body: text("a\n")})
+		z := makeZip(t, zfile{name: "a.txt", body: txt("a\n")})
 		binary.LittleEndian.PutUint32(z[len(z)-6:], 0x7fff0000)
 		return z
 	}())
 	add("bad-crc.zip", func() []byte {
-		z := makeZip(t, zfile{name: "a.txt", body: text("checksummed text\n")})
+		z := makeZip(t, zfile{name: "a.txt", body: txt("checksummed text\n")})
 		cd := bytes.LastIndex(z, []byte("PK\x01\x02"))
 		binary.LittleEndian.PutUint32(z[cd+16:], 0xdeadbeef)
 		return z
@@ -150,7 +150,7 @@ func buildCorpus(t testing.TB) []corpusFile {
 		crc: 0, usize: 1000}))
 	add("bad-truncated.zip", func() []byte { z := nestedZip(t); return z[:len(z)/2] }())
 	add("bad-depth.zip", func() []byte {
-		z := makeZip(t, zfile{name: "core.txt", body: text("core\n")})
+		z := makeZip(t, zfile{name: "core.txt", body: txt("core\n")})
 		for range 10 {
 			z = makeZip(t, zfile{name: "layer.zip", body: z})
 		}
@@ -171,8 +171,8 @@ func buildCorpus(t testing.TB) []corpusFile {
 		reg("docs/a.txt", "alpha\n"),
 		reg("docs/議事録.txt", "議事録\n"),
 	))
-	add("note.txt.gz", gzipBytes(t, "note.txt", text("a gzip'ed note\n")))
-	add("bad-payload-exe.gz", gzipBytes(t, "setup.exe", text("MZ pretend\n")))
+	add("note.txt.gz", gzipBytes(t, "note.txt", txt("a gzip'ed note\n")))
+	add("bad-payload-exe.gz", gzipBytes(t, "setup.exe", txt("MZ pretend\n")))
 	return c
 }
 

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/ole"
+	"github.com/sekisho/sekisho/sanitize/text"
 )
 
 // Test corpus builders. Most of the archive corpus is built here, at test time, so the
@@ -28,18 +30,17 @@ import (
 
 var modTime = time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
 
-// testEngine returns a real engine with the archive family registered. No text family
-// is committed yet, so plain text and CSV use the engine's pass policy, which the
-// default policy reserves for inert text.
+// testEngine returns a real engine with the default policy and every family committed
+// so far registered next to this one (text, ole); types whose family is missing are
+// quarantined by the engine, which is what an archive entry of that type gets.
 func testEngine(t testing.TB, lim sanitize.Limits) (*sanitize.Engine, *Sanitizer) {
 	t.Helper()
 	dir := t.TempDir()
-	pol := sanitize.DefaultPolicy().With(map[string]sanitize.PolicyAction{
-		"text": sanitize.Pass, "csv": sanitize.Pass,
-	})
-	e := sanitize.NewEngine(sanitize.EngineOptions{Policy: pol, Limits: lim, TempDir: dir})
+	e := sanitize.NewEngine(sanitize.EngineOptions{Limits: lim, TempDir: dir})
 	a := New(Options{Inner: e, TempDir: dir})
 	e.Register(string(sanitize.ClassArchive), a)
+	e.Register(string(sanitize.ClassText), text.New(text.Options{}))
+	e.Register(string(sanitize.ClassOLE), ole.New(ole.Options{}))
 	return e, a
 }
 
@@ -90,7 +91,7 @@ func makeZip(t testing.TB, files ...zfile) []byte {
 	return buf.Bytes()
 }
 
-func text(s string) []byte { return []byte(s) }
+func txt(s string) []byte { return []byte(s) }
 
 // makeTar builds a tar (gzip-compressed when gz) from headers and bodies.
 func makeTar(t testing.TB, gz bool, entries ...tarEntry) []byte {
@@ -368,7 +369,7 @@ func recursiveZip(t testing.TB, depth, fan, leaf int) []byte {
 
 // zip64Claim is a one-entry zip whose zip64 end record claims records entries.
 func zip64Claim(t testing.TB, records uint64) []byte {
-	z := makeZip(t, zfile{name: "a.txt", body: text("one real entry\n")})
+	z := makeZip(t, zfile{name: "a.txt", body: txt("one real entry\n")})
 	end := z[len(z)-endLen:]
 	cdSize := uint64(binary.LittleEndian.Uint32(end[12:]))
 	cdOff := uint64(binary.LittleEndian.Uint32(end[16:]))

@@ -170,12 +170,13 @@ func nameKey(name string) string {
 // nameSet tracks which names the rebuilt archive already holds, so that a later entry can
 // neither duplicate an earlier one nor turn a file into a directory (or back).
 type nameSet struct {
-	files map[string]string // key -> name as written
-	dirs  map[string]bool   // keys of explicit and implied directories
+	files    map[string]string // key -> name as written
+	dirs     map[string]bool   // keys of explicit and implied directories
+	explicit map[string]string // directories that had their own entry
 }
 
 func newNameSet() *nameSet {
-	return &nameSet{files: map[string]string{}, dirs: map[string]bool{}}
+	return &nameSet{files: map[string]string{}, dirs: map[string]bool{}, explicit: map[string]string{}}
 }
 
 // conflict reports why name cannot be added, or "".
@@ -186,6 +187,9 @@ func (s *nameSet) conflict(name string, dir bool) string {
 	}
 	if !dir && s.dirs[k] {
 		return "a directory has the same name"
+	}
+	if prev, ok := s.explicit[k]; ok && dir {
+		return "duplicate of " + prev
 	}
 	for p := path.Dir(k); p != "." && p != "/"; p = path.Dir(p) {
 		if prev, ok := s.files[p]; ok {
@@ -200,6 +204,7 @@ func (s *nameSet) add(name string, dir bool) {
 	k := nameKey(name)
 	if dir {
 		s.dirs[k] = true
+		s.explicit[k] = name
 	} else {
 		s.files[k] = strings.TrimSuffix(name, "/")
 	}

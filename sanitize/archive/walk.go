@@ -41,13 +41,13 @@ type walker struct {
 	st  *walkState
 	res sanitize.Result
 
-	names   *nameSet
-	inKeys  map[string]string
-	changed bool // something was dropped, renamed or re-encoded
-	kept    int  // file entries written
-	dropped int
-	first   string // the first drop, for the reason when nothing survives
-	blocked int    // drops whose verdict was Blocked
+	inNames  *nameSet // names as admitted from the input: duplicates, file/dir clashes
+	outNames *nameSet // names written, after renames (a.docm -> a.docx)
+	changed  bool     // something was dropped, renamed or re-encoded
+	kept     int      // file entries written
+	dropped  int
+	first    string // the first drop, for the reason when nothing survives
+	blocked  int    // drops whose verdict was Blocked
 }
 
 func (s *Sanitizer) newWalker(ctx context.Context, in *sanitize.Item, b *sanitize.Budget, st *walkState) (*walker, error) {
@@ -57,9 +57,9 @@ func (s *Sanitizer) newWalker(ctx context.Context, in *sanitize.Item, b *sanitiz
 	}
 	return &walker{
 		s: s, ctx: ctx, in: in, b: b, nb: nb, st: st,
-		res:    sanitize.Result{Detected: in.Detected, Actions: []sanitize.Action{}},
-		names:  newNameSet(),
-		inKeys: map[string]string{},
+		res:      sanitize.Result{Detected: in.Detected, Actions: []sanitize.Action{}},
+		inNames:  newNameSet(),
+		outNames: newNameSet(),
 	}, nil
 }
 
@@ -131,16 +131,11 @@ func (w *walker) admit(e *entryInfo) string {
 		w.drop(shown, "file entry with a directory name")
 		return ""
 	}
-	key := nameKey(clean)
-	if prev, ok := w.inKeys[key]; ok {
-		w.drop(shown, "duplicate of "+prev)
-		return ""
-	}
-	if why := w.names.conflict(clean, e.dir); why != "" {
+	if why := w.inNames.conflict(clean, e.dir); why != "" {
 		w.drop(shown, why)
 		return ""
 	}
-	w.inKeys[key] = clean
+	w.inNames.add(clean, e.dir)
 	if e.note != "" {
 		w.res.Add(sanitize.ActNormalizedCharset, w.path(clean), e.note)
 		w.changed = true
@@ -204,40 +199,41 @@ func (w *walker) entry(clean string, e *entryInfo, body io.Reader, out sink, aft
 	}
 	name := clean
 	if r.OutName != "" && r.OutName != item.Name {
-		name = w.renamed(clean, r.OutName)
-		if name == "" {
-			w.drop(clean, "no free name for the converted output "+displayName(r.OutName))
+		// The type changed (a.docm -> a.docx, page.html -> page.txt): the output sits
+		// next to the original under its new name.
+		base, problem := cleanName(r.OutName)
+		if problem != "" || path.Base(base) != base {
+			w.drop(clean, "unusable name for the converted output: "+displayName(r.OutName))
 			return nil
 		}
+		if d := path.Dir(clean); d != "." {
+			base = d + "/" + base
+		}
+		name = base
 	}
-	w.names.add(name, false)
+	// A renamed output may land on a name an entry already uses (or will use): the
+	// later one gets "stem (2).ext" rather than overwrite or be lost.
+	final := w.outNames.free(name)
+	if final == "" {
+		w.drop(clean, "no free name for the output "+displayName(name))
+		return nil
+	}
+	if final != clean {
+		w.res.Add(sanitize.ActRenamed, w.path(clean), "output renamed to "+final)
+		w.changed = true
+	}
+	w.outNames.add(final, false)
 	w.kept++
-	return out.file(name, e, osp)
+	return out.file(final, e, osp)
 }
 
-// renamed places an output whose type changed (a.docm -> a.docx) next to the original,
-// under a free name, and reports it; "" if the new name is unusable.
-func (w *walker) renamed(clean, outName string) string {
-	base, problem := cleanName(outName)
-	if problem != "" || path.Base(base) != base {
-		return ""
-	}
-	name := base
-	if d := path.Dir(clean); d != "." {
-		name = d + "/" + base
-	}
-	name = w.names.free(name)
-	if name == "" {
-		return ""
-	}
-	w.res.Add(sanitize.ActRenamed, w.path(clean), "output renamed to "+name)
-	w.changed = true
-	return name
-}
-
-// addDir writes an admitted directory entry.
+// addDir writes an admitted directory entry, unless a renamed output took its name.
 func (w *walker) addDir(clean string, e *entryInfo, out sink) error {
-	w.names.add(clean, true)
+	if why := w.outNames.conflict(clean, true); why != "" {
+		w.drop(clean, why)
+		return nil
+	}
+	w.outNames.add(clean, true)
 	return out.dir(clean, e)
 }
 

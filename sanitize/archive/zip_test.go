@@ -299,7 +299,7 @@ func TestZip64(t *testing.T) {
 	// archive/zip writes zip64 extras when the declared size needs them; a stored entry
 	// declared above 4 GiB cannot be produced cheaply, so patch the records instead.
 	w, _ := zw.CreateHeader(&zip.FileHeader{Name: "a.txt", Method: zip.Deflate, Modified: modTime})
-	w.Write(text("zip64 text\n"))
+	w.Write(txt("zip64 text\n"))
 	zw.Close()
 	z64 := toZip64(t, buf.Bytes())
 	if _, err := zip.NewReader(bytes.NewReader(z64), int64(len(z64))); err != nil {
@@ -311,5 +311,77 @@ func TestZip64(t *testing.T) {
 	}
 	if res.Verdict != sanitize.Clean || string(zipEntry(t, out, "a.txt")) != "zip64 text\n" {
 		t.Errorf("Sanitize(zip64) = %s %+v", res.Verdict, res.Actions)
+	}
+}
+
+// TestRenamedOutputs checks that an output the inner family renamed (HTML becomes text)
+// is stored under its new name, and that a later entry that wanted that name gets a free
+// one instead of being lost or overwriting it.
+func TestRenamedOutputs(t *testing.T) {
+	_, a := testEngine(t, sanitize.Limits{})
+	z := makeZip(t,
+		zfile{name: "web/page.html", body: txt("<html><body><p>hello</p></body></html>")},
+		zfile{name: "web/page.txt", body: txt("already text\n")},
+		zfile{name: "sjis.txt", body: []byte("\x8b\x63\x8e\x96\x98\x5e\r\n")},
+	)
+	out, res, err := run(t, a, z, "site.zip", sanitize.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := zipNames(t, out), []string{"web/page.txt", "web/page (2).txt", "sjis.txt"}; !slices.Equal(got, want) {
+		t.Fatalf("names = %q, want %q", got, want)
+	}
+	if got := string(zipEntry(t, out, "web/page (2).txt")); got != "already text\n" {
+		t.Errorf("the displaced entry holds %q", got)
+	}
+	if got := string(zipEntry(t, out, "sjis.txt")); got != "議事録\n" {
+		t.Errorf("CP932 content = %q, want it converted by the text family", got)
+	}
+	for _, p := range []string{"item/web/page.html", "item/web/page.txt"} {
+		if _, ok := actionDetail(res, sanitize.ActRenamed, p); !ok {
+			t.Errorf("no renamed action at %s in %+v", p, res.Actions)
+		}
+	}
+	if res.Verdict != sanitize.Sanitized {
+		t.Errorf("verdict = %s, want sanitized", res.Verdict)
+	}
+	_, res2, err := run(t, a, out, "site.zip", sanitize.Limits{})
+	if err != nil || res2.Verdict != sanitize.Clean || len(res2.Actions) != 0 {
+		t.Errorf("second pass = %s %+v %v, want clean with no actions", res2.Verdict, res2.Actions, err)
+	}
+}
+
+// TestThroughEngine checks the family as the engine runs it: the quarantine reason of a
+// refused archive names the limit key or says "encrypted archive", and a clean archive
+// passes with its output written.
+func TestThroughEngine(t *testing.T) {
+	e, _ := testEngine(t, sanitize.Limits{})
+	tests := []struct {
+		file, verdict, reason string
+	}{
+		{"bad-42.zip", "quarantined", "limits.max_ratio"},
+		{"bad-million.zip", "quarantined", "limits.max_entries"},
+		{"bad-depth.zip", "quarantined", "limits.max_depth"},
+		{"bad-zipcrypto-go.zip", "quarantined", "encrypted archive"},
+		{"bad-overlap-quoted.zip", "quarantined", "quoted-overlap zip bomb"},
+		{"bad-all-exe.zip", "blocked", "no entry could be made safe"},
+		{"stored.zip", "clean", ""},
+		{"nested.zip", "sanitized", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			var out bytes.Buffer
+			in := &sanitize.Item{Body: bytes.NewReader(corpusByName(t, tc.file)), Path: "attachment[1]/" + tc.file, Name: tc.file}
+			res, err := e.Sanitize(t.Context(), in, &out, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(res.Verdict) != tc.verdict || !strings.Contains(res.Reason, tc.reason) {
+				t.Errorf("engine: %s = %s %q, want %s with reason containing %q", tc.file, res.Verdict, res.Reason, tc.verdict, tc.reason)
+			}
+			if res.Verdict.HasOutput() != (out.Len() > 0) {
+				t.Errorf("engine: %s verdict %s with %d output bytes", tc.file, res.Verdict, out.Len())
+			}
+		})
 	}
 }

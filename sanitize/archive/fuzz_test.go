@@ -1,0 +1,48 @@
+package archive
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// FuzzSanitize feeds mutated archives to the walker (input that no longer detects as an
+// archive is treated as a zip, so the zip directory parser sees every mutation). It
+// asserts properties only: no panic, no more expansion than the budget allows (one read
+// of slack), and an output that re-parses with safe names whenever one is produced.
+func FuzzSanitize(f *testing.F) {
+	for _, c := range generated(f) {
+		f.Add(c.data)
+	}
+	for _, p := range committed(f) {
+		f.Add(readFile(f, p))
+	}
+	lim := sanitize.Limits{MaxFileSize: 1 << 20, MaxTotalSize: 4 << 20, MaxEntries: 200, MaxDepth: 4, Timeout: 10 * time.Second}
+	_, a := testEngine(f, lim)
+	zipType := sanitize.Type{Name: "zip", Class: sanitize.ClassArchive, MIME: "application/zip", Ext: ".zip"}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b := sanitize.NewBudget(lim)
+		in := &sanitize.Item{Body: bytes.NewReader(data), Path: "item", Name: "fuzz"}
+		if in.Detected = sanitize.Detect(in.Body); in.Detected.Class != sanitize.ClassArchive {
+			in.Detected = zipType
+		}
+		var out bytes.Buffer
+		res, err := a.Sanitize(t.Context(), in, &out, b)
+		if got, max := b.Expanded(), lim.MaxTotalSize+1<<20; got > max {
+			t.Fatalf("expanded %d bytes, budget %d", got, lim.MaxTotalSize)
+		}
+		if err != nil || !res.Verdict.HasOutput() {
+			return
+		}
+		if err := reparse(out.Bytes()); err != nil {
+			t.Fatalf("output does not re-parse: %v", err)
+		}
+		for _, act := range res.Actions {
+			if act.Path == "" {
+				t.Fatalf("action without a path: %+v", act)
+			}
+		}
+	})
+}
