@@ -48,7 +48,11 @@ type walker struct {
 	dropped  int
 	first    string // the first drop, for the reason when nothing survives
 	blocked  int    // drops whose verdict was Blocked
+	buf      []byte // copy buffer shared by this container's entries
 }
+
+// writerOnly hides a writer's ReadFrom so io.CopyBuffer uses the buffer it is given.
+type writerOnly struct{ io.Writer }
 
 func (s *Sanitizer) newWalker(ctx context.Context, in *sanitize.Item, b *sanitize.Budget, st *walkState) (*walker, error) {
 	nb, err := b.Nest()
@@ -158,13 +162,18 @@ func (w *walker) admit(e *entryInfo) string {
 // out. body yields the entry's decompressed bytes, already bounded by the caller. Errors
 // returned end the walk of this container.
 func (w *walker) entry(clean string, e *entryInfo, body io.Reader, out sink, afterRead func(n int64) error) error {
-	sp, err := sanitize.SpoolReader(body, sanitize.SpoolOptions{
+	sp := sanitize.NewSpool(sanitize.SpoolOptions{
 		Dir: w.s.tempDir, Threshold: w.s.threshold, Max: w.b.Limits().MaxFileSize,
 	})
-	if err != nil {
+	defer sp.Remove()
+	if w.buf == nil {
+		w.buf = make([]byte, 32<<10)
+	}
+	// One copy buffer per container rather than one per entry (Spool.ReadFrom would
+	// allocate its own): an archive of a thousand small files is mostly this loop.
+	if _, err := io.CopyBuffer(writerOnly{sp}, body, w.buf); err != nil {
 		return readError(clean, err)
 	}
-	defer sp.Remove()
 	if afterRead != nil {
 		if err := afterRead(sp.Size()); err != nil {
 			return err
