@@ -3,7 +3,11 @@ package e2e
 import (
 	"archive/zip"
 	"bytes"
+	"compress/gzip"
+	"encoding/binary"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -85,3 +89,63 @@ func utf16le(s string) []byte {
 }
 
 func junk(n int) string { return strings.Repeat("x", n) }
+
+// readFile reads a file of the shared testdata folder.
+func readFile(t testing.TB, rel string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func utf32le(s string) []byte {
+	var b []byte
+	for _, r := range s {
+		b = binary.LittleEndian.AppendUint32(b, uint32(r))
+	}
+	return b
+}
+
+// eicarString is built at run time so that no scanner quarantines the test source.
+func eicarString() string {
+	return "X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + "EICAR-STANDARD-ANTIVIRUS-" + "TEST-FILE!$H+H*"
+}
+
+// isoImage is the start of an ISO 9660 image: 32 KiB of system area, then the primary
+// volume descriptor.
+func isoImage() []byte {
+	b := make([]byte, 0x8000+2048)
+	b[0x8000] = 1
+	copy(b[0x8001:], "CD001\x01")
+	return b
+}
+
+// msiFromDoc turns a real Word 97 compound file (LibreOffice) into what Windows Installer
+// and mimetype call an MSI: the root storage's class ID is the installer's.
+func msiFromDoc(t testing.TB) []byte {
+	t.Helper()
+	b := bytes.Clone(readFile(t, "ole/lo-plain.doc"))
+	sector := 512
+	if b[26] == 4 {
+		sector = 4096
+	}
+	dir := int(binary.LittleEndian.Uint32(b[48:52]))
+	off := sector*(1+dir) + 80
+	copy(b[off:], []byte{0x84, 0x10, 0x0c, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46})
+	return b
+}
+
+func gz(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
