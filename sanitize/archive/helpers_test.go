@@ -19,7 +19,9 @@ import (
 	"time"
 
 	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/img"
 	"github.com/sekisho/sekisho/sanitize/ole"
+	"github.com/sekisho/sekisho/sanitize/ooxml"
 	"github.com/sekisho/sekisho/sanitize/text"
 )
 
@@ -31,7 +33,7 @@ import (
 var modTime = time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
 
 // testEngine returns a real engine with the default policy and every family committed
-// so far registered next to this one (text, ole); types whose family is missing are
+// so far registered next to this one (text, ole, ooxml, img); types whose family is missing are
 // quarantined by the engine, which is what an archive entry of that type gets.
 func testEngine(t testing.TB, lim sanitize.Limits) (*sanitize.Engine, *Sanitizer) {
 	t.Helper()
@@ -41,6 +43,8 @@ func testEngine(t testing.TB, lim sanitize.Limits) (*sanitize.Engine, *Sanitizer
 	e.Register(string(sanitize.ClassArchive), a)
 	e.Register(string(sanitize.ClassText), text.New(text.Options{}))
 	e.Register(string(sanitize.ClassOLE), ole.New(ole.Options{}))
+	e.Register(string(sanitize.ClassOOXML), ooxml.New(ooxml.Options{Inner: e}))
+	e.Register(string(sanitize.ClassImage), img.New(img.Options{}))
 	return e, a
 }
 

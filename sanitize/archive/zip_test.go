@@ -111,7 +111,7 @@ func TestZipEntries(t *testing.T) {
 		{file: "empty.zip", verdict: sanitize.Clean, kept: []string{}},
 		{
 			file: "nested.zip", verdict: sanitize.Sanitized, kept: []string{"readme.txt", "docs/", "docs/inner.zip"},
-			kinds: []sanitize.ActionKind{sanitize.ActQuarantined},
+			kinds: []sanitize.ActionKind{sanitize.ActRemovedMacros, sanitize.ActRenamed},
 		},
 	}
 	for _, tc := range tests {
@@ -162,17 +162,29 @@ func TestNestedPaths(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The ooxml family, reached through the engine three levels down, removes the
+	// macros and renames the output; the report names the part inside the nesting.
 	const docm = "item/docs/inner.zip/deep.zip/a.docm"
-	if _, ok := actionDetail(res, sanitize.ActQuarantined, docm); !ok {
-		t.Fatalf("no quarantined action for %s in %+v", docm, res.Actions)
+	if _, ok := actionDetail(res, sanitize.ActRemovedMacros, docm+"/word/vbaProject.bin"); !ok {
+		t.Fatalf("no removed-macros action for %s in %+v", docm, res.Actions)
+	}
+	if d, _ := actionDetail(res, sanitize.ActRenamed, docm); d != "output renamed to a.docx" {
+		t.Errorf("rename of %s = %q, want output renamed to a.docx", docm, d)
 	}
 	inner := zipEntry(t, out, "docs/inner.zip")
 	if got, want := zipNames(t, inner), []string{"table.csv", "会議メモ.txt", "deep.zip"}; !slices.Equal(got, want) {
 		t.Errorf("inner zip holds %q, want %q", got, want)
 	}
 	deep := zipEntry(t, inner, "deep.zip")
-	if got, want := zipNames(t, deep), []string{"note.txt"}; !slices.Equal(got, want) {
-		t.Errorf("deep zip holds %q, want %q (the docm must be gone without an ooxml family)", got, want)
+	if got, want := zipNames(t, deep), []string{"a.docx", "note.txt"}; !slices.Equal(got, want) {
+		t.Errorf("deep zip holds %q, want %q", got, want)
+	}
+	docx := zipEntry(t, deep, "a.docx")
+	if parts := zipNames(t, docx); slices.Contains(parts, "word/vbaProject.bin") {
+		t.Errorf("a.docx still holds vbaProject.bin: %q", parts)
+	}
+	if got := sanitize.Detect(bytes.NewReader(docx)).Name; got != "docx" {
+		t.Errorf("cleaned document detects as %s, want docx", got)
 	}
 	if got := string(zipEntry(t, deep, "note.txt")); got != "deep note\n" {
 		t.Errorf("deep note = %q", got)
