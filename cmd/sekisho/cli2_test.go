@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -169,5 +171,33 @@ func TestConfigExampleChecks(t *testing.T) {
 	writeFiles(t, dir, map[string][]byte{"example.yaml": []byte(r.stdout)})
 	if r := sekisho(t, dir, nil, "config", "check", "example.yaml"); r.code != exitOK {
 		t.Errorf("config check of the example: exit %d, stderr %s", r.code, r.stderr)
+	}
+}
+
+// A failing write is an internal error (exit 1), not a verdict: /dev/full refuses every
+// byte written to standard output.
+func TestSanitizeFileWriteFailureIsInternalError(t *testing.T) {
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skipf("no /dev/full: %v", err)
+	}
+	defer full.Close()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string][]byte{"a.csv": []byte("a,b\n1,=1+1\n")})
+	cmd := exec.Command(binary, "sanitize-file", "a.csv", "-o", "-", "--report", "r.json")
+	cmd.Dir = dir
+	cmd.Stdout = full
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInternal {
+		t.Fatalf("exit = %v, want %d; stderr: %s", err, exitInternal, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "no space left on device") {
+		t.Errorf("stderr = %q, want the write error", stderr.String())
+	}
+	if names := listDir(t, dir); len(names) != 1 {
+		t.Errorf("directory holds %q, want only a.csv (no report for an internal error)", names)
 	}
 }
