@@ -58,7 +58,7 @@ func BenchmarkBomb(b *testing.B) {
 		name string
 		data func(testing.TB) []byte
 	}{
-		{"kind=42-style-1GiB", func(t testing.TB) []byte { return recursiveZip(t, 3, 16, 4<<20) }},
+		{"kind=42-style-16GiB", func(t testing.TB) []byte { return recursiveZip(t, 3, 16, 4<<20) }},
 		{"kind=overlap-quoted", func(t testing.TB) []byte { return quotedOverlapZip(t, 16, 64<<10) }},
 		{"kind=overlap-full", func(t testing.TB) []byte { return fullOverlapZip(t, 16, 64<<10) }},
 		{"kind=million-entries", func(t testing.TB) []byte { return zip64Claim(t, 1_000_000) }},

@@ -94,8 +94,9 @@ func TestBombs(t *testing.T) {
 	}
 }
 
-// TestBombPeakRSS runs the rejection of a 1 GiB 42-style bomb in a child process and
-// checks its peak resident set size, which includes everything the runtime holds.
+// TestBombPeakRSS runs the rejection of 42-style bombs (16 GiB and 2 GiB) in a child
+// process and checks its peak resident set size, which includes everything the runtime
+// holds.
 func TestBombPeakRSS(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns a child process")

@@ -91,6 +91,10 @@ func (s *Sanitizer) sanitizeZip(ctx context.Context, in *sanitize.Item, w io.Wri
 		if clean == "" {
 			continue
 		}
+		if e.dir && f.UncompressedSize64 > 0 {
+			wk.drop(clean, "directory entry carrying data")
+			continue
+		}
 		if e.dir {
 			if err := wk.addDir(clean, e, out); err != nil {
 				return res, err

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"hash/crc32"
 	"io"
 	"slices"
 	"strings"
@@ -395,5 +396,29 @@ func TestThroughEngine(t *testing.T) {
 				t.Errorf("engine: %s verdict %s with %d output bytes", tc.file, res.Verdict, out.Len())
 			}
 		})
+	}
+}
+
+// TestDirectoryWithData checks that bytes hidden in a directory entry are not carried
+// over silently: the entry is dropped and reported.
+func TestDirectoryWithData(t *testing.T) {
+	_, a := testEngine(t, sanitize.Limits{})
+	// archive/zip's writer refuses data for a directory, so the file is laid out by hand.
+	var z, cd []byte
+	for _, e := range []struct{ name, data string }{{"hidden/", "payload"}, {"a.txt", "a\n"}} {
+		crc, n := crc32.ChecksumIEEE(txt(e.data)), uint32(len(e.data))
+		cd = append(cd, centralHeader(e.name, zip.Store, crc, n, n, uint32(len(z)))...)
+		z = append(append(z, localHeader(e.name, zip.Store, crc, n, n)...), e.data...)
+	}
+	z = append(append(z, cd...), endRecord(2, uint32(len(cd)), uint32(len(z)))...)
+	out, res, err := run(t, a, z, "d.zip", sanitize.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := zipNames(t, out), []string{"a.txt"}; !slices.Equal(got, want) {
+		t.Errorf("names = %q, want %q", got, want)
+	}
+	if d, _ := actionDetail(res, sanitize.ActRemovedPart, "item/hidden/"); d != "directory entry carrying data" {
+		t.Errorf("removed-part detail = %q; actions %+v", d, res.Actions)
 	}
 }
