@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"sync"
 )
 
 // Spool is a write-once buffer that stays in memory up to a threshold and moves to a temp
@@ -68,9 +69,14 @@ func (s *Spool) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// copyBufs are reused by ReadFrom: archives and mail spool thousands of small entries.
+var copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
 // ReadFrom copies r into the spool; it lets io.Copy skip an intermediate buffer.
 func (s *Spool) ReadFrom(r io.Reader) (int64, error) {
-	buf := make([]byte, 32<<10)
+	bp := copyBufs.Get().(*[]byte)
+	defer copyBufs.Put(bp)
+	buf := *bp
 	var total int64
 	for {
 		n, err := r.Read(buf)
