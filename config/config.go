@@ -40,6 +40,7 @@ type Config struct {
 	Text   Text              `yaml:"text"`
 	OOXML  OOXML             `yaml:"ooxml"`
 	RTF    RTF               `yaml:"rtf"`
+	Render Render            `yaml:"render"`
 	Mail   Mail              `yaml:"mail"`
 
 	SMTP       SMTP       `yaml:"smtp"`
@@ -109,6 +110,23 @@ type RTF struct {
 	Objects string `yaml:"objects"`
 }
 
+// Render configures the rasterizer used where the policy says render: PDFs (and, through
+// LibreOffice, Office, ODF and RTF documents) become image-only PDFs. It is started only
+// when some policy entry is render, since compiling PDFium takes seconds.
+type Render struct {
+	DPI       int  `yaml:"dpi"`        // resolution, 36-600. Default 150.
+	Instances int  `yaml:"instances"`  // PDFium instances (pages at once), 0 = number of CPUs. Default 0.
+	TextLayer bool `yaml:"text_layer"` // add the page text invisibly so it stays searchable. Default false.
+	// Gray: auto (grayscale for pages without colour), always or never. Default auto.
+	Gray        string `yaml:"gray"`
+	JPEGQuality int    `yaml:"jpeg_quality"` // quality of photographic pages, 1-100. Default 80.
+	// FontDir is the font folder PDFium sees, read-only; Japanese text in non-embedded
+	// fonts needs CJK fonts there. Empty: /usr/share/fonts when it exists; "-": none.
+	FontDir        string   `yaml:"font_dir"`
+	ConvertTimeout Duration `yaml:"convert_timeout"` // LibreOffice time per document. Default 60s.
+	Converters     int      `yaml:"converters"`      // LibreOffice conversions at once, 1-16. Default 1.
+}
+
 // Mail configures message sanitization.
 type Mail struct {
 	OutputCharset  string   `yaml:"output_charset"`  // utf-8 or iso-2022-jp. Default utf-8.
@@ -145,6 +163,7 @@ func Default() *Config {
 		Text:   Text{DefangLinks: false},
 		OOXML:  OOXML{KeepHyperlinks: true},
 		RTF:    RTF{Objects: "strip"},
+		Render: Render{DPI: 150, Gray: "auto", JPEGQuality: 80, ConvertTimeout: Duration(time.Minute), Converters: 1},
 		Mail: Mail{
 			OutputCharset:  "utf-8",
 			NoticePosition: "top",

@@ -106,6 +106,7 @@ func (c *Config) Validate() error {
 	p.intRange("image.jpeg_quality", int64(c.Image.JPEGQuality), 1, 100)
 	p.oneOf("image.png_compression", c.Image.PNGCompression, "speed", "default", "best")
 	p.oneOf("rtf.objects", c.RTF.Objects, "strip", "quarantine")
+	c.Render.validate(p)
 	c.Mail.validate(p)
 	c.SMTP.validate(p)
 	c.Delivery.validate(p)
@@ -145,6 +146,27 @@ func (l Limits) validate(p *problems) {
 	if l.Timeout < Duration(time.Second) || l.Timeout > Duration(24*time.Hour) {
 		p.add("limits.timeout", l.Timeout.String(), "must be between 1s and 24h")
 	}
+}
+
+func (r Render) validate(p *problems) {
+	p.intRange("render.dpi", int64(r.DPI), 36, 600)
+	p.intRange("render.instances", int64(r.Instances), 0, 64)
+	p.oneOf("render.gray", r.Gray, "auto", "always", "never")
+	p.intRange("render.jpeg_quality", int64(r.JPEGQuality), 1, 100)
+	if r.ConvertTimeout < Duration(time.Second) || r.ConvertTimeout > Duration(time.Hour) {
+		p.add("render.convert_timeout", r.ConvertTimeout.String(), "must be between 1s and 1h")
+	}
+	p.intRange("render.converters", int64(r.Converters), 1, 16)
+}
+
+// UsesRender reports whether any policy entry asks for rendering.
+func (c *Config) UsesRender() bool {
+	for _, a := range c.Policy {
+		if a == "render" {
+			return true
+		}
+	}
+	return false
 }
 
 // Headers sekisho always writes itself or never copies; an operator cannot add them.

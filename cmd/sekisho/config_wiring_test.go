@@ -37,6 +37,8 @@ func TestConfigReachesFamilies(t *testing.T) {
 			wantCode: exitRefused},
 		{name: "rtf objects stripped by default", config: "", file: "a.rtf", content: corpus("rtf/gen-object-package.rtf"),
 			wantCode: exitOK, wantAction: "removed-ole-object"},
+		{name: "policy render rasterizes", config: "data_dir: data\npolicy:\n  pdf: render\n", file: "a.pdf", content: corpus("pdf/hostile-js-openaction.pdf"),
+			wantCode: exitOK, wantAction: "rasterized", wantOut: func(b []byte) bool { return bytes.HasPrefix(b, []byte("%PDF-")) }},
 		{name: "limits.max_pixels", config: "limits:\n  max_pixels: 100\n", file: "a.jpg", content: corpus("img/photo.jpg"),
 			wantCode: exitRefused, wantOut: nil},
 	}

@@ -19,6 +19,8 @@ const configHelp = `Usage:
 check    loads FILE (or, without FILE, the built-in defaults), rejects unknown keys,
          validates every value and policy key, and prints "ok" or every problem found,
          one per line, each naming the dotted key, the file and line, and the bad value.
+         When a policy entry is render, it also starts the rasterizer (seconds) and
+         warns when LibreOffice is missing.
          Exit status 0 when valid, 2 otherwise.
 example  prints the documented reference configuration (every key with its default).
 `
@@ -43,9 +45,18 @@ func configCmd(_ context.Context, args []string, io stdio) int {
 		if len(pos) == 1 {
 			path = pos[0]
 		}
-		if _, err := loadConfig(path); err != nil {
+		cfg, err := loadConfig(path)
+		if err != nil {
 			fmt.Fprintln(io.err, err)
 			return exitUsage
+		}
+		if cfg.UsesRender() {
+			// Start the rasterizer once, so a missing font folder or LibreOffice shows
+			// here rather than on the first document (it warns on standard error).
+			if _, err := buildEngine(cfg, newLogger(cfg.Log, io.err)); err != nil {
+				fmt.Fprintf(io.err, "config: %v\n", err)
+				return exitUsage
+			}
 		}
 		if path == "" {
 			fmt.Fprintln(io.out, "ok (built-in defaults)")

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"path/filepath"
 
 	"github.com/sekisho/sekisho/config"
 	"github.com/sekisho/sekisho/sanitize"
@@ -12,6 +13,7 @@ import (
 	"github.com/sekisho/sekisho/sanitize/ole"
 	"github.com/sekisho/sekisho/sanitize/ooxml"
 	"github.com/sekisho/sekisho/sanitize/pdf"
+	"github.com/sekisho/sekisho/sanitize/render"
 	"github.com/sekisho/sekisho/sanitize/rtf"
 	"github.com/sekisho/sekisho/sanitize/sylk"
 	"github.com/sekisho/sekisho/sanitize/sylk/msoxml"
@@ -90,6 +92,21 @@ func buildEngine(cfg *config.Config, log *slog.Logger) (*sanitize.Engine, error)
 	// that must be held are reported as such; serve registers its own with a Holder.
 	e.Register(string(sanitize.ClassMessage), mail.New(mailOptions(cfg, e)))
 
+	// The rasterizer exists only when the policy asks for it: compiling PDFium costs
+	// seconds and ~330 MB. It lives as long as the process.
+	if cfg.UsesRender() {
+		r, err := render.New(renderOptions(cfg))
+		if err != nil {
+			return nil, fmt.Errorf("render: %w", err)
+		}
+		if !r.Office() {
+			log.Warn("render: LibreOffice (soffice) not found; Office, ODF and RTF documents set to render will be quarantined")
+		}
+		for _, c := range []sanitize.Class{sanitize.ClassPDF, sanitize.ClassOOXML, sanitize.ClassODF, sanitize.ClassRTF, sanitize.ClassOLE} {
+			e.RegisterRenderer(string(c), r)
+		}
+	}
+
 	return e, nil
 }
 
@@ -139,4 +156,20 @@ func buildMailEngine(cfg *config.Config, log *slog.Logger, inner *sanitize.Engin
 	pol[string(sanitize.ClassScript)] = sanitize.Block
 	pol["empty"] = sanitize.Quarantine
 	return e
+}
+
+// renderOptions converts the render section; the compilation cache lives under data_dir.
+func renderOptions(cfg *config.Config) render.Options {
+	return render.Options{
+		DPI:            cfg.Render.DPI,
+		Instances:      cfg.Render.Instances,
+		TextLayer:      cfg.Render.TextLayer,
+		Gray:           cfg.Render.Gray,
+		JPEGQuality:    cfg.Render.JPEGQuality,
+		FontDir:        cfg.Render.FontDir,
+		CacheDir:       filepath.Join(cfg.DataDir, "cache"),
+		ConvertTimeout: cfg.Render.ConvertTimeout.Std(),
+		Converters:     cfg.Render.Converters,
+		TempDir:        cfg.TempDir,
+	}
 }
