@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -82,3 +83,5 @@ func readFile(t testing.TB, path string) []byte {
 	}
 	return b
 }
+
+func execCommand(name string, args ...string) *exec.Cmd { return exec.Command(name, args...) }
