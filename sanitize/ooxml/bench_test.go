@@ -148,14 +148,18 @@ func scaleTo(target int, gen func(n int) []byte) []byte {
 // BenchmarkSanitize measures the raw Sanitize call on generated real-shaped packages: zip
 // validation, relationship analysis, the streaming XML rewrite of every part, image
 // re-encoding through the engine (the test image family: standard-library decode and
-// encode), and deflate of the new container. docx/1MB is text only; docx/20MB adds photos,
-// the usual reason a Word file is that large; xlsx grows a sheet of numbers and formulas.
+// encode), and deflate of the new container. docx/20KB is the typical mail attachment
+// (the real report with a few pages of text), memo the real LibreOffice memo as it is;
+// docx/1MB is text only; docx/20MB adds photos, the usual reason a Word file is that
+// large; xlsx grows a sheet of numbers and formulas.
 func BenchmarkSanitize(b *testing.B) {
 	for _, tc := range []struct {
 		name string
 		gen  func(testing.TB, int) []byte
 		size int
 	}{
+		{"type=docx/size=memo", func(tb testing.TB, _ int) []byte { return readCorpus(tb, "ooxml/memo.docx") }, 0},
+		{"type=docx/size=20KB", bigDocx, 20 << 10},
 		{"type=docx/size=1MB", bigDocx, 1 << 20},
 		{"type=docx/size=20MB", photoDocx, 20 << 20},
 		{"type=xlsx/size=1MB", bigXlsx, 1 << 20},

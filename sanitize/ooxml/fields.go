@@ -79,9 +79,9 @@ func (fs *fieldStage) finish() error {
 // read tracks fields as tokens are read and decides each one when its instruction ends.
 // It reports whether t begins a field.
 func (fs *fieldStage) read(t *tok) bool {
-	switch v := t.t.(type) {
-	case xml.StartElement:
-		if !nsW[t.name.Space] {
+	switch t.kind {
+	case kStart:
+		if !nsW.has(t.name.Space) {
 			return false
 		}
 		switch t.name.Local {
@@ -117,11 +117,12 @@ func (fs *fieldStage) read(t *tok) bool {
 				}
 			}
 		}
-	case xml.EndElement:
-		if nsW[t.name.Space] && (t.name.Local == "instrText" || t.name.Local == "delInstrText") && fs.instr > 0 {
+	case kEnd:
+		if nsW.has(t.name.Space) && (t.name.Local == "instrText" || t.name.Local == "delInstrText") && fs.instr > 0 {
 			fs.instr--
 		}
-	case xml.CharData:
+	case kText:
+		v := t.text
 		if fs.instr > 0 && len(fs.rstack) > 0 {
 			top := fs.rstack[len(fs.rstack)-1]
 			if !top.rdone && top.instr.Len() < maxInstrCapture {
@@ -159,14 +160,14 @@ func (fs *fieldStage) suppressed() bool {
 
 // emit applies the decisions on the write side and passes the token on.
 func (fs *fieldStage) emit(t *tok) error {
-	switch t.t.(type) {
-	case xml.StartElement:
+	switch t.kind {
+	case kStart:
 		parent := xml.Name{}
 		if len(fs.elems) > 0 {
 			parent = fs.elems[len(fs.elems)-1]
 		}
 		fs.elems = append(fs.elems, t.name)
-		if nsW[t.name.Space] && t.name.Local == "fldChar" && t.field != nil {
+		if nsW.has(t.name.Space) && t.name.Local == "fldChar" && t.field != nil {
 			f := t.field
 			switch wattr(t, "fldCharType") {
 			case "begin":
@@ -183,10 +184,10 @@ func (fs *fieldStage) emit(t *tok) error {
 			}
 			break
 		}
-		if nsW[parent.Space] && parent.Local == "r" && t.name.Local != "rPr" && fs.suppressed() {
+		if nsW.has(parent.Space) && parent.Local == "r" && t.name.Local != "rPr" && fs.suppressed() {
 			t.drop = true
 		}
-	case xml.EndElement:
+	case kEnd:
 		if len(fs.elems) > 0 {
 			fs.elems = fs.elems[:len(fs.elems)-1]
 		}

@@ -71,7 +71,7 @@ func TestDDEFormula(t *testing.T) {
 		`IF(A1="x","|",cmd|'x'!A1)`: true,
 		`[1]Sheet1!A1`:              false,
 	} {
-		if got := ddeFormula(in); got != want {
+		if got := ddeFormula([]byte(in)); got != want {
 			t.Errorf("ddeFormula(%q) = %v, want %v", in, got, want)
 		}
 	}

@@ -78,7 +78,7 @@ func (r *odfRules) report(kind sanitize.ActionKind, detail string) {
 	r.j.res.Add(kind, r.j.path(r.p.name), detail)
 }
 
-func (r *odfRules) held(*tok, string) bool { return true }
+func (r *odfRules) held(xml.Name, []byte) bool { return true }
 
 func (r *odfRules) start(t *tok, parent xml.Name) op {
 	if d, ok := odfDrop[t.name]; ok {

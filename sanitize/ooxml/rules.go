@@ -10,27 +10,18 @@ import (
 
 // Namespaces, transitional and strict.
 var (
-	nsR = map[string]bool{
-		"http://schemas.openxmlformats.org/officeDocument/2006/relationships": true,
-		"http://purl.oclc.org/ooxml/officeDocument/relationships":             true,
-	}
-	nsW = map[string]bool{
-		"http://schemas.openxmlformats.org/wordprocessingml/2006/main": true,
-		"http://purl.oclc.org/ooxml/wordprocessingml/main":             true,
-	}
-	nsX = map[string]bool{
-		"http://schemas.openxmlformats.org/spreadsheetml/2006/main": true,
-		"http://purl.oclc.org/ooxml/spreadsheetml/main":             true,
-	}
-	nsA = map[string]bool{
-		"http://schemas.openxmlformats.org/drawingml/2006/main": true,
-		"http://purl.oclc.org/ooxml/drawingml/main":             true,
-	}
-	nsP = map[string]bool{
-		"http://schemas.openxmlformats.org/presentationml/2006/main": true,
-		"http://purl.oclc.org/ooxml/presentationml/main":             true,
-	}
+	nsR = nsPair{"http://schemas.openxmlformats.org/officeDocument/2006/relationships", "http://purl.oclc.org/ooxml/officeDocument/relationships"}
+	nsW = nsPair{"http://schemas.openxmlformats.org/wordprocessingml/2006/main", "http://purl.oclc.org/ooxml/wordprocessingml/main"}
+	nsX = nsPair{"http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main"}
+	nsA = nsPair{"http://schemas.openxmlformats.org/drawingml/2006/main", "http://purl.oclc.org/ooxml/drawingml/main"}
+	nsP = nsPair{"http://schemas.openxmlformats.org/presentationml/2006/main", "http://purl.oclc.org/ooxml/presentationml/main"}
 )
+
+// nsPair is a namespace's transitional and strict URIs. Comparing two strings is cheaper
+// than a map lookup, and rules ask for every element and attribute.
+type nsPair [2]string
+
+func (p nsPair) has(uri string) bool { return uri == p[0] || uri == p[1] }
 
 const (
 	nsO      = "urn:schemas-microsoft-com:office:office"
@@ -67,11 +58,11 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 	// keeps its preview picture, a control its shape). A hyperlink keeps its text.
 	for i := 0; i < len(t.attrs); i++ {
 		a := t.attrs[i]
-		isRef := nsR[a.Space] || (a.Space == nsO && a.Local == "relid")
+		isRef := nsR.has(a.Space) || (a.Space == nsO && a.Local == "relid")
 		if !isRef || !r.dead[s.Attr[i].Value] {
 			continue
 		}
-		if nsW[n.Space] && n.Local == "hyperlink" {
+		if nsW.has(n.Space) && n.Local == "hyperlink" {
 			t.removeAttr(i)
 			s, _ = t.start()
 			i--
@@ -95,11 +86,11 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 	case n.Space == nsVMLX && n.Local == "FmlaMacro":
 		r.report(sanitize.ActRemovedMacros, "macro assignment on a form control")
 		return opDrop
-	case nsW[n.Space]:
+	case nsW.has(n.Space):
 		return r.word(t, n)
-	case nsX[n.Space]:
+	case nsX.has(n.Space):
 		return r.excel(t, n)
-	case nsA[n.Space] || nsP[n.Space]:
+	case nsA.has(n.Space) || nsP.has(n.Space):
 		if act, ok := t.attr("", "action"); ok {
 			la := strings.ToLower(act)
 			switch {
@@ -114,7 +105,7 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 				return opDrop
 			}
 		}
-		if nsP[n.Space] && n.Local == "controls" {
+		if nsP.has(n.Space) && n.Local == "controls" {
 			return opPruneEmpty
 		}
 	}
@@ -171,9 +162,9 @@ func (r *ooxmlRules) excel(t *tok, n xml.Name) op {
 }
 
 // held decides on an Excel formula or defined name once its text is known.
-func (r *ooxmlRules) held(t *tok, text string) bool {
+func (r *ooxmlRules) held(name xml.Name, text []byte) bool {
 	if ddeFormula(text) {
-		r.report(sanitize.ActRemovedDDE, "DDE formula "+clip(text))
+		r.report(sanitize.ActRemovedDDE, "DDE formula "+clip(string(text)))
 		return false
 	}
 	return true
@@ -182,12 +173,11 @@ func (r *ooxmlRules) held(t *tok, text string) bool {
 // remapAttr rewrites a sheet index after sheets were removed. It returns false when the
 // index pointed at a removed sheet; clamp sets such an index to 0 instead.
 func (r *ooxmlRules) remapAttr(t *tok, local string, clamp bool) bool {
-	s, _ := t.start()
 	for i, a := range t.attrs {
 		if a.Space != "" || a.Local != local {
 			continue
 		}
-		old, err := strconv.Atoi(s.Attr[i].Value)
+		old, err := strconv.Atoi(t.rawAttr[i].Value)
 		nv := -1
 		if err == nil && old >= 0 && old < len(r.sheets.newIndex) {
 			nv = r.sheets.newIndex[old]
@@ -198,8 +188,7 @@ func (r *ooxmlRules) remapAttr(t *tok, local string, clamp bool) bool {
 			}
 			nv = 0
 		}
-		s.Attr[i].Value = strconv.Itoa(nv)
-		t.t = s
+		t.rawAttr[i].Value = strconv.Itoa(nv)
 	}
 	return true
 }
@@ -208,7 +197,7 @@ func (r *ooxmlRules) remapAttr(t *tok, local string, clamp bool) bool {
 func wattr(t *tok, local string) string {
 	s, _ := t.start()
 	for i, a := range t.attrs {
-		if a.Local == local && nsW[a.Space] {
+		if a.Local == local && nsW.has(a.Space) {
 			return s.Attr[i].Value
 		}
 	}
@@ -229,7 +218,7 @@ func autoRunName(name string) bool {
 
 // ddeFormula reports a formula that calls a DDE server (=cmd|' /c calc'!A0): the pipe is
 // not an Excel operator, so one outside a string literal is a DDE reference.
-func ddeFormula(f string) bool {
+func ddeFormula(f []byte) bool {
 	inStr := false
 	for i := 0; i < len(f); i++ {
 		switch f[i] {

@@ -20,12 +20,12 @@ type sheetScan struct{ ids []string }
 
 func (s *sheetScan) push(t *tok) error {
 	st, ok := t.start()
-	if !ok || !nsX[t.name.Space] || t.name.Local != "sheet" {
+	if !ok || !nsX.has(t.name.Space) || t.name.Local != "sheet" {
 		return nil
 	}
 	id := ""
 	for i, a := range t.attrs {
-		if nsR[a.Space] && a.Local == "id" {
+		if nsR.has(a.Space) && a.Local == "id" {
 			id = st.Attr[i].Value
 		}
 	}

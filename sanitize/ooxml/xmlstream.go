@@ -1,24 +1,23 @@
 package ooxml
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
-	"strings"
+	"sync"
 
 	"github.com/sekisho/sekisho/sanitize"
 )
 
-// The rewriter reads a part with encoding/xml's RawToken and writes it back itself.
-// encoding/xml's Encoder cannot be used: it turns prefixes into namespace URIs and
-// re-declares them on every element (golang/go#9519), which Office rejects. RawToken keeps
-// the prefixes as written; a scope stack resolves them so that rules match on namespace
-// URIs whatever prefix a producer chose, and the serializer below writes the original
-// prefixes and xmlns declarations back unchanged.
+// The rewriter reads a part with this package's scanner (xmlscan.go) and writes it back
+// itself. encoding/xml's Encoder cannot be used: it turns prefixes into namespace URIs and
+// re-declares them on every element (golang/go#9519), which Office rejects. The scanner
+// keeps the prefixes as written; a scope stack resolves them so that rules match on
+// namespace URIs whatever prefix a producer chose, and the serializer below writes the
+// original prefixes and xmlns declarations back unchanged.
 
 const (
 	maxXMLDepth     = 512     // deeper nesting is not produced by any office suite
@@ -28,38 +27,55 @@ const (
 	maxInstrCapture = 4096    // bytes of a field instruction kept to decide on it
 )
 
-// tok is one token with its names resolved. Stages before the serializer may mark it.
+type tokKind uint8
+
+const (
+	kStart tokKind = iota + 1
+	kEnd
+	kText
+	kProcInst
+)
+
+// tok is one token with its names resolved. Stages before the serializer may mark it. It
+// is a plain struct rather than an xml.Token: boxing every token in an interface cost an
+// allocation each.
 type tok struct {
-	t      xml.Token
-	name   xml.Name   // Start/End: Space is the namespace URI
-	attrs  []xml.Name // Start: resolved attribute names, parallel to the raw attributes
-	drop   bool       // Start: drop the subtree; other tokens: drop the token
-	unwrap bool       // Start: drop the tags, keep the children
-	field  *field     // Word complex fields: the field a fldChar belongs to
+	kind    tokKind
+	raw     xml.Name   // Start/End: prefix (in Space) and local name as written
+	rawAttr []xml.Attr // Start: attributes as written
+	text    []byte     // Text: decoded character data
+	target  string     // ProcInst
+	name    xml.Name   // Start/End: Space is the namespace URI
+	attrs   []xml.Name // Start: resolved attribute names, parallel to rawAttr
+	drop    bool       // Start: drop the subtree; other tokens: drop the token
+	unwrap  bool       // Start: drop the tags, keep the children
+	field   *field     // Word complex fields: the field a fldChar belongs to
 }
 
 // clone returns a copy that stays valid after the next token is read.
 func (t *tok) clone() *tok {
 	c := *t
-	c.t = xml.CopyToken(t.t)
+	c.rawAttr = append([]xml.Attr(nil), t.rawAttr...)
 	c.attrs = append([]xml.Name(nil), t.attrs...)
+	c.text = append([]byte(nil), t.text...)
 	return &c
 }
 
 func (t *tok) start() (xml.StartElement, bool) {
-	s, ok := t.t.(xml.StartElement)
-	return s, ok
+	if t.kind != kStart {
+		return xml.StartElement{}, false
+	}
+	return xml.StartElement{Name: t.raw, Attr: t.rawAttr}, true
 }
 
 // attr returns the raw value of the attribute with the resolved name n.
 func (t *tok) attr(space, local string) (string, bool) {
-	s, ok := t.start()
-	if !ok {
+	if t.kind != kStart {
 		return "", false
 	}
 	for i, a := range t.attrs {
 		if a.Local == local && a.Space == space {
-			return s.Attr[i].Value, true
+			return t.rawAttr[i].Value, true
 		}
 	}
 	return "", false
@@ -67,10 +83,8 @@ func (t *tok) attr(space, local string) (string, bool) {
 
 // removeAttr deletes attribute i from a start token.
 func (t *tok) removeAttr(i int) {
-	s := t.t.(xml.StartElement)
-	s.Attr = append(s.Attr[:i:i], s.Attr[i+1:]...)
+	t.rawAttr = append(t.rawAttr[:i:i], t.rawAttr[i+1:]...)
 	t.attrs = append(t.attrs[:i:i], t.attrs[i+1:]...)
-	t.t = s
 }
 
 // stage receives tokens in document order.
@@ -79,26 +93,70 @@ type stage interface {
 	finish() error
 }
 
-// readXML decodes r and pushes every token, resolved, to st. It enforces well-formedness
-// (matching tags, one root, no DOCTYPE) because RawToken does not.
-func readXML(ctx context.Context, r io.Reader, st stage) error {
-	d := xml.NewDecoder(r)
-	d.Strict = true
-	type scope struct {
-		raw  xml.Name
-		decl map[string]string
+const (
+	nsXML   = "http://www.w3.org/XML/1998/namespace"
+	nsXMLNS = "http://www.w3.org/2000/xmlns/"
+)
+
+// knownNS maps the namespaces the rules test to the rules' own strings: comparing a string
+// with itself stops at the pointer, comparing equal copies reads both.
+var knownNS = func() map[string]string {
+	m := map[string]string{}
+	for _, p := range []nsPair{nsR, nsW, nsX, nsA, nsP} {
+		m[p[0]], m[p[1]] = p[0], p[1]
 	}
-	var stack []scope
+	for _, u := range []string{nsO, nsVMLX, nsMC, nsXLink, nsOffice, nsScript, nsText, nsDraw, nsTable, nsPresent, nsForm, nsMeta} {
+		m[u] = u
+	}
+	return m
+}()
+
+func canonicalNS(uri string) string {
+	if c, ok := knownNS[uri]; ok {
+		return c
+	}
+	return uri
+}
+
+// readXML decodes r and pushes every token, resolved, to st. It enforces the structure
+// (matching tags, one root, declared prefixes, bounded depth) that the scanner leaves to
+// it.
+func readXML(ctx context.Context, r io.Reader, st stage) error {
+	scn := getScanner(r)
+	defer putScanner(scn)
+	// Namespace bindings in scope, innermost last; each open element remembers how many
+	// there were before it. Office parts declare nearly everything on the root, so a small
+	// cache of recent answers, cleared whenever the bindings change, answers most lookups.
+	type binding struct{ prefix, uri string }
+	type scope struct {
+		raw   xml.Name
+		nbind int
+	}
+	var (
+		stack  []scope
+		binds  []binding
+		cache  [4]binding
+		ncache int
+	)
 	lookup := func(prefix string) (string, bool) {
-		if prefix == "xml" {
-			return "http://www.w3.org/XML/1998/namespace", true
+		for i := range ncache {
+			if cache[i].prefix == prefix {
+				return cache[i].uri, true
+			}
 		}
-		if prefix == "xmlns" {
-			return "http://www.w3.org/2000/xmlns/", true
+		switch prefix {
+		case "xml":
+			return nsXML, true
+		case "xmlns":
+			return nsXMLNS, true
 		}
-		for i := len(stack) - 1; i >= 0; i-- {
-			if u, ok := stack[i].decl[prefix]; ok {
-				return u, true
+		for i := len(binds) - 1; i >= 0; i-- {
+			if binds[i].prefix == prefix {
+				if ncache < len(cache) {
+					cache[ncache] = binds[i]
+					ncache++
+				}
+				return binds[i].uri, true
 			}
 		}
 		return "", prefix == ""
@@ -115,17 +173,16 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 				return err
 			}
 		}
-		raw, err := d.RawToken()
+		t := &cur
+		err := scn.next(t)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return xmlErr(err)
 		}
-		cur = tok{t: raw}
-		t := &cur
-		switch v := t.t.(type) {
-		case xml.StartElement:
+		switch t.kind {
+		case kStart:
 			if len(stack) == 0 {
 				if roots++; roots > 1 {
 					return fmt.Errorf("%w: xml: more than one root element", sanitize.ErrMalformed)
@@ -134,32 +191,27 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 			if len(stack) >= maxXMLDepth {
 				return fmt.Errorf("%w: xml: nesting deeper than %d", sanitize.ErrMalformed, maxXMLDepth)
 			}
-			sc := scope{raw: v.Name}
-			for _, a := range v.Attr {
+			stack = append(stack, scope{raw: t.raw, nbind: len(binds)})
+			for _, a := range t.rawAttr {
 				switch {
 				case a.Name.Space == "xmlns":
-					if sc.decl == nil {
-						sc.decl = map[string]string{}
-					}
-					sc.decl[a.Name.Local] = a.Value
+					binds = append(binds, binding{a.Name.Local, canonicalNS(a.Value)})
+					ncache = 0
 				case a.Name.Space == "" && a.Name.Local == "xmlns":
-					if sc.decl == nil {
-						sc.decl = map[string]string{}
-					}
-					sc.decl[""] = a.Value
+					binds = append(binds, binding{"", canonicalNS(a.Value)})
+					ncache = 0
 				}
 			}
-			stack = append(stack, sc)
-			u, ok := lookup(v.Name.Space)
+			u, ok := lookup(t.raw.Space)
 			if !ok {
-				return fmt.Errorf("%w: xml: undeclared prefix %q", sanitize.ErrMalformed, v.Name.Space)
+				return fmt.Errorf("%w: xml: undeclared prefix %q", sanitize.ErrMalformed, t.raw.Space)
 			}
-			t.name = xml.Name{Space: u, Local: v.Name.Local}
-			if cap(names) < len(v.Attr) {
-				names = make([]xml.Name, len(v.Attr), 2*len(v.Attr))
+			t.name = xml.Name{Space: u, Local: t.raw.Local}
+			if cap(names) < len(t.rawAttr) {
+				names = make([]xml.Name, len(t.rawAttr), 2*len(t.rawAttr))
 			}
-			t.attrs = names[:len(v.Attr)]
-			for i, a := range v.Attr {
+			t.attrs = names[:len(t.rawAttr)]
+			for i, a := range t.rawAttr {
 				switch {
 				case a.Name.Space == "":
 					t.attrs[i] = xml.Name{Local: a.Name.Local} // unprefixed attributes have no namespace
@@ -170,30 +222,36 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 					}
 					t.attrs[i] = xml.Name{Space: au, Local: a.Name.Local}
 				}
+				// Two prefixes bound to one namespace can repeat an attribute under
+				// different spellings; consumers would disagree on which one counts.
+				for k := range i {
+					if t.attrs[k] == t.attrs[i] {
+						return fmt.Errorf("%w: xml: attribute %s repeated", sanitize.ErrMalformed, qname(a.Name))
+					}
+				}
 			}
-		case xml.EndElement:
-			if len(stack) == 0 || stack[len(stack)-1].raw != v.Name {
-				return fmt.Errorf("%w: xml: unexpected end element </%s>", sanitize.ErrMalformed, qname(v.Name))
+		case kEnd:
+			if len(stack) == 0 || stack[len(stack)-1].raw != t.raw {
+				return fmt.Errorf("%w: xml: unexpected end element </%s>", sanitize.ErrMalformed, qname(t.raw))
 			}
-			u, _ := lookup(v.Name.Space)
-			t.name = xml.Name{Space: u, Local: v.Name.Local}
+			u, _ := lookup(t.raw.Space)
+			t.name = xml.Name{Space: u, Local: t.raw.Local}
+			if nb := stack[len(stack)-1].nbind; nb != len(binds) {
+				binds = binds[:nb]
+				ncache = 0
+			}
 			stack = stack[:len(stack)-1]
-		case xml.CharData:
+		case kText:
 			if len(stack) == 0 {
 				// A UTF-8 byte-order mark comes back as text before the root; some
 				// producers (customXml items) write one.
-				if len(bytes.TrimSpace(bytes.ReplaceAll(v, []byte("\ufeff"), nil))) != 0 {
+				if len(bytes.TrimSpace(bytes.ReplaceAll(t.text, []byte("\ufeff"), nil))) != 0 {
 					return fmt.Errorf("%w: xml: text outside the root element", sanitize.ErrMalformed)
 				}
 				continue
 			}
-		case xml.Directive:
-			// A DOCTYPE has no place in a package part; refusing it also rules out entity tricks.
-			return fmt.Errorf("%w: xml: DOCTYPE or directive in a package part", sanitize.ErrMalformed)
-		case xml.Comment:
-			continue // comments carry nothing a consumer needs
-		case xml.ProcInst:
-			if v.Target != "xml" || len(stack) != 0 || roots != 0 {
+		case kProcInst:
+			if t.target != "xml" || len(stack) != 0 || roots != 0 {
 				continue // processing instructions (mso-application, ...) are dropped
 			}
 		}
@@ -210,12 +268,10 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 	return st.finish()
 }
 
+// xmlErr classifies an error met while reading a part: the scanner's own are already
+// ErrMalformed; limits and cancellation pass through; a read error is a broken part.
 func xmlErr(err error) error {
-	var se *xml.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Errorf("%w: xml: %v", sanitize.ErrMalformed, se)
-	}
-	if errors.Is(err, sanitize.ErrLimit) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, sanitize.ErrMalformed) || errors.Is(err, sanitize.ErrLimit) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	var le *sanitize.LimitError
@@ -247,7 +303,7 @@ const (
 // that start answered opHold for, and returns whether to keep it.
 type rules interface {
 	start(t *tok, parent xml.Name) op
-	held(t *tok, text string) bool
+	held(name xml.Name, text []byte) bool
 }
 
 type frame struct {
@@ -260,28 +316,37 @@ type frame struct {
 	hold    bool
 }
 
-// writer is the last stage: it applies the rules and serializes what is kept.
+// writer is the last stage: it applies the rules and serializes what is kept. It appends
+// to its own buffer and writes it out in large pieces: an io.Writer call per name and
+// attribute was a fifth of the rewrite's time.
 type writer struct {
-	out     *bufio.Writer
-	dst     io.Writer // out, or the hold buffer
-	holdBuf bytes.Buffer
-	holdTxt strings.Builder
-	holding *tok
-	r       rules
-	stack   []frame
-	skip    int  // depth inside a dropped subtree
-	openTag bool // a start tag was written without its '>' yet
-	wrote   bool
+	out      io.Writer
+	buf      []byte  // serialized, not yet written to out
+	hold     []byte  // the held element, while holding
+	d        *[]byte // &buf, or &hold while holding
+	holdTxt  []byte
+	holding  bool
+	holdName xml.Name
+	r        rules
+	stack    []frame
+	skip     int  // depth inside a dropped subtree
+	openTag  bool // a start tag was written without its '>' yet
+	wrote    bool
 }
 
+const writerFlush = 32 << 10
+
+var writerBufs = sync.Pool{New: func() any { b := make([]byte, 0, writerFlush+4<<10); return &b }}
+
 func newWriter(w io.Writer, r rules) *writer {
-	bw := bufio.NewWriterSize(w, 32<<10)
-	return &writer{out: bw, dst: bw, r: r}
+	wr := &writer{out: w, r: r, buf: (*writerBufs.Get().(*[]byte))[:0]}
+	wr.d = &wr.buf
+	return wr
 }
 
 func (w *writer) push(t *tok) error {
-	switch v := t.t.(type) {
-	case xml.StartElement:
+	switch t.kind {
+	case kStart:
 		if w.skip > 0 {
 			w.skip++
 			return nil
@@ -297,40 +362,36 @@ func (w *writer) push(t *tok) error {
 		case t.unwrap:
 			o = opUnwrap
 		default:
-			o = w.r.start(t, parent)
+			o = w.r.start(t, parent) // rules may edit the attributes
 		}
-		v, _ = t.start() // rules may have edited attributes
 		switch o {
 		case opDrop:
 			w.skip = 1
 			return nil
 		case opUnwrap:
-			w.stack = append(w.stack, frame{name: t.name, raw: v.Name, unwrap: true})
+			w.stack = append(w.stack, frame{name: t.name, raw: t.raw, unwrap: true})
 			return nil
 		case opPruneEmpty:
-			var b bytes.Buffer
-			writeStart(&b, v)
-			b.WriteByte('>')
-			w.stack = append(w.stack, frame{name: t.name, raw: v.Name, pending: b.Bytes(), open: true})
+			b := appendStart(nil, t)
+			b = append(b, '>')
+			w.stack = append(w.stack, frame{name: t.name, raw: t.raw, pending: b, open: true})
 			return nil
 		case opHold:
-			if w.holding == nil {
+			if !w.holding {
 				w.flushPending()
 				w.closeTag()
-				h := t.clone()
-				w.holding = h
-				w.holdBuf.Reset()
-				w.holdTxt.Reset()
-				w.dst = &w.holdBuf
-				w.stack = append(w.stack, frame{name: t.name, raw: v.Name, hold: true})
-				w.writeStartTok(v)
+				w.holding, w.holdName = true, t.name
+				w.hold, w.holdTxt = w.hold[:0], w.holdTxt[:0]
+				w.d = &w.hold
+				w.stack = append(w.stack, frame{name: t.name, raw: t.raw, hold: true})
+				w.writeStartTok(t)
 				return nil
 			}
 		}
 		w.flushPending()
-		w.stack = append(w.stack, frame{name: t.name, raw: v.Name})
-		w.writeStartTok(v)
-	case xml.EndElement:
+		w.stack = append(w.stack, frame{name: t.name, raw: t.raw})
+		w.writeStartTok(t)
+	case kEnd:
 		if w.skip > 0 {
 			w.skip--
 			return nil
@@ -344,22 +405,23 @@ func (w *writer) push(t *tok) error {
 			return nil // nothing inside: pruned
 		}
 		if w.openTag {
-			io.WriteString(w.dst, "/>")
+			*w.d = append(*w.d, "/>"...)
 			w.openTag = false
 		} else {
-			io.WriteString(w.dst, "</")
-			writeName(w.dst, v.Name)
-			io.WriteString(w.dst, ">")
+			*w.d = append(*w.d, "</"...)
+			*w.d = appendName(*w.d, t.raw)
+			*w.d = append(*w.d, '>')
 		}
 		if f.hold {
-			keep := w.r.held(w.holding, w.holdTxt.String())
-			w.dst = w.out
-			w.holding = nil
+			keep := w.r.held(w.holdName, w.holdTxt)
+			w.d = &w.buf
+			w.holding = false
 			if keep {
-				w.out.Write(w.holdBuf.Bytes())
+				w.buf = append(w.buf, w.hold...)
 			}
 		}
-	case xml.CharData:
+	case kText:
+		v := t.text
 		if w.skip > 0 || t.drop {
 			return nil
 		}
@@ -368,36 +430,53 @@ func (w *writer) push(t *tok) error {
 		}
 		w.flushPending()
 		w.closeTag()
-		if w.holding != nil {
-			if w.holdTxt.Len()+len(v) > maxHeldBytes {
-				return fmt.Errorf("%w: xml: element %s too long", sanitize.ErrMalformed, w.holding.name.Local)
+		if w.holding {
+			if len(w.holdTxt)+len(v) > maxHeldBytes {
+				return fmt.Errorf("%w: xml: element %s too long", sanitize.ErrMalformed, w.holdName.Local)
 			}
-			w.holdTxt.Write(v)
+			w.holdTxt = append(w.holdTxt, v...)
 		}
-		escapeText(w.dst, v)
-	case xml.ProcInst:
-		if v.Target == "xml" && !w.wrote {
-			io.WriteString(w.dst, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n")
+		*w.d = appendEscText(*w.d, v)
+	case kProcInst:
+		if t.target == "xml" && !w.wrote {
+			*w.d = append(*w.d, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"...)
 		}
 	}
 	w.wrote = true
-	if w.holding != nil && w.holdBuf.Len() > maxHeldBytes {
-		return fmt.Errorf("%w: xml: element %s too long", sanitize.ErrMalformed, w.holding.name.Local)
+	if w.holding {
+		if len(w.hold) > maxHeldBytes {
+			return fmt.Errorf("%w: xml: element %s too long", sanitize.ErrMalformed, w.holdName.Local)
+		}
+	} else if len(w.buf) >= writerFlush {
+		return w.flush()
 	}
 	return nil
 }
 
-func (w *writer) finish() error { return w.out.Flush() }
+func (w *writer) flush() error {
+	_, err := w.out.Write(w.buf)
+	w.buf = w.buf[:0]
+	return err
+}
 
-func (w *writer) writeStartTok(v xml.StartElement) {
+func (w *writer) finish() error {
+	err := w.flush()
+	if cap(w.buf) <= 2*writerFlush {
+		writerBufs.Put(&w.buf)
+	}
+	w.buf, w.d = nil, nil
+	return err
+}
+
+func (w *writer) writeStartTok(t *tok) {
 	w.closeTag()
-	writeStart(w.dst, v)
+	*w.d = appendStart(*w.d, t)
 	w.openTag = true
 }
 
 func (w *writer) closeTag() {
 	if w.openTag {
-		io.WriteString(w.dst, ">")
+		*w.d = append(*w.d, '>')
 		w.openTag = false
 	}
 }
@@ -407,81 +486,93 @@ func (w *writer) flushPending() {
 	for i := range w.stack {
 		if w.stack[i].open {
 			w.closeTag()
-			w.dst.Write(w.stack[i].pending)
+			*w.d = append(*w.d, w.stack[i].pending...)
 			w.stack[i].open = false
 			w.stack[i].pending = nil
 		}
 	}
 }
 
-func writeName(w io.Writer, n xml.Name) {
+func appendName(b []byte, n xml.Name) []byte {
 	if n.Space != "" {
-		io.WriteString(w, n.Space)
-		io.WriteString(w, ":")
+		b = append(b, n.Space...)
+		b = append(b, ':')
 	}
-	io.WriteString(w, n.Local)
+	return append(b, n.Local...)
 }
 
-func writeStart(w io.Writer, v xml.StartElement) {
-	io.WriteString(w, "<")
-	writeName(w, v.Name)
-	for _, a := range v.Attr {
-		io.WriteString(w, " ")
-		writeName(w, a.Name)
-		io.WriteString(w, `="`)
-		escapeAttr(w, a.Value)
-		io.WriteString(w, `"`)
+// appendStart serializes a start tag without its closing '>' (the element may turn out
+// empty and close with "/>").
+func appendStart(b []byte, t *tok) []byte {
+	b = append(b, '<')
+	b = appendName(b, t.raw)
+	for _, a := range t.rawAttr {
+		b = append(b, ' ')
+		b = appendName(b, a.Name)
+		b = append(b, '=', '"')
+		b = appendEscAttr(b, a.Value)
+		b = append(b, '"')
 	}
+	return b
 }
 
-func escapeText(w io.Writer, s []byte) {
+// textEsc and attrEsc mark the bytes that must be escaped in text and in a double-quoted
+// attribute value. Tabs and line ends in an attribute are escaped so that a consumer's
+// attribute-value normalization does not turn them into spaces.
+var textEsc, attrEsc = func() (t, a [256]bool) {
+	for _, c := range "<>&\r" {
+		t[c], a[c] = true, true
+	}
+	for _, c := range "\"\t\n" {
+		a[c] = true
+	}
+	return t, a
+}()
+
+func escFor(c byte) string {
+	switch c {
+	case '<':
+		return "&lt;"
+	case '>':
+		return "&gt;"
+	case '&':
+		return "&amp;"
+	case '"':
+		return "&quot;"
+	case '\t':
+		return "&#x9;"
+	case '\n':
+		return "&#xA;"
+	}
+	return "&#xD;"
+}
+
+func appendEscText(b, s []byte) []byte {
 	last := 0
 	for i, c := range s {
-		var esc string
-		switch c {
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		case '&':
-			esc = "&amp;"
-		case '\r':
-			esc = "&#xD;"
-		default:
-			continue
+		if textEsc[c] {
+			b = append(b, s[last:i]...)
+			b = append(b, escFor(c)...)
+			last = i + 1
 		}
-		w.Write(s[last:i])
-		io.WriteString(w, esc)
-		last = i + 1
 	}
-	w.Write(s[last:])
+	return append(b, s[last:]...)
 }
 
-func escapeAttr(w io.Writer, s string) {
+func appendEscAttr(b []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); i++ {
-		var esc string
-		switch s[i] {
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		case '&':
-			esc = "&amp;"
-		case '"':
-			esc = "&quot;"
-		case '\t':
-			esc = "&#x9;"
-		case '\n':
-			esc = "&#xA;"
-		case '\r':
-			esc = "&#xD;"
-		default:
-			continue
+		if c := s[i]; attrEsc[c] {
+			b = append(b, s[last:i]...)
+			b = append(b, escFor(c)...)
+			last = i + 1
 		}
-		io.WriteString(w, s[last:i])
-		io.WriteString(w, esc)
-		last = i + 1
 	}
-	io.WriteString(w, s[last:])
+	return append(b, s[last:]...)
+}
+
+// escapeAttr writes s escaped for a double-quoted attribute value (the rebuilt .rels,
+// [Content_Types].xml and manifest).
+func escapeAttr(w io.Writer, s string) {
+	w.Write(appendEscAttr(nil, s))
 }

@@ -8,7 +8,10 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
+
+	"github.com/klauspost/compress/flate"
 
 	"github.com/sekisho/sekisho/sanitize"
 )
@@ -31,6 +34,7 @@ func openZip(in *sanitize.Item, b *sanitize.Budget) (*pkgZip, error) {
 		}
 		return nil, fmt.Errorf("%w: zip: %w", sanitize.ErrMalformed, err)
 	}
+	zr.RegisterDecompressor(zip.Deflate, newInflater)
 	if err := b.AddEntries(len(zr.File)); err != nil {
 		return nil, err
 	}
@@ -96,6 +100,39 @@ func openZip(in *sanitize.Item, b *sanitize.Budget) (*pkgZip, error) {
 		}
 	}
 	return p, nil
+}
+
+// newInflater inflates with klauspost/compress, about twice as fast as compress/flate,
+// reusing decompressors (each holds a 32 KiB window and its tables) across entries.
+func newInflater(r io.Reader) io.ReadCloser {
+	if fr, ok := inflatePool.Get().(io.ReadCloser); ok {
+		if err := fr.(flate.Resetter).Reset(r, nil); err == nil {
+			return &pooledInflater{ReadCloser: fr}
+		}
+	}
+	return &pooledInflater{ReadCloser: flate.NewReader(r)}
+}
+
+var inflatePool sync.Pool
+
+type pooledInflater struct{ io.ReadCloser }
+
+// Close returns the decompressor to the pool; archive/zip does not read after Close.
+func (p *pooledInflater) Close() error {
+	if p.ReadCloser == nil {
+		return nil
+	}
+	err := p.ReadCloser.Close()
+	inflatePool.Put(p.ReadCloser)
+	p.ReadCloser = nil
+	return err
+}
+
+func (p *pooledInflater) Read(b []byte) (int, error) {
+	if p.ReadCloser == nil {
+		return 0, errors.New("read after close")
+	}
+	return p.ReadCloser.Read(b)
 }
 
 // localHeaderOffset recovers where f's local header starts from the data offset: the local

@@ -1,0 +1,753 @@
+package ooxml
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// scanner is this package's XML tokenizer. encoding/xml's was the largest cost of a
+// sanitization (a string per name and attribute value, an interface per token, a byte at a
+// time through bufio): this one works on slices of its own buffer, interns names and short
+// attribute values, and hands text out as a slice of the buffer when it needs no decoding.
+//
+// It checks what well-formedness needs at the token level: legal names and characters,
+// quoted attributes separated by white space and not repeated, complete entity and
+// character references (only the five predefined entities), terminated comments, CDATA
+// sections and processing instructions, a UTF-8 (or absent) encoding declaration, and no
+// DOCTYPE or other markup declaration. readXML checks the structure (matching tags, one
+// root, declared prefixes). Line ends are normalized as XML requires; attribute values are
+// otherwise kept as written, as encoding/xml did, so that outputs did not change.
+type scanner struct {
+	r       io.Reader
+	buf     []byte
+	pos     int // first unread byte
+	end     int // end of the buffered bytes
+	eof     bool
+	rerr    error // read error to return once the buffer is drained
+	endTag  bool  // a self-closing tag was returned: its end comes next
+	endName xml.Name
+	attrs   []xml.Attr
+	vals    []byte   // decoded attribute values of the current start tag
+	refs    []valRef // per attribute: where its value is
+	text    []byte   // decoded text
+	names   *[internSize]string
+}
+
+const (
+	scanBufSize   = 64 << 10
+	maxTokenBytes = 4 << 20 // one tag, comment, CDATA section or PI; text is split instead
+	internSize    = 4096    // direct-mapped: a collision replaces, so what is kept stays bounded
+	maxInternLen  = 32      // longer attribute values are rarely repeated
+)
+
+var errNeedMore = errors.New("need more input")
+
+var scannerPool = sync.Pool{New: func() any {
+	return &scanner{buf: make([]byte, scanBufSize), names: new([internSize]string)}
+}}
+
+func getScanner(r io.Reader) *scanner {
+	s := scannerPool.Get().(*scanner)
+	s.r, s.pos, s.end, s.eof, s.rerr, s.endTag = r, 0, 0, false, nil, false
+	return s
+}
+
+func putScanner(s *scanner) {
+	s.r = nil
+	if len(s.buf) > scanBufSize {
+		s.buf = make([]byte, scanBufSize) // a grown buffer served one large tag; let it go
+	}
+	clear(s.attrs[:cap(s.attrs)]) // drop references to this part's strings
+	scannerPool.Put(s)
+}
+
+func malformed(format string, args ...any) error {
+	return fmt.Errorf("%w: xml: "+format, append([]any{sanitize.ErrMalformed}, args...)...)
+}
+
+// fill reads more input. It returns false when nothing more can be read; s.rerr then says
+// why (nil at the end of input).
+func (s *scanner) fill() (bool, error) {
+	if s.eof {
+		return false, nil
+	}
+	if s.pos > 0 {
+		s.end = copy(s.buf, s.buf[s.pos:s.end])
+		s.pos = 0
+	}
+	if s.end == len(s.buf) {
+		if len(s.buf) >= maxTokenBytes {
+			return false, malformed("markup longer than %d bytes", maxTokenBytes)
+		}
+		nb := make([]byte, 2*len(s.buf))
+		copy(nb, s.buf[:s.end])
+		s.buf = nb
+	}
+	for s.end < len(s.buf) {
+		n, err := s.r.Read(s.buf[s.end:])
+		s.end += n
+		if err != nil {
+			s.eof = true
+			if err != io.EOF {
+				s.rerr = err
+			}
+			break
+		}
+		if n == 0 {
+			continue
+		}
+		if s.end-s.pos >= 4<<10 {
+			break // enough to make progress; the next token asks for more if it needs it
+		}
+	}
+	return true, nil
+}
+
+// next reads the next token into t (kind, raw name, attributes, text or target). It returns
+// io.EOF at the end of the input.
+func (s *scanner) next(t *tok) error {
+	if s.endTag {
+		s.endTag = false
+		*t = tok{kind: kEnd, raw: s.endName}
+		return nil
+	}
+	for {
+		err := s.token(t)
+		if err == nil {
+			return nil
+		}
+		if err == errSkip {
+			continue
+		}
+		if err != errNeedMore {
+			return err
+		}
+		more, ferr := s.fill()
+		if ferr != nil {
+			return ferr
+		}
+		if !more {
+			if s.rerr != nil {
+				return s.rerr
+			}
+			if s.pos == s.end {
+				return io.EOF
+			}
+			// Whatever is left is incomplete markup: let token say what.
+			if err := s.token(t); err != nil && err != errSkip {
+				if err == errNeedMore {
+					return malformed("unexpected end of part")
+				}
+				return err
+			}
+			return nil
+		}
+	}
+}
+
+var errSkip = errors.New("skipped")
+
+// token parses one token from the buffered bytes, or returns errNeedMore.
+func (s *scanner) token(t *tok) error {
+	b := s.buf[s.pos:s.end]
+	if len(b) == 0 {
+		return errNeedMore
+	}
+	if b[0] != '<' {
+		return s.chars(t, b)
+	}
+	if len(b) < 2 {
+		return errNeedMore
+	}
+	switch b[1] {
+	case '/':
+		return s.endElement(t, b)
+	case '?':
+		return s.procInst(t, b)
+	case '!':
+		return s.bang(t, b)
+	}
+	return s.startElement(t, b)
+}
+
+// chars returns the text up to the next '<'. Text longer than half the buffer is returned
+// in pieces, cut where no reference, line end or UTF-8 sequence is split.
+func (s *scanner) chars(t *tok, b []byte) error {
+	n := bytes.IndexByte(b, '<')
+	if n < 0 {
+		if !s.eof && len(b) < len(s.buf)/2 {
+			return errNeedMore
+		}
+		n = len(b)
+		if !s.eof {
+			// Cut before a partial reference, then a partial UTF-8 sequence, then a
+			// carriage return whose line feed may come next.
+			if a := bytes.LastIndexByte(b, '&'); a >= 0 && bytes.IndexByte(b[a:], ';') < 0 {
+				n = a
+			}
+			if n > 0 {
+				if st := lastRuneStart(b[:n]); b[st] >= 0x80 && !utf8.FullRune(b[st:n]) {
+					n = st
+				}
+			}
+			if n > 0 && b[n-1] == '\r' {
+				n--
+			}
+			if n == 0 {
+				return malformed("unterminated reference in text")
+			}
+		}
+	}
+	txt, copied, err := s.decode(s.text[:0], b[:n])
+	if err != nil {
+		return err
+	}
+	if copied {
+		s.text = txt[:0]
+	}
+	s.pos += n
+	*t = tok{kind: kText, text: txt}
+	return nil
+}
+
+func lastRuneStart(b []byte) int {
+	i := len(b) - 1
+	for i > 0 && len(b)-i < utf8.UTFMax && !utf8.RuneStart(b[i]) {
+		i--
+	}
+	return i
+}
+
+// xmlByte classifies the bytes of character data: 0 plain, 1 needs a look (references,
+// carriage returns, control characters, non-ASCII, the markup characters).
+var xmlByte = func() (t [256]byte) {
+	for c := range 256 {
+		if c < 0x20 && c != '\t' && c != '\n' || c >= 0x80 || c == '&' || c == '\r' || c == '<' {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
+// decode checks src as character data and returns it with references replaced and line
+// ends normalized: src itself when nothing changes, else dst with the result appended
+// (copied is then true). '<' never reaches it in text, which ends there.
+func (s *scanner) decode(dst, src []byte) (out []byte, copied bool, err error) {
+	i := 0
+	for i < len(src) && xmlByte[src[i]] == 0 {
+		i++
+	}
+	for i < len(src) {
+		c := src[i]
+		switch {
+		case xmlByte[c] == 0:
+			if copied {
+				dst = append(dst, c)
+			}
+			i++
+		case c >= 0x80:
+			r, size := utf8.DecodeRune(src[i:])
+			if r == utf8.RuneError && size == 1 || !xmlChar(r) {
+				return nil, false, malformed("invalid character or UTF-8 sequence")
+			}
+			if copied {
+				dst = append(dst, src[i:i+size]...)
+			}
+			i += size
+		case c == '&' || c == '\r':
+			if !copied {
+				dst = append(dst, src[:i]...)
+				copied = true
+			}
+			if c == '\r' {
+				dst = append(dst, '\n')
+				i++
+				if i < len(src) && src[i] == '\n' {
+					i++
+				}
+				continue
+			}
+			r, n, err := reference(src[i:])
+			if err != nil {
+				return nil, false, err
+			}
+			dst = utf8.AppendRune(dst, r)
+			i += n
+		case c == '<':
+			return nil, false, malformed("'<' in attribute value")
+		default:
+			return nil, false, malformed("illegal character code U+%04X", c)
+		}
+	}
+	if !copied {
+		return src, false, nil
+	}
+	return dst, true, nil
+}
+
+// reference decodes the reference at the start of b ("&amp;", "&#x9;"), returning the
+// character and the reference's length.
+func reference(b []byte) (rune, int, error) {
+	semi := bytes.IndexByte(b, ';')
+	if semi < 0 || semi > 12 {
+		return 0, 0, malformed("invalid character entity")
+	}
+	ref := b[1:semi]
+	switch string(ref) {
+	case "lt":
+		return '<', semi + 1, nil
+	case "gt":
+		return '>', semi + 1, nil
+	case "amp":
+		return '&', semi + 1, nil
+	case "apos":
+		return '\'', semi + 1, nil
+	case "quot":
+		return '"', semi + 1, nil
+	}
+	if len(ref) < 2 || ref[0] != '#' {
+		return 0, 0, malformed("invalid character entity &%s;", ref)
+	}
+	digits, base := ref[1:], rune(10)
+	if digits[0] == 'x' {
+		digits, base = digits[1:], 16
+	}
+	if len(digits) == 0 || len(digits) > 8 {
+		return 0, 0, malformed("invalid character entity &%s;", ref)
+	}
+	var r rune
+	for _, d := range digits {
+		var v rune
+		switch {
+		case d >= '0' && d <= '9':
+			v = rune(d - '0')
+		case base == 16 && d >= 'a' && d <= 'f':
+			v = rune(d-'a') + 10
+		case base == 16 && d >= 'A' && d <= 'F':
+			v = rune(d-'A') + 10
+		default:
+			return 0, 0, malformed("invalid character entity &%s;", ref)
+		}
+		r = r*base + v
+	}
+	if !xmlChar(r) {
+		return 0, 0, malformed("invalid character entity &%s;", ref)
+	}
+	return r, semi + 1, nil
+}
+
+// xmlChar reports a character XML 1.0 allows in a document.
+func xmlChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
+}
+
+func (s *scanner) endElement(t *tok, b []byte) error {
+	gt := bytes.IndexByte(b, '>')
+	if gt < 0 {
+		return errNeedMore
+	}
+	name, i, err := s.qname(b[:gt+1], 2)
+	if err != nil {
+		return err
+	}
+	i = skipSpace(b[:gt], i)
+	if i != gt {
+		return malformed("invalid characters in end element </%s>", b[2:gt])
+	}
+	s.pos += gt + 1
+	*t = tok{kind: kEnd, raw: name}
+	return nil
+}
+
+func (s *scanner) startElement(t *tok, b []byte) error {
+	name, i, err := s.qname(b, 1)
+	if err != nil {
+		return err
+	}
+	s.attrs, s.vals, s.refs = s.attrs[:0], s.vals[:0], s.refs[:0]
+	for {
+		sp := skipSpace(b, i)
+		if sp >= len(b) {
+			return errNeedMore
+		}
+		switch b[sp] {
+		case '>':
+			s.pos += sp + 1
+			s.finishAttrs()
+			*t = tok{kind: kStart, raw: name, rawAttr: s.attrs}
+			return nil
+		case '/':
+			if sp+1 >= len(b) {
+				return errNeedMore
+			}
+			if b[sp+1] != '>' {
+				return malformed("expected /> in element <%s>", qnameRaw(name))
+			}
+			s.pos += sp + 2
+			s.finishAttrs()
+			*t = tok{kind: kStart, raw: name, rawAttr: s.attrs}
+			s.endTag, s.endName = true, name
+			return nil
+		}
+		if sp == i {
+			return malformed("expected white space before an attribute in <%s>", qnameRaw(name))
+		}
+		an, j, err := s.qname(b, sp)
+		if err != nil {
+			return err
+		}
+		j = skipSpace(b, j)
+		if j >= len(b) {
+			return errNeedMore
+		}
+		if b[j] != '=' {
+			return malformed("attribute %s without a value", qnameRaw(an))
+		}
+		j = skipSpace(b, j+1)
+		if j >= len(b) {
+			return errNeedMore
+		}
+		q := b[j]
+		if q != '"' && q != '\'' {
+			return malformed("unquoted value of attribute %s", qnameRaw(an))
+		}
+		e := bytes.IndexByte(b[j+1:], q)
+		if e < 0 {
+			return errNeedMore
+		}
+		raw := b[j+1 : j+1+e]
+		for _, a := range s.attrs {
+			if a.Name == an {
+				return malformed("attribute %s repeated", qnameRaw(an))
+			}
+		}
+		if err := s.addValue(raw); err != nil {
+			return err
+		}
+		s.attrs = append(s.attrs, xml.Attr{Name: an})
+		i = j + 1 + e + 1
+	}
+}
+
+// addValue decodes an attribute value: interned when short and seen before, else
+// appended to s.vals, which finishAttrs turns into one string for the whole tag.
+func (s *scanner) addValue(raw []byte) error {
+	mark := len(s.vals)
+	v, copied, err := s.decode(s.vals, raw)
+	if err != nil {
+		return err
+	}
+	if copied {
+		s.vals = v
+		v = v[mark:]
+	}
+	var slot *string
+	if len(v) <= maxInternLen {
+		slot = s.slot(v)
+		if *slot == string(v) {
+			s.vals = s.vals[:mark]
+			s.refs = append(s.refs, valRef{str: *slot, end: -1})
+			return nil
+		}
+	}
+	if !copied {
+		s.vals = append(s.vals, v...)
+	}
+	s.refs = append(s.refs, valRef{end: len(s.vals), slot: slot})
+	return nil
+}
+
+// valRef is where an attribute's value is: interned (end < 0), or in s.vals up to end.
+type valRef struct {
+	str  string
+	end  int
+	slot *string // the intern slot to fill once the value is a string
+}
+
+// finishAttrs sets the attribute values: one allocation for all that were not interned.
+func (s *scanner) finishAttrs() {
+	var all string
+	if len(s.vals) > 0 {
+		all = string(s.vals)
+	}
+	start := 0
+	for i, r := range s.refs {
+		if r.end < 0 {
+			s.attrs[i].Value = r.str
+			continue
+		}
+		v := all[start:r.end]
+		start = r.end
+		s.attrs[i].Value = v
+		if r.slot != nil {
+			*r.slot = v
+		}
+	}
+}
+
+// qname reads a name at b[i:]: a local name, or prefix:local. It returns errNeedMore when
+// the name runs to the end of b. It hashes the parts for intern as it goes: names are most
+// of what the scanner reads.
+func (s *scanner) qname(b []byte, i int) (xml.Name, int, error) {
+	start, colon := i, -1
+	h, hp := uint32(fnvBasis), uint32(0)
+	for i < len(b) {
+		c := b[i]
+		if c >= 0x80 {
+			r, size := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && size == 1 {
+				if !utf8.FullRune(b[i:]) {
+					return xml.Name{}, 0, errNeedMore
+				}
+				return xml.Name{}, 0, malformed("invalid UTF-8 in a name")
+			}
+			if !nameRune(r, i == start || i == colon+1) {
+				return xml.Name{}, 0, malformed("invalid name %q", b[start:i+size])
+			}
+			for _, c := range b[i : i+size] {
+				h = (h ^ uint32(c)) * fnvPrime
+			}
+			i += size
+			continue
+		}
+		switch nameByte[c] {
+		case 0:
+			goto end
+		case 2:
+			if i == start || i == colon+1 {
+				return xml.Name{}, 0, malformed("invalid name %q", b[start:i+1])
+			}
+		}
+		if c == ':' {
+			if colon >= 0 || i == start {
+				return xml.Name{}, 0, malformed("invalid name %q", b[start:i+1])
+			}
+			colon, hp, h = i, h, fnvBasis
+		} else {
+			h = (h ^ uint32(c)) * fnvPrime
+		}
+		i++
+	}
+	return xml.Name{}, 0, errNeedMore
+end:
+	if i == start {
+		return xml.Name{}, 0, malformed("expected a name after %q", b[:start])
+	}
+	if colon == i-1 {
+		return xml.Name{}, 0, malformed("invalid name %q", b[start:i])
+	}
+	if colon < 0 {
+		return xml.Name{Local: s.internH(b[start:i], h)}, i, nil
+	}
+	return xml.Name{Space: s.internH(b[start:colon], hp), Local: s.internH(b[colon+1:i], h)}, i, nil
+}
+
+// nameByte: 0 ends a name, 1 may start or continue one, 2 may only continue one.
+var nameByte = func() (t [128]byte) {
+	for c := range 128 {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_', c == ':':
+			t[c] = 1
+		case c >= '0' && c <= '9', c == '-', c == '.':
+			t[c] = 2
+		}
+	}
+	return t
+}()
+
+// nameRune reports a non-ASCII name character (XML 1.0 fifth edition, NameStartChar and
+// NameChar).
+func nameRune(r rune, first bool) bool {
+	switch {
+	case r >= 0xC0 && r <= 0xD6, r >= 0xD8 && r <= 0xF6, r >= 0xF8 && r <= 0x2FF,
+		r >= 0x370 && r <= 0x37D, r >= 0x37F && r <= 0x1FFF, r >= 0x200C && r <= 0x200D,
+		r >= 0x2070 && r <= 0x218F, r >= 0x2C00 && r <= 0x2FEF, r >= 0x3001 && r <= 0xD7FF,
+		r >= 0xF900 && r <= 0xFDCF, r >= 0xFDF0 && r <= 0xFFFD, r >= 0x10000 && r <= 0xEFFFF:
+		return true
+	case r == 0xB7, r >= 0x300 && r <= 0x36F, r >= 0x203F && r <= 0x2040:
+		return !first
+	}
+	return false
+}
+
+// intern returns b as a string, allocated only the first time it is seen (or after a
+// colliding string took its slot).
+// slot returns the intern table's slot for b.
+func (s *scanner) slot(b []byte) *string {
+	h := uint32(fnvBasis)
+	for _, c := range b {
+		h = (h ^ uint32(c)) * fnvPrime
+	}
+	return &s.names[(h^h>>16)&(internSize-1)]
+}
+
+// internH is intern with b's FNV-1a hash already computed.
+func (s *scanner) internH(b []byte, h uint32) string {
+	slot := &s.names[(h^h>>16)&(internSize-1)]
+	if *slot == string(b) {
+		return *slot
+	}
+	str := string(b)
+	*slot = str
+	return str
+}
+
+const (
+	fnvBasis = 2166136261
+	fnvPrime = 16777619
+)
+
+func qnameRaw(n xml.Name) string {
+	if n.Space == "" {
+		return n.Local
+	}
+	return n.Space + ":" + n.Local
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// procInst returns a processing instruction's target; only the XML declaration's content
+// is looked at (its encoding must be UTF-8).
+func (s *scanner) procInst(t *tok, b []byte) error {
+	end := bytes.Index(b[2:], []byte("?>"))
+	if end < 0 {
+		return errNeedMore
+	}
+	end += 2
+	body := b[2:end]
+	name, i, err := s.qname(body, 0)
+	if err == errNeedMore && len(body) > 0 && bytes.IndexByte(body, ':') < 0 {
+		i = len(body) // the target is all there is
+		name = xml.Name{Local: string(body)}
+	} else if err == errNeedMore {
+		return malformed("expected target name after <?")
+	} else if err != nil {
+		return err
+	}
+	if name.Space != "" || i < len(body) && skipSpace(body, i) == i {
+		return malformed("invalid processing instruction")
+	}
+	if err := checkChars(body[i:]); err != nil {
+		return err
+	}
+	if name.Local == "xml" {
+		content := string(body[i:])
+		if v := piParam(content, "version"); v != "" && v != "1.0" {
+			return malformed("unsupported version %q; only version 1.0 is supported", v)
+		}
+		if enc := piParam(content, "encoding"); enc != "" && !strings.EqualFold(enc, "utf-8") {
+			return malformed("encoding %q declared but not supported", enc)
+		}
+	}
+	s.pos += end + 2
+	*t = tok{kind: kProcInst, target: name.Local}
+	return nil
+}
+
+// piParam returns the value of param in an XML declaration's content, read the way
+// encoding/xml reads it (the first param= followed by a quote).
+func piParam(s, param string) string {
+	param += "="
+	for i := 0; i < len(s); {
+		k := strings.Index(s[i:], param)
+		if k < 0 || i+k+len(param) >= len(s) {
+			return ""
+		}
+		i += k + len(param)
+		if q := s[i]; q == '"' || q == '\'' {
+			if j := strings.IndexByte(s[i+1:], q); j >= 0 {
+				return s[i+1 : i+1+j]
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+// checkChars checks that b holds only characters XML allows.
+func checkChars(b []byte) error {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < 0x80 {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return malformed("illegal character code U+%04X", c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 || !xmlChar(r) {
+			return malformed("invalid character or UTF-8 sequence")
+		}
+		i += size
+	}
+	return nil
+}
+
+// bang handles "<!": comments are skipped, CDATA sections are text, anything else (a
+// DOCTYPE, an entity declaration) is refused.
+func (s *scanner) bang(t *tok, b []byte) error {
+	switch {
+	case bytes.HasPrefix(b, []byte("<!--")):
+		end := bytes.Index(b[4:], []byte("--"))
+		if end < 0 {
+			return errNeedMore
+		}
+		end += 4
+		if end+2 >= len(b) {
+			return errNeedMore
+		}
+		if b[end+2] != '>' {
+			return malformed(`invalid sequence "--" not allowed in comments`)
+		}
+		if err := checkChars(b[4:end]); err != nil {
+			return err
+		}
+		s.pos += end + 3
+		return errSkip
+	case bytes.HasPrefix(b, []byte("<![CDATA[")):
+		end := bytes.Index(b[9:], []byte("]]>"))
+		if end < 0 {
+			return errNeedMore
+		}
+		raw := b[9 : 9+end]
+		if err := checkChars(raw); err != nil {
+			return err
+		}
+		txt := raw
+		if bytes.IndexByte(raw, '\r') >= 0 {
+			txt = s.text[:0]
+			for i := 0; i < len(raw); i++ {
+				if raw[i] == '\r' {
+					txt = append(txt, '\n')
+					if i+1 < len(raw) && raw[i+1] == '\n' {
+						i++
+					}
+					continue
+				}
+				txt = append(txt, raw[i])
+			}
+			s.text = txt[:0]
+		}
+		s.pos += 9 + end + 3
+		*t = tok{kind: kText, text: txt}
+		return nil
+	case len(b) < 9 && (bytes.HasPrefix([]byte("<![CDATA["), b) || bytes.HasPrefix([]byte("<!--"), b)):
+		return errNeedMore
+	}
+	return malformed("DOCTYPE or directive in a package part")
+}

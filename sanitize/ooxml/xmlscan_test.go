@@ -1,0 +1,220 @@
+package ooxml
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// scanTokens lists the scanner's tokens in a comparable form, adjacent text merged (the
+// scanner splits long text, encoding/xml does not).
+func scanTokens(r io.Reader) ([]string, error) {
+	s := getScanner(r)
+	defer putScanner(s)
+	var out []string
+	var text []byte
+	flush := func() {
+		if text != nil {
+			out = append(out, fmt.Sprintf("T %q", text))
+			text = nil
+		}
+	}
+	for {
+		var t tok
+		err := s.next(&t)
+		if err == io.EOF {
+			flush()
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if t.kind == kText {
+			text = append(append([]byte{}, text...), t.text...)
+			continue
+		}
+		flush()
+		switch t.kind {
+		case kStart:
+			line := "S " + qname(t.raw)
+			for _, a := range t.rawAttr {
+				line += fmt.Sprintf(" %s=%q", qname(a.Name), a.Value)
+			}
+			out = append(out, line)
+		case kEnd:
+			out = append(out, "E "+qname(t.raw))
+		case kProcInst:
+			out = append(out, "P "+t.target)
+		}
+	}
+}
+
+// refTokens is the same list from encoding/xml, the reference the scanner replaced.
+func refTokens(data []byte) ([]string, error) {
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.Strict = true
+	var out []string
+	var text []byte
+	flush := func() {
+		if text != nil {
+			out = append(out, fmt.Sprintf("T %q", text))
+			text = nil
+		}
+	}
+	for {
+		tk, err := d.RawToken()
+		if err == io.EOF {
+			flush()
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if cd, ok := tk.(xml.CharData); ok {
+			text = append(append([]byte{}, text...), cd...)
+			continue
+		}
+		if _, ok := tk.(xml.Comment); ok {
+			continue
+		}
+		flush()
+		switch v := tk.(type) {
+		case xml.StartElement:
+			line := "S " + qname(v.Name)
+			for _, a := range v.Attr {
+				line += fmt.Sprintf(" %s=%q", qname(a.Name), a.Value)
+			}
+			out = append(out, line)
+		case xml.EndElement:
+			out = append(out, "E "+qname(v.Name))
+		case xml.ProcInst:
+			out = append(out, "P "+v.Target)
+		case xml.Directive:
+			return nil, errors.New("directive")
+		}
+	}
+}
+
+func corpusXML(tb testing.TB) [][]byte {
+	var out [][]byte
+	for _, tc := range []string{"ooxml/report.docx", "ooxml/memo.docx", "ooxml/ledger.xlsx", "ooxml/slides.pptx", "odf/memo.odt", "odf/ledger.ods"} {
+		for _, e := range unpack(tb, readCorpus(tb, tc)) {
+			if filepath.Ext(e.name) == ".xml" || filepath.Ext(e.name) == ".rels" {
+				out = append(out, e.data)
+			}
+		}
+	}
+	return out
+}
+
+// TestScannerMatchesEncodingXML: on real parts, read whole or a byte at a time (every
+// token crosses a buffer refill), the scanner yields what encoding/xml yields.
+func TestScannerMatchesEncodingXML(t *testing.T) {
+	for i, data := range corpusXML(t) {
+		want, err := refTokens(data)
+		if err != nil {
+			t.Fatalf("part %d: encoding/xml: %v", i, err)
+		}
+		for _, r := range []struct {
+			name string
+			r    io.Reader
+		}{{"whole", bytes.NewReader(data)}, {"bytewise", iotest.OneByteReader(bytes.NewReader(data))}} {
+			got, err := scanTokens(r.r)
+			if err != nil {
+				t.Fatalf("part %d %s: %v", i, r.name, err)
+			}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("part %d %s: tokens differ from encoding/xml", i, r.name)
+			}
+		}
+	}
+}
+
+// TestScannerLongText: text longer than the buffer comes in pieces cut where no reference,
+// line end or UTF-8 sequence is split.
+func TestScannerLongText(t *testing.T) {
+	unit := "関所 &amp; a\r\nb &#x41;\r"
+	body := strings.Repeat(unit, 3*scanBufSize/len(unit))
+	data := "<a>" + body + "</a>"
+	want := strings.NewReplacer("&amp;", "&", "&#x41;", "A", "\r\n", "\n", "\r", "\n").Replace(body)
+	for _, r := range []io.Reader{strings.NewReader(data), iotest.HalfReader(strings.NewReader(data))} {
+		got, err := scanTokens(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 3 || got[1] != fmt.Sprintf("T %q", want) {
+			t.Fatalf("long text: got %d tokens, text equal = %v", len(got), len(got) == 3 && got[1] == fmt.Sprintf("T %q", want))
+		}
+	}
+}
+
+// TestScannerRefuses: malformed markup that encoding/xml let through or that the scanner
+// checks itself.
+func TestScannerRefuses(t *testing.T) {
+	for name, in := range map[string]string{
+		"repeated attribute":          `<a b="1" b="2"/>`,
+		"repeated through prefixes":   `<a xmlns:x="urn:x" xmlns:y="urn:x" x:b="1" y:b="2"/>`,
+		"lt in attribute":             `<a b="<"/>`,
+		"no space between attributes": `<a b="1"c="2"/>`,
+		"unquoted":                    `<a b=1/>`,
+		"unknown entity":              `<a>&nbsp;</a>`,
+		"bad char ref":                `<a>&#0;</a>`,
+		"control char":                "<a>\x01</a>",
+		"invalid utf8":                "<a>\xff</a>",
+		"double colon":                `<a:b:c/>`,
+		"empty local":                 `<a: xmlns:a="urn:a"/>`,
+		"name starts with digit":      `<1a/>`,
+		"comment with --":             `<a><!-- a -- b --></a>`,
+		"unterminated comment":        `<a><!-- a </a>`,
+		"entity declaration":          `<!ENTITY e "x"><a/>`,
+		"latin1 declaration":          `<?xml version="1.0" encoding="ISO-8859-1"?><a/>`,
+		"xml 1.1":                     `<?xml version="1.1"?><a/>`,
+		"unterminated tag":            `<a b="1"`,
+		"unterminated reference":      `<a>&amp</a>`,
+		"space after lt":              `< a/>`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := readXML(context.Background(), strings.NewReader(in), newWriter(&out, &odfRules{}))
+			if !errors.Is(err, sanitize.ErrMalformed) {
+				t.Errorf("readXML(%q) error = %v, want malformed", in, err)
+			}
+		})
+	}
+}
+
+// FuzzScanner: the scanner never panics; where both accept, it agrees with encoding/xml;
+// what it accepts encoding/xml accepts too (it is the stricter of the two), except
+// attributes encoding/xml does not check for repetition.
+func FuzzScanner(f *testing.F) {
+	for _, data := range corpusXML(f) {
+		f.Add(data)
+	}
+	f.Add([]byte(`<?xml version="1.0"?><a x="&lt;&#x9;" y='"'><![CDATA[c]]>t&amp;<!--c--><b/></a>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := scanTokens(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		want, rerr := refTokens(data)
+		if rerr != nil {
+			t.Fatalf("scanner accepts what encoding/xml refuses (%v):\n%q", rerr, data)
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("tokens differ:\n%s\nencoding/xml:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		got2, err := scanTokens(iotest.OneByteReader(bytes.NewReader(data)))
+		if err != nil || strings.Join(got2, "\n") != strings.Join(got, "\n") {
+			t.Fatalf("bytewise read differs (%v)", err)
+		}
+	})
+}
