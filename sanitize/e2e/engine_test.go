@@ -48,6 +48,9 @@ func newEngine(t testing.TB, lim sanitize.Limits) *sanitize.Engine {
 	if lim.MaxEntries > 0 {
 		l.MaxEntries = lim.MaxEntries
 	}
+	if lim.MaxRatio > 0 {
+		l.MaxRatio = lim.MaxRatio
+	}
 	if lim.Timeout > 0 {
 		l.Timeout = lim.Timeout
 	}
