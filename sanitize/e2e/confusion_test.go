@@ -41,6 +41,7 @@ func runCases(t *testing.T, cases []advCase) {
 	e := newEngine(t, sanitize.Limits{})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			record(t, c)
 			out, res := run(t, e, c.file, c.declared, c.data)
 			t.Logf("%s: %s %s", res.Detected.Name, res.Verdict, summarize(res))
 			if !verdictOK(res.Verdict, c.want) {
