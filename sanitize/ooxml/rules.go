@@ -56,7 +56,7 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 	n := t.name
 	// References to removed relationships: the element goes with its target (an OLE object
 	// keeps its preview picture, a control its shape). A hyperlink keeps its text.
-	for i := 0; i < len(t.attrs); i++ {
+	for i := 0; i < len(t.attrs) && len(r.dead) > 0; i++ {
 		a := t.attrs[i]
 		isRef := nsR.has(a.Space) || (a.Space == nsO && a.Local == "relid")
 		if !isRef || !r.dead[s.Attr[i].Value] {

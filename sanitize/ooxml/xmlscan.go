@@ -19,12 +19,13 @@ import (
 // attribute values, and hands text out as a slice of the buffer when it needs no decoding.
 //
 // It checks what well-formedness needs at the token level: legal names and characters,
-// quoted attributes separated by white space and not repeated, complete entity and
+// quoted attributes separated by white space, complete entity and
 // character references (only the five predefined entities), terminated comments, CDATA
 // sections and processing instructions, a UTF-8 (or absent) encoding declaration, and no
 // DOCTYPE or other markup declaration. readXML checks the structure (matching tags, one
-// root, declared prefixes). Line ends are normalized as XML requires; attribute values are
-// otherwise kept as written, as encoding/xml did, so that outputs did not change.
+// root, declared prefixes, attributes not repeated under any prefix). Line ends are
+// normalized as XML requires; attribute values are otherwise kept as written, as
+// encoding/xml did, so that outputs did not change.
 type scanner struct {
 	r       io.Reader
 	buf     []byte
@@ -111,12 +112,14 @@ func (s *scanner) fill() (bool, error) {
 	return true, nil
 }
 
-// next reads the next token into t (kind, raw name, attributes, text or target). It returns
+// next reads the next token into t: its kind, and the raw name and attributes, the text or
+// the target, whichever the kind has; other fields are left as they were (assigning a
+// whole tok cost a bulk write barrier per token while the collector runs). It returns
 // io.EOF at the end of the input.
 func (s *scanner) next(t *tok) error {
 	if s.endTag {
 		s.endTag = false
-		*t = tok{kind: kEnd, raw: s.endName}
+		t.kind, t.raw = kEnd, s.endName
 		return nil
 	}
 	for {
@@ -214,7 +217,7 @@ func (s *scanner) chars(t *tok, b []byte) error {
 		s.text = txt[:0]
 	}
 	s.pos += n
-	*t = tok{kind: kText, text: txt}
+	t.kind, t.text = kText, txt
 	return nil
 }
 
@@ -364,7 +367,7 @@ func (s *scanner) endElement(t *tok, b []byte) error {
 		return malformed("invalid characters in end element </%s>", b[2:gt])
 	}
 	s.pos += gt + 1
-	*t = tok{kind: kEnd, raw: name}
+	t.kind, t.raw = kEnd, name
 	return nil
 }
 
@@ -383,7 +386,7 @@ func (s *scanner) startElement(t *tok, b []byte) error {
 		case '>':
 			s.pos += sp + 1
 			s.finishAttrs()
-			*t = tok{kind: kStart, raw: name, rawAttr: s.attrs}
+			t.kind, t.raw, t.rawAttr = kStart, name, s.attrs
 			return nil
 		case '/':
 			if sp+1 >= len(b) {
@@ -394,7 +397,7 @@ func (s *scanner) startElement(t *tok, b []byte) error {
 			}
 			s.pos += sp + 2
 			s.finishAttrs()
-			*t = tok{kind: kStart, raw: name, rawAttr: s.attrs}
+			t.kind, t.raw, t.rawAttr = kStart, name, s.attrs
 			s.endTag, s.endName = true, name
 			return nil
 		}
@@ -425,11 +428,6 @@ func (s *scanner) startElement(t *tok, b []byte) error {
 			return errNeedMore
 		}
 		raw := b[j+1 : j+1+e]
-		for _, a := range s.attrs {
-			if a.Name == an {
-				return malformed("attribute %s repeated", qnameRaw(an))
-			}
-		}
 		if err := s.addValue(raw); err != nil {
 			return err
 		}
@@ -629,13 +627,12 @@ func (s *scanner) procInst(t *tok, b []byte) error {
 	}
 	end += 2
 	body := b[2:end]
-	name, i, err := s.qname(body, 0)
-	if err == errNeedMore && len(body) > 0 && bytes.IndexByte(body, ':') < 0 {
-		i = len(body) // the target is all there is
-		name = xml.Name{Local: string(body)}
-	} else if err == errNeedMore {
-		return malformed("expected target name after <?")
-	} else if err != nil {
+	// The '?' of "?>" ends the target, so qname never runs out of input here.
+	name, i, err := s.qname(b[2:end+1], 0)
+	if err == errNeedMore {
+		err = malformed("invalid processing instruction target")
+	}
+	if err != nil {
 		return err
 	}
 	if name.Space != "" || i < len(body) && skipSpace(body, i) == i {
@@ -654,7 +651,7 @@ func (s *scanner) procInst(t *tok, b []byte) error {
 		}
 	}
 	s.pos += end + 2
-	*t = tok{kind: kProcInst, target: name.Local}
+	t.kind, t.target = kProcInst, name.Local
 	return nil
 }
 
@@ -744,7 +741,7 @@ func (s *scanner) bang(t *tok, b []byte) error {
 			s.text = txt[:0]
 		}
 		s.pos += 9 + end + 3
-		*t = tok{kind: kText, text: txt}
+		t.kind, t.text = kText, txt
 		return nil
 	case len(b) < 9 && (bytes.HasPrefix([]byte("<![CDATA["), b) || bytes.HasPrefix([]byte("<!--"), b)):
 		return errNeedMore

@@ -54,11 +54,15 @@ type tok struct {
 
 // clone returns a copy that stays valid after the next token is read.
 func (t *tok) clone() *tok {
-	c := *t
-	c.rawAttr = append([]xml.Attr(nil), t.rawAttr...)
-	c.attrs = append([]xml.Name(nil), t.attrs...)
-	c.text = append([]byte(nil), t.text...)
-	return &c
+	c := &tok{kind: t.kind, raw: t.raw, name: t.name, target: t.target, drop: t.drop, unwrap: t.unwrap, field: t.field}
+	switch t.kind {
+	case kStart:
+		c.rawAttr = append([]xml.Attr(nil), t.rawAttr...)
+		c.attrs = append([]xml.Name(nil), t.attrs...)
+	case kText:
+		c.text = append([]byte(nil), t.text...)
+	}
+	return c
 }
 
 func (t *tok) start() (xml.StartElement, bool) {
@@ -174,6 +178,10 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 			}
 		}
 		t := &cur
+		t.drop, t.unwrap = false, false
+		if t.field != nil {
+			t.field = nil
+		}
 		err := scn.next(t)
 		if err == io.EOF {
 			break
@@ -329,6 +337,7 @@ type writer struct {
 	holdName xml.Name
 	r        rules
 	stack    []frame
+	npending int  // frames with a pending start tag
 	skip     int  // depth inside a dropped subtree
 	openTag  bool // a start tag was written without its '>' yet
 	wrote    bool
@@ -375,6 +384,7 @@ func (w *writer) push(t *tok) error {
 			b := appendStart(nil, t)
 			b = append(b, '>')
 			w.stack = append(w.stack, frame{name: t.name, raw: t.raw, pending: b, open: true})
+			w.npending++
 			return nil
 		case opHold:
 			if !w.holding {
@@ -396,12 +406,14 @@ func (w *writer) push(t *tok) error {
 			w.skip--
 			return nil
 		}
-		f := w.stack[len(w.stack)-1]
+		f := &w.stack[len(w.stack)-1] // a pointer: copying a frame costs write barriers
 		w.stack = w.stack[:len(w.stack)-1]
 		switch {
 		case f.unwrap:
 			return nil
 		case f.open:
+			w.npending--
+			f.pending = nil
 			return nil // nothing inside: pruned
 		}
 		if w.openTag {
@@ -483,6 +495,10 @@ func (w *writer) closeTag() {
 
 // flushPending writes the start tags of prune-if-empty ancestors that now have content.
 func (w *writer) flushPending() {
+	if w.npending == 0 {
+		return
+	}
+	w.npending = 0
 	for i := range w.stack {
 		if w.stack[i].open {
 			w.closeTag()
