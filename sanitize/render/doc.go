@@ -56,7 +56,8 @@
 // Office/ODF/RTF/legacy inputs are converted with `soffice --headless --norestore
 // --convert-to pdf` when LibreOffice is installed (Options.Soffice or soffice in PATH),
 // at most Options.Converters at a time, each in a fresh folder with a private profile
-// (-env:UserInstallation) and a neutral environment, in its own process group that is
+// (-env:UserInstallation) seeded with macro execution disabled and the highest macro
+// security level, and a neutral environment, in its own process group that is
 // killed whole at Options.ConvertTimeout (default 60s) or the document's deadline, and,
 // when running as root with util-linux unshare, in a new network namespace without
 // interfaces, so a document cannot reach the network. Not running as root, LibreOffice

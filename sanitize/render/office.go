@@ -72,10 +72,13 @@ func (c *converter) convert(ctx context.Context, in *sanitize.Item, b *sanitize.
 		return nil, fmt.Errorf("render: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	for _, d := range []string{"profile", "out"} {
+	for _, d := range []string{"profile", "profile/user", "out"} {
 		if err := os.Mkdir(filepath.Join(dir, d), 0o700); err != nil {
 			return nil, fmt.Errorf("render: %w", err)
 		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "profile", "user", "registrymodifications.xcu"), []byte(profileXCU), 0o600); err != nil {
+		return nil, fmt.Errorf("render: %w", err)
 	}
 	src := filepath.Join(dir, "input"+extFor(in.Detected))
 	if err := writeFile(src, in); err != nil {
@@ -169,3 +172,14 @@ func (c *capped) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// profileXCU seeds the private profile: macros never run (highest macro security and
+// macro execution disabled), no update checks, no remote resources loaded for previews.
+const profileXCU = `<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Jobs/Jobs/org.openoffice.Office.Jobs:Job['UpdateCheck']/Arguments"><prop oor:name="AutoCheckEnabled" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+`

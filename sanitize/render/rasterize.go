@@ -103,6 +103,10 @@ func (r *Renderer) rasterize(ctx context.Context, data []byte, w io.Writer, b *s
 			}
 		}
 	}
+	// Helpers wait for a free instance only while the first worker still has pages to
+	// give away; under load a document simply renders on fewer instances.
+	hctx, hcancel := context.WithCancel(ctx)
+	defer hcancel()
 	for range workers - 1 {
 		wg.Add(1)
 		go func() {
@@ -110,9 +114,13 @@ func (r *Renderer) rasterize(ctx context.Context, data []byte, w io.Writer, b *s
 			if jobs.left() < minPagesPerInstance {
 				return
 			}
-			inst, err := r.eng.acquire(ctx)
+			inst, err := r.eng.acquire(hctx)
 			if err != nil {
 				return // the other workers carry on; cancellation is reported by them
+			}
+			if jobs.left() < minPagesPerInstance {
+				r.eng.release(inst, false)
+				return
 			}
 			var d references.FPDF_DOCUMENT
 			err = protect(ctx, inst, func() error {
@@ -131,6 +139,7 @@ func (r *Renderer) rasterize(ctx context.Context, data []byte, w io.Writer, b *s
 	killed := work(first, doc)
 	firstDone = true
 	r.eng.release(first, killed)
+	hcancel()
 	wg.Wait()
 	if firstErr != nil {
 		return st, firstErr

@@ -99,17 +99,16 @@ func New(o Options) (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The converter first: it is cheap and a bad path should not cost a compile.
+	lo, err := newConverter(o.Soffice, o.TempDir, o.ConvertTimeout, o.Converters)
+	if err != nil && !errors.Is(err, errNoSoffice) {
+		return nil, err
+	}
 	eng, err := newEngine(o.Instances, o.FontDir, o.CacheDir, o.TempDir)
 	if err != nil {
 		return nil, err
 	}
-	r := &Renderer{o: o, eng: eng}
-	r.lo, err = newConverter(o.Soffice, o.TempDir, o.ConvertTimeout, o.Converters)
-	if err != nil && !errors.Is(err, errNoSoffice) {
-		_ = eng.close()
-		return nil, err
-	}
-	return r, nil
+	return &Renderer{o: o, eng: eng, lo: lo}, nil
 }
 
 // Office reports whether Office, ODF, RTF and legacy documents can be rendered (LibreOffice

@@ -119,6 +119,7 @@ func TestResult(t *testing.T) {
 func TestOptions(t *testing.T) {
 	bad := []Options{{DPI: 10}, {DPI: 1200}, {Gray: "sometimes"}, {JPEGQuality: 101}, {FontDir: "/nonexistent-font-dir"}, {Soffice: "/nonexistent/soffice"}}
 	for _, o := range bad {
+		o.CacheDir = cacheDir
 		if r, err := New(o); err == nil {
 			r.Close()
 			t.Errorf("New(%+v) succeeded, want an error", o)
