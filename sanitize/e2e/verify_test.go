@@ -44,6 +44,14 @@ var hexName = regexp.MustCompile(`#([0-9A-Fa-f]{2})`)
 // ooxmlActive matches parts and markup of macros, ActiveX, OLE and DDE in OOXML and ODF.
 var ooxmlActivePart = regexp.MustCompile(`(?i)(vbaProject|vbaData|activeX|oleObject|/embeddings/|macrosheets/|/Basic/|Scripts/|\.bin$|\.exe$|\.js$|\.vbs$)`)
 var ooxmlActiveXML = regexp.MustCompile(`(?i)(DDEAUTO|\bDDE\b|ddeLink|ddeService|script:event-listener|<office:script[ >]|<office:scripts>\s*<|<office:event-listeners>\s*<|macro="|vnd\.sun\.star\.script:|xlink:href="macro:|<draw:(image|object|object-ole|plugin|applet|floating-frame)\b[^>]*xlink:href="(https?:|file:|ftp:|\\\\)|<w:attachedTemplate|<w:subDoc|INCLUDETEXT|INCLUDEPICTURE|<o:OLEObject|<w:control|<w:altChunk)`)
+
+// sheetFormulaActive matches spreadsheet formulas that fetch, start a COM server, call a
+// DLL or run DDE: WEBSERVICE, RTD, CALL/REGISTER, EXEC, and app|'topic'!item.
+var sheetFormulaActive = regexp.MustCompile(`(?i)<f\b[^>]*>[^<]*(\b(WEBSERVICE|RTD|CALL|REGISTER\.ID|REGISTER|EXEC|FILTERXML)\s*\(|[A-Za-z0-9_.]+\s*\|\s*'[^'<]*'\s*!)`)
+
+// odfFormulaActive is the same for OpenDocument table:formula attributes.
+var odfFormulaActive = regexp.MustCompile(`(?i)table:formula="[^"]*(\b(WEBSERVICE|RTD|CALL|DDE|EXEC)\s*\(|[A-Za-z0-9_.]+\s*\|\s*'[^']*'\s*!)`)
+
 var extRel = regexp.MustCompile(`<Relationship\b[^>]*>`)
 
 // rtfActive matches RTF control words that embed or fetch.
@@ -191,6 +199,12 @@ func inspectZip(data []byte, name string, t sanitize.Type, depth int) ([]string,
 		if strings.HasSuffix(f.Name, ".xml") || strings.HasSuffix(f.Name, ".rels") || f.Name == "[Content_Types].xml" {
 			if m := ooxmlActiveXML.FindAll(body, 3); len(m) > 0 {
 				found = append(found, fmt.Sprintf("%s: keeps %q", p, m))
+			}
+			if m := odfFormulaActive.FindAll(body, 3); len(m) > 0 {
+				found = append(found, fmt.Sprintf("%s: active formula %q", p, m))
+			}
+			if m := sheetFormulaActive.FindAll(body, 3); len(m) > 0 {
+				found = append(found, fmt.Sprintf("%s: active formula %q", p, m))
 			}
 			for _, rel := range extRel.FindAll(body, -1) {
 				if bytes.Contains(rel, []byte(`TargetMode="External"`)) && !bytes.Contains(rel, []byte(`/hyperlink"`)) {
