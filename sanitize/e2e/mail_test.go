@@ -55,6 +55,13 @@ func TestMailAttachmentNames(t *testing.T) {
 		{"mail/exe-bytes-inline-text", "m.eml", "", eml("Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n" + b64lines(append([]byte("MZ\x90\x00\x03"), make([]byte, 300)...))), "safe", ""},
 		{"mail/html-body-script", "m.eml", "", eml("Content-Type: text/html\r\n\r\n<html><body><script>alert(1)</script><iframe src=http://example.invalid></iframe>hi</body></html>"), "safe", ""},
 		{"mail/docm-attachment", "m.eml", "", eml(att("application/vnd.ms-word.document.macroEnabled.12", "attachment; filename=\"a.docm\"", docmBytes(t))), "safe", ""},
+		{"mail/message-partial", "m.eml", "", eml("Content-Type: message/partial; id=\"x@example.invalid\"; number=1; total=2\r\n\r\nContent-Type: application/octet-stream; name=\"a.exe\"\r\nContent-Transfer-Encoding: base64\r\n\r\nTVqQAAMAAAAEAAAA\r\n"), "safe", ""},
+		{"mail/message-external-body", "m.eml", "", eml("Content-Type: message/external-body; access-type=URL; URL=\"http://example.invalid/a.exe\"\r\n\r\nContent-Type: application/octet-stream\r\n\r\n"), "safe", ""},
+		{"mail/html-attachment-named-txt", "m.eml", "", eml(att("text/html", "attachment; filename=\"a.txt\"", []byte("<html><script>alert(1)</script>hi</html>"))), "safe", ""},
+		{"mail/svg-attachment-as-image", "m.eml", "", eml(att("image/png", "attachment; filename=\"a.png\"", []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`))), "safe", ""},
+		{"mail/calendar-with-attach-uri", "m.eml", "", eml(att("text/calendar", "attachment; filename=\"a.ics\"", []byte("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nATTACH:http://example.invalid/a.exe\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"))), "safe", ""},
+		{"mail/uuencoded-exe-in-body", "m.eml", "", eml("Content-Type: text/plain\r\n\r\nsee below\r\nbegin 644 a.exe\r\n$35J0\r\n`\r\nend\r\n"), "safe", ""},
+		{"mail/winmail-dat", "m.eml", "", eml(att("application/ms-tnef", "attachment; filename=\"winmail.dat\"", []byte("\x78\x9f\x3e\x22\x00\x00"))), "safe", ""},
 		{"mail/script-as-txt", "m.eml", "", eml(att("text/plain", "attachment; filename=\"a.txt\"", []byte("Set s = CreateObject(\"WScript.Shell\")\r\n"))), "safe", ""},
 	}
 	runCases(t, cases)

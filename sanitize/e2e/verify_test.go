@@ -377,7 +377,18 @@ func reparse(res sanitize.Result, out []byte) error {
 	if name == "" {
 		name = "out" + res.Detected.Ext
 	}
-	found, err := inspect(out, name, 0)
+	var found []string
+	var err error
+	if res.Detected.Class == sanitize.ClassText && strings.HasPrefix(res.OutType, "text/") {
+		// Text is judged as the text it is delivered as: normalizing newlines can make
+		// it sniff as something else (a mail header block), which a .txt never opens as.
+		found, err = inspectText(out, name, res.Detected)
+		if t := sanitize.Detect(bytes.NewReader(out)); t.Class == sanitize.ClassExecutable || t.Class == sanitize.ClassScript {
+			found = append(found, fmt.Sprintf("%s: text output is %s", name, t.Name))
+		}
+	} else {
+		found, err = inspect(out, name, 0)
+	}
 	if err != nil {
 		return err
 	}
