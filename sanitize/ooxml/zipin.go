@@ -2,6 +2,7 @@ package ooxml
 
 import (
 	"archive/zip"
+	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -103,36 +104,46 @@ func openZip(in *sanitize.Item, b *sanitize.Budget) (*pkgZip, error) {
 }
 
 // newInflater inflates with klauspost/compress, about twice as fast as compress/flate,
-// reusing decompressors (each holds a 32 KiB window and its tables) across entries.
+// reusing decompressors (each holds a 32 KiB window and its tables) and their input
+// buffers across entries: given a reader without ReadByte, klauspost would allocate a
+// bufio.Reader per entry.
 func newInflater(r io.Reader) io.ReadCloser {
-	if fr, ok := inflatePool.Get().(io.ReadCloser); ok {
-		if err := fr.(flate.Resetter).Reset(r, nil); err == nil {
-			return &pooledInflater{ReadCloser: fr}
+	if p, ok := inflatePool.Get().(*pooledInflater); ok {
+		p.br.Reset(r)
+		if err := p.fr.(flate.Resetter).Reset(p.br, nil); err == nil {
+			return p
 		}
 	}
-	return &pooledInflater{ReadCloser: flate.NewReader(r)}
+	p := &pooledInflater{br: bufio.NewReaderSize(r, 8<<10)}
+	p.fr = flate.NewReader(p.br)
+	return p
 }
 
 var inflatePool sync.Pool
 
-type pooledInflater struct{ io.ReadCloser }
+type pooledInflater struct {
+	br     *bufio.Reader
+	fr     io.ReadCloser
+	closed bool
+}
 
 // Close returns the decompressor to the pool; archive/zip does not read after Close.
 func (p *pooledInflater) Close() error {
-	if p.ReadCloser == nil {
+	if p.closed {
 		return nil
 	}
-	err := p.ReadCloser.Close()
-	inflatePool.Put(p.ReadCloser)
-	p.ReadCloser = nil
+	p.closed = true
+	err := p.fr.Close()
+	p.br.Reset(nil)
+	inflatePool.Put(&pooledInflater{br: p.br, fr: p.fr})
 	return err
 }
 
 func (p *pooledInflater) Read(b []byte) (int, error) {
-	if p.ReadCloser == nil {
+	if p.closed {
 		return 0, errors.New("read after close")
 	}
-	return p.ReadCloser.Read(b)
+	return p.fr.Read(b)
 }
 
 // localHeaderOffset recovers where f's local header starts from the data offset: the local
