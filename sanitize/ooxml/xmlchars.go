@@ -1,0 +1,189 @@
+package ooxml
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+// Character-level checks of the scanner: which bytes and characters XML allows where, and
+// the decoding of references.
+
+// xmlByte classifies the bytes of character data: 0 plain, 1 needs a look (references,
+// carriage returns, control characters, non-ASCII, the markup characters).
+var xmlByte = func() (t [256]byte) {
+	for c := range 256 {
+		if c < 0x20 && c != '\t' && c != '\n' || c >= 0x80 || c == '&' || c == '\r' || c == '<' {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
+// decode checks src as character data and returns it with references replaced and line
+// ends normalized: src itself when nothing changes, else dst with the result appended
+// (copied is then true). '<' never reaches it in text, which ends there.
+func (s *scanner) decode(dst, src []byte) (out []byte, copied bool, err error) {
+	i := 0
+	for i < len(src) && xmlByte[src[i]] == 0 {
+		i++
+	}
+	for i < len(src) {
+		c := src[i]
+		switch {
+		case xmlByte[c] == 0:
+			if copied {
+				dst = append(dst, c)
+			}
+			i++
+		case c >= 0x80:
+			r, size := utf8.DecodeRune(src[i:])
+			if r == utf8.RuneError && size == 1 || !xmlChar(r) {
+				return nil, false, malformed("invalid character or UTF-8 sequence")
+			}
+			if copied {
+				dst = append(dst, src[i:i+size]...)
+			}
+			i += size
+		case c == '&' || c == '\r':
+			if !copied {
+				dst = append(dst, src[:i]...)
+				copied = true
+			}
+			if c == '\r' {
+				dst = append(dst, '\n')
+				i++
+				if i < len(src) && src[i] == '\n' {
+					i++
+				}
+				continue
+			}
+			r, n, err := reference(src[i:])
+			if err != nil {
+				return nil, false, err
+			}
+			dst = utf8.AppendRune(dst, r)
+			i += n
+		case c == '<':
+			return nil, false, malformed("'<' in attribute value")
+		default:
+			return nil, false, malformed("illegal character code U+%04X", c)
+		}
+	}
+	if !copied {
+		return src, false, nil
+	}
+	return dst, true, nil
+}
+
+// reference decodes the reference at the start of b ("&amp;", "&#x9;"), returning the
+// character and the reference's length.
+func reference(b []byte) (rune, int, error) {
+	semi := bytes.IndexByte(b, ';')
+	if semi < 0 || semi > 12 {
+		return 0, 0, malformed("invalid character entity")
+	}
+	ref := b[1:semi]
+	switch string(ref) {
+	case "lt":
+		return '<', semi + 1, nil
+	case "gt":
+		return '>', semi + 1, nil
+	case "amp":
+		return '&', semi + 1, nil
+	case "apos":
+		return '\'', semi + 1, nil
+	case "quot":
+		return '"', semi + 1, nil
+	}
+	if len(ref) < 2 || ref[0] != '#' {
+		return 0, 0, malformed("invalid character entity &%s;", ref)
+	}
+	digits, base := ref[1:], rune(10)
+	if digits[0] == 'x' {
+		digits, base = digits[1:], 16
+	}
+	if len(digits) == 0 || len(digits) > 8 {
+		return 0, 0, malformed("invalid character entity &%s;", ref)
+	}
+	var r rune
+	for _, d := range digits {
+		var v rune
+		switch {
+		case d >= '0' && d <= '9':
+			v = rune(d - '0')
+		case base == 16 && d >= 'a' && d <= 'f':
+			v = rune(d-'a') + 10
+		case base == 16 && d >= 'A' && d <= 'F':
+			v = rune(d-'A') + 10
+		default:
+			return 0, 0, malformed("invalid character entity &%s;", ref)
+		}
+		r = r*base + v
+	}
+	if !xmlChar(r) {
+		return 0, 0, malformed("invalid character entity &%s;", ref)
+	}
+	return r, semi + 1, nil
+}
+
+// xmlChar reports a character XML 1.0 allows in a document.
+func xmlChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
+}
+
+// nameByte: 0 ends a name, 1 may start or continue one, 2 may only continue one.
+var nameByte = func() (t [128]byte) {
+	for c := range 128 {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_', c == ':':
+			t[c] = 1
+		case c >= '0' && c <= '9', c == '-', c == '.':
+			t[c] = 2
+		}
+	}
+	return t
+}()
+
+// nameRune reports a non-ASCII name character (XML 1.0 fifth edition, NameStartChar and
+// NameChar).
+func nameRune(r rune, first bool) bool {
+	switch {
+	case r >= 0xC0 && r <= 0xD6, r >= 0xD8 && r <= 0xF6, r >= 0xF8 && r <= 0x2FF,
+		r >= 0x370 && r <= 0x37D, r >= 0x37F && r <= 0x1FFF, r >= 0x200C && r <= 0x200D,
+		r >= 0x2070 && r <= 0x218F, r >= 0x2C00 && r <= 0x2FEF, r >= 0x3001 && r <= 0xD7FF,
+		r >= 0xF900 && r <= 0xFDCF, r >= 0xFDF0 && r <= 0xFFFD, r >= 0x10000 && r <= 0xEFFFF:
+		return true
+	case r == 0xB7, r >= 0x300 && r <= 0x36F, r >= 0x203F && r <= 0x2040:
+		return !first
+	}
+	return false
+}
+
+// checkChars checks that b holds only characters XML allows.
+func checkChars(b []byte) error {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < 0x80 {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return malformed("illegal character code U+%04X", c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 || !xmlChar(r) {
+			return malformed("invalid character or UTF-8 sequence")
+		}
+		i += size
+	}
+	return nil
+}
+
+func lastRuneStart(b []byte) int {
+	i := len(b) - 1
+	for i > 0 && len(b)-i < utf8.UTFMax && !utf8.RuneStart(b[i]) {
+		i--
+	}
+	return i
+}
