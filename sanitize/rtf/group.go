@@ -33,7 +33,7 @@ func dangerous(name string) groupKind {
 		return kindObject
 	case n == "template":
 		return kindTemplate
-	case n == "mailmerge", strings.HasPrefix(n, "mm") && (strings.HasSuffix(n, "connectstr") || strings.HasSuffix(n, "datasource") || strings.HasSuffix(n, "odsofilename") || strings.HasSuffix(n, "query")):
+	case n == "mailmerge", isMailMergeWord(n):
 		return kindMailMerge
 	}
 	return kindNormal
@@ -246,4 +246,12 @@ func quoteClass(s string) string {
 		s = s[:64]
 	}
 	return fmt.Sprintf("%q", s)
+}
+
+// isMailMergeWord covers the whole \mm* family (data sources, ODSO/UDL connections,
+// queries, header sources) rather than a list of the words known to fetch: outside a
+// \mailmerge destination they mean nothing to Word, and a new or misspelled one must not
+// survive. Math (\mmath*, \mmaxdist) shares the prefix and is kept.
+func isMailMergeWord(n string) bool {
+	return strings.HasPrefix(n, "mm") && !strings.HasPrefix(n, "mmath") && n != "mmaxdist"
 }
