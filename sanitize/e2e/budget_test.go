@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"compress/flate"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"math/rand/v2"
 	"runtime"
@@ -214,4 +216,23 @@ func totalBomb(t testing.TB) []byte {
 		mid = append(mid, bombEntry{name: fmt.Sprintf("m%d.zip", i), body: leaf, stored: true})
 	}
 	return bombZip(t, mid...)
+}
+
+// TestImagePixelBomb: a PNG of one colour compresses ~700:1, so a 0.5 MB attachment
+// within the default limits.max_pixels (100 M) decodes to 400 MB of NRGBA (800 MB at
+// 16 bits per channel) and is delivered clean; several at once exhaust a gateway's memory.
+// The decoded size should be charged to the budget (limits.max_total_size) before decoding.
+func TestImagePixelBomb(t *testing.T) {
+	t.Skip("known bypass: img: decoded pixel bytes (w*h*bytes per pixel) are not charged to the budget: a 0.5 MB PNG costs ~400 MB of heap")
+	img := image.NewNRGBA(image.Rect(0, 0, 10000, 10000))
+	var b bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	e := newEngine(t, sanitize.Limits{})
+	var res sanitize.Result
+	peak := heapPeak(func() { _, res = run(t, e, "a.png", "", b.Bytes()) })
+	if res.Verdict.HasOutput() && peak > 256<<20 {
+		t.Errorf("%d byte PNG delivered %s with a heap peak of %d MiB, want refused or under 256 MiB", b.Len(), res.Verdict, peak>>20)
+	}
 }
