@@ -162,5 +162,6 @@ var knownBypass = map[string]string{
 	"ods/dde-formula":              "ooxml (odf): of:=DDE(...) cell formula kept: LibreOffice and Excel open a DDE link",
 	"ods/webservice-formula":       "ooxml (odf): of:=WEBSERVICE(...) cell formula kept: fetches the URL on recalculation",
 	"pdf/xref-generation-overflow": "pdf: an xref generation above 65535 is copied to the output xref while the object header says 0: qpdf cannot find /Root in the delivered file",
+	"ooxml/vml-imagedata-unc":      "ooxml: VML v:imagedata src=/o:href with a file: or UNC target kept (an external image reference without a relationship)",
 	"ods/pipe-dde-formula":         "ooxml (odf): of:=app|'topic'!item DDE formula kept (removed in xlsx, not in ods)",
 }
