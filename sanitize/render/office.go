@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sekisho/sekisho/sanitize"
+	"golang.org/x/sys/unix"
 )
 
 var errNoSoffice = errors.New("soffice not found")
@@ -107,21 +108,31 @@ func (c *converter) convert(ctx context.Context, in *sanitize.Item, b *sanitize.
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("render: start soffice: %w", err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	// The group is killed only while its leader is known not to be reaped (alive, or a
+	// zombie observed with WNOWAIT): after a reap the number can be reused by an unrelated
+	// process that makes itself a group leader (a daemon calling setsid), and a kill of
+	// -pid would hit that process's whole group.
+	pid := cmd.Process.Pid
+	exited := make(chan struct{})
+	go func() { waitNoReap(pid); close(exited) }() // ends when the leader exits
+	var timedOut error
 	select {
-	case err = <-done:
+	case <-exited:
 	case <-ctx.Done():
 		// LibreOffice starts helper processes (oosplash, soffice.bin): kill the whole group.
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-done
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) && b.Deadline().After(time.Now()) {
-			return nil, fmt.Errorf("%w: libreoffice conversion exceeded %s (render.convert_timeout)", sanitize.ErrTimeout, c.timeout)
-		}
-		return nil, ctx.Err()
+		_ = syscall.Kill(-pid, syscall.SIGKILL)
+		<-exited
+		timedOut = ctx.Err()
 	}
 	// Whatever the exit status, nothing of the group may outlive the conversion.
-	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	_ = syscall.Kill(-pid, syscall.SIGKILL)
+	err = cmd.Wait()
+	if timedOut != nil {
+		if errors.Is(timedOut, context.DeadlineExceeded) && b.Deadline().After(time.Now()) {
+			return nil, fmt.Errorf("%w: libreoffice conversion exceeded %s (render.convert_timeout)", sanitize.ErrTimeout, c.timeout)
+		}
+		return nil, timedOut
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: libreoffice failed: %v: %s", sanitize.ErrMalformed, err, out.buf)
 	}
@@ -183,3 +194,14 @@ const profileXCU = `<?xml version="1.0" encoding="UTF-8"?>
 <item oor:path="/org.openoffice.Office.Jobs/Jobs/org.openoffice.Office.Jobs:Job['UpdateCheck']/Arguments"><prop oor:name="AutoCheckEnabled" oor:op="fuse"><value>false</value></prop></item>
 </oor:items>
 `
+
+// waitNoReap blocks until process pid has exited, leaving it a zombie (WNOWAIT), so its
+// pid and process group id stay reserved until cmd.Wait reaps it.
+func waitNoReap(pid int) {
+	var info unix.Siginfo
+	for {
+		if err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil); err != unix.EINTR {
+			return
+		}
+	}
+}
