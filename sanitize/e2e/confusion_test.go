@@ -156,12 +156,5 @@ func summarize(res sanitize.Result) string {
 // "<family>: <one line>". The case is skipped until the family's owner fixes it; delete
 // the entry to see it fail.
 var knownBypass = map[string]string{
-	"xlsx/webservice-formula":      "ooxml: WEBSERVICE() formula kept in a worksheet: Excel fetches the URL on recalculation",
-	"xlsx/rtd-formula":             "ooxml: RTD() formula kept in a worksheet: Excel starts the named COM server",
-	"xlsx/call-formula":            "ooxml: CALL() formula kept in a worksheet: calls a DLL export where CALL is enabled",
-	"ods/dde-formula":              "ooxml (odf): of:=DDE(...) cell formula kept: LibreOffice and Excel open a DDE link",
-	"ods/webservice-formula":       "ooxml (odf): of:=WEBSERVICE(...) cell formula kept: fetches the URL on recalculation",
 	"pdf/xref-generation-overflow": "pdf: an xref generation above 65535 is copied to the output xref while the object header says 0: qpdf cannot find /Root in the delivered file",
-	"ooxml/vml-imagedata-unc":      "ooxml: VML v:imagedata src=/o:href with a file: or UNC target kept (an external image reference without a relationship)",
-	"ods/pipe-dde-formula":         "ooxml (odf): of:=app|'topic'!item DDE formula kept (removed in xlsx, not in ods)",
 }

@@ -89,6 +89,24 @@ func (r *odfRules) start(t *tok, parent xml.Name) op {
 		r.report(sanitize.ActRemovedDDE, "DDE field")
 		return opUnwrap // the field's current text stays
 	}
+	// Spreadsheet formulas that open DDE channels or fetch from the network lose the
+	// formula; the cell keeps its cached value.
+	for i := 0; i < len(t.attrs); i++ {
+		if t.attrs[i].Local != "formula" {
+			continue
+		}
+		s, _ := t.start()
+		f := []byte(s.Attr[i].Value)
+		if ddeFormula(f) {
+			r.report(sanitize.ActRemovedDDE, "DDE formula "+clip(s.Attr[i].Value))
+		} else if fn := remoteFormula(f); fn != "" {
+			r.report(sanitize.ActRemovedExternalLink, fn+" formula "+clip(s.Attr[i].Value))
+		} else {
+			continue
+		}
+		t.removeAttr(i)
+		i--
+	}
 	for i, a := range t.attrs {
 		if a.Space != nsXLink || a.Local != "href" {
 			continue

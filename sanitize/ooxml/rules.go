@@ -80,6 +80,18 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 			i--
 		}
 	}
+	// VML shapes and images can point at a file outside the package by attribute alone
+	// (<v:imagedata src="file://\\host\x" o:href="\\host\x">), without a relationship:
+	// Word fetches them, which leaks NTLM credentials to the host.
+	if strings.HasPrefix(n.Space, "urn:schemas-microsoft-com:") {
+		for i := 0; i < len(t.attrs); i++ {
+			a := t.attrs[i]
+			if (a.Local == "src" || a.Local == "href" || a.Local == "althref") && externalTarget(s.Attr[i].Value) {
+				r.report(sanitize.ActRemovedExternalLink, "VML "+n.Local+" "+a.Local+" "+clip(s.Attr[i].Value))
+				return opDrop
+			}
+		}
+	}
 	switch {
 	case n.Space == nsMC && (n.Local == "AlternateContent" || n.Local == "Choice" || n.Local == "Fallback"):
 		return opPruneEmpty
@@ -167,7 +179,72 @@ func (r *ooxmlRules) held(name xml.Name, text []byte) bool {
 		r.report(sanitize.ActRemovedDDE, "DDE formula "+clip(string(text)))
 		return false
 	}
+	if fn := remoteFormula(text); fn != "" {
+		r.report(sanitize.ActRemovedExternalLink, fn+" formula "+clip(string(text)))
+		return false
+	}
 	return true
+}
+
+// remoteFunctions fetch from the network, call DLLs or servers, or run code when the
+// workbook recalculates: WEBSERVICE/IMAGE/STOCKHISTORY fetch URLs, RTD talks to a COM
+// server, CALL/REGISTER/REGISTER.ID load DLL entry points, EXEC and the ODF DDE() open
+// programs and channels.
+var remoteFunctions = map[string]bool{
+	"WEBSERVICE": true, "IMAGE": true, "STOCKHISTORY": true, "RTD": true, "CALL": true,
+	"REGISTER": true, "REGISTER.ID": true, "EXEC": true, "DDE": true, "SQL.REQUEST": true,
+	"FOPEN": true, "FWRITE": true, "FWRITELN": true, "DIRECTORY": true, "FILES": true,
+}
+
+// remoteFormula returns the first remote function a formula calls (outside string
+// literals), or "". Function prefixes Excel and OpenDocument write (_xlfn., _xlws., of:,
+// COM.MICROSOFT.) are ignored.
+func remoteFormula(f []byte) string {
+	inStr := false
+	for i := 0; i < len(f); i++ {
+		c := f[i]
+		if c == '"' {
+			inStr = !inStr
+			continue
+		}
+		if inStr || !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_') {
+			continue
+		}
+		j := i
+		for j < len(f) && (f[j] >= 'A' && f[j] <= 'Z' || f[j] >= 'a' && f[j] <= 'z' || f[j] >= '0' && f[j] <= '9' || f[j] == '_' || f[j] == '.') {
+			j++
+		}
+		k := j
+		for k < len(f) && (f[k] == ' ' || f[k] == '\t') {
+			k++
+		}
+		if k < len(f) && f[k] == '(' {
+			name := strings.ToUpper(string(f[i:j]))
+			for _, p := range []string{"_XLFN.", "_XLWS.", "COM.MICROSOFT.", "ORG.OPENOFFICE.", "_XLETA."} {
+				name = strings.TrimPrefix(name, p)
+			}
+			if remoteFunctions[name] {
+				return name
+			}
+		}
+		i = j - 1
+	}
+	return ""
+}
+
+// externalTarget reports a reference outside the package: a URI with a scheme, a UNC or
+// protocol-relative path, or an absolute file path.
+func externalTarget(v string) bool {
+	v = strings.TrimSpace(v)
+	switch {
+	case v == "":
+		return false
+	case strings.HasPrefix(v, `\\`), strings.HasPrefix(v, "//"), strings.HasPrefix(v, "/"):
+		return true
+	case len(v) > 1 && v[1] == ':':
+		return true // a drive letter
+	}
+	return uriScheme(v) != ""
 }
 
 // remapAttr rewrites a sheet index after sheets were removed. It returns false when the
