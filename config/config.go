@@ -69,7 +69,7 @@ type Limits struct {
 	MaxDepth     int      `yaml:"max_depth"`      // nesting (zip in zip, message in message). Default 8.
 	MaxEntries   int      `yaml:"max_entries"`    // archive entries and MIME parts, all levels. Default 10000.
 	MaxRatio     int64    `yaml:"max_ratio"`      // expanded/compressed ratio of one entry. Default 200.
-	MaxPixels    int64    `yaml:"max_pixels"`     // width*height of one image or page. Default 100000000.
+	MaxPixels    int64    `yaml:"max_pixels"`     // width*height of one image or page. Default 50000000 (a decoded RGBA image costs 4 bytes per pixel).
 	MaxPages     int      `yaml:"max_pages"`      // pages of one document. Default 2000.
 	Timeout      Duration `yaml:"timeout"`        // wall-clock time for one top-level item. Default 2m.
 }
@@ -153,7 +153,7 @@ func Default() *Config {
 			MaxDepth:     8,
 			MaxEntries:   10000,
 			MaxRatio:     200,
-			MaxPixels:    100_000_000,
+			MaxPixels:    50_000_000,
 			MaxPages:     2000,
 			Timeout:      Duration(2 * time.Minute),
 		},

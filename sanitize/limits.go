@@ -30,7 +30,7 @@ func DefaultLimits() Limits {
 		MaxDepth:     8,
 		MaxEntries:   10000,
 		MaxRatio:     200,
-		MaxPixels:    100_000_000,
+		MaxPixels:    50_000_000,
 		MaxPages:     2000,
 		Timeout:      2 * time.Minute,
 	}
