@@ -67,10 +67,14 @@ func buildEngine(cfg *config.Config, log *slog.Logger) (*sanitize.Engine, error)
 	// Text, CSV/TSV, HTML (to plain text), XML, JSON, calendars: normalized to UTF-8.
 	e.Register(string(sanitize.ClassText), text.New(text.Options{DefangLinks: cfg.Text.DefangLinks, CSVBOM: cfg.Text.CSVBOM}))
 	// Images: decoded after a pixel check and re-encoded (JPEG stays JPEG, others PNG).
-	e.Register(string(sanitize.ClassImage), img.New(img.Options{
+	images := img.New(img.Options{
 		JPEGQuality:    cfg.Image.JPEGQuality,
 		PNGCompression: cfg.Image.PNGCompression,
-	}))
+	})
+	e.Register(string(sanitize.ClassImage), images)
+	// Under the render policy an image is rasterized already: decoding and re-encoding it is
+	// the same as rendering it, so the image family serves both.
+	e.RegisterRenderer(string(sanitize.ClassImage), images)
 	// Office Open XML and OpenDocument: rebuilt without macros, ActiveX, OLE, DDE and
 	// external references; embedded media go back through the engine (image family).
 	office := ooxml.New(ooxml.Options{Inner: e, KeepHyperlinks: cfg.OOXML.KeepHyperlinks})
