@@ -68,6 +68,17 @@ func (d *deliverer) pool(r Route) *hopPool {
 	return p
 }
 
+// flushIdle closes the pool's idle connections.
+func (p *hopPool) flushIdle() {
+	p.mu.Lock()
+	idle := p.idle
+	p.idle = nil
+	p.mu.Unlock()
+	for _, ic := range idle {
+		ic.c.Close()
+	}
+}
+
 // closeIdle closes every pooled connection; called at shutdown.
 func (d *deliverer) closeIdle() {
 	d.mu.Lock()
@@ -104,8 +115,11 @@ func (d *deliverer) deliver(ctx context.Context, r Route, id, from string, rcpts
 		}
 		res, err := d.transaction(c, from, rcpts, body)
 		if err != nil && reused && attempt == 0 && isConnError(err) {
-			// A pooled connection the server closed while idle: retry once on a new one.
+			// A pooled connection the server closed while idle (a restart, an idle
+			// timeout): its siblings are most likely dead too, so drop them all and retry
+			// once on a fresh connection.
 			c.Close()
+			p.flushIdle()
 			continue
 		}
 		if err != nil {

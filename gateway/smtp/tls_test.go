@@ -78,3 +78,29 @@ func TestConnectionReuse(t *testing.T) {
 		t.Errorf("%d sessions at the next hop for 10 messages, want reuse", n)
 	}
 }
+
+// TestNextHopRestart delivers over pooled connections, restarts the next hop (every pooled
+// connection is now dead), and checks the next messages are delivered at once rather than
+// deferred to the retry backoff.
+func TestNextHopRestart(t *testing.T) {
+	sink := startSink(t, "")
+	addr := sink.addr()
+	r := startRelay(t, func(o *Options) {
+		o.Routes = []Route{{Domain: "city.lg.jp", Transport: "smtp", Addr: addr, TLS: "none"}}
+		o.RetryBase, o.RetryMax = time.Minute, time.Minute
+	})
+	for i := 0; i < 8; i++ {
+		if err := sendMail(t, r.addr, "a@example.com", []string{"staff@city.lg.jp"}, fmt.Sprintf(testMsg, fmt.Sprint("before", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "first deliveries", func() bool { return len(sink.messages()) == 8 })
+	sink.srv.Close()
+	sink2 := startSink(t, addr)
+	for i := 0; i < 8; i++ {
+		if err := sendMail(t, r.addr, "a@example.com", []string{"staff@city.lg.jp"}, fmt.Sprintf(testMsg, fmt.Sprint("after", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "deliveries after the restart", func() bool { return len(sink2.messages()) == 8 })
+}
