@@ -4,6 +4,7 @@
 #
 #   bash benchmarks/relay.sh                 # COUNT=2000 per case, ~10 min
 #   COUNT=500 SESSIONS="16" bash benchmarks/relay.sh   # quick look
+#   RELAYS=sekisho bash benchmarks/relay.sh              # one side only
 #
 # Both relays listen on 127.0.0.1:2525 in turn and deliver to Postfix's smtp-sink on
 # 127.0.0.1:2526. Throughput comes from ../shared/bench/smtp-load.sh (smtp-source, the
@@ -17,6 +18,7 @@ BENCH_DIR=${BENCH_DIR:-/tmp/bench}
 COUNT=${COUNT:-2000}
 SIZES=${SIZES:-"4096 50k"}
 SESSIONS=${SESSIONS:-"1 16 64"}
+RELAYS=${RELAYS:-"postfix sekisho"}
 OUT=${OUT:-$ROOT/benchmarks/results/relay-$(date -u +%Y-%m-%d).txt}
 mkdir -p "$BENCH_DIR" "$(dirname "$OUT")"
 
@@ -33,7 +35,7 @@ go build -o "$BENCH_DIR/loadgen" "$ROOT/benchmarks/loadgen"
 {
   echo "# $(date -u +%FT%TZ) $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(go version)"
   echo "# commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown); kernel $(uname -r)"
-  echo "# command: COUNT=$COUNT SIZES=\"$SIZES\" SESSIONS=\"$SESSIONS\" bash benchmarks/relay.sh"
+  echo "# command: COUNT=$COUNT SIZES=\"$SIZES\" SESSIONS=\"$SESSIONS\" RELAYS=\"$RELAYS\" bash benchmarks/relay.sh"
 } | tee "$OUT"
 
 load() { # label size sessions
@@ -42,17 +44,28 @@ load() { # label size sessions
   bash "$BENCH/smtp-load.sh" -L "$label" -t 127.0.0.1:2525 -k 2526 -m "$COUNT" -s "$s" "${args[@]}" | tee -a "$OUT"
   # latency: a separate, shorter run with loadgen (smtp-sink started for it)
   local sink_user=(); [ "$(id -u)" = 0 ] && sink_user=(-u nobody)
-  timeout 300 smtp-sink "${sink_user[@]}" -m 1024 127.0.0.1:2526 4096 >/dev/null 2>&1 & local sp=$!
+  local sinklog="$BENCH_DIR/loadgen-sink.log"
+  timeout 300 smtp-sink "${sink_user[@]}" -c -m 1024 127.0.0.1:2526 4096 >"$sinklog" 2>&1 & local sp=$!
   sleep 0.3
   local la=(-size 4096); [ "$size" = 50k ] && la=(-file "$MIX")
   "$BENCH_DIR/loadgen" -label "$label" -addr 127.0.0.1:2525 -n $((COUNT / 2)) -c "$s" "${la[@]}" -timeout 240s | tee -a "$OUT" || true
+  # Let the relay deliver everything before the sink goes away, or the next case would
+  # count this one's late deliveries (and the relay would defer them meanwhile).
+  for _ in $(seq 600); do
+    n=$(tr '\r' '\n' <"$sinklog" | sed -n 's/.*mesg=\([0-9]*\).*/\1/p' | tail -1)
+    [ "${n:-0}" -ge $((COUNT / 2)) ] && break
+    sleep 0.2
+  done
   kill $sp 2>/dev/null || true; wait $sp 2>/dev/null || true
 }
 
 # --- Postfix -------------------------------------------------------------------------
-bash "$BENCH/postfix-relay.sh" start >/dev/null
-for size in $SIZES; do for s in $SESSIONS; do load postfix "$size" "$s"; done; done
-bash "$BENCH/postfix-relay.sh" stop >/dev/null
+if [[ " $RELAYS " == *" postfix "* ]]; then
+  bash "$BENCH/postfix-relay.sh" start >/dev/null
+  for size in $SIZES; do for s in $SESSIONS; do load postfix "$size" "$s"; done; done
+  bash "$BENCH/postfix-relay.sh" stop >/dev/null
+fi
+[[ " $RELAYS " == *" sekisho "* ]] || exit 0
 
 # --- sekisho -------------------------------------------------------------------------
 DATA=$(mktemp -d "$BENCH_DIR/sekisho-data.XXXX")
