@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -58,8 +59,8 @@ func TestQuickStart(t *testing.T) {
 	dir := t.TempDir()
 	srv := exec.Command(binary, "serve")
 	srv.Dir = dir
-	var logs strings.Builder
-	srv.Stdout, srv.Stderr = &logs, &logs
+	logs := &syncBuffer{}
+	srv.Stdout, srv.Stderr = logs, logs
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,15 @@ func TestQuickStart(t *testing.T) {
 	waitPort(t, addr)
 	msg := "From: a@example.com\r\nTo: staff@lgwan.example\r\nSubject: =?UTF-8?B?44OG44K544OI?=\r\n" +
 		"MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>クイックスタート</p><script>x()</script>\r\n"
-	if err := gosmtp.SendMail(addr, nil, "a@example.com", []string{"staff@lgwan.example"}, strings.NewReader(msg)); err != nil {
+	// A plain client: the default certificate is self-signed, and STARTTLS is tested in
+	// gateway/smtp with swaks.
+	c, err := gosmtp.Dial(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.SendMail("a@example.com", []string{"staff@lgwan.example"}, strings.NewReader(msg))
+	c.Close()
+	if err != nil {
 		t.Fatalf("send to the default port: %v\n%s", err, logs.String())
 	}
 	var got []byte
@@ -90,4 +99,22 @@ func TestQuickStart(t *testing.T) {
 	if err := srv.Wait(); err != nil {
 		t.Errorf("serve after SIGTERM: %v\n%s", err, logs.String())
 	}
+}
+
+// syncBuffer collects a subprocess's output, which os/exec copies from its own goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -219,8 +219,8 @@ http:
 	os.WriteFile(cfgPath, []byte(cfg), 0o644)
 
 	srv := exec.Command(binary, "serve", "--config", cfgPath)
-	var logs bytes.Buffer
-	srv.Stdout, srv.Stderr = &logs, &logs
+	logs := &syncBuffer{}
+	srv.Stdout, srv.Stderr = logs, logs
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
