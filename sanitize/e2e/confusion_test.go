@@ -155,6 +155,4 @@ func summarize(res sanitize.Result) string {
 // knownBypass lists the open bypasses that live inside a family, by case name, as
 // "<family>: <one line>". The case is skipped until the family's owner fixes it; delete
 // the entry to see it fail.
-var knownBypass = map[string]string{
-	"pdf/xref-generation-overflow": "pdf: an xref generation above 65535 is copied to the output xref while the object header says 0: qpdf cannot find /Root in the delivered file",
-}
+var knownBypass = map[string]string{}

@@ -89,6 +89,16 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		return sanitize.Result{Detected: in.Detected}, err
 	}
 
+	// An xref generation outside 0..65535 (one flipped byte does it) would be copied into
+	// the new xref while the written object header says 0, and the output would not
+	// re-open. Objects are renumbered from the parse anyway: reset it.
+	for _, e := range pctx.XRefTable.Table {
+		if e != nil && !e.Free && e.Generation != nil && (*e.Generation < 0 || *e.Generation > 65535) {
+			zero := 0
+			e.Generation = &zero
+		}
+	}
+
 	ew := &errWriter{w: w}
 	if err := api.WriteContext(pctx, ew); err != nil {
 		if ew.err != nil {
