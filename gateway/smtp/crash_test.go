@@ -8,11 +8,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	gosmtp "github.com/emersion/go-smtp"
 	"github.com/sekisho/sekisho/quarantine"
 )
 
@@ -62,6 +64,8 @@ func TestKillNineLosesNothing(t *testing.T) {
 	var child *exec.Cmd
 	start := func() {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		// A child must not outlive a test that dies (timeout, crash).
+		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 		cmd.Env = append(os.Environ(), "SEKISHO_CRASH_CHILD="+dir, "SEKISHO_CRASH_ADDR="+addr, "SEKISHO_CRASH_HOP="+sink.addr())
 		logf, _ := os.OpenFile(filepath.Join(dir, "child.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 		cmd.Stdout, cmd.Stderr = logf, logf
@@ -103,7 +107,7 @@ func TestKillNineLosesNothing(t *testing.T) {
 			defer wg.Done()
 			for i := 0; ctx.Err() == nil; i++ {
 				id := fmt.Sprintf("w%d-%d", w, i)
-				if err := sendMail(t, addr, "load@example.com", []string{"staff@city.lg.jp"}, fmt.Sprintf(testMsg, id)); err == nil {
+				if err := sendBounded(addr, "load@example.com", "staff@city.lg.jp", fmt.Sprintf(testMsg, id)); err == nil {
 					amu.Lock()
 					acked[id] = true
 					amu.Unlock()
@@ -156,4 +160,17 @@ func TestKillNineLosesNothing(t *testing.T) {
 		}
 	}
 	t.Logf("acknowledged %d, delivered %d distinct, %d duplicate deliveries", len(acked), len(got), dups)
+}
+
+// sendBounded sends one message with a deadline on the whole transaction: a relay killed
+// at the wrong moment must cost the sender an error, never a hang.
+func sendBounded(addr, from, to, msg string) error {
+	conn, err := net.DialTimeout("tcp", addr, 2*time.Second)
+	if err != nil {
+		return err
+	}
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	c := gosmtp.NewClient(conn)
+	defer c.Close()
+	return c.SendMail(from, []string{to}, strings.NewReader(msg))
 }

@@ -42,7 +42,7 @@ func startSink(t testing.TB, addr string) *recordingSink {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
-	k := &recordingSink{rejectTo: map[string]*gosmtp.SMTPError{}, got: make(chan struct{}, 1000)}
+	k := &recordingSink{rejectTo: map[string]*gosmtp.SMTPError{}, got: make(chan struct{}, 1<<16)}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
@@ -100,6 +100,11 @@ func (s *sinkSession) Data(r io.Reader) error {
 		return s.k.dataErr
 	}
 	s.k.msgs = append(s.k.msgs, sinkMsg{From: s.from, Rcpts: s.rcpts, Data: b.Bytes()})
-	s.k.got <- struct{}{}
+	// Never block while holding the lock: a full channel (more messages than anyone
+	// waits for) must not stall the sink or readers of messages().
+	select {
+	case s.k.got <- struct{}{}:
+	default:
+	}
 	return nil
 }
