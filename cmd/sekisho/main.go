@@ -134,13 +134,6 @@ func helpCmd(args []string, io stdio) int {
 	return exitUsage
 }
 
-func notImplemented(name string) func(context.Context, []string, stdio) int {
-	return func(_ context.Context, _ []string, io stdio) int {
-		fmt.Fprintf(io.err, "sekisho %s: not implemented yet\n", name)
-		return exitUsage
-	}
-}
-
 // parseArgs parses flags that may come before or after positional arguments
 // ("INPUT -o OUTPUT" and "-o OUTPUT INPUT" both work); everything after "--" is
 // positional. The standard flag package alone stops at the first positional argument.

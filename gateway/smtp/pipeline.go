@@ -50,12 +50,6 @@ func newServerMetrics(r *metrics.Registry, s *Server) *serverMetrics {
 
 type envKey struct{}
 
-// EnvelopeFrom returns the envelope of the message being sanitized, for quarantine records.
-func EnvelopeFrom(ctx context.Context) (Envelope, bool) {
-	hi, ok := ctx.Value(envKey{}).(holdInfo)
-	return hi.Env, ok
-}
-
 func (s *Server) startWorkers() {
 	for i := 0; i < s.o.SanitizeWorkers; i++ {
 		s.wg.Add(1)

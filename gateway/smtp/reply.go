@@ -15,7 +15,6 @@ var (
 	errSpoolFull      = &gosmtp.SMTPError{Code: 452, EnhancedCode: gosmtp.EnhancedCode{4, 3, 1}, Message: "insufficient system storage, try again later"}
 	errBareLineEnding = &gosmtp.SMTPError{Code: 554, EnhancedCode: gosmtp.EnhancedCode{5, 6, 0}, Message: "message contains bare CR or LF, refused (SMTP smuggling protection)"}
 	errNUL            = &gosmtp.SMTPError{Code: 554, EnhancedCode: gosmtp.EnhancedCode{5, 6, 0}, Message: "message contains NUL characters"}
-	errShuttingDown   = &gosmtp.SMTPError{Code: 421, EnhancedCode: gosmtp.EnhancedCode{4, 3, 2}, Message: "service shutting down, try again later"}
 )
 
 // tempFailure is the reply for any local problem while spooling: the client keeps the

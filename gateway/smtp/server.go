@@ -146,11 +146,10 @@ type Server struct {
 	inflight sync.Map // id → struct{}: queued IDs being worked on, so scans don't double-schedule
 	nextTry  sync.Map // id → time.Time: cached retry times of queue/ entries
 
-	spaceMu    sync.Mutex
-	spaceAt    time.Time
-	spaceErr   error
-	closeOnce  sync.Once
-	shutdownCh chan struct{}
+	spaceMu   sync.Mutex
+	spaceAt   time.Time
+	spaceErr  error
+	closeOnce sync.Once
 }
 
 // New builds a relay over an opened spool. san is the mail sanitizer; hold receives whole
@@ -163,7 +162,7 @@ func New(o Options, spool *Spool, san sanitize.Sanitizer, hold holder) (*Server,
 	}
 	s := &Server{o: o, log: o.Logger, spool: spool, san: san, hold: hold, router: NewRouter(o.Routes),
 		domains: map[string]bool{}, deliv: newDeliverer(o.Hostname, o.MaxConnsPerHop, o.DeliveryTimeout),
-		incoming: make(chan string, 4096), deliverC: make(chan *job, o.DeliveryWorkers), shutdownCh: make(chan struct{})}
+		incoming: make(chan string, 4096), deliverC: make(chan *job, o.DeliveryWorkers)}
 	for _, d := range o.Domains {
 		s.domains[strings.ToLower(strings.TrimSuffix(d, "."))] = true
 	}
@@ -256,7 +255,6 @@ func (s *Server) Serve() error {
 func (s *Server) Shutdown(ctx context.Context) error {
 	var err error
 	s.closeOnce.Do(func() {
-		close(s.shutdownCh)
 		if s.srv != nil {
 			err = s.srv.Shutdown(ctx)
 		}
