@@ -144,6 +144,19 @@ func (e *Engine) Sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget)
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err()
 	}
+	var rendered []Action
+	if errors.Is(err, ErrNeedsRender) && act != Render {
+		if rh := e.lookup(e.renderers, t); rh != nil {
+			rendered = []Action{{Kind: ActRasterized, Path: in.Path, Detail: err.Error()}}
+			sp.Remove()
+			sp = e.NewSpool()
+			defer sp.Remove()
+			r, err = e.run(ctx, rh, in, sp, b)
+			if err == nil && ctx.Err() != nil {
+				err = ctx.Err()
+			}
+		}
+	}
 	if err != nil {
 		return e.refuse(res, in, Quarantined, e.reason(err, b)), nil
 	}
@@ -170,7 +183,10 @@ func (e *Engine) Sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget)
 		r.Actions = append(r.Actions, Action{Kind: kind, Path: in.Path, Detail: r.Reason})
 		return r, nil
 	}
-	r.Actions = append(r.Actions, mismatch...)
+	r.Actions = append(append(rendered, r.Actions...), mismatch...)
+	if len(rendered) > 0 {
+		r.Verdict = Sanitized
+	}
 	fixOutputName(t, in, &r)
 	if _, err := sp.WriteTo(w); err != nil {
 		return r, fmt.Errorf("write output: %w", err)

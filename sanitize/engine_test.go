@@ -33,11 +33,19 @@ var upper = funcSanitizer(func(ctx context.Context, in *Item, w io.Writer, b *Bu
 	return r, err
 })
 
+// needsRender writes something, then says only a renderer can vouch for the item; what
+// it wrote must never reach the output.
+var needsRender = funcSanitizer(func(_ context.Context, _ *Item, w io.Writer, _ *Budget) (Result, error) {
+	w.Write([]byte("structural output"))
+	return Result{}, fmt.Errorf("pdf: %w: JBIG2 image stream (object 7) has no decoder here", ErrNeedsRender)
+})
+
 func TestEngineFailClosed(t *testing.T) {
 	text := []byte("hello, world\n")
 	tests := []struct {
 		name       string
 		handler    Sanitizer
+		renderer   Sanitizer
 		item       Item
 		policy     map[string]PolicyAction
 		limits     Limits
@@ -79,6 +87,9 @@ func TestEngineFailClosed(t *testing.T) {
 		{name: "policy quarantine", handler: upper, policy: map[string]PolicyAction{"text": Quarantine}, wantV: Quarantined, wantReason: "policy quarantines text"},
 		{name: "policy pass", handler: nil, policy: map[string]PolicyAction{"text": Pass}, wantV: Clean, wantOut: "hello, world\n"},
 		{name: "render without renderer", handler: upper, policy: map[string]PolicyAction{"text": Render}, wantV: Quarantined, wantReason: "renderer unavailable"},
+		{name: "needs render without renderer", handler: needsRender, wantV: Quarantined, wantReason: "needs render: JBIG2 image stream (object 7)"},
+		{name: "needs render goes to the renderer", handler: needsRender, renderer: upper, wantV: Sanitized, wantOut: "HELLO, WORLD\n"},
+		{name: "renderer asking for render is quarantined", handler: upper, renderer: needsRender, policy: map[string]PolicyAction{"text": Render}, wantV: Quarantined, wantReason: "needs render"},
 		{name: "file too large", handler: upper, limits: Limits{MaxFileSize: 4}, wantV: Quarantined, wantReason: "limits.max_file_size"},
 		{name: "output too large", handler: funcSanitizer(func(_ context.Context, _ *Item, w io.Writer, _ *Budget) (Result, error) {
 			_, err := w.Write(make([]byte, 64))
@@ -90,6 +101,9 @@ func TestEngineFailClosed(t *testing.T) {
 			e := NewEngine(EngineOptions{Policy: DefaultPolicy().With(tc.policy), Limits: tc.limits})
 			if tc.handler != nil {
 				e.Register("text", tc.handler)
+			}
+			if tc.renderer != nil {
+				e.RegisterRenderer("text", tc.renderer)
 			}
 			item := tc.item
 			item.Body = bytes.NewReader(text)
@@ -107,6 +121,9 @@ func TestEngineFailClosed(t *testing.T) {
 			}
 			if got := out.String(); got != tc.wantOut {
 				t.Errorf("output = %q, want %q", got, tc.wantOut)
+			}
+			if tc.name == "needs render goes to the renderer" && (len(res.Actions) == 0 || res.Actions[0].Kind != ActRasterized || !strings.Contains(res.Actions[0].Detail, "JBIG2")) {
+				t.Errorf("re-dispatch to the renderer not reported first: %+v", res.Actions)
 			}
 			if !tc.wantV.HasOutput() && (len(res.Actions) == 0 || res.Actions[len(res.Actions)-1].Path != "item") {
 				t.Errorf("refusal without an action on the item's path: %+v", res.Actions)

@@ -16,6 +16,11 @@ var (
 	ErrTimeout     = errors.New("timeout")
 	ErrPanic       = errors.New("sanitizer crashed")
 	ErrNoHandler   = errors.New("no sanitizer for type")
+	// ErrNeedsRender says structural sanitizing cannot vouch for the item (a PDF image in a
+	// format with no decoder here, such as JBIG2 or JPX) but rasterizing it can. The engine
+	// hands the item to the renderer registered for its type, or quarantines it with the
+	// error's text as the reason when none is.
+	ErrNeedsRender = errors.New("needs render")
 )
 
 // LimitError says which configured limit stopped the work. Limit is the dotted
