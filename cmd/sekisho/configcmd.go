@@ -9,6 +9,7 @@ import (
 	"log/slog"
 
 	"github.com/sekisho/sekisho/config"
+	"github.com/sekisho/sekisho/internal/assemble"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -53,10 +54,12 @@ func configCmd(_ context.Context, args []string, io stdio) int {
 		if cfg.UsesRender() {
 			// Start the rasterizer once, so a missing font folder or LibreOffice shows
 			// here rather than on the first document (it warns on standard error).
-			if _, err := buildEngine(cfg, newLogger(cfg.Log, io.err)); err != nil {
+			sans, err := assemble.NewSanitizers(cfg, assemble.Options{Logger: newLogger(cfg.Log, io.err)})
+			if err != nil {
 				fmt.Fprintf(io.err, "config: %v\n", err)
 				return exitUsage
 			}
+			sans.Close()
 		}
 		if path == "" {
 			fmt.Fprintln(io.out, "ok (built-in defaults)")

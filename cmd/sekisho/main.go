@@ -13,8 +13,9 @@
 // Exit status: 0 output written, 3 quarantined or blocked (nothing written), 2 usage or
 // configuration error, 1 internal error. Run "sekisho help sanitize-file" for details.
 //
-// All wiring happens here, explicitly: main loads the configuration, builds the engine and
-// registers every sanitizer family on it (engine.go). There are no init-time registries.
+// This package keeps flags, subcommands and exit codes. Everything a command runs is built
+// from the configuration by internal/assemble, explicitly; there are no init-time
+// registries.
 package main
 
 import (

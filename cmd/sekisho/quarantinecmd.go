@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sekisho/sekisho/gateway/smtp"
+	"github.com/sekisho/sekisho/internal/assemble"
 	"github.com/sekisho/sekisho/quarantine"
 )
 
@@ -82,7 +83,7 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 		return exitUsage
 	}
 	if sub == "verify-audit" {
-		n, err := quarantine.VerifyAudit(quarantineDir(cfg))
+		n, err := quarantine.VerifyAudit(assemble.QuarantineDir(cfg))
 		if err != nil {
 			fmt.Fprintf(io.err, "sekisho quarantine verify-audit: FAILED: %v\n", err)
 			return exitInternal
@@ -91,7 +92,7 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 		return exitOK
 	}
 	log := newLogger(cfg.Log, io.err)
-	store, err := openStore(cfg, log)
+	store, err := assemble.OpenQuarantine(cfg, log)
 	if err != nil {
 		fmt.Fprintf(io.err, "sekisho quarantine: %v\n", err)
 		return exitInternal
@@ -145,7 +146,7 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 		}
 		return exitOK
 	case "release":
-		sp, err := smtp.OpenSpool(spoolDir(cfg))
+		sp, err := smtp.OpenSpool(assemble.SpoolDir(cfg))
 		if err != nil {
 			return fail(err)
 		}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sekisho/sekisho/internal/assemble"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -115,11 +116,13 @@ func sanitizeCmd(ctx context.Context, cmd, help string, args []string, io stdio)
 		return exitUsage
 	}
 	log := newLogger(cfg.Log, io.err).With("command", cmd)
-	eng, err := buildEngine(cfg, log)
+	sans, err := assemble.NewSanitizers(cfg, assemble.Options{Logger: log})
 	if err != nil {
 		fmt.Fprintf(io.err, "sekisho %s: %v\n", cmd, err)
 		return exitUsage
 	}
+	defer sans.Close()
+	eng := sans.Files
 
 	// Check every path before any work, so an operator error never costs a sanitization
 	// and never leaves anything behind.
@@ -162,7 +165,7 @@ func sanitizeCmd(ctx context.Context, cmd, help string, args []string, io stdio)
 
 	top := eng
 	if cmd == "sanitize-mail" {
-		top = buildMailEngine(cfg, log, eng)
+		top = sans.Message
 	}
 
 	sink, err := newSink(out, io.out)

@@ -7,40 +7,23 @@ import (
 	"testing"
 
 	"github.com/sekisho/sekisho/config"
+	"github.com/sekisho/sekisho/internal/assemble"
 	"github.com/sekisho/sekisho/sanitize"
-	"github.com/sekisho/sekisho/sanitize/archive"
-	"github.com/sekisho/sekisho/sanitize/img"
-	"github.com/sekisho/sekisho/sanitize/mail"
-	"github.com/sekisho/sekisho/sanitize/ole"
-	"github.com/sekisho/sekisho/sanitize/ooxml"
-	"github.com/sekisho/sekisho/sanitize/pdf"
-	"github.com/sekisho/sekisho/sanitize/rtf"
-	"github.com/sekisho/sekisho/sanitize/sylk"
-	"github.com/sekisho/sekisho/sanitize/sylk/msoxml"
-	"github.com/sekisho/sekisho/sanitize/text"
 )
 
-// newEngine wires every committed family the way cmd/sekisho's buildEngine does, from the
-// default configuration with lim overriding the limits where set. It is a copy because
-// buildEngine lives in package main; families_test.go there checks the same registration.
+// newEngine builds the engine through internal/assemble, exactly as every sekisho command
+// does, from the default configuration with lim overriding the limits where set.
 func newEngine(t testing.TB, lim sanitize.Limits) *sanitize.Engine {
 	t.Helper()
 	cfg := config.Default()
-	l := sanitize.Limits{
-		MaxFileSize:  cfg.Limits.MaxFileSize.Int64(),
-		MaxTotalSize: cfg.Limits.MaxTotalSize.Int64(),
-		MaxDepth:     cfg.Limits.MaxDepth,
-		MaxEntries:   cfg.Limits.MaxEntries,
-		MaxRatio:     cfg.Limits.MaxRatio,
-		MaxPixels:    cfg.Limits.MaxPixels,
-		MaxPages:     cfg.Limits.MaxPages,
-		Timeout:      cfg.Limits.Timeout.Std(),
-	}
+	cfg.TempDir = t.TempDir()
+	cfg.SMTP.Hostname = "sekisho.test"
+	l := &cfg.Limits
 	if lim.MaxFileSize > 0 {
-		l.MaxFileSize = lim.MaxFileSize
+		l.MaxFileSize = config.Size(lim.MaxFileSize)
 	}
 	if lim.MaxTotalSize > 0 {
-		l.MaxTotalSize = lim.MaxTotalSize
+		l.MaxTotalSize = config.Size(lim.MaxTotalSize)
 	}
 	if lim.MaxDepth > 0 {
 		l.MaxDepth = lim.MaxDepth
@@ -52,35 +35,14 @@ func newEngine(t testing.TB, lim sanitize.Limits) *sanitize.Engine {
 		l.MaxRatio = lim.MaxRatio
 	}
 	if lim.Timeout > 0 {
-		l.Timeout = lim.Timeout
+		l.Timeout = config.Duration(lim.Timeout)
 	}
-	tmp := t.TempDir()
-	e := sanitize.NewEngine(sanitize.EngineOptions{Policy: sanitize.DefaultPolicy(), Limits: l, TempDir: tmp,
-		Logger: slog.New(panicHandler{t})})
-	e.Register(string(sanitize.ClassPDF), pdf.New(pdf.Options{URIActions: cfg.PDF.URIActions}))
-	e.Register(string(sanitize.ClassText), text.New(text.Options{DefangLinks: cfg.Text.DefangLinks, CSVBOM: cfg.Text.CSVBOM}))
-	e.Register(string(sanitize.ClassImage), img.New(img.Options{JPEGQuality: cfg.Image.JPEGQuality, PNGCompression: cfg.Image.PNGCompression}))
-	office := ooxml.New(ooxml.Options{Inner: e, KeepHyperlinks: cfg.OOXML.KeepHyperlinks})
-	e.Register(string(sanitize.ClassOOXML), office)
-	e.Register(string(sanitize.ClassODF), office)
-	e.Register("sylk", sylk.New(sylk.Options{}))
-	e.Register("msoxml", msoxml.New(msoxml.Options{}))
-	e.Register(string(sanitize.ClassRTF), rtf.New(rtf.Options{Objects: cfg.RTF.Objects}))
-	e.Register(string(sanitize.ClassOLE), ole.New(ole.Options{}))
-	e.Register(string(sanitize.ClassArchive), archive.New(archive.Options{Inner: e, TempDir: tmp}))
-	e.Register(string(sanitize.ClassMessage), mail.New(mail.Options{
-		Inner:          e,
-		OutputCharset:  cfg.Mail.OutputCharset,
-		NoticePosition: cfg.Mail.NoticePosition,
-		NestedMessages: cfg.Mail.NestedMessages,
-		ExtraHeaders:   cfg.Mail.ExtraHeaders,
-		DefangLinks:    cfg.Text.DefangLinks,
-		MaxParts:       cfg.Mail.MaxParts,
-		MaxHeaderBytes: int(cfg.Mail.MaxHeaderBytes.Int64()),
-		Hostname:       "sekisho.test",
-		TempDir:        tmp,
-	}))
-	return e
+	s, err := assemble.NewSanitizers(cfg, assemble.Options{Logger: slog.New(panicHandler{t})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s.Files
 }
 
 // run feeds one item through e and returns the output and result.

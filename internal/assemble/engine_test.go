@@ -1,11 +1,8 @@
-package main
+package assemble
 
 import (
 	"bytes"
 	"context"
-	"flag"
-	"io"
-	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +11,19 @@ import (
 	"github.com/sekisho/sekisho/config"
 	"github.com/sekisho/sekisho/sanitize"
 )
+
+// newFiles builds the file engine from the default configuration.
+func newFiles(t *testing.T) *sanitize.Engine {
+	t.Helper()
+	cfg := config.Default()
+	cfg.TempDir = t.TempDir()
+	s, err := NewSanitizers(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s.Files
+}
 
 // config cannot import sanitize; this keeps its copy of the action names honest.
 func TestPolicyActionsAgree(t *testing.T) {
@@ -28,20 +38,20 @@ func TestPolicyActionsAgree(t *testing.T) {
 
 // The default limits of both packages are the same numbers.
 func TestEngineLimitsFromDefaults(t *testing.T) {
-	got := engineLimits(config.Default().Limits)
+	got := Limits(config.Default().Limits)
 	if want := sanitize.DefaultLimits(); got != want {
-		t.Errorf("engineLimits(config.Default()) = %+v, want sanitize.DefaultLimits() %+v", got, want)
+		t.Errorf("Limits(config.Default()) = %+v, want sanitize.DefaultLimits() %+v", got, want)
 	}
 	c := config.Default().Limits
 	c.MaxFileSize, c.MaxPages, c.Timeout = 1<<20, 7, config.Duration(3*time.Second)
-	got = engineLimits(c)
+	got = Limits(c)
 	if got.MaxFileSize != 1<<20 || got.MaxPages != 7 || got.Timeout != 3*time.Second {
-		t.Errorf("engineLimits(%+v) = %+v", c, got)
+		t.Errorf("Limits(%+v) = %+v", c, got)
 	}
 }
 
 func TestEnginePolicy(t *testing.T) {
-	p, err := enginePolicy(map[string]string{"docm": "quarantine", "text": "pass"})
+	p, err := Policy(map[string]string{"docm": "quarantine", "text": "pass"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,21 +69,18 @@ func TestEnginePolicy(t *testing.T) {
 			t.Errorf("policy.Lookup(%s) = %s, want %s", tc.typ.Name, got, tc.want)
 		}
 	}
-	if _, err := enginePolicy(map[string]string{"pdf": "allow"}); err == nil {
-		t.Error("enginePolicy(pdf: allow) = nil error, want one")
+	if _, err := Policy(map[string]string{"pdf": "allow"}); err == nil {
+		t.Error("Policy(pdf: allow) = nil error, want one")
 	}
 }
 
 // Every family that exists is registered: a type handled by a family must not fall
 // through to ErrNoHandler.
-func TestBuildEngineRegistersFamilies(t *testing.T) {
-	e, err := buildEngine(config.Default(), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
+func TestSanitizersRegistersFamilies(t *testing.T) {
+	e := newFiles(t)
 	for _, typ := range registeredTypes {
 		if !e.HasHandler(typ) {
-			t.Errorf("buildEngine: no handler for %s (%s)", typ.Name, typ.Class)
+			t.Errorf("NewSanitizers: no handler for %s (%s)", typ.Name, typ.Class)
 		}
 	}
 }
@@ -98,42 +105,10 @@ var registeredTypes = []sanitize.Type{
 	{Name: "gzip", Class: sanitize.ClassArchive},
 }
 
-func TestParseArgs(t *testing.T) {
-	tests := []struct {
-		args    []string
-		wantPos []string
-		wantO   string
-	}{
-		{[]string{"in.pdf", "-o", "out.pdf"}, []string{"in.pdf"}, "out.pdf"},
-		{[]string{"-o", "out.pdf", "in.pdf"}, []string{"in.pdf"}, "out.pdf"},
-		{[]string{"-", "-o", "-"}, []string{"-"}, "-"},
-		{[]string{"-o", "x", "--", "-weird-name"}, []string{"-weird-name"}, "x"},
-		{[]string{"a", "b", "--o=x"}, []string{"a", "b"}, "x"},
-	}
-	for _, tc := range tests {
-		fs := flag.NewFlagSet("t", flag.ContinueOnError)
-		o := fs.String("o", "", "")
-		pos, err := parseArgs(fs, tc.args)
-		if err != nil || !slices.Equal(pos, tc.wantPos) || *o != tc.wantO {
-			t.Errorf("parseArgs(%q) = %q, -o %q, %v; want %q, -o %q", tc.args, pos, *o, err, tc.wantPos, tc.wantO)
-		}
-	}
-}
-
-func TestCountKinds(t *testing.T) {
-	got := countKinds([]sanitize.Action{{Kind: "re-encoded"}, {Kind: "removed-javascript"}, {Kind: "removed-javascript"}})
-	if want := "re-encoded, removed-javascript x2"; got != want {
-		t.Errorf("countKinds() = %q, want %q", got, want)
-	}
-}
-
 // sylk and msoxml are filed under the ooxml class by the detector but must reach their own
 // converters, not the OOXML package rebuilder.
-func TestBuildEngineSylkNotOOXML(t *testing.T) {
-	e, err := buildEngine(config.Default(), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
+func TestSanitizersSylkNotOOXML(t *testing.T) {
+	e := newFiles(t)
 	in := []byte("ID;PWXL;N;E\r\nC;Y1;X1;K\"x\";E1+1\r\nE\r\n")
 	var out bytes.Buffer
 	res, err := e.Sanitize(context.Background(), &sanitize.Item{Body: bytes.NewReader(in), Name: "a.slk", Path: "a.slk"}, &out, nil)

@@ -1,0 +1,229 @@
+package assemble
+
+import (
+	"fmt"
+	"log/slog"
+	"path/filepath"
+
+	"github.com/sekisho/sekisho/config"
+	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/archive"
+	"github.com/sekisho/sekisho/sanitize/img"
+	"github.com/sekisho/sekisho/sanitize/mail"
+	"github.com/sekisho/sekisho/sanitize/ole"
+	"github.com/sekisho/sekisho/sanitize/ooxml"
+	"github.com/sekisho/sekisho/sanitize/pdf"
+	"github.com/sekisho/sekisho/sanitize/render"
+	"github.com/sekisho/sekisho/sanitize/rtf"
+	"github.com/sekisho/sekisho/sanitize/sylk"
+	"github.com/sekisho/sekisho/sanitize/sylk/msoxml"
+	"github.com/sekisho/sekisho/sanitize/text"
+)
+
+// Options are what the configuration cannot say.
+type Options struct {
+	// Logger receives every component's log; nil discards.
+	Logger *slog.Logger
+	// Families replace, wrap or add handlers, by type name or class, after the built-in
+	// ones are registered: each function gets the built-in family for its key (nil when
+	// there is none) and returns the one to register. The whole-message entry uses the
+	// "message" result too, so a test can make the mail family panic on the relay path.
+	Families map[string]func(builtin sanitize.Sanitizer) sanitize.Sanitizer
+	// Holder keeps the attachments the mail family quarantines. Nil (the offline
+	// commands) reports them as "would be quarantined"; NewGateway sets the quarantine's.
+	Holder mail.Holder
+}
+
+func (o Options) logger() *slog.Logger {
+	if o.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return o.Logger
+}
+
+// Sanitizers are the engines every caller goes through: Files decides by detected type and
+// policy; Message reads its input as mail. Both recover from a family's panic, apply the
+// budget and commit output only on success. Close releases the rasterizer.
+type Sanitizers struct {
+	Files   *sanitize.Engine
+	Message *sanitize.Engine
+	render  *render.Renderer
+}
+
+// Close stops the rasterizer, if one was started.
+func (s *Sanitizers) Close() error {
+	if s.render == nil {
+		return nil
+	}
+	return s.render.Close()
+}
+
+// Limits converts the limits section to the engine's Limits.
+func Limits(c config.Limits) sanitize.Limits {
+	return sanitize.Limits{
+		MaxFileSize:  c.MaxFileSize.Int64(),
+		MaxTotalSize: c.MaxTotalSize.Int64(),
+		MaxDepth:     c.MaxDepth,
+		MaxEntries:   c.MaxEntries,
+		MaxRatio:     c.MaxRatio,
+		MaxPixels:    c.MaxPixels,
+		MaxPages:     c.MaxPages,
+		Timeout:      c.Timeout.Std(),
+	}
+}
+
+// Policy applies the configured overrides to the built-in table.
+func Policy(overrides map[string]string) (sanitize.Policy, error) {
+	o := make(map[string]sanitize.PolicyAction, len(overrides))
+	for k, v := range overrides {
+		a, err := sanitize.ParsePolicyAction(v)
+		if err != nil {
+			return nil, fmt.Errorf("policy.%s: %w", k, err)
+		}
+		o[k] = a
+	}
+	return sanitize.DefaultPolicy().With(o), nil
+}
+
+// NewSanitizers builds the engine and registers every family on it, once; the mail family
+// is built once and serves both engines. A type whose family is not registered is
+// quarantined by the engine (ErrNoHandler): the fail-closed default.
+func NewSanitizers(cfg *config.Config, o Options) (_ *Sanitizers, err error) {
+	log := o.logger()
+	pol, err := Policy(cfg.Policy)
+	if err != nil {
+		return nil, err
+	}
+	e := sanitize.NewEngine(sanitize.EngineOptions{
+		Policy:  pol,
+		Limits:  Limits(cfg.Limits),
+		TempDir: cfg.TempDir,
+		Logger:  log,
+	})
+	s := &Sanitizers{Files: e}
+	builtin := map[string]sanitize.Sanitizer{}
+	register := func(key string, f sanitize.Sanitizer) {
+		builtin[key] = f
+		e.Register(key, f)
+	}
+
+	// PDF: active content removed from the object tree, then a fresh file is written.
+	register(string(sanitize.ClassPDF), pdf.New(pdf.Options{URIActions: cfg.PDF.URIActions}))
+	// Text, CSV/TSV, HTML (to plain text), XML, JSON, calendars: normalized to UTF-8.
+	register(string(sanitize.ClassText), text.New(text.Options{DefangLinks: cfg.Text.DefangLinks, CSVBOM: cfg.Text.CSVBOM}))
+	// Images: decoded after a pixel check and re-encoded (JPEG stays JPEG, others PNG).
+	images := img.New(img.Options{
+		JPEGQuality:    cfg.Image.JPEGQuality,
+		PNGCompression: cfg.Image.PNGCompression,
+	})
+	register(string(sanitize.ClassImage), images)
+	// Under the render policy an image is rasterized already: decoding and re-encoding it is
+	// the same as rendering it, so the image family serves both.
+	e.RegisterRenderer(string(sanitize.ClassImage), images)
+	// Office Open XML and OpenDocument: rebuilt without macros, ActiveX, OLE, DDE and
+	// external references; embedded media go back through the engine (image family).
+	office := ooxml.New(ooxml.Options{Inner: e, KeepHyperlinks: cfg.OOXML.KeepHyperlinks})
+	register(string(sanitize.ClassOOXML), office)
+	register(string(sanitize.ClassODF), office)
+	// SYLK and Office 2003 XML look like text but open as spreadsheets and documents in
+	// Office: converted to CSV or plain text of their values. Registered by type name, so
+	// they win over the ooxml class the detector files them under.
+	register("sylk", sylk.New(sylk.Options{}))
+	register("msoxml", msoxml.New(msoxml.Options{}))
+	// RTF: rewritten token by token without objects, DDE and remote links.
+	register(string(sanitize.ClassRTF), rtf.New(rtf.Options{Objects: cfg.RTF.Objects}))
+	// Legacy compound files: inspected and refused with a precise reason.
+	register(string(sanitize.ClassOLE), ole.New(ole.Options{}))
+	// Containers recurse through the engine itself, sharing the item's Budget.
+	register(string(sanitize.ClassArchive), archive.New(archive.Options{Inner: e, TempDir: cfg.TempDir}))
+	// Messages (.eml attachments, archive entries, and every whole message through
+	// Message below): bodies to plain text, attachments back through the engine.
+	register(string(sanitize.ClassMessage), mail.New(mailOptions(cfg, e, o.Holder)))
+
+	// The rasterizer exists only when the policy asks for it: compiling PDFium costs
+	// seconds and ~330 MB. It lives until Close.
+	if cfg.UsesRender() {
+		r, err := render.New(renderOptions(cfg))
+		if err != nil {
+			return nil, fmt.Errorf("render: %w", err)
+		}
+		s.render = r
+		if !r.Office() {
+			log.Warn("render: LibreOffice (soffice) not found; Office, ODF and RTF documents set to render will be quarantined")
+		}
+		for _, c := range []sanitize.Class{sanitize.ClassPDF, sanitize.ClassOOXML, sanitize.ClassODF, sanitize.ClassRTF, sanitize.ClassOLE} {
+			e.RegisterRenderer(string(c), r)
+		}
+	}
+
+	for k, wrap := range o.Families {
+		f := wrap(builtin[k])
+		builtin[k] = f
+		e.Register(k, f)
+	}
+	s.Message = messageEngine(cfg, log, builtin[string(sanitize.ClassMessage)])
+	return s, nil
+}
+
+// messageEngine is the top-level entry for a whole message (the relay, sanitize-mail). The
+// caller says the input is a message, and the mail family, not the content sniffer, is the
+// authority on that: a message with a NUL byte or an odd first line still sniffs as
+// "unknown" or "text" and must be repaired or refused by the MIME walker with its precise
+// reason. So every class goes to the mail family, except executables and scripts, which
+// stay blocked; the engine still provides the per-item recover, the budget's deadline and
+// commit-on-success. Attachments go through the mail family's inner engine.
+func messageEngine(cfg *config.Config, log *slog.Logger, msg sanitize.Sanitizer) *sanitize.Engine {
+	pol := sanitize.Policy{}
+	e := sanitize.NewEngine(sanitize.EngineOptions{
+		Policy:  pol,
+		Limits:  Limits(cfg.Limits),
+		TempDir: cfg.TempDir,
+		Logger:  log,
+	})
+	for _, c := range []sanitize.Class{sanitize.ClassPDF, sanitize.ClassImage, sanitize.ClassSVG,
+		sanitize.ClassText, sanitize.ClassRTF, sanitize.ClassOOXML, sanitize.ClassODF, sanitize.ClassOLE,
+		sanitize.ClassArchive, sanitize.ClassMessage, sanitize.ClassMedia, sanitize.ClassUnknown} {
+		pol[string(c)] = sanitize.Sanitize
+		e.Register(string(c), msg)
+	}
+	pol[string(sanitize.ClassExecutable)] = sanitize.Block
+	pol[string(sanitize.ClassScript)] = sanitize.Block
+	pol["empty"] = sanitize.Quarantine
+	return e
+}
+
+// mailOptions converts the mail and text sections for the mail family, with inner as the
+// sanitizer for attachments and h keeping the ones to quarantine.
+func mailOptions(cfg *config.Config, inner sanitize.Sanitizer, h mail.Holder) mail.Options {
+	return mail.Options{
+		Inner:            inner,
+		OutputCharset:    cfg.Mail.OutputCharset,
+		NoticePosition:   cfg.Mail.NoticePosition,
+		NestedMessages:   cfg.Mail.NestedMessages,
+		ExtraHeaders:     cfg.Mail.ExtraHeaders,
+		DefangLinks:      cfg.Text.DefangLinks,
+		MaxParts:         cfg.Mail.MaxParts,
+		MaxHeaderBytes:   int(cfg.Mail.MaxHeaderBytes.Int64()),
+		NoticeTemplateJA: cfg.Mail.NoticeTemplateJA,
+		NoticeTemplateEN: cfg.Mail.NoticeTemplateEN,
+		Holder:           h,
+		Hostname:         cfg.SMTP.Hostname,
+		TempDir:          cfg.TempDir,
+	}
+}
+
+// renderOptions converts the render section; the compilation cache lives under data_dir.
+func renderOptions(cfg *config.Config) render.Options {
+	return render.Options{
+		DPI:            cfg.Render.DPI,
+		Instances:      cfg.Render.Instances,
+		TextLayer:      cfg.Render.TextLayer,
+		Gray:           cfg.Render.Gray,
+		JPEGQuality:    cfg.Render.JPEGQuality,
+		FontDir:        cfg.Render.FontDir,
+		CacheDir:       filepath.Join(cfg.DataDir, "cache"),
+		ConvertTimeout: cfg.Render.ConvertTimeout.Std(),
+		Converters:     cfg.Render.Converters,
+		TempDir:        cfg.TempDir,
+	}
+}

@@ -1,0 +1,172 @@
+package assemble
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/sekisho/sekisho/config"
+	"github.com/sekisho/sekisho/gateway/metrics"
+	"github.com/sekisho/sekisho/gateway/smtp"
+	"github.com/sekisho/sekisho/quarantine"
+)
+
+// ShutdownGrace bounds how long Run waits for in-flight work after its context ends.
+const ShutdownGrace = 30 * time.Second
+
+// retentionEvery is how often Run expires quarantined items older than quarantine.retention.
+const retentionEvery = 24 * time.Hour
+
+// Gateway is everything serve runs, built from the configuration by NewGateway.
+type Gateway struct {
+	cfg        *config.Config
+	log        *slog.Logger
+	sanitizers *Sanitizers
+	store      *quarantine.Store
+	spool      *smtp.Spool
+	relay      *smtp.Server
+	metrics    *metrics.Registry
+	mux        *http.ServeMux
+
+	smtpAddr, httpAddr net.Addr
+	ready              chan struct{}
+}
+
+// NewGateway builds the quarantine, the spool, the engine, the relay and the LGWAN-side
+// HTTP handlers, in that order. Nothing listens until Run. On error everything built so
+// far is closed.
+func NewGateway(cfg *config.Config, o Options) (_ *Gateway, err error) {
+	routes, err := Routes(cfg)
+	if err != nil {
+		return nil, err
+	}
+	g := &Gateway{cfg: cfg, log: o.logger(), metrics: metrics.New(), ready: make(chan struct{})}
+	defer func() {
+		if err != nil {
+			g.Close()
+		}
+	}()
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data_dir: %w", err)
+	}
+	if g.store, err = OpenQuarantine(cfg, g.log); err != nil {
+		return nil, err
+	}
+	if g.spool, err = smtp.OpenSpool(SpoolDir(cfg)); err != nil {
+		return nil, fmt.Errorf("data_dir: spool: %w", err)
+	}
+	// The mail family quarantines single attachments into the store, with the envelope of
+	// the message they came in.
+	o.Holder = smtp.AttachmentHolder{Store: g.store}
+	if g.sanitizers, err = NewSanitizers(cfg, o); err != nil {
+		return nil, err
+	}
+	if g.relay, err = newRelay(cfg, g, routes, g.sanitizers.Message, g.store, g.metrics); err != nil {
+		return nil, err
+	}
+	g.mux = http.NewServeMux()
+	g.mux.Handle("/metrics", g.metrics.Handler())
+	g.mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	return g, nil
+}
+
+// Quarantine is the gateway's quarantine store.
+func (g *Gateway) Quarantine() *quarantine.Store { return g.store }
+
+// Sanitizers are the gateway's engines.
+func (g *Gateway) Sanitizers() *Sanitizers { return g.sanitizers }
+
+// Ready is closed once Run listens on every address; SMTPAddr and HTTPAddr are set then.
+func (g *Gateway) Ready() <-chan struct{} { return g.ready }
+
+// SMTPAddr is the Internet-side address the relay listens on (after Ready).
+func (g *Gateway) SMTPAddr() net.Addr { return g.smtpAddr }
+
+// HTTPAddr is the LGWAN-side address, nil when http.listen is empty (after Ready).
+func (g *Gateway) HTTPAddr() net.Addr { return g.httpAddr }
+
+// Run listens and serves until ctx ends, then shuts down within ShutdownGrace: it stops
+// accepting, lets transactions and jobs in flight finish and leaves the rest in the spool.
+func (g *Gateway) Run(ctx context.Context) error {
+	var err error
+	if g.smtpAddr, err = g.relay.Listen(); err != nil {
+		return fmt.Errorf("smtp.listen: %w", err)
+	}
+	errc := make(chan error, 2)
+	go func() { errc <- g.relay.Serve() }() // returns after Shutdown
+	var hs *http.Server
+	if g.cfg.HTTP.Listen != "" {
+		ln, err := net.Listen("tcp", g.cfg.HTTP.Listen)
+		if err != nil {
+			g.relay.Shutdown(context.Background())
+			return fmt.Errorf("http.listen: %w", err)
+		}
+		g.httpAddr = ln.Addr()
+		hs = &http.Server{Handler: g.mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { // returns after Shutdown
+			if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- err
+			}
+		}()
+	}
+	close(g.ready)
+	g.log.Info("serving", "smtp", g.smtpAddr.String(), "http", fmt.Sprint(g.httpAddr), "data_dir", g.cfg.DataDir)
+
+	retention := time.NewTicker(retentionEvery)
+	defer retention.Stop()
+	g.purge(ctx)
+	var runErr error
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case err := <-errc:
+			runErr = err
+			break loop
+		case <-retention.C:
+			g.purge(ctx)
+		}
+	}
+	g.log.Info("shutting down", "grace", ShutdownGrace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
+	defer cancel()
+	if hs != nil {
+		hs.Shutdown(sctx)
+	}
+	if err := g.relay.Shutdown(sctx); err != nil {
+		g.log.Warn("shutdown incomplete; unfinished work stays in the spool", "err", err)
+	}
+	g.log.Info("stopped")
+	return runErr
+}
+
+// purge expires quarantined items older than quarantine.retention.
+func (g *Gateway) purge(ctx context.Context) {
+	n, err := g.store.Purge(ctx, g.cfg.Quarantine.Retention.Std(), "retention")
+	if err != nil {
+		g.log.Error("quarantine purge failed", "err", err)
+	} else if n > 0 {
+		g.log.Info("quarantine purged", "items", n, "retention", g.cfg.Quarantine.Retention.String())
+	}
+}
+
+// Close releases the store and the rasterizer. Call it after Run returns.
+func (g *Gateway) Close() error {
+	var errs []error
+	if g.sanitizers != nil {
+		errs = append(errs, g.sanitizers.Close())
+	}
+	if g.store != nil {
+		errs = append(errs, g.store.Close())
+	}
+	return errors.Join(errs...)
+}
