@@ -32,7 +32,7 @@ func TestDirectorySlapd(t *testing.T) {
 		{"suzuki", "wrong"},
 		{"suzuki", ""}, // an unauthenticated bind would succeed: never sent
 		{"nobody", "x"},
-		{"*", "dir-pass-1"},          // filter injection: escaped, matches nothing
+		{"*", "dir-pass-1"}, // filter injection: escaped, matches nothing
 		{"suzuki)(uid=*", "dir-pass-1"},
 		{"star*", "wrong"},
 	} {
