@@ -9,5 +9,8 @@
 //
 // Every state change is appended to an audit log of JSON lines in which each record carries
 // the SHA-256 of the previous line; the head of the chain is also kept in the database, so
-// an edited, removed, reordered or truncated line is detected by VerifyAudit.
+// an edited, removed, reordered or truncated line is detected by VerifyAudit. A running
+// store checks before each record that the file it holds is still the log; when it is not
+// (replaced, renamed, truncated), changes are refused (ErrAuditBroken, AuditErr) until
+// RecoverAudit starts a new segment that continues the chain from the index's head.
 package quarantine

@@ -129,11 +129,9 @@ func Open(o Options) (_ *Store, err error) {
 	if _, err = s.db.Exec(schema); err != nil {
 		return nil, fmt.Errorf("quarantine: schema: %w", err)
 	}
-	cp, err := readHead(s.db)
-	if err != nil {
-		return nil, err
-	}
-	if s.audit, err = openAudit(filepath.Join(o.Dir, "audit.log"), cp); err != nil {
+	// A broken audit log does not stop Open: reads go on, changes are refused (AuditErr).
+	index := func() (*checkpoint, error) { return readHead(s.db) }
+	if s.audit, err = openAudit(o.Dir, index, s.log, s.now); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -450,24 +448,4 @@ func (s *Store) transition(ctx context.Context, rec Record, to Status, action, a
 		}
 	}
 	return rec, nil
-}
-
-// VerifyAudit checks the whole audit chain of the store at dir and that it passes through
-// the head the index recorded. It returns the number of records. It opens nothing for
-// writing.
-func VerifyAudit(dir string) (int64, error) {
-	if _, err := os.Stat(filepath.Join(dir, "index.db")); err != nil {
-		return 0, fmt.Errorf("audit: %w", err)
-	}
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "index.db")+"?mode=ro")
-	if err != nil {
-		return 0, err
-	}
-	defer db.Close()
-	cp, err := readHead(db)
-	if err != nil {
-		return 0, err
-	}
-	seq, _, err := scanAudit(filepath.Join(dir, "audit.log"), cp)
-	return seq, err
 }

@@ -230,8 +230,13 @@ func TestVerifyAuditDetectsTampering(t *testing.T) {
 			if _, err := VerifyAudit(dir); !errors.As(err, &ae) {
 				t.Fatalf("VerifyAudit after %s = %v, want *AuditError", tc.name, err)
 			}
-			if _, err := Open(Options{Dir: dir}); !errors.As(err, &ae) {
-				t.Fatalf("Open after %s = %v, want *AuditError", tc.name, err)
+			s, err := Open(Options{Dir: dir})
+			if err != nil {
+				t.Fatalf("Open after %s = %v; a broken log must not stop reads", tc.name, err)
+			}
+			defer s.Close()
+			if err := s.AuditErr(); !errors.As(err, &ae) || !errors.Is(err, ErrAuditBroken) {
+				t.Fatalf("AuditErr after %s = %v, want ErrAuditBroken with *AuditError", tc.name, err)
 			}
 		})
 	}

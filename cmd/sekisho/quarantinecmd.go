@@ -30,6 +30,10 @@ Subcommands:
   delete ID     [--actor NAME]       remove the original; the record stays
   purge         [--older-than 720h]  expire items older than quarantine.retention
   verify-audit                       check the audit log's hash chain (exit 1 if broken)
+                                     and list recorded breaks
+  recover-audit [--actor NAME] [--note TEXT]
+                                     after a break: keep the broken file, start a new
+                                     segment continuing from the last good hash
 
 Common flags:
   --config FILE   configuration file (default: the embedded defaults)
@@ -48,7 +52,7 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 	fs := flag.NewFlagSet("quarantine "+sub, flag.ContinueOnError)
 	fs.SetOutput(io.err)
 	fs.Usage = func() { fmt.Fprint(io.err, quarantineHelp) }
-	var cfgPath, status, sender, rcpt, reason, since, actor string
+	var cfgPath, status, sender, rcpt, reason, since, actor, note string
 	var limit int
 	var asJSON bool
 	var olderThan time.Duration
@@ -65,6 +69,8 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 		fs.IntVar(&limit, "limit", 100, "most records shown")
 	case "purge":
 		fs.DurationVar(&olderThan, "older-than", 0, "age; default quarantine.retention")
+	case "recover-audit":
+		fs.StringVar(&note, "note", "", "why and what was done, recorded in the break record")
 	case "show", "release", "delete", "verify-audit":
 	default:
 		return usageError(io, "quarantine", "unknown subcommand %q", sub)
@@ -83,13 +89,7 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 		return exitUsage
 	}
 	if sub == "verify-audit" {
-		n, err := quarantine.VerifyAudit(assemble.QuarantineDir(cfg))
-		if err != nil {
-			fmt.Fprintf(io.err, "sekisho quarantine verify-audit: FAILED: %v\n", err)
-			return exitInternal
-		}
-		fmt.Fprintf(io.out, "ok: audit chain of %d records is intact\n", n)
-		return exitOK
+		return verifyAudit(io, assemble.QuarantineDir(cfg))
 	}
 	log := newLogger(cfg.Log, io.err)
 	store, err := assemble.OpenQuarantine(cfg, log)
@@ -98,6 +98,10 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 		return exitInternal
 	}
 	defer store.Close()
+	if err := store.AuditErr(); err != nil && sub != "recover-audit" {
+		// Reads go on; every change is refused by the store until an operator recovers.
+		fmt.Fprintf(io.err, "sekisho quarantine: warning: %v\n", err)
+	}
 
 	fail := func(err error) int {
 		fmt.Fprintf(io.err, "sekisho quarantine %s: %v\n", sub, err)
@@ -163,6 +167,17 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 		}
 		fmt.Fprintf(io.out, "deleted %s\n", r.ID)
 		return exitOK
+	case "recover-audit":
+		rec, err := store.RecoverAudit(ctx, actor, note)
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(io.out, "recovered: new audit segment starts at record %d, continuing from %s\n", rec.Seq, rec.Prev)
+		if rec.Segment != "" {
+			fmt.Fprintf(io.out, "the broken file is kept as %s\n", rec.Segment)
+		}
+		fmt.Fprintf(io.out, "break: %s\n", rec.Detail)
+		return exitOK
 	case "purge":
 		if olderThan <= 0 {
 			olderThan = cfg.Quarantine.Retention.Std()
@@ -175,6 +190,22 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 		return exitOK
 	}
 	return exitUsage
+}
+
+// verifyAudit checks the chain and lists the recorded breaks; exit 1 while it is broken.
+func verifyAudit(io stdio, dir string) int {
+	rep, err := quarantine.CheckAudit(dir)
+	if err != nil {
+		fmt.Fprintf(io.err, "sekisho quarantine verify-audit: FAILED: %v\n", err)
+		fmt.Fprintln(io.err, "changes to the quarantine are refused until an operator runs \"sekisho quarantine recover-audit\"")
+		return exitInternal
+	}
+	fmt.Fprintf(io.out, "ok: audit chain of %d records is intact\n", rep.Records)
+	for _, b := range rep.Breaks {
+		fmt.Fprintf(io.out, "break recovered at record %d (%s, by %s): %s\n  earlier segment %s\n",
+			b.Record.Seq, b.Record.Time.Local().Format(time.RFC3339), b.Record.Actor, b.Record.Detail, b.Previous)
+	}
+	return exitOK
 }
 
 func writeJSON(io stdio, v any) int {

@@ -71,10 +71,16 @@ func NewGateway(cfg *config.Config, o Options) (_ *Gateway, err error) {
 	}
 	g.mux = http.NewServeMux()
 	g.mux.Handle("/metrics", g.metrics.Handler())
-	g.mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintln(w, "ok")
-	})
+	health := metrics.NewHealth()
+	health.Add("audit_log", g.store.AuditErr)
+	g.metrics.GaugeFunc("sekisho_audit_log_broken", "1 while the quarantine audit log refuses records (see /healthz).", "",
+		func() map[string]float64 {
+			if g.store.AuditErr() != nil {
+				return map[string]float64{"": 1}
+			}
+			return map[string]float64{"": 0}
+		})
+	g.mux.Handle("/healthz", health)
 	return g, nil
 }
 
