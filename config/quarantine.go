@@ -1,0 +1,19 @@
+package config
+
+import "time"
+
+// Quarantine configures the embedded quarantine store under data_dir/quarantine.
+type Quarantine struct {
+	// KeyFile holds a 32-byte key (raw, or 64 hex characters) sealing originals with
+	// AES-256-GCM. Empty: originals are stored unencrypted.
+	KeyFile string `yaml:"key_file"`
+	// Retention: items older than this are purged (originals removed, records kept as
+	// expired) once a day by serve and by `quarantine purge`. Default 720h (30 days).
+	Retention Duration `yaml:"retention"`
+}
+
+func defaultQuarantine() Quarantine { return Quarantine{Retention: Duration(720 * time.Hour)} }
+
+func (q Quarantine) validate(p *problems) {
+	p.durRange("quarantine.retention", q.Retention, time.Hour, 100*365*24*time.Hour)
+}

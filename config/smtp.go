@@ -1,0 +1,76 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// SMTP configures the Internet-side SMTP server.
+type SMTP struct {
+	// Listen is the Internet-side address. Default 127.0.0.1:2525 (loopback until you
+	// choose an address).
+	Listen string `yaml:"listen"`
+	// Hostname is announced in the greeting, Received headers and DSNs. Default sekisho.local.
+	Hostname string `yaml:"hostname"`
+	// Domains are the recipient domains accepted (no open relay); a leading dot accepts
+	// every subdomain (.lg.jp). Empty means the domains of delivery.routes except "*".
+	Domains        []string `yaml:"domains"`
+	MaxMessageSize Size     `yaml:"max_message_size"`                  // SIZE; larger messages get 552. Default 25MiB.
+	MaxRecipients  int      `yaml:"max_recipients"`                    // per message; more get 452. Default 100.
+	CommandTimeout Duration `yaml:"command_timeout"`                   // longest silence from a client, also inside DATA. Default 5m.
+	DataTimeout    Duration `yaml:"data_timeout"`                      // a whole DATA transfer. Default 10m.
+	MaxSessions    int      `yaml:"max_sessions"`                      // concurrent sessions; more get 421. Default 200.
+	MaxSessionsIP  int      `yaml:"max_sessions_per_ip"`               // concurrent sessions per client IP. Default 20.
+	MaxRatePerIP   int      `yaml:"max_connections_per_minute_per_ip"` // new connections per client IP per minute. Default 600.
+	// BareLineEndings: reject refuses a message with a bare CR or LF (SMTP smuggling);
+	// normalize rewrites them to CRLF. Default reject.
+	BareLineEndings string `yaml:"bare_line_endings"`
+	// MinFreeSpace: MAIL FROM gets 452 while the spool's file system has less free. Default 256MiB.
+	MinFreeSpace Size `yaml:"min_free_space"`
+	// TLSCert and TLSKey are PEM files for STARTTLS. Empty: <data_dir>/tls/cert.pem and
+	// key.pem, a self-signed pair created on first start.
+	TLSCert string `yaml:"tls_cert"`
+	TLSKey  string `yaml:"tls_key"`
+	// SanitizeWorkers is the number of messages sanitized at once. 0 means one per CPU.
+	SanitizeWorkers int      `yaml:"sanitize_workers"`
+	SanitizeTimeout Duration `yaml:"sanitize_timeout"` // one message, all parts. Default 2m.
+}
+
+func defaultSMTP() SMTP {
+	return SMTP{
+		Listen: "127.0.0.1:2525", Hostname: "sekisho.local", Domains: []string{"lgwan.example"},
+		MaxMessageSize: 25 << 20, MaxRecipients: 100,
+		CommandTimeout: Duration(5 * time.Minute), DataTimeout: Duration(10 * time.Minute),
+		MaxSessions: 200, MaxSessionsIP: 20, MaxRatePerIP: 600, BareLineEndings: "reject",
+		MinFreeSpace: 256 << 20, SanitizeTimeout: Duration(2 * time.Minute),
+	}
+}
+
+func (s SMTP) validate(p *problems) {
+	p.hostPort("smtp.listen", s.Listen, false)
+	if s.Hostname == "" || strings.ContainsAny(s.Hostname, " \t\r\n()[];") {
+		p.add("smtp.hostname", s.Hostname, "must be a host name")
+	}
+	for i, d := range s.Domains {
+		if d == "" || d == "*" || strings.ContainsAny(d, " @/") {
+			p.add(fmt.Sprintf("smtp.domains[%d]", i), d, "must be a domain (a leading dot accepts subdomains; * would be an open relay)")
+		}
+	}
+	p.atLeastSize("smtp.max_message_size", s.MaxMessageSize, 1<<10)
+	p.intRange("smtp.max_recipients", int64(s.MaxRecipients), 1, 100000)
+	p.durRange("smtp.command_timeout", s.CommandTimeout, time.Second, time.Hour)
+	p.durRange("smtp.data_timeout", s.DataTimeout, time.Second, 24*time.Hour)
+	p.intRange("smtp.max_sessions", int64(s.MaxSessions), 1, 1000000)
+	p.intRange("smtp.max_sessions_per_ip", int64(s.MaxSessionsIP), 1, 1000000)
+	p.intRange("smtp.max_connections_per_minute_per_ip", int64(s.MaxRatePerIP), 1, 10000000)
+	p.oneOf("smtp.bare_line_endings", s.BareLineEndings, "reject", "normalize")
+	if s.MinFreeSpace < 0 {
+		p.add("smtp.min_free_space", s.MinFreeSpace.String(), "must not be negative")
+	}
+	if (s.TLSCert == "") != (s.TLSKey == "") {
+		p.add("smtp.tls_key", s.TLSKey, "tls_cert and tls_key must be set together")
+	}
+	p.intRange("smtp.sanitize_workers", int64(s.SanitizeWorkers), 0, 1024)
+	p.durRange("smtp.sanitize_timeout", s.SanitizeTimeout, time.Second, 24*time.Hour)
+}
