@@ -35,7 +35,9 @@ func (c *Ctx) User() string {
 }
 
 // Has reports whether the session holds the role.
-func (c *Ctx) Has(r accounts.Role) bool { return c.sess != nil && c.sess.Stage == accounts.Full && c.sess.Roles.Has(r) }
+func (c *Ctx) Has(r accounts.Role) bool {
+	return c.sess != nil && c.sess.Stage == accounts.Full && c.sess.Roles.Has(r)
+}
 
 // IP is the client address.
 func (c *Ctx) IP() netip.Addr { return c.ip }
