@@ -54,8 +54,14 @@ func (imageFamily) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer,
 // newEngine wires an engine the way the command does: this family for ooxml and odf, the
 // test image family for images, and the engine as the inner sanitizer.
 func newEngine(keepLinks bool) (*sanitize.Engine, *Sanitizer) {
+	return newEngineOpts(Options{KeepHyperlinks: keepLinks})
+}
+
+// newEngineOpts is newEngine with the family's options (Inner is set here).
+func newEngineOpts(o Options) (*sanitize.Engine, *Sanitizer) {
 	e := sanitize.NewEngine(sanitize.EngineOptions{})
-	s := New(Options{Inner: e, KeepHyperlinks: keepLinks})
+	o.Inner = e
+	s := New(o)
 	e.Register(string(sanitize.ClassOOXML), s)
 	e.Register(string(sanitize.ClassODF), s)
 	e.Register(string(sanitize.ClassImage), imageFamily{})

@@ -179,8 +179,18 @@ func TestEngine(t *testing.T) {
 		t.Errorf("engine on a docm = %s %q %q (%d bytes), want sanitized invoice.docx docx with output", res.Verdict, res.OutName, res.OutType, len(out))
 	}
 	out, res = run(t, e, "report.docx", readCorpus(t, "ooxml/report.docx"))
+	if res.Verdict != sanitize.Sanitized || len(out) == 0 {
+		t.Errorf("engine on a plain docx = %s (%d bytes), want sanitized (its metadata)", res.Verdict, len(out))
+	}
+	for _, a := range res.Actions {
+		if a.Kind != sanitize.ActRemovedMetadata {
+			t.Errorf("engine on a plain docx: action %+v, want only removed-metadata", a)
+		}
+	}
+	keep, _ := newEngineOpts(Options{KeepHyperlinks: true, Metadata: "keep"})
+	out, res = run(t, keep, "report.docx", readCorpus(t, "ooxml/report.docx"))
 	if res.Verdict != sanitize.Clean || len(res.Actions) != 0 || len(out) == 0 {
-		t.Errorf("engine on a plain docx = %s %+v, want clean with no actions", res.Verdict, res.Actions)
+		t.Errorf("engine keeping metadata on a plain docx = %s %+v, want clean with no actions", res.Verdict, res.Actions)
 	}
 	out, res = run(t, e, "bad.docx", readCorpus(t, "ooxml/bad-overlap.docx"))
 	if res.Verdict != sanitize.Quarantined || len(out) != 0 || !strings.Contains(res.Reason, "overlap") {

@@ -331,8 +331,14 @@ func (j *odfJob) rewriteXML(w io.Writer, p *part) error {
 		return err
 	}
 	defer rc.Close()
-	if err := readXML(j.ctx, rc, newWriter(w, &odfRules{j: j, p: p})); err != nil {
+	ru := &odfRules{j: j, p: p}
+	ru.meta = &metaRules{strip: j.s.stripMeta, report: ru.report}
+	if p.name == "meta.xml" {
+		ru.meta.kind = "odf"
+	}
+	if err := readXML(j.ctx, rc, newWriter(w, ru)); err != nil {
 		return fmt.Errorf("%s: %w", p.name, err)
 	}
+	ru.meta.flush()
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/formula"
+	"github.com/sekisho/sekisho/sanitize/wordfield"
 )
 
 const (
@@ -21,49 +23,22 @@ const (
 	nsMeta    = odfNS + "meta:1.0"
 )
 
-// odfDrop are elements removed with their subtree wherever they appear.
-var odfDrop = map[xml.Name]removal{
-	{Space: nsOffice, Local: "event-listeners"}:      {sanitize.ActRemovedMacros, "event listeners"},
-	{Space: nsScript, Local: "event-listener"}:       {sanitize.ActRemovedMacros, "event listener"},
-	{Space: nsPresent, Local: "event-listener"}:      {sanitize.ActRemovedMacros, "presentation click action"},
-	{Space: nsOffice, Local: "script"}:               {sanitize.ActRemovedMacros, "document script"},
-	{Space: nsText, Local: "script"}:                 {sanitize.ActRemovedMacros, "embedded script"},
-	{Space: nsDraw, Local: "applet"}:                 {sanitize.ActRemovedOLE, "Java applet"},
-	{Space: nsDraw, Local: "plugin"}:                 {sanitize.ActRemovedOLE, "plugin object"},
-	{Space: nsDraw, Local: "floating-frame"}:         {sanitize.ActRemovedExternalLink, "floating frame"},
-	{Space: nsOffice, Local: "dde-source"}:           {sanitize.ActRemovedDDE, "DDE source"},
-	{Space: nsText, Local: "dde-connection-decls"}:   {sanitize.ActRemovedDDE, "DDE connections"},
-	{Space: nsText, Local: "dde-connection-decl"}:    {sanitize.ActRemovedDDE, "DDE connection"},
-	{Space: nsTable, Local: "dde-links"}:             {sanitize.ActRemovedDDE, "DDE links"},
-	{Space: nsTable, Local: "dde-link"}:              {sanitize.ActRemovedDDE, "DDE link"},
-	{Space: nsText, Local: "section-source"}:         {sanitize.ActRemovedExternalLink, "linked section"},
-	{Space: nsTable, Local: "table-source"}:          {sanitize.ActRemovedExternalLink, "linked table"},
-	{Space: nsTable, Local: "cell-range-source"}:     {sanitize.ActRemovedExternalLink, "linked cell range"},
-	{Space: nsMeta, Local: "auto-reload"}:            {sanitize.ActRemovedExternalLink, "automatic reload"},
-	{Space: nsMeta, Local: "template"}:               {sanitize.ActRemovedExternalLink, "attached template"},
-	{Space: nsTable, Local: "database-source-sql"}:   {sanitize.ActRemovedExternalLink, "database query"},
-	{Space: nsTable, Local: "database-source-table"}: {sanitize.ActRemovedExternalLink, "database table"},
-	{Space: nsTable, Local: "database-source-query"}: {sanitize.ActRemovedExternalLink, "database query"},
-	{Space: nsText, Local: "database-display"}:       {sanitize.ActRemovedExternalLink, "database field"},
-	{Space: nsOffice, Local: "binary-data"}:          {sanitize.ActRemovedOLE, "inline binary object"},
-}
-
-// odfLinks are the elements that are hyperlinks: they lose the link, not the text.
-var odfLinks = map[xml.Name]bool{
-	{Space: nsText, Local: "a"}: true,
-	{Space: nsDraw, Local: "a"}: true,
-}
-
 // scriptSchemes run code when followed.
 var scriptSchemes = map[string]bool{
 	"macro": true, "vnd.sun.star.script": true, "vnd.sun.star.basic": true, "javascript": true,
 	"vbscript": true, "vnd.sun.star.uno": true, "service": true, ".uno": true, "slot": true,
 }
 
+// odfRules are the element rules for one OpenDocument XML stream: the positive model of
+// odftables.go (namespaces, formulas, links) plus the metadata rules.
 type odfRules struct {
 	j    *odfJob
 	p    *part
 	seen map[string]bool
+
+	inUnit  bool  // inside a held unit (odfUnits, a settings item)
+	unitErr error // a refused formula inside the held unit
+	meta    *metaRules
 }
 
 func (r *odfRules) report(kind sanitize.ActionKind, detail string) {
@@ -78,43 +53,264 @@ func (r *odfRules) report(kind sanitize.ActionKind, detail string) {
 	r.j.res.Add(kind, r.j.path(r.p.name), detail)
 }
 
-func (r *odfRules) held(xml.Name, []byte) bool { return true }
+// knownAttrNS reports whether an attribute of namespace space may stay.
+func knownAttrNS(space string) bool {
+	if space == "" || space == nsXML || space == nsXMLNS {
+		return true
+	}
+	_, ok := odfNamespaces[space]
+	return ok
+}
 
 func (r *odfRules) start(t *tok, parent xml.Name) op {
+	if _, ok := odfNamespaces[t.name.Space]; !ok {
+		r.report(sanitize.ActRemovedPart, "elements of unknown namespace "+clip(t.name.Space))
+		return opDrop
+	}
 	if d, ok := odfDrop[t.name]; ok {
 		r.report(d.kind, d.detail)
 		return opDrop
 	}
-	if t.name.Space == nsText && t.name.Local == "dde-connection" {
-		r.report(sanitize.ActRemovedDDE, "DDE field")
-		return opUnwrap // the field's current text stays
+	if r.meta != nil {
+		if o, ok := r.meta.start(t, parent); ok {
+			return o
+		}
 	}
-	// Spreadsheet formulas that open DDE channels or fetch from the network lose the
-	// formula; the cell keeps its cached value.
+	if parent.Space == nsOffice && parent.Local == "scripts" {
+		// office:scripts is unwrapped so that its scripts are each reported; anything
+		// else inside it has no business there.
+		r.report(sanitize.ActRemovedMacros, "script container content "+t.name.Local)
+		return opDrop
+	}
+	result := opKeep
+	if d, ok := odfUnwrap[t.name]; ok {
+		if d.kind != "" {
+			r.report(d.kind, d.detail)
+		}
+		result = opUnwrap
+	}
 	for i := 0; i < len(t.attrs); i++ {
-		if t.attrs[i].Local != "formula" {
-			continue
+		a := t.attrs[i]
+		v := t.rawAttr[i].Value
+		drop := false
+		switch {
+		case !knownAttrNS(a.Space):
+			r.report(sanitize.ActRemovedPart, "attributes of unknown namespace "+clip(a.Space))
+			drop = true
+		case a.Space == nsXLink && a.Local == "href":
+			continue // judged with the element below
+		default:
+			o, remove := r.attrRule(t, a, v)
+			if o == opDrop {
+				return opDrop
+			}
+			if o == opUnwrap {
+				result = opUnwrap
+			}
+			drop = remove
 		}
-		s, _ := t.start()
-		f := []byte(s.Attr[i].Value)
-		if ddeFormula(f) {
-			r.report(sanitize.ActRemovedDDE, "DDE formula "+clip(s.Attr[i].Value))
-		} else if fn := remoteFormula(f); fn != "" {
-			r.report(sanitize.ActRemovedExternalLink, fn+" formula "+clip(s.Attr[i].Value))
-		} else {
-			continue
+		if drop {
+			t.removeAttr(i)
+			i--
 		}
-		t.removeAttr(i)
-		i--
+	}
+	if _, ok := odfUnits[t.name]; ok && !r.inUnit {
+		r.inUnit, r.unitErr = true, nil
+		return opHold
+	}
+	if o, ok := r.settingsItem(t); ok {
+		return o
 	}
 	for i, a := range t.attrs {
-		if a.Space != nsXLink || a.Local != "href" {
-			continue
+		if a.Space == nsXLink && a.Local == "href" {
+			if o := r.href(t, i, t.rawAttr[i].Value); o != opKeep {
+				return o
+			}
+			break
 		}
-		s, _ := t.start()
-		return r.href(t, i, s.Attr[i].Value)
 	}
-	return opKeep
+	return result
+}
+
+// attrRule judges one attribute: formulas and conditions, cell addresses, URIs, form
+// control services, Word field codes. It returns opDrop to drop the element, opUnwrap to
+// keep only its text, and whether the attribute itself goes.
+func (r *odfRules) attrRule(t *tok, a xml.Name, v string) (op, bool) {
+	if fa, ok := odfFormulaAttrs[a]; ok {
+		err := r.checkFormula(t, v, fa.dialect)
+		if err == nil {
+			return opKeep, false
+		}
+		if r.inUnit {
+			if r.unitErr == nil {
+				r.unitErr = err
+			}
+			return opKeep, false
+		}
+		fail := fa.fail
+		if o, ok := odfElementFail[t.name]; ok && a.Local == "condition" && a.Space == nsText {
+			fail = o
+		}
+		r.reportFormula(fa.what, err)
+		return fail, true
+	}
+	if addressAttr(a) {
+		if err := formula.CheckAddress(v); err != nil {
+			r.reportFormula(t.name.Local+" address", err)
+			return opDrop, true
+		}
+		return opKeep, false
+	}
+	if what, ok := odfURIAttrs[a]; ok {
+		if v != "" && !(r.j.s.keepLinks && safeLinkScheme(v)) {
+			r.report(sanitize.ActRemovedExternalLink, what+" "+clip(v))
+			return opKeep, true
+		}
+		return opKeep, false
+	}
+	if a.Space == nsForm && a.Local == "control-implementation" && !strings.HasPrefix(v, odfControlPrefix) {
+		r.report(sanitize.ActRemovedActiveX, "form control implemented by "+clip(v))
+		return opDrop, true
+	}
+	if t.name.Space == nsField && t.name.Local == "param" && a.Space == nsField && a.Local == "value" {
+		if name, _ := t.attr(nsField, "name"); strings.HasSuffix(name, "field.code") {
+			if err := wordfield.Check(v); err != nil {
+				d := fieldRemoval(err, "field code "+clip(strings.Join(strings.Fields(v), " ")))
+				r.report(d.kind, d.detail)
+				return opDrop, true
+			}
+		}
+	}
+	return opKeep, false
+}
+
+// addressAttr reports attributes whose value is a cell or range address.
+func addressAttr(a xml.Name) bool {
+	switch a.Space {
+	case nsTable, nsChartODF, nsCalcExt, nsStyle, nsForm, nsDraw:
+	default:
+		return false
+	}
+	return strings.HasSuffix(a.Local, "-address") || strings.HasSuffix(a.Local, "-addresses") ||
+		a.Local == "linked-cell" || a.Local == "source-cell-range" || a.Local == "print-ranges"
+}
+
+// checkFormula judges a formula or condition attribute. Its grammar comes from its
+// namespace prefix, resolved in the element's scope (of:, oooc:, ooow:, msoxl: or any
+// prefix bound to those namespaces); without one, from the attribute's default.
+func (r *odfRules) checkFormula(t *tok, v string, def formula.Dialect) error {
+	d, body := def, v
+	if p, rest, ok := qnamePrefix(v); ok && t.ns != nil {
+		if uri, bound := t.ns(p); bound {
+			var known bool
+			if d, known = odfDialect(uri, def); !known {
+				return formula.ErrSyntax
+			}
+			body = rest
+		}
+	}
+	if d == formula.Excel {
+		body = strings.TrimPrefix(body, "=")
+	}
+	return formula.Check(d, body)
+}
+
+// qnamePrefix splits "of:=SUM(...)" into "of" and "=SUM(...)".
+func qnamePrefix(v string) (string, string, bool) {
+	i := strings.IndexByte(v, ':')
+	if i <= 0 {
+		return "", "", false
+	}
+	for k, c := range v[:i] {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || k > 0 && (c >= '0' && c <= '9' || c == '-' || c == '.')) {
+			return "", "", false
+		}
+	}
+	return v[:i], v[i+1:], true
+}
+
+func odfDialect(uri string, def formula.Dialect) (formula.Dialect, bool) {
+	switch uri {
+	case nsOF, nsOOoC:
+		if def == formula.Condition {
+			return formula.Condition, true
+		}
+		return formula.OpenFormula, true
+	case nsOOoW:
+		return formula.Writer, true
+	case nsMSOXL:
+		return formula.Excel, true
+	}
+	return 0, false
+}
+
+func (r *odfRules) reportFormula(what string, err error) {
+	d := formulaRemoval(what, err)
+	r.report(d.kind, d.detail)
+}
+
+// settingsItem holds the settings.xml items that are dropped when they hold a value, and
+// drops binary ones outright.
+func (r *odfRules) settingsItem(t *tok) (op, bool) {
+	if t.name.Space != nsConfig || t.name.Local != "config-item" || r.inUnit {
+		return opKeep, false
+	}
+	name, _ := t.attr(nsConfig, "name")
+	typ, _ := t.attr(nsConfig, "type")
+	if _, ok := odfSettingsDrop[name]; ok || typ == "base64Binary" {
+		r.inUnit = true
+		return opHold, true
+	}
+	if r.meta != nil && r.meta.strip && (name == "Rsid" || name == "RsidRoot") {
+		r.meta.dropped("revision identifiers (settings)")
+		return opDrop, true
+	}
+	return opKeep, false
+}
+
+func (r *odfRules) held(h *heldElem) bool {
+	if metaHeld(h.name) && r.meta != nil {
+		return r.meta.held(h)
+	}
+	r.inUnit = false
+	if h.name.Space == nsConfig {
+		return r.heldSetting(h)
+	}
+	if r.unitErr != nil {
+		r.reportFormula(odfUnits[h.name], r.unitErr)
+		r.unitErr = nil
+		return false
+	}
+	return true
+}
+
+// heldSetting decides on a held settings item once its value is known: an empty one
+// stays; a binary one goes unless it is on odfSettingsBinary; a listed one goes.
+func (r *odfRules) heldSetting(h *heldElem) bool {
+	var name, typ string
+	for i, n := range h.names {
+		if n.Space == nsConfig && n.Local == "name" {
+			name = h.attrs[i].Value
+		}
+		if n.Space == nsConfig && n.Local == "type" {
+			typ = h.attrs[i].Value
+		}
+	}
+	empty := true
+	for _, tx := range h.texts {
+		if strings.TrimSpace(string(tx.text)) != "" {
+			empty = false
+		}
+	}
+	if d, ok := odfSettingsDrop[name]; ok && !empty {
+		r.report(d.kind, d.detail)
+		return false
+	}
+	if typ == "base64Binary" && !empty && odfSettingsBinary[name] == "" {
+		r.report(sanitize.ActRemovedPart, "binary setting "+clip(name))
+		return false
+	}
+	return true
 }
 
 // href decides on an element by where its xlink:href points.

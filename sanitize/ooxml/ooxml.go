@@ -22,6 +22,12 @@ type Options struct {
 	// objects and images, data connections) are always removed, and so are hyperlinks to
 	// file:, UNC paths and protocol handlers (ms-msdt:, search-ms:, ...).
 	KeepHyperlinks bool
+	// Metadata is "strip" (the default; "" means strip) or "keep". Property parts are
+	// always rebuilt from the allow-list of metadata.go (title, subject, language,
+	// counts). "strip" also removes what names the people behind a document: authors,
+	// last editors, company, manager, dates, custom properties and custom XML data,
+	// revision identifiers, comment and change authors. "keep" keeps those.
+	Metadata string
 }
 
 // Sanitizer rebuilds OOXML (docx, xlsx, pptx and their macro-enabled and template
@@ -29,18 +35,31 @@ type Options struct {
 type Sanitizer struct {
 	inner     sanitize.Sanitizer
 	keepLinks bool
+	stripMeta bool
+	badOption string
 }
 
 var _ sanitize.Sanitizer = (*Sanitizer)(nil)
 
 // New returns a sanitizer. It has no side effects.
 func New(o Options) *Sanitizer {
-	return &Sanitizer{inner: o.Inner, keepLinks: o.KeepHyperlinks}
+	s := &Sanitizer{inner: o.Inner, keepLinks: o.KeepHyperlinks, stripMeta: true}
+	switch o.Metadata {
+	case "", "strip":
+	case "keep":
+		s.stripMeta = false
+	default:
+		s.badOption = o.Metadata
+	}
+	return s
 }
 
 // Sanitize rebuilds in as a new package. The family (OOXML or OpenDocument) and the exact
 // type are derived from the package itself, never from the name or the engine's guess.
 func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer, b *sanitize.Budget) (sanitize.Result, error) {
+	if s.badOption != "" {
+		return sanitize.Result{}, fmt.Errorf("ooxml: metadata option %q is neither strip nor keep", s.badOption)
+	}
 	if b == nil {
 		b = sanitize.NewBudget(sanitize.Limits{})
 	}

@@ -159,6 +159,10 @@ func (j *job) classifyParts() {
 			j.remove(p, d.kind, d.detail+" ("+p.ctype+")")
 			continue
 		}
+		if d, ok := j.metaPart(p, lct); ok {
+			j.remove(p, d.kind, d.detail)
+			continue
+		}
 		segs := strings.Split(p.key, "/")
 		for _, seg := range segs[:len(segs)-1] {
 			switch seg {
@@ -378,6 +382,13 @@ func (j *job) rewriteXML(w io.Writer, p *part) error {
 	}
 	defer rc.Close()
 	ru := &ooxmlRules{j: j, p: p, dead: j.deadIDs(p)}
+	ru.meta = &metaRules{strip: j.s.stripMeta, report: ru.report}
+	switch strings.ToLower(p.ctype) {
+	case ctCoreProps:
+		ru.meta.kind = "core"
+	case ctExtProps:
+		ru.meta.kind = "app"
+	}
 	if p == j.main && j.fam == famExcel {
 		ru.sheets = j.sheetMap
 	}
@@ -388,5 +399,6 @@ func (j *job) rewriteXML(w io.Writer, p *part) error {
 	if err := readXML(j.ctx, rc, st); err != nil {
 		return fmt.Errorf("%s: %w", p.name, err)
 	}
+	ru.meta.flush()
 	return nil
 }

@@ -2,10 +2,12 @@ package ooxml
 
 import (
 	"encoding/xml"
+	"errors"
 	"strconv"
 	"strings"
 
 	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/wordfield"
 )
 
 // Namespaces, transitional and strict.
@@ -37,6 +39,11 @@ type ooxmlRules struct {
 	dead   map[string]bool // relationship ids removed from this part's .rels
 	sheets *sheetMap       // workbook part only, when sheets were removed
 	seen   map[string]bool // reported (kind, detail) pairs, to report each finding once
+
+	meta       *metaRules
+	inUnit     bool            // inside a held formula unit (see formulaStart)
+	unitErr    error           // a refused formula attribute inside the held unit
+	sharedKept map[string]bool // shared-formula indices (si) whose master was kept
 }
 
 func (r *ooxmlRules) report(kind sanitize.ActionKind, detail string) {
@@ -70,6 +77,11 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 		}
 		return opDrop
 	}
+	if r.meta != nil {
+		if o, ok := r.meta.start(t, parent); ok {
+			return o
+		}
+	}
 	// Macro assignments on shapes and form controls (Excel: macro="", fmlaMacro="").
 	for i := 0; i < len(t.attrs); i++ {
 		a := t.attrs[i]
@@ -92,12 +104,18 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 			}
 		}
 	}
+	if n.Space == nsVMLX && n.Local == "FmlaMacro" {
+		r.report(sanitize.ActRemovedMacros, "macro assignment on a form control")
+		return opDrop
+	}
+	if !nsX.has(n.Space) {
+		if o, ok := r.formulaStart(t); ok {
+			return o
+		}
+	}
 	switch {
 	case n.Space == nsMC && (n.Local == "AlternateContent" || n.Local == "Choice" || n.Local == "Fallback"):
 		return opPruneEmpty
-	case n.Space == nsVMLX && n.Local == "FmlaMacro":
-		r.report(sanitize.ActRemovedMacros, "macro assignment on a form control")
-		return opDrop
 	case nsW.has(n.Space):
 		return r.word(t, n)
 	case nsX.has(n.Space):
@@ -144,8 +162,6 @@ func (r *ooxmlRules) word(t *tok, n xml.Name) op {
 
 func (r *ooxmlRules) excel(t *tok, n xml.Name) op {
 	switch n.Local {
-	case "f":
-		return opHold
 	case "definedName":
 		name, _ := t.attr("", "name")
 		if autoRunName(name) {
@@ -161,75 +177,27 @@ func (r *ooxmlRules) excel(t *tok, n xml.Name) op {
 		if r.sheets != nil && !r.remapAttr(t, "localSheetId", false) {
 			return opDrop
 		}
-		return opHold
 	case "workbookView":
 		if r.sheets != nil {
 			r.remapAttr(t, "activeTab", true)
 			r.remapAttr(t, "firstSheet", true)
 		}
-	case "externalReferences", "controls", "oleObjects":
+	case "externalReferences", "controls", "oleObjects", "conditionalFormatting", "dataValidations":
 		return opPruneEmpty
+	}
+	if o, ok := r.formulaStart(t); ok {
+		return o
 	}
 	return opKeep
 }
 
-// held decides on an Excel formula or defined name once its text is known.
-func (r *ooxmlRules) held(name xml.Name, text []byte) bool {
-	if ddeFormula(text) {
-		r.report(sanitize.ActRemovedDDE, "DDE formula "+clip(string(text)))
-		return false
+// held decides on a held element (a formula, or an element whose children hold
+// formulas) once its end is read.
+func (r *ooxmlRules) held(h *heldElem) bool {
+	if metaHeld(h.name) && r.meta != nil {
+		return r.meta.held(h)
 	}
-	if fn := remoteFormula(text); fn != "" {
-		r.report(sanitize.ActRemovedExternalLink, fn+" formula "+clip(string(text)))
-		return false
-	}
-	return true
-}
-
-// remoteFunctions fetch from the network, call DLLs or servers, or run code when the
-// workbook recalculates: WEBSERVICE/IMAGE/STOCKHISTORY fetch URLs, RTD talks to a COM
-// server, CALL/REGISTER/REGISTER.ID load DLL entry points, EXEC and the ODF DDE() open
-// programs and channels.
-var remoteFunctions = map[string]bool{
-	"WEBSERVICE": true, "IMAGE": true, "STOCKHISTORY": true, "RTD": true, "CALL": true,
-	"REGISTER": true, "REGISTER.ID": true, "EXEC": true, "DDE": true, "SQL.REQUEST": true,
-	"FOPEN": true, "FWRITE": true, "FWRITELN": true, "DIRECTORY": true, "FILES": true,
-}
-
-// remoteFormula returns the first remote function a formula calls (outside string
-// literals), or "". Function prefixes Excel and OpenDocument write (_xlfn., _xlws., of:,
-// COM.MICROSOFT.) are ignored.
-func remoteFormula(f []byte) string {
-	inStr := false
-	for i := 0; i < len(f); i++ {
-		c := f[i]
-		if c == '"' {
-			inStr = !inStr
-			continue
-		}
-		if inStr || !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_') {
-			continue
-		}
-		j := i
-		for j < len(f) && (f[j] >= 'A' && f[j] <= 'Z' || f[j] >= 'a' && f[j] <= 'z' || f[j] >= '0' && f[j] <= '9' || f[j] == '_' || f[j] == '.') {
-			j++
-		}
-		k := j
-		for k < len(f) && (f[k] == ' ' || f[k] == '\t') {
-			k++
-		}
-		if k < len(f) && f[k] == '(' {
-			name := strings.ToUpper(string(f[i:j]))
-			for _, p := range []string{"_XLFN.", "_XLWS.", "COM.MICROSOFT.", "ORG.OPENOFFICE.", "_XLETA."} {
-				name = strings.TrimPrefix(name, p)
-			}
-			if remoteFunctions[name] {
-				return name
-			}
-		}
-		i = j - 1
-	}
-	return ""
+	return r.heldFormula(h)
 }
 
 // externalTarget reports a reference outside the package: a URI with a scheme, a UNC or
@@ -310,35 +278,41 @@ func ddeFormula(f []byte) bool {
 	return false
 }
 
-// fieldVerdict decides on a Word field instruction. nested is true when the field type
-// itself is produced by a nested field, which hides the real type from any scanner.
+// fieldVerdict decides on a Word field instruction through the allow-list of
+// sanitize/wordfield. nested is true when the field type itself is produced by a nested
+// field, which hides the real type from any reader but Word's own evaluation.
 func (r *ooxmlRules) fieldVerdict(instr string, nested bool) (removal, bool) {
 	if nested {
 		return removal{sanitize.ActRemovedDDE, "field whose type is computed by a nested field"}, true
 	}
-	fields := strings.Fields(strings.ReplaceAll(instr, "\x00", " "))
-	if len(fields) == 0 {
-		return removal{}, false
+	instr = strings.ReplaceAll(instr, "\x00", " ")
+	if strings.TrimSpace(instr) == "" {
+		return removal{}, false // an empty field does nothing
 	}
-	typ := strings.ToUpper(fields[0])
-	shown := "field " + clip(strings.Join(fields, " "))
-	switch typ {
-	case "DDE", "DDEAUTO":
-		return removal{sanitize.ActRemovedDDE, shown}, true
-	case "INCLUDETEXT", "INCLUDEPICTURE", "INCLUDE", "IMPORT", "LINK", "DATABASE", "RD":
-		return removal{sanitize.ActRemovedExternalLink, shown}, true
-	case "MACROBUTTON":
-		return removal{sanitize.ActRemovedMacros, shown}, true
-	case "HYPERLINK":
-		if len(fields) > 1 && fields[1] == `\l` {
+	shown := "field " + clip(strings.Join(strings.Fields(instr), " "))
+	err := wordfield.Check(instr)
+	if err == nil {
+		f, _ := wordfield.Parse(instr)
+		if f.Type != "HYPERLINK" || r.j.s.keepLinks || len(f.Args) == 0 {
 			return removal{}, false
 		}
-		if len(fields) > 1 && r.j.s.keepLinks && safeLinkScheme(strings.Trim(fields[1], `"`)) {
-			return removal{}, false
-		}
-		return removal{sanitize.ActRemovedExternalLink, shown}, true
+		return removal{sanitize.ActRemovedExternalLink, shown + " (hyperlinks are removed by configuration)"}, true
 	}
-	return removal{}, false
+	return fieldRemoval(err, shown), true
+}
+
+// fieldRemoval maps a refused field to its action kind.
+func fieldRemoval(err error, shown string) removal {
+	kind := sanitize.ActRemovedPart
+	switch {
+	case errors.Is(err, wordfield.ErrDDE):
+		kind = sanitize.ActRemovedDDE
+	case errors.Is(err, wordfield.ErrExternal), errors.Is(err, wordfield.ErrLink):
+		kind = sanitize.ActRemovedExternalLink
+	case errors.Is(err, wordfield.ErrMacro):
+		kind = sanitize.ActRemovedMacros
+	}
+	return removal{kind, shown + ": " + clip(err.Error())}
 }
 
 // clip shortens and de-controls a value shown in a report.

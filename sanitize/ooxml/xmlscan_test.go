@@ -184,7 +184,7 @@ func TestScannerRefuses(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var out bytes.Buffer
-			err := readXML(context.Background(), strings.NewReader(in), newWriter(&out, &odfRules{}))
+			err := readXML(context.Background(), strings.NewReader(in), newWriter(&out, passRules{}))
 			if !errors.Is(err, sanitize.ErrMalformed) {
 				t.Errorf("readXML(%q) error = %v, want malformed", in, err)
 			}

@@ -50,11 +50,15 @@ type tok struct {
 	drop    bool       // Start: drop the subtree; other tokens: drop the token
 	unwrap  bool       // Start: drop the tags, keep the children
 	field   *field     // Word complex fields: the field a fldChar belongs to
+	// ns resolves a prefix in the scope of the token being read, for attribute values
+	// that are QNames (ODF formulas: "of:=SUM(...)"). It is valid only while the token
+	// is pushed; a clone's ns sees the reader's later scope.
+	ns func(prefix string) (string, bool)
 }
 
 // clone returns a copy that stays valid after the next token is read.
 func (t *tok) clone() *tok {
-	c := &tok{kind: t.kind, raw: t.raw, name: t.name, target: t.target, drop: t.drop, unwrap: t.unwrap, field: t.field}
+	c := &tok{kind: t.kind, raw: t.raw, name: t.name, target: t.target, drop: t.drop, unwrap: t.unwrap, field: t.field, ns: t.ns}
 	switch t.kind {
 	case kStart:
 		c.rawAttr = append([]xml.Attr(nil), t.rawAttr...)
@@ -170,6 +174,7 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 	// before the next is read, and the one that keeps tokens (the Word field queue)
 	// copies them (see tok.clone).
 	var cur tok
+	cur.ns = lookup
 	var names []xml.Name
 	for {
 		if n++; n%ctxCheckEvery == 0 {
@@ -305,13 +310,42 @@ const (
 	opUnwrap        // drop the tags, keep the children
 	opPruneEmpty    // keep, unless nothing is left inside it
 	opHold          // buffer the element; the rule's held callback decides at its end
+	opEmpty         // keep the element and its attributes, drop its content
 )
 
-// rules decide what happens to each element. held is called with the text of an element
+// rules decide what happens to each element. held is called at the end of an element
 // that start answered opHold for, and returns whether to keep it.
 type rules interface {
 	start(t *tok, parent xml.Name) op
-	held(name xml.Name, text []byte) bool
+	held(h *heldElem) bool
+}
+
+// heldElem is an element buffered until its end: its start tag and the text of every
+// element inside it, so that a rule decides on all of it at once (a conditional-format
+// rule with its formulas, a cell formula with its shared-formula attributes).
+type heldElem struct {
+	name  xml.Name
+	raw   xml.Name   // as written
+	empty bool       // set by held: write the element without its content
+	attrs []xml.Attr // as written
+	names []xml.Name // resolved, parallel to attrs
+	texts []heldText // in document order, one per element that has text
+}
+
+// heldText is the text of one element inside a held element (or of the element itself).
+type heldText struct {
+	name xml.Name
+	text []byte
+}
+
+// attr returns the raw value of an unprefixed attribute of the held element.
+func (h *heldElem) attr(local string) (string, bool) {
+	for i, n := range h.names {
+		if n.Space == "" && n.Local == local {
+			return h.attrs[i].Value, true
+		}
+	}
+	return "", false
 }
 
 type frame struct {
@@ -322,6 +356,8 @@ type frame struct {
 	pending []byte // serialized start tag not yet written (opPruneEmpty)
 	open    bool   // pending and not yet flushed
 	hold    bool
+	mute    bool // opEmpty: the content goes
+	htext   int  // 1 + index in the held element's texts, 0 when none yet
 }
 
 // writer is the last stage: it applies the rules and serializes what is kept. It appends
@@ -332,13 +368,14 @@ type writer struct {
 	buf      []byte  // serialized, not yet written to out
 	hold     []byte  // the held element, while holding
 	d        *[]byte // &buf, or &hold while holding
-	holdTxt  []byte
+	held     heldElem
+	heldLen  int // bytes of text in held
 	holding  bool
-	holdName xml.Name
 	r        rules
 	stack    []frame
 	npending int  // frames with a pending start tag
 	skip     int  // depth inside a dropped subtree
+	mute     int  // open opEmpty frames
 	openTag  bool // a start tag was written without its '>' yet
 	wrote    bool
 }
@@ -358,6 +395,10 @@ func (w *writer) push(t *tok) error {
 	case kStart:
 		if w.skip > 0 {
 			w.skip++
+			return nil
+		}
+		if w.mute > 0 {
+			w.skip = 1
 			return nil
 		}
 		parent := xml.Name{}
@@ -390,8 +431,10 @@ func (w *writer) push(t *tok) error {
 			if !w.holding {
 				w.flushPending()
 				w.closeTag()
-				w.holding, w.holdName = true, t.name
-				w.hold, w.holdTxt = w.hold[:0], w.holdTxt[:0]
+				w.holding = true
+				w.held = heldElem{name: t.name, raw: t.raw, attrs: append(w.held.attrs[:0], t.rawAttr...), names: append(w.held.names[:0], t.attrs...), texts: w.held.texts[:0]}
+				w.heldLen = 0
+				w.hold = w.hold[:0]
 				w.d = &w.hold
 				w.stack = append(w.stack, frame{name: t.name, raw: t.raw, hold: true})
 				w.writeStartTok(t)
@@ -399,7 +442,10 @@ func (w *writer) push(t *tok) error {
 			}
 		}
 		w.flushPending()
-		w.stack = append(w.stack, frame{name: t.name, raw: t.raw})
+		w.stack = append(w.stack, frame{name: t.name, raw: t.raw, mute: o == opEmpty})
+		if o == opEmpty {
+			w.mute++
+		}
 		w.writeStartTok(t)
 	case kEnd:
 		if w.skip > 0 {
@@ -408,6 +454,9 @@ func (w *writer) push(t *tok) error {
 		}
 		f := &w.stack[len(w.stack)-1] // a pointer: copying a frame costs write barriers
 		w.stack = w.stack[:len(w.stack)-1]
+		if f.mute {
+			w.mute--
+		}
 		switch {
 		case f.unwrap:
 			return nil
@@ -425,16 +474,20 @@ func (w *writer) push(t *tok) error {
 			*w.d = append(*w.d, '>')
 		}
 		if f.hold {
-			keep := w.r.held(w.holdName, w.holdTxt)
+			keep := w.r.held(&w.held)
 			w.d = &w.buf
 			w.holding = false
-			if keep {
+			switch {
+			case keep && w.held.empty:
+				w.buf = appendStart(w.buf, &tok{raw: w.held.raw, rawAttr: w.held.attrs})
+				w.buf = append(w.buf, "/>"...)
+			case keep:
 				w.buf = append(w.buf, w.hold...)
 			}
 		}
 	case kText:
 		v := t.text
-		if w.skip > 0 || t.drop {
+		if w.skip > 0 || t.drop || w.mute > 0 {
 			return nil
 		}
 		if len(w.stack) > 0 && w.stack[len(w.stack)-1].open && len(bytes.TrimSpace(v)) == 0 {
@@ -443,10 +496,16 @@ func (w *writer) push(t *tok) error {
 		w.flushPending()
 		w.closeTag()
 		if w.holding {
-			if len(w.holdTxt)+len(v) > maxHeldBytes {
-				return fmt.Errorf("%w: xml: element %s too long", sanitize.ErrMalformed, w.holdName.Local)
+			if w.heldLen += len(v); w.heldLen > maxHeldBytes {
+				return fmt.Errorf("%w: xml: element %s too long", sanitize.ErrMalformed, w.held.name.Local)
 			}
-			w.holdTxt = append(w.holdTxt, v...)
+			top := &w.stack[len(w.stack)-1]
+			if top.htext == 0 {
+				w.held.texts = append(w.held.texts, heldText{name: top.name})
+				top.htext = len(w.held.texts)
+			}
+			h := &w.held.texts[top.htext-1]
+			h.text = append(h.text, v...)
 		}
 		*w.d = appendEscText(*w.d, v)
 	case kProcInst:
@@ -457,7 +516,7 @@ func (w *writer) push(t *tok) error {
 	w.wrote = true
 	if w.holding {
 		if len(w.hold) > maxHeldBytes {
-			return fmt.Errorf("%w: xml: element %s too long", sanitize.ErrMalformed, w.holdName.Local)
+			return fmt.Errorf("%w: xml: element %s too long", sanitize.ErrMalformed, w.held.name.Local)
 		}
 	} else if len(w.buf) >= writerFlush {
 		return w.flush()
