@@ -22,10 +22,10 @@ import "os"
 // documented in sekisho.example.yaml and set by Default.
 type Config struct {
 	// DataDir holds everything sekisho keeps (spool, quarantine). Default "./sekisho-data".
-	DataDir string `yaml:"data_dir"`
+	DataDir string `yaml:"data_dir" config:"path"`
 	// TempDir is where large inputs and outputs spill from memory while being sanitized.
 	// Empty means the operating system's temp directory.
-	TempDir string `yaml:"temp_dir"`
+	TempDir string `yaml:"temp_dir" config:"path"`
 
 	Log    Log    `yaml:"log"`
 	Limits Limits `yaml:"limits"`

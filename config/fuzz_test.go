@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// FuzzLoad feeds arbitrary YAML to Load: it must never panic, and a configuration it
-// accepts must survive Validate and CheckPolicyKeys without panicking.
+// FuzzLoad feeds arbitrary YAML to Load: it must never panic, and whatever configuration
+// it returns (also alongside an error) must survive path resolution, Validate and
+// CheckPolicyKeys without panicking.
 func FuzzLoad(f *testing.F) {
 	f.Add(ExampleFile())
 	for _, s := range []string{
@@ -20,12 +21,15 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg, err := Load(bytes.NewReader(data))
-		if err != nil {
-			if !strings.HasPrefix(err.Error(), "config: ") {
-				t.Errorf("Load error %q lacks the config: prefix", err)
-			}
+		if err != nil && !strings.HasPrefix(err.Error(), "config: ") {
+			t.Errorf("Load error %q lacks the config: prefix", err)
+		}
+		if cfg == nil {
 			return
 		}
+		// A partial configuration (bad keys at their defaults) is validated too, so
+		// that a file's problems are all reported in one run.
+		cfg.resolvePaths("/base")
 		_ = cfg.Validate()
 		_ = cfg.CheckPolicyKeys(func(string) bool { return false })
 	})

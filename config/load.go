@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
@@ -21,17 +22,33 @@ const maxFileSize = 1 << 20
 // Load decodes a YAML configuration over Default: keys that are absent keep their default.
 // Unknown keys, values of the wrong type and more than one YAML document are errors; all
 // such problems are reported at once, each as a *KeyError naming the dotted key and line.
-// Load does not call Validate.
+//
+// When the only problems are bad keys or values, Load still returns the configuration,
+// with those keys at their defaults, together with the error, so that Validate and the
+// start-up checks can report the rest of the file in the same run. Such a configuration
+// must never be used to run anything. Load does not call Validate. Relative paths are
+// left as written (see LoadFile).
 func Load(r io.Reader) (*Config, error) { return load(r, "") }
 
-// LoadFile is Load on a file; errors carry the file name.
+// LoadFile is Load on a file; errors carry the file name. Relative paths in the file, and
+// in the defaults it leaves in place (data_dir, dir: routes), are resolved against the
+// file's directory, so that a configuration means the same whatever the current directory
+// of the process that reads it.
 func LoadFile(path string) (*Config, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	defer f.Close()
-	return load(f, path)
+	cfg, err := load(f, path)
+	if cfg != nil {
+		abs, aerr := filepath.Abs(filepath.Dir(path))
+		if aerr != nil {
+			return nil, fmt.Errorf("config: %w", aerr)
+		}
+		cfg.resolvePaths(abs)
+	}
+	return cfg, err
 }
 
 func load(r io.Reader, file string) (*Config, error) {
@@ -46,31 +63,30 @@ func load(r io.Reader, file string) (*Config, error) {
 	cfg.file = file
 	cfg.lines = map[string]int{}
 
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("config: %s: %s", displayName(file), strings.TrimPrefix(err.Error(), "yaml: "))
-	}
-	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return cfg, nil // empty file: all defaults
-	}
-	w := walker{file: file, lines: cfg.lines}
-	w.check(doc.Content[0], reflect.TypeOf(*cfg), "")
-	if len(w.errs) > 0 {
-		return nil, errors.Join(w.errs...)
-	}
-
-	// The walk above has already checked every key and value; the real decode is yaml's
-	// own, strict as well, so the two can never silently disagree.
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(cfg); err != nil {
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err == io.EOF {
+		return cfg, nil // empty file: all defaults
+	} else if err != nil {
 		return nil, fmt.Errorf("config: %s: %s", displayName(file), strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err != io.EOF {
 		return nil, fmt.Errorf("config: %s: more than one YAML document", displayName(file))
 	}
-	return cfg, nil
+	if len(doc.Content) == 0 || doc.Content[0].Tag == "!!null" {
+		return cfg, nil // "---" alone, or only comments
+	}
+	w := walker{file: file, lines: cfg.lines}
+	if !w.check(doc.Content[0], reflect.TypeOf(*cfg), "") {
+		return nil, errors.Join(w.errs...)
+	}
+	// The walk has checked every key and value and cut out the bad ones; what is left
+	// decodes with yaml's own decoder, which also refuses duplicate keys.
+	if err := doc.Decode(cfg); err != nil {
+		return nil, errors.Join(append(w.errs, fmt.Errorf("config: %s: %s", displayName(file), strings.TrimPrefix(err.Error(), "yaml: ")))...)
+	}
+	return cfg, errors.Join(w.errs...)
 }
 
 func displayName(file string) string {
@@ -95,7 +111,9 @@ func (w *walker) fail(n *yaml.Node, key, value, msg string) {
 	w.errs = append(w.errs, &KeyError{File: w.file, Line: n.Line, Key: key, Value: value, Msg: msg})
 }
 
-func (w *walker) check(n *yaml.Node, t reflect.Type, key string) {
+// check reports every problem under n and removes the offending entries from the tree,
+// so that the rest can be decoded. It returns false when n itself must be removed.
+func (w *walker) check(n *yaml.Node, t reflect.Type, key string) bool {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
@@ -103,65 +121,81 @@ func (w *walker) check(n *yaml.Node, t reflect.Type, key string) {
 		w.lines[key] = n.Line
 	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
-		return // "key:" with no value keeps the zero value; Validate judges it
+		return true // "key:" with no value keeps the zero value; Validate judges it
 	}
 	if reflect.PointerTo(t).Implements(textUnmarshaler) {
-		w.leaf(n, t, key)
-		return
+		return w.leaf(n, t, key)
 	}
 	switch t.Kind() {
 	case reflect.Struct:
 		if n.Kind != yaml.MappingNode {
 			w.fail(n, nameOr(key), "", "must be a mapping of keys")
-			return
+			return false
 		}
 		fields := yamlFields(t)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			sub := join(key, k.Value)
+		w.pairs(n, key, func(k *yaml.Node, sub string) (reflect.Type, bool) {
 			if k.Value == "<<" {
 				w.fail(k, sub, "", "YAML merge keys are not supported")
-				continue
+				return nil, false
 			}
 			f, ok := fields[k.Value]
 			if !ok {
 				w.fail(k, sub, "", "unknown key"+suggest(k.Value, fields))
-				continue
+				return nil, false
 			}
-			w.check(v, f.Type, sub)
-		}
+			return f.Type, true
+		})
 	case reflect.Map:
 		if n.Kind != yaml.MappingNode {
 			w.fail(n, nameOr(key), "", "must be a mapping")
-			return
+			return false
 		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			w.check(v, t.Elem(), join(key, k.Value))
-		}
+		w.pairs(n, key, func(*yaml.Node, string) (reflect.Type, bool) { return t.Elem(), true })
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
 			w.fail(n, nameOr(key), "", "must be a list")
-			return
+			return false
 		}
+		kept := n.Content[:0:0]
 		for i, e := range n.Content {
-			w.check(e, t.Elem(), fmt.Sprintf("%s[%d]", key, i))
+			if w.check(e, t.Elem(), fmt.Sprintf("%s[%d]", key, i)) {
+				kept = append(kept, e)
+			}
 		}
+		n.Content = kept
 	default:
-		w.leaf(n, t, key)
+		return w.leaf(n, t, key)
 	}
+	return true
+}
+
+// pairs checks each key/value pair of a mapping; typeOf says what the value must be, or
+// that the key itself is wrong. Bad pairs are removed from the mapping.
+func (w *walker) pairs(n *yaml.Node, key string, typeOf func(k *yaml.Node, sub string) (reflect.Type, bool)) {
+	kept := n.Content[:0:0]
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		sub := join(key, k.Value)
+		t, ok := typeOf(k, sub)
+		if ok && w.check(v, t, sub) {
+			kept = append(kept, k, v)
+		}
+	}
+	n.Content = kept
 }
 
 // leaf decodes one scalar into a fresh value of the field's type to see whether it fits.
-func (w *walker) leaf(n *yaml.Node, t reflect.Type, key string) {
+func (w *walker) leaf(n *yaml.Node, t reflect.Type, key string) bool {
 	if n.Kind != yaml.ScalarNode {
 		w.fail(n, nameOr(key), "", "must be a single value, not a "+kindName(n.Kind))
-		return
+		return false
 	}
 	v := reflect.New(t)
 	if err := n.Decode(v.Interface()); err != nil {
 		w.fail(n, nameOr(key), n.Value, leafMessage(err, t))
+		return false
 	}
+	return true
 }
 
 var yamlLinePrefix = regexp.MustCompile(`^line \d+: `)

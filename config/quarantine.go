@@ -6,7 +6,7 @@ import "time"
 type Quarantine struct {
 	// KeyFile holds a 32-byte key (raw, or 64 hex characters) sealing originals with
 	// AES-256-GCM. Empty: originals are stored unencrypted.
-	KeyFile string `yaml:"key_file"`
+	KeyFile string `yaml:"key_file" config:"path"`
 	// Retention: items older than this are purged (originals removed, records kept as
 	// expired) once a day by serve and by `quarantine purge`. Default 720h (30 days).
 	Retention Duration `yaml:"retention"`

@@ -30,8 +30,8 @@ type SMTP struct {
 	MinFreeSpace Size `yaml:"min_free_space"`
 	// TLSCert and TLSKey are PEM files for STARTTLS. Empty: <data_dir>/tls/cert.pem and
 	// key.pem, a self-signed pair created on first start.
-	TLSCert string `yaml:"tls_cert"`
-	TLSKey  string `yaml:"tls_key"`
+	TLSCert string `yaml:"tls_cert" config:"path"`
+	TLSKey  string `yaml:"tls_key" config:"path"`
 	// SanitizeWorkers is the number of messages sanitized at once. 0 means one per CPU.
 	SanitizeWorkers int      `yaml:"sanitize_workers"`
 	SanitizeTimeout Duration `yaml:"sanitize_timeout"` // one message, all parts. Default 2m.

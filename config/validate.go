@@ -108,15 +108,37 @@ func (c *Config) Validate() error {
 	c.Delivery.validate(p)
 	c.Quarantine.validate(p)
 	c.HTTP.validate(p)
+	c.crossChecks(p)
 	return p.err()
 }
 
+// crossChecks are the rules between sections.
+func (c *Config) crossChecks(p *problems) {
+	if c.SMTP.MaxMessageSize > c.Limits.MaxFileSize {
+		p.add("smtp.max_message_size", c.SMTP.MaxMessageSize.String(),
+			"must not exceed limits.max_file_size ("+c.Limits.MaxFileSize.String()+"): a larger message would be accepted, then quarantined as too large")
+	}
+	if c.HTTP.Listen != "" && c.HTTP.Listen == c.SMTP.Listen && !strings.HasSuffix(c.SMTP.Listen, ":0") {
+		p.add("http.listen", c.HTTP.Listen, "must differ from smtp.listen")
+	}
+}
+
+// hostPort checks a listen address: host:port with a numeric port (0 lets the kernel
+// choose), the host an IP address, a host name or empty for every interface.
 func (p *problems) hostPort(key, v string, allowEmpty bool) {
 	if v == "" && allowEmpty {
 		return
 	}
-	if _, _, err := net.SplitHostPort(v); err != nil {
+	host, port, err := net.SplitHostPort(v)
+	if err != nil {
 		p.add(key, v, "must be host:port")
+		return
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		p.add(key, v, "port must be a number from 0 to 65535")
+	}
+	if host != "" && net.ParseIP(host) == nil && !validHostName(host) {
+		p.add(key, v, "host must be an IP address or a host name")
 	}
 }
 

@@ -20,7 +20,8 @@ var (
 
 // passText is a config under which plain text is copied as is (policy pass), so exit 0
 // paths are tested independently of the text family.
-const passText = "policy:\n  text: pass\n"
+const passText = "policy:\n  text: pass\n  html: sanitize\n  csv: sanitize\n  tsv: sanitize\n  xml: sanitize\n" +
+	"  json: sanitize\n  calendar: sanitize\n  vcard: sanitize\n"
 
 func TestSanitizeFileExitCodes(t *testing.T) {
 	tests := []struct {
@@ -95,14 +96,14 @@ func TestSanitizeFileExitCodes(t *testing.T) {
 		},
 		{
 			name:     "oversized file is quarantined naming the limit",
-			files:    map[string][]byte{"big.txt": bytes.Repeat([]byte("a"), 4096), "c.yaml": []byte(passText + "limits:\n  max_file_size: 1KiB\n")},
+			files:    map[string][]byte{"big.txt": bytes.Repeat([]byte("a"), 4096), "c.yaml": []byte(passText + "limits:\n  max_file_size: 1KiB\nsmtp:\n  max_message_size: 1KiB\n")},
 			args:     []string{"sanitize-file", "big.txt", "-o", "out.txt", "--config", "c.yaml", "--report", "r.json"},
 			wantCode: exitRefused, wantStderr: "limits.max_file_size", wantVerdict: "quarantined",
 		},
 		{
 			name:     "oversized stdin is quarantined naming the limit",
 			stdin:    bytes.Repeat([]byte("a"), 4096),
-			files:    map[string][]byte{"c.yaml": []byte(passText + "limits:\n  max_file_size: 1KiB\n")},
+			files:    map[string][]byte{"c.yaml": []byte(passText + "limits:\n  max_file_size: 1KiB\nsmtp:\n  max_message_size: 1KiB\n")},
 			args:     []string{"sanitize-file", "-", "-o", "out.txt", "--config", "c.yaml", "--report", "r.json"},
 			wantCode: exitRefused, wantStderr: "limits.max_file_size", wantVerdict: "quarantined",
 		},

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,16 +9,18 @@ import (
 
 	"github.com/sekisho/sekisho/config"
 	"github.com/sekisho/sekisho/internal/assemble"
-	"github.com/sekisho/sekisho/sanitize"
 )
 
 const configHelp = `Usage:
   sekisho config check [FILE]
   sekisho config example
 
-check    loads FILE (or, without FILE, the built-in defaults), rejects unknown keys,
-         validates every value and policy key, and prints "ok" or every problem found,
-         one per line, each naming the dotted key, the file and line, and the bad value.
+check    runs the validation every command runs at start on FILE (or, without FILE,
+         the built-in defaults): unknown keys, every value, policy keys and pass (only
+         for inert types), routes, listen addresses, TLS files and the quarantine key
+         (present, readable, matching), size limits against each other. Prints "ok" or
+         every problem found, ordered by line, each naming the file, line, dotted key
+         and bad value. Relative paths are taken from FILE's directory.
          When a policy entry is render, it also starts the rasterizer (seconds) and
          warns when LibreOffice is missing.
          Exit status 0 when valid, 2 otherwise.
@@ -80,21 +81,8 @@ func configCmd(_ context.Context, args []string, io stdio) int {
 	return usageError(io, "config", "unknown subcommand %q (want check or example)", args[0])
 }
 
-// loadConfig loads path ("" for the defaults) and checks it completely: decoding, values
-// and the policy's type names, which only the engine knows. The error lists every problem.
-func loadConfig(path string) (*config.Config, error) {
-	cfg := config.Default()
-	if path != "" {
-		var err error
-		if cfg, err = config.LoadFile(path); err != nil {
-			return nil, err
-		}
-	}
-	if err := errors.Join(cfg.Validate(), cfg.CheckPolicyKeys(sanitize.IsPolicyKey)); err != nil {
-		return nil, err
-	}
-	return cfg, nil
-}
+// loadConfig is the start of every command: assemble.LoadConfig, the one validation.
+func loadConfig(path string) (*config.Config, error) { return assemble.LoadConfig(path) }
 
 // newLogger builds the process logger from the log section. Validate has already checked
 // level and format.

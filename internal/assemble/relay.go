@@ -4,8 +4,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"path/filepath"
-	"sort"
 
 	"github.com/sekisho/sekisho/config"
 	"github.com/sekisho/sekisho/gateway/metrics"
@@ -17,16 +15,12 @@ import (
 // Routes parses delivery.routes, naming the key of each bad entry.
 func Routes(cfg *config.Config) ([]smtp.Route, error) {
 	var errs []error
-	keys := make([]string, 0, len(cfg.Delivery.Routes))
-	for k := range cfg.Delivery.Routes {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	routes := cfg.EffectiveRoutes()
 	var out []smtp.Route
-	for _, k := range keys {
-		r, err := smtp.ParseRoute(k, cfg.Delivery.Routes[k])
+	for _, k := range sortedKeys(routes) {
+		r, err := smtp.ParseRoute(k, routes[k])
 		if err != nil {
-			errs = append(errs, cfg.KeyError("delivery.routes."+k, cfg.Delivery.Routes[k], err.Error()))
+			errs = append(errs, cfg.KeyError("delivery.routes."+k, routes[k], err.Error()))
 			continue
 		}
 		out = append(out, r)
@@ -37,11 +31,16 @@ func Routes(cfg *config.Config) ([]smtp.Route, error) {
 // tlsConfig loads the STARTTLS certificate: the configured pair, or a self-signed one under
 // data_dir/tls created on first start when none is configured.
 func tlsConfig(cfg *config.Config) (*tls.Config, error) {
-	certFile, keyFile := cfg.SMTP.TLSCert, cfg.SMTP.TLSKey
-	if certFile == "" {
-		certFile, keyFile = filepath.Join(cfg.DataDir, "tls", "cert.pem"), filepath.Join(cfg.DataDir, "tls", "key.pem")
+	var cert tls.Certificate
+	var err error
+	if cfg.SMTP.TLSCert != "" {
+		// A configured pair is loaded as it is: a missing file is an error (Check reports
+		// it first), never a reason to make a self-signed one.
+		cert, err = tls.LoadX509KeyPair(cfg.SMTP.TLSCert, cfg.SMTP.TLSKey)
+	} else {
+		certFile, keyFile := selfSignedPaths(cfg)
+		cert, err = smtp.LoadOrCreateCert(certFile, keyFile, cfg.SMTP.Hostname)
 	}
-	cert, err := smtp.LoadOrCreateCert(certFile, keyFile, cfg.SMTP.Hostname)
 	if err != nil {
 		return nil, fmt.Errorf("smtp.tls_cert: %w", err)
 	}
