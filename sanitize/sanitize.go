@@ -70,6 +70,8 @@ const (
 	ActRemovedMetadata     ActionKind = "removed-metadata"
 	ActRemovedTrailingData ActionKind = "removed-trailing-data"
 	ActRemovedPart         ActionKind = "removed-part"
+	ActRemovedUnknown      ActionKind = "removed-unknown" // not on the family's allow-list for its type
+	ActRemovedFont         ActionKind = "removed-font"    // embedded font program dropped; text shows in a fallback font
 	ActRemovedControlChars ActionKind = "removed-control-characters"
 	ActReencoded           ActionKind = "re-encoded"
 	ActRebuilt             ActionKind = "rebuilt" // rewritten from the parsed structure

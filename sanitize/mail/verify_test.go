@@ -196,7 +196,7 @@ func TestIndependentParse(t *testing.T) {
 		{file: "jp-newsletter-utf8-qp.eml", subject: "定例会議のお知らせ",
 			sentences: []string{"来週の定例会議は会議室Ｂで行います。\n資料は前日までにお送りします。"}},
 		{file: "gmail-alternative-pdf.eml", subject: "お見積りの件（再送）",
-			sentences: []string{"見積書を添付いたします。", "見積書.pdf [pdf]: 問題は見つかりませんでした", "本文 (HTML) / body (HTML) [text/html]: HTML 版を削除しました"}},
+			sentences: []string{"見積書を添付いたします。", "見積書.pdf [pdf]: 無害化しました (理由: removed-metadata)", "本文 (HTML) / body (HTML) [text/html]: HTML 版を削除しました"}},
 		{file: "apple-mail-related.eml", subject: "資料の送付",
 			sentences: []string{"添付の資料をご確認ください。", "logo.jpg [image/jpeg]: インライン画像を削除しました"}},
 		{file: "outlook-related-tnef.eml", subject: "会議の写真",

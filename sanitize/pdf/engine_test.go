@@ -20,7 +20,7 @@ func TestThroughEngine(t *testing.T) {
 		want       sanitize.Verdict
 		wantReason string
 	}{
-		{"gs-outline.pdf", sanitize.Clean, ""},
+		{"gs-outline.pdf", sanitize.Sanitized, ""}, // producer metadata stripped
 		{"hostile-js-objstm.pdf", sanitize.Sanitized, ""},
 		{"bad-encrypted-empty-userpw.pdf", sanitize.Quarantined, "encrypted"},
 		{"bad-truncated.pdf", sanitize.Quarantined, "malformed"},

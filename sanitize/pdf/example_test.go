@@ -34,5 +34,5 @@ func Example() {
 	}
 	// Output:
 	// sanitized
-	// removed-javascript attachment[1]/invoice.pdf /OpenAction on catalog (JavaScript action)
+	// removed-javascript attachment[1]/invoice.pdf /OpenAction on Catalog (JavaScript action)
 }

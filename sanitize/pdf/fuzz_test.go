@@ -126,3 +126,13 @@ func activeContent(x *model.XRefTable) string {
 	}
 	return ""
 }
+
+// nameOf returns the name at key written inline in d, or "".
+func nameOf(d types.Dict, key string) string {
+	if p := d.NameEntry(key); p != nil {
+		return *p
+	}
+	return ""
+}
+
+func typeName(d types.Dict) string { return nameOf(d, "Type") }

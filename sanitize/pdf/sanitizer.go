@@ -7,7 +7,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/filter"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
@@ -22,24 +21,57 @@ const (
 	URIRemove = "remove" // remove every URI action, each reported
 )
 
-// Options configure the PDF sanitizer. The zero value is ready to use.
+// Font program policies for Options.Fonts.
+const (
+	FontsKeepValid = "keep-valid" // keep programs an independent parser reads cleanly (the default)
+	FontsDrop      = "drop"       // drop every embedded program; text shows in fallback fonts
+)
+
+// Metadata policies for Options.Metadata.
+const (
+	MetadataStrip = "strip" // keep title, subject and language only (the default)
+	MetadataKeep  = "keep"  // keep the standard information entries and the XMP packet
+)
+
+// Options configure the PDF sanitizer. The zero value is ready to use. An unknown value
+// of any option means its strictest setting: an unknown setting must not loosen the policy.
 type Options struct {
-	// URIActions: "keep" keeps link annotations whose action is a plain URI to http, https
-	// or mailto; "remove" drops URI actions too (each reported). Default "keep". Any other
-	// value is treated as "remove": an unknown setting must not loosen the policy.
+	// URIActions: "keep" keeps link actions to http, https or mailto; "remove" drops
+	// URI actions too (each reported). Default "keep".
 	URIActions string
+	// Fonts: "keep-valid" keeps embedded TrueType, OpenType and CFF programs that
+	// golang.org/x/image/font/sfnt parses cleanly (rebuilt without hinting programs);
+	// "drop" drops every embedded program. Default "keep-valid".
+	Fonts string
+	// Metadata: "strip" keeps the title, subject and language of the document
+	// information and XMP; "keep" keeps the standard entries. Default "strip".
+	Metadata string
+	// JPEGQuality is the quality DCT images are encoded at again, 1..100. Default 92.
+	JPEGQuality int
 }
 
-// Sanitizer rebuilds PDFs without active content. It is safe for concurrent use.
+// Sanitizer rebuilds PDFs from allow-lists. It is safe for concurrent use.
 type Sanitizer struct {
-	keepURI bool
+	keepURI     bool
+	dropFonts   bool
+	keepMeta    bool
+	jpegQuality int
 }
 
 var _ sanitize.Sanitizer = (*Sanitizer)(nil)
 
 // New returns a PDF sanitizer. It has no side effects.
 func New(o Options) *Sanitizer {
-	return &Sanitizer{keepURI: o.URIActions == "" || o.URIActions == URIKeep}
+	s := &Sanitizer{
+		keepURI:     o.URIActions == "" || o.URIActions == URIKeep,
+		dropFonts:   o.Fonts != "" && o.Fonts != FontsKeepValid,
+		keepMeta:    o.Metadata == MetadataKeep,
+		jpegQuality: o.JPEGQuality,
+	}
+	if s.jpegQuality <= 0 || s.jpegQuality > 100 {
+		s.jpegQuality = 92
+	}
+	return s
 }
 
 // Sanitize parses in as a PDF, removes active content and writes a fresh file to w. An
@@ -77,36 +109,32 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		return res, err
 	}
 
-	c := newCleaner(ctx, pctx.XRefTable, b, in.Path, s.keepURI)
-	if err := c.run(); err != nil {
-		return res, err
+	ew := &errWriter{w: w}
+	bl := &builder{
+		ctx: ctx, x: pctx.XRefTable, b: b, path: in.Path, opt: s, w: newWriter(ew),
+		memo: map[memoKey]ref{}, pageRefs: map[int]ref{}, pageNo: map[int]int{},
+		objStmCharged: map[int]int64{},
 	}
-	res.Actions = c.actions
-	if trailing > 0 {
-		res.Add(sanitize.ActRemovedTrailingData, in.Path, fmt.Sprintf("%d bytes after the last %%%%EOF", trailing))
+	root, err := bl.catalog()
+	if err != nil {
+		return sanitize.Result{Detected: in.Detected}, err
+	}
+	info, err := bl.info()
+	if err != nil {
+		return sanitize.Result{Detected: in.Detected}, err
 	}
 	if err := ctx.Err(); err != nil {
 		return sanitize.Result{Detected: in.Detected}, err
 	}
-
-	// An xref generation outside 0..65535 (one flipped byte does it) would be copied into
-	// the new xref while the written object header says 0, and the output would not
-	// re-open. Objects are renumbered from the parse anyway: reset it.
-	for _, e := range pctx.XRefTable.Table {
-		if e != nil && !e.Free && e.Generation != nil && (*e.Generation < 0 || *e.Generation > 65535) {
-			zero := 0
-			e.Generation = &zero
-		}
-	}
-
-	ew := &errWriter{w: w}
-	if err := api.WriteContext(pctx, ew); err != nil {
+	if err := bl.w.finish(root, info); err != nil {
 		if ew.err != nil {
-			// The output itself failed: a limit or an I/O error, reported as such.
-			return sanitize.Result{Detected: in.Detected}, fmt.Errorf("pdf: write: %w", ew.err)
+			err = ew.err
 		}
-		// pdfcpu refused the object model (a page tree without parents, say).
-		return sanitize.Result{Detected: in.Detected}, fmt.Errorf("pdf: %w: write: %v", sanitize.ErrMalformed, err)
+		return sanitize.Result{Detected: in.Detected}, fmt.Errorf("pdf: write: %w", err)
+	}
+	res.Actions = bl.rep.actions(in.Path)
+	if trailing > 0 {
+		res.Add(sanitize.ActRemovedTrailingData, in.Path, fmt.Sprintf("%d bytes after the last %%%%EOF", trailing))
 	}
 	res.Verdict = sanitize.Clean
 	if len(res.Actions) > 0 {

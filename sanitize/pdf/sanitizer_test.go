@@ -99,8 +99,8 @@ func TestReports(t *testing.T) {
 		"hostile-uri.pdf":           {sanitize.ActRemovedLink},
 		"hostile-named.pdf":         {sanitize.ActRemovedAction},
 		"hostile-zip-appended.pdf":  {sanitize.ActRemovedTrailingData},
-		"text-1p.pdf":               {sanitize.ActRemovedAction}, // LibreOffice writes an /OpenAction destination
-		"gs-outline.pdf":            nil,
+		"text-1p.pdf":               {sanitize.ActRemovedAction, sanitize.ActRemovedMetadata}, // LibreOffice writes an /OpenAction destination
+		"gs-outline.pdf":            {sanitize.ActRemovedMetadata},
 	}
 	s := New(Options{})
 	for _, file := range corpusFiles(t) {

@@ -1,0 +1,186 @@
+package pdf
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// Font handling (9.6 to 9.9). Font dictionaries are rebuilt from their allow-lists.
+// Embedded programs are the part a viewer's font engine parses, so each is checked by an
+// independent parser before anything of it is kept (sfnt.go):
+//
+//   - FontFile2 (TrueType) is taken apart into its tables, checked with
+//     golang.org/x/image/font/sfnt (every glyph loaded), and written again from the tables
+//     a renderer needs, with the hinting programs (fpgm, prep, cvt and each glyph's
+//     instructions, the TrueType bytecode interpreter's input) removed;
+//   - FontFile3 /OpenType the same way, its CFF table checked by sfnt's Type 2 charstring
+//     interpreter;
+//   - FontFile3 /Type1C and /CIDFontType0C (bare CFF) are wrapped in a minimal OpenType
+//     container for sfnt to check, and kept when every glyph loads;
+//   - FontFile (Type 1) is dropped: no independent Type 1 parser exists here, and the
+//     Type 1 charstring interpreter is the classic font exploit surface. Text then shows
+//     in the viewer's substitute font.
+//
+// A program that does not pass is dropped and reported; pdf.fonts: drop drops them all.
+
+var simpleFontSubtypes = map[string]bool{"Type1": true, "MMType1": true, "TrueType": true}
+
+// predefinedName matches the names of predefined CMaps and encodings: a viewer looks
+// them up in its own resources.
+var predefinedName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$`)
+
+func (b *builder) font(v types.Object, nr int, typ string) (any, bool, error) {
+	if typ == "Encoding" {
+		if n, ok := v.(types.Name); ok {
+			switch n {
+			case "StandardEncoding", "WinAnsiEncoding", "MacRomanEncoding", "MacExpertEncoding":
+				return name(n), true, nil
+			}
+			return nil, false, nil
+		}
+	}
+	if typ == "CharProc" {
+		sd, ok := v.(types.StreamDict)
+		if !ok {
+			return b.drop(nr, typ)
+		}
+		return b.place(nr, typ, true, func() (any, error) {
+			data, err := b.streamData(sd, "Type 3 glyph")
+			if err != nil {
+				return nil, err
+			}
+			content, err := b.content(data, "Type 3 glyph")
+			if err != nil {
+				return nil, err
+			}
+			return &outStream{d: dict{}, data: content}, nil
+		})
+	}
+	d, ok := v.(types.Dict)
+	if !ok {
+		return b.drop(nr, typ)
+	}
+	var s schema
+	st := b.nameOf(d, "Subtype")
+	switch typ {
+	case "Font":
+		switch {
+		case simpleFontSubtypes[st]:
+			s = simpleFontKeys
+		case st == "Type3":
+			s = type3FontKeys
+		case st == "Type0":
+			s = type0FontKeys
+		}
+	case "CIDFont":
+		if st == "CIDFontType0" || st == "CIDFontType2" {
+			s = cidFontKeys
+		}
+	case "FontDescriptor":
+		s = fontDescriptorKeys
+	case "Encoding":
+		s = encodingKeys
+	}
+	if s == nil {
+		b.report(sanitize.ActRemovedUnknown, fmt.Sprintf("%s of unknown type %q", typ, st))
+		return b.drop(nr, typ)
+	}
+	return b.place(nr, typ, false, func() (any, error) {
+		label := typ
+		if st != "" && typ != "FontDescriptor" {
+			label += "/" + st
+		}
+		out, err := b.fields(d, s, label)
+		if err != nil {
+			return nil, err
+		}
+		switch typ {
+		case "Font", "CIDFont":
+			out["Type"], out["Subtype"] = name("Font"), name(st)
+		case "FontDescriptor":
+			out["Type"] = name("FontDescriptor")
+		case "Encoding":
+			out["Type"] = name("Encoding")
+		}
+		if st == "Type0" {
+			kids, _ := out["DescendantFonts"].(array)
+			if len(kids) == 0 {
+				return nil, nil
+			}
+			out["DescendantFonts"] = kids[:1]
+			if out["Encoding"] == nil {
+				return nil, nil
+			}
+		}
+		return out, nil
+	})
+}
+
+// fontProgram checks an embedded font program and writes the rebuilt program, or drops
+// it (reported: text shows in a fallback font).
+func (b *builder) fontProgram(v types.Object, nr int, typ string) (any, bool, error) {
+	sd, ok := v.(types.StreamDict)
+	if !ok {
+		return b.drop(nr, typ)
+	}
+	sub := b.nameOf(sd.Dict, "Subtype")
+	what := "TrueType"
+	if typ == "FontFile3" {
+		what = sub
+	}
+	if b.opt.dropFonts {
+		b.report(sanitize.ActRemovedFont, fmt.Sprintf("%s font program (pdf.fonts: drop; text shows in a fallback font)", what))
+		return b.drop(nr, typ)
+	}
+	return b.place(nr, typ, true, func() (any, error) {
+		data, err := b.streamData(sd, "font program")
+		if err != nil {
+			return nil, err
+		}
+		var out []byte
+		switch {
+		case typ == "FontFile2" || sub == "OpenType":
+			out, err = rebuildSFNT(data)
+		case sub == "Type1C" || sub == "CIDFontType0C":
+			out, err = checkCFF(data)
+		default:
+			err = fmt.Errorf("unknown program subtype %q", sub)
+		}
+		if err != nil {
+			b.report(sanitize.ActRemovedFont, fmt.Sprintf("%s font program that does not parse cleanly (%v); text shows in a fallback font", what, err))
+			return nil, nil
+		}
+		d := dict{}
+		if typ == "FontFile2" {
+			d["Length1"] = int64(len(out))
+		} else {
+			d["Subtype"] = name(sub)
+		}
+		return &outStream{d: d, data: out}, nil
+	})
+}
+
+// cidToGIDMap keeps /Identity or a table of 2-byte glyph numbers.
+func (b *builder) cidToGIDMap(v types.Object, nr int) (any, bool, error) {
+	if n, ok := v.(types.Name); ok {
+		if n == "Identity" {
+			return name(n), true, nil
+		}
+		return nil, false, nil
+	}
+	sd, ok := v.(types.StreamDict)
+	if !ok {
+		return b.drop(nr, "CIDToGIDMap")
+	}
+	return b.place(nr, "CIDToGIDMap", true, func() (any, error) {
+		data, err := b.streamData(sd, "CIDToGIDMap")
+		if err != nil || len(data) < 2 {
+			return nil, err
+		}
+		return &outStream{d: dict{}, data: data[:len(data)&^1]}, nil
+	})
+}

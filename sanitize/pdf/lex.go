@@ -1,0 +1,372 @@
+package pdf
+
+import (
+	"errors"
+	"strconv"
+)
+
+// The lexer reads PDF tokens (7.2, 7.3) from content streams, CMaps and calculator
+// functions. It shares nothing with pdfcpu's parser: what it returns is what the output
+// is rebuilt from, so a second reading of the input cannot put anything else there.
+
+type tokKind uint8
+
+const (
+	tEOF tokKind = iota
+	tInt
+	tReal
+	tName
+	tStr
+	tArrOpen
+	tArrClose
+	tDictOpen
+	tDictClose
+	tBraceOpen
+	tBraceClose
+	tKeyword
+)
+
+type token struct {
+	kind tokKind
+	i    int64
+	f    float64
+	b    []byte // name (decoded), string (decoded) or keyword
+}
+
+var errSyntax = errors.New("syntax error")
+
+// maxNesting bounds arrays and dictionaries inside a stream's operands.
+const maxNesting = 32
+
+type lexer struct {
+	data []byte
+	pos  int
+}
+
+func isSpace(c byte) bool {
+	switch c {
+	case 0, '\t', '\n', '\f', '\r', ' ':
+		return true
+	}
+	return false
+}
+
+func isDelim(c byte) bool {
+	switch c {
+	case '(', ')', '<', '>', '[', ']', '{', '}', '/', '%':
+		return true
+	}
+	return false
+}
+
+// skip passes whitespace and comments.
+func (l *lexer) skip() {
+	for l.pos < len(l.data) {
+		c := l.data[l.pos]
+		if isSpace(c) {
+			l.pos++
+			continue
+		}
+		if c == '%' {
+			for l.pos < len(l.data) && l.data[l.pos] != '\n' && l.data[l.pos] != '\r' {
+				l.pos++
+			}
+			continue
+		}
+		return
+	}
+}
+
+func (l *lexer) next() (token, error) {
+	l.skip()
+	if l.pos >= len(l.data) {
+		return token{kind: tEOF}, nil
+	}
+	c := l.data[l.pos]
+	switch c {
+	case '[':
+		l.pos++
+		return token{kind: tArrOpen}, nil
+	case ']':
+		l.pos++
+		return token{kind: tArrClose}, nil
+	case '{':
+		l.pos++
+		return token{kind: tBraceOpen}, nil
+	case '}':
+		l.pos++
+		return token{kind: tBraceClose}, nil
+	case '/':
+		l.pos++
+		return token{kind: tName, b: l.name()}, nil
+	case '(':
+		l.pos++
+		s, err := l.literal()
+		return token{kind: tStr, b: s}, err
+	case '<':
+		if l.pos+1 < len(l.data) && l.data[l.pos+1] == '<' {
+			l.pos += 2
+			return token{kind: tDictOpen}, nil
+		}
+		l.pos++
+		s, err := l.hex()
+		return token{kind: tStr, b: s}, err
+	case '>':
+		if l.pos+1 < len(l.data) && l.data[l.pos+1] == '>' {
+			l.pos += 2
+			return token{kind: tDictClose}, nil
+		}
+		return token{}, errSyntax
+	case ')':
+		return token{}, errSyntax
+	}
+	start := l.pos
+	for l.pos < len(l.data) && !isSpace(l.data[l.pos]) && !isDelim(l.data[l.pos]) {
+		l.pos++
+	}
+	word := l.data[start:l.pos]
+	if t, ok := number(word); ok {
+		return t, nil
+	}
+	return token{kind: tKeyword, b: word}, nil
+}
+
+// number parses an integer or a real as 7.3.3 writes them (no exponent, no radix).
+func number(w []byte) (token, bool) {
+	if len(w) == 0 || len(w) > 64 {
+		return token{}, false
+	}
+	digits, dot := 0, false
+	for i, c := range w {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.' && !dot:
+			dot = true
+		case (c == '+' || c == '-') && i == 0:
+		default:
+			return token{}, false
+		}
+	}
+	if digits == 0 {
+		return token{}, false
+	}
+	if !dot {
+		if i, err := strconv.ParseInt(string(w), 10, 64); err == nil {
+			return token{kind: tInt, i: i}, true
+		}
+	}
+	f, err := strconv.ParseFloat(string(w), 64)
+	if err != nil {
+		return token{}, false
+	}
+	return token{kind: tReal, f: f}, true
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+func (l *lexer) name() []byte {
+	var out []byte
+	for l.pos < len(l.data) {
+		c := l.data[l.pos]
+		if isSpace(c) || isDelim(c) {
+			break
+		}
+		if c == '#' && l.pos+2 < len(l.data) {
+			h, ok1 := unhex(l.data[l.pos+1])
+			lo, ok2 := unhex(l.data[l.pos+2])
+			if ok1 && ok2 {
+				out = append(out, h<<4|lo)
+				l.pos += 3
+				continue
+			}
+		}
+		out = append(out, c)
+		l.pos++
+	}
+	return out
+}
+
+// literal reads a literal string after its opening parenthesis (7.3.4.2).
+func (l *lexer) literal() ([]byte, error) {
+	var out []byte
+	depth := 1
+	for l.pos < len(l.data) {
+		c := l.data[l.pos]
+		l.pos++
+		switch c {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return out, nil
+			}
+		case '\r':
+			// An unescaped end of line is read as a line feed.
+			if l.pos < len(l.data) && l.data[l.pos] == '\n' {
+				l.pos++
+			}
+			c = '\n'
+		case '\\':
+			if l.pos >= len(l.data) {
+				return out, errSyntax
+			}
+			e := l.data[l.pos]
+			l.pos++
+			switch e {
+			case 'n':
+				c = '\n'
+			case 'r':
+				c = '\r'
+			case 't':
+				c = '\t'
+			case 'b':
+				c = '\b'
+			case 'f':
+				c = '\f'
+			case '\r':
+				if l.pos < len(l.data) && l.data[l.pos] == '\n' {
+					l.pos++
+				}
+				continue
+			case '\n':
+				continue
+			default:
+				if e >= '0' && e <= '7' {
+					v := int(e - '0')
+					for k := 0; k < 2 && l.pos < len(l.data) && l.data[l.pos] >= '0' && l.data[l.pos] <= '7'; k++ {
+						v = v*8 + int(l.data[l.pos]-'0')
+						l.pos++
+					}
+					c = byte(v)
+				} else {
+					c = e // \( \) \\ and an unknown escape, whose backslash is ignored
+				}
+			}
+		}
+		out = append(out, c)
+	}
+	return out, errSyntax
+}
+
+// hex reads a hexadecimal string after its '<' (7.3.4.3).
+func (l *lexer) hex() ([]byte, error) {
+	var out []byte
+	var hi byte
+	half := false
+	for l.pos < len(l.data) {
+		c := l.data[l.pos]
+		l.pos++
+		if c == '>' {
+			if half {
+				out = append(out, hi<<4)
+			}
+			return out, nil
+		}
+		if isSpace(c) {
+			continue
+		}
+		v, ok := unhex(c)
+		if !ok {
+			return nil, errSyntax
+		}
+		if half {
+			out = append(out, hi<<4|v)
+		} else {
+			hi = v
+		}
+		half = !half
+	}
+	return nil, errSyntax
+}
+
+// object reads one operand that starts with t: a number, name, string, array,
+// dictionary or the keywords true, false and null. ok is false for an operator.
+func (l *lexer) object(t token, depth int) (any, bool, error) {
+	switch t.kind {
+	case tInt:
+		return t.i, true, nil
+	case tReal:
+		return t.f, true, nil
+	case tName:
+		return name(t.b), true, nil
+	case tStr:
+		return str(t.b), true, nil
+	case tKeyword:
+		switch string(t.b) {
+		case "true":
+			return true, true, nil
+		case "false":
+			return false, true, nil
+		case "null":
+			return nil, true, nil
+		}
+		return nil, false, nil
+	case tArrOpen:
+		if depth >= maxNesting {
+			return nil, true, errSyntax
+		}
+		a := array{}
+		for {
+			e, err := l.next()
+			if err != nil {
+				return nil, true, err
+			}
+			if e.kind == tArrClose {
+				return a, true, nil
+			}
+			if e.kind == tEOF {
+				return nil, true, errSyntax
+			}
+			v, ok, err := l.object(e, depth+1)
+			if err != nil {
+				return nil, true, err
+			}
+			if !ok {
+				return nil, true, errSyntax
+			}
+			a = append(a, v)
+		}
+	case tDictOpen:
+		if depth >= maxNesting {
+			return nil, true, errSyntax
+		}
+		d := dict{}
+		for {
+			k, err := l.next()
+			if err != nil {
+				return nil, true, err
+			}
+			if k.kind == tDictClose {
+				return d, true, nil
+			}
+			if k.kind != tName {
+				return nil, true, errSyntax
+			}
+			vt, err := l.next()
+			if err != nil {
+				return nil, true, err
+			}
+			v, ok, err := l.object(vt, depth+1)
+			if err != nil {
+				return nil, true, err
+			}
+			if !ok {
+				return nil, true, errSyntax
+			}
+			d[string(k.b)] = v
+		}
+	}
+	return nil, true, errSyntax
+}

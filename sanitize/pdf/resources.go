@@ -1,0 +1,479 @@
+package pdf
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/pdfcpu/pdfcpu/pkg/filter"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// filterNames maps the filter names and their inline-image abbreviations (8.9.7).
+var filterNames = map[string]string{
+	"ASCIIHexDecode": filter.ASCIIHex, "AHx": filter.ASCIIHex,
+	"ASCII85Decode": filter.ASCII85, "A85": filter.ASCII85,
+	"LZWDecode": filter.LZW, "LZW": filter.LZW,
+	"FlateDecode": filter.Flate, "Fl": filter.Flate,
+	"RunLengthDecode": filter.RunLength, "RL": filter.RunLength,
+	"CCITTFaxDecode": filter.CCITTFax, "CCF": filter.CCITTFax,
+	"DCTDecode": filter.DCT, "DCT": filter.DCT,
+	"JBIG2Decode": filter.JBIG2,
+	"JPXDecode":   filter.JPX,
+}
+
+// imageFilters can only be the last filter and produce samples, not bytes.
+var imageFilters = map[string]bool{filter.CCITTFax: true, filter.DCT: true, filter.JBIG2: true, filter.JPX: true}
+
+type filterStep struct {
+	name  string
+	parms types.Dict
+}
+
+// filters lists a stream's (or inline image's) filter chain, resolved; unknown filters
+// are an error.
+func (b *builder) filters(f, parms types.Object) ([]filterStep, error) {
+	fv, _, err := b.resolve(f)
+	if err != nil {
+		return nil, err
+	}
+	var names []types.Object
+	switch fv := fv.(type) {
+	case nil:
+		return nil, nil
+	case types.Name:
+		names = []types.Object{fv}
+	case types.Array:
+		names = fv
+	default:
+		return nil, errors.New("filter is not a name")
+	}
+	pv, _, err := b.resolve(parms)
+	if err != nil {
+		return nil, err
+	}
+	var steps []filterStep
+	for i, n := range names {
+		nv, ok := b.nameValue(n)
+		full, known := filterNames[nv]
+		if !ok || !known {
+			return nil, fmt.Errorf("unknown filter %q", nv)
+		}
+		st := filterStep{name: full}
+		switch pv := pv.(type) {
+		case types.Dict:
+			if i == 0 {
+				st.parms = pv
+			}
+		case types.Array:
+			if i < len(pv) {
+				st.parms, _, _ = b.resolveDict(pv[i])
+			}
+		}
+		steps = append(steps, st)
+	}
+	for i, st := range steps {
+		if imageFilters[st.name] && i != len(steps)-1 {
+			return nil, fmt.Errorf("image filter %s is not the last", st.name)
+		}
+	}
+	return steps, nil
+}
+
+// remaining is what may still be decoded under limits.max_total_size.
+func (b *builder) remaining() int64 {
+	return b.b.Limits().MaxTotalSize - b.b.Expanded()
+}
+
+// decode runs the non-image filters over raw and charges the decoded bytes.
+func (b *builder) decode(raw []byte, steps []filterStep) ([]byte, error) {
+	data := raw
+	for _, st := range steps {
+		if imageFilters[st.name] {
+			break
+		}
+		parms := map[string]int{}
+		for _, k := range []string{"Predictor", "Colors", "BitsPerComponent", "Columns", "EarlyChange"} {
+			if v, ok := b.integer(st.parms[k]); ok {
+				parms[k] = int(v)
+			}
+		}
+		left := b.remaining()
+		if left <= 0 {
+			return nil, b.b.AddExpanded(1)
+		}
+		f, err := filter.NewFilter(st.name, parms, left)
+		if err != nil {
+			return nil, err
+		}
+		r, err := f.Decode(bytes.NewReader(data))
+		if err != nil {
+			if errors.Is(err, filter.ErrDecodeLimitExceeded) {
+				return nil, b.b.AddExpanded(left + 1)
+			}
+			return nil, err
+		}
+		out, err := io.ReadAll(io.LimitReader(r, left+1))
+		if err != nil {
+			return nil, err
+		}
+		if err := b.b.AddExpanded(int64(len(out))); err != nil {
+			return nil, err
+		}
+		data = out
+	}
+	return data, nil
+}
+
+// streamData decodes a stream that must carry no image filter (content, CMaps,
+// functions). A stream that cannot be decoded is reported and read as empty, as viewers
+// do; limits and cancellation are errors.
+func (b *builder) streamData(sd types.StreamDict, label string) ([]byte, error) {
+	steps, err := b.filters(sd.Dict["Filter"], sd.Dict["DecodeParms"])
+	if err == nil && len(steps) > 0 && imageFilters[steps[len(steps)-1].name] {
+		err = fmt.Errorf("image filter %s on a %s", steps[len(steps)-1].name, label)
+	}
+	var data []byte
+	if err == nil {
+		data, err = b.decode(sd.Raw, steps)
+	}
+	if err != nil {
+		if errors.Is(err, sanitize.ErrLimit) {
+			return nil, err
+		}
+		b.report(sanitize.ActRemovedUnknown, fmt.Sprintf("undecodable %s (%v)", label, err))
+		return nil, nil
+	}
+	return data, nil
+}
+
+// xobject rebuilds a form or image XObject (each built once, by its own type); a
+// PostScript XObject or anything else is dropped. /Mask may also be a colour key array.
+func (b *builder) xobject(v types.Object, nr int, typ string) (any, bool, error) {
+	if a, ok := v.(types.Array); ok && typ == "Mask" {
+		out := array{}
+		for _, e := range a {
+			i, ok := b.integer(e)
+			if !ok {
+				return nil, false, nil
+			}
+			out = append(out, i)
+		}
+		return out, true, nil
+	}
+	sd, ok := v.(types.StreamDict)
+	if !ok {
+		return b.drop(nr, typ)
+	}
+	st := b.nameOf(sd.Dict, "Subtype")
+	var concrete string
+	switch {
+	case st == "Form" && (typ == "XObject" || typ == "Form"):
+		concrete = "Form"
+	case st == "Image" && typ != "Form":
+		concrete = "Image"
+	case (typ == "Image" || typ == "Mask") && st == "":
+		concrete = "Image" // soft masks and stencil masks often omit /Subtype
+	default:
+		b.report(sanitize.ActRemovedUnknown, fmt.Sprintf("%s XObject", cmpOr(st, "untyped")))
+		return b.drop(nr, typ)
+	}
+	if nr >= 0 && concrete != typ {
+		if r, ok := b.memo[memoKey{nr, concrete}]; ok {
+			return r, r != 0, nil
+		}
+	}
+	if concrete == "Image" {
+		return b.image(sd, nr)
+	}
+	return b.place(nr, "Form", true, func() (any, error) {
+		out, err := b.fields(sd.Dict, formKeys, "Form")
+		if err != nil {
+			return nil, err
+		}
+		out["Type"], out["Subtype"] = name("XObject"), name("Form")
+		if out["BBox"] == nil {
+			return nil, nil
+		}
+		data, err := b.streamData(sd, "form XObject")
+		if err != nil {
+			return nil, err
+		}
+		content, err := b.content(data, "form XObject")
+		if err != nil {
+			return nil, err
+		}
+		return &outStream{d: out, data: content}, nil
+	})
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// ncomp returns the number of components of a rebuilt colour space, 0 if unknown.
+func ncomp(cs any) int {
+	switch cs := cs.(type) {
+	case name:
+		switch cs {
+		case "DeviceGray", "CalGray", "G", "Indexed", "I", "Separation":
+			return 1
+		case "DeviceRGB", "CalRGB", "Lab", "RGB":
+			return 3
+		case "DeviceCMYK", "CMYK":
+			return 4
+		}
+	case array:
+		if len(cs) == 0 {
+			return 0
+		}
+		switch cs[0] {
+		case name("DeviceN"):
+			if names, ok := cs[1].(array); ok {
+				return len(names)
+			}
+			return 0
+		}
+		if n, ok := cs[0].(name); ok {
+			return ncomp(n)
+		}
+	}
+	return 0
+}
+
+// colorSpace rebuilds a colour space. ICC profiles are not kept: an ICCBased space
+// becomes the device space with the same number of components (profiles are parsed by
+// colour engines, and sRGB-like profiles are what device RGB means on screen).
+func (b *builder) colorSpace(v types.Object, depth int) (any, bool, error) {
+	if depth > 4 {
+		return nil, false, nil
+	}
+	switch v := v.(type) {
+	case types.Name:
+		switch v {
+		case "DeviceGray", "DeviceRGB", "DeviceCMYK", "Pattern":
+			return name(v), true, nil
+		}
+		return nil, false, nil
+	case types.Array:
+		if len(v) == 0 {
+			return nil, false, nil
+		}
+		fam, _ := b.nameValue(v[0])
+		sub := func(o types.Object) (any, bool, error) {
+			sv, _, err := b.resolve(o)
+			if err != nil || sv == nil {
+				return nil, false, err
+			}
+			return b.colorSpace(sv, depth+1)
+		}
+		switch fam {
+		case "DeviceGray", "DeviceRGB", "DeviceCMYK", "Pattern":
+			if fam == "Pattern" && len(v) == 2 {
+				base, ok, err := sub(v[1])
+				if err != nil || !ok {
+					return name("Pattern"), true, err
+				}
+				return array{name("Pattern"), base}, true, nil
+			}
+			return name(fam), true, nil
+		case "CalGray", "CalRGB", "Lab":
+			if len(v) != 2 {
+				return nil, false, nil
+			}
+			d, _, err := b.resolveDict(v[1])
+			if err != nil || d == nil {
+				return nil, false, err
+			}
+			out, err := b.fields(d, calKeys, fam)
+			if err != nil || out["WhitePoint"] == nil {
+				return nil, false, err
+			}
+			return array{name(fam), out}, true, nil
+		case "ICCBased":
+			if len(v) != 2 {
+				return nil, false, nil
+			}
+			d, _, err := b.resolveDict(v[1])
+			if err != nil || d == nil {
+				return nil, false, err
+			}
+			n, _ := b.integer(d["N"])
+			switch n {
+			case 1:
+				return name("DeviceGray"), true, nil
+			case 3:
+				return name("DeviceRGB"), true, nil
+			case 4:
+				return name("DeviceCMYK"), true, nil
+			}
+			return nil, false, nil
+		case "Indexed", "I":
+			return b.indexed(v, sub)
+		case "Separation":
+			if len(v) != 4 {
+				return nil, false, nil
+			}
+			n, ok := b.nameValue(v[1])
+			alt, ok2, err := sub(v[2])
+			if err != nil || !ok || !ok2 {
+				return nil, false, err
+			}
+			fn, ok, err := b.typed(v[3], "Function")
+			if err != nil || !ok {
+				return nil, false, err
+			}
+			return array{name("Separation"), name(n), alt, fn}, true, nil
+		case "DeviceN":
+			if len(v) != 4 && len(v) != 5 {
+				return nil, false, nil
+			}
+			names, ok := b.scalar(v[1], kNames)
+			if _, isArr := names.(array); !ok || !isArr {
+				return nil, false, nil
+			}
+			alt, ok, err := sub(v[2])
+			if err != nil || !ok {
+				return nil, false, err
+			}
+			fn, ok, err := b.typed(v[3], "Function")
+			if err != nil || !ok {
+				return nil, false, err
+			}
+			if len(v) == 5 {
+				b.report(sanitize.ActRemovedUnknown, "DeviceN colour space attributes")
+			}
+			return array{name("DeviceN"), names, alt, fn}, true, nil
+		}
+	}
+	return nil, false, nil
+}
+
+// indexed rebuilds [/Indexed base hival lookup] with the lookup table as a string of
+// exactly (hival+1) * components bytes.
+func (b *builder) indexed(v types.Array, sub func(types.Object) (any, bool, error)) (any, bool, error) {
+	if len(v) != 4 {
+		return nil, false, nil
+	}
+	base, ok, err := sub(v[1])
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	n := ncomp(base)
+	hival, ok := b.integer(v[2])
+	if n == 0 || !ok || hival < 0 || hival > 255 {
+		return nil, false, nil
+	}
+	lv, _, err := b.resolve(v[3])
+	if err != nil {
+		return nil, false, err
+	}
+	var lookup []byte
+	if sd, ok := lv.(types.StreamDict); ok {
+		if lookup, err = b.streamData(sd, "colour lookup table"); err != nil {
+			return nil, false, err
+		}
+	} else if lookup, ok = b.text(lv); !ok {
+		return nil, false, nil
+	}
+	want := int(hival+1) * n
+	table := make([]byte, want)
+	copy(table, lookup)
+	return array{name("Indexed"), base, hival, str(table)}, true, nil
+}
+
+// softMask rebuilds an ExtGState /SMask: /None or a mask dictionary.
+func (b *builder) softMask(v types.Object, nr int) (any, bool, error) {
+	if n, ok := v.(types.Name); ok && n == "None" {
+		return name("None"), true, nil
+	}
+	d, ok := v.(types.Dict)
+	if !ok {
+		return b.drop(nr, "SoftMask")
+	}
+	return b.place(nr, "SoftMask", false, func() (any, error) {
+		out, err := b.fields(d, softMaskKeys, "SoftMask")
+		if err != nil || out["G"] == nil {
+			return nil, err
+		}
+		out["Type"] = name("Mask")
+		return out, nil
+	})
+}
+
+// pattern rebuilds a tiling pattern (a content stream) or a shading pattern.
+func (b *builder) pattern(v types.Object, nr int) (any, bool, error) {
+	var d types.Dict
+	sd, isStream := v.(types.StreamDict)
+	if isStream {
+		d = sd.Dict
+	} else if d, _ = v.(types.Dict); d == nil {
+		return b.drop(nr, "Pattern")
+	}
+	pt, _ := b.integer(d["PatternType"])
+	switch {
+	case pt == 1 && isStream:
+		return b.place(nr, "Pattern", true, func() (any, error) {
+			out, err := b.fields(d, tilingPatternKeys, "Pattern/1")
+			if err != nil {
+				return nil, err
+			}
+			out["Type"] = name("Pattern")
+			data, err := b.streamData(sd, "tiling pattern")
+			if err != nil {
+				return nil, err
+			}
+			content, err := b.content(data, "tiling pattern")
+			if err != nil {
+				return nil, err
+			}
+			return &outStream{d: out, data: content}, nil
+		})
+	case pt == 2:
+		return b.place(nr, "Pattern", false, func() (any, error) {
+			out, err := b.fields(d, shadingPatternKeys, "Pattern/2")
+			if err != nil || out["Shading"] == nil {
+				return nil, err
+			}
+			out["Type"] = name("Pattern")
+			return out, nil
+		})
+	}
+	return b.drop(nr, "Pattern")
+}
+
+// shading rebuilds a shading; the mesh data of types 4 to 7 is decoded and written again
+// compressed afresh.
+func (b *builder) shading(v types.Object, nr int) (any, bool, error) {
+	var d types.Dict
+	sd, isStream := v.(types.StreamDict)
+	if isStream {
+		d = sd.Dict
+	} else if d, _ = v.(types.Dict); d == nil {
+		return b.drop(nr, "Shading")
+	}
+	st, _ := b.integer(d["ShadingType"])
+	if st < 1 || st > 7 || (st >= 4) != isStream {
+		return b.drop(nr, "Shading")
+	}
+	return b.place(nr, "Shading", isStream, func() (any, error) {
+		out, err := b.fields(d, shadingKeys, "Shading")
+		if err != nil || out["ColorSpace"] == nil {
+			return nil, err
+		}
+		if !isStream {
+			return out, nil
+		}
+		data, err := b.streamData(sd, "shading mesh")
+		if err != nil {
+			return nil, err
+		}
+		return &outStream{d: out, data: data}, nil
+	})
+}
