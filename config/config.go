@@ -45,6 +45,7 @@ type Config struct {
 	Delivery   Delivery   `yaml:"delivery"`
 	Quarantine Quarantine `yaml:"quarantine"`
 	HTTP       HTTP       `yaml:"http"`
+	Portal     Portal     `yaml:"portal"`
 
 	// Where the values came from, for error messages: file name and the line of each
 	// dotted key. Filled by Load; empty for Default.
@@ -71,6 +72,7 @@ func Default() *Config {
 		Delivery:   defaultDelivery(),
 		Quarantine: defaultQuarantine(),
 		HTTP:       defaultHTTP(),
+		Portal:     defaultPortal(),
 	}
 }
 

@@ -108,6 +108,7 @@ func (c *Config) Validate() error {
 	c.Delivery.validate(p)
 	c.Quarantine.validate(p)
 	c.HTTP.validate(p)
+	c.Portal.validate(p)
 	c.crossChecks(p)
 	return p.err()
 }
