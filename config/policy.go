@@ -8,7 +8,7 @@ import (
 // PolicyActions are the values a policy entry may take. They mirror sanitize.PolicyActions
 // (a test in internal/assemble keeps the two lists equal; config imports no sekisho
 // package).
-var PolicyActions = []string{"pass", "sanitize", "render", "strip", "quarantine", "block"}
+var PolicyActions = []string{"pass", "sanitize", "convert", "render", "strip", "quarantine", "block"}
 
 func validatePolicy(p *problems, policy map[string]string) {
 	for _, k := range sortedKeys(policy) {

@@ -43,7 +43,7 @@ func TestValidateErrors(t *testing.T) {
 		{"pixels zero", func(c *Config) { c.Limits.MaxPixels = 0 }, `config: limits.max_pixels: must be between 1 and 1099511627776, got "0"`},
 		{"pages zero", func(c *Config) { c.Limits.MaxPages = 0 }, `config: limits.max_pages: must be between 1 and 1000000, got "0"`},
 		{"timeout short", func(c *Config) { c.Limits.Timeout = Duration(time.Millisecond) }, `config: limits.timeout: must be between 1s and 24h, got "1ms"`},
-		{"policy action", func(c *Config) { c.Policy["pdf"] = "allow" }, `config: policy.pdf: must be one of pass, sanitize, render, strip, quarantine, block, got "allow"`},
+		{"policy action", func(c *Config) { c.Policy["pdf"] = "allow" }, `config: policy.pdf: must be one of pass, sanitize, convert, render, strip, quarantine, block, got "allow"`},
 		{"uri actions", func(c *Config) { c.PDF.URIActions = "defang" }, `config: pdf.uri_actions: must be one of keep, remove, got "defang"`},
 		{"jpeg quality", func(c *Config) { c.Image.JPEGQuality = 101 }, `config: image.jpeg_quality: must be between 1 and 100, got "101"`},
 		{"png compression", func(c *Config) { c.Image.PNGCompression = "max" }, `config: image.png_compression: must be one of speed, default, best, got "max"`},

@@ -192,6 +192,9 @@ func Detect(b Blob) Type {
 		// first 3 KiB, reports docm as docx and misses an OOXML whose first entry is large.
 		t = refineZip(b, t)
 	}
+	if t.Name == "ole" {
+		t = refineOLE(b, t)
+	}
 	if t.Class == ClassText && looksLikeMSOXML(head) {
 		// Word and Excel open Office 2003 XML and run its DDE fields: never plain text.
 		t = Type{Name: "msoxml", Class: ClassOOXML, MIME: "application/xml", Ext: ".xml"}

@@ -27,13 +27,14 @@ type EngineOptions struct {
 // inner Sanitizer. Register every family before the first Sanitize call; after that the
 // engine is safe for concurrent use.
 type Engine struct {
-	policy    Policy
-	limits    Limits
-	tempDir   string
-	threshold int64
-	log       *slog.Logger
-	handlers  map[string]Sanitizer
-	renderers map[string]Sanitizer
+	policy     Policy
+	limits     Limits
+	tempDir    string
+	threshold  int64
+	log        *slog.Logger
+	handlers   map[string]Sanitizer
+	renderers  map[string]Sanitizer
+	converters map[string]Sanitizer
 }
 
 var _ Sanitizer = (*Engine)(nil)
@@ -48,13 +49,14 @@ func NewEngine(o EngineOptions) *Engine {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Engine{
-		policy:    o.Policy,
-		limits:    o.Limits.WithDefaults(),
-		tempDir:   o.TempDir,
-		threshold: o.MemThreshold,
-		log:       o.Logger,
-		handlers:  map[string]Sanitizer{},
-		renderers: map[string]Sanitizer{},
+		policy:     o.Policy,
+		limits:     o.Limits.WithDefaults(),
+		tempDir:    o.TempDir,
+		threshold:  o.MemThreshold,
+		log:        o.Logger,
+		handlers:   map[string]Sanitizer{},
+		renderers:  map[string]Sanitizer{},
+		converters: map[string]Sanitizer{},
 	}
 }
 
@@ -64,6 +66,13 @@ func (e *Engine) Register(key string, s Sanitizer) { e.handlers[key] = s }
 
 // RegisterRenderer sets the sanitizer used when the policy says render.
 func (e *Engine) RegisterRenderer(key string, s Sanitizer) { e.renderers[key] = s }
+
+// RegisterConverter sets the sanitizer used when the policy says convert: it rebuilds a
+// legacy format as its modern equivalent and sends that back through the engine.
+func (e *Engine) RegisterConverter(key string, s Sanitizer) { e.converters[key] = s }
+
+// HasConverter reports whether a converter is registered for t.
+func (e *Engine) HasConverter(t Type) bool { return e.lookup(e.converters, t) != nil }
 
 // Limits returns the engine's limits.
 func (e *Engine) Limits() Limits { return e.limits }
@@ -114,6 +123,7 @@ func (e *Engine) Sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget)
 
 	act := e.policy.Lookup(t)
 	var h Sanitizer
+	hint := ""
 	switch act {
 	case Block:
 		return e.refuse(res, in, Blocked, fmt.Sprintf("policy blocks %s", describe(t))), nil
@@ -131,6 +141,16 @@ func (e *Engine) Sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget)
 	case Render:
 		if h = e.lookup(e.renderers, t); h == nil {
 			return e.refuse(res, in, Quarantined, fmt.Sprintf("renderer unavailable for %s", describe(t))), nil
+		}
+	case Convert:
+		if h = e.lookup(e.converters, t); h != nil {
+			break
+		}
+		// Without LibreOffice the family's own reason (macros, encryption, ...) is still the
+		// most useful one; the hint tells the operator how to get the document delivered.
+		hint = fmt.Sprintf("no converter for %s: install LibreOffice (soffice) to deliver it converted", t.Name)
+		if h = e.lookup(e.handlers, t); h == nil {
+			return e.refuse(res, in, Quarantined, hint), nil
 		}
 	default:
 		if h = e.lookup(e.handlers, t); h == nil {
@@ -158,7 +178,11 @@ func (e *Engine) Sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget)
 		}
 	}
 	if err != nil {
-		return e.refuse(res, in, Quarantined, e.reason(err, b)), nil
+		reason := e.reason(err, b)
+		if hint != "" {
+			reason += "; " + hint
+		}
+		return e.refuse(res, in, Quarantined, reason), nil
 	}
 	r.Detected = t
 	if r.Verdict == "" {

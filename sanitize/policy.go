@@ -18,13 +18,14 @@ const (
 	Pass       PolicyAction = "pass"       // copy unchanged; only for types inert as they are
 	Sanitize   PolicyAction = "sanitize"   // structural CDR by the type's family
 	Render     PolicyAction = "render"     // rasterize (stricter; needs a renderer)
+	Convert    PolicyAction = "convert"    // rebuild a legacy format as its modern one, then sanitize that
 	Strip      PolicyAction = "strip"      // remove, tell the recipient
 	Quarantine PolicyAction = "quarantine" // remove, keep the original for review
 	Block      PolicyAction = "block"      // refuse outright
 )
 
 // PolicyActions lists the valid actions, for configuration errors.
-var PolicyActions = []PolicyAction{Pass, Sanitize, Render, Strip, Quarantine, Block}
+var PolicyActions = []PolicyAction{Pass, Sanitize, Convert, Render, Strip, Quarantine, Block}
 
 // ParsePolicyAction validates a configured action.
 func ParsePolicyAction(s string) (PolicyAction, error) {
@@ -33,7 +34,7 @@ func ParsePolicyAction(s string) (PolicyAction, error) {
 			return a, nil
 		}
 	}
-	return "", fmt.Errorf("unknown action %q (allowed: pass, sanitize, render, strip, quarantine, block)", s)
+	return "", fmt.Errorf("unknown action %q (allowed: pass, sanitize, convert, render, strip, quarantine, block)", s)
 }
 
 // Policy maps a type name (docm), else its class (ooxml), to an action. Types without an
@@ -44,16 +45,22 @@ type Policy map[string]PolicyAction
 // cannot be made safe, block for executables and scripts.
 func DefaultPolicy() Policy {
 	return Policy{
-		string(ClassPDF):        Sanitize,
-		string(ClassImage):      Sanitize,
-		string(ClassSVG):        Quarantine,
-		string(ClassText):       Sanitize,
-		string(ClassRTF):        Sanitize,
-		string(ClassOOXML):      Sanitize,
-		"xlsb":                  Quarantine,
-		"opc":                   Quarantine,
-		string(ClassODF):        Sanitize,
-		string(ClassOLE):        Sanitize, // the ole family inspects, then refuses with a precise reason
+		string(ClassPDF):   Sanitize,
+		string(ClassImage): Sanitize,
+		string(ClassSVG):   Quarantine,
+		string(ClassText):  Sanitize,
+		string(ClassRTF):   Sanitize,
+		string(ClassOOXML): Sanitize,
+		"xlsb":             Quarantine,
+		"opc":              Quarantine,
+		string(ClassODF):   Sanitize,
+		string(ClassOLE):   Sanitize, // the ole family inspects, then refuses with a precise reason
+		// Legacy Office documents go out editable: LibreOffice rebuilds them as OOXML in a
+		// sandbox and the OOXML family sanitizes that. Without a converter the engine falls
+		// back to the ole family's reason and says what to install.
+		"doc":                   Convert,
+		"xls":                   Convert,
+		"ppt":                   Convert,
 		string(ClassArchive):    Sanitize,
 		"7z":                    Quarantine,
 		"rar":                   Quarantine,

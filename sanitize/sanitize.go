@@ -81,6 +81,7 @@ const (
 	ActReplacedUnmappable  ActionKind = "replaced-unmappable"
 	ActNeutralizedFormula  ActionKind = "neutralized-formula"
 	ActRasterized          ActionKind = "rasterized"
+	ActConverted           ActionKind = "converted" // a legacy format rebuilt as its modern equivalent (doc -> docx)
 	ActRenamed             ActionKind = "renamed"
 	ActStripped            ActionKind = "stripped"
 	ActQuarantined         ActionKind = "quarantined"

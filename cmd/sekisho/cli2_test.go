@@ -139,7 +139,7 @@ func TestOtherCommands(t *testing.T) {
 		{name: "config check bad reports everything", args: []string{"config", "check", "bad.yaml"}, wantCode: exitUsage, wantStderr: []string{
 			`config: bad.yaml:2: log.level: must be one of debug, info, warn, error, got "loud"`,
 			`config: bad.yaml:4: image.jpeg_quality: must be between 1 and 100, got "0"`,
-			`config: bad.yaml:6: policy.pdf: must be one of pass, sanitize, render, strip, quarantine, block, got "allow"`,
+			`config: bad.yaml:6: policy.pdf: must be one of pass, sanitize, convert, render, strip, quarantine, block, got "allow"`,
 			`config: bad.yaml:7: policy.docz: unknown type or class`,
 		}},
 		{name: "config check missing", args: []string{"config", "check", "none.yaml"}, wantCode: exitUsage, wantStderr: []string{"none.yaml"}},

@@ -1,6 +1,7 @@
 package assemble
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -140,6 +141,29 @@ func NewSanitizers(cfg *config.Config, o Options) (_ *Sanitizers, err error) {
 	// Message below): bodies to plain text, attachments back through the engine.
 	register(string(sanitize.ClassMessage), mail.New(mailOptions(cfg, e, o.Holder)))
 
+	// Legacy Office (and RTF where the policy says convert) goes out as editable OOXML:
+	// LibreOffice rebuilds it in the render sandbox, then the engine sanitizes the result
+	// with the OOXML family. Finding LibreOffice is cheap; the first conversion makes a
+	// template profile under data_dir/cache, reused by later processes.
+	if usesConvert(pol) {
+		c, err := render.NewConverter(render.ConvertOptions{
+			Inner:      e,
+			Timeout:    cfg.Render.ConvertTimeout.Std(),
+			Converters: cfg.Render.Converters,
+			TempDir:    cfg.TempDir,
+			ProfileDir: filepath.Join(cfg.DataDir, "cache", "libreoffice-profile"),
+		})
+		switch {
+		case errors.Is(err, render.ErrNoLibreOffice):
+			log.Warn("convert: LibreOffice (soffice) not found; doc, xls and ppt will be quarantined (install libreoffice-core, -writer, -calc, -impress)")
+		case err != nil:
+			return nil, fmt.Errorf("convert: %w", err)
+		default:
+			e.RegisterConverter(string(sanitize.ClassOLE), c)
+			e.RegisterConverter(string(sanitize.ClassRTF), c)
+		}
+	}
+
 	// The rasterizer exists only when the policy asks for it: compiling PDFium costs
 	// seconds and ~330 MB. It lives until Close.
 	if cfg.UsesRender() {
@@ -190,6 +214,16 @@ func messageEngine(cfg *config.Config, log *slog.Logger, msg sanitize.Sanitizer)
 	pol[string(sanitize.ClassScript)] = sanitize.Block
 	pol["empty"] = sanitize.Quarantine
 	return e
+}
+
+// usesConvert reports whether any entry of the effective policy says convert.
+func usesConvert(p sanitize.Policy) bool {
+	for _, a := range p {
+		if a == sanitize.Convert {
+			return true
+		}
+	}
+	return false
 }
 
 // mailOptions converts the mail and text sections for the mail family, with inner as the

@@ -220,17 +220,18 @@ func TestDIFATLoop(t *testing.T) {
 	}
 }
 
-// TestEngine runs the family behind the real engine and policy: every legacy file is
-// quarantined with the family's reason and nothing is written. mimetype calls LibreOffice's
-// files plain OLE storage (they carry no root CLSID); the reason still names the document
-// kind, which comes from the directory.
+// TestEngine runs the family behind the real engine and policy with no converter
+// registered: every legacy file is quarantined with the family's reason (and, for doc,
+// xls and ppt, whose default is convert, a hint to install LibreOffice) and nothing is
+// written. mimetype calls LibreOffice's files plain OLE storage (they carry no root
+// CLSID); the engine's detection names them from the directory.
 func TestEngine(t *testing.T) {
 	e := sanitize.NewEngine(sanitize.EngineOptions{})
 	e.Register(string(sanitize.ClassOLE), New(Options{}))
 	tests := []struct{ file, detected, reason string }{
-		{"lo-plain.doc", "ole", "legacy Office document (doc) without macros"},
-		{"lo-plain.xls", "ole", "legacy Office document (xls) without macros"},
-		{"lo-slides.ppt", "ole", "legacy Office document (ppt) (macros"},
+		{"lo-plain.doc", "doc", "legacy Office document (doc) without macros"},
+		{"lo-plain.xls", "xls", "legacy Office document (xls) without macros"},
+		{"lo-slides.ppt", "ppt", "legacy Office document (ppt) (macros"},
 		{"gen-vba.doc", "doc", "with VBA macros"},
 		{"gen-encrypted.docx", "", "encrypted: password-protected Office Open XML package"},
 	}
@@ -244,6 +245,9 @@ func TestEngine(t *testing.T) {
 			}
 			if res.Verdict != sanitize.Quarantined || !strings.Contains(res.Reason, tc.reason) {
 				t.Errorf("engine(%s) = %s %q, want quarantined with %q", tc.file, res.Verdict, res.Reason, tc.reason)
+			}
+			if d := res.Detected.Name; (d == "doc" || d == "xls" || d == "ppt") && !strings.Contains(res.Reason, "install LibreOffice") {
+				t.Errorf("engine(%s) reason %q lacks the install hint", tc.file, res.Reason)
 			}
 			if tc.detected != "" && res.Detected.Name != tc.detected {
 				t.Errorf("engine(%s) detected %q, want %q", tc.file, res.Detected.Name, tc.detected)

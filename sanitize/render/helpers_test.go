@@ -85,3 +85,5 @@ func readFile(t testing.TB, path string) []byte {
 }
 
 func execCommand(name string, args ...string) *exec.Cmd { return exec.Command(name, args...) }
+
+func execLookPath(name string) (string, error) { return exec.LookPath(name) }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -18,17 +20,30 @@ import (
 
 var errNoSoffice = errors.New("soffice not found")
 
-// converter runs LibreOffice to turn Office, ODF, RTF and legacy documents into PDF. Each
-// conversion gets its own directory with a private profile, the input under a fixed name,
-// and the output; the process runs in its own process group, is killed with the group when
-// the wall clock runs out, and, when running as root with unshare available, in a new
-// network namespace with no interfaces, so a document cannot fetch anything.
+// converter runs LibreOffice to turn Office, ODF, RTF and legacy documents into PDF (for
+// the render policy) or into OOXML (for the convert policy). Each conversion gets its own
+// directory with a private profile, the input under a fixed name, and the output; the
+// process runs in its own process group, is killed with the group when the wall clock runs
+// out, may write no file larger than limits.max_file_size (RLIMIT_FSIZE, through prlimit),
+// and, when running as root with unshare available, runs in a new network namespace with
+// no interfaces, so a document cannot fetch anything.
 type converter struct {
 	soffice string
 	unshare string // "" when not used
+	prlimit string // "" when not available: the size is then checked after the fact
 	tmp     string
 	timeout time.Duration
 	slots   chan struct{}
+
+	// The first start of LibreOffice on an empty profile creates it (about half a second
+	// on two cores); every later conversion copies the profile made once by a throwaway
+	// conversion. The copy is private to the conversion and removed with it, so nothing a
+	// document does to its profile reaches the next document.
+	mu          sync.Mutex
+	profileDir  string // where the template is kept across processes; "" = temp folder
+	template    string // "" until made
+	ownTemplate bool   // template is in the temp folder and close removes it
+	noWarm      bool   // the template could not be made: use fresh profiles
 }
 
 func newConverter(soffice, tmp string, timeout time.Duration, n int) (*converter, error) {
@@ -47,7 +62,19 @@ func newConverter(soffice, tmp string, timeout time.Duration, n int) (*converter
 			c.unshare = p
 		}
 	}
+	if p, err := exec.LookPath("prlimit"); err == nil {
+		c.prlimit = p
+	}
 	return c, nil
+}
+
+// targets maps a conversion target to LibreOffice's export filter: naming the filter keeps
+// LibreOffice from choosing by extension (a spreadsheet "docx" would fail late and vaguely).
+var targets = map[string]string{
+	"pdf":  "pdf",
+	"docx": `docx:MS Word 2007 XML`,
+	"xlsx": `xlsx:Calc MS Excel 2007 XML`,
+	"pptx": `pptx:Impress MS PowerPoint 2007 XML`,
 }
 
 // extFor names the input file so LibreOffice picks the right import filter; the declared
@@ -59,8 +86,13 @@ func extFor(t sanitize.Type) string {
 	return ".bin"
 }
 
-// convert runs one conversion and returns the PDF, at most limits.max_file_size bytes.
-func (c *converter) convert(ctx context.Context, in *sanitize.Item, b *sanitize.Budget) ([]byte, error) {
+// convert runs one conversion to target (pdf, docx, xlsx, pptx) and returns the output, at
+// most limits.max_file_size bytes.
+func (c *converter) convert(ctx context.Context, in *sanitize.Item, b *sanitize.Budget, target string) ([]byte, error) {
+	filter, ok := targets[target]
+	if !ok {
+		return nil, fmt.Errorf("render: no LibreOffice filter for %q", target)
+	}
 	select {
 	case c.slots <- struct{}{}:
 	case <-ctx.Done():
@@ -73,13 +105,11 @@ func (c *converter) convert(ctx context.Context, in *sanitize.Item, b *sanitize.
 		return nil, fmt.Errorf("render: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	for _, d := range []string{"profile", "profile/user", "out"} {
-		if err := os.Mkdir(filepath.Join(dir, d), 0o700); err != nil {
-			return nil, fmt.Errorf("render: %w", err)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(dir, "profile", "user", "registrymodifications.xcu"), []byte(profileXCU), 0o600); err != nil {
+	if err := os.Mkdir(filepath.Join(dir, "out"), 0o700); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
+	}
+	if err := c.profile(ctx, filepath.Join(dir, "profile"), b); err != nil {
+		return nil, err
 	}
 	src := filepath.Join(dir, "input"+extFor(in.Detected))
 	if err := writeFile(src, in); err != nil {
@@ -87,14 +117,174 @@ func (c *converter) convert(ctx context.Context, in *sanitize.Item, b *sanitize.
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	args := []string{
+	out, err := c.run(ctx, dir, b.Limits().MaxFileSize, "--convert-to", filter, "--outdir", filepath.Join(dir, "out"), src)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && b.Deadline().After(time.Now()) {
+			return nil, fmt.Errorf("%w: libreoffice conversion exceeded %s (render.convert_timeout)", sanitize.ErrTimeout, c.timeout)
+		}
+		return nil, err
+	}
+	f, err := os.Open(filepath.Join(dir, "out", "input."+target))
+	if err != nil {
+		if bytes.Contains(out, []byte("Class:Write")) {
+			// The file-size limit stopped the export: say which knob it was.
+			return nil, &sanitize.LimitError{Limit: "limits.max_file_size", Max: b.Limits().MaxFileSize, Got: b.Limits().MaxFileSize + 1}
+		}
+		return nil, fmt.Errorf("%w: libreoffice wrote no %s: %s", sanitize.ErrMalformed, target, bytes.TrimSpace(out))
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	if err := b.CheckFileSize(st.Size()); err != nil {
+		return nil, err
+	}
+	data := make([]byte, st.Size())
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil, fmt.Errorf("render: read converted %s: %w", target, err)
+	}
+	return data, nil
+}
+
+// profile puts a private LibreOffice profile at dst: a copy of the template when one can
+// be made, else a fresh one seeded with the security settings.
+func (c *converter) profile(ctx context.Context, dst string, b *sanitize.Budget) error {
+	if tmpl := c.warm(ctx, b); tmpl != "" {
+		if err := os.CopyFS(dst, os.DirFS(tmpl)); err == nil {
+			return nil
+		}
+		os.RemoveAll(dst)
+	}
+	return seedProfile(dst)
+}
+
+// warm returns the template profile, making it on first use. With a profile folder
+// configured (data_dir/cache) the template outlives the process, so a one-shot command
+// pays for it once; otherwise it lives in the temp folder until close. A failure is
+// remembered: conversions then start from fresh profiles, slower but the same.
+func (c *converter) warm(ctx context.Context, b *sanitize.Budget) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.template != "" || c.noWarm {
+		return c.template
+	}
+	if c.profileDir != "" && trustedProfile(c.profileDir) {
+		c.template = c.profileDir
+		return c.template
+	}
+	parent := c.tmp
+	if c.profileDir != "" {
+		parent = filepath.Dir(c.profileDir)
+		if os.MkdirAll(parent, 0o700) != nil {
+			parent = c.tmp
+		}
+	}
+	dir, err := os.MkdirTemp(parent, "sekisho-lo-profile-")
+	if err != nil {
+		c.noWarm = true
+		return ""
+	}
+	keep := false
+	defer func() {
+		if !keep {
+			os.RemoveAll(dir)
+		}
+	}()
+	for _, d := range []string{"out", "work"} {
+		if os.Mkdir(filepath.Join(dir, d), 0o700) != nil {
+			c.noWarm = true
+			return ""
+		}
+	}
+	prof := filepath.Join(dir, "profile")
+	src := filepath.Join(dir, "work", "warm.txt")
+	if seedProfile(prof) != nil || os.WriteFile(src, []byte("sekisho\n"), 0o600) != nil {
+		c.noWarm = true
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	_, err = c.run(ctx, dir, b.Limits().MaxFileSize, "--convert-to", "pdf", "--outdir", filepath.Join(dir, "out"), src)
+	if err != nil || ctx.Err() != nil {
+		// A timeout here is not the document's fault; try again with the next one.
+		return ""
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "warm.pdf")); err != nil || !trustedProfile(prof) {
+		c.noWarm = true
+		return ""
+	}
+	if c.profileDir != "" {
+		// Another process may have won the race; either template is as good.
+		if err := os.Rename(prof, c.profileDir); err == nil || trustedProfile(c.profileDir) {
+			c.template = c.profileDir
+			return c.template
+		}
+	}
+	// The profile is the template; the throwaway input and output go.
+	os.RemoveAll(filepath.Join(dir, "out"))
+	os.RemoveAll(filepath.Join(dir, "work"))
+	keep = true
+	c.template, c.ownTemplate = prof, true
+	return prof
+}
+
+// trustedProfile reports whether the profile at dir still carries the settings that keep
+// macros from running: LibreOffice rewrites the file on exit and must have kept them.
+func trustedProfile(dir string) bool {
+	b, err := os.ReadFile(filepath.Join(dir, "user", "registrymodifications.xcu"))
+	if err != nil {
+		return false
+	}
+	for _, want := range []string{
+		`oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value>`,
+		`oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value>`,
+	} {
+		if !bytes.Contains(b, []byte(want)) {
+			return false
+		}
+	}
+	return true
+}
+
+// close removes a template profile that lives in the temp folder.
+func (c *converter) close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.template == "" || !c.ownTemplate {
+		return nil
+	}
+	err := os.RemoveAll(filepath.Dir(c.template))
+	c.template, c.ownTemplate = "", false
+	return err
+}
+
+func seedProfile(dir string) error {
+	if err := os.MkdirAll(filepath.Join(dir, "user"), 0o700); err != nil {
+		return fmt.Errorf("render: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "user", "registrymodifications.xcu"), []byte(profileXCU), 0o600); err != nil {
+		return fmt.Errorf("render: %w", err)
+	}
+	return nil
+}
+
+// run starts soffice in dir with the profile dir/profile and args, and waits for it, for
+// the whole process group and for ctx. It returns the first bytes of its output.
+func (c *converter) run(ctx context.Context, dir string, maxFile int64, args ...string) ([]byte, error) {
+	args = append([]string{
 		"-env:UserInstallation=" + (&url.URL{Scheme: "file", Path: filepath.Join(dir, "profile")}).String(),
 		"--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-		"--convert-to", "pdf", "--outdir", filepath.Join(dir, "out"), src,
-	}
+	}, args...)
 	name := c.soffice
+	if c.prlimit != "" {
+		// Every file the converter writes (its output above all) is capped: a document
+		// that expands into gigabytes fails to write instead of filling the disk.
+		args = append([]string{fmt.Sprintf("--fsize=%d", maxFile), "--", name}, args...)
+		name = c.prlimit
+	}
 	if c.unshare != "" {
-		args = append([]string{"-n", c.soffice}, args...)
+		args = append([]string{"-n", name}, args...)
 		name = c.unshare
 	}
 	cmd := exec.Command(name, args...)
@@ -126,34 +316,14 @@ func (c *converter) convert(ctx context.Context, in *sanitize.Item, b *sanitize.
 	}
 	// Whatever the exit status, nothing of the group may outlive the conversion.
 	_ = syscall.Kill(-pid, syscall.SIGKILL)
-	err = cmd.Wait()
+	err := cmd.Wait()
 	if timedOut != nil {
-		if errors.Is(timedOut, context.DeadlineExceeded) && b.Deadline().After(time.Now()) {
-			return nil, fmt.Errorf("%w: libreoffice conversion exceeded %s (render.convert_timeout)", sanitize.ErrTimeout, c.timeout)
-		}
-		return nil, timedOut
+		return out.buf, timedOut
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: libreoffice failed: %v: %s", sanitize.ErrMalformed, err, out.buf)
+		return out.buf, fmt.Errorf("%w: libreoffice failed: %v: %s", sanitize.ErrMalformed, err, out.buf)
 	}
-	pdf := filepath.Join(dir, "out", "input.pdf")
-	f, err := os.Open(pdf)
-	if err != nil {
-		return nil, fmt.Errorf("%w: libreoffice wrote no pdf: %s", sanitize.ErrMalformed, out.buf)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("render: %w", err)
-	}
-	if err := b.CheckFileSize(st.Size()); err != nil {
-		return nil, err
-	}
-	data := make([]byte, st.Size())
-	if _, err := io.ReadFull(f, data); err != nil {
-		return nil, fmt.Errorf("render: read converted pdf: %w", err)
-	}
-	return data, nil
+	return out.buf, nil
 }
 
 func writeFile(name string, in *sanitize.Item) error {

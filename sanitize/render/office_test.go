@@ -80,7 +80,7 @@ func TestConvertTimeout(t *testing.T) {
 	in := &sanitize.Item{Body: bytes.NewReader(readFile(t, corpusFile("ooxml", "memo.docx"))), Path: "item"}
 	in.Detected = sanitize.Detect(in.Body)
 	start := time.Now()
-	_, err = c.convert(context.Background(), in, sanitize.NewBudget(sanitize.Limits{}))
+	_, err = c.convert(context.Background(), in, sanitize.NewBudget(sanitize.Limits{}), "pdf")
 	if !errors.Is(err, sanitize.ErrTimeout) {
 		t.Fatalf("convert = %v, want ErrTimeout", err)
 	}

@@ -116,7 +116,13 @@ func New(o Options) (*Renderer, error) {
 func (r *Renderer) Office() bool { return r.lo != nil }
 
 // Close stops the pool. Calls in flight must have returned.
-func (r *Renderer) Close() error { return r.eng.close() }
+func (r *Renderer) Close() error {
+	err := r.eng.close()
+	if r.lo != nil {
+		err = errors.Join(err, r.lo.close())
+	}
+	return err
+}
 
 // Sanitize rasterizes a PDF, or converts an Office/ODF/RTF/legacy document with LibreOffice
 // and rasterizes the result, writing an image-only PDF to w.
@@ -139,7 +145,7 @@ func (r *Renderer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer,
 		if r.lo == nil {
 			return res, fmt.Errorf("%w: renderer unavailable for %s: LibreOffice not installed", sanitize.ErrUnsupported, in.Detected.Name)
 		}
-		data, err = r.lo.convert(ctx, in, b)
+		data, err = r.lo.convert(ctx, in, b, "pdf")
 		res.OutType = "application/pdf"
 		res.OutName = sanitize.ReplaceExt(in.Name, ".pdf")
 	default:
