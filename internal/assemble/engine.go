@@ -49,14 +49,19 @@ type Sanitizers struct {
 	Files   *sanitize.Engine
 	Message *sanitize.Engine
 	render  *render.Renderer
+	convert *render.Converter
 }
 
-// Close stops the rasterizer, if one was started.
+// Close stops the rasterizer and the converter, if they were started.
 func (s *Sanitizers) Close() error {
-	if s.render == nil {
-		return nil
+	var errs []error
+	if s.render != nil {
+		errs = append(errs, s.render.Close())
 	}
-	return s.render.Close()
+	if s.convert != nil {
+		errs = append(errs, s.convert.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // Limits converts the limits section to the engine's Limits.
@@ -159,6 +164,7 @@ func NewSanitizers(cfg *config.Config, o Options) (_ *Sanitizers, err error) {
 		case err != nil:
 			return nil, fmt.Errorf("convert: %w", err)
 		default:
+			s.convert = c
 			e.RegisterConverter(string(sanitize.ClassOLE), c)
 			e.RegisterConverter(string(sanitize.ClassRTF), c)
 		}
