@@ -14,7 +14,7 @@ type Render struct {
 	JPEGQuality int    `yaml:"jpeg_quality"` // quality of photographic pages, 1-100. Default 80.
 	// FontDir is the font folder PDFium sees, read-only; Japanese text in non-embedded
 	// fonts needs CJK fonts there. Empty: /usr/share/fonts when it exists; "-": none.
-	FontDir        string   `yaml:"font_dir" config:"path"`
+	FontDir string `yaml:"font_dir" config:"path"`
 	// ConvertTimeout and Converters also govern the convert policy (legacy doc, xls and
 	// ppt rebuilt as docx, xlsx and pptx by LibreOffice), which needs no PDFium.
 	ConvertTimeout Duration `yaml:"convert_timeout"` // LibreOffice time per document. Default 60s.
