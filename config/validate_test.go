@@ -45,6 +45,7 @@ func TestValidateErrors(t *testing.T) {
 		{"timeout short", func(c *Config) { c.Limits.Timeout = Duration(time.Millisecond) }, `config: limits.timeout: must be between 1s and 24h, got "1ms"`},
 		{"policy action", func(c *Config) { c.Policy["pdf"] = "allow" }, `config: policy.pdf: must be one of pass, sanitize, convert, render, strip, quarantine, block, got "allow"`},
 		{"uri actions", func(c *Config) { c.PDF.URIActions = "defang" }, `config: pdf.uri_actions: must be one of keep, remove, got "defang"`},
+		{"pdf fonts", func(c *Config) { c.PDF.Fonts = "keep" }, `config: pdf.fonts: must be one of keep-valid, drop, got "keep"`},
 		{"jpeg quality", func(c *Config) { c.Image.JPEGQuality = 101 }, `config: image.jpeg_quality: must be between 1 and 100, got "101"`},
 		{"png compression", func(c *Config) { c.Image.PNGCompression = "max" }, `config: image.png_compression: must be one of speed, default, best, got "max"`},
 		{"rtf objects", func(c *Config) { c.RTF.Objects = "keep" }, `config: rtf.objects: must be one of strip, quarantine, got "keep"`},

@@ -114,7 +114,7 @@ func NewSanitizers(cfg *config.Config, o Options) (_ *Sanitizers, err error) {
 	}
 
 	// PDF: active content removed from the object tree, then a fresh file is written.
-	register(string(sanitize.ClassPDF), pdf.New(pdf.Options{URIActions: cfg.PDF.URIActions}))
+	register(string(sanitize.ClassPDF), pdf.New(pdf.Options{URIActions: cfg.PDF.URIActions, Fonts: cfg.PDF.Fonts, JPEGQuality: cfg.Image.JPEGQuality}))
 	// Text, CSV/TSV, HTML (to plain text), XML, JSON, calendars: normalized to UTF-8.
 	register(string(sanitize.ClassText), text.New(text.Options{DefangLinks: cfg.Text.DefangLinks, CSVBOM: cfg.Text.CSVBOM}))
 	// Images: decoded after a pixel check and re-encoded (JPEG stays JPEG, others PNG).

@@ -251,6 +251,7 @@ var fontDescriptorKeys = schema{
 	"AvgWidth":     scalar(kNum, "metrics (9.8.1)"),
 	"MaxWidth":     scalar(kNum, "metrics (9.8.1)"),
 	"MissingWidth": scalar(kNum, "width of codes outside Widths (9.8.1)"),
+	"FontFile":     obj("FontFile", "Type 1 program, parsed here and written again from its outlines (9.9)"),
 	"FontFile2":    obj("FontFile2", "TrueType program, kept only if sfnt parses it cleanly (9.9)"),
 	"FontFile3":    obj("FontFile3", "CFF or OpenType program, kept only if sfnt parses it cleanly (9.9)"),
 	"CharSet":      scalar(kText, "glyph names of a Type 1 subset (9.8.1)"),

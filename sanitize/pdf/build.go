@@ -570,7 +570,7 @@ func (b *builder) build(v types.Object, nr int, typ string) (any, bool, error) {
 		return b.softMask(v, nr)
 	case "Font", "CIDFont", "FontDescriptor", "Encoding", "CharProc":
 		return b.font(v, nr, typ)
-	case "FontFile2", "FontFile3":
+	case "FontFile", "FontFile2", "FontFile3":
 		return b.fontProgram(v, nr, typ)
 	case "ToUnicode", "CMapEncoding":
 		return b.cmap(v, nr, typ)

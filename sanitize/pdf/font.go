@@ -128,10 +128,7 @@ func (b *builder) fontProgram(v types.Object, nr int, typ string) (any, bool, er
 		return b.drop(nr, typ)
 	}
 	sub := b.nameOf(sd.Dict, "Subtype")
-	what := "TrueType"
-	if typ == "FontFile3" {
-		what = sub
-	}
+	what := map[string]string{"FontFile": "Type 1", "FontFile2": "TrueType", "FontFile3": sub}[typ]
 	if b.opt.dropFonts {
 		b.report(sanitize.ActRemovedFont, fmt.Sprintf("%s font program (pdf.fonts: drop; text shows in a fallback font)", what))
 		return b.drop(nr, typ)
@@ -142,7 +139,13 @@ func (b *builder) fontProgram(v types.Object, nr int, typ string) (any, bool, er
 			return nil, err
 		}
 		var out []byte
+		d := dict{}
 		switch {
+		case typ == "FontFile":
+			l1, _ := b.integer(sd.Dict["Length1"])
+			var n1, n2 int
+			out, n1, n2, err = rebuildType1(data, int(l1))
+			d["Length1"], d["Length2"], d["Length3"] = int64(n1), int64(n2), int64(len(out)-n1-n2)
 		case typ == "FontFile2" || sub == "OpenType":
 			out, err = rebuildSFNT(data)
 		case sub == "Type1C" || sub == "CIDFontType0C":
@@ -154,10 +157,10 @@ func (b *builder) fontProgram(v types.Object, nr int, typ string) (any, bool, er
 			b.report(sanitize.ActRemovedFont, fmt.Sprintf("%s font program that does not parse cleanly (%v); text shows in a fallback font", what, err))
 			return nil, nil
 		}
-		d := dict{}
-		if typ == "FontFile2" {
+		switch typ {
+		case "FontFile2":
 			d["Length1"] = int64(len(out))
-		} else {
+		case "FontFile3":
 			d["Subtype"] = name(sub)
 		}
 		return &outStream{d: d, data: out}, nil

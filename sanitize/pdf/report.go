@@ -73,7 +73,6 @@ var droppedKeys = map[string]sanitize.ActionKind{
 	"Metadata":               sanitize.ActRemovedMetadata,
 	"PieceInfo":              sanitize.ActRemovedMetadata, // application private data (14.5)
 	"LastModified":           sanitize.ActRemovedMetadata,
-	"FontFile":               sanitize.ActRemovedFont, // Type 1 program: no independent parser here
 }
 
 // dropKey reports key (with value o) dropped from an object of type label.
@@ -94,8 +93,6 @@ func (b *builder) dropKey(label, key string, o types.Object) {
 	}
 	detail := fmt.Sprintf("/%s on %s", key, label)
 	switch key {
-	case "FontFile":
-		detail = "Type 1 font program (no independent parser; text shows in a fallback font) on " + label
 	case "JavaScript", "EmbeddedFiles":
 		detail += " (name tree)"
 	}
