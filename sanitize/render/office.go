@@ -279,8 +279,10 @@ func (c *converter) run(ctx context.Context, dir string, maxFile int64, args ...
 	name := c.soffice
 	if c.prlimit != "" {
 		// Every file the converter writes (its output above all) is capped: a document
-		// that expands into gigabytes fails to write instead of filling the disk.
-		args = append([]string{fmt.Sprintf("--fsize=%d", maxFile), "--", name}, args...)
+		// that expands into gigabytes fails to write instead of filling the disk. One byte
+		// over the limit is allowed, so a capped output is seen as over it, not as a
+		// truncated file of exactly the limit.
+		args = append([]string{fmt.Sprintf("--fsize=%d", maxFile+1), "--", name}, args...)
 		name = c.prlimit
 	}
 	if c.unshare != "" {
