@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/sekisho/sekisho/internal/testtool"
 )
 
 // FuzzLoad feeds arbitrary YAML to Load: it must never panic, and whatever configuration
@@ -20,6 +22,7 @@ func FuzzLoad(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		cfg, err := Load(bytes.NewReader(data))
 		if err != nil && !strings.HasPrefix(err.Error(), "config: ") {
 			t.Errorf("Load error %q lacks the config: prefix", err)

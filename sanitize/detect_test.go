@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"testing"
+
+	"github.com/sekisho/sekisho/internal/testtool"
 )
 
 func zipOf(t testing.TB, files map[string]string, order ...string) []byte {
@@ -79,6 +81,7 @@ func FuzzDetect(f *testing.F) {
 	f.Add([]byte("PK\x03\x04"))
 	f.Add(zipOf(f, map[string]string{"[Content_Types].xml": ctDocm}, "[Content_Types].xml"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		got := Detect(bytes.NewReader(data))
 		if got.Name == "" || got.Class == "" {
 			t.Fatalf("Detect returned an incomplete type %+v", got)

@@ -3,6 +3,8 @@ package sanitize
 import (
 	"strings"
 	"testing"
+
+	"github.com/sekisho/sekisho/internal/testtool"
 )
 
 func TestBlockedName(t *testing.T) {
@@ -114,6 +116,7 @@ func FuzzBlockedName(f *testing.F) {
 	f.Add("請求書.pdf.exe", "")
 	f.Add("a\u202Etxt.exe", "text/plain")
 	f.Fuzz(func(t *testing.T, name, declared string) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		r := BlockedName(name, declared)
 		lower := strings.ToLower(strings.TrimRight(name, " .\t\u3000"))
 		if strings.HasSuffix(lower, ".exe") && !strings.ContainsAny(lower, "/\\:") && r == "" {

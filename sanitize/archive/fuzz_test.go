@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sekisho/sekisho/internal/testtool"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -23,6 +24,7 @@ func FuzzSanitize(f *testing.F) {
 	_, a := testEngine(f, lim)
 	zipType := sanitize.Type{Name: "zip", Class: sanitize.ClassArchive, MIME: "application/zip", Ext: ".zip"}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		testtool.Deadline(t, 2*lim.Timeout)
 		b := sanitize.NewBudget(lim)
 		in := &sanitize.Item{Body: bytes.NewReader(data), Path: "item", Name: "fuzz"}
 		if in.Detected = sanitize.Detect(in.Body); in.Detected.Class != sanitize.ClassArchive {

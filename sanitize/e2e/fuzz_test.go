@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sekisho/sekisho/internal/testtool"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -36,6 +37,7 @@ func FuzzEngine(f *testing.F) {
 	const timeout = 10 * time.Second
 	e := newEngine(f, sanitize.Limits{Timeout: timeout, MaxTotalSize: 64 << 20})
 	f.Fuzz(func(t *testing.T, data []byte, n uint8) {
+		testtool.Deadline(t, 2*timeout)
 		name := fuzzNames[int(n)%len(fuzzNames)]
 		var out bytes.Buffer
 		start := time.Now()

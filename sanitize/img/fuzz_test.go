@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sekisho/sekisho/internal/testtool"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -30,6 +31,7 @@ func FuzzSanitize(f *testing.F) {
 	const maxPixels = 1 << 20
 	lim := sanitize.Limits{MaxPixels: maxPixels, Timeout: 10 * time.Second}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		testtool.Deadline(t, 2*lim.Timeout)
 		in := &sanitize.Item{Body: bytes.NewReader(data), Path: "item"}
 		in.Detected = sanitize.Detect(in.Body)
 		if _, ok := configFuncs[in.Detected.Name]; !ok {
@@ -65,6 +67,7 @@ func FuzzParseExif(f *testing.F) {
 	}
 	f.Add(append([]byte("Exif\x00\x00"), exifBlock(6)...))
 	f.Fuzz(func(t *testing.T, block []byte) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		if o := parseExif(block).orientation; o < 0 || o > 8 {
 			t.Fatalf("parseExif orientation = %d, want 0..8", o)
 		}

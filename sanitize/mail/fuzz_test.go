@@ -8,6 +8,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/sekisho/sekisho/internal/testtool"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -19,6 +20,7 @@ func FuzzSanitize(f *testing.F) {
 	}
 	_, s := testEngine(f, Options{MaxParts: 200})
 	f.Fuzz(func(t *testing.T, data []byte) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		lim := sanitize.Limits{MaxFileSize: 4 << 20, MaxTotalSize: 16 << 20, MaxEntries: 500}
 		in := &sanitize.Item{Body: bytes.NewReader(data), Path: "item"}
 		var out bytes.Buffer
@@ -50,6 +52,7 @@ func FuzzHeaderDecode(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		if s, _, err := decodeHeaderText(raw); err == nil {
 			checkClean(t, s)
 		}

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/sekisho/sekisho/internal/testtool"
 )
 
 // FuzzCFB feeds Inspect mutations of the corpus. Properties: no panic, and every path it
@@ -17,6 +19,7 @@ func FuzzCFB(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		info, err := Inspect(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			return

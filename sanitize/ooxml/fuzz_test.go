@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sekisho/sekisho/internal/testtool"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -40,6 +41,7 @@ func FuzzSanitize(f *testing.F) {
 	seedCorpus(f)
 	_, s := newEngine(true)
 	f.Fuzz(func(t *testing.T, data []byte) {
+		testtool.Deadline(t, 2*fuzzLimits.Timeout)
 		b := sanitize.NewBudget(fuzzLimits)
 		ctx, cancel := b.Context(context.Background())
 		defer cancel()
@@ -82,6 +84,7 @@ func FuzzRewriteXML(f *testing.F) {
 		return out.Bytes(), err
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		out, err := rewrite(data)
 		if err != nil {
 			return

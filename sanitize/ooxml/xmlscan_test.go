@@ -12,6 +12,7 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"github.com/sekisho/sekisho/internal/testtool"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -201,6 +202,7 @@ func FuzzScanner(f *testing.F) {
 	}
 	f.Add([]byte(`<?xml version="1.0"?><a x="&lt;&#x9;" y='"'><![CDATA[c]]>t&amp;<!--c--><b/></a>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		got, err := scanTokens(bytes.NewReader(data))
 		if err != nil {
 			return

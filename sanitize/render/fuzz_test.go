@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sekisho/sekisho/internal/testtool"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -28,6 +29,7 @@ func FuzzRender(f *testing.F) {
 	r := renderer(f, Options{DPI: 36, TextLayer: true, Instances: 1})
 	lim := sanitize.Limits{MaxPages: 5, MaxPixels: 1 << 20, Timeout: 10 * time.Second}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		testtool.Deadline(t, 2*lim.Timeout)
 		in := &sanitize.Item{Body: bytes.NewReader(data), Path: "item", Detected: sanitize.Type{Name: "pdf", Class: sanitize.ClassPDF, MIME: "application/pdf"}}
 		var out bytes.Buffer
 		res, err := r.Sanitize(context.Background(), in, &out, sanitize.NewBudget(lim))

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"os"
 	"testing"
+
+	"github.com/sekisho/sekisho/internal/testtool"
 )
 
 // FuzzRTF checks the properties of every rewrite: no panic; on success the output re-lexes
@@ -16,6 +18,7 @@ func FuzzRTF(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		out, _, err := run(t, data, Options{})
 		if err != nil {
 			return

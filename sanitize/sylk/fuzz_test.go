@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/sekisho/sekisho/internal/testtool"
 	"github.com/sekisho/sekisho/sanitize/sylk/internal/csvcheck"
 )
 
@@ -16,6 +17,7 @@ func FuzzSYLK(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		out, _, err := run(t, data)
 		if err != nil {
 			return

@@ -5,13 +5,12 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
+	"github.com/sekisho/sekisho/internal/testtool"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -39,6 +38,7 @@ func FuzzHTMLToText(f *testing.F) {
 	f.Add([]byte(`<div hidden><p>x<div style="display:none">y</div></p></div><table><tr><td>a<td>b</table>`))
 	f.Add([]byte(strings.Repeat("<ul><li>", 300) + "x"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		const max = 1 << 20
 		var out bytes.Buffer
 		_, err := HTMLToText(&out, bytes.NewReader(data), HTMLOptions{MaxOutput: max})
@@ -71,6 +71,7 @@ func FuzzToUTF8(f *testing.F) {
 	}
 	f.Add([]byte("a\r\r\nb\x00\xff\xfe"), uint8(1))
 	f.Fuzz(func(t *testing.T, data []byte, cs uint8) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		label := fuzzCharsets[int(cs)%len(fuzzCharsets)]
 		var out bytes.Buffer
 		st, err := ToUTF8(&out, bytes.NewReader(data), label)
@@ -98,6 +99,7 @@ func FuzzCSV(f *testing.F) {
 	seedCorpus(f, ".csv", ".tsv")
 	f.Add([]byte("=1,\"@x\",\" -1+2\"\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		if !utf8.Valid(data) {
 			return // NeutralizeCSV takes decoded text; Sanitize decodes first
 		}
@@ -152,8 +154,7 @@ func FuzzSanitize(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte, ty uint8) {
-		watchdog := time.AfterFunc(30*time.Second, func() { panic(fmt.Sprintf("hang: type %d, %q", ty, data)) })
-		defer watchdog.Stop()
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		typ := fuzzTypes[int(ty)%len(fuzzTypes)]
 		s := New(Options{DefangLinks: ty&0x80 != 0})
 		run := func(data []byte, typ sanitize.Type) ([]byte, sanitize.Result, error) {

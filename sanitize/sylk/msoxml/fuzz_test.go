@@ -3,6 +3,8 @@ package msoxml
 import (
 	"os"
 	"testing"
+
+	"github.com/sekisho/sekisho/internal/testtool"
 )
 
 // FuzzMSOXML: no panic, and every successful conversion re-parses as formula-free CSV or
@@ -14,6 +16,7 @@ func FuzzMSOXML(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		out, _, err := run(t, data)
 		if err != nil {
 			return

@@ -1,0 +1,28 @@
+package testtool
+
+import (
+	"flag"
+	"fmt"
+	"time"
+)
+
+// FuzzInputTimeout bounds one fuzz input: twice the five-second Limits.Timeout the fuzz
+// targets give the sanitizers, so an input that runs past it ignored its own deadline.
+const FuzzInputTimeout = 10 * time.Second
+
+// Deadline crashes the test process when the calling test (one fuzz input) has not
+// finished within d while fuzzing. Go's fuzzer has no per-input timeout: a hung worker is
+// killed silently when -fuzztime ends and the run passes. A crash instead makes the fuzzer
+// record the input in flight under testdata/fuzz, like any other find, and .ci/fuzz.sh
+// fails on it. Call it first in the function given to f.Fuzz. Outside fuzzing (seeds run
+// as plain tests, maybe under -race) it does nothing: go test's -timeout covers those.
+func Deadline(t interface{ Cleanup(func()) }, d time.Duration) {
+	if f := flag.Lookup("test.fuzz"); f == nil || f.Value.String() == "" {
+		return
+	}
+	start := time.Now()
+	timer := time.AfterFunc(d, func() {
+		panic(fmt.Sprintf("testtool.Deadline: fuzz input still running after %v (started %s): a hang", d, start.Format(time.TimeOnly)))
+	})
+	t.Cleanup(func() { timer.Stop() })
+}
