@@ -285,14 +285,13 @@ http:
 	if !ok {
 		t.Fatalf("no 見積書.pdf attachment; have %v", keys(atts))
 	}
-	if qpdf, err := exec.LookPath("qpdf"); err == nil {
-		in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "qdf.pdf")
-		os.WriteFile(in, pdf, 0o644)
-		exec.Command(qpdf, "--qdf", "--object-streams=disable", in, out).Run()
-		expanded, _ := os.ReadFile(out)
-		if len(expanded) == 0 || regexp.MustCompile(`/(JavaScript|JS|OpenAction)\b`).Match(expanded) {
-			t.Errorf("delivered PDF still has JavaScript or OpenAction (or qpdf failed)")
-		}
+	qpdf := testtool.Need(t, "qpdf")
+	in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "qdf.pdf")
+	os.WriteFile(in, pdf, 0o644)
+	exec.Command(qpdf, "--qdf", "--object-streams=disable", in, out).Run()
+	expanded, _ := os.ReadFile(out)
+	if len(expanded) == 0 || regexp.MustCompile(`/(JavaScript|JS|OpenAction)\b`).Match(expanded) {
+		t.Errorf("delivered PDF still has JavaScript or OpenAction (or qpdf failed)")
 	}
 
 	// An encrypted zip cannot be inspected: it is held, the rest is delivered with a notice.

@@ -1,9 +1,11 @@
-// Package testtool lets tests depend on real external programs (qpdf, pdftotext,
-// LibreOffice, Postfix) without hiding their absence: under CI (CI=true) a missing tool
-// fails the test, elsewhere it skips with the command that installs it.
+// Package testtool keeps tests honest about what they did not do. Tests depend on real
+// external programs (qpdf, pdftotext, LibreOffice, Postfix) without hiding their absence:
+// under CI (CI=true) a missing tool fails the test, elsewhere it skips with the command
+// that installs it. Fuzz targets bound each input with Deadline, so a hang is a find.
 package testtool
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"testing"
@@ -21,4 +23,19 @@ func Need(t testing.TB, name string) string {
 	}
 	t.Skipf("%s not installed (run .ci/run or apt-get install it)", name)
 	return ""
+}
+
+// Lookup is Need for helpers that have no testing.TB at hand (output checkers called from
+// fuzz targets and shared conformance hooks): it returns the program's path; when the
+// program is missing it returns an error under CI, so the check fails, and "" elsewhere, so
+// the caller can leave out the part of the check that needs it.
+func Lookup(name string) (string, error) {
+	p, err := exec.LookPath(name)
+	if err == nil {
+		return p, nil
+	}
+	if os.Getenv("CI") != "" {
+		return "", fmt.Errorf("%s is required under CI; .ci/run must install it", name)
+	}
+	return "", nil
 }

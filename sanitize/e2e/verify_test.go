@@ -25,6 +25,7 @@ import (
 	_ "golang.org/x/image/tiff"
 	_ "golang.org/x/image/webp"
 
+	"github.com/sekisho/sekisho/internal/testtool"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -109,7 +110,11 @@ func inspect(data []byte, name string, depth int) (found []string, err error) {
 // inspectPDF expands the PDF with qpdf and looks for active names. qpdf must accept the
 // file (warnings allowed: exit 3).
 func inspectPDF(data []byte, name string) ([]string, error) {
-	if _, err := exec.LookPath("qpdf"); err != nil {
+	qpdf, err := testtool.Lookup("qpdf")
+	if err != nil {
+		return nil, err
+	}
+	if qpdf == "" {
 		// Without qpdf the raw bytes are still searched; the structure is not checked.
 		return grepPDF(data, name), nil
 	}
@@ -122,7 +127,7 @@ func inspectPDF(data []byte, name string) ([]string, error) {
 	if err := os.WriteFile(in, data, 0o600); err != nil {
 		return nil, err
 	}
-	cmd := exec.Command("qpdf", "--qdf", "--object-streams=disable", "--decode-level=all", in, out)
+	cmd := exec.Command(qpdf, "--qdf", "--object-streams=disable", "--decode-level=all", in, out)
 	msg, err := cmd.CombinedOutput()
 	var ee *exec.ExitError
 	if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 3) {
