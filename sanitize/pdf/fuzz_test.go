@@ -13,12 +13,14 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 
+	"github.com/sekisho/sekisho/internal/testtool"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
 // FuzzSanitize feeds mutated corpus files to Sanitize. Properties: no panic escapes
 // (Sanitize recovers pdfcpu's), an error carries a sentinel or limit and nothing written
-// counts, and a success reopens with pdfcpu and holds no more than the budget allows.
+// counts, and a success reopens with pdfcpu and with qpdf (a second reader that shares no
+// code with the sanitizer) and holds no active content in either reading.
 func FuzzSanitize(f *testing.F) {
 	for _, file := range corpusFiles(f) {
 		// The 100-page file is slow per execution; its structure is in text-1p.pdf.
@@ -29,6 +31,7 @@ func FuzzSanitize(f *testing.F) {
 	}
 	s := New(Options{})
 	f.Fuzz(func(t *testing.T, data []byte) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		lim := sanitize.Limits{MaxFileSize: 4 << 20, MaxTotalSize: 16 << 20, MaxPages: 200, Timeout: 5 * time.Second}
 		b := sanitize.NewBudget(lim)
 		ctx, cancel := b.Context(context.Background())
@@ -57,6 +60,9 @@ func FuzzSanitize(f *testing.F) {
 		}
 		if found := activeContent(pctx.XRefTable); found != "" {
 			t.Fatalf("output still holds %s", found)
+		}
+		if found := qpdfFinds(t, out.Bytes()); found != "" {
+			t.Fatal(found)
 		}
 	})
 }
