@@ -33,6 +33,23 @@ func quickStart(t *testing.T) []string {
 	return strings.Split(strings.TrimSpace(block), "\n")
 }
 
+// TestCIRunsReadmeCommand: .ci/run runs the README's test command as written, on a line of
+// its own, so a reader who runs it runs what CI runs.
+func TestCIRunsReadmeCommand(t *testing.T) {
+	cmds := quickStart(t)
+	b, err := os.ReadFile(filepath.Join("..", "..", ".ci", "run"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	test := cmds[len(cmds)-1]
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if line == test {
+			return
+		}
+	}
+	t.Errorf(".ci/run has no line %q (the README's test command)", test)
+}
+
 // TestQuickStart keeps the README true: exactly two commands, the first runs the gateway on
 // its embedded defaults, the second is the test command CI runs. The first is run as
 // written (in a scratch directory, since its data goes under ./sekisho-data): a message sent
