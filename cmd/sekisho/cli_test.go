@@ -131,6 +131,19 @@ func TestSanitizeFileExitCodes(t *testing.T) {
 			wantCode: exitUsage, wantStderr: "--report no/r.json: directory no does not exist",
 		},
 		{
+			// /sys refuses new files even to root, so this holds whoever runs the tests.
+			name:     "unwritable report directory",
+			files:    map[string][]byte{"a.txt": jaText, "c.yaml": []byte(passText)},
+			args:     []string{"sanitize-file", "a.txt", "-o", "out.txt", "--report", "/sys/r.json", "--config", "c.yaml"},
+			wantCode: exitUsage, wantStderr: "--report /sys/r.json: directory /sys is not writable",
+		},
+		{
+			name:     "unwritable output directory",
+			files:    map[string][]byte{"a.txt": jaText, "c.yaml": []byte(passText)},
+			args:     []string{"sanitize-file", "a.txt", "-o", "/sys/out.txt", "--report", "r2.json", "--config", "c.yaml"},
+			wantCode: exitUsage, wantStderr: "-o /sys/out.txt: directory /sys is not writable",
+		},
+		{
 			name:     "output is the input",
 			files:    map[string][]byte{"a.txt": jaText, "c.yaml": []byte(passText)},
 			args:     []string{"sanitize-file", "a.txt", "-o", "./a.txt", "--config", "c.yaml"},

@@ -73,7 +73,7 @@ func commands() []command {
 		{"serve", "run the gateway: SMTP relay, sanitizing pipeline, delivery, metrics", serveCmd, serveHelp},
 		{"quarantine", "list, show, release, delete or purge quarantined items; verify the audit log", quarantineCmd, quarantineHelp},
 		{"user", "add portal accounts, set passwords and TOTP, disable users", userCmd, userHelp},
-		{"version", "print the version", versionCmd, ""},
+		{"version", "print the version and the commit it was built from (also --version)", versionCmd, ""},
 		{"help", "show help for a command", nil, ""},
 	}
 }
@@ -87,6 +87,8 @@ func run(ctx context.Context, args []string, io stdio) int {
 	switch name {
 	case "help", "-h", "-help", "--help":
 		return helpCmd(rest, io)
+	case "--version", "-version", "-V":
+		return versionCmd(ctx, rest, io)
 	}
 	for _, c := range commands() {
 		if c.name == name && c.run != nil {

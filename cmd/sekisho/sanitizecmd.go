@@ -45,7 +45,8 @@ Exit status:
   3  quarantined, blocked or stripped: nothing written; the reason is on standard
      error and in the report
   2  usage or configuration error, including an INPUT that cannot be read and an
-     OUTPUT whose directory does not exist (checked before any work is done)
+     OUTPUT or REPORT whose directory does not exist or is not writable (checked
+     before any work is done)
   1  internal error (writing the output failed, a bug); nothing is left behind
 
 Report (JSON):
@@ -115,17 +116,8 @@ func sanitizeCmd(ctx context.Context, cmd, help string, args []string, io stdio)
 		fmt.Fprintln(io.err, err)
 		return exitUsage
 	}
-	log := newLogger(cfg.Log, io.err).With("command", cmd)
-	sans, err := assemble.NewSanitizers(cfg, assemble.Options{Logger: log})
-	if err != nil {
-		fmt.Fprintf(io.err, "sekisho %s: %v\n", cmd, err)
-		return exitUsage
-	}
-	defer sans.Close()
-	eng := sans.Files
-
-	// Check every path before any work, so an operator error never costs a sanitization
-	// and never leaves anything behind.
+	// Check every path before any work (building the engine may start the rasterizer),
+	// so an operator error never costs a sanitization and never leaves anything behind.
 	for _, p := range []struct{ flag, path string }{{"-o", out}, {"--report", reportPath}} {
 		if p.path == "" || p.path == "-" {
 			continue
@@ -137,6 +129,14 @@ func sanitizeCmd(ctx context.Context, cmd, help string, args []string, io stdio)
 	if out != "-" && input != "-" && samePath(input, out) {
 		return usageError(io, cmd, "-o must not name the input file")
 	}
+	log := newLogger(cfg.Log, io.err).With("command", cmd)
+	sans, err := assemble.NewSanitizers(cfg, assemble.Options{Logger: log})
+	if err != nil {
+		fmt.Fprintf(io.err, "sekisho %s: %v\n", cmd, err)
+		return exitUsage
+	}
+	defer sans.Close()
+	eng := sans.Files
 
 	in, err := openInput(input, io.in, eng)
 	if err != nil {
@@ -285,8 +285,9 @@ func blobSHA256(b sanitize.Blob) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// checkOutputPath makes sure path can be created: its directory exists and it is not
-// itself a directory.
+// checkOutputPath makes sure path can be created: its directory exists, is writable (a
+// probe file is created and removed there, which is what the temp-file-and-rename write
+// needs) and path is not itself a directory.
 func checkOutputPath(path string) error {
 	dir := filepath.Dir(path)
 	st, err := os.Stat(dir)
@@ -302,6 +303,12 @@ func checkOutputPath(path string) error {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return errors.New("is a directory")
 	}
+	probe, err := os.CreateTemp(dir, ".sekisho-probe-*")
+	if err != nil {
+		return fmt.Errorf("directory %s is not writable: %w", dir, errors.Unwrap(err))
+	}
+	probe.Close()
+	os.Remove(probe.Name())
 	return nil
 }
 
