@@ -19,6 +19,7 @@ var riskyNames = []string{
 	"JavaScript", "JS", "OpenAction", "AA", "Launch", "SubmitForm", "ImportData", "ResetForm",
 	"GoToR", "GoToE", "GoToDp", "Rendition", "Movie", "XFA", "EmbeddedFile", "EmbeddedFiles",
 	"FileAttachment", "RichMedia", "RichMediaContent", "RichMediaSettings", "RichMediaExecute",
+	"OnInstantiate", "3DD",
 }
 
 // nameToken matches a PDF name as written: a solidus and regular characters (7.3.5).

@@ -144,7 +144,7 @@ func TestReports(t *testing.T) {
 
 // errorClass keeps only the sentinel of an error, so goldens survive pdfcpu's wording.
 func errorClass(err error) string {
-	for _, s := range []error{sanitize.ErrEncrypted, sanitize.ErrMalformed, sanitize.ErrLimit} {
+	for _, s := range []error{sanitize.ErrEncrypted, sanitize.ErrMalformed, sanitize.ErrLimit, sanitize.ErrNeedsRender} {
 		if errors.Is(err, s) {
 			return s.Error()
 		}
