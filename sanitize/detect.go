@@ -169,6 +169,12 @@ func Detect(b Blob) Type {
 	if i := strings.IndexByte(mt, ';'); i >= 0 {
 		mt = strings.TrimSpace(mt[:i])
 	}
+	if mt == "application/octet-stream" && bytes.HasPrefix(head, []byte(`{\rtf`)) {
+		// mimetype files RTF under text, and a NUL (some producers pad RTF with one) or a
+		// \binN payload in the head makes it binary; Word and LibreOffice still open it as
+		// RTF, and the RTF family reads both.
+		mt = "text/rtf"
+	}
 	e, ok := mimeTable[mt]
 	if !ok {
 		// A subtype of XML, JSON or text we do not list (RSS, KML, GPX...) is still text.

@@ -54,6 +54,8 @@ func TestDetect(t *testing.T) {
 		{"odt", zipOf(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"}, "mimetype", "content.xml"), "odt"},
 		{"office 2003 xml", []byte(`<?xml version="1.0"?><?mso-application progid="Word.Document"?><w:wordDocument/>`), "msoxml"},
 		{"sylk", []byte("ID;PWXL;N;E\nC;Y1;X1;K1\nE\n"), "sylk"},
+		{"rtf with a trailing NUL", []byte("{\\rtf1\\ansi Hello}\x00"), "rtf"},
+		{"rtf with a binary payload", []byte("{\\rtf1 {\\bin4 \x00\x01\x02\x03}}"), "rtf"},
 		// Programs that sniff as text.
 		{"eicar", []byte(eicar + "\r\n"), "com"},
 		{"batch without shebang", []byte("\r\n@ECHO OFF\r\npowershell -w hidden\r\n"), "script"},

@@ -117,7 +117,12 @@ func TestFieldVerdict(t *testing.T) {
 		{` HYPERLINK \l "bookmark" `, false, ""},
 		{" MACROBUTTON Run Click ", false, "removed-macros"},
 		{"\x00 calc ", true, "removed-dde"},
-		{"   ", false, ""},
+		// An empty instruction is no allowed type: the field goes, its result stays.
+		{"   ", false, "removed-part"},
+		{` HYPERLINK \l "top" "file://attacker.example/share/invoice.exe" `, false, "removed-external-link"},
+		{` HYPERLINK \o "tip" "\\\\attacker.example\\share\\x.exe" `, false, "removed-external-link"},
+		{` QUOTE "DDE" `, false, "removed-part"},
+		{` SEQ Figure \* ARABIC `, false, ""},
 	} {
 		d, ok := r.fieldVerdict(tc.instr, tc.nested)
 		got := ""

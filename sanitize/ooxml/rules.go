@@ -286,9 +286,6 @@ func (r *ooxmlRules) fieldVerdict(instr string, nested bool) (removal, bool) {
 		return removal{sanitize.ActRemovedDDE, "field whose type is computed by a nested field"}, true
 	}
 	instr = strings.ReplaceAll(instr, "\x00", " ")
-	if strings.TrimSpace(instr) == "" {
-		return removal{}, false // an empty field does nothing
-	}
 	shown := "field " + clip(strings.Join(strings.Fields(instr), " "))
 	err := wordfield.Check(instr)
 	if err == nil {

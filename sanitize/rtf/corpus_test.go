@@ -97,7 +97,19 @@ func generatedCorpus(t *testing.T) map[string]string {
 		"gen-control-chars.rtf":      docStart + "Text with a NUL\x00 and a bell\x07 inside." + docEnd,
 		"gen-unicode.rtf":            docStart + `\uc1 \u35531?\u27714?\u26360? {\f0\'93\'fa\'96\'7b} text` + docEnd,
 
-		"bad-unbalanced-open.rtf":  docStart + `{\b never closed` + docEnd,
+		// Tolerated where Word and LibreOffice open the file and its meaning is clear.
+		"gen-unclosed-groups.rtf": docStart + `{\b never closed` + docEnd,
+		"gen-stray-brace.rtf":     docStart + `Closed twice.` + docEnd + "}\r\n",
+		"gen-trailing-nul.rtf":    docStart + `Padded.\par}` + "\x00",
+		// Ignorable destinations: unknown ones and known active ones are dropped.
+		"gen-unknown-destination.rtf": docStart + `Text {\*\unknownthing payload}{\*\ffentrymcr AutoOpen}{\*\themedata 504b0304}{\*\hlsrc \\\\198.51.100.7\\share} end` + docEnd,
+		// HYPERLINK targets after switches, where Word and LibreOffice read them.
+		"gen-hyperlink-switches.rtf": docStart + `{\field{\*\fldinst HYPERLINK \\l "top" "file://198.51.100.7/share/x.exe"}{\fldrslt after l}} ` +
+			`{\field{\*\fldinst HYPERLINK \\o "tip" "\\\\198.51.100.7\\share\\x.exe"}{\fldrslt after o}} ` +
+			`{\field{\*\fldinst HYPERLINK "https://www.example.jp/" \\l "top"}{\fldrslt kept}}` + docEnd,
+		// Document properties: only the title and subject stay with strip; the link base
+		// goes in every mode.
+		"gen-info.rtf":             `{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\info{\title 報告書}{\subject Budget}{\author Yamada Taro}{\operator Editor}{\company Sekisho City}{\creatim\yr2026\mo1\dy2}{\hlinkbase \\\\198.51.100.7\\share}}{\*\generator Producer 1.0;}{\*\userprops {\propname Secret}\proptype30{\staticval 1}}\pard Body.\par}` + "\r\n",
 		"bad-unbalanced-close.rtf": docStart + `closed twice}}` + docEnd + `{\object\objemb{\*\objdata 0105}}}`,
 		"bad-overlong-word.rtf":    docStart + `\objdata` + strings.Repeat("a", 40) + ` x` + docEnd,
 		"bad-long-param.rtf":       docStart + `\fs123456789012 x` + docEnd,

@@ -3,9 +3,9 @@
 // The lexer reads control words, control symbols, \'hh escapes, groups, text and \binN
 // payloads, with bounds that refuse the parser-differential tricks instead of guessing:
 // control words over 32 letters, parameters over 10 digits or outside 32 bits, \binN
-// longer than the remaining input or negative, unbalanced braces, groups nested deeper
-// than 512. Raw line breaks are dropped (readers ignore them) and C0 control characters in
-// text are removed and reported.
+// longer than the remaining input or negative, groups nested deeper than 512. Raw line
+// breaks are dropped (readers ignore them) and C0 control characters in text are removed
+// and reported.
 //
 // The rewriter decides what each group is from its head, the control words before its
 // first content, and writes the document again token by token, never copying input bytes:
@@ -14,16 +14,36 @@
 //     \objautlink, \objemb, \objlink, \objocx, \objclass; \datastore, \oleclsid) are
 //     removed, keeping the \result picture or text shown in their place
 //     (removed-ole-object); with Options.Objects "quarantine" the document is refused;
-//   - fields are kept only for types that compute from the document (PAGE, HYPERLINK, TOC,
-//     REF, ...); DDE and DDEAUTO anywhere in an instruction (removed-dde), INCLUDEPICTURE,
-//     INCLUDETEXT, LINK, IMPORT (removed-external-link), codes built from nested fields and
-//     unknown types (removed-part) are unwrapped to their last result;
+//   - fields are judged by the allow-list of sanitize/wordfield: type, arguments and
+//     switches, HYPERLINK only to http, https or mailto (every argument a reader could take
+//     as the target, after \l, \o or \t switches too). DDE anywhere in an instruction
+//     (removed-dde), INCLUDEPICTURE, INCLUDETEXT, LINK, IMPORT and unsafe links
+//     (removed-external-link), MACROBUTTON (removed-macros), codes built from nested
+//     fields and every type not on the list (removed-part) are unwrapped to their last
+//     result;
+//   - ignorable destinations ({\*\name}) are kept only when on the allow-list of
+//     destinations.go; unknown ones, form-field macros, Word 97 hyperlinks, theme
+//     packages and embedded fonts are dropped and reported. A {\* group is the
+//     destination named right after the star, as Word reads it;
 //   - \*\template (remote template injection) and \*\mailmerge data sources are removed
-//     (removed-external-link);
+//     (removed-external-link), and so is \hlinkbase;
+//   - with Options.Metadata "strip" (the default) the document properties other than the
+//     title and subject, the producer, custom properties, revision tables and comment
+//     authors go (one removed-metadata action lists them);
 //   - data after the document group is dropped (removed-trailing-data).
 //
+// Where Word and LibreOffice open a damaged file and its meaning is clear, the family
+// reads it too: groups left open at the end are closed (rebuilt), closing braces after
+// the document group with nothing else after them are dropped (removed-trailing-data),
+// and padding NULs are ignored. A stray closing brace with content after it is refused:
+// a reader that keeps going would see a different document.
+//
 // Words are matched without regard to case. A destination word that appears after a
-// group's first content, where readers disagree on its meaning, makes the input malformed.
-// Text that merely spells a control word (\\objdata) is text and stays. The output of a
-// rewrite is a fixed point: sanitizing it again gives the same bytes and no actions.
+// group's first content, where readers disagree on its meaning, makes the input malformed,
+// and so do two field destinations in one head. Text that merely spells a control word
+// (\\objdata) is text and stays. The output of a rewrite is a fixed point: sanitizing it
+// again gives the same bytes and no actions.
+//
+// Pictures (\pict) are written back token by token but their hex data is not decoded:
+// it is not re-encoded through the image family.
 package rtf

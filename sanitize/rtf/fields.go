@@ -1,59 +1,47 @@
 package rtf
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/wordfield"
 )
 
-// safeFields are field types that compute from the document itself and are kept. Any
-// other field is unwrapped: its code is removed and its last result stays as plain content,
-// which is what Word shows until the field is updated.
-var safeFields = map[string]bool{
-	"PAGE": true, "NUMPAGES": true, "SECTIONPAGES": true, "SECTION": true, "HYPERLINK": true,
-	"TOC": true, "TOA": true, "TC": true, "XE": true, "INDEX": true, "DATE": true, "TIME": true,
-	"CREATEDATE": true, "SAVEDATE": true, "PRINTDATE": true, "EDITTIME": true, "REF": true,
-	"PAGEREF": true, "NOTEREF": true, "STYLEREF": true, "SEQ": true, "SYMBOL": true, "EQ": true,
-	"FORMTEXT": true, "FORMCHECKBOX": true, "FORMDROPDOWN": true, "AUTHOR": true, "TITLE": true,
-	"SUBJECT": true, "KEYWORDS": true, "COMMENTS": true, "FILENAME": true, "NUMWORDS": true,
-	"NUMCHARS": true, "LISTNUM": true, "BIDIOUTLINE": true, "MERGEFIELD": true, "ADVANCE": true,
-	"DOCPROPERTY": true, "USERNAME": true, "USERINITIALS": true,
-}
-
-// linkFields reach outside the document: remote files, pictures and data.
-var linkFields = map[string]bool{
-	"INCLUDEPICTURE": true, "INCLUDETEXT": true, "INCLUDE": true, "LINK": true, "IMPORT": true,
-	"DATABASE": true, "AUTOTEXTLIST": false,
-}
-
 // decideField says whether a closed field is kept, and if not which action to report.
-// DDE is looked for anywhere in the instruction, not only as its first word: Word accepts
-// "DDEAUTO" after quotes and switches, and code built from nested QUOTE fields is refused
-// as a whole.
+// The instruction is judged by the allow-list of sanitize/wordfield (type, arguments,
+// HYPERLINK targets). DDE is also looked for anywhere in the instruction, letters only,
+// so that a DDE field spelt with \uN escapes or punctuation between its letters is
+// reported as what it is; code built from nested fields is refused as a whole, since
+// only Word's own evaluation knows what it spells.
 func decideField(fs *fieldState) (keep bool, kind sanitize.ActionKind, detail string) {
 	orig := strings.TrimSpace(fs.instr.String())
-	instr := strings.ToUpper(orig)
-	first := strings.Trim(strings.SplitN(instr, " ", 2)[0], `"\`)
-	// Letters only: \uN fallback characters or punctuation between the letters of
-	// "DDE" must not hide it.
 	letters := strings.Map(func(r rune) rune {
-		if r >= 'A' && r <= 'Z' {
-			return r
+		if r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' {
+			return unicode.ToUpper(r)
 		}
 		return -1
-	}, instr)
+	}, orig)
 	switch {
 	case strings.Contains(letters, "DDE"):
 		return false, sanitize.ActRemovedDDE, fmt.Sprintf("DDE field %s", short(orig))
 	case fs.nested:
 		return false, sanitize.ActRemovedPart, fmt.Sprintf("field code built from nested fields (%s)", short(orig))
-	case linkFields[first]:
-		return false, sanitize.ActRemovedExternalLink, fmt.Sprintf("%s field %s", first, short(orig))
-	case safeFields[first]:
-		return true, "", ""
 	}
-	return false, sanitize.ActRemovedPart, fmt.Sprintf("field %s (its result kept)", short(orig))
+	err := wordfield.Check(orig)
+	switch {
+	case err == nil:
+		return true, "", ""
+	case errors.Is(err, wordfield.ErrExternal), errors.Is(err, wordfield.ErrLink):
+		kind = sanitize.ActRemovedExternalLink
+	case errors.Is(err, wordfield.ErrMacro):
+		kind = sanitize.ActRemovedMacros
+	default:
+		kind = sanitize.ActRemovedPart
+	}
+	return false, kind, fmt.Sprintf("field %s (its result kept): %v", short(orig), err)
 }
 
 // short quotes at most 80 bytes of a field instruction for a report.

@@ -21,6 +21,8 @@ const (
 	kindResult
 	kindShapeProp // \sp
 	kindShapeName // \sn
+	kindInfo      // \info: document properties
+	kindDest      // {\*\name}: an ignorable destination, kept or dropped by destinations.go
 )
 
 // dangerous reports whether a control word starts a group that is always removed. Matching
@@ -39,21 +41,29 @@ func dangerous(name string) groupKind {
 	return kindNormal
 }
 
+// isFieldWord reports the destinations whose meaning this family decides from the head
+// of their group (fields, object results, shape properties): one in the middle of a
+// group is refused, since readers disagree on what it would apply to.
 func isFieldWord(name string) bool {
 	switch strings.ToLower(name) {
-	case "field", "fldinst", "fldrslt", "result":
+	case "field", "fldinst", "fldrslt", "result", "sp":
 		return true
 	}
 	return false
 }
 
 // classify decides a group's kind from all of its head words: a dangerous word anywhere in
-// the head wins over the others.
+// the head wins over the others; an ignorable destination ({\*\name}) that is none of
+// the kinds below is kindDest, with its name.
 func classify(head []Token) (groupKind, string) {
 	kind, word := kindNormal, ""
-	for _, t := range head {
+	dest := ""
+	for i, t := range head {
 		if t.Kind != Word {
 			continue
+		}
+		if i > 0 && head[i-1].Kind == Symbol && head[i-1].Sym == '*' && dest == "" {
+			dest = t.Name
 		}
 		if d := dangerous(t.Name); d != kindNormal {
 			return d, t.Name
@@ -74,7 +84,17 @@ func classify(head []Token) (groupKind, string) {
 			kind = kindShapeProp
 		case "sn":
 			kind = kindShapeName
+		case "info":
+			kind = kindInfo
 		}
+	}
+	if dest != "" {
+		// Word reads a {\* group as the destination named right after the star, whatever
+		// words follow it; so does this.
+		if strings.EqualFold(dest, "fldinst") {
+			return kindFldinst, ""
+		}
+		return kindDest, dest
 	}
 	return kind, word
 }
@@ -83,13 +103,27 @@ func classify(head []Token) (groupKind, string) {
 // (or its end) has arrived, and writes its opening brace and head where they belong.
 func (rw *rewriter) endHead(f *frame) error {
 	f.inHead = false
+	n := 0
+	for _, t := range f.head {
+		if t.Kind == Word && isFieldWord(t.Name) {
+			n++
+		}
+	}
+	if n > 1 {
+		// {\fldrslt\fldinst ...}: a reader could take either word for the group.
+		return fmt.Errorf("%w: rtf: two field destinations at the start of one group", sanitize.ErrMalformed)
+	}
 	kind, word := classify(f.head)
 	p := rw.parent()
 	if p == nil {
 		if len(f.head) == 0 || f.head[0].Kind != Word || f.head[0].Name != "rtf" {
 			return fmt.Errorf("%w: rtf: document group does not start with \\rtf", sanitize.ErrMalformed)
 		}
-		if kind != kindNormal {
+		switch kind {
+		case kindNormal:
+		case kindInfo, kindShapeName:
+			kind = kindNormal // meaningless in the document's own header
+		default:
 			return fmt.Errorf("%w: rtf: \\%s in the document group's header", sanitize.ErrMalformed, word)
 		}
 	}
@@ -117,6 +151,33 @@ func (rw *rewriter) endHead(f *frame) error {
 		}
 		f.mode, f.w, f.rslt = modeSkip, nil, nil
 		return nil
+	case kindDest:
+		if knownDest(word) && !(rw.stripMeta && metaDest[word]) {
+			break
+		}
+		switch d, ok := destRemoval[word]; {
+		case rw.stripMeta && metaDest[word]:
+			rw.metaGone(destinations[word])
+		case ok:
+			rw.res.Add(d.kind, rw.path, d.detail+" (\\"+word+")")
+		default:
+			rw.res.Add(sanitize.ActRemovedPart, rw.path, "unknown destination \\"+word)
+		}
+		f.mode, f.w, f.rslt = modeSkip, nil, nil
+		return nil
+	case kindInfo:
+		f.info = true
+	case kindNormal:
+		if p != nil && p.info && len(f.head) > 0 && f.head[0].Kind == Word && f.head[0].Name == "hlinkbase" {
+			rw.res.Add(sanitize.ActRemovedExternalLink, rw.path, "base address of relative links (\\hlinkbase)")
+			f.mode, f.w, f.rslt = modeSkip, nil, nil
+			return nil
+		}
+		if p != nil && p.info && rw.stripMeta && len(f.head) > 0 && f.head[0].Kind == Word && !infoKeep[f.head[0].Name] {
+			rw.metaGone(f.head[0].Name)
+			f.mode, f.w, f.rslt = modeSkip, nil, nil
+			return nil
+		}
 	case kindTemplate, kindMailMerge:
 		detail := "remote template (\\template)"
 		if kind == kindMailMerge {

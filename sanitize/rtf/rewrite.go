@@ -46,6 +46,7 @@ type frame struct {
 	object  *objectState     // set on a dropped object group
 	class   *strings.Builder // where text is collected: an \objclass, a shape property name
 	sp      *shapeProp       // set on a \sp group
+	info    bool             // the \info group: its children are document properties
 }
 
 // fieldState buffers a \field group until it closes and its instruction is known: full is
@@ -80,16 +81,19 @@ type outBuf struct {
 
 // rewriter holds the state of one Sanitize call.
 type rewriter struct {
-	lex     *Lexer
-	out     *bufio.Writer
-	root    outBuf // output of the document group; flushed as it grows
-	stack   []*frame
-	res     *sanitize.Result
-	path    string
-	objects string // Options.Objects
-	ctrl    int
-	after   bool // the root group has closed
-	trail   int64
+	lex       *Lexer
+	out       *bufio.Writer
+	root      outBuf // output of the document group; flushed as it grows
+	stack     []*frame
+	res       *sanitize.Result
+	path      string
+	objects   string // Options.Objects
+	stripMeta bool   // Options.Metadata is strip
+	meta      []string
+	stray     int // closing braces after the document group
+	ctrl      int
+	after     bool // the root group has closed
+	trail     int64
 }
 
 func (rw *rewriter) top() *frame { return rw.stack[len(rw.stack)-1] }
@@ -146,7 +150,16 @@ func (rw *rewriter) run(ctx context.Context) error {
 			continue
 		}
 		if t.Kind == EOF {
-			return fmt.Errorf("%w: rtf: input ends inside %d open groups", sanitize.ErrMalformed, len(rw.stack))
+			// Word and LibreOffice close the groups a truncated file leaves open; so
+			// does this, and the output is balanced.
+			n := len(rw.stack)
+			for len(rw.stack) > 0 {
+				if err := rw.token(Token{Kind: Close}); err != nil {
+					return err
+				}
+			}
+			rw.res.Add(sanitize.ActRebuilt, rw.path, fmt.Sprintf("closed %d groups left open at the end of the file", n))
+			break
 		}
 		if err := rw.token(t); err != nil {
 			return err
@@ -158,27 +171,54 @@ func (rw *rewriter) run(ctx context.Context) error {
 	if rw.trail > 0 {
 		rw.res.Add(sanitize.ActRemovedTrailingData, rw.path, fmt.Sprintf("%d bytes after the document group", rw.trail))
 	}
+	if rw.stray > 0 {
+		rw.res.Add(sanitize.ActRemovedTrailingData, rw.path, fmt.Sprintf("%d closing braces after the document group", rw.stray))
+	}
+	if len(rw.meta) > 0 {
+		rw.res.Add(sanitize.ActRemovedMetadata, rw.path, strings.Join(rw.meta, ", "))
+	}
 	_, err = rw.root.WriteTo(rw.out)
 	return err
 }
 
 // trailing accounts for what follows the document's closing brace: Word ignores it, and
 // droppers hide payloads there, so it is dropped and reported. Line breaks, spaces and
-// NULs are padding. A stray closing brace means the braces do not balance: readers that
-// keep going after the document group would see a different document.
+// NULs are padding. Stray closing braces at the very end (producers that miscount
+// write them; Word and LibreOffice open such files) are dropped too. A stray brace with
+// anything else around it is refused: a reader that keeps going after the document
+// group would see a different document.
 func (rw *rewriter) trailing(t Token) error {
+	content := false
 	switch t.Kind {
 	case EOF:
 	case Close:
-		return fmt.Errorf("%w: rtf: unbalanced } after the document group", sanitize.ErrMalformed)
+		if rw.trail > 0 {
+			return fmt.Errorf("%w: rtf: unbalanced } after the document group", sanitize.ErrMalformed)
+		}
+		rw.stray++
 	case Text:
 		if len(bytes.Trim(t.Text, " \t")) > 0 {
 			rw.trail += int64(len(t.Text))
+			content = true
 		}
 	default:
 		rw.trail += max(int64(len(t.Bin)), 1)
+		content = true
+	}
+	if content && rw.stray > 0 {
+		return fmt.Errorf("%w: rtf: unbalanced } after the document group", sanitize.ErrMalformed)
 	}
 	return nil
+}
+
+// metaGone notes a document property dropped with Metadata "strip".
+func (rw *rewriter) metaGone(what string) {
+	for _, m := range rw.meta {
+		if m == what {
+			return
+		}
+	}
+	rw.meta = append(rw.meta, what)
 }
 
 func (rw *rewriter) token(t Token) error {
@@ -201,6 +241,10 @@ func (rw *rewriter) token(t Token) error {
 		if err := rw.endHead(f); err != nil {
 			return err
 		}
+	} else if t.Kind == Symbol && t.Sym == '*' {
+		// \* marks an ignorable destination at the start of a group; in the middle of
+		// one it marks nothing, and written back it could start the next group's head.
+		return nil
 	} else if t.Kind == Word && f.mode == modeEmit {
 		// Destinations belong at the start of a group. Word and other readers disagree on
 		// what a destination word in the middle of a group applies to, so none is guessed.

@@ -15,10 +15,15 @@ type Options struct {
 	// removes them and keeps the picture or text Word shows in their place; "quarantine"
 	// refuses the document.
 	Objects string
+	// Metadata is "strip" (the default; "" means strip) or "keep". With strip the
+	// document properties in {\info} other than the title and subject go, and so do the
+	// producer, custom properties, revision authors and identifiers, and comment
+	// authors.
+	Metadata string
 }
 
 // Sanitizer rebuilds RTF documents from their tokens.
-type Sanitizer struct{ objects string }
+type Sanitizer struct{ objects, metadata string }
 
 var _ sanitize.Sanitizer = (*Sanitizer)(nil)
 
@@ -27,7 +32,10 @@ func New(o Options) *Sanitizer {
 	if o.Objects == "" {
 		o.Objects = "strip"
 	}
-	return &Sanitizer{objects: o.Objects}
+	if o.Metadata == "" {
+		o.Metadata = "strip"
+	}
+	return &Sanitizer{objects: o.Objects, metadata: o.Metadata}
 }
 
 // Sanitize tokenizes the document and writes it again from the tokens, without object
@@ -38,6 +46,9 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 	if s.objects != "strip" && s.objects != "quarantine" {
 		return res, fmt.Errorf("rtf: unknown objects option %q", s.objects)
 	}
+	if s.metadata != "strip" && s.metadata != "keep" {
+		return res, fmt.Errorf("rtf: unknown metadata option %q", s.metadata)
+	}
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
@@ -45,11 +56,12 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 	// brace), but it is capped like every other output.
 	out := bufio.NewWriterSize(sanitize.LimitWriter(w, b.Limits().MaxFileSize, "limits.max_file_size"), 64<<10)
 	rw := &rewriter{
-		lex:     NewLexer(in.Reader(), in.Body.Size()),
-		out:     out,
-		res:     &res,
-		path:    in.Path,
-		objects: s.objects,
+		lex:       NewLexer(in.Reader(), in.Body.Size()),
+		out:       out,
+		res:       &res,
+		path:      in.Path,
+		objects:   s.objects,
+		stripMeta: s.metadata == "strip",
 	}
 	if err := rw.run(ctx); err != nil {
 		return res, err
