@@ -1,16 +1,16 @@
-// Package quarantine holds originals that could not be made safe, for operators to review,
+// Package quarantine holds originals that could not be made safe, for people to review,
 // release or delete.
 //
-// The embedded backend keeps each original as a file named by its ID under the data
-// directory (sealed with AES-256-GCM in 64 KiB chunks when a key is configured, so a
-// multi-GB original is never held in memory) and the metadata in SQLite (pure Go, WAL):
-// operators search by time, sender, recipient, reason and status, which SQL serves directly,
-// and the measured 3.3k fsync'd inserts/s is far above any realistic quarantine rate.
+// Service is the quarantine: Put, Get, Open, Search, Release (and the two-person
+// RequestRelease / Approve / Reject), Delete, Purge, Audit and Verify. It decides IDs,
+// state changes and sealing (AES-256-GCM in 64 KiB chunks when a key is configured, so a
+// multi-GB original is never held in memory) and records every change and access in a
+// hash-chained audit log. A Backend stores: quarantine/sqlite is the embedded one (files
+// and SQLite under the data directory); quarantinetest is the suite every backend passes.
 //
-// Every state change is appended to an audit log of JSON lines in which each record carries
-// the SHA-256 of the previous line; the head of the chain is also kept in the database, so
-// an edited, removed, reordered or truncated line is detected by VerifyAudit. A running
-// store checks before each record that the file it holds is still the log; when it is not
-// (replaced, renamed, truncated), changes are refused (ErrAuditBroken, AuditErr) until
-// RecoverAudit starts a new segment that continues the chain from the index's head.
+// Release does not deliver. It records a hand-off in the same transaction as the status
+// change; each running relay claims pending hand-offs (ClaimHandoffs), queues them durably
+// and marks them done (FinishHandoff). So every caller (the CLI, the portal, on any node)
+// releases the same way, and a crash between queueing and marking can deliver an item
+// twice but never lose it.
 package quarantine

@@ -10,9 +10,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/sekisho/sekisho/gateway/smtp"
 	"github.com/sekisho/sekisho/internal/assemble"
 	"github.com/sekisho/sekisho/quarantine"
+	"github.com/sekisho/sekisho/quarantine/sqlite"
 )
 
 const quarantineHelp = `Usage: sekisho quarantine SUBCOMMAND [flags] [ID]
@@ -25,9 +25,12 @@ Subcommands:
   list          [--status held|released|deleted|expired] [--sender S] [--rcpt R]
                 [--reason TEXT] [--since 24h|2026-11-01] [--limit N] [--json]
   show ID       [--json]             details and history
-  release ID    [--actor NAME]       deliver the original to its recipients through the
-                                     relay's queue (serve picks it up within a second)
-  delete ID     [--actor NAME]       remove the original; the record stays
+  release ID    --reason TEXT [--actor NAME] [--rcpt R]...
+                                     deliver the original to its recipients (or the
+                                     given ones among them); a running serve queues it
+                                     within a second, otherwise the next one does
+  delete ID     [--reason TEXT] [--actor NAME]
+                                     remove the original; the record stays
   purge         [--older-than 720h]  expire items older than quarantine.retention
   verify-audit                       check the audit log's hash chain (exit 1 if broken)
                                      and list recorded breaks
@@ -53,6 +56,7 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 	fs.SetOutput(io.err)
 	fs.Usage = func() { fmt.Fprint(io.err, quarantineHelp) }
 	var cfgPath, status, sender, rcpt, reason, since, actor, note string
+	var rcpts multiFlag
 	var limit int
 	var asJSON bool
 	var olderThan time.Duration
@@ -71,7 +75,12 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 		fs.DurationVar(&olderThan, "older-than", 0, "age; default quarantine.retention")
 	case "recover-audit":
 		fs.StringVar(&note, "note", "", "why and what was done, recorded in the break record")
-	case "show", "release", "delete", "verify-audit":
+	case "release":
+		fs.StringVar(&reason, "reason", "", "why the item is released (required; recorded in the audit log)")
+		fs.Var(&rcpts, "rcpt", "release to this recipient only (repeatable; default all)")
+	case "delete":
+		fs.StringVar(&reason, "reason", "", "why the item is deleted (recorded in the audit log)")
+	case "show", "verify-audit":
 	default:
 		return usageError(io, "quarantine", "unknown subcommand %q", sub)
 	}
@@ -98,7 +107,7 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 		return exitInternal
 	}
 	defer store.Close()
-	if err := store.AuditErr(); err != nil && sub != "recover-audit" {
+	if err := store.Health(ctx); err != nil && sub != "recover-audit" {
 		// Reads go on; every change is refused by the store until an operator recovers.
 		fmt.Fprintf(io.err, "sekisho quarantine: warning: %v\n", err)
 	}
@@ -109,16 +118,20 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 	}
 	switch sub {
 	case "list":
-		f := quarantine.Filter{Status: quarantine.Status(status), Sender: sender, Recipient: rcpt, Reason: reason, Limit: limit}
+		q := quarantine.Query{Sender: sender, Recipient: rcpt, Reason: reason, Limit: limit}
+		if status != "" {
+			q.Status = []quarantine.Status{quarantine.Status(status)}
+		}
 		if since != "" {
-			if f.Since, err = parseSince(since); err != nil {
+			if q.Since, err = parseSince(since); err != nil {
 				return usageError(io, "quarantine list", "--since: %v", err)
 			}
 		}
-		recs, err := store.List(ctx, f)
+		page, err := store.Search(ctx, q)
 		if err != nil {
 			return fail(err)
 		}
+		recs := page.Records
 		if asJSON {
 			return writeJSON(io, recs)
 		}
@@ -150,25 +163,32 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 		}
 		return exitOK
 	case "release":
-		sp, err := smtp.OpenSpool(assemble.SpoolDir(cfg))
+		if strings.TrimSpace(reason) == "" {
+			return usageError(io, "quarantine release", "--reason is required")
+		}
+		r, err := store.Release(ctx, pos[0], quarantine.ReleaseRequest{Actor: quarantine.Actor(actor), Reason: reason, Rcpts: rcpts})
 		if err != nil {
 			return fail(err)
 		}
-		r, err := smtp.Release(ctx, store, sp, cfg.SMTP.Hostname, pos[0], actor)
-		if err != nil {
-			return fail(err)
+		to := r.Rcpts
+		if len(rcpts) > 0 {
+			to = rcpts
 		}
-		fmt.Fprintf(io.out, "released %s to %s (queued for delivery)\n", r.ID, strings.Join(r.Rcpts, ", "))
+		fmt.Fprintf(io.out, "released %s to %s (the gateway queues it for delivery)\n", r.ID, strings.Join(to, ", "))
 		return exitOK
 	case "delete":
-		r, err := store.Delete(ctx, pos[0], actor)
+		r, err := store.Delete(ctx, pos[0], quarantine.Actor(actor), reason)
 		if err != nil {
 			return fail(err)
 		}
 		fmt.Fprintf(io.out, "deleted %s\n", r.ID)
 		return exitOK
 	case "recover-audit":
-		rec, err := store.RecoverAudit(ctx, actor, note)
+		b, ok := store.Backend().(*sqlite.Backend)
+		if !ok {
+			return fail(fmt.Errorf("the quarantine backend has no audit file to recover"))
+		}
+		rec, err := b.RecoverAudit(ctx, actor, note)
 		if err != nil {
 			return fail(err)
 		}
@@ -182,7 +202,7 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 		if olderThan <= 0 {
 			olderThan = cfg.Quarantine.Retention.Std()
 		}
-		n, err := store.Purge(ctx, olderThan, actor)
+		n, err := store.Purge(ctx, olderThan, quarantine.Actor(actor))
 		if err != nil {
 			return fail(err)
 		}
@@ -194,7 +214,7 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 
 // verifyAudit checks the chain and lists the recorded breaks; exit 1 while it is broken.
 func verifyAudit(io stdio, dir string) int {
-	rep, err := quarantine.CheckAudit(dir)
+	rep, err := sqlite.CheckAudit(dir)
 	if err != nil {
 		fmt.Fprintf(io.err, "sekisho quarantine verify-audit: FAILED: %v\n", err)
 		fmt.Fprintln(io.err, "changes to the quarantine are refused until an operator runs \"sekisho quarantine recover-audit\"")
@@ -245,3 +265,9 @@ func clip(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }

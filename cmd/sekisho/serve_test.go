@@ -311,7 +311,10 @@ http:
 	if r.code != 0 || !strings.Contains(r.stdout, qid) || !strings.Contains(r.stdout, "資料.zip") {
 		t.Fatalf("quarantine list: %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	r = sekisho(t, dir, nil, "quarantine", "release", qid, "--config", cfgPath, "--actor", "operator1")
+	if r := sekisho(t, dir, nil, "quarantine", "release", qid, "--config", cfgPath, "--actor", "operator1"); r.code != exitUsage {
+		t.Errorf("release without --reason: exit %d, want %d", r.code, exitUsage)
+	}
+	r = sekisho(t, dir, nil, "quarantine", "release", qid, "--config", cfgPath, "--actor", "operator1", "--reason", "送信者に電話で確認済み")
 	if r.code != 0 {
 		t.Fatalf("release: %d %s", r.code, r.stderr)
 	}
@@ -343,6 +346,9 @@ http:
 	}
 	auditPath := filepath.Join(dir, "data", "quarantine", "audit.log")
 	data, _ := os.ReadFile(auditPath)
+	if !regexp.MustCompile(`"action":"release","id":"` + qid + `","actor":"operator1","reason":"送信者に電話で確認済み","rcpts":\["[^"]+@`).Match(data) {
+		t.Errorf("the audit log does not record the release with actor, reason and recipients:\n%s", data)
+	}
 	os.WriteFile(auditPath, bytes.Replace(data, []byte(`"actor":"operator1"`), []byte(`"actor":"someone"`), 1), 0o600)
 	if r := sekisho(t, dir, nil, "quarantine", "verify-audit", "--config", cfgPath); r.code == 0 {
 		t.Fatal("verify-audit passed an edited audit log")

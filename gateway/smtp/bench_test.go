@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	gosmtp "github.com/emersion/go-smtp"
-	"github.com/sekisho/sekisho/quarantine"
 	"github.com/sekisho/sekisho/sanitize"
 	"github.com/sekisho/sekisho/sanitize/mail"
 	"github.com/sekisho/sekisho/sanitize/text"
@@ -41,7 +40,7 @@ func benchRelay(b *testing.B, msg string, sessions int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	st, err := quarantine.Open(quarantine.Options{Dir: filepath.Join(dir, "q")})
+	st, err := openStore(filepath.Join(dir, "q"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	gosmtp "github.com/emersion/go-smtp"
-	"github.com/sekisho/sekisho/quarantine"
 )
 
 // TestMain lets the crash test re-execute this test binary as a relay process it can
@@ -33,7 +32,7 @@ func runCrashChild(dir, addr, hop string) {
 	if err != nil {
 		panic(err)
 	}
-	st, err := quarantine.Open(quarantine.Options{Dir: filepath.Join(dir, "q")})
+	st, err := openStore(filepath.Join(dir, "q"))
 	if err != nil {
 		panic(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	gosmtp "github.com/emersion/go-smtp"
-	"github.com/sekisho/sekisho/quarantine"
 )
 
 // TestDiskFull puts the spool on a 1 MiB tmpfs: a message that does not fit gets a 4xx and
@@ -38,7 +37,7 @@ func TestDiskFull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := quarantine.Open(quarantine.Options{Dir: filepath.Join(dir, "q")})
+	st, err := openStore(filepath.Join(dir, "q"))
 	if err != nil {
 		t.Fatal(err)
 	}

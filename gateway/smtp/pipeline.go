@@ -92,6 +92,7 @@ func (s *Server) startWorkers() {
 				return
 			case <-t.C:
 				n++
+				s.takeReleases()
 				s.scanQueue()
 				if n%5 == 0 {
 					s.scanIncoming()
@@ -103,6 +104,7 @@ func (s *Server) startWorkers() {
 
 func (s *Server) scan() {
 	s.scanIncoming()
+	s.takeReleases()
 	s.scanQueue()
 }
 
@@ -215,9 +217,9 @@ func (s *Server) process(id string) {
 		if verdict == "" {
 			verdict = string(sanitize.Quarantined)
 		}
-		rec := quarantine.Record{Kind: "message", Direction: "inbound", QueueID: id, MailFrom: in.Env.From,
+		rec := quarantine.Record{Kind: quarantine.KindMessage, Direction: quarantine.Inbound, QueueID: id, MailFrom: in.Env.From,
 			Rcpts: in.Env.Rcpts, Subject: subject, DeclaredType: "message/rfc822", DetectedType: "message/rfc822", Reason: reason}
-		q, err := s.hold.Put(s.ctx, rec, io.NewSectionReader(in.Body, 0, in.Body.Size()), "sekisho")
+		q, err := s.hold.Put(s.ctx, rec, io.NewSectionReader(in.Body, 0, in.Body.Size()), quarantine.System)
 		in.File.Close()
 		if err != nil {
 			log.Error("quarantine failed, message stays in the spool", "err", err)

@@ -3,12 +3,14 @@ package smtp
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
 	"net/textproto"
+	"os"
 	"strings"
 	"time"
 
@@ -27,13 +29,13 @@ type holdInfo struct {
 // mail.Holder) and records the message's envelope with them.
 type AttachmentHolder struct {
 	Store interface {
-		Put(ctx context.Context, rec quarantine.Record, body io.Reader, actor string) (quarantine.Record, error)
+		Put(ctx context.Context, rec quarantine.Record, body io.Reader, actor quarantine.Actor) (quarantine.Record, error)
 	}
 }
 
 // Hold stores the part's original bytes and returns the quarantine ID.
 func (h AttachmentHolder) Hold(ctx context.Context, part *sanitize.Item, res sanitize.Result) (string, error) {
-	rec := quarantine.Record{Kind: "attachment", Direction: "inbound", FileName: part.Name,
+	rec := quarantine.Record{Kind: quarantine.KindAttachment, Direction: quarantine.Inbound, FileName: part.Name,
 		DeclaredType: part.DeclaredType, DetectedType: res.Detected.MIME, Reason: res.Reason}
 	if hi, ok := ctx.Value(envKey{}).(holdInfo); ok {
 		rec.QueueID, rec.MailFrom, rec.Rcpts, rec.Subject = hi.Env.ID, hi.Env.From, hi.Env.Rcpts, hi.Subject
@@ -41,47 +43,88 @@ func (h AttachmentHolder) Hold(ctx context.Context, part *sanitize.Item, res san
 	if rec.Reason == "" {
 		rec.Reason = string(res.Verdict)
 	}
-	r, err := h.Store.Put(ctx, rec, part.Reader(), "sekisho")
+	r, err := h.Store.Put(ctx, rec, part.Reader(), quarantine.System)
 	if err != nil {
 		return "", err
 	}
 	return r.ID, nil
 }
 
-// Release delivers a held item to its original recipients through the spool's queue (the
-// running relay picks it up within a second; this works from another process, such as
-// `sekisho quarantine release`). A whole message goes out as it arrived, marked with an
-// X-Sekisho-Released header; a held attachment goes out in a new message that says an
-// operator released it.
-func Release(ctx context.Context, store *quarantine.Store, sp *Spool, hostname, id, actor string) (quarantine.Record, error) {
-	return store.Release(ctx, id, actor, func(rec quarantine.Record, body io.Reader) error {
-		if len(rec.Rcpts) == 0 {
-			return fmt.Errorf("item %s has no recipients to release to", rec.ID)
+// handoffLease is how long a claimed release may take to reach the queue before another
+// relay (or this one, after a restart) takes it over.
+const handoffLease = 5 * time.Minute
+
+// handoffOwner names this process in the outbox, so an operator can tell who holds a lease.
+func handoffOwner(hostname string) string {
+	return fmt.Sprintf("%s/%d/%s", hostname, os.Getpid(), NewID(time.Now())[16:])
+}
+
+// takeReleases claims the release hand-offs the quarantine recorded (from this process, the
+// CLI or the portal, on any node), queues each durably and only then marks it done: a
+// crash in between delivers the item twice, never loses it.
+func (s *Server) takeReleases() {
+	hs, err := s.hold.ClaimHandoffs(s.ctx, s.owner, handoffLease, 64)
+	if err != nil {
+		if s.ctx.Err() == nil {
+			s.log.Error("cannot read released items", "err", err)
 		}
-		now := time.Now()
-		env := Envelope{ID: NewID(now), Rcpts: rec.Rcpts, Received: now, Kind: "release"}
-		if rec.Kind == "message" {
-			env.From = rec.MailFrom // a whole message keeps its sender; notices use the null sender
+		return
+	}
+	for _, h := range hs {
+		log := s.log.With("quarantine_id", h.ItemID)
+		env, err := s.queueRelease(h)
+		switch {
+		case errors.Is(err, quarantine.ErrNotFound), errors.Is(err, quarantine.ErrState):
+			// Deleted or expired since the release: there is nothing left to deliver.
+			log.Error("released item is gone, not delivered", "err", err)
+		case err != nil:
+			log.Error("released item not queued; retried after the lease", "err", err, "lease", handoffLease.String())
+			continue
+		default:
+			log.Info("release queued", "queue_id", env.ID, "rcpts", len(env.Rcpts), "actor", string(h.Actor))
 		}
-		pr, pw := io.Pipe()
-		go func() { // ends when the message is written; Enqueue drains the pipe
-			var err error
-			if rec.Kind == "message" {
-				_, err = fmt.Fprintf(pw, "X-Sekisho-Released: %s by operator %s; %s\r\n", rec.ID, headerSafe(actor), now.Format(time.RFC1123Z))
-				if err == nil {
-					_, err = io.Copy(pw, body)
-				}
-			} else {
-				err = writeReleasedAttachment(pw, hostname, rec, body, actor, now)
+		if err := s.hold.FinishHandoff(s.ctx, h); err != nil {
+			log.Error("release queued but not marked done; it may be delivered twice", "err", err)
+		}
+	}
+}
+
+// queueRelease builds the message for one hand-off and enqueues it. A whole message goes
+// out as it arrived, marked with an X-Sekisho-Released header; a held attachment goes out
+// in a new message that says an operator released it.
+func (s *Server) queueRelease(h quarantine.Handoff) (Envelope, error) {
+	rec, err := s.hold.Get(s.ctx, h.ItemID)
+	if err != nil {
+		return Envelope{}, err
+	}
+	body, err := s.hold.Open(s.ctx, h.ItemID)
+	if err != nil {
+		return Envelope{}, err
+	}
+	defer body.Close()
+	now := s.o.Now()
+	env := Envelope{ID: NewID(now), Rcpts: h.Rcpts, Received: now, Kind: "release"}
+	if rec.Kind == quarantine.KindMessage {
+		env.From = rec.MailFrom // a whole message keeps its sender; notices use the null sender
+	}
+	pr, pw := io.Pipe()
+	go func() { // ends when the message is written; Enqueue drains the pipe
+		var err error
+		if rec.Kind == quarantine.KindMessage {
+			_, err = fmt.Fprintf(pw, "X-Sekisho-Released: %s by operator %s; %s\r\n", rec.ID, headerSafe(string(h.Actor)), now.Format(time.RFC1123Z))
+			if err == nil {
+				_, err = io.Copy(pw, body)
 			}
-			pw.CloseWithError(err)
-		}()
-		if err := sp.Enqueue(env, pr); err != nil {
-			pr.CloseWithError(err)
-			return err
+		} else {
+			err = writeReleasedAttachment(pw, s.o.Hostname, rec, body, string(h.Actor), now)
 		}
-		return nil
-	})
+		pw.CloseWithError(err)
+	}()
+	if err := s.spool.Enqueue(env, pr); err != nil {
+		pr.CloseWithError(err)
+		return env, err
+	}
+	return env, nil
 }
 
 func headerSafe(s string) string {

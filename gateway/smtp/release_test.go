@@ -22,10 +22,11 @@ func TestReleaseWholeMessage(t *testing.T) {
 	}
 	var recs []quarantine.Record
 	waitFor(t, "quarantine", func() bool {
-		recs, _ = r.store.List(context.Background(), quarantine.Filter{})
+		p, _ := r.store.Search(context.Background(), quarantine.Query{})
+		recs = p.Records
 		return len(recs) == 1
 	})
-	rec, err := Release(context.Background(), r.store, r.spool, "gw.test", recs[0].ID, "operator1")
+	rec, err := r.store.Release(context.Background(), recs[0].ID, quarantine.ReleaseRequest{Actor: "operator1", Reason: "sender confirmed"})
 	if err != nil || rec.Status != quarantine.Released {
 		t.Fatalf("Release = %+v, %v", rec, err)
 	}
@@ -34,7 +35,7 @@ func TestReleaseWholeMessage(t *testing.T) {
 	if !strings.Contains(got, "X-Sekisho-Released: "+recs[0].ID+" by operator operator1") || !strings.Contains(got, "QUARANTINE-ME") {
 		t.Fatalf("released message:\n%s", got)
 	}
-	if _, err := Release(context.Background(), r.store, r.spool, "gw.test", recs[0].ID, "operator1"); err == nil {
+	if _, err := r.store.Release(context.Background(), recs[0].ID, quarantine.ReleaseRequest{Actor: "operator1", Reason: "again"}); err == nil {
 		t.Fatal("second release succeeded")
 	}
 }
@@ -52,7 +53,7 @@ func TestAttachmentHolderAndRelease(t *testing.T) {
 	if rec.Subject != "見積書" || rec.QueueID != "QID1" || rec.FileName != "見積書.zip" || rec.Kind != "attachment" {
 		t.Errorf("record = %+v", rec)
 	}
-	if _, err := Release(context.Background(), r.store, r.spool, "gw.test", id, "op2"); err != nil {
+	if _, err := r.store.Release(context.Background(), id, quarantine.ReleaseRequest{Actor: "op2", Reason: "checked"}); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "released attachment", func() bool { return len(delivered(t, r.dir)) == 1 })

@@ -116,10 +116,14 @@ func (o *Options) defaults() {
 	}
 }
 
-// holder keeps whole messages that must be quarantined (a consumer-side view of
-// quarantine.Store).
-type holder interface {
-	Put(ctx context.Context, rec quarantine.Record, body io.Reader, actor string) (quarantine.Record, error)
+// store is the relay's view of the quarantine: it keeps whole messages that must be held
+// and hands over released items to deliver.
+type store interface {
+	Put(ctx context.Context, rec quarantine.Record, body io.Reader, actor quarantine.Actor) (quarantine.Record, error)
+	Get(ctx context.Context, id string) (quarantine.Record, error)
+	Open(ctx context.Context, id string) (io.ReadCloser, error)
+	ClaimHandoffs(ctx context.Context, owner string, lease time.Duration, max int) ([]quarantine.Handoff, error)
+	FinishHandoff(ctx context.Context, h quarantine.Handoff) error
 }
 
 // Server is the relay: SMTP listener, spool, sanitize and delivery workers.
@@ -128,7 +132,8 @@ type Server struct {
 	log     *slog.Logger
 	spool   *Spool
 	san     sanitize.Sanitizer
-	hold    holder
+	hold    store
+	owner   string // names this process when it leases release hand-offs
 	router  *Router
 	domains map[string]bool
 	deliv   *deliverer
@@ -152,15 +157,14 @@ type Server struct {
 	closeOnce sync.Once
 }
 
-// New builds a relay over an opened spool. san is the mail sanitizer; hold receives whole
-// messages to quarantine (nil: they are kept in the spool's held/ directory is not an
-// option — a holder is required).
-func New(o Options, spool *Spool, san sanitize.Sanitizer, hold holder) (*Server, error) {
+// New builds a relay over an opened spool. san sanitizes whole messages; hold keeps the
+// ones that must be quarantined and hands over released ones. Both are required.
+func New(o Options, spool *Spool, san sanitize.Sanitizer, hold store) (*Server, error) {
 	o.defaults()
 	if san == nil || hold == nil {
 		return nil, errors.New("smtp: a sanitizer and a quarantine are required")
 	}
-	s := &Server{o: o, log: o.Logger, spool: spool, san: san, hold: hold, router: NewRouter(o.Routes),
+	s := &Server{o: o, log: o.Logger, spool: spool, san: san, hold: hold, owner: handoffOwner(o.Hostname), router: NewRouter(o.Routes),
 		domains: map[string]bool{}, deliv: newDeliverer(o.Hostname, o.MaxConnsPerHop, o.DeliveryTimeout),
 		incoming: make(chan string, 4096), deliverC: make(chan *job, o.DeliveryWorkers)}
 	for _, d := range o.Domains {

@@ -15,6 +15,7 @@ import (
 
 	gosmtp "github.com/emersion/go-smtp"
 	"github.com/sekisho/sekisho/quarantine"
+	"github.com/sekisho/sekisho/quarantine/sqlite"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -40,7 +41,7 @@ type relay struct {
 	s     *Server
 	addr  string
 	spool *Spool
-	store *quarantine.Store
+	store *quarantine.Service
 	dir   string
 }
 
@@ -51,7 +52,7 @@ func startRelay(t *testing.T, mutate func(*Options)) *relay {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := quarantine.Open(quarantine.Options{Dir: filepath.Join(dir, "quarantine")})
+	st, err := openStore(filepath.Join(dir, "quarantine"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,6 +78,15 @@ func startRelay(t *testing.T, mutate func(*Options)) *relay {
 		s.Shutdown(ctx)
 	})
 	return &relay{s: s, addr: a.String(), spool: sp, store: st, dir: dir}
+}
+
+// openStore opens the embedded quarantine under dir.
+func openStore(dir string) (*quarantine.Service, error) {
+	b, err := sqlite.Open(sqlite.Options{Dir: dir})
+	if err != nil {
+		return nil, err
+	}
+	return quarantine.New(b, quarantine.Options{})
 }
 
 func sendMail(t *testing.T, addr, from string, to []string, msg string) error {
@@ -320,7 +330,8 @@ func TestWholeMessageQuarantined(t *testing.T) {
 	}
 	var recs []quarantine.Record
 	waitFor(t, "quarantine record", func() bool {
-		recs, _ = r.store.List(context.Background(), quarantine.Filter{})
+		p, _ := r.store.Search(context.Background(), quarantine.Query{})
+		recs = p.Records
 		return len(recs) == 1
 	})
 	if recs[0].Subject != "請求書" || recs[0].Kind != "message" || recs[0].Rcpts[0] != "staff@city.lg.jp" || recs[0].Reason == "" {
@@ -353,7 +364,7 @@ func TestRecoveryAtStart(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "spool", "incoming", "X.tmp")); !os.IsNotExist(err) {
 		t.Error("temp file survived recovery")
 	}
-	st, _ := quarantine.Open(quarantine.Options{Dir: filepath.Join(dir, "q")})
+	st, _ := openStore(filepath.Join(dir, "q"))
 	defer st.Close()
 	s, err := New(Options{Addr: "127.0.0.1:0", MinFreeBytes: -1, Routes: []Route{{Domain: "city.lg.jp", Transport: "dir", Addr: filepath.Join(dir, "delivered")}}}, sp2, tagSanitizer{}, st)
 	if err != nil {

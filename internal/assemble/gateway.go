@@ -14,6 +14,7 @@ import (
 	"github.com/sekisho/sekisho/gateway/metrics"
 	"github.com/sekisho/sekisho/gateway/smtp"
 	"github.com/sekisho/sekisho/quarantine"
+	"github.com/sekisho/sekisho/quarantine/sqlite"
 )
 
 // ShutdownGrace bounds how long Run waits for in-flight work after its context ends.
@@ -27,7 +28,7 @@ type Gateway struct {
 	cfg        *config.Config
 	log        *slog.Logger
 	sanitizers *Sanitizers
-	store      *quarantine.Store
+	store      *quarantine.Service
 	spool      *smtp.Spool
 	relay      *smtp.Server
 	metrics    *metrics.Registry
@@ -72,10 +73,11 @@ func NewGateway(cfg *config.Config, o Options) (_ *Gateway, err error) {
 	g.mux = http.NewServeMux()
 	g.mux.Handle("/metrics", g.metrics.Handler())
 	health := metrics.NewHealth()
-	health.Add("audit_log", g.store.AuditErr)
+	storeHealth := func() error { return g.store.Health(context.Background()) }
+	health.Add("audit_log", storeHealth)
 	g.metrics.GaugeFunc("sekisho_audit_log_broken", "1 while the quarantine audit log refuses records (see /healthz).", "",
 		func() map[string]float64 {
-			if g.store.AuditErr() != nil {
+			if errors.Is(storeHealth(), sqlite.ErrAuditBroken) {
 				return map[string]float64{"": 1}
 			}
 			return map[string]float64{"": 0}
@@ -85,7 +87,7 @@ func NewGateway(cfg *config.Config, o Options) (_ *Gateway, err error) {
 }
 
 // Quarantine is the gateway's quarantine store.
-func (g *Gateway) Quarantine() *quarantine.Store { return g.store }
+func (g *Gateway) Quarantine() *quarantine.Service { return g.store }
 
 // Sanitizers are the gateway's engines.
 func (g *Gateway) Sanitizers() *Sanitizers { return g.sanitizers }
@@ -157,7 +159,7 @@ loop:
 
 // purge expires quarantined items older than quarantine.retention.
 func (g *Gateway) purge(ctx context.Context) {
-	n, err := g.store.Purge(ctx, g.cfg.Quarantine.Retention.Std(), "retention")
+	n, err := g.store.Purge(ctx, g.cfg.Quarantine.Retention.Std(), quarantine.Retention)
 	if err != nil {
 		g.log.Error("quarantine purge failed", "err", err)
 	} else if n > 0 {

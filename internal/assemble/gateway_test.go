@@ -153,7 +153,8 @@ func TestGatewayPanicOnRelayPathQuarantines(t *testing.T) {
 	}
 	var held []quarantine.Record
 	waitFor(t, "quarantine", func() bool {
-		held, _ = g.Quarantine().List(context.Background(), quarantine.Filter{})
+		p, _ := g.Quarantine().Search(context.Background(), quarantine.Query{})
+		held = p.Records
 		return len(held) == 1
 	})
 	if r := held[0]; r.Kind != "message" || !strings.Contains(r.Reason, "sanitizer crashed") || len(r.Rcpts) != 1 {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sekisho/sekisho/config"
 	"github.com/sekisho/sekisho/quarantine"
+	"github.com/sekisho/sekisho/quarantine/sqlite"
 )
 
 // QuarantineDir is where the embedded quarantine lives: data_dir/quarantine.
@@ -38,9 +39,10 @@ func ReadKeyFile(path string) ([]byte, error) {
 	return nil, fmt.Errorf("quarantine.key_file: want 32 bytes or 64 hex characters, got %d bytes", len(raw))
 }
 
-// OpenQuarantine opens the embedded quarantine under data_dir with the configured sealing
-// key. The caller closes it.
-func OpenQuarantine(cfg *config.Config, log *slog.Logger) (*quarantine.Store, error) {
+// OpenQuarantine opens the quarantine service over the embedded backend under data_dir,
+// with the configured sealing key. The caller closes it. Components that keep tables in
+// the same store reach the backend with Service.Backend (a *sqlite.Backend: Migrate, DB).
+func OpenQuarantine(cfg *config.Config, log *slog.Logger) (*quarantine.Service, error) {
 	var key []byte
 	if cfg.Quarantine.KeyFile != "" {
 		var err error
@@ -48,5 +50,14 @@ func OpenQuarantine(cfg *config.Config, log *slog.Logger) (*quarantine.Store, er
 			return nil, err
 		}
 	}
-	return quarantine.Open(quarantine.Options{Dir: QuarantineDir(cfg), Key: key, Logger: log})
+	b, err := sqlite.Open(sqlite.Options{Dir: QuarantineDir(cfg), Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	s, err := quarantine.New(b, quarantine.Options{Key: key, Logger: log})
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("quarantine.key_file: %w", err)
+	}
+	return s, nil
 }

@@ -48,7 +48,7 @@ func tlsConfig(cfg *config.Config) (*tls.Config, error) {
 }
 
 // newRelay builds the SMTP relay over an opened spool; message is the whole-message entry.
-func newRelay(cfg *config.Config, g *Gateway, routes []smtp.Route, message sanitize.Sanitizer, store *quarantine.Store, reg *metrics.Registry) (*smtp.Server, error) {
+func newRelay(cfg *config.Config, g *Gateway, routes []smtp.Route, message sanitize.Sanitizer, store *quarantine.Service, reg *metrics.Registry) (*smtp.Server, error) {
 	tc, err := tlsConfig(cfg)
 	if err != nil {
 		return nil, err

@@ -8,14 +8,15 @@ import (
 	"testing"
 
 	"github.com/sekisho/sekisho/quarantine"
+	"github.com/sekisho/sekisho/quarantine/sqlite"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
 // storeHolder puts quarantined parts into the real embedded quarantine store.
-type storeHolder struct{ s *quarantine.Store }
+type storeHolder struct{ s *quarantine.Service }
 
 func (h storeHolder) Hold(ctx context.Context, part *sanitize.Item, res sanitize.Result) (string, error) {
-	rec, err := h.s.Put(ctx, quarantine.Record{Kind: "attachment", Direction: "inbound", FileName: part.Name,
+	rec, err := h.s.Put(ctx, quarantine.Record{Kind: quarantine.KindAttachment, Direction: quarantine.Inbound, FileName: part.Name,
 		DeclaredType: part.DeclaredType, DetectedType: res.Detected.MIME, Reason: res.Reason}, part.Reader(), "test")
 	return rec.ID, err
 }
@@ -23,7 +24,11 @@ func (h storeHolder) Hold(ctx context.Context, part *sanitize.Item, res sanitize
 // TestHolder: a quarantined attachment is stored with its original bytes and the notice
 // shows the quarantine ID.
 func TestHolder(t *testing.T) {
-	store, err := quarantine.Open(quarantine.Options{Dir: t.TempDir()})
+	b, err := sqlite.Open(sqlite.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := quarantine.New(b, quarantine.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,10 +38,11 @@ func TestHolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, err := store.List(context.Background(), quarantine.Filter{})
+	page, err := store.Search(context.Background(), quarantine.Query{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	recs := page.Records
 	if len(recs) != 1 {
 		t.Fatalf("store holds %d items, want 1", len(recs))
 	}

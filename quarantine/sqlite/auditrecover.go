@@ -1,4 +1,4 @@
-package quarantine
+package sqlite
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 // wrapping ErrAuditBroken and the *AuditError that says where. It looks at the file each
 // time (a stat and one line read when nothing changed), so a health check sees a replaced
 // or edited log before the next change would.
-func (s *Store) AuditErr() error { return s.audit.status() }
+func (b *Backend) AuditErr() error { return b.audit.status() }
 
 // ErrAuditIntact is returned by RecoverAudit when there is nothing to recover.
 var ErrAuditIntact = errors.New("quarantine: the audit log is intact, nothing to recover")
@@ -26,8 +26,8 @@ var ErrAuditIntact = errors.New("quarantine: the audit log is intact, nothing to
 // continues the chain from the last hash the index vouches for. The index head moves to
 // that record, so every process, serve included, takes the new segment as the log.
 // Nothing is deleted: verify-audit reports each break and what the old segment holds.
-func (s *Store) RecoverAudit(ctx context.Context, actor, note string) (AuditRecord, error) {
-	a := s.audit
+func (b *Backend) RecoverAudit(ctx context.Context, actor, note string) (AuditRecord, error) {
+	a := b.audit
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if err := lockFile(a.lockf); err != nil {
@@ -63,7 +63,7 @@ func (s *Store) RecoverAudit(ctx context.Context, actor, note string) (AuditReco
 		return AuditRecord{}, fmt.Errorf("audit: start a new segment: %w", err)
 	}
 	h := sha256.Sum256(line)
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO audit_head (k, seq, hash) VALUES (1, ?, ?)
+	if _, err := b.w.ExecContext(ctx, `INSERT INTO audit_head (k, seq, hash) VALUES (1, ?, ?)
 		ON CONFLICT(k) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`, rec.Seq, hex.EncodeToString(h[:])); err != nil {
 		// The new segment is one record ahead of the index: the crash window every open
 		// tolerates, so the next start still accepts it.
@@ -75,7 +75,7 @@ func (s *Store) RecoverAudit(ctx context.Context, actor, note string) (AuditReco
 	if a.broken != nil {
 		return rec, a.brokenErr()
 	}
-	s.log.Warn("audit log recovered: a new segment continues the chain", "actor", actor,
+	b.log.Warn("audit log recovered: a new segment continues the chain", "actor", actor,
 		"seq", rec.Seq, "previous_segment", rec.Segment)
 	return rec, nil
 }

@@ -1,4 +1,4 @@
-package quarantine
+package sqlite
 
 import (
 	"crypto/sha256"
@@ -20,9 +20,11 @@ import (
 type AuditRecord struct {
 	Seq    int64     `json:"seq"`
 	Time   time.Time `json:"time"`
-	Action string    `json:"action"` // quarantine, release, delete, purge, download, audit-break
+	Action string    `json:"action"` // a quarantine.Action, or audit-break
 	ID     string    `json:"id,omitempty"`
 	Actor  string    `json:"actor"`
+	Reason string    `json:"reason,omitempty"`
+	Rcpts  []string  `json:"rcpts,omitempty"`
 	Detail string    `json:"detail,omitempty"`
 	// Segment is set on an audit-break record only: the file the broken segment was moved to.
 	Segment string `json:"segment,omitempty"`

@@ -1,15 +1,18 @@
-package quarantine
+package sqlite
 
 import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/sekisho/sekisho/quarantine"
 )
 
 // logBuffer collects a store's log, to check that a break is reported at ERROR once.
@@ -30,10 +33,52 @@ func (l *logBuffer) String() string {
 	return l.buf.String()
 }
 
+// Store is the service over the backend, with the backend at hand, as serve and the
+// quarantine commands hold them.
+type Store struct {
+	*Backend
+	svc *quarantine.Service
+}
+
+type (
+	Record = quarantine.Record
+	Filter struct{}
+)
+
+const Held = quarantine.Held
+
+func (s *Store) Put(ctx context.Context, rec Record, body io.Reader, actor string) (Record, error) {
+	return s.svc.Put(ctx, rec, body, quarantine.Actor(actor))
+}
+
+func (s *Store) Delete(ctx context.Context, id, actor string) (Record, error) {
+	return s.svc.Delete(ctx, id, quarantine.Actor(actor), "test")
+}
+
+func (s *Store) Get(ctx context.Context, id string) (Record, error) { return s.svc.Get(ctx, id) }
+
+func (s *Store) List(ctx context.Context, _ Filter) ([]Record, error) {
+	p, err := s.svc.Search(ctx, quarantine.Query{})
+	return p.Records, err
+}
+
+func openStore(dir string, log *slog.Logger) (*Store, error) {
+	b, err := Open(Options{Dir: dir, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	svc, err := quarantine.New(b, quarantine.Options{Logger: log})
+	if err != nil {
+		b.Close()
+		return nil, err
+	}
+	return &Store{Backend: b, svc: svc}, nil
+}
+
 func openLogged(t *testing.T, dir string) (*Store, *logBuffer) {
 	t.Helper()
 	lb := &logBuffer{}
-	s, err := Open(Options{Dir: dir, Logger: slog.New(slog.NewTextHandler(lb, nil))})
+	s, err := openStore(dir, slog.New(slog.NewTextHandler(lb, nil)))
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -325,7 +370,7 @@ func TestWalkChainRejects(t *testing.T) {
 // panic, and a verified chain ends where its last record says.
 func FuzzVerifyChain(f *testing.F) {
 	dir := f.TempDir()
-	s, err := Open(Options{Dir: dir})
+	s, err := openStore(dir, nil)
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -1,7 +1,8 @@
-package quarantine
+package sqlite
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -184,7 +185,7 @@ func CheckAudit(dir string) (AuditReport, error) {
 		return rep, err
 	}
 	defer db.Close()
-	cp, err := readHead(db)
+	cp, err := readHead(context.Background(), db)
 	if err != nil {
 		return rep, err
 	}
