@@ -38,8 +38,10 @@ type Config struct {
 	Text   Text              `yaml:"text"`
 	OOXML  OOXML             `yaml:"ooxml"`
 	RTF    RTF               `yaml:"rtf"`
-	Render Render            `yaml:"render"`
-	Mail   Mail              `yaml:"mail"`
+	// Metadata: strip or keep the document metadata that names people, per direction.
+	Metadata Metadata `yaml:"metadata"`
+	Render   Render   `yaml:"render"`
+	Mail     Mail     `yaml:"mail"`
 
 	SMTP       SMTP       `yaml:"smtp"`
 	Delivery   Delivery   `yaml:"delivery"`
@@ -66,6 +68,7 @@ func Default() *Config {
 		Text:       defaultText(),
 		OOXML:      defaultOOXML(),
 		RTF:        defaultRTF(),
+		Metadata:   defaultMetadata(),
 		Render:     defaultRender(),
 		Mail:       defaultMail(),
 		SMTP:       defaultSMTP(),

@@ -102,6 +102,7 @@ func (c *Config) Validate() error {
 	c.Text.validate(p)
 	c.OOXML.validate(p)
 	c.RTF.validate(p)
+	c.Metadata.validate(p)
 	c.Render.validate(p)
 	c.Mail.validate(p)
 	c.SMTP.validate(p)

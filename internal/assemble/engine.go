@@ -33,6 +33,10 @@ type Options struct {
 	// Holder keeps the attachments the mail family quarantines. Nil (the offline
 	// commands) reports them as "would be quarantined"; NewGateway sets the quarantine's.
 	Holder mail.Holder
+	// Direction is config.Inbound (the default: mail and uploads from the Internet side)
+	// or config.Outbound (files leaving the LGWAN side). It picks the families' settings
+	// that differ by direction (metadata.inbound or metadata.outbound).
+	Direction string
 }
 
 func (o Options) logger() *slog.Logger {
@@ -128,7 +132,8 @@ func NewSanitizers(cfg *config.Config, o Options) (_ *Sanitizers, err error) {
 	e.RegisterRenderer(string(sanitize.ClassImage), images)
 	// Office Open XML and OpenDocument: rebuilt without macros, ActiveX, OLE, DDE and
 	// external references; embedded media go back through the engine (image family).
-	office := ooxml.New(ooxml.Options{Inner: e, KeepHyperlinks: cfg.OOXML.KeepHyperlinks})
+	meta := cfg.Metadata.For(o.Direction)
+	office := ooxml.New(ooxml.Options{Inner: e, KeepHyperlinks: cfg.OOXML.KeepHyperlinks, Metadata: meta})
 	register(string(sanitize.ClassOOXML), office)
 	register(string(sanitize.ClassODF), office)
 	// SYLK and Office 2003 XML look like text but open as spreadsheets and documents in
@@ -137,7 +142,7 @@ func NewSanitizers(cfg *config.Config, o Options) (_ *Sanitizers, err error) {
 	register("sylk", sylk.New(sylk.Options{}))
 	register("msoxml", msoxml.New(msoxml.Options{}))
 	// RTF: rewritten token by token without objects, DDE and remote links.
-	register(string(sanitize.ClassRTF), rtf.New(rtf.Options{Objects: cfg.RTF.Objects}))
+	register(string(sanitize.ClassRTF), rtf.New(rtf.Options{Objects: cfg.RTF.Objects, Metadata: meta}))
 	// Legacy compound files: inspected and refused with a precise reason.
 	register(string(sanitize.ClassOLE), ole.New(ole.Options{}))
 	// Containers recurse through the engine itself, sharing the item's Budget.

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/sekisho/sekisho/internal/testtool"
 )
 
 func TestCheck(t *testing.T) {
@@ -226,6 +228,7 @@ func FuzzCheck(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		for _, d := range []Dialect{Excel, OpenFormula, Condition, Writer} {
 			toks, err := Tokenize(d, s)
 			if err == nil {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/sekisho/sekisho/internal/testtool"
 )
 
 type fieldCase struct {
@@ -106,6 +108,7 @@ func FuzzCheck(f *testing.F) {
 		f.Add(tc.instr)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		fd, perr := Parse(s)
 		err := Check(s)
 		if perr != nil {
