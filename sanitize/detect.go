@@ -164,6 +164,9 @@ func Detect(b Blob) Type {
 	if _, err := b.ReadAt(head, 0); err != nil && err != io.EOF {
 		return Unknown
 	}
+	if ichitaroByContent(head) {
+		return ichitaroType
+	}
 	m := mimetype.Detect(head)
 	mt := m.String()
 	if i := strings.IndexByte(mt, ';'); i >= 0 {

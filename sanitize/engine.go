@@ -110,6 +110,7 @@ func (e *Engine) Sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget)
 
 	t := Detect(in.Body)
 	t = stricterByName(t, in.Name)
+	t = ichitaroByName(t, in.Name)
 	in.Detected = t
 	res := Result{Detected: t}
 
@@ -128,7 +129,11 @@ func (e *Engine) Sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget)
 	case Block:
 		return e.refuse(res, in, Blocked, fmt.Sprintf("policy blocks %s", describe(t))), nil
 	case Quarantine:
-		return e.refuse(res, in, Quarantined, fmt.Sprintf("policy quarantines %s", describe(t))), nil
+		reason := fmt.Sprintf("policy quarantines %s", describe(t))
+		if t.Name == ichitaroType.Name {
+			reason = ichitaroReason(t)
+		}
+		return e.refuse(res, in, Quarantined, reason), nil
 	case Strip:
 		return e.refuse(res, in, Stripped, fmt.Sprintf("policy strips %s", describe(t))), nil
 	case Pass:
@@ -255,6 +260,9 @@ func (e *Engine) refuse(res Result, in *Item, v Verdict, reason string) Result {
 }
 
 func describe(t Type) string {
+	if t.Name == ichitaroType.Name {
+		return ichitaroReason(t)
+	}
 	switch t.Class {
 	case ClassUnknown:
 		if t.Name == "empty" {

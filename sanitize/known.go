@@ -13,6 +13,7 @@ var derivedTypes = []Type{
 	{Name: "media", Class: ClassMedia},
 	{Name: "empty", Class: ClassUnknown},
 	{Name: "unknown", Class: ClassUnknown},
+	{Name: "ichitaro", Class: ClassOLE},
 }
 
 // KnownTypes lists every type Detect can return, by name and class (MIME and extension

@@ -115,7 +115,7 @@ func PolicyKeys() []string {
 	for _, e := range ooxmlMain {
 		seen[e.name] = true
 	}
-	for _, k := range []string{"opc", "msoxml", "sylk", "odf", "media", "empty"} {
+	for _, k := range []string{"opc", "msoxml", "sylk", "odf", "media", "empty", "ichitaro"} {
 		seen[k] = true
 	}
 	keys := make([]string, 0, len(seen))
