@@ -124,7 +124,7 @@ var keptAnnots = map[string]schema{
 		"Parent": obj("Annot", "the markup annotation it belongs to, if kept (12.5.6.14)"),
 		"Open":   scalar(kBool, "open on display (12.5.6.14)"),
 	},
-	"Widget": merge(fieldKeys, schema{
+	"Widget": merge(terminalFieldKeys, schema{
 		"H":      scalar(kName, "highlight on click (12.5.6.19)"),
 		"MK":     obj("MK", "appearance characteristics (12.5.6.19)"),
 		"BS":     obj("BS", "border style (12.5.6.19)"),
@@ -191,3 +191,11 @@ var appearanceKeys = schema{
 	"R": obj("Form", "rollover appearance (12.5.5)"),
 	"D": obj("Form", "down appearance (12.5.5)"),
 }
+
+// terminalFieldKeys are the field keys a widget merged with its field may carry: a
+// widget has no kids.
+var terminalFieldKeys = func() schema {
+	s := merge(fieldKeys)
+	delete(s, "Kids")
+	return s
+}()

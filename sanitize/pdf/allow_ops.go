@@ -3,7 +3,7 @@ package pdf
 // opSpec is a content stream operator's operand list, one letter per operand:
 //
 //	n number    i integer   N name     s string
-//	D dash array then a number          T array of strings and numbers (TJ)
+//	D array of numbers (dash)           T array of strings and numbers (TJ)
 //	c 1 to 32 numbers                   C 1 to 32 numbers, or numbers then a pattern name
 //	P a name or a property dictionary (marked content)
 //
@@ -21,7 +21,7 @@ var contentOps = map[string]opSpec{
 	"J":   {"i", "line cap (8.4.4)"},
 	"j":   {"i", "line join (8.4.4)"},
 	"M":   {"n", "miter limit (8.4.4)"},
-	"d":   {"D", "dash pattern (8.4.4)"},
+	"d":   {"Dn", "dash pattern (8.4.4)"},
 	"ri":  {"N", "rendering intent (8.4.4)"},
 	"i":   {"n", "flatness (8.4.4)"},
 	"gs":  {"N", "graphics state from resources (8.4.4)"},

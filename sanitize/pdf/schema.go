@@ -49,3 +49,28 @@ func merge(ss ...schema) schema {
 	}
 	return out
 }
+
+// allowLists names every allow-list of object keys, for allow_test.go (which requires a
+// test case per entry) and the documentation.
+var allowLists = func() map[string]schema {
+	m := map[string]schema{
+		"Catalog": catalogKeys, "ViewerPreferences": viewerPreferencesKeys, "Names": namesKeys,
+		"PageLabel": pageLabelKeys, "Outlines": outlinesKeys, "OutlineItem": outlineItemKeys,
+		"Action": actionKeys, "Action/GoTo": actionGoToKeys, "Action/URI": actionURIKeys,
+		"Action/Named": actionNamedKeys, "DestDict": destDictKeys, "OCProperties": ocPropertiesKeys,
+		"OCG": ocgKeys, "OCMD": ocmdKeys, "OCConfig": ocConfigKeys, "Info": infoKeys,
+		"Annot": annotKeys, "BS": borderStyleKeys, "BE": borderEffectKeys, "MK": mkKeys,
+		"IconFit": iconFitKeys, "AcroForm": acroFormKeys, "Field": fieldKeys, "Appearance": appearanceKeys,
+		"Page": pageKeys, "Resources": resourcesKeys, "Group": groupKeys, "Form": formKeys,
+		"Image": imageKeys, "ExtGState": extGStateKeys, "SoftMask": softMaskKeys,
+		"Pattern/1": tilingPatternKeys, "Pattern/2": shadingPatternKeys, "Shading": shadingKeys,
+		"Function": functionKeys, "CalColorSpace": calKeys, "Font/simple": simpleFontKeys,
+		"Font/Type3": type3FontKeys, "Font/Type0": type0FontKeys, "CIDFont": cidFontKeys,
+		"CIDSystemInfo": cidSystemInfoKeys, "FontDescriptor": fontDescriptorKeys,
+		"FontStyle": fontStyleKeys, "Encoding": encodingKeys,
+	}
+	for st, s := range keptAnnots {
+		m["Annot/"+st] = s
+	}
+	return m
+}()
