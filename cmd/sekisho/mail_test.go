@@ -13,7 +13,7 @@ import (
 )
 
 // TestSanitizeMailCorpus runs every message of the mail corpus through sanitize-mail:
-// bad-* (ambiguous MIME) must be refused whole with exit 3 and nothing written; every
+// bad-* (not a message) must be refused whole with exit 3 and nothing written; every
 // other message must be written (exit 0, also when attachments were removed). The output
 // is checked with a second parser (net/mail and mime/multipart, not go-message): it
 // parses, carries X-Sekisho-Status equal to the report's verdict, and has no HTML part.
@@ -107,7 +107,7 @@ func TestSanitizeMailRefusesNonMessages(t *testing.T) {
 		wantCode   int
 		wantStderr string
 	}{
-		{"pdf is not a message", "a.eml", []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"), exitRefused, "garbage header line"},
+		{"pdf is not a message", "a.eml", []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"), exitRefused, "not a mail message"},
 		{"executable name", "mail.exe", []byte("From: a@example.jp\r\n\r\nhi\r\n"), exitRefused, "extension .exe"},
 		{"elf bytes", "a.eml", elfBytes, exitRefused, "blocked"},
 		{"empty", "a.eml", nil, exitRefused, "empty file"},

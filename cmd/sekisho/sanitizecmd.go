@@ -73,7 +73,7 @@ Exit status:
   0  a message was written, also when some attachments were removed or would be
      quarantined (the offline command has no quarantine store: the report and the
      notice list them)
-  3  the whole message was refused (not a message, ambiguous MIME, a limit): nothing
+  3  the whole message was refused (not a message, a limit): nothing
      written
   2  usage or configuration error
   1  internal error

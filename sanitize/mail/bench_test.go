@@ -50,8 +50,8 @@ func BenchmarkWalk(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		var res sanitize.Result
-		wk := &walker{ctx: context.Background(), blob: bytes.NewReader(data), s: s, b: sanitize.NewBudget(sanitize.Limits{}), res: &res, path: "item"}
-		if _, err := wk.entity(0, int64(len(data)), "1", 0, nil, true, false); err != nil {
+		wk := newWalker(context.Background(), bytes.NewReader(data), s, sanitize.NewBudget(sanitize.Limits{}), &res, "item")
+		if _, err := wk.entity(0, int64(len(data)), "1", 0, true, false); err != nil {
 			b.Fatal(err)
 		}
 	}

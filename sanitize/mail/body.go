@@ -25,6 +25,12 @@ type bodyT struct {
 func (j *job) readBody(p *part) ([]byte, error) {
 	var notes textNotes
 	dec, err := j.w.decoder(p, &notes)
+	if errors.Is(err, errUnknownCTE) && strings.HasPrefix(p.ctype.value, "text/") {
+		// Every reader that shows this text at all shows its bytes as they stand (RFC 2045
+		// §6.4 would make it an opaque file; the text is inert either way).
+		notes.add("unknown transfer encoding %q: text read as it stands", clip([]byte(p.cte)))
+		dec, err = io.NewSectionReader(j.w.blob, p.start, p.size()), nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -41,6 +47,14 @@ func (j *job) readBody(p *part) ([]byte, error) {
 // content is not text (a text/plain that is really an executable) is sent through the
 // engine as a file instead and an empty segment is returned.
 func (j *job) bodyText(p *part) (bodyT, error) {
+	if p.withheld {
+		j.nBody++
+		t := bodyT{path: j.bodyPath("plain"), charset: "us-ascii"}
+		t.actions = append(t.actions, sanitize.Action{Kind: sanitize.ActRemovedPart, Path: t.path,
+			Detail: "text that other mail programs decode into files removed (the original is held)"})
+		t.text = withheldText
+		return t, nil
+	}
 	raw, err := j.readBody(p)
 	if errors.Is(err, errUnknownCTE) {
 		return bodyT{}, j.opaque(p, err.Error())
@@ -56,7 +70,7 @@ func (j *job) bodyText(p *part) (bodyT, error) {
 	t := bodyT{path: j.bodyPath(kind)}
 	if det := sanitize.Detect(bytes.NewReader(raw)); !textLike(det, raw, p.ctype.params["charset"]) {
 		j.res.Add(sanitize.ActTypeMismatch, t.path, fmt.Sprintf("declared %s, content is %s", p.ctype.value, det.Name))
-		return bodyT{}, j.sendInner(bytes.NewReader(raw), p.name, p.ctype.value)
+		return bodyT{}, j.sendInner(bytes.NewReader(raw), p.name, p.ctype.value, p.names...)
 	}
 	s, st, err := toUTF8(raw, p.ctype.params["charset"])
 	if errors.Is(err, sanitize.ErrUnsupported) {
@@ -64,7 +78,7 @@ func (j *job) bodyText(p *part) (bodyT, error) {
 		// a file, which decides (the text family refuses it too, so it is quarantined),
 		// and the rest of the message is still delivered.
 		j.res.Add(sanitize.ActRemovedPart, t.path, "body text in an undeterminable charset handled as a file: "+err.Error())
-		return bodyT{}, j.sendInner(bytes.NewReader(raw), p.name, p.ctype.value)
+		return bodyT{}, j.sendInner(bytes.NewReader(raw), p.name, p.ctype.value, p.names...)
 	}
 	if err != nil {
 		return bodyT{}, fmt.Errorf("%s: %w", t.path, err)
@@ -100,6 +114,10 @@ func (j *job) bodyText(p *part) (bodyT, error) {
 	t.text = s
 	return t, nil
 }
+
+// withheldText replaces a text part that carries files in MIME form.
+const withheldText = "[この部分は、他のメールソフトでは添付ファイルとして読まれる形式の文字列のため、削除しました。元のメッセージは保管されています。]\n" +
+	"[This part was removed: other mail programs read it as attached files. The original message is kept.]\n"
 
 // textLike reports whether a declared text part's content really is text. Binary content
 // the detector cannot name is text only if it has no NUL (UTF-16 is declared).
@@ -145,7 +163,7 @@ func (j *job) convertText(p *part, kind string) error {
 	s, st, err := toUTF8(raw, p.ctype.params["charset"])
 	if errors.Is(err, sanitize.ErrUnsupported) {
 		j.res.Add(sanitize.ActRemovedPart, t.path, "text in an undeterminable charset handled as a file: "+err.Error())
-		return j.sendInner(bytes.NewReader(raw), p.name, p.ctype.value)
+		return j.sendInner(bytes.NewReader(raw), p.name, p.ctype.value, p.names...)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", t.path, err)

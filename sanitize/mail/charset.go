@@ -138,8 +138,10 @@ func markInvalid(b []byte) (string, int, error) {
 }
 
 // detect8bit names the reading of raw 8-bit header bytes: UTF-8 when valid (RFC 6532),
-// else the one Japanese legacy charset that decodes them without error. Two clean
-// readings are an ambiguity; none is reported with 〓 marks by the caller.
+// else the one Japanese legacy charset that decodes them without error. When both decode,
+// the reading with more kana and fewer half-width kana wins (half-width kana are what the
+// wrong one of the two usually produces), Shift_JIS on a tie: it names text in a header,
+// never structure. None is reported with 〓 marks by the caller.
 func detect8bit(b []byte) (label string, clean bool, err error) {
 	if utf8.Valid(b) {
 		return "utf-8", true, nil
@@ -150,10 +152,10 @@ func detect8bit(b []byte) (label string, clean bool, err error) {
 	case badSJ == 0 && badEUC == 0:
 		sj, _, _ := decodeBytes("shift_jis", b)
 		eu, _, _ := decodeBytes("euc-jp", b)
-		if sj == eu {
-			return "shift_jis", true, nil
+		if kanaScore(eu) > kanaScore(sj) {
+			return "euc-jp", true, nil
 		}
-		return "", false, ambiguous("raw 8-bit header bytes read both as Shift_JIS %q and as EUC-JP %q", sj, eu)
+		return "shift_jis", true, nil
 	case badSJ == 0:
 		return "shift_jis", true, nil
 	case badEUC == 0:
@@ -162,6 +164,21 @@ func detect8bit(b []byte) (label string, clean bool, err error) {
 		return "euc-jp", false, nil
 	}
 	return "shift_jis", false, nil
+}
+
+// kanaScore rates how Japanese a decoded string looks: full-width kana count for it,
+// half-width kana against it.
+func kanaScore(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r >= 0x3041 && r <= 0x30ff:
+			n++
+		case r >= 0xff61 && r <= 0xff9f:
+			n--
+		}
+	}
+	return n
 }
 
 func isASCII(b []byte) bool {

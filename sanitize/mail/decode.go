@@ -2,10 +2,12 @@ package mail
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/sekisho/sekisho/sanitize"
 )
@@ -15,34 +17,75 @@ import (
 var errUnknownCTE = errors.New("unknown Content-Transfer-Encoding")
 
 // decoder returns the decoded body of p. notes collects repairs (missing base64 padding,
-// stray "=" in quoted-printable); a base64 body that two decoders would read differently
-// fails with an ambiguity.
+// stray "=" in quoted-printable); base64 that two decoders would read differently is
+// decoded as RFC 2045 says and reported to the walker (the original is then held).
 func (w *walker) decoder(p *part, notes *textNotes) (io.Reader, error) {
 	raw := io.NewSectionReader(w.blob, p.start, p.size())
 	switch p.cte {
 	case "", "7bit", "8bit", "binary":
 		return raw, nil
+	case "x-uuencode", "uuencode", "x-uue":
+		return w.uuPart(p)
 	case "base64":
-		return &b64Reader{r: bufio.NewReaderSize(raw, 32<<10), id: p.id, notes: notes}, nil
+		return &b64Reader{r: bufio.NewReaderSize(raw, 32<<10), id: p.id, notes: notes, odd: w.st.odd}, nil
 	case "quoted-printable":
 		return &qpReader{r: bufio.NewReaderSize(raw, 32<<10), notes: notes}, nil
 	}
 	return nil, fmt.Errorf("%w %q", errUnknownCTE, clip([]byte(p.cte)))
 }
 
-// b64Reader decodes base64 strictly: line breaks and spaces are skipped, anything else
-// outside the alphabet, or data after the padding, is an ambiguity (lenient decoders skip
-// it, strict ones stop: the two see different files). A missing final padding has one
-// reading and is repaired.
+// uuPart decodes a part whose transfer encoding is uuencode (old Eudora and Mac
+// mailers): one begin/end block.
+func (w *walker) uuPart(p *part) (io.Reader, error) {
+	if p.size() > maxBodyText {
+		return nil, &sanitize.LimitError{Limit: "limits.max_file_size", Max: maxBodyText, Got: p.size()}
+	}
+	raw := make([]byte, p.size())
+	if _, err := w.blob.ReadAt(raw, p.start); err != nil && err != io.EOF {
+		return nil, err
+	}
+	lines := strings.Split(strings.ReplaceAll(string(raw), "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		if !uuBegin.MatchString(strings.TrimRight(l, " \t")) {
+			continue
+		}
+		end := len(lines)
+		for k := i + 1; k < len(lines); k++ {
+			if strings.TrimSpace(lines[k]) == "end" {
+				end = k
+				break
+			}
+		}
+		data, err := uudecode(lines[i+1:end], false)
+		if err != nil {
+			return nil, fmt.Errorf("%w: uuencode of part %s: %v", sanitize.ErrMalformed, p.id, err)
+		}
+		return bytes.NewReader(data), nil
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return bytes.NewReader(nil), nil
+	}
+	return nil, fmt.Errorf("%w %q: no begin line", errUnknownCTE, p.cte)
+}
+
+// b64Reader decodes base64 as RFC 2045 §6.8 reads it: characters outside the alphabet
+// are ignored, and a padded quantum ends a run of data. Base64 that needed either rule is
+// reported through odd, because decoders disagree about it (some stop at the first stray
+// character, some take "-" and "_" from the URL alphabet, some stop at "="): the caller
+// holds the original. Data after a padded quantum is decoded as a new run (concatenated
+// base64), so this reading never shows less than the others. A missing final padding
+// has one reading and is repaired.
 type b64Reader struct {
 	r     *bufio.Reader
 	id    string
 	notes *textNotes
-	raw   []byte // input chunk
-	clean []byte // alphabet characters waiting to be decoded, always fewer than 4 after fill
-	buf   []byte // decoded output
-	out   []byte // unread part of buf
-	pad   int    // "=" seen
+	odd   func(reason string) // nil: nobody asks
+	raw   []byte              // input chunk
+	clean []byte              // alphabet characters (and the padding of the current quantum) not yet decoded
+	out   []byte              // decoded, unread
+	pad   int                 // "=" in the current quantum
+	ended bool                // the last quantum was padded
+	oddN  int
 	done  bool
 	err   error
 }
@@ -62,43 +105,53 @@ func (d *b64Reader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// fill reads one chunk, checks every byte and decodes the complete quantums.
+func (d *b64Reader) oddf(format string, args ...any) {
+	d.oddN++
+	if d.oddN == 1 && d.odd != nil {
+		d.odd(fmt.Sprintf("base64 of part %s: ", d.id) + fmt.Sprintf(format, args...))
+	}
+}
+
+// fill reads one chunk and decodes what it completes.
 func (d *b64Reader) fill() {
 	if d.raw == nil {
 		d.raw = make([]byte, 16<<10)
 		d.clean = make([]byte, 0, 16<<10+4)
-		d.buf = make([]byte, (16<<10+4)/4*3)
 	}
 	n, err := d.r.Read(d.raw)
+	d.out = d.out[:0]
 	for _, c := range d.raw[:n] {
 		switch {
 		case c == '\r' || c == '\n' || c == ' ' || c == '\t':
-		case c == '=':
-			if len(d.clean)%4 < 2 {
-				d.err = ambiguous("base64 padding in the wrong place in part %s", d.id)
-				return
-			}
-			d.pad++
-			d.clean = append(d.clean, c)
 		case isB64(c):
 			if d.pad > 0 {
-				d.err = ambiguous("base64 data after the padding in part %s", d.id)
-				return
+				// "QQ=Qg=": a quantum with part of its padding; it ends there.
+				d.oddf("incomplete padding ends a run")
+				d.tail()
+				d.ended = true
+			}
+			if d.ended {
+				d.oddf("data after the padding read as a new run")
+				d.ended = false
 			}
 			d.clean = append(d.clean, c)
+		case c == '=':
+			if len(d.clean)%4 < 2 {
+				d.oddf("padding in the wrong place ignored")
+				continue
+			}
+			d.clean = append(d.clean, c)
+			d.pad++
+			if len(d.clean)%4 == 0 {
+				d.decode(len(d.clean))
+				d.pad = 0
+				d.ended = true
+			}
 		default:
-			d.err = ambiguous("base64 in part %s contains %q", d.id, c)
-			return
+			d.oddf("character %q outside the alphabet ignored", c)
 		}
 	}
-	whole := len(d.clean) / 4 * 4
-	m, derr := base64.StdEncoding.Decode(d.buf, d.clean[:whole])
-	if derr != nil {
-		d.err = ambiguous("bad base64 in part %s", d.id)
-		return
-	}
-	d.out = d.buf[:m]
-	d.clean = append(d.clean[:0], d.clean[whole:]...)
+	d.decode((len(d.clean) - d.pad) / 4 * 4)
 	switch {
 	case err == io.EOF:
 		d.finish()
@@ -107,26 +160,52 @@ func (d *b64Reader) fill() {
 	}
 }
 
-// finish decodes the last, unpadded quantum.
+// decode decodes clean[:n] (whole quantums) onto out.
+func (d *b64Reader) decode(n int) {
+	if n == 0 {
+		return
+	}
+	var tmp [12 << 10]byte
+	for i := 0; i < n; {
+		k := min(n-i, 16<<10)
+		m, err := base64.StdEncoding.Decode(tmp[:], d.clean[i:i+k])
+		if err != nil {
+			d.err = fmt.Errorf("%w: base64 of part %s: %v", sanitize.ErrMalformed, d.id, err)
+			return
+		}
+		d.out = append(d.out, tmp[:m]...)
+		i += k
+	}
+	d.clean = append(d.clean[:0], d.clean[n:]...)
+}
+
+// finish decodes the last quantum when its padding is missing.
 func (d *b64Reader) finish() {
 	d.done = true
-	switch len(d.clean) {
+	if d.pad == 0 && len(d.clean) > 1 {
+		d.notes.add("missing base64 padding in part %s", d.id)
+	}
+	d.tail()
+}
+
+// tail decodes the incomplete quantum left in clean (whole quantums are decoded already)
+// without its padding: 2 or 3 characters give 1 or 2 bytes, 1 gives nothing.
+func (d *b64Reader) tail() {
+	d.decode((len(d.clean) - d.pad) / 4 * 4)
+	q := d.clean[:len(d.clean)-d.pad]
+	d.clean, d.pad = d.clean[:0], 0
+	switch len(q) {
 	case 0:
 	case 1:
-		d.err = ambiguous("truncated base64 in part %s", d.id)
+		d.notes.add("truncated base64 in part %s: one character dropped", d.id)
 	default:
-		if d.pad > 0 {
-			d.err = ambiguous("truncated base64 padding in part %s", d.id)
-			return
-		}
-		var tail [3]byte
-		n, err := base64.RawStdEncoding.Decode(tail[:], d.clean)
+		var t [3]byte
+		n, err := base64.RawStdEncoding.Decode(t[:], q)
 		if err != nil {
-			d.err = ambiguous("bad base64 in part %s", d.id)
+			d.err = fmt.Errorf("%w: base64 of part %s: %v", sanitize.ErrMalformed, d.id, err)
 			return
 		}
-		d.out = append(d.out, tail[:n]...)
-		d.notes.add("missing base64 padding in part %s", d.id)
+		d.out = append(d.out, t[:n]...)
 	}
 }
 

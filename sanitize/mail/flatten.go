@@ -12,8 +12,8 @@ import (
 // join the outer attachments. Nothing in it is sanitized again.
 func (j *job) flatten(a *attachment) error {
 	var scratch sanitize.Result
-	wk := &walker{ctx: j.ctx, blob: a.body, s: j.s, b: j.w.b, res: &scratch, path: j.w.path}
-	top, err := wk.entity(0, a.body.Size(), "1", 0, nil, true, false)
+	wk := newWalker(j.ctx, a.body, j.s, j.w.b, &scratch, j.w.path)
+	top, err := wk.entity(0, a.body.Size(), "1", 0, true, false)
 	if err != nil {
 		return fmt.Errorf("flatten nested message: %w", err)
 	}

@@ -56,7 +56,7 @@ func FuzzHeaderDecode(f *testing.F) {
 		if s, _, err := decodeHeaderText(raw); err == nil {
 			checkClean(t, s)
 		}
-		if mv, _, err := parseMedia(raw); err == nil {
+		if mv, _, err := parseMedia(raw, false); err == nil {
 			for k, v := range mv.params {
 				if k != "boundary" {
 					checkClean(t, v)

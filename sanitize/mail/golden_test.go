@@ -63,7 +63,8 @@ func canonicalOutput(out []byte) []byte {
 
 // TestGolden sanitizes every message of the corpus and compares the new message and the
 // report with <case>.out.golden and <case>.report.golden.json (go test -run TestGolden
-// -update rewrites them). Messages named bad-* must be refused; all others must succeed.
+// -update rewrites them). Messages named bad-* must be refused; all others must succeed,
+// and hold-* (only they) with the original held because another reader sees other files.
 func TestGolden(t *testing.T) {
 	_, s := testEngine(t, Options{})
 	for _, f := range corpusFiles(t) {
@@ -81,6 +82,15 @@ func TestGolden(t *testing.T) {
 				out = nil
 			default:
 				rep.Result = &res
+			}
+			if err == nil {
+				held := false
+				for _, a := range res.Actions {
+					held = held || a.Kind == sanitize.ActQuarantined && a.Path == "item/original"
+				}
+				if held != strings.HasPrefix(name, "hold-") {
+					t.Errorf("original held = %v; hold-* (and only they) must hold it: %+v", held, res.Actions)
+				}
 			}
 			js, jerr := json.MarshalIndent(rep, "", "  ")
 			if jerr != nil {

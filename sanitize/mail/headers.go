@@ -1,14 +1,11 @@
 package mail
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
-	"mime"
-	netmail "net/mail"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/emersion/go-message/charset"
 
 	"github.com/sekisho/sekisho/sanitize"
 )
@@ -45,17 +42,14 @@ func (j *job) buildHeaders(h *header) ([]outField, error) {
 	}
 	for _, k := range keys {
 		path := sanitize.JoinPath(j.w.path, "header/"+strings.ToLower(k))
-		raw, err := h.singleton(k, path, j.res)
-		if err != nil {
-			return nil, err
-		}
+		raw := j.headerValue(h, k, path)
 		if raw == nil {
 			continue
 		}
 		var v string
 		switch k {
 		case "From", "To", "Cc", "Reply-To":
-			v, err = j.addressHeader(k, raw, path)
+			v = j.addressHeader(raw, path)
 		case "Date", "Message-Id", "In-Reply-To", "References":
 			if !isASCII(raw) || hasControl(string(raw)) {
 				j.res.Add(sanitize.ActRemovedPart, path, k+" with 8-bit or control bytes dropped")
@@ -63,17 +57,16 @@ func (j *job) buildHeaders(h *header) ([]outField, error) {
 			}
 			v = string(raw)
 		default:
-			var notes textNotes
-			v, notes, err = decodeHeaderText(raw)
+			d, notes, err := decodeHeaderText(raw)
+			if err != nil {
+				return nil, err
+			}
 			for _, n := range notes {
 				j.res.Add(sanitize.ActRebuilt, path, "repaired: "+n)
 			}
-			v = j.encodeText(v)
+			v = j.encodeText(d)
 		}
-		if err != nil {
-			return nil, err
-		}
-		if v == "" && k == "From" {
+		if v == "" {
 			continue
 		}
 		out = append(out, outField{k, v})
@@ -81,56 +74,142 @@ func (j *job) buildHeaders(h *header) ([]outField, error) {
 	return out, nil
 }
 
-// addressHeader parses an address list (RFC 5322, encoded-words decoded with the charset
-// tables) and formats it again. A From that does not parse is an ambiguity: which sender
-// the recipient sees would depend on the client.
-func (j *job) addressHeader(k string, raw []byte, path string) (string, error) {
+// headerValue returns the value of a copied header. RFC 5322 allows each once; of
+// differing copies the first is kept (what Python's email and Go's textproto return),
+// except To and Cc, whose lists are joined so that no recipient disappears from view.
+func (j *job) headerValue(h *header, k, path string) []byte {
+	vs := h.values(k)
+	if len(vs) <= 1 {
+		if len(vs) == 1 {
+			return vs[0]
+		}
+		return nil
+	}
+	var distinct [][]byte
+	seen := map[string]bool{}
+	for _, v := range vs {
+		n := normalizeWS(v)
+		if !seen[n] && n != "" {
+			seen[n] = true
+			distinct = append(distinct, v)
+		}
+	}
+	switch {
+	case len(distinct) <= 1:
+		j.res.Add(sanitize.ActRebuilt, path, fmt.Sprintf("repaired: duplicate identical %s header", k))
+		if len(distinct) == 0 {
+			return vs[0]
+		}
+		return distinct[0]
+	case k == "To" || k == "Cc":
+		j.res.Add(sanitize.ActRebuilt, path, fmt.Sprintf("repaired: %d %s headers joined into one", len(vs), k))
+		return bytes.Join(distinct, []byte(", "))
+	}
+	j.res.Add(sanitize.ActRebuilt, path, fmt.Sprintf("repaired: %d different %s headers: the first is kept", len(distinct), k))
+	return distinct[0]
+}
+
+// addressHeader reads an address list (RFC 5322 with its obsolete syntax) and writes it
+// again. A value that does not parse keeps its text, sanitized, as the display name of
+// an empty group ("Big Bug bb@bug.com":;), which RFC 5322 allows in To and Cc and
+// RFC 6854 in From: the recipient sees what the sender wrote and no address is made up.
+// A mailbox whose address is not ASCII is kept the same way, as text.
+func (j *job) addressHeader(raw []byte, path string) string {
 	s := string(raw)
 	if !isASCII(raw) {
-		d, notes, err := decodeHeaderText(raw)
+		label, _, err := detect8bit(raw)
+		if err == nil {
+			s, _, err = decodeBytes(label, raw)
+		}
 		if err != nil {
-			return "", err
+			s = strings.ToValidUTF8(s, "〓")
 		}
-		for _, n := range notes {
-			j.res.Add(sanitize.ActRebuilt, path, "repaired: "+n)
+		if label != "utf-8" {
+			j.res.Add(sanitize.ActRebuilt, path, "repaired: raw 8-bit header bytes decoded as "+label)
 		}
-		s = d
 	}
-	p := netmail.AddressParser{WordDecoder: &mime.WordDecoder{CharsetReader: charset.Reader}}
-	list, err := p.ParseList(s)
+	list, err := parseAddressList(s)
 	if err != nil {
-		if strings.HasSuffix(strings.TrimSpace(s), ":;") && isASCII([]byte(s)) {
-			return strings.TrimSpace(s), nil // an empty group: "undisclosed-recipients:;"
-		}
-		if k == "From" {
-			return "", ambiguous("From header does not parse as an address: %q", clip(raw))
-		}
-		j.res.Add(sanitize.ActRemovedPart, path, fmt.Sprintf("%s header that does not parse as addresses dropped", k))
-		return "", nil
+		text, _ := decodeWords(s)
+		j.res.Add(sanitize.ActRebuilt, path, fmt.Sprintf("repaired: not an address list (%v): kept as text", err))
+		return j.displayOnly(text, path)
 	}
 	var parts []string
-	for _, a := range list {
-		if !isASCII([]byte(a.Address)) {
-			j.res.Add(sanitize.ActRemovedPart, path, "address with non-ASCII mailbox dropped")
-			continue
+	for _, it := range list {
+		if f := j.formatItem(it, path); f != "" {
+			parts = append(parts, f)
 		}
-		name, removed := cleanControls(a.Name)
-		if removed > 0 {
-			j.res.Add(sanitize.ActRemovedControlChars, path, fmt.Sprintf("%d control characters removed from a display name", removed))
-		}
-		parts = append(parts, j.formatAddress(name, a.Address))
 	}
-	return strings.Join(parts, ", "), nil
+	return strings.Join(parts, ", ")
+}
+
+// formatItem writes one mailbox or group of a parsed list.
+func (j *job) formatItem(it addrItem, path string) string {
+	name := j.cleanName(it.name, path)
+	if it.group {
+		var ms []string
+		for _, m := range it.members {
+			if m.group {
+				continue
+			}
+			if !isASCII([]byte(m.addr)) {
+				j.res.Add(sanitize.ActRemovedPart, path, "address with a non-ASCII mailbox inside a group dropped")
+				continue
+			}
+			ms = append(ms, j.formatAddress(j.cleanName(m.name, path), m.addr))
+		}
+		return j.phrase(name) + ":" + strings.Join(ms, ", ") + ";"
+	}
+	if !isASCII([]byte(it.addr)) || hasControl(it.addr) {
+		text := it.addr
+		if name != "" {
+			text = name + " <" + it.addr + ">"
+		}
+		j.res.Add(sanitize.ActRebuilt, path, "repaired: address with a non-ASCII mailbox kept as text")
+		return j.displayOnly(text, path)
+	}
+	return j.formatAddress(name, it.addr)
+}
+
+// cleanName decodes a display name and removes control and format characters.
+func (j *job) cleanName(name, path string) string {
+	if name == "" {
+		return ""
+	}
+	d, _ := decodeWords(name)
+	d, removed := cleanControls(d)
+	if removed > 0 {
+		j.res.Add(sanitize.ActRemovedControlChars, path, fmt.Sprintf("%d control or invisible format characters removed from a display name", removed))
+	}
+	return strings.TrimSpace(d)
+}
+
+// displayOnly writes text as the name of an empty group.
+func (j *job) displayOnly(text, path string) string {
+	text, removed := cleanControls(text)
+	if removed > 0 {
+		j.res.Add(sanitize.ActRemovedControlChars, path, fmt.Sprintf("%d control or invisible format characters removed", removed))
+	}
+	text = strings.Join(strings.Fields(text), " ")
+	if text == "" {
+		return ""
+	}
+	return j.phrase(text) + ":;"
+}
+
+// phrase writes a display name: atoms, a quoted-string, or encoded-words.
+func (j *job) phrase(name string) string {
+	if isASCII([]byte(name)) && !strings.Contains(name, "=?") {
+		return quotePhrase(name)
+	}
+	return j.encodeWords(name)
 }
 
 func (j *job) formatAddress(name, addr string) string {
 	if name == "" {
 		return "<" + addr + ">"
 	}
-	if isASCII([]byte(name)) && !strings.Contains(name, "=?") {
-		return (&netmail.Address{Name: name, Address: addr}).String()
-	}
-	return j.encodeWords(name) + " <" + addr + ">"
+	return j.phrase(name) + " <" + addr + ">"
 }
 
 // encodeText encodes an unstructured value: as is when it is printable ASCII that would

@@ -73,7 +73,7 @@ func TestBadInput(t *testing.T) {
 		maxTime time.Duration
 		maxMem  uint64
 	}{
-		{"binary garbage", garbage, "ambiguous MIME", time.Second, 8 << 20},
+		{"binary garbage", garbage, "not a mail message", time.Second, 8 << 20},
 		{"1 MB header line", []byte("From: a@example.com\r\nSubject: " + strings.Repeat("x", 1<<20) + "\r\n\r\nbody\r\n"), "mail.max_header_bytes", time.Second, 8 << 20},
 		{"10000 parts", genParts(10000, png), "mail.max_parts", 2 * time.Second, 64 << 20},
 		{"nesting 40 deep", deep(40), "limits.max_depth", time.Second, 8 << 20},

@@ -14,6 +14,7 @@ type entry struct {
 	ActionEN string
 	Reason   string // why, in the words of the sanitizer that decided
 	QID      string // quarantine ID, when the original was held
+	original bool   // the entry is the whole original message, held
 }
 
 // noticeData is what the notice templates see.

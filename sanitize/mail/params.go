@@ -10,14 +10,35 @@ import (
 type mediaValue struct {
 	value  string            // lower-cased type or disposition
 	params map[string]string // decoded to UTF-8
+	// others holds the values another reader could take for a parameter: a differing
+	// duplicate, or the plain form beside an RFC 2231 extended one.
+	others map[string][]string
+	// split reports that two readers would take different values of some parameter.
+	split bool
+}
+
+// other records v as another reader's value of the parameter k.
+func (mv *mediaValue) other(k, v string) {
+	if mv.others == nil {
+		mv.others = map[string][]string{}
+	}
+	for _, x := range mv.others[k] {
+		if x == v {
+			return
+		}
+	}
+	mv.others[k] = append(mv.others[k], v)
+	mv.split = true
 }
 
 // parseMedia parses "type/sub; k=v; ..." with RFC 2231 extended and continued parameters
 // in any charset (mime.ParseMediaType only knows UTF-8 and ASCII: a Shift_JIS or
 // ISO-2022-JP filename*= would come back empty), encoded-words inside quoted values (a
-// widespread violation) and raw 8-bit values. The same parameter given twice with
-// different values is an ambiguity.
-func parseMedia(raw []byte) (mediaValue, textNotes, error) {
+// widespread violation) and raw 8-bit values. Of a parameter given twice with different
+// values the first is read, of an extended and a plain form the extended one (RFC 2231
+// §4); with lastWins the other side is taken (what a reader that keeps the last value or
+// does not know RFC 2231 sees). Either way the other value is kept in others.
+func parseMedia(raw []byte, lastWins bool) (mediaValue, textNotes, error) {
 	var notes textNotes
 	s := string(raw)
 	if !isASCII(raw) {
@@ -36,13 +57,14 @@ func parseMedia(raw []byte) (mediaValue, textNotes, error) {
 		s = d
 	}
 	parts := splitParams(s)
-	mv := mediaValue{value: strings.ToLower(strings.TrimSpace(stripComment(parts[0]))), params: map[string]string{}}
+	mv := mediaValue{value: mediaType(parts[0]), params: map[string]string{}}
 	type seg struct {
 		v   string
 		enc bool
 	}
 	plain := map[string]string{}
 	star := map[string]string{}
+	starAlt := map[string][]string{}
 	cont := map[string]map[int]seg{}
 	for _, p := range parts[1:] {
 		p = strings.TrimSpace(p)
@@ -59,7 +81,12 @@ func parseMedia(raw []byte) (mediaValue, textNotes, error) {
 		switch {
 		case strings.Count(name, "*") == 0:
 			if old, ok := plain[name]; ok && old != val {
-				return mv, nil, ambiguous("parameter %s given twice with different values", name)
+				notes.add("parameter %s given twice with different values: the first is used", name)
+				mv.other(name, plainValue(val))
+				if !lastWins {
+					continue
+				}
+				mv.other(name, plainValue(old))
 			} else if ok {
 				notes.add("duplicate parameter %s", name)
 			}
@@ -67,7 +94,11 @@ func parseMedia(raw []byte) (mediaValue, textNotes, error) {
 		case strings.HasSuffix(name, "*") && strings.Count(name, "*") == 1:
 			base := strings.TrimSuffix(name, "*")
 			if old, ok := star[base]; ok && old != val {
-				return mv, nil, ambiguous("parameter %s given twice with different values", name)
+				notes.add("parameter %s given twice with different values: the first is used", name)
+				starAlt[base] = append(starAlt[base], val, old)
+				if !lastWins {
+					continue
+				}
 			}
 			star[base] = val
 		default:
@@ -88,7 +119,11 @@ func parseMedia(raw []byte) (mediaValue, textNotes, error) {
 				cont[base] = map[int]seg{}
 			}
 			if old, ok := cont[base][idx]; ok && old.v != val {
-				return mv, nil, ambiguous("parameter %s given twice with different values", name)
+				notes.add("parameter %s given twice with different values: the first is used", name)
+				mv.split = true
+				if !lastWins {
+					continue
+				}
 			}
 			cont[base][idx] = seg{val, enc}
 		}
@@ -125,6 +160,13 @@ func parseMedia(raw []byte) (mediaValue, textNotes, error) {
 		notes = append(notes, n...)
 		star[base] = "\x00" + v // marked as already decoded
 	}
+	for base, vs := range starAlt {
+		for _, v := range vs {
+			cs, rest, _ := split2231(v)
+			d, _ := decode2231Bytes(cs, pctDecode(rest))
+			mv.other(base, d)
+		}
+	}
 	for base, v := range star {
 		if strings.HasPrefix(v, "\x00") {
 			mv.params[base] = v[1:]
@@ -139,18 +181,34 @@ func parseMedia(raw []byte) (mediaValue, textNotes, error) {
 		mv.params[base] = d
 	}
 	for k, v := range plain {
-		if _, ok := mv.params[k]; ok {
-			continue // RFC 2231 §4: the extended form wins over the plain fallback
-		}
 		d, n := decodeWords(v)
-		notes = append(notes, n...)
 		d, removed := cleanControls(d)
+		if ext, ok := mv.params[k]; ok {
+			// RFC 2231 §4: the extended form wins over the plain fallback, for readers
+			// that know it.
+			if d != ext {
+				mv.other(k, d)
+				if lastWins {
+					mv.other(k, ext)
+					mv.params[k] = d
+				}
+			}
+			continue
+		}
+		notes = append(notes, n...)
 		if removed > 0 {
 			notes.add("%d control characters removed from %s", removed, k)
 		}
 		mv.params[k] = d
 	}
 	return mv, notes, nil
+}
+
+// plainValue decodes a plain parameter value the way parseMedia does.
+func plainValue(v string) string {
+	d, _ := decodeWords(v)
+	d, _ = cleanControls(d)
+	return d
 }
 
 func decode2231Bytes(cs string, b []byte) (string, textNotes) {
@@ -246,6 +304,51 @@ func unquote(v string) string {
 		return b.String()
 	}
 	return stripComment(v)
+}
+
+// mediaType reads "type/subtype" as a structured field (RFC 2045 §5.1 with the RFC 822
+// lexical rules): comments are white space and white space may surround the "/". What is
+// left with a space inside is two tokens, not a type.
+func mediaType(v string) string {
+	v = strings.Join(strings.Fields(removeComments(v)), " ")
+	v = strings.ReplaceAll(strings.ReplaceAll(v, " /", "/"), "/ ", "/")
+	return strings.ToLower(v)
+}
+
+// removeComments replaces every (nested) comment outside a quoted string with a space.
+func removeComments(v string) string {
+	if !strings.Contains(v, "(") {
+		return v
+	}
+	var b strings.Builder
+	depth, inQ := 0, false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c == '\\' && (inQ || depth > 0) && i+1 < len(v):
+			if depth == 0 {
+				b.WriteByte(c)
+				b.WriteByte(v[i+1])
+			}
+			i++
+			continue
+		case c == '"' && depth == 0:
+			inQ = !inQ
+		case c == '(' && !inQ:
+			depth++
+			continue
+		case c == ')' && depth > 0:
+			depth--
+			if depth == 0 {
+				b.WriteByte(' ')
+			}
+			continue
+		}
+		if depth == 0 {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 func stripComment(v string) string {

@@ -304,14 +304,11 @@ func (j *job) attachPart(p *part) error {
 	}
 	defer sp.Remove()
 	j.w.notes(p, "body", notes)
-	return j.sendInner(sp, p.name, p.ctype.value)
+	return j.sendInner(sp, p.name, p.ctype.value, p.names...)
 }
 
 // opaque quarantines a part we cannot decode: its raw bytes go to the Holder.
 func (j *job) opaque(p *part, reason string) error {
-	if p.id == "1" {
-		return fmt.Errorf("%w: message body: %s", sanitize.ErrUnsupported, reason)
-	}
 	j.nAtt++
 	item := &sanitize.Item{Body: io.NewSectionReader(j.w.blob, p.start, p.size()), Path: j.attPath(p.name), Name: p.name, DeclaredType: p.ctype.value}
 	r := sanitize.Result{Verdict: sanitize.Quarantined, Reason: reason, Detected: sanitize.Unknown}
@@ -320,13 +317,24 @@ func (j *job) opaque(p *part, reason string) error {
 }
 
 // sendInner runs one decoded part through the inner Sanitizer (the engine) with a nested
-// budget and records the outcome.
-func (j *job) sendInner(body sanitize.Blob, name, declType string) error {
+// budget and records the outcome. others are the part's other names (name= beside
+// filename=, differing duplicates): a name that would be blocked blocks the part whichever
+// name the recipient's client shows.
+func (j *job) sendInner(body sanitize.Blob, name, declType string, others ...string) error {
 	j.nAtt++
 	item := &sanitize.Item{Body: body, Path: j.attPath(name), Name: name, DeclaredType: declType}
 	var r sanitize.Result
 	nb, err := j.w.b.Nest()
+	blocked := ""
+	for _, o := range others {
+		if why := sanitize.BlockedName(o, ""); why != "" && blocked == "" {
+			blocked = fmt.Sprintf("the part is also named %q: %s", o, why)
+		}
+	}
 	switch {
+	case blocked != "":
+		item.Detected = sanitize.Detect(body)
+		r = refusal(item, sanitize.Blocked, blocked)
 	case err != nil:
 		r = refusal(item, sanitize.Quarantined, err.Error())
 	case j.s.o.Inner == nil:
@@ -481,7 +489,7 @@ func (j *job) nested(p *part) error {
 	}
 	before := len(j.atts)
 	if sanitize.Detect(sp).Class == sanitize.ClassMessage {
-		err = j.sendInner(sp, name, "message/rfc822")
+		err = j.sendInner(sp, name, "message/rfc822", p.names...)
 	} else {
 		err = j.sendSelf(sp, name)
 	}
@@ -521,3 +529,21 @@ func (j *job) sendSelf(body sanitize.Blob, name string) error {
 }
 
 func extOf(name string) string { return strings.ToLower(path.Ext(name)) }
+
+// holdOriginal keeps the whole original message as one more held item, listed first in
+// the notice: another reader could see in it what this reading does not.
+func (j *job) holdOriginal(in *sanitize.Item, reasons []string) error {
+	item := &sanitize.Item{Body: in.Body, Path: sanitize.JoinPath(in.Path, "original"), Name: "original.eml",
+		DeclaredType: "message/rfc822", Detected: sanitize.Type{Name: "eml", Class: sanitize.ClassMessage, MIME: "message/rfc822", Ext: ".eml"}}
+	reason := "original kept: other mail programs may read this message differently: " + strings.Join(reasons, "; ")
+	r := refusal(item, sanitize.Quarantined, reason)
+	n := len(j.entries)
+	if err := j.record(item, r, nil); err != nil {
+		return err
+	}
+	e := j.entries[n]
+	e.original = true
+	copy(j.entries[1:], j.entries[:n])
+	j.entries[0] = e
+	return nil
+}

@@ -10,9 +10,10 @@ import (
 )
 
 // Sanitize reads a whole RFC 5322 message from in.Body and writes a new message to w. An
-// error means the message as a whole cannot be made safe (ambiguous or garbage MIME, a
-// limit): the caller quarantines it. Attachments that cannot be made safe are removed and
-// listed in the notice; they do not make the call fail.
+// error means no faithful output can be built (not a message, a limit): the caller
+// quarantines the message whole. Attachments that cannot be made safe are removed and
+// listed in the notice; where another reader could see the message differently, the
+// original is held as one more item; neither makes the call fail.
 func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer, b *sanitize.Budget) (sanitize.Result, error) {
 	if b == nil {
 		b = sanitize.NewBudget(sanitize.Limits{})
@@ -27,8 +28,10 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		return sanitize.Result{}, err
 	}
 	res := sanitize.Result{Detected: in.Detected}
-	wk := &walker{ctx: ctx, blob: in.Body, s: s, b: b, res: &res, path: in.Path}
-	top, err := wk.entity(0, in.Body.Size(), "1", 0, nil, true, false)
+	wk := newWalker(ctx, in.Body, s, b, &res, in.Path)
+	var odd []string
+	wk.st.odd = func(r string) { odd = append(odd, r) }
+	top, err := wk.entity(0, in.Body.Size(), "1", 0, true, false)
 	if err != nil {
 		return sanitize.Result{}, err
 	}
@@ -37,8 +40,23 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 	}
 	j := &job{w: wk, s: s, ctx: ctx, res: &res, outCharset: s.o.OutputCharset}
 	defer j.close()
+	why, withheld, err := s.divergence(ctx, in.Body, b.Limits(), top, wk.st.seen)
+	if err != nil {
+		return sanitize.Result{}, err
+	}
+	for _, p := range withheld {
+		p.withheld = true
+	}
 	if err := j.process(top); err != nil {
 		return sanitize.Result{}, err
+	}
+	if why != "" {
+		odd = append(odd, why)
+	}
+	if len(odd) > 0 {
+		if err := j.holdOriginal(in, odd); err != nil {
+			return sanitize.Result{}, err
+		}
 	}
 	text := joinTexts(j.texts)
 	notice, err := s.notice(j.entries)

@@ -359,57 +359,100 @@ write("exe-as-text.eml",
       "Content-Type: multipart/mixed; boundary=X\n\n--X\nContent-Type: text/plain; charset=us-ascii\n\nsee below\n"
       "--X\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n" + b64(pe) + "\n--X--\n")
 
-# 15. Ambiguities: refused as a whole (bad-*) or repaired with a report (repair-*).
+# 15. Ambiguities. The output is rebuilt from one reading (the RFC's, or the common MTAs'
+#     where the RFC is silent), so every one of these is delivered: repaired with a report
+#     (repair-*), and, where another reader would see a file this reading does not, with the
+#     original held as well (hold-*). Only what is no message at all is refused (bad-*).
 base = HDR.format(mid="amb", mailer="x") + "From: a@example.com\nTo: b@example.lg.jp\nSubject: ambiguity\nMIME-Version: 1.0\n"
-write("bad-duplicate-content-type.eml", base +
+write("repair-duplicate-content-type.eml", base +
       "Content-Type: text/plain; charset=us-ascii\nContent-Type: text/html; charset=us-ascii\n\n<b>hi</b>\n")
-write("bad-conflicting-boundaries.eml", base +
+write("repair-conflicting-boundaries.eml", base +
       "Content-Type: multipart/mixed; boundary=AAA\nContent-Type: multipart/mixed; boundary=BBB\n\n"
       "--AAA\n\nfirst\n--BBB\n\nsecond\n--BBB--\n--AAA--\n")
 write("repair-duplicate-identical-cte.eml", base +
       "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\nContent-Transfer-Encoding: base64\n\n" +
       b64("同じ指定が二回あります。\n".encode()) + "\n")
-write("bad-duplicate-cte.eml", base +
+write("repair-duplicate-cte.eml", base +
       "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\nContent-Transfer-Encoding: quoted-printable\n\n" +
       b64("読み方が二通りあります。\n".encode()) + "\n")
-write("bad-boundary-prefix.eml", base +
+write("repair-boundary-prefix.eml", base +
       "Content-Type: multipart/mixed; boundary=\"abc\"\n\n--abc\n"
       "Content-Type: multipart/alternative; boundary=\"abcdef\"\n\n--abcdef\nContent-Type: text/plain\n\nhidden?\n--abcdef--\n--abc--\n")
 write("repair-missing-boundary-param.eml", base +
       "Content-Type: multipart/mixed\n\n--recoverable\nContent-Type: text/plain; charset=us-ascii\n\nthe only boundary in the body\n--recoverable--\n")
-write("bad-missing-boundary.eml", base +
+write("repair-missing-boundary.eml", base +
       "Content-Type: multipart/mixed; boundary=\"nothere\"\n\n--other\nContent-Type: text/plain\n\ntext\n--other--\n")
 write("repair-text-after-close.eml", base +
       "Content-Type: multipart/mixed; boundary=\"E\"\n\n--E\nContent-Type: text/plain; charset=us-ascii\n\nvisible\n--E--\n"
       "text after the closing boundary\n")
-write("bad-part-without-headers.eml", base +
+write("repair-part-without-headers.eml", base +
       "Content-Type: multipart/mixed; boundary=\"P\"\n\n--P\nthis part has no header block\nit starts with text\n--P--\n")
 write("repair-part-empty-header.eml", base +
       "Content-Type: multipart/mixed; boundary=\"P\"\n\n--P\n\nthis part has an empty header: text/plain by default\n--P--\n")
-write("bad-nul-in-header.eml", (base.replace("Subject: ambiguity", "Subject: nul\x00hidden") +
+write("repair-nul-in-header.eml", (base.replace("Subject: ambiguity", "Subject: nul\x00hidden") +
       "Content-Type: text/plain\n\nbody\n"))
 write("repair-nul-in-body.eml", base + "Content-Type: text/plain; charset=us-ascii\n\nvisible\x00hidden after NUL\n")
 write("repair-raw-8bit-subject.eml",
       (base.replace("Subject: ambiguity\n", "")).replace("\n", "\r\n").encode() + b"Subject: " +
       "【重要】会議室の変更".encode("cp932") + b"\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nroom changed\r\n")
-write("bad-base64-garbage.eml", base +
+write("hold-base64-garbage.eml", base +
       "Content-Type: multipart/mixed; boundary=G\n\n--G\nContent-Type: text/plain\n\nsee attachment\n--G\n"
       "Content-Type: application/pdf; name=a.pdf\nContent-Transfer-Encoding: base64\n\n"
       "JVBERi0xLjQK!!garbage!!JSVFT0YK\n--G--\n")
 write("repair-base64-no-padding.eml", base +
       "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n" +
       base64.b64encode("パディングなし".encode()).decode().rstrip("=") + "\n")
-write("bad-name-filename-disagree.eml", base +
+write("repair-name-filename-disagree.eml", base +
       "Content-Type: multipart/mixed; boundary=N\n\n--N\nContent-Type: text/plain\n\nsee attachment\n--N\n"
       "Content-Type: application/pdf; name=\"invoice.pdf\"\nContent-Disposition: attachment; filename=\"invoice.pdf.exe\"\n"
       "Content-Transfer-Encoding: base64\n\n" + b64(asset("invoice.pdf")) + "\n--N--\n")
-write("bad-garbage-header-line.eml", base.replace("Subject: ambiguity\n", "Subject: ambiguity\nthis is not a header\n") +
+write("repair-name-blocked-filename-not.eml", base +
+      "Content-Type: multipart/mixed; boundary=N\n\n--N\nContent-Type: text/plain\n\nsee attachment\n--N\n"
+      "Content-Type: application/pdf; name=\"invoice.pdf.exe\"\nContent-Disposition: attachment; filename=\"invoice.pdf\"\n"
+      "Content-Transfer-Encoding: base64\n\n" + b64(asset("invoice.pdf")) + "\n--N--\n")
+write("repair-garbage-header-line.eml", base.replace("Subject: ambiguity\n", "Subject: ambiguity\nthis is not a header\n") +
       "Content-Type: text/plain\n\nbody\n")
-write("bad-unknown-cte-top.eml", base + "Content-Type: text/plain\nContent-Transfer-Encoding: x-gzip64\n\nH4sIAAAAAAAA\n")
+write("repair-unknown-cte-top.eml", base + "Content-Type: text/plain\nContent-Transfer-Encoding: x-gzip64\n\nH4sIAAAAAAAA\n")
 write("repair-unknown-cte-attachment.eml", base +
       "Content-Type: multipart/mixed; boundary=U\n\n--U\nContent-Type: text/plain; charset=us-ascii\n\nthe attachment is opaque\n--U\n"
-      "Content-Type: application/octet-stream; name=\"data.bin\"\nContent-Transfer-Encoding: x-uuencode\n\n"
-      "begin 644 data.bin\n#86)C\n`\nend\n--U--\n")
+      "Content-Type: application/octet-stream; name=\"data.bin\"\nContent-Transfer-Encoding: x-gzip64\n\n"
+      "H4sIAAAAAAAA\n--U--\n")
+write("repair-uuencode-cte.eml", base +
+      "Content-Type: multipart/mixed; boundary=U\n\n--U\nContent-Type: text/plain; charset=us-ascii\n\nEudora sends files this way\n--U\n"
+      "Content-Type: text/plain; name=\"data.txt\"\nContent-Disposition: attachment; filename=\"data.txt\"\n"
+      "Content-Transfer-Encoding: x-uuencode\n\nbegin 644 data.txt\n#86)C\n`\nend\n--U--\n")
+write("repair-whitespace-line-in-header.eml", base.replace("Subject: ambiguity\n", "Subject: folded over\n \n a whitespace-only line\n") +
+      "Content-Type: text/plain; charset=us-ascii\n\nobsolete folding white space (RFC 5322 section 4.2)\n")
+write("repair-similar-boundaries.eml", base +
+      "Content-Type: multipart/mixed; boundary=\"----=_NextPart_000_0001\"\n\n"
+      "------=_NextPart_000_0001\nContent-Type: multipart/alternative; boundary=\"----=_NextPart_000_0001_alt\"\n\n"
+      "------=_NextPart_000_0001_alt\nContent-Type: text/plain; charset=us-ascii\n\nplain text\n"
+      "------=_NextPart_000_0001_alt\nContent-Type: text/html; charset=us-ascii\n\n<p>html text</p>\n"
+      "------=_NextPart_000_0001_alt--\n\n------=_NextPart_000_0001\n"
+      "Content-Type: application/pdf; name=\"a.pdf\"\nContent-Disposition: attachment; filename=\"a.pdf\"\n"
+      "Content-Transfer-Encoding: base64\n\n" + b64(asset("invoice.pdf")) + "\n------=_NextPart_000_0001--\n")
+zipb64 = b64(asset("report.zip"))
+write("hold-boundary-prefix.eml", base +
+      "Content-Type: multipart/mixed; boundary=\"B\"\n\n--B\nContent-Type: text/plain; charset=us-ascii\n\nnothing to see\n"
+      "--Bhidden\nContent-Type: application/zip; name=\"hidden.zip\"\nContent-Transfer-Encoding: base64\n\n" +
+      zipb64 + "\n--B--\n")
+write("hold-epilogue-parts.eml", base +
+      "Content-Type: multipart/mixed; boundary=\"E\"\n\n--E\nContent-Type: text/plain; charset=us-ascii\n\nvisible\n--E--\n"
+      "--E\nContent-Type: application/zip; name=\"after.zip\"\nContent-Transfer-Encoding: base64\n\n" + zipb64 + "\n--E--\n")
+write("hold-folded-content-type.eml", base +
+      "X-Note: folded\n Content-Type: multipart/mixed; boundary=\"F\"\n\n--F\nContent-Type: text/plain; charset=us-ascii\n\ntext\n"
+      "--F\nContent-Type: application/zip; name=\"folded.zip\"\nContent-Transfer-Encoding: base64\n\n" + zipb64 + "\n--F--\n")
+write("hold-duplicate-boundary.eml", base +
+      "Content-Type: multipart/mixed; boundary=\"A\"; boundary=\"Z\"\n\n--A\nContent-Type: text/plain; charset=us-ascii\n\nfirst reading\n--A--\n"
+      "--Z\nContent-Type: application/zip; name=\"second.zip\"\nContent-Transfer-Encoding: base64\n\n" + zipb64 + "\n--Z--\n")
+write("hold-space-in-boundary.eml", base +
+      "Content-Type: multipart/mixed; boundary=\" S\"\n\n--S\nContent-Type: text/plain; charset=us-ascii\n\ntext\n"
+      "--S\nContent-Type: application/zip; name=\"spaced.zip\"\nContent-Transfer-Encoding: base64\n\n" + zipb64 + "\n--S--\n")
+write("hold-encoded-multipart.eml", base +
+      "Content-Type: multipart/mixed; boundary=\"M\"\nContent-Transfer-Encoding: base64\n\n" +
+      b64(("--M\r\nContent-Type: text/plain\r\n\r\ninside\r\n--M\r\nContent-Type: application/zip; name=\"enc.zip\"\r\n"
+           "Content-Transfer-Encoding: base64\r\n\r\n" + zipb64 + "\r\n--M--\r\n").encode()) + "\n")
+write("bad-not-a-message.eml", b"\x00\x01binary data that has no header at all\r\n\r\n")
 
 # 16. Office and PDF attachments through the real families: a macro-enabled document made
 #     from the OOXML corpus (the same edits as sanitize/ooxml's tests), a PDF, a zip and an
