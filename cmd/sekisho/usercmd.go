@@ -15,6 +15,7 @@ import (
 
 	"github.com/sekisho/sekisho/gateway/portal/accounts"
 	"github.com/sekisho/sekisho/internal/assemble"
+	"github.com/sekisho/sekisho/quarantine"
 )
 
 const userHelp = `Usage: sekisho user SUBCOMMAND [flags] NAME
@@ -100,13 +101,24 @@ func userCmd(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintln(io.err, err)
 		return exitUsage
 	}
-	acc, err := assemble.OpenAccounts(cfg)
+	svc, err := assemble.OpenQuarantine(cfg, nil)
 	if err != nil {
 		fmt.Fprintf(io.err, "sekisho user: %v\n", err)
 		return exitInternal
 	}
-	defer acc.Close()
+	defer svc.Close()
+	acc, err := assemble.OpenAccounts(ctx, cfg, svc)
+	if err != nil {
+		fmt.Fprintf(io.err, "sekisho user: %v\n", err)
+		return exitInternal
+	}
 	st := acc.Store
+	// Every change to an account is in the audit log, with the operating-system user who
+	// ran the command (passwords and secrets never are).
+	audit := func(action, detail string) error {
+		return svc.Audit(ctx, quarantine.AuditEntry{Action: quarantine.Action(action), Actor: quarantine.Actor(defaultActor()),
+			Detail: "user " + name + detail})
+	}
 	fail := func(err error) int {
 		fmt.Fprintf(io.err, "sekisho user %s: %v\n", sub, err)
 		if errors.Is(err, accounts.ErrNoUser) || errors.Is(err, accounts.ErrExists) {
@@ -133,10 +145,16 @@ func userCmd(ctx context.Context, args []string, io stdio) int {
 			if err := st.SetPasswordHash(ctx, name, h); err != nil {
 				return fail(err)
 			}
+			if err := audit("user-passwd", ""); err != nil {
+				return fail(err)
+			}
 			fmt.Fprintf(io.out, "password of %s changed\n", name)
 			return exitOK
 		}
 		if err := st.CreateUser(ctx, accounts.User{Name: name, Email: email, Display: display, Roles: rs}, h); err != nil {
+			return fail(err)
+		}
+		if err := audit("user-add", "; roles "+rs.String()); err != nil {
 			return fail(err)
 		}
 		fmt.Fprintf(io.out, "user %s added with roles %s\n", name, rs)
@@ -146,6 +164,9 @@ func userCmd(ctx context.Context, args []string, io stdio) int {
 	case "totp":
 		if remove {
 			if err := st.SetTOTP(ctx, name, nil); err != nil {
+				return fail(err)
+			}
+			if err := audit("user-totp", "; removed"); err != nil {
 				return fail(err)
 			}
 			fmt.Fprintf(io.out, "TOTP of %s removed\n", name)
@@ -158,9 +179,15 @@ func userCmd(ctx context.Context, args []string, io stdio) int {
 		if err := st.SetTOTP(ctx, name, sec); err != nil {
 			return fail(err)
 		}
+		if err := audit("user-totp", "; new secret"); err != nil {
+			return fail(err)
+		}
 		fmt.Fprintf(io.out, "secret: %s\nuri:    %s\n", accounts.EncodeSecret(sec), accounts.ProvisioningURI("sekisho", name, sec))
 	case "roles":
 		if err := st.SetRoles(ctx, name, rs); err != nil {
+			return fail(err)
+		}
+		if err := audit("user-roles", "; roles "+rs.String()); err != nil {
 			return fail(err)
 		}
 		fmt.Fprintf(io.out, "roles of %s: %s\n", name, rs)
@@ -171,6 +198,9 @@ func userCmd(ctx context.Context, args []string, io stdio) int {
 		state := "disabled"
 		if enable {
 			state = "enabled"
+		}
+		if err := audit("user-"+strings.TrimSuffix(state, "d"), ""); err != nil {
+			return fail(err)
 		}
 		fmt.Fprintf(io.out, "user %s %s\n", name, state)
 	case "list":

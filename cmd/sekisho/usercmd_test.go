@@ -52,12 +52,20 @@ func TestUserCommand(t *testing.T) {
 
 	cfg := config.Default()
 	cfg.DataDir = filepath.Join(dir, "sekisho-data")
-	acc, err := assemble.OpenAccounts(cfg)
+	ctx := context.Background()
+	svc, err := assemble.OpenQuarantine(cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer acc.Close()
-	ctx := context.Background()
+	defer svc.Close()
+	acc, err := assemble.OpenAccounts(ctx, cfg, svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every change is in the audit log, and the chain holds.
+	if n, err := svc.Verify(ctx); err != nil || n != 5 { // two adds, disable, enable, totp
+		t.Fatalf("audit chain: %d records, %v", n, err)
+	}
 	lo := loopback()
 	l, err := acc.Auth.Password(ctx, "admin@city.lg.jp", "correct horse battery", lo)
 	if err != nil || !l.NeedTOTP || !l.Roles.Has(accounts.Admin) {

@@ -2,54 +2,54 @@ package assemble
 
 import (
 	"context"
-	"database/sql"
+	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/sekisho/sekisho/config"
 	"github.com/sekisho/sekisho/gateway/portal/accounts"
+	"github.com/sekisho/sekisho/quarantine"
+	"github.com/sekisho/sekisho/quarantine/sqlite"
 )
 
-// Accounts is the portal's account store and authenticator, built from the portal section.
+// Accounts is the portal's account store and authenticator, built from the portal section
+// on the quarantine's store.
 type Accounts struct {
 	Store *accounts.Store
 	Auth  *accounts.Authenticator
-	db    *sql.DB
 }
 
-// Close releases the database.
-func (a *Accounts) Close() error { return a.db.Close() }
+// MigrateComponent brings a component's tables in the quarantine's store to the version
+// of steps (SQL, append-only). Components keep their data next to the quarantine's, so one
+// store (and later one shared database) holds everything.
+func MigrateComponent(ctx context.Context, svc *quarantine.Service, component string, steps []string) error {
+	b, ok := svc.Backend().(*sqlite.Backend)
+	if !ok {
+		return errors.New("portal: this quarantine backend cannot hold the portal's tables")
+	}
+	st := make([]sqlite.Step, len(steps))
+	for i, s := range steps {
+		st[i] = sqlite.SQL(s)
+	}
+	return b.Migrate(ctx, component, st)
+}
 
-// OpenAccounts opens the portal's users and sessions under data_dir/portal.
-func OpenAccounts(cfg *config.Config) (*Accounts, error) {
-	dir := filepath.Join(cfg.DataDir, "portal")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("data_dir: %w", err)
-	}
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "accounts.db")+
-		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)")
-	if err != nil {
-		return nil, err
-	}
-	db.SetMaxOpenConns(1)
-	st, err := accounts.Open(context.Background(), db, nil)
-	if err != nil {
-		db.Close()
+// OpenAccounts opens the portal's users and sessions in the quarantine's store.
+func OpenAccounts(ctx context.Context, cfg *config.Config, svc *quarantine.Service) (*Accounts, error) {
+	if err := MigrateComponent(ctx, svc, "accounts", accounts.Schema); err != nil {
 		return nil, err
 	}
 	o, err := AuthOptions(cfg)
 	if err != nil {
-		db.Close()
 		return nil, err
 	}
+	st := accounts.New(svc.Backend().(*sqlite.Backend).DB(), nil)
 	auth, err := accounts.NewAuthenticator(st, o)
 	if err != nil {
-		db.Close()
 		return nil, err
 	}
-	return &Accounts{Store: st, Auth: auth, db: db}, nil
+	return &Accounts{Store: st, Auth: auth}, nil
 }
 
 // AuthOptions maps the portal section to the authenticator's options; errors name the key.

@@ -50,9 +50,11 @@ type Store struct {
 	now func() time.Time
 }
 
-const schemaVersion = 1
-
-var migrations = []string{
+// Schema is the accounts tables, one entry per version: Schema[i] takes the tables from
+// version i to i+1. Entries are append-only once shipped. A store that versions its own
+// components (quarantine/sqlite's Migrate) applies them under the name "accounts"; Open
+// applies them itself.
+var Schema = []string{
 	// 1
 	`CREATE TABLE IF NOT EXISTS portal_meta (k TEXT PRIMARY KEY, v BLOB NOT NULL);
 	CREATE TABLE IF NOT EXISTS portal_users (
@@ -67,12 +69,18 @@ var migrations = []string{
 	CREATE INDEX IF NOT EXISTS portal_sessions_user ON portal_sessions(user_name);`,
 }
 
-// Open creates or upgrades the tables on db. now is the clock (nil: time.Now).
-func Open(ctx context.Context, db *sql.DB, now func() time.Time) (*Store, error) {
+// New returns a store on db, whose tables are at the current Schema version.
+func New(db *sql.DB, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Store{db: db, now: now}
+	return &Store{db: db, now: now}
+}
+
+// Open applies Schema to db, keeping its version in portal_meta, and returns the store:
+// for a database that nothing else versions (tests, a standalone file). now is the clock
+// (nil: time.Now).
+func Open(ctx context.Context, db *sql.DB, now func() time.Time) (*Store, error) {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS portal_meta (k TEXT PRIMARY KEY, v BLOB NOT NULL)`); err != nil {
 		return nil, fmt.Errorf("accounts: schema: %w", err)
 	}
@@ -84,15 +92,15 @@ func Open(ctx context.Context, db *sql.DB, now func() time.Time) (*Store, error)
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("accounts: schema: %w", err)
 	}
-	if v > schemaVersion {
-		return nil, fmt.Errorf("accounts: database schema %d is newer than this program (%d)", v, schemaVersion)
+	if v > len(Schema) {
+		return nil, fmt.Errorf("accounts: database schema %d is newer than this program (%d)", v, len(Schema))
 	}
-	for ; v < len(migrations); v++ {
+	for ; v < len(Schema); v++ {
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+		if _, err := tx.ExecContext(ctx, Schema[v]); err != nil {
 			tx.Rollback()
 			return nil, fmt.Errorf("accounts: migration %d: %w", v+1, err)
 		}
@@ -105,7 +113,7 @@ func Open(ctx context.Context, db *sql.DB, now func() time.Time) (*Store, error)
 			return nil, err
 		}
 	}
-	return s, nil
+	return New(db, now), nil
 }
 
 // Secret returns the named server secret of n random bytes, creating it on first use.
