@@ -10,6 +10,7 @@ import (
 	"path"
 	"runtime/debug"
 	"strings"
+	"time"
 )
 
 // EngineOptions configure NewEngine. The zero value is usable: default policy and limits,
@@ -20,6 +21,24 @@ type EngineOptions struct {
 	TempDir      string       // where spools spill; "" is os.TempDir
 	MemThreshold int64        // bytes of output kept in memory before spilling; 0 is 4 MiB
 	Logger       *slog.Logger // nil discards
+	Observer     Observer     // nil: nobody is told
+}
+
+// Observation is the outcome of one item, as an Observer sees it.
+type Observation struct {
+	Item     *Item         // the item; Detected is set. Valid only during Observe
+	Result   Result        // what Sanitize returned for it
+	Policy   PolicyAction  // the policy entry for its detected type
+	Depth    int           // 0 for a top-level item, 1 for an attachment or entry in it, ...
+	Duration time.Duration // wall-clock time of Sanitize, nested items included
+}
+
+// Observer is told the outcome of every item the engine handles, nested ones included
+// (attachments and archive entries come back through the engine), when Sanitize returns.
+// It runs on the caller's goroutine: it must be fast and safe for concurrent use. Metrics
+// count items by type, policy and verdict this way, held attachments included.
+type Observer interface {
+	Observe(Observation)
 }
 
 // Engine detects, applies the policy and dispatches to the family registered for the type.
@@ -32,6 +51,7 @@ type Engine struct {
 	tempDir    string
 	threshold  int64
 	log        *slog.Logger
+	observer   Observer
 	handlers   map[string]Sanitizer
 	renderers  map[string]Sanitizer
 	converters map[string]Sanitizer
@@ -54,6 +74,7 @@ func NewEngine(o EngineOptions) *Engine {
 		tempDir:    o.TempDir,
 		threshold:  o.MemThreshold,
 		log:        o.Logger,
+		observer:   o.Observer,
 		handlers:   map[string]Sanitizer{},
 		renderers:  map[string]Sanitizer{},
 		converters: map[string]Sanitizer{},
@@ -105,6 +126,17 @@ func (e *Engine) Sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget)
 	if b == nil {
 		b = e.NewBudget()
 	}
+	if e.observer == nil {
+		return e.sanitize(ctx, in, w, b)
+	}
+	start := time.Now()
+	res, err := e.sanitize(ctx, in, w, b)
+	e.observer.Observe(Observation{Item: in, Result: res, Policy: e.policy.Lookup(in.Detected),
+		Depth: b.Depth(), Duration: time.Since(start)})
+	return res, err
+}
+
+func (e *Engine) sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget) (Result, error) {
 	ctx, cancel := b.Context(ctx)
 	defer cancel()
 

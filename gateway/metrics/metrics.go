@@ -1,47 +1,83 @@
-// Package metrics is a small Prometheus text-format registry: counters with one label,
-// histograms and gauges read at scrape time. It exists so the gateway needs no client
-// library for the handful of series it exports.
+// Package metrics exposes sekisho's Prometheus series through client_golang: the
+// registry the gateway serves at /metrics, the collectors of the relay and the engine, and
+// /healthz (Health).
+//
+// Every series has the sekisho_ prefix and is documented in the README's metrics table; a
+// test keeps the two in step. The registry also carries the Go runtime and process
+// collectors (go_*, process_*), as any Prometheus exporter does.
 package metrics
 
 import (
-	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"sort"
-	"strings"
 	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	dto "github.com/prometheus/client_model/go"
 )
 
-// Registry holds the series; it is safe for concurrent use.
+// Registry holds the series of one process; it is safe for concurrent use. Registering a
+// name twice panics, as client_golang does: construction is explicit and happens once.
 type Registry struct {
-	mu     sync.Mutex
-	series []writer
+	reg      *prometheus.Registry
+	hopsOnce sync.Once
+	hops     *Hops
 }
 
-type writer interface{ write(w io.Writer) }
-
-// New returns an empty registry.
-func New() *Registry { return &Registry{} }
-
-func (r *Registry) add(s writer) {
-	r.mu.Lock()
-	r.series = append(r.series, s)
-	r.mu.Unlock()
+// Hops returns the registry's per-next-hop delivery results, registering them on first
+// use: the relay records into it, /healthz reads it.
+func (r *Registry) Hops() *Hops {
+	r.hopsOnce.Do(func() { r.hops = NewHops(r) })
+	return r.hops
 }
 
-// Counter is a monotonically increasing count, optionally split by one label.
+// New returns a registry with the Go runtime and process collectors.
+func New() *Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return &Registry{reg: reg}
+}
+
+// Prometheus returns the underlying registry, for collectors built elsewhere.
+func (r *Registry) Prometheus() *prometheus.Registry { return r.reg }
+
+// Handler serves the registry in the Prometheus exposition formats.
+func (r *Registry) Handler() http.Handler {
+	return promhttp.HandlerFor(r.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+}
+
+// CounterVec registers a counter with the given labels.
+func (r *Registry) CounterVec(name, help string, labels ...string) *prometheus.CounterVec {
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
+	r.reg.MustRegister(c)
+	return c
+}
+
+// HistogramVec registers a histogram with the given buckets and labels.
+func (r *Registry) HistogramVec(name, help string, buckets []float64, labels ...string) *prometheus.HistogramVec {
+	h := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: name, Help: help, Buckets: buckets}, labels)
+	r.reg.MustRegister(h)
+	return h
+}
+
+// Counter is a monotonically increasing count, optionally split by one label. It is the
+// small interface the relay uses; it counts into a client_golang CounterVec.
 type Counter struct {
-	name, help, label string
-	mu                sync.Mutex
-	vals              map[string]float64
+	vec   *prometheus.CounterVec
+	plain prometheus.Counter // when there is no label
 }
 
 // Counter registers a counter; label is the label name ("" for none).
 func (r *Registry) Counter(name, help, label string) *Counter {
-	c := &Counter{name: name, help: help, label: label, vals: map[string]float64{}}
-	r.add(c)
-	return c
+	if label == "" {
+		c := prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
+		r.reg.MustRegister(c)
+		return &Counter{plain: c}
+	}
+	return &Counter{vec: r.CounterVec(name, help, label)}
 }
 
 // Inc adds one for the label value ("" when the counter has no label).
@@ -49,96 +85,67 @@ func (c *Counter) Inc(v string) { c.Add(v, 1) }
 
 // Add adds n for the label value.
 func (c *Counter) Add(v string, n float64) {
-	c.mu.Lock()
-	c.vals[v] += n
-	c.mu.Unlock()
+	if c.plain != nil {
+		c.plain.Add(n)
+		return
+	}
+	c.vec.WithLabelValues(v).Add(n)
 }
 
 // Value returns the current count for a label value.
 func (c *Counter) Value(v string) float64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.vals[v]
-}
-
-func (c *Counter) write(w io.Writer) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s counter\n", c.name, c.help, c.name)
-	if len(c.vals) == 0 && c.label == "" {
-		fmt.Fprintf(w, "%s 0\n", c.name)
+	var m prometheus.Metric = c.plain
+	if c.plain == nil {
+		m = c.vec.WithLabelValues(v)
 	}
-	keys := make([]string, 0, len(c.vals))
-	for k := range c.vals {
-		keys = append(keys, k)
+	var pb dto.Metric
+	if err := m.Write(&pb); err != nil || pb.Counter == nil {
+		return 0
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if c.label == "" {
-			fmt.Fprintf(w, "%s %g\n", c.name, c.vals[k])
-		} else {
-			fmt.Fprintf(w, "%s{%s=%q} %g\n", c.name, c.label, k, c.vals[k])
-		}
-	}
+	return pb.Counter.GetValue()
 }
 
 // Histogram counts observations into fixed buckets.
-type Histogram struct {
-	name, help string
-	bounds     []float64
-	mu         sync.Mutex
-	counts     []uint64
-	sum        float64
-	n          uint64
-}
+type Histogram struct{ h prometheus.Histogram }
 
 // DefBuckets suit latencies in seconds from 1 ms to 1 minute.
 var DefBuckets = []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60}
 
 // Histogram registers a histogram.
 func (r *Registry) Histogram(name, help string, bounds []float64) *Histogram {
-	h := &Histogram{name: name, help: help, bounds: bounds, counts: make([]uint64, len(bounds))}
-	r.add(h)
-	return h
+	h := prometheus.NewHistogram(prometheus.HistogramOpts{Name: name, Help: help, Buckets: bounds})
+	r.reg.MustRegister(h)
+	return &Histogram{h}
 }
 
 // Observe records one value.
-func (h *Histogram) Observe(v float64) {
-	h.mu.Lock()
-	for i, b := range h.bounds {
-		if v <= b {
-			h.counts[i]++
-		}
-	}
-	h.sum += v
-	h.n++
-	h.mu.Unlock()
-}
+func (h *Histogram) Observe(v float64) { h.h.Observe(v) }
 
-func (h *Histogram) write(w io.Writer) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s histogram\n", h.name, h.help, h.name)
-	for i, b := range h.bounds {
-		fmt.Fprintf(w, "%s_bucket{le=\"%g\"} %d\n", h.name, b, h.counts[i])
-	}
-	fmt.Fprintf(w, "%s_bucket{le=\"+Inf\"} %d\n%s_sum %g\n%s_count %d\n", h.name, h.n, h.name, h.sum, h.name, h.n)
-}
-
-// GaugeFunc is read at scrape time; f returns label value → gauge value.
-type GaugeFunc struct {
-	name, help, label string
-	f                 func() map[string]float64
-}
-
-// GaugeFunc registers a gauge computed on each scrape.
+// GaugeFunc registers a gauge computed on each scrape: f returns label value → value
+// (the key "" when label is ""). NaN values are left out.
 func (r *Registry) GaugeFunc(name, help, label string, f func() map[string]float64) {
-	r.add(&GaugeFunc{name: name, help: help, label: label, f: f})
+	var labels []string
+	if label != "" {
+		labels = []string{label}
+	}
+	r.reg.MustRegister(&gaugeFunc{desc: prometheus.NewDesc(name, help, labels, nil), labeled: label != "", f: f})
 }
 
-func (g *GaugeFunc) write(w io.Writer) {
-	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s gauge\n", g.name, g.help, g.name)
+// gaugeFunc is a collector over a function read at scrape time; client_golang's own
+// GaugeFunc has no labels.
+type gaugeFunc struct {
+	desc    *prometheus.Desc
+	labeled bool
+	mu      sync.Mutex // f may not be safe for concurrent scrapes
+	f       func() map[string]float64
+}
+
+func (g *gaugeFunc) Describe(ch chan<- *prometheus.Desc) { ch <- g.desc }
+
+func (g *gaugeFunc) Collect(ch chan<- prometheus.Metric) {
+	g.mu.Lock()
 	vals := g.f()
+	g.mu.Unlock()
 	keys := make([]string, 0, len(vals))
 	for k := range vals {
 		keys = append(keys, k)
@@ -149,30 +156,10 @@ func (g *GaugeFunc) write(w io.Writer) {
 		if math.IsNaN(v) {
 			continue
 		}
-		if g.label == "" {
-			fmt.Fprintf(w, "%s %g\n", g.name, v)
-		} else {
-			fmt.Fprintf(w, "%s{%s=%q} %g\n", g.name, g.label, k, v)
+		var lv []string
+		if g.labeled {
+			lv = []string{k}
 		}
+		ch <- prometheus.MustNewConstMetric(g.desc, prometheus.GaugeValue, v, lv...)
 	}
-}
-
-// Write writes every series in the Prometheus text exposition format.
-func (r *Registry) Write(w io.Writer) {
-	r.mu.Lock()
-	series := append([]writer(nil), r.series...)
-	r.mu.Unlock()
-	for _, s := range series {
-		s.write(w)
-	}
-}
-
-// Handler serves the registry at /metrics.
-func (r *Registry) Handler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		var b strings.Builder
-		r.Write(&b)
-		io.WriteString(w, b.String())
-	})
 }

@@ -286,18 +286,22 @@ func (s *Server) deliverJob(j *job) {
 	}
 	if !expired {
 		for k, rcpts := range groups {
+			hop := routes[k].Transport + ":" + routes[k].Addr
 			for _, res := range s.deliv.deliver(s.ctx, routes[k], env.ID, env.From, rcpts, j.body) {
 				switch {
 				case res.OK:
 					s.metrics.delivered.Inc("")
+					s.o.Metrics.Hops().Result(hop, "delivered", 1, nil)
 					log.Info("delivered", "rcpt_domain", domainOf(res.Rcpt), "relay", routes[k].Addr, "reply", res.Code)
 				case res.Permanent:
 					failed = append(failed, RcptError{Rcpt: res.Rcpt, Code: res.Code, Msg: res.Msg})
+					s.o.Metrics.Hops().Result(hop, "bounced", 1, nil)
 					log.Info("rejected by next hop", "rcpt_domain", domainOf(res.Rcpt), "reply", res.Code, "err", res.Msg)
 				default:
 					temp = append(temp, res.Rcpt)
 					lastErr = res.Msg
 					s.metrics.deferred.Inc("")
+					s.o.Metrics.Hops().Result(hop, "deferred", 1, errors.New(res.Msg))
 				}
 			}
 		}

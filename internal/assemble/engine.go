@@ -37,6 +37,9 @@ type Options struct {
 	// or config.Outbound (files leaving the LGWAN side). It picks the families' settings
 	// that differ by direction (metadata.inbound or metadata.outbound).
 	Direction string
+	// Observer is told the outcome of every item both engines handle (metrics); nil for
+	// none. NewGateway sets its metrics.
+	Observer sanitize.Observer
 }
 
 func (o Options) logger() *slog.Logger {
@@ -105,10 +108,11 @@ func NewSanitizers(cfg *config.Config, o Options) (_ *Sanitizers, err error) {
 		return nil, err
 	}
 	e := sanitize.NewEngine(sanitize.EngineOptions{
-		Policy:  pol,
-		Limits:  Limits(cfg.Limits),
-		TempDir: cfg.TempDir,
-		Logger:  log,
+		Policy:   pol,
+		Limits:   Limits(cfg.Limits),
+		TempDir:  cfg.TempDir,
+		Logger:   log,
+		Observer: o.Observer,
 	})
 	s := &Sanitizers{Files: e}
 	builtin := map[string]sanitize.Sanitizer{}
@@ -196,7 +200,7 @@ func NewSanitizers(cfg *config.Config, o Options) (_ *Sanitizers, err error) {
 		builtin[k] = f
 		e.Register(k, f)
 	}
-	s.Message = messageEngine(cfg, log, builtin[string(sanitize.ClassMessage)])
+	s.Message = messageEngine(cfg, log, o.Observer, builtin[string(sanitize.ClassMessage)])
 	return s, nil
 }
 
@@ -207,13 +211,14 @@ func NewSanitizers(cfg *config.Config, o Options) (_ *Sanitizers, err error) {
 // reason. So every class goes to the mail family, except executables and scripts, which
 // stay blocked; the engine still provides the per-item recover, the budget's deadline and
 // commit-on-success. Attachments go through the mail family's inner engine.
-func messageEngine(cfg *config.Config, log *slog.Logger, msg sanitize.Sanitizer) *sanitize.Engine {
+func messageEngine(cfg *config.Config, log *slog.Logger, obs sanitize.Observer, msg sanitize.Sanitizer) *sanitize.Engine {
 	pol := sanitize.Policy{}
 	e := sanitize.NewEngine(sanitize.EngineOptions{
-		Policy:  pol,
-		Limits:  Limits(cfg.Limits),
-		TempDir: cfg.TempDir,
-		Logger:  log,
+		Policy:   pol,
+		Limits:   Limits(cfg.Limits),
+		TempDir:  cfg.TempDir,
+		Logger:   log,
+		Observer: obs,
 	})
 	for _, c := range []sanitize.Class{sanitize.ClassPDF, sanitize.ClassImage, sanitize.ClassSVG,
 		sanitize.ClassText, sanitize.ClassRTF, sanitize.ClassOOXML, sanitize.ClassODF, sanitize.ClassOLE,

@@ -64,6 +64,9 @@ func NewGateway(cfg *config.Config, o Options) (_ *Gateway, err error) {
 	// The mail family quarantines single attachments into the store, with the envelope of
 	// the message they came in.
 	o.Holder = smtp.AttachmentHolder{Store: g.store}
+	if o.Observer == nil {
+		o.Observer = metrics.NewItems(g.metrics)
+	}
 	if g.sanitizers, err = NewSanitizers(cfg, o); err != nil {
 		return nil, err
 	}
@@ -75,6 +78,9 @@ func NewGateway(cfg *config.Config, o Options) (_ *Gateway, err error) {
 	health := metrics.NewHealth()
 	storeHealth := func() error { return g.store.Health(context.Background()) }
 	health.Add("audit_log", storeHealth)
+	health.Add("disk", metrics.DiskCheck(SpoolDir(cfg), cfg.SMTP.MinFreeSpace.Int64()))
+	g.metrics.RegisterDisk(SpoolDir(cfg))
+	health.Add("next_hop", g.metrics.Hops().Check)
 	g.metrics.GaugeFunc("sekisho_audit_log_broken", "1 while the quarantine audit log refuses records (see /healthz).", "",
 		func() map[string]float64 {
 			if errors.Is(storeHealth(), sqlite.ErrAuditBroken) {
