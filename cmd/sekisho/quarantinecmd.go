@@ -3,11 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/sekisho/sekisho/internal/assemble"
@@ -19,19 +22,26 @@ const quarantineHelp = `Usage: sekisho quarantine SUBCOMMAND [flags] [ID]
 
 Operator commands for the quarantine under data_dir/quarantine. Every change is written
 to the hash-chained audit log with the acting operator (--actor, default $SUDO_USER or
-$USER).
+$USER). Times are shown in the local time zone with its offset.
 
 Subcommands:
-  list          [--status held|released|deleted|expired] [--sender S] [--rcpt R]
-                [--reason TEXT] [--since 24h|2026-11-01] [--limit N] [--json]
-  show ID       [--json]             details and history
+  list          [--status held|release-requested|released|deleted|expired]
+                [--sender S] [--rcpt R] [--reason TEXT] [--since 24h|7d|2026-11-01]
+                [--limit N] [--json]
+  show ID       [--json] [--export-sanitized FILE]
+                                     details and history; --export-sanitized writes the
+                                     held original rebuilt under the render policy
+                                     (documents and images become image-only PDFs or
+                                     re-encoded images) so it can be looked at safely
   release ID    --reason TEXT [--actor NAME] [--rcpt R]...
                                      deliver the original to its recipients (or the
                                      given ones among them); a running serve queues it
                                      within a second, otherwise the next one does
   delete ID     [--reason TEXT] [--actor NAME]
                                      remove the original; the record stays
-  purge         [--older-than 720h]  expire items older than quarantine.retention
+  purge         [--older-than 720h|30d]
+                                     expire items older than this (default
+                                     quarantine.retention; 0 expires every item)
   verify-audit                       check the audit log's hash chain (exit 1 if broken)
                                      and list recorded breaks
   recover-audit [--actor NAME] [--note TEXT]
@@ -40,7 +50,18 @@ Subcommands:
 
 Common flags:
   --config FILE   configuration file (default: the embedded defaults)
+
+Exit status: 0 done; 1 internal error (including an audit log that refuses changes);
+2 usage or configuration error, or no quarantine store under data_dir; 3 the item cannot
+be exported safely; 4 no such item; 5 the operation does not apply to the item's status
+(already released, deleted, expired).
 `
+
+// Exit statuses of the quarantine commands beyond the common ones (DESIGN §4).
+const (
+	exitNotFound = 4 // no such item
+	exitState    = 5 // the operation does not apply to the item's status
+)
 
 func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 	if len(args) == 0 {
@@ -55,24 +76,25 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 	fs := flag.NewFlagSet("quarantine "+sub, flag.ContinueOnError)
 	fs.SetOutput(io.err)
 	fs.Usage = func() { fmt.Fprint(io.err, quarantineHelp) }
-	var cfgPath, status, sender, rcpt, reason, since, actor, note string
+	var cfgPath, status, sender, rcpt, reason, since, actor, note, export, olderThan string
 	var rcpts multiFlag
 	var limit int
 	var asJSON bool
-	var olderThan time.Duration
 	fs.StringVar(&cfgPath, "config", "", "configuration file")
 	fs.BoolVar(&asJSON, "json", false, "JSON output")
 	fs.StringVar(&actor, "actor", defaultActor(), "operator name recorded in the audit log")
 	switch sub {
 	case "list":
-		fs.StringVar(&status, "status", "", "held, released, deleted or expired")
+		fs.StringVar(&status, "status", "", "held, release-requested, released, deleted or expired")
 		fs.StringVar(&sender, "sender", "", "substring of the envelope sender")
 		fs.StringVar(&rcpt, "rcpt", "", "substring of a recipient")
 		fs.StringVar(&reason, "reason", "", "substring of the reason")
-		fs.StringVar(&since, "since", "", "a duration ago (24h) or a date (2026-11-01)")
+		fs.StringVar(&since, "since", "", "a duration ago (24h, 7d) or a date (2026-11-01)")
 		fs.IntVar(&limit, "limit", 100, "most records shown")
+	case "show":
+		fs.StringVar(&export, "export-sanitized", "", "write the original rebuilt under the render policy to FILE")
 	case "purge":
-		fs.DurationVar(&olderThan, "older-than", 0, "age; default quarantine.retention")
+		fs.StringVar(&olderThan, "older-than", "", "age (720h, 30d; 0 for every item); default quarantine.retention")
 	case "recover-audit":
 		fs.StringVar(&note, "note", "", "why and what was done, recorded in the break record")
 	case "release":
@@ -80,7 +102,7 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 		fs.Var(&rcpts, "rcpt", "release to this recipient only (repeatable; default all)")
 	case "delete":
 		fs.StringVar(&reason, "reason", "", "why the item is deleted (recorded in the audit log)")
-	case "show", "verify-audit":
+	case "verify-audit":
 	default:
 		return usageError(io, "quarantine", "unknown subcommand %q", sub)
 	}
@@ -92,13 +114,56 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 	if needID && len(pos) != 1 || !needID && len(pos) != 0 {
 		return usageError(io, "quarantine "+sub, "wrong number of arguments")
 	}
+	// Flag values are checked before anything is opened.
+	var q quarantine.Query
+	var age time.Duration
+	switch sub {
+	case "list":
+		q = quarantine.Query{Sender: sender, Recipient: rcpt, Reason: reason, Limit: limit}
+		if status != "" {
+			st := quarantine.Status(status)
+			if !slices.Contains(quarantine.Statuses, st) {
+				return usageError(io, "quarantine list", "--status %q: want one of %s", status, joinStatuses())
+			}
+			q.Status = []quarantine.Status{st}
+		}
+		if limit < 1 || limit > quarantine.MaxPageSize {
+			return usageError(io, "quarantine list", "--limit %d: want 1 to %d", limit, quarantine.MaxPageSize)
+		}
+		if since != "" {
+			if q.Since, err = parseSince(since); err != nil {
+				return usageError(io, "quarantine list", "--since: %v", err)
+			}
+		}
+	case "purge":
+		if olderThan != "" {
+			if age, err = parseAge(olderThan); err != nil {
+				return usageError(io, "quarantine purge", "--older-than: %v", err)
+			}
+		}
+	case "release":
+		if strings.TrimSpace(reason) == "" {
+			return usageError(io, "quarantine release", "--reason is required")
+		}
+	case "show":
+		if export != "" && asJSON {
+			return usageError(io, "quarantine show", "--json and --export-sanitized cannot be combined")
+		}
+	}
 	cfg, err := loadConfig(cfgPath)
 	if err != nil {
 		fmt.Fprintln(io.err, err)
 		return exitUsage
 	}
+	// Opening creates a store where none is: a mistyped --config or data_dir would hand an
+	// operator an empty quarantine that looks like the real one.
+	dir := assemble.QuarantineDir(cfg)
+	if _, err := os.Stat(filepath.Join(dir, "index.db")); err != nil {
+		fmt.Fprintf(io.err, "sekisho quarantine: no quarantine store in %s (data_dir %s): check --config and data_dir\n", dir, cfg.DataDir)
+		return exitUsage
+	}
 	if sub == "verify-audit" {
-		return verifyAudit(io, assemble.QuarantineDir(cfg))
+		return verifyAudit(io, dir)
 	}
 	log := newLogger(cfg.Log, io.err)
 	store, err := assemble.OpenQuarantine(cfg, log)
@@ -112,60 +177,35 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintf(io.err, "sekisho quarantine: warning: %v\n", err)
 	}
 
-	fail := func(err error) int {
-		fmt.Fprintf(io.err, "sekisho quarantine %s: %v\n", sub, err)
-		return exitInternal
-	}
+	fail := func(err error) int { return quarantineFail(io, "quarantine "+sub, err) }
 	switch sub {
 	case "list":
-		q := quarantine.Query{Sender: sender, Recipient: rcpt, Reason: reason, Limit: limit}
-		if status != "" {
-			q.Status = []quarantine.Status{quarantine.Status(status)}
-		}
-		if since != "" {
-			if q.Since, err = parseSince(since); err != nil {
-				return usageError(io, "quarantine list", "--since: %v", err)
-			}
-		}
 		page, err := store.Search(ctx, q)
 		if err != nil {
 			return fail(err)
 		}
-		recs := page.Records
 		if asJSON {
-			return writeJSON(io, recs)
+			return writeJSON(io, localRecords(page.Records))
 		}
-		tw := tabwriter.NewWriter(io.out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tTIME\tSTATUS\tKIND\tFROM\tNAME\tREASON")
-		for _, r := range recs {
-			name := r.FileName
-			if name == "" {
-				name = r.Subject
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Time.Local().Format("2006-01-02 15:04"), r.Status, r.Kind,
-				clip(r.MailFrom, 30), clip(name, 40), clip(r.Reason, 60))
-		}
-		tw.Flush()
+		writeList(io.out, page.Records)
 		return exitOK
 	case "show":
 		r, err := store.Get(ctx, pos[0])
 		if err != nil {
 			return fail(err)
 		}
+		if export != "" {
+			if export != "-" {
+				writeRecord(io.out, r)
+			}
+			return exportSanitized(ctx, cfg, log, store, r, export, quarantine.Actor(actor), io)
+		}
 		if asJSON {
-			return writeJSON(io, r)
+			return writeJSON(io, localRecord(r))
 		}
-		fmt.Fprintf(io.out, "ID:        %s\nTime:      %s\nStatus:    %s\nKind:      %s\nDirection: %s\nQueue ID:  %s\nFrom:      %s\nTo:        %s\nSubject:   %s\nFile:      %s\nDeclared:  %s\nDetected:  %s\nSize:      %d\nSHA-256:   %s\nReason:    %s\nHistory:\n",
-			r.ID, r.Time.Local().Format(time.RFC3339), r.Status, r.Kind, r.Direction, r.QueueID, r.MailFrom,
-			strings.Join(r.Rcpts, ", "), r.Subject, r.FileName, r.DeclaredType, r.DetectedType, r.Size, r.SHA256, r.Reason)
-		for _, e := range r.History {
-			fmt.Fprintf(io.out, "  %s  %-10s %s %s\n", e.Time.Local().Format(time.RFC3339), e.Action, e.Actor, e.Detail)
-		}
+		writeRecord(io.out, r)
 		return exitOK
 	case "release":
-		if strings.TrimSpace(reason) == "" {
-			return usageError(io, "quarantine release", "--reason is required")
-		}
 		r, err := store.Release(ctx, pos[0], quarantine.ReleaseRequest{Actor: quarantine.Actor(actor), Reason: reason, Rcpts: rcpts})
 		if err != nil {
 			return fail(err)
@@ -174,7 +214,7 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 		if len(rcpts) > 0 {
 			to = rcpts
 		}
-		fmt.Fprintf(io.out, "released %s to %s (the gateway queues it for delivery)\n", r.ID, strings.Join(to, ", "))
+		fmt.Fprintf(io.out, "released %s to %s (the gateway queues it for delivery)\n", r.ID, termSafe(strings.Join(to, ", ")))
 		return exitOK
 	case "delete":
 		r, err := store.Delete(ctx, pos[0], quarantine.Actor(actor), reason)
@@ -199,17 +239,37 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintf(io.out, "break: %s\n", rec.Detail)
 		return exitOK
 	case "purge":
-		if olderThan <= 0 {
-			olderThan = cfg.Quarantine.Retention.Std()
+		if olderThan == "" {
+			age = cfg.Quarantine.Retention.Std()
 		}
-		n, err := store.Purge(ctx, olderThan, quarantine.Actor(actor))
+		n, err := store.Purge(ctx, age, quarantine.Actor(actor))
 		if err != nil {
 			return fail(err)
 		}
-		fmt.Fprintf(io.out, "purged %d items older than %s\n", n, olderThan)
+		fmt.Fprintf(io.out, "purged %d items older than %s\n", n, age)
 		return exitOK
 	}
 	return exitUsage
+}
+
+// quarantineFail reports err and maps it to the documented exit status.
+func quarantineFail(io stdio, cmd string, err error) int {
+	fmt.Fprintf(io.err, "sekisho %s: %v\n", cmd, err)
+	switch {
+	case errors.Is(err, quarantine.ErrNotFound):
+		return exitNotFound
+	case errors.Is(err, quarantine.ErrState):
+		return exitState
+	}
+	return exitInternal
+}
+
+func joinStatuses() string {
+	s := make([]string, len(quarantine.Statuses))
+	for i, st := range quarantine.Statuses {
+		s[i] = string(st)
+	}
+	return strings.Join(s, ", ")
 }
 
 // verifyAudit checks the chain and lists the recorded breaks; exit 1 while it is broken.
@@ -223,7 +283,7 @@ func verifyAudit(io stdio, dir string) int {
 	fmt.Fprintf(io.out, "ok: audit chain of %d records is intact\n", rep.Records)
 	for _, b := range rep.Breaks {
 		fmt.Fprintf(io.out, "break recovered at record %d (%s, by %s): %s\n  earlier segment %s\n",
-			b.Record.Seq, b.Record.Time.Local().Format(time.RFC3339), b.Record.Actor, b.Record.Detail, b.Previous)
+			b.Record.Seq, localTime(b.Record.Time), termSafe(b.Record.Actor), termSafe(b.Record.Detail), termSafe(b.Previous))
 	}
 	return exitOK
 }
@@ -238,7 +298,7 @@ func writeJSON(io stdio, v any) int {
 }
 
 func parseSince(s string) (time.Time, error) {
-	if d, err := time.ParseDuration(s); err == nil {
+	if d, err := parseAge(s); err == nil {
 		return time.Now().Add(-d), nil
 	}
 	for _, layout := range []string{time.RFC3339, "2006-01-02"} {
@@ -246,7 +306,29 @@ func parseSince(s string) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("want a duration (24h) or a date (2006-01-02), got %q", s)
+	return time.Time{}, fmt.Errorf("want a duration (24h, 7d) or a date (2006-01-02), got %q", s)
+}
+
+// parseAge reads an age as a Go duration (720h, 90m) or a number of days (30d), which is
+// how retention is usually thought of. Negative ages are refused.
+func parseAge(s string) (time.Duration, error) {
+	var d time.Duration
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days > 100*365 {
+			return 0, fmt.Errorf("want a duration (720h) or days (30d), got %q", s)
+		}
+		d = time.Duration(days) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, fmt.Errorf("want a duration (720h) or days (30d), got %q", s)
+		}
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("must not be negative, got %q", s)
+	}
+	return d, nil
 }
 
 func defaultActor() string {
@@ -256,14 +338,6 @@ func defaultActor() string {
 		}
 	}
 	return "cli"
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 // multiFlag collects a repeatable string flag.
