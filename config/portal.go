@@ -20,8 +20,8 @@ type Portal struct {
 	// TLSCert and TLSKey are PEM files: with them http.listen speaks HTTPS. Without them
 	// it speaks plain HTTP, which browsers accept for the session cookie only on
 	// loopback: elsewhere put a TLS proxy in front (trusted_proxies).
-	TLSCert string `yaml:"tls_cert"`
-	TLSKey  string `yaml:"tls_key"`
+	TLSCert string `yaml:"tls_cert" config:"path"`
+	TLSKey  string `yaml:"tls_key" config:"path"`
 	// AdminNetworks are the source networks (CIDR) from which operator and admin roles
 	// can be used. Default loopback only.
 	AdminNetworks []string `yaml:"admin_networks"`
@@ -55,7 +55,7 @@ type LDAP struct {
 	// BindDN and BindPasswordFile are the service account that searches for users; empty
 	// means an anonymous search.
 	BindDN           string `yaml:"bind_dn"`
-	BindPasswordFile string `yaml:"bind_password_file"`
+	BindPasswordFile string `yaml:"bind_password_file" config:"path"`
 	BaseDN           string `yaml:"base_dn"` // where users are searched; required with url
 	// UserFilter finds the user; {user} is the escaped login name. Default (uid={user});
 	// for Active Directory (sAMAccountName={user}).

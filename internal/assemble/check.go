@@ -49,7 +49,21 @@ func Check(cfg *config.Config) error {
 		// of an entry Validate let through, so that no entry is reported twice.
 		errs = append(errs, notAlreadyReported(err, verr))
 	}
-	errs = append(errs, checkTLS(cfg), checkKeyFile(cfg), checkDirs(cfg))
+	errs = append(errs, checkTLS(cfg), checkKeyFile(cfg), checkDirs(cfg), checkPortalFiles(cfg))
+	return errors.Join(errs...)
+}
+
+// checkPortalFiles: the portal's HTTPS pair and the LDAP bind password file, when set,
+// must be there (and the pair must match), like every configured file.
+func checkPortalFiles(cfg *config.Config) error {
+	var errs []error
+	if c, k := cfg.Portal.TLSCert, cfg.Portal.TLSKey; c != "" && k != "" {
+		errs = append(errs, checkPair(cfg, "portal.tls_cert", "portal.tls_key", c, k))
+	}
+	if f := cfg.Portal.LDAP.BindPasswordFile; f != "" {
+		_, err := readFileFor(cfg, "portal.ldap.bind_password_file", f)
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -143,6 +157,11 @@ func checkTLS(cfg *config.Config) error {
 	if certFile == "" || keyFile == "" {
 		return nil // Validate: set together
 	}
+	return checkPair(cfg, certKey, keyKey, certFile, keyFile)
+}
+
+// checkPair checks a PEM certificate and its private key named by two keys.
+func checkPair(cfg *config.Config, certKey, keyKey, certFile, keyFile string) error {
 	var errs []error
 	certPEM, err := readFileFor(cfg, certKey, certFile)
 	errs = append(errs, err)
