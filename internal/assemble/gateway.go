@@ -12,9 +12,11 @@ import (
 
 	"github.com/sekisho/sekisho/config"
 	"github.com/sekisho/sekisho/gateway/metrics"
+	"github.com/sekisho/sekisho/gateway/portal"
 	"github.com/sekisho/sekisho/gateway/smtp"
 	"github.com/sekisho/sekisho/quarantine"
 	"github.com/sekisho/sekisho/quarantine/sqlite"
+	"github.com/sekisho/sekisho/sanitize"
 )
 
 // ShutdownGrace bounds how long Run waits for in-flight work after its context ends.
@@ -33,6 +35,8 @@ type Gateway struct {
 	relay      *smtp.Server
 	metrics    *metrics.Registry
 	mux        *http.ServeMux
+	portal     *portal.Portal // nil when disabled
+	render     *lazyRender    // the previews' renderer, built on first use
 
 	smtpAddr, httpAddr net.Addr
 	ready              chan struct{}
@@ -70,10 +74,17 @@ func NewGateway(cfg *config.Config, o Options) (_ *Gateway, err error) {
 	if g.sanitizers, err = NewSanitizers(cfg, o); err != nil {
 		return nil, err
 	}
-	if g.relay, err = newRelay(cfg, g, routes, g.sanitizers.Message, g.store, g.metrics); err != nil {
+	g.mux = http.NewServeMux()
+	var msg sanitize.Sanitizer = g.sanitizers.Message
+	if cfg.Portal.Enabled && cfg.HTTP.Listen != "" {
+		if g.portal, err = newPortal(cfg, g); err != nil {
+			return nil, err
+		}
+		msg = g.portal.Stats().Wrap(msg) // the dashboard counts what the relay did
+	}
+	if g.relay, err = newRelay(cfg, g, routes, msg, g.store, g.metrics); err != nil {
 		return nil, err
 	}
-	g.mux = http.NewServeMux()
 	g.mux.Handle("/metrics", g.metrics.Handler())
 	health := metrics.NewHealth()
 	storeHealth := func() error { return g.store.Health(context.Background()) }
@@ -116,7 +127,7 @@ func (g *Gateway) Run(ctx context.Context) error {
 	}
 	errc := make(chan error, 2)
 	go func() { errc <- g.relay.Serve() }() // returns after Shutdown
-	var hs *http.Server
+	var hs lgwanServer
 	if g.cfg.HTTP.Listen != "" {
 		ln, err := net.Listen("tcp", g.cfg.HTTP.Listen)
 		if err != nil {
@@ -124,9 +135,12 @@ func (g *Gateway) Run(ctx context.Context) error {
 			return fmt.Errorf("http.listen: %w", err)
 		}
 		g.httpAddr = ln.Addr()
-		hs = &http.Server{Handler: g.mux, ReadHeaderTimeout: 10 * time.Second}
+		hs = muxServer{&http.Server{Handler: g.mux, ReadHeaderTimeout: 10 * time.Second}}
+		if g.portal != nil {
+			hs = g.portal
+		}
 		go func() { // returns after Shutdown
-			if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			if err := hs.Serve(ln); err != nil {
 				errc <- err
 			}
 		}()
@@ -176,6 +190,12 @@ func (g *Gateway) purge(ctx context.Context) {
 // Close releases the store and the rasterizer. Call it after Run returns.
 func (g *Gateway) Close() error {
 	var errs []error
+	if g.portal != nil {
+		errs = append(errs, g.portal.Close())
+	}
+	if g.render != nil {
+		errs = append(errs, g.render.close())
+	}
 	if g.sanitizers != nil {
 		errs = append(errs, g.sanitizers.Close())
 	}

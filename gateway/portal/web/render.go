@@ -28,6 +28,10 @@ type renderer struct {
 var funcs = template.FuncMap{
 	// join is for class lists and the like; values are still escaped by the template.
 	"join": strings.Join,
+	// list makes a literal list for range (option values).
+	"list": func(s ...string) []string { return s },
+	// inc numbers from one (pages).
+	"inc": func(i int) int { return i + 1 },
 }
 
 func newRenderer(app fs.FS, appMsgs Messages) (*renderer, error) {
@@ -160,8 +164,8 @@ func (c *Ctx) renderStatus(code int, page string, data any) error {
 	return nil
 }
 
-// Msg is one message in both languages.
-type Msg struct{ JA, EN string }
+// Msg is one message: Japanese, then English.
+type Msg [2]string
 
 // Messages maps keys to messages.
 type Messages map[string]Msg
@@ -171,10 +175,10 @@ func (m Messages) get(lang, key string) string {
 	if !ok {
 		return key
 	}
-	if lang == "en" && v.EN != "" {
-		return v.EN
+	if lang == "en" && v[1] != "" {
+		return v[1]
 	}
-	return v.JA
+	return v[0]
 }
 
 // Keys lists the message keys (for tests that check templates use only known keys).

@@ -1,0 +1,268 @@
+package portal_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/smtp"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sekisho/sekisho/config"
+	"github.com/sekisho/sekisho/gateway/portal/accounts"
+	"github.com/sekisho/sekisho/gateway/portal/web/webtest"
+	gwsmtp "github.com/sekisho/sekisho/gateway/smtp"
+	"github.com/sekisho/sekisho/internal/assemble"
+	"github.com/sekisho/sekisho/internal/testtool"
+	"github.com/sekisho/sekisho/quarantine"
+)
+
+// gateway is a whole sekisho (relay, quarantine, portal) on free loopback ports,
+// delivering to Postfix's smtp-sink, which writes every message it receives to sinkDir.
+type gateway struct {
+	t       *testing.T
+	gw      *assemble.Gateway
+	cfg     *config.Config
+	acc     *assemble.Accounts
+	url     string
+	smtp    string
+	sinkDir string
+	secrets map[string][]byte
+}
+
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// startSink runs smtp-sink dumping each message into a file of dir.
+func startSink(t *testing.T) (string, string) {
+	bin := testtool.Need(t, "smtp-sink")
+	addr := freeAddr(t)
+	// smtp-sink drops to nobody when run as root: its directory must be reachable by
+	// nobody, which t.TempDir's parents are not.
+	dir, err := os.MkdirTemp("", "sekisho-sink-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o777)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	args := []string{"-d", dir + "/%H%M%S.", "-c", addr, "64"}
+	if os.Geteuid() == 0 {
+		args = append([]string{"-u", "nobody"}, args...)
+	}
+	cmd := exec.Command(bin, args...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	for i := 0; ; i++ {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			break
+		}
+		if i > 100 {
+			t.Fatalf("smtp-sink did not start: %s", out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return addr, dir
+}
+
+// sinkMessages returns the messages smtp-sink has written so far.
+func sinkMessages(dir string) []string {
+	var out []string
+	filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			if b, err := os.ReadFile(p); err == nil {
+				out = append(out, string(b))
+			}
+		}
+		return nil
+	})
+	return out
+}
+
+func waitFor(t *testing.T, what string, d time.Duration, f func() bool) {
+	t.Helper()
+	for end := time.Now().Add(d); !f(); {
+		if time.Now().After(end) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// startGateway runs a gateway with the portal; useTLS serves it over HTTPS.
+func startGateway(t *testing.T, useTLS bool, mod func(*config.Config)) *gateway {
+	t.Helper()
+	sinkAddr, sinkDir := startSink(t)
+	dir := t.TempDir()
+	cfg := config.Default()
+	cfg.DataDir = dir
+	cfg.SMTP.Listen = "127.0.0.1:0"
+	cfg.SMTP.Domains = []string{"city.lg.jp"}
+	cfg.HTTP.Listen = "127.0.0.1:0"
+	cfg.Delivery.Routes = map[string]string{"city.lg.jp": "smtp://" + sinkAddr + "?tls=none", "*": "dir:" + filepath.Join(dir, "other")}
+	cfg.Delivery.RetryBase = config.Duration(time.Second)
+	if useTLS {
+		certFile, keyFile := filepath.Join(dir, "portal.pem"), filepath.Join(dir, "portal.key")
+		if _, err := gwsmtp.LoadOrCreateCert(certFile, keyFile, "127.0.0.1"); err != nil {
+			t.Fatal(err)
+		}
+		cfg.Portal.TLSCert, cfg.Portal.TLSKey = certFile, keyFile
+	}
+	if mod != nil {
+		mod(cfg)
+	}
+	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	gw, err := assemble.NewGateway(cfg, assemble.Options{Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- gw.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		gw.Close()
+	})
+	select {
+	case <-gw.Ready():
+	case err := <-done:
+		t.Fatalf("gateway stopped: %v", err)
+	}
+	acc, err := assemble.OpenAccounts(context.Background(), cfg, gw.Quarantine())
+	if err != nil {
+		t.Fatal(err)
+	}
+	scheme := "http://"
+	if useTLS {
+		scheme = "https://"
+	}
+	return &gateway{t: t, gw: gw, cfg: cfg, acc: acc, url: scheme + gw.HTTPAddr().String(), smtp: gw.SMTPAddr().String(),
+		sinkDir: sinkDir, secrets: map[string][]byte{}}
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// user creates an account (with TOTP when privileged) whose e-mail is name@city.lg.jp.
+func (g *gateway) user(name, password string, roles ...accounts.Role) {
+	g.t.Helper()
+	ctx := context.Background()
+	h, err := g.acc.Auth.Hash(password)
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	if err := g.acc.Store.CreateUser(ctx, accounts.User{Name: name, Display: name, Email: name + "@city.lg.jp", Roles: roles}, h); err != nil {
+		g.t.Fatal(err)
+	}
+	if accounts.Roles(roles).Privileged() {
+		sec, _ := accounts.NewTOTPSecret()
+		if err := g.acc.Store.SetTOTP(ctx, name, sec); err != nil {
+			g.t.Fatal(err)
+		}
+		g.secrets[name] = sec
+	}
+}
+
+// login returns a browser-like client logged in as name.
+func (g *gateway) login(name, password string) *webtest.Client {
+	g.t.Helper()
+	c := webtest.NewClient(g.t, g.url)
+	c.Login(name, password, g.secrets[name])
+	return c
+}
+
+// send submits a message over SMTP.
+func (g *gateway) send(from string, to []string, msg []byte) {
+	g.t.Helper()
+	// Plain SMTP: net/smtp.SendMail would insist on verifying the self-signed STARTTLS
+	// certificate.
+	c, err := smtp.Dial(g.smtp)
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	defer c.Close()
+	steps := func() error {
+		if err := c.Hello("client.test"); err != nil {
+			return err
+		}
+		if err := c.Mail(from); err != nil {
+			return err
+		}
+		for _, r := range to {
+			if err := c.Rcpt(r); err != nil {
+				return err
+			}
+		}
+		w, err := c.Data()
+		if err != nil {
+			return err
+		}
+		if _, err := w.Write(msg); err != nil {
+			return err
+		}
+		if err := w.Close(); err != nil {
+			return err
+		}
+		return c.Quit()
+	}
+	if err := steps(); err != nil {
+		g.t.Fatalf("send: %v", err)
+	}
+}
+
+// held waits until an item matching q is held and returns it.
+func (g *gateway) held(q quarantine.Query) quarantine.Record {
+	g.t.Helper()
+	var rec quarantine.Record
+	waitFor(g.t, "a held item", 60*time.Second, func() bool {
+		pg, err := g.gw.Quarantine().Search(context.Background(), q)
+		if err == nil && len(pg.Records) > 0 {
+			rec = pg.Records[0]
+			return true
+		}
+		return false
+	})
+	return rec
+}
+
+// mime builds a message with a text body and attachments (name → bytes).
+func mime(from, to, subject, body string, files map[string][]byte) []byte {
+	var b bytes.Buffer
+	w := bufio.NewWriter(&b)
+	fmt.Fprintf(w, "From: %s\r\nTo: %s\r\nSubject: =?UTF-8?B?%s?=\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=BOUNDARY\r\n\r\n", from, to, b64(subject))
+	fmt.Fprintf(w, "--BOUNDARY\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n", b64(body))
+	for name, data := range files {
+		fmt.Fprintf(w, "--BOUNDARY\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename*=UTF-8''%s\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n", pct(name), b64(string(data)))
+	}
+	fmt.Fprintf(w, "--BOUNDARY--\r\n")
+	w.Flush()
+	return b.Bytes()
+}
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+func pct(s string) string { return url.PathEscape(s) }

@@ -1,0 +1,148 @@
+package assemble
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/valyala/fasthttp/fasthttpadaptor"
+
+	"github.com/sekisho/sekisho/config"
+	"github.com/sekisho/sekisho/gateway/portal"
+	"github.com/sekisho/sekisho/gateway/portal/accounts"
+	"github.com/sekisho/sekisho/gateway/portal/ppap"
+	"github.com/sekisho/sekisho/gateway/portal/web"
+	"github.com/sekisho/sekisho/gateway/smtp"
+	"github.com/sekisho/sekisho/quarantine/sqlite"
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// lgwanServer is what serves http.listen: the portal (fasthttp, with /metrics and /healthz
+// mounted) or, with the portal disabled, the plain operations mux.
+type lgwanServer interface {
+	Serve(net.Listener) error
+	Shutdown(context.Context) error
+}
+
+type muxServer struct{ *http.Server }
+
+func (m muxServer) Serve(ln net.Listener) error {
+	if err := m.Server.Serve(ln); err != http.ErrServerClosed {
+		return err
+	}
+	return nil
+}
+
+// newPortal builds the LGWAN-side portal on the gateway's quarantine, engines and queue.
+func newPortal(cfg *config.Config, g *Gateway) (*portal.Portal, error) {
+	ctx := context.Background()
+	acc, err := OpenAccounts(ctx, cfg, g.store)
+	if err != nil {
+		return nil, err
+	}
+	secret, err := acc.Store.Secret(ctx, "web", 32)
+	if err != nil {
+		return nil, fmt.Errorf("portal: secret: %w", err)
+	}
+	proxies, err := config.Prefixes(cfg.Portal.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("portal.trusted_proxies: %w", err)
+	}
+	var tc *tls.Config
+	if cfg.Portal.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.Portal.TLSCert, cfg.Portal.TLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("portal.tls_cert: %w", err)
+		}
+		tc = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	g.render = &lazyRender{cfg: cfg, log: g.log}
+	lim := Limits(cfg.Limits)
+	p, err := portal.New(ctx, portal.Options{
+		Web: web.Options{Store: acc.Store, Auth: acc.Auth, TLS: tc, TrustedProxies: proxies, Secret: secret,
+			Timeouts: accounts.SessionTimeouts{Idle: cfg.Portal.SessionIdle.Std(), Absolute: cfg.Portal.SessionMax.Std()}},
+		Quarantine: g.store,
+		DB:         g.store.Backend().(*sqlite.Backend).DB(),
+		Migrate: func(ctx context.Context, component string, steps []string) error {
+			return MigrateComponent(ctx, g.store, component, steps)
+		},
+		Previewer: &portal.Previewer{Files: g.sanitizers.Files, Message: g.sanitizers.Message, Render: g.render},
+		Files:     g.sanitizers.Files,
+		PPAPLimits: ppap.Limits{MaxEntries: lim.MaxEntries, MaxFileSize: lim.MaxFileSize, MaxTotalSize: lim.MaxTotalSize,
+			MaxRatio: lim.MaxRatio},
+		PPAPMaxTries: cfg.Portal.PPAPMaxTries,
+		PPAPLock:     cfg.Portal.PPAPLock.Std(),
+		Outbox:       spoolOutbox{g.spool},
+		Hostname:     cfg.SMTP.Hostname,
+		AuditLog:     filepath.Join(QuarantineDir(cfg), "audit.log"),
+		QueueDepth: func() map[string]int {
+			in, _ := g.spool.ListIncoming()
+			q, _ := g.spool.ListQueue()
+			return map[string]int{"incoming": len(in), "queue": len(q)}
+		},
+		Logger: g.log.With("component", "portal"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.Mount("/metrics", fasthttpadaptor.NewFastHTTPHandler(g.mux))
+	p.Mount("/healthz", fasthttpadaptor.NewFastHTTPHandler(g.mux))
+	return p, nil
+}
+
+// spoolOutbox queues the portal's messages in the relay's spool; the relay's scanner
+// delivers them like any queued message.
+type spoolOutbox struct{ s *smtp.Spool }
+
+func (o spoolOutbox) Send(_ context.Context, rcpts []string, msg []byte) (string, error) {
+	now := time.Now()
+	env := smtp.Envelope{ID: smtp.NewID(now), Rcpts: rcpts, Received: now, Size: int64(len(msg)), Kind: "portal"}
+	if err := o.s.Enqueue(env, bytes.NewReader(msg)); err != nil {
+		return "", err
+	}
+	return env.ID, nil
+}
+
+// lazyRender is the previews' rendering engine: documents rasterized by PDFium (and
+// LibreOffice). It is built on the first preview that needs it, since compiling PDFium
+// costs seconds and ~330 MB, and closed with the gateway.
+type lazyRender struct {
+	cfg  *config.Config
+	log  *slog.Logger
+	once sync.Once
+	s    *Sanitizers
+	err  error
+}
+
+func (l *lazyRender) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer, b *sanitize.Budget) (sanitize.Result, error) {
+	l.once.Do(func() {
+		c := *l.cfg
+		c.Policy = map[string]string{}
+		for k, v := range l.cfg.Policy {
+			c.Policy[k] = v
+		}
+		for _, k := range []string{"pdf", "ooxml", "odf", "rtf", "ole"} {
+			c.Policy[k] = "render"
+		}
+		l.s, l.err = NewSanitizers(&c, Options{Logger: l.log})
+	})
+	if l.err != nil {
+		return sanitize.Result{}, fmt.Errorf("preview renderer: %w", l.err)
+	}
+	return l.s.Files.Sanitize(ctx, in, w, b)
+}
+
+func (l *lazyRender) close() error {
+	if l.s == nil {
+		return nil
+	}
+	return l.s.Close()
+}
