@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/htmlindex"
@@ -84,11 +85,61 @@ func resolveCharset(br *bufio.Reader, label string) (string, error) {
 	if label != "" && !hasHighBit(sample) {
 		return "us-ascii", nil
 	}
-	cs := DetectCharset(sample)
+	var d detector
+	d.Write(sample)
+	cs := d.Result()
+	if cs == "" && !d.ebcdic() {
+		cs = d.legacy()
+	}
 	if cs == "" {
-		return "", fmt.Errorf("%w: cannot determine the character set", sanitize.ErrUnsupported)
+		return "", undetermined(&d)
 	}
 	return cs, nil
+}
+
+// undetermined is the error for text no candidate decodes.
+func undetermined(d *detector) error {
+	if d.ebcdic() {
+		return fmt.Errorf("%w: EBCDIC text (mainframe character set) is not supported", sanitize.ErrUnsupported)
+	}
+	return fmt.Errorf("%w: cannot determine the character set (no candidate decodes it)", sanitize.ErrUnsupported)
+}
+
+// validIn reports whether sample decodes in label without a replacement character or a C1
+// control: a declaration is believed only when the bytes agree with it. The last
+// character of the sample may be cut off and is not held against it.
+func validIn(label string, sample []byte) bool {
+	enc, name, err := lookupCharset(label)
+	if err != nil {
+		return false
+	}
+	if enc == nil {
+		if name == "us-ascii" {
+			return !hasHighBit(sample)
+		}
+		for len(sample) > 0 {
+			r, n := utf8.DecodeRune(sample)
+			if r == utf8.RuneError && n <= 1 {
+				return !utf8.FullRune(sample)
+			}
+			sample = sample[n:]
+		}
+		return true
+	}
+	out, err := enc.NewDecoder().Bytes(sample)
+	if err != nil {
+		return false
+	}
+	s := string(out)
+	if i := strings.LastIndex(s, "\uFFFD"); i >= 0 && i >= len(s)-len("\uFFFD") && len(sample) >= sampleLen-4 {
+		s = s[:i]
+	}
+	for _, r := range s {
+		if r == '\uFFFD' || r >= 0x80 && r <= 0x9f {
+			return false
+		}
+	}
+	return true
 }
 
 func isASCIILabel(l string) bool {

@@ -112,7 +112,8 @@ func TestToUTF8(t *testing.T) {
 		{"us-ascii label over shift_jis is checked", sjis(t, "これは日本語です。"), "us-ascii", "これは日本語です。", DecodeStats{Charset: "shift_jis", Runes: 9}, nil},
 		{"utf-16le bom", []byte{0xff, 0xfe, 'h', 0, 'i', 0, '\r', 0, '\n', 0}, "", "hi\n", DecodeStats{Charset: "utf-16le", BOM: true, NewlinesNormalized: true, Runes: 3}, nil},
 		{"latin-1 by label", []byte("caf\xe9"), "iso-8859-1", "café", DecodeStats{Charset: "windows-1252", Runes: 4}, nil},
-		{"undecidable", []byte("caf\xe9 cr\xe8me."), "", "", DecodeStats{}, sanitize.ErrUnsupported},
+		{"windows-1252 detected", []byte("caf\xe9 cr\xe8me."), "", "café crème.", DecodeStats{Charset: "windows-1252", Runes: 11}, nil},
+		{"ebcdic undecidable", []byte("\xd7\xc1\xe8\xd9\xd6\xd3\xd3@\xd9\xc5\xd7\xd6\xd9\xe3@\xc6\xd6\xd9@\xc4\xc5\xd7\xc1\xd9\xe3\xd4\xc5\xd5\xe3@\xf4\xf2@`@\xc5\xd4\xd7\xd3\xd6\xe8\xc5\xc5@\xd5\xc1\xd4\xc5@\xc1\xd5\xc4@\xe2\xc1\xd3\xc1\xd9\xe8%"), "", "", DecodeStats{}, sanitize.ErrUnsupported},
 		{"unknown label", []byte("abc"), "x-no-such-charset", "", DecodeStats{}, sanitize.ErrUnsupported},
 		{"replacement charset refused", []byte("abc"), "iso-2022-kr", "", DecodeStats{}, sanitize.ErrUnsupported},
 	}

@@ -30,6 +30,10 @@ type detector struct {
 	utf8Tail []byte // incomplete UTF-8 sequence carried to the next chunk
 
 	sjis, euc grammar
+
+	hist     [256]int64 // byte counts, for the 8-bit model
+	cjk      cjkGuess
+	sp, ebSp int64 // ASCII spaces and EBCDIC spaces (0x40)
 }
 
 // grammar counts how well the bytes parse in one legacy Japanese charset.
@@ -55,8 +59,14 @@ func (d *detector) Write(p []byte) (int, error) {
 				d.nulOdd++
 			}
 		}
-		if c >= 0x80 {
+		d.hist[c]++
+		switch {
+		case c >= 0x80:
 			d.high = true
+		case c == ' ':
+			d.sp++
+		case c == 0x40:
+			d.ebSp++
 		}
 	}
 	if !d.esc {
@@ -73,6 +83,7 @@ func (d *detector) Write(p []byte) (int, error) {
 		d.scanUTF8(p)
 		d.sjis.shiftJIS(p)
 		d.euc.eucJP(p)
+		d.cjk.write(p)
 	}
 	return len(p), nil
 }
@@ -204,6 +215,30 @@ func (g *grammar) eucJP(p []byte) {
 			g.errs++
 		}
 	}
+}
+
+// legacy names 8-bit text that Result left undecided: a single-byte code page that the
+// language model finds clearly probable, else Chinese or Korean multibyte text, else the
+// best single-byte code page that still decodes into some language; "" when nothing does.
+func (d *detector) legacy() string {
+	sb, avg := detectSingleByte(&d.hist)
+	if sb != "" && avg >= -5 {
+		return sb
+	}
+	if c := d.cjk.result(); c != "" {
+		return c
+	}
+	return sb
+}
+
+// ebcdic reports text whose word separator is EBCDIC's space (0x40, "@" in ASCII) and whose
+// letters are in EBCDIC's ranges: mainframe exports, which no candidate decodes.
+func (d *detector) ebcdic() bool {
+	var letters int64
+	for b := 0x81; b <= 0xe9; b++ {
+		letters += d.hist[b]
+	}
+	return d.ebSp > 4*d.sp && d.ebSp*2 > d.n/10 && letters*2 > d.n
 }
 
 // Result gives the verdict for everything written so far.

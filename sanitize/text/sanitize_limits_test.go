@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"golang.org/x/text/encoding/charmap"
 	"strings"
 	"testing"
 
@@ -88,9 +89,8 @@ func TestSanitizeRefuses(t *testing.T) {
 		wantErr error
 	}{
 		{"not the text class", []byte("%PDF-1.7"), sanitize.Type{Name: "pdf", Class: sanitize.ClassPDF}, sanitize.ErrUnsupported},
-		{"undecidable charset", []byte("Caf\xe9 cr\xe8me br\xfbl\xe9e."), typText, sanitize.ErrUnsupported},
+		{"ebcdic text", []byte("\xd7\xc1\xe8\xd9\xd6\xd3\xd3@\xd9\xc5\xd7\xd6\xd9\xe3@\xc6\xd6\xd9@\xc4\xc5\xd7\xc1\xd9\xe3\xd4\xc5\xd5\xe3@\xf4\xf2@`@\xc5\xd4\xd7\xd3\xd6\xe8\xc5\xc5@\xd5\xc1\xd4\xc5@\xc1\xd5\xc4@\xe2\xc1\xd3\xc1\xd9\xe8%"), typText, sanitize.ErrUnsupported},
 		{"binary data taken for text", binaryText, typText, sanitize.ErrMalformed},
-		{"invalid utf-8 everywhere", bytes.Repeat([]byte("\x80\xfe\xfd a"), 200), typText, sanitize.ErrUnsupported},
 		{"random bytes after a utf-16 bom", append([]byte{0xff, 0xfe}, corpusFile(t, "bad-binary.bin")...), typText, sanitize.ErrMalformed},
 	}
 	for _, tc := range tests {
@@ -111,10 +111,23 @@ func TestSanitizeDeclaredCharset(t *testing.T) {
 		data, want     string
 		wantDetail     string
 	}{
+		{"undeclared latin-1 detected", "", typText,
+			"Caf\xe9 cr\xe8me br\xfbl\xe9e.\n", "Café crème brûlée.\n", "windows-1252 → utf-8"},
 		{"mime parameter fills an undecidable latin-1", "text/plain; charset=ISO-8859-1", typText,
 			"Caf\xe9 cr\xe8me\n", "Café crème\n", "windows-1252 → utf-8"},
 		{"html meta fills an undecidable latin-1", "", typHTML,
 			"<html><head><meta charset=\"windows-1252\"></head><body><p>Caf\xe9 cr\xe8me</p></body></html>", "Café crème\n", "windows-1252 → utf-8"},
+		{"meta after a long script", "", typHTML,
+			"<html><head><script>" + strings.Repeat("var x = 1; // padding the head\n", 120) + "</script>" +
+				"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1251\"></head><body><p>" +
+				cp(t, charmap.Windows1251, "Аренда офиса в центре города") + "</p></body></html>",
+			"Аренда офиса в центре города\n", "windows-1251 → utf-8"},
+		{"a false utf-8 declaration is not believed", "text/html; charset=utf-8", typHTML,
+			"<html><body><p>" + cp(t, charmap.Windows1256, "في قرية صغيرة يعيش الناس بسلام") + "</p></body></html>",
+			"في قرية صغيرة يعيش الناس بسلام\n", "windows-1256 → utf-8"},
+		{"undeclared cp866 russian", "", typText,
+			cp(t, charmap.CodePage866, "Все люди рождаются свободными и равными в своем достоинстве и правах.\n"),
+			"Все люди рождаются свободными и равными в своем достоинстве и правах.\n", "ibm866 → utf-8"},
 		{"content wins over a wrong declaration", "text/plain; charset=iso-8859-1", typText,
 			string(sjis(t, "これは日本語です。\n")), "これは日本語です。\n", "shift_jis → utf-8"},
 	}
@@ -204,4 +217,14 @@ func TestSanitizeCSVBOM(t *testing.T) {
 	if err != nil || res2.Verdict != sanitize.Clean || len(res2.Actions) != 0 || !bytes.Equal(out2.Bytes(), out) {
 		t.Errorf("second pass = %s %v %v, changed=%v; want clean and unchanged", res2.Verdict, res2.Actions, err, !bytes.Equal(out2.Bytes(), out))
 	}
+}
+
+// cp encodes s in a legacy code page.
+func cp(t *testing.T, e *charmap.Charmap, s string) string {
+	t.Helper()
+	b, err := e.NewEncoder().String(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

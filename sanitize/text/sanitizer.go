@@ -1,6 +1,7 @@
 package text
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -9,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/net/html/charset"
+	"golang.org/x/net/html"
 
 	"github.com/sekisho/sekisho/sanitize"
 )
@@ -209,24 +210,90 @@ func (s *Sanitizer) charsetOf(ctx context.Context, in *sanitize.Item) (string, e
 	if cs := d.Result(); cs != "" {
 		return cs, nil
 	}
+	// Neither UTF-8 nor Japanese: a declaration is believed when the bytes are valid in
+	// it (a page that claims UTF-8 but is windows-1256 is not), then the 8-bit model
+	// decides, as a browser does for an undeclared page.
+	sample, err := readHead(in.Body, sampleLen)
+	if err != nil {
+		return "", err
+	}
 	if _, params, err := mime.ParseMediaType(in.DeclaredType); err == nil && params["charset"] != "" {
-		if _, _, lerr := lookupCharset(params["charset"]); lerr == nil {
+		if validIn(params["charset"], sample) {
 			return params["charset"], nil
 		}
 	}
 	if in.Detected.Name == "html" {
-		// DetermineEncoding falls back to windows-1252 when it finds nothing. Over a copy
-		// with the 8-bit bytes masked, "nothing" comes back as utf-8 instead, so any
-		// other answer is what a <meta> declared.
-		masked := make([]byte, len(head))
-		for i, c := range head {
-			masked[i] = min(c, '?')
-		}
-		if _, name, _ := charset.DetermineEncoding(masked, ""); name != "" && name != "utf-8" {
+		if name := metaCharset(sample); name != "" && validIn(name, sample) {
 			return name, nil
 		}
 	}
-	return "", fmt.Errorf("%w: cannot determine the character set", sanitize.ErrUnsupported)
+	if cs := d.legacy(); cs != "" && !d.ebcdic() {
+		return cs, nil
+	}
+	return "", undetermined(&d)
+}
+
+// readHead reads up to n bytes from the start of b.
+func readHead(b sanitize.Blob, n int64) ([]byte, error) {
+	buf := make([]byte, min(n, b.Size()))
+	k, err := b.ReadAt(buf, 0)
+	if err != nil && err != io.EOF {
+		return nil, err
+	}
+	return buf[:k], nil
+}
+
+// metaCharset finds the charset an HTML page declares in a <meta> element anywhere in its
+// head sample (browsers look further than the 1024 bytes of the pre-scan when a long
+// script or style comes first). The 8-bit bytes are masked, so the tokenizer only sees
+// ASCII markup.
+func metaCharset(sample []byte) string {
+	masked := make([]byte, len(sample))
+	for i, c := range sample {
+		if c >= 0x80 {
+			c = '?'
+		}
+		masked[i] = c
+	}
+	z := html.NewTokenizer(bytes.NewReader(masked))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return ""
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			if string(name) == "body" {
+				return ""
+			}
+			if string(name) != "meta" || !hasAttr {
+				continue
+			}
+			var cs, content string
+			isCT := false
+			for {
+				k, v, more := z.TagAttr()
+				switch strings.ToLower(string(k)) {
+				case "charset":
+					cs = string(v)
+				case "content":
+					content = string(v)
+				case "http-equiv":
+					isCT = strings.EqualFold(string(v), "content-type")
+				}
+				if !more {
+					break
+				}
+			}
+			if cs == "" && isCT {
+				if _, params, err := mime.ParseMediaType(content); err == nil {
+					cs = params["charset"]
+				}
+			}
+			if cs = strings.TrimSpace(cs); cs != "" {
+				return cs
+			}
+		}
+	}
 }
 
 // ctxReader stops reading once ctx is done; reads are at most 32 KiB, so the check runs
