@@ -219,6 +219,7 @@ func (e *Engine) sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget)
 		if hint != "" {
 			reason += "; " + hint
 		}
+		res.Subject = r.Subject
 		return e.refuse(res, in, Quarantined, reason), nil
 	}
 	r.Detected = t

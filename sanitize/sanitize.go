@@ -30,6 +30,21 @@ type Item struct {
 	Name         string // declared file name, may be empty
 	DeclaredType string // declared MIME type, may be empty
 	Detected     Type
+	// Origin says where the top-level item came from; nil when nobody said. Families copy
+	// it to the items they create and never decide on it.
+	Origin *Origin
+}
+
+// Origin is where a top-level item came from: the SMTP envelope of a message, the sender
+// and recipients of a transfer. It travels with the item as a value, so whatever keeps a
+// part the engine refused (the mail family's Holder) can record who sent it to whom.
+type Origin struct {
+	Ref   string   // the caller's ID for it: a queue ID, a transfer ID
+	From  string   // the envelope sender ("" is the null sender)
+	Rcpts []string // the envelope recipients
+	// Subject is the decoded subject of the outermost message; the mail family fills it
+	// in before it creates parts.
+	Subject string
 }
 
 // Reader returns a fresh reader over the whole body; each call starts at offset 0.
@@ -108,6 +123,10 @@ type Result struct {
 	// OutName is the name the output should carry when the type changed, e.g. "a.docx" for
 	// "a.docm". Empty means keep the declared name.
 	OutName string `json:"output_name,omitempty"`
+	// Subject is the decoded subject of a message item, set by the mail family whenever it
+	// could read the header, also when the message is refused: the caller records it with
+	// a held message without parsing the header itself.
+	Subject string `json:"-"`
 }
 
 // Add records an action.

@@ -8,7 +8,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/emersion/go-message/mail"
 	"github.com/sekisho/sekisho/gateway/metrics"
 	"github.com/sekisho/sekisho/quarantine"
 	"github.com/sekisho/sekisho/sanitize"
@@ -47,8 +46,6 @@ func newServerMetrics(r *metrics.Registry, s *Server) *serverMetrics {
 	})
 	return m
 }
-
-type envKey struct{}
 
 func (s *Server) startWorkers() {
 	for i := 0; i < s.o.SanitizeWorkers; i++ {
@@ -193,11 +190,12 @@ func (s *Server) process(id string) {
 	}
 	log := s.log.With("queue_id", id)
 	start := time.Now()
-	subject := subjectOf(in.Body)
-	ctx, cancel := context.WithTimeout(context.WithValue(s.ctx, envKey{}, holdInfo{Env: in.Env, Subject: subject}), s.o.SanitizeTimeout)
+	ctx, cancel := context.WithTimeout(s.ctx, s.o.SanitizeTimeout)
 	out := sanitize.NewSpool(sanitize.SpoolOptions{Dir: s.o.TempDir, Max: max(4*s.o.MaxMessageBytes, 64<<20), LimitKey: "smtp.max_message_size"})
+	// The envelope travels with the item, so that attachments the mail family holds are
+	// recorded with the message's sender, recipients and queue ID.
 	item := &sanitize.Item{Body: in.Body, Path: "message", DeclaredType: "message/rfc822",
-		Detected: sanitize.Type{Name: "eml", Class: sanitize.ClassMessage, MIME: "message/rfc822"}}
+		Origin: &sanitize.Origin{Ref: in.Env.ID, From: in.Env.From, Rcpts: in.Env.Rcpts}}
 	res, serr := s.san.Sanitize(ctx, item, out, sanitize.NewBudget(s.o.Limits))
 	cancel()
 	s.metrics.sanitizeLatency.Observe(time.Since(start).Seconds())
@@ -218,7 +216,7 @@ func (s *Server) process(id string) {
 			verdict = string(sanitize.Quarantined)
 		}
 		rec := quarantine.Record{Kind: quarantine.KindMessage, Direction: quarantine.Inbound, QueueID: id, MailFrom: in.Env.From,
-			Rcpts: in.Env.Rcpts, Subject: subject, DeclaredType: "message/rfc822", DetectedType: "message/rfc822", Reason: reason}
+			Rcpts: in.Env.Rcpts, Subject: res.Subject, DeclaredType: "message/rfc822", DetectedType: "message/rfc822", Reason: reason}
 		q, err := s.hold.Put(s.ctx, rec, io.NewSectionReader(in.Body, 0, in.Body.Size()), quarantine.System)
 		in.File.Close()
 		if err != nil {
@@ -241,19 +239,6 @@ func (s *Server) process(id string) {
 	case <-s.ctx.Done():
 		out.Remove()
 	}
-}
-
-// subjectOf reads the Subject of a message for the quarantine record (bounded).
-func subjectOf(b sanitize.Blob) string {
-	mr, err := mail.CreateReader(io.NewSectionReader(b, 0, min(b.Size(), 1<<20)))
-	if err != nil {
-		return ""
-	}
-	subj, _ := mr.Header.Subject()
-	if len(subj) > 500 {
-		subj = subj[:500]
-	}
-	return subj
 }
 
 // deliverJob delivers one message to every remaining recipient and records the outcome:

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
+	"mime/quotedprintable"
 	"net/mail"
 	"strings"
 	"testing"
@@ -15,9 +16,13 @@ import (
 	"github.com/sekisho/sekisho/sanitize"
 )
 
+// A released whole message goes to the chosen recipients only, after a notice that says
+// who released it and when, with sekisho's X-Sekisho-Released as its only X-Sekisho-*
+// field and its body unchanged.
 func TestReleaseWholeMessage(t *testing.T) {
 	r := startRelay(t, nil)
-	if err := sendMail(t, r.addr, "a@example.com", []string{"staff@city.lg.jp"}, "Subject: held\r\n\r\nQUARANTINE-ME\r\n"); err != nil {
+	msg := "Subject: held\r\nX-Sekisho-Status: clean\r\nX-Sekisho-Actions:\r\n none\r\n\r\nQUARANTINE-ME\r\nX-Sekisho-Status: body text\r\n"
+	if err := sendMail(t, r.addr, "a@example.com", []string{"staff@city.lg.jp", "boss@city.lg.jp"}, msg); err != nil {
 		t.Fatal(err)
 	}
 	var recs []quarantine.Record
@@ -26,14 +31,39 @@ func TestReleaseWholeMessage(t *testing.T) {
 		recs = p.Records
 		return len(recs) == 1
 	})
-	rec, err := r.store.Release(context.Background(), recs[0].ID, quarantine.ReleaseRequest{Actor: "operator1", Reason: "sender confirmed"})
+	rec, err := r.store.Release(context.Background(), recs[0].ID, quarantine.ReleaseRequest{Actor: "operator1", Reason: "sender confirmed", Rcpts: []string{"boss@city.lg.jp"}})
 	if err != nil || rec.Status != quarantine.Released {
 		t.Fatalf("Release = %+v, %v", rec, err)
 	}
-	waitFor(t, "released delivery", func() bool { return len(delivered(t, r.dir)) == 1 })
-	got := delivered(t, r.dir)[0]
-	if !strings.Contains(got, "X-Sekisho-Released: "+recs[0].ID+" by operator operator1") || !strings.Contains(got, "QUARANTINE-ME") {
-		t.Fatalf("released message:\n%s", got)
+	waitFor(t, "notice and released message", func() bool { return len(delivered(t, r.dir)) == 2 })
+	var notice, original string
+	for _, d := range delivered(t, r.dir) {
+		if !strings.Contains(d, "X-Sekisho-Envelope-To: <boss@city.lg.jp>") || strings.Contains(d, "staff@city.lg.jp") {
+			t.Errorf("delivered to other recipients than released to:\n%s", d)
+		}
+		if strings.Contains(d, "QUARANTINE-ME") {
+			original = d
+		} else {
+			notice = d
+		}
+	}
+	if n := strings.Count(original, "X-Sekisho-"); n != 3 || !strings.Contains(original, "X-Sekisho-Released: "+recs[0].ID+"; by operator operator1;") ||
+		!strings.Contains(original, "\r\n\r\nQUARANTINE-ME\r\nX-Sekisho-Status: body text\r\n") {
+		// 3: the envelope trace line of the dir transport, ours, and the one in the body.
+		t.Errorf("released message (%d X-Sekisho- strings):\n%s", n, original)
+	}
+	m, err := mail.ReadMessage(strings.NewReader(notice))
+	if err != nil {
+		t.Fatalf("notice: %v\n%s", err, notice)
+	}
+	text, _ := io.ReadAll(quotedprintable.NewReader(m.Body))
+	for _, want := range []string{"運用担当者 (operator1) が確認のうえ隔離を解除しました", "released it at", recs[0].ID, "held"} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("notice lacks %q:\n%s", want, text)
+		}
+	}
+	if m.Header.Get("X-Sekisho-Released") == "" || m.Header.Get("Auto-Submitted") == "" {
+		t.Errorf("notice header: %v", m.Header)
 	}
 	if _, err := r.store.Release(context.Background(), recs[0].ID, quarantine.ReleaseRequest{Actor: "operator1", Reason: "again"}); err == nil {
 		t.Fatal("second release succeeded")
@@ -42,9 +72,10 @@ func TestReleaseWholeMessage(t *testing.T) {
 
 func TestAttachmentHolderAndRelease(t *testing.T) {
 	r := startRelay(t, nil)
-	ctx := context.WithValue(context.Background(), envKey{}, holdInfo{Env: Envelope{ID: "QID1", From: "x@example.com", Rcpts: []string{"staff@city.lg.jp"}}, Subject: "見積書"})
+	ctx := context.Background()
 	payload := bytes.Repeat([]byte("PK\x03\x04 encrypted zip bytes "), 20)
-	part := &sanitize.Item{Body: bytes.NewReader(payload), Name: "見積書.zip", DeclaredType: "application/zip"}
+	part := &sanitize.Item{Body: bytes.NewReader(payload), Name: "見積書.zip", DeclaredType: "application/zip",
+		Origin: &sanitize.Origin{Ref: "QID1", From: "x@example.com", Rcpts: []string{"staff@city.lg.jp"}, Subject: "見積書"}}
 	id, err := AttachmentHolder{Store: r.store}.Hold(ctx, part, sanitize.Result{Verdict: sanitize.Quarantined, Reason: "encrypted archive", Detected: sanitize.Type{MIME: "application/zip"}})
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +101,7 @@ func TestAttachmentHolderAndRelease(t *testing.T) {
 	mr := multipart.NewReader(m.Body, params["boundary"])
 	text, _ := mr.NextPart()
 	tb, _ := io.ReadAll(text)
-	if !strings.Contains(string(tb), "解除しました") || !strings.Contains(string(tb), "released by an operator (op2)") {
+	if !strings.Contains(string(tb), "隔離を解除しました") || !strings.Contains(string(tb), "An operator (op2) checked it and released it at") {
 		t.Errorf("notice text: %s", tb)
 	}
 	att, err := mr.NextPart()

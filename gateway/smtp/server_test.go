@@ -21,7 +21,8 @@ import (
 
 // tagSanitizer stands in for the mail family in relay tests: the relay's contract is only
 // "a sanitize.Sanitizer over the whole message". It prefixes a header, and quarantines
-// messages that contain QUARANTINE-ME, so the relay's handling of both outcomes is tested.
+// messages that contain QUARANTINE-ME, so the relay's handling of both outcomes is tested;
+// like the mail family it reports the subject it read (here: the raw value).
 type tagSanitizer struct{}
 
 func (tagSanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer, b *sanitize.Budget) (sanitize.Result, error) {
@@ -30,7 +31,11 @@ func (tagSanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		return sanitize.Result{}, err
 	}
 	if bytes.Contains(data, []byte("QUARANTINE-ME")) {
-		return sanitize.Result{Verdict: sanitize.Quarantined, Reason: "test: marked for quarantine"}, nil
+		var subject string
+		if i := bytes.Index(data, []byte("Subject: ")); i >= 0 {
+			subject, _, _ = strings.Cut(string(data[i+9:]), "\r\n")
+		}
+		return sanitize.Result{Verdict: sanitize.Quarantined, Reason: "test: marked for quarantine", Subject: subject}, nil
 	}
 	io.WriteString(w, "X-Test-Sanitized: yes\r\n")
 	w.Write(data)
@@ -334,7 +339,7 @@ func TestWholeMessageQuarantined(t *testing.T) {
 		recs = p.Records
 		return len(recs) == 1
 	})
-	if recs[0].Subject != "請求書" || recs[0].Kind != "message" || recs[0].Rcpts[0] != "staff@city.lg.jp" || recs[0].Reason == "" {
+	if recs[0].Subject != "=?UTF-8?B?6KuL5rGC5pu4?=" || recs[0].Kind != "message" || recs[0].Rcpts[0] != "staff@city.lg.jp" || recs[0].Reason == "" {
 		t.Errorf("record = %+v", recs[0])
 	}
 	time.Sleep(200 * time.Millisecond)

@@ -167,3 +167,47 @@ func TestGatewayPanicOnRelayPathQuarantines(t *testing.T) {
 	}
 	waitFor(t, "the next messages", func() bool { return len(deliveredFiles(cfg)) == 2 })
 }
+
+// The envelope reaches the quarantine as a value through the engine: an attachment the
+// mail family holds and a message it refuses are both recorded with the queue ID, sender,
+// recipients and the subject the family decoded.
+func TestGatewayRecordsEnvelopeAndSubject(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Policy = map[string]string{"pdf": "quarantine"}
+	cfg.Mail.MaxParts = 3
+	g := startGateway(t, cfg, Options{})
+	addr := g.SMTPAddr().String()
+	withPDF := "From: a@example.com\r\nTo: staff@city.lg.jp\r\nSubject: =?UTF-8?B?6KaL56mN5pu4?=\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n" +
+		"--b\r\nContent-Type: application/pdf; name=q.pdf\r\nContent-Disposition: attachment; filename=q.pdf\r\n\r\n%PDF-1.4\r\n%%EOF\r\n--b--\r\n"
+	// Four MIME parts where mail.max_parts allows three: no faithful output, held whole.
+	tooMany := "From: a@example.com\r\nTo: staff@city.lg.jp\r\nSubject: =?ISO-2022-JP?B?GyRCJEckYhsoQg==?=\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\none\r\n--b\r\n\r\ntwo\r\n--b\r\n\r\nthree\r\n--b--\r\n"
+	for _, m := range []string{withPDF, tooMany} {
+		if err := send(addr, "a@example.com", "staff@city.lg.jp", m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var held []quarantine.Record
+	defer func() {
+		for _, r := range held {
+			t.Logf("held: %s %s %q %q", r.Kind, r.FileName, r.Subject, r.Reason)
+		}
+	}()
+	waitFor(t, "two held items", func() bool {
+		p, _ := g.Quarantine().Search(context.Background(), quarantine.Query{Asc: true})
+		held = p.Records
+		return len(held) == 2
+	})
+	byKind := map[quarantine.Kind]quarantine.Record{}
+	for _, r := range held {
+		byKind[r.Kind] = r
+	}
+	att, msg := byKind[quarantine.KindAttachment], byKind[quarantine.KindMessage]
+	if att.Subject != "見積書" || att.MailFrom != "a@example.com" || len(att.Rcpts) != 1 || att.QueueID == "" || att.FileName != "q.pdf" {
+		t.Errorf("held attachment = %+v", att)
+	}
+	if msg.Subject != "でも" || msg.MailFrom != "a@example.com" || len(msg.Rcpts) != 1 || msg.QueueID == "" || msg.QueueID == att.QueueID {
+		t.Errorf("held message = %+v", msg)
+	}
+}

@@ -106,7 +106,7 @@ func (s *Sanitizer) payload(wk *walker, in *sanitize.Item, hdrName, kind string,
 		return wk.res, true, streamError(kind, err)
 	}
 	defer sp.Remove()
-	item := &sanitize.Item{Body: sp, Path: wk.path(name), Name: name}
+	item := &sanitize.Item{Body: sp, Path: wk.path(name), Name: name, Origin: wk.in.Origin}
 	osp := sanitize.NewSpool(sanitize.SpoolOptions{Dir: s.tempDir, Threshold: s.threshold, Max: lim.MaxFileSize})
 	defer osp.Remove()
 	r, err := s.inner.Sanitize(wk.ctx, item, osp, wk.nb)

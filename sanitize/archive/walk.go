@@ -179,7 +179,7 @@ func (w *walker) entry(clean string, e *entryInfo, body io.Reader, out sink, aft
 			return err
 		}
 	}
-	item := &sanitize.Item{Body: sp, Path: w.path(clean), Name: path.Base(clean)}
+	item := &sanitize.Item{Body: sp, Path: w.path(clean), Name: path.Base(clean), Origin: w.in.Origin}
 	osp := sanitize.NewSpool(sanitize.SpoolOptions{
 		Dir: w.s.tempDir, Threshold: w.s.threshold, Max: w.b.Limits().MaxFileSize,
 	})

@@ -147,7 +147,7 @@ func uudecode(lines []string, b64 bool) ([]byte, error) {
 // quarantineBlob holds bytes we will not deliver and lists them in the notice.
 func (j *job) quarantineBlob(b []byte, name, declType, reason string) error {
 	j.nAtt++
-	item := &sanitize.Item{Body: bytes.NewReader(b), Path: j.attPath(name), Name: name, DeclaredType: declType}
+	item := &sanitize.Item{Body: bytes.NewReader(b), Path: j.attPath(name), Name: name, DeclaredType: declType, Origin: j.origin}
 	item.Detected = sanitize.Detect(item.Body)
 	r := refusal(item, sanitize.Quarantined, reason)
 	return j.record(item, r, nil)

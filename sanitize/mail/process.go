@@ -23,8 +23,9 @@ type job struct {
 	nAtt       int
 	nBody      int
 	spools     []*sanitize.Spool
-	charsets   []string // source charset of each body segment
-	outCharset string   // the charset the message is written in
+	charsets   []string         // source charset of each body segment
+	outCharset string           // the charset the message is written in
+	origin     *sanitize.Origin // copied to every part, for the Holder
 }
 
 // attachment is one sanitized part to re-attach.
@@ -310,7 +311,7 @@ func (j *job) attachPart(p *part) error {
 // opaque quarantines a part we cannot decode: its raw bytes go to the Holder.
 func (j *job) opaque(p *part, reason string) error {
 	j.nAtt++
-	item := &sanitize.Item{Body: io.NewSectionReader(j.w.blob, p.start, p.size()), Path: j.attPath(p.name), Name: p.name, DeclaredType: p.ctype.value}
+	item := &sanitize.Item{Body: io.NewSectionReader(j.w.blob, p.start, p.size()), Path: j.attPath(p.name), Name: p.name, DeclaredType: p.ctype.value, Origin: j.origin}
 	r := sanitize.Result{Verdict: sanitize.Quarantined, Reason: reason, Detected: sanitize.Unknown}
 	r.Add(sanitize.ActQuarantined, item.Path, reason)
 	return j.record(item, r, nil)
@@ -322,7 +323,7 @@ func (j *job) opaque(p *part, reason string) error {
 // name the recipient's client shows.
 func (j *job) sendInner(body sanitize.Blob, name, declType string, others ...string) error {
 	j.nAtt++
-	item := &sanitize.Item{Body: body, Path: j.attPath(name), Name: name, DeclaredType: declType}
+	item := &sanitize.Item{Body: body, Path: j.attPath(name), Name: name, DeclaredType: declType, Origin: j.origin}
 	var r sanitize.Result
 	nb, err := j.w.b.Nest()
 	blocked := ""
@@ -514,7 +515,7 @@ func (j *job) nested(p *part) error {
 func (j *job) sendSelf(body sanitize.Blob, name string) error {
 	j.nAtt++
 	item := &sanitize.Item{Body: body, Path: j.attPath(name), Name: name, DeclaredType: "message/rfc822",
-		Detected: sanitize.Type{Name: "eml", Class: sanitize.ClassMessage, MIME: "message/rfc822", Ext: ".eml"}}
+		Detected: sanitize.Type{Name: "eml", Class: sanitize.ClassMessage, MIME: "message/rfc822", Ext: ".eml"}, Origin: j.origin}
 	nb, err := j.w.b.Nest()
 	if err != nil {
 		return j.record(item, refusal(item, sanitize.Quarantined, err.Error()), nil)
@@ -534,7 +535,8 @@ func extOf(name string) string { return strings.ToLower(path.Ext(name)) }
 // the notice: another reader could see in it what this reading does not.
 func (j *job) holdOriginal(in *sanitize.Item, reasons []string) error {
 	item := &sanitize.Item{Body: in.Body, Path: sanitize.JoinPath(in.Path, "original"), Name: "original.eml",
-		DeclaredType: "message/rfc822", Detected: sanitize.Type{Name: "eml", Class: sanitize.ClassMessage, MIME: "message/rfc822", Ext: ".eml"}}
+		DeclaredType: "message/rfc822", Detected: sanitize.Type{Name: "eml", Class: sanitize.ClassMessage, MIME: "message/rfc822", Ext: ".eml"},
+		Origin: j.origin}
 	reason := "original kept: other mail programs may read this message differently: " + strings.Join(reasons, "; ")
 	r := refusal(item, sanitize.Quarantined, reason)
 	n := len(j.entries)

@@ -33,35 +33,49 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 	wk.st.odd = func(r string) { odd = append(odd, r) }
 	top, err := wk.entity(0, in.Body.Size(), "1", 0, true, false)
 	if err != nil {
+		if wk.st.topHdr != nil {
+			return sanitize.Result{Subject: subjectOf(wk.st.topHdr)}, err
+		}
 		return sanitize.Result{}, err
 	}
 	if len(top.hdr.fields) == 0 {
 		return sanitize.Result{}, fmt.Errorf("%w: no header fields: not a mail message", sanitize.ErrMalformed)
 	}
-	j := &job{w: wk, s: s, ctx: ctx, res: &res, outCharset: s.o.OutputCharset}
+	// The subject goes with the result, also when the message is refused, so that the
+	// caller can record a held message without reading the header itself; and with the
+	// parts, so that a held attachment is recorded with the message it came in.
+	res.Subject = subjectOf(&top.hdr)
+	refused := sanitize.Result{Subject: res.Subject}
+	origin := in.Origin
+	if origin != nil && origin.Subject == "" {
+		o := *origin
+		o.Subject = res.Subject
+		origin = &o
+	}
+	j := &job{w: wk, s: s, ctx: ctx, res: &res, outCharset: s.o.OutputCharset, origin: origin}
 	defer j.close()
 	why, withheld, err := s.divergence(ctx, in.Body, b.Limits(), top, wk.st.seen)
 	if err != nil {
-		return sanitize.Result{}, err
+		return refused, err
 	}
 	for _, p := range withheld {
 		p.withheld = true
 	}
 	if err := j.process(top); err != nil {
-		return sanitize.Result{}, err
+		return refused, err
 	}
 	if why != "" {
 		odd = append(odd, why)
 	}
 	if len(odd) > 0 {
 		if err := j.holdOriginal(in, odd); err != nil {
-			return sanitize.Result{}, err
+			return refused, err
 		}
 	}
 	text := joinTexts(j.texts)
 	notice, err := s.notice(j.entries)
 	if err != nil {
-		return sanitize.Result{}, err
+		return refused, err
 	}
 	text = placeNotice(text, notice, s.o.NoticePosition)
 	if j.outCharset == "iso-2022-jp" {
@@ -78,15 +92,15 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 	}
 	fields, err := j.buildHeaders(&top.hdr)
 	if err != nil {
-		return sanitize.Result{}, err
+		return refused, err
 	}
 	if err := ctx.Err(); err != nil {
-		return sanitize.Result{}, err
+		return refused, err
 	}
 	res.Verdict = j.verdict()
 	out := sanitize.LimitWriter(w, b.Limits().MaxFileSize, "limits.max_file_size")
 	if err := j.write(out, fields, text); err != nil {
-		return sanitize.Result{}, err
+		return refused, err
 	}
 	if res.Verdict == sanitize.Sanitized {
 		res.OutType = "message/rfc822"
@@ -110,4 +124,24 @@ func joinTexts(texts []string) string {
 		}
 	}
 	return b.String()
+}
+
+// maxSubject bounds the subject kept with a result, in bytes.
+const maxSubject = 1000
+
+// subjectOf decodes the first Subject field for records; "" when there is none or it
+// does not decode.
+func subjectOf(h *header) string {
+	raw := h.get("Subject")
+	if raw == nil {
+		return ""
+	}
+	v, _, err := decodeHeaderText(raw)
+	if err != nil {
+		return ""
+	}
+	if len(v) > maxSubject {
+		v = strings.ToValidUTF8(v[:maxSubject], "")
+	}
+	return v
 }

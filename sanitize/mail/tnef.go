@@ -50,7 +50,7 @@ func (j *job) tnef(p *part) error {
 			return err
 		}
 		j.nAtt++
-		item := &sanitize.Item{Body: sp, Path: j.attPath(name), Name: name, DeclaredType: p.ctype.value}
+		item := &sanitize.Item{Body: sp, Path: j.attPath(name), Name: name, DeclaredType: p.ctype.value, Origin: j.origin}
 		item.Detected = sanitize.Detect(sp)
 		return j.record(item, refusal(item, sanitize.Quarantined, "TNEF: "+err.Error()), nil)
 	}

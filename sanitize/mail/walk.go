@@ -56,6 +56,9 @@ type walkState struct {
 	leaf  func(w *walker, p *part) // called for every leaf (alternative walks)
 	// spools hold decoded multipart bodies of alternative walks.
 	spools []*sanitize.Spool
+	// topHdr is the message's own header once read, also when what follows fails: the
+	// subject of a refused message still goes with its result.
+	topHdr *header
 }
 
 func newWalker(ctx context.Context, blob sanitize.Blob, s *Sanitizer, b *sanitize.Budget, res *sanitize.Result, path string) *walker {
@@ -92,6 +95,9 @@ func (w *walker) entity(start, end int64, id string, mdepth int, top, digest boo
 		return nil, err
 	}
 	hdr.finish()
+	if top && w.st.topHdr == nil {
+		w.st.topHdr = &hdr
+	}
 	p := &part{id: id, hdr: hdr, start: body, end: end}
 	if len(hdr.fields) == 0 && !top {
 		p.noHeader = true
