@@ -266,3 +266,11 @@ func mime(from, to, subject, body string, files map[string][]byte) []byte {
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 
 func pct(s string) string { return url.PathEscape(s) }
+
+func auditLines(t *testing.T, g *gateway) []string {
+	b, err := os.ReadFile(filepath.Join(g.cfg.DataDir, "quarantine", "audit.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(string(b), "\n")
+}

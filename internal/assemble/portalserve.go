@@ -146,3 +146,6 @@ func (l *lazyRender) close() error {
 	}
 	return l.s.Close()
 }
+
+// Portal is the gateway's portal, nil when disabled.
+func (g *Gateway) Portal() *portal.Portal { return g.portal }
