@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -69,7 +70,11 @@ func NewConverter(o ConvertOptions) (*Converter, error) {
 	if err != nil {
 		return nil, err
 	}
-	lo.profileDir = o.ProfileDir
+	if o.ProfileDir != "" {
+		if lo.profileDir, err = filepath.Abs(o.ProfileDir); err != nil {
+			return nil, fmt.Errorf("render: profile folder: %w", err)
+		}
+	}
 	return &Converter{inner: o.Inner, lo: lo}, nil
 }
 

@@ -56,6 +56,16 @@ func newConverter(soffice, tmp string, timeout time.Duration, n int) (*converter
 	} else if _, err := os.Stat(soffice); err != nil {
 		return nil, fmt.Errorf("render: soffice: %w", err)
 	}
+	// LibreOffice takes its profile as a file: URL and runs in its work folder, so every
+	// path it is given must be absolute: a relative data_dir (the default ./sekisho-data)
+	// made the URL file://sekisho-data/..., a host name, and soffice waited forever.
+	if tmp == "" {
+		tmp = os.TempDir()
+	}
+	tmp, err := filepath.Abs(tmp)
+	if err != nil {
+		return nil, fmt.Errorf("render: temp folder: %w", err)
+	}
 	c := &converter{soffice: soffice, tmp: tmp, timeout: timeout, slots: make(chan struct{}, n)}
 	if os.Geteuid() == 0 {
 		if p, err := exec.LookPath("unshare"); err == nil && exec.Command(p, "-n", "true").Run() == nil {
