@@ -3,6 +3,8 @@ package testtool
 import (
 	"flag"
 	"fmt"
+	"sync"
+	"syscall"
 	"time"
 )
 
@@ -20,9 +22,22 @@ func Deadline(t interface{ Cleanup(func()) }, d time.Duration) {
 	if f := flag.Lookup("test.fuzz"); f == nil || f.Value.String() == "" {
 		return
 	}
+	keepFuzzPipesFromChildren()
 	start := time.Now()
 	timer := time.AfterFunc(d, func() {
 		panic(fmt.Sprintf("testtool.Deadline: fuzz input still running after %v (started %s): a hang", d, start.Format(time.TimeOnly)))
 	})
 	t.Cleanup(func() { timer.Stop() })
 }
+
+// keepFuzzPipesFromChildren marks the descriptors a fuzz worker gets from its coordinator
+// (internal/fuzz passes its two pipes and the shared input memory as descriptors 3, 4 and
+// 5, without close-on-exec) as close-on-exec, once. Otherwise a program the input starts
+// (LibreOffice) inherits them; when the worker then dies on a find, the coordinator waits
+// for the pipes to close, which the orphaned program never does, and fuzzing hangs
+// instead of reporting the input.
+var keepFuzzPipesFromChildren = sync.OnceFunc(func() {
+	for fd := 3; fd <= 5; fd++ {
+		syscall.CloseOnExec(fd)
+	}
+})
