@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/sekisho/sekisho/internal/testtool"
 )
 
 // TestDetectOLEKind checks that compound files written by LibreOffice, which mimetype
@@ -42,6 +44,7 @@ func FuzzRefineOLE(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		got := refineOLE(bytes.NewReader(data), Type{Name: "ole", Class: ClassOLE})
 		if got.Class != ClassOLE {
 			t.Fatalf("refineOLE changed the class to %s", got.Class)

@@ -3,6 +3,8 @@ package smtp
 import (
 	"bytes"
 	"testing"
+
+	"github.com/sekisho/sekisho/internal/testtool"
 )
 
 func TestDataFilter(t *testing.T) {
@@ -50,6 +52,7 @@ func FuzzDataFilter(f *testing.F) {
 	f.Add([]byte("a\r\n.\nMAIL FROM:<x>\r\n"), 3)
 	f.Add([]byte("\r\r\n\n\x00"), 1)
 	f.Fuzz(func(t *testing.T, data []byte, chunk int) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		if chunk <= 0 {
 			chunk = 1
 		}
@@ -75,6 +78,7 @@ func FuzzParseRoute(f *testing.F) {
 	f.Add("city.lg.jp", "smtp://10.0.0.1:25?tls=required&insecure=1")
 	f.Add("*", "dir:/var/spool/x")
 	f.Fuzz(func(t *testing.T, domain, target string) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		r, err := ParseRoute(domain, target)
 		if err == nil && r.Transport != "smtp" && r.Transport != "dir" {
 			t.Fatalf("ParseRoute(%q) = transport %q", target, r.Transport)

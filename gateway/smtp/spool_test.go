@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sekisho/sekisho/internal/testtool"
 )
 
 func TestSpoolCommitConcurrent(t *testing.T) {
@@ -93,6 +95,7 @@ func FuzzReadTrailer(f *testing.F) {
 	f.Add([]byte("body\n" + spoolMagic + `{"id":"X","size":4}` + "\n"))
 	f.Add([]byte("\n" + spoolMagic + "{"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		env, n, err := readTrailer(bytes.NewReader(data), int64(len(data)))
 		if err == nil && (n < 0 || n > int64(len(data)) || env.Size != n) {
 			t.Fatalf("readTrailer accepted body length %d of %d (env size %d)", n, len(data), env.Size)

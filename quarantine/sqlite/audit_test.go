@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/sekisho/sekisho/internal/testtool"
 	"github.com/sekisho/sekisho/quarantine"
 )
 
@@ -383,6 +384,7 @@ func FuzzVerifyChain(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte("{}\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		end, err := verifyChain(bytes.NewReader(b), nil)
 		var ae *AuditError
 		if err != nil && !errors.As(err, &ae) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/sekisho/sekisho/internal/testtool"
 )
 
 var testHash = HashParams{Memory: 1 << 10, Time: 1, Threads: 1}
@@ -53,6 +55,7 @@ func FuzzVerifyPassword(f *testing.F) {
 	f.Add("pw", h)
 	f.Add("pw", "$argon2id$v=19$m=1,t=1,p=1$$")
 	f.Fuzz(func(t *testing.T, pw, hash string) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		if parts := strings.Split(hash, "$"); len(parts) > 3 {
 			var p HashParams
 			fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads)

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/sekisho/sekisho/internal/testtool"
 )
 
 // FuzzDecryptZip: any input ends in output or a typed error, within the limits, without
@@ -22,6 +24,7 @@ func FuzzDecryptZip(f *testing.F) {
 	}
 	lim := Limits{MaxEntries: 50, MaxFileSize: 1 << 20, MaxTotalSize: 2 << 20, MaxRatio: 100}
 	f.Fuzz(func(t *testing.T, in []byte, pw string) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		var out bytes.Buffer
 		res, err := DecryptZip(bytes.NewReader(in), int64(len(in)), []byte(pw), lim, &out)
 		if err != nil {
@@ -48,6 +51,7 @@ func FuzzDecryptPDF(f *testing.F) {
 		f.Add(b, "user-secret")
 	}
 	f.Fuzz(func(t *testing.T, in []byte, pw string) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		err := DecryptPDF(bytes.NewReader(in), []byte(pw), Limits{MaxFileSize: 4 << 20}, io.Discard)
 		var ce *CorruptError
 		var le *LimitError
