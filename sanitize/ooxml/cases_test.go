@@ -66,6 +66,10 @@ type hostileCase struct {
 }
 
 func hostileCases() []hostileCase {
+	return append(classicCases(), shapeAndManifestCases()...)
+}
+
+func classicCases() []hostileCase {
 	return []hostileCase{
 		{
 			name: "vba.docm", base: "ooxml/report.docx", edits: vbaDocm,

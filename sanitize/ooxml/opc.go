@@ -304,10 +304,19 @@ func partNameToURI(name string) string {
 	return (&url.URL{Path: "/" + name}).EscapedPath()
 }
 
-// decodeStrict decodes a small XML document, refusing DOCTYPEs.
+// decodeStrict decodes a small XML document. A DOCTYPE is refused unless it only names a
+// DTD: OpenOffice 2 wrote <!DOCTYPE manifest:manifest PUBLIC "..." "Manifest.dtd"> into
+// every manifest, and LibreOffice opens such files. An internal subset (where entities
+// are declared) is refused, and encoding/xml neither fetches the DTD nor expands any
+// entity but the predefined ones.
 func decodeStrict(data []byte, v any) error {
-	if bytes.Contains(data, []byte("<!")) && bytes.Contains(data, []byte("<!DOCTYPE")) {
-		return fmt.Errorf("DOCTYPE not allowed")
+	if i := bytes.Index(data, []byte("<!DOCTYPE")); i >= 0 {
+		decl := data[i+len("<!"):]
+		end := bytes.IndexByte(decl, '>')
+		if end < 0 || bytes.ContainsAny(decl[:end], "[<") || bytes.Contains(data, []byte("<!ENTITY")) ||
+			bytes.Count(data, []byte("<!DOCTYPE")) > 1 {
+			return fmt.Errorf("DOCTYPE with an internal subset not allowed")
+		}
 	}
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = true

@@ -94,14 +94,20 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 	}
 	// VML shapes and images can point at a file outside the package by attribute alone
 	// (<v:imagedata src="file://\\host\x" o:href="\\host\x">), without a relationship:
-	// Word fetches them, which leaks NTLM credentials to the host.
+	// Word fetches them, which leaks NTLM credentials to the host. A picture or fill that
+	// is fetched goes; a shape that is only a link keeps its shape and text.
 	if strings.HasPrefix(n.Space, "urn:schemas-microsoft-com:") {
 		for i := 0; i < len(t.attrs); i++ {
 			a := t.attrs[i]
-			if (a.Local == "src" || a.Local == "href" || a.Local == "althref") && externalTarget(s.Attr[i].Value) {
-				r.report(sanitize.ActRemovedExternalLink, "VML "+n.Local+" "+a.Local+" "+clip(s.Attr[i].Value))
+			if a.Local != "src" && a.Local != "href" && a.Local != "althref" || !externalTarget(t.rawAttr[i].Value) {
+				continue
+			}
+			r.report(sanitize.ActRemovedExternalLink, "VML "+n.Local+" "+a.Local+" "+clip(t.rawAttr[i].Value))
+			if n.Local == "imagedata" || n.Local == "fill" || a.Local == "src" {
 				return opDrop
 			}
+			t.removeAttr(i)
+			i--
 		}
 	}
 	if n.Space == nsVMLX && n.Local == "FmlaMacro" {

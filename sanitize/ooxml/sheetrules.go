@@ -236,5 +236,9 @@ func formulaRemoval(what string, err error) removal {
 	case errors.Is(err, formula.ErrRemote), errors.Is(err, formula.ErrExternal), errors.Is(err, formula.ErrLink):
 		kind = sanitize.ActRemovedExternalLink
 	}
-	return removal{kind, what + " removed (cached value kept): " + clip(err.Error())}
+	kept := ""
+	if what == "cell formula" {
+		kept = ", cached value kept"
+	}
+	return removal{kind, what + " removed" + kept + ": " + clip(err.Error())}
 }
