@@ -3,6 +3,8 @@ package main
 import (
 	"testing"
 	"unicode/utf8"
+
+	"github.com/sekisho/sekisho/internal/testtool"
 )
 
 func TestDisplayHelpers(t *testing.T) {
@@ -47,6 +49,7 @@ func FuzzDisplayHelpers(f *testing.F) {
 		f.Add(s, 10)
 	}
 	f.Fuzz(func(t *testing.T, s string, w int) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		if w < 1 || w > 200 {
 			return
 		}

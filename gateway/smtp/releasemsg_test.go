@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sekisho/sekisho/internal/testtool"
 	"github.com/sekisho/sekisho/quarantine"
 )
 
@@ -59,6 +60,7 @@ func FuzzReleasedMessage(f *testing.F) {
 	f.Add("x-sekisho-a: b\n x")
 	r := release{rec: quarantine.Record{ID: "Q1"}, h: quarantine.Handoff{Actor: "op"}}
 	f.Fuzz(func(t *testing.T, in string) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		var out bytes.Buffer
 		if err := r.writeMessage(&out, strings.NewReader(in)); err != nil {
 			t.Fatal(err)
