@@ -55,7 +55,7 @@ func fixtures(t *testing.T, p *pdfFile) {
 }
 
 // fontFile returns the first font program under key in a corpus file, decoded.
-func fontFile(t *testing.T, file, key string) ([]byte, string) {
+func fontFile(t testing.TB, file, key string) ([]byte, string) {
 	t.Helper()
 	ctx, err := api.ReadContext(bytes.NewReader(readFile(t, filepath.Join(corpusDir, file))), testConf())
 	if err != nil {

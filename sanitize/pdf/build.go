@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 
@@ -40,6 +41,7 @@ type builder struct {
 	steps    int
 
 	objStmCharged map[int]int64 // object stream -> decoded bytes charged to the budget
+	zr            io.ReadCloser // reused Flate decompressor
 }
 
 type memoKey struct {

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"compress/zlib"
 	"errors"
 	"fmt"
 	"io"
@@ -104,6 +105,14 @@ func (b *builder) decode(raw []byte, steps []filterStep) ([]byte, error) {
 		left := b.remaining()
 		if left <= 0 {
 			return nil, b.b.AddExpanded(1)
+		}
+		if st.name == filter.Flate && parms["Predictor"] <= 1 {
+			out, err := b.inflate(data, left)
+			if err != nil {
+				return nil, err
+			}
+			data = out
+			continue
 		}
 		f, err := filter.NewFilter(st.name, parms, left)
 		if err != nil {
@@ -476,4 +485,27 @@ func (b *builder) shading(v types.Object, nr int) (any, bool, error) {
 		}
 		return &outStream{d: out, data: data}, nil
 	})
+}
+
+// inflate decodes a Flate stream without predictor with a reader the builder reuses:
+// most streams of a document are small, and a fresh decompressor for each costs more
+// than decoding it. Data after the end of the compressed stream is ignored, as viewers do.
+func (b *builder) inflate(data []byte, left int64) ([]byte, error) {
+	var err error
+	if b.zr == nil {
+		b.zr, err = zlib.NewReader(bytes.NewReader(data))
+	} else {
+		err = b.zr.(zlib.Resetter).Reset(bytes.NewReader(data), nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out, err := io.ReadAll(io.LimitReader(b.zr, left+1))
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, err
+	}
+	if err := b.b.AddExpanded(int64(len(out))); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -95,7 +95,8 @@ func (wr *writer) put(r ref, v any) {
 	b.WriteString(" 0 obj\n")
 	if s, ok := v.(*outStream); ok {
 		data, filter := s.data, s.filter
-		if filter == "" && len(data) > 0 {
+		// Tiny streams (Type 3 glyphs, short CMaps) cost more to compress than they save.
+		if filter == "" && len(data) > 256 {
 			data = wr.deflate(data)
 			filter = "FlateDecode"
 		}

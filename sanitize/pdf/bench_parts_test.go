@@ -1,0 +1,84 @@
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// The parts of the pass, each on its own: parsing (pdfcpu), re-serialising content
+// streams, re-encoding a photo, rebuilding font programs.
+
+func BenchmarkParse(b *testing.B) {
+	data := readFile(b, filepath.Join(corpusDir, "merged-1mb.pdf"))
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := read(context.Background(), bytes.NewReader(data), sanitize.NewBudget(sanitize.Limits{})); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkContent re-serialises every page content stream of the 100-page text file,
+// concatenated (MB/s of decoded content).
+func BenchmarkContent(b *testing.B) {
+	pctx, err := read(context.Background(), bytes.NewReader(readFile(b, filepath.Join(corpusDir, "text-100p.pdf"))), sanitize.NewBudget(sanitize.Limits{}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var all []byte
+	for _, e := range pctx.XRefTable.Table {
+		if sd, ok := e.Object.(types.StreamDict); ok && sd.Dict.Type() == nil && sd.Dict["Subtype"] == nil && sd.Dict["Length1"] == nil {
+			if err := sd.Decode(); err == nil && bytes.Contains(sd.Content, []byte("BT")) {
+				all = append(all, sd.Content...)
+			}
+		}
+	}
+	b.SetBytes(int64(len(all)))
+	for b.Loop() {
+		if _, err := testBuilder().content(all, "bench"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkImageJPEG decodes and encodes again a 1200x900 photo, as every DCT image is.
+func BenchmarkImageJPEG(b *testing.B) {
+	data := readFile(b, filepath.Join(corpusDir, "src", "images", "report-photo.jpg"))
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		bl := testBuilder()
+		px, err := bl.decodeJPEG(data, 1)
+		if err != nil || px == nil {
+			b.Fatal(err)
+		}
+		if _, err := bl.encodeJPEG(px.jpg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkFontType1(b *testing.B) {
+	t1, _ := fontFile(b, "text-1p.pdf", "FontFile")
+	b.SetBytes(int64(len(t1)))
+	for b.Loop() {
+		if _, _, _, err := rebuildType1(t1, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkFontTrueType(b *testing.B) {
+	tt, _ := fontFile(b, "ja-multipage.pdf", "FontFile2")
+	b.SetBytes(int64(len(tt)))
+	for b.Loop() {
+		if _, err := rebuildSFNT(tt); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
