@@ -8,6 +8,13 @@ import (
 	"time"
 )
 
+// Fuzzing reports whether the test binary runs with -test.fuzz: it is the fuzzing
+// coordinator or one of its workers, not a plain go test running the seeds.
+func Fuzzing() bool {
+	f := flag.Lookup("test.fuzz")
+	return f != nil && f.Value.String() != ""
+}
+
 // FuzzInputTimeout bounds one fuzz input: twice the five-second Limits.Timeout the fuzz
 // targets give the sanitizers, so an input that runs past it ignored its own deadline.
 const FuzzInputTimeout = 10 * time.Second
@@ -19,7 +26,7 @@ const FuzzInputTimeout = 10 * time.Second
 // fails on it. Call it first in the function given to f.Fuzz. Outside fuzzing (seeds run
 // as plain tests, maybe under -race) it does nothing: go test's -timeout covers those.
 func Deadline(t interface{ Cleanup(func()) }, d time.Duration) {
-	if f := flag.Lookup("test.fuzz"); f == nil || f.Value.String() == "" {
+	if !Fuzzing() {
 		return
 	}
 	keepFuzzPipesFromChildren()
