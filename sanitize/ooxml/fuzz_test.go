@@ -89,6 +89,10 @@ func FuzzRewriteXML(f *testing.F) {
 		if err != nil {
 			return
 		}
+		var root rootScan
+		if readXML(context.Background(), bytes.NewReader(data), &root); !knownOOXMLNS(root.name.Space, "") {
+			return // the package removes such a part instead of rewriting it (unknownRoots)
+		}
 		out2, err := rewrite(out)
 		if err != nil {
 			t.Fatalf("output is not well-formed: %v\n%s", err, out)

@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -71,6 +73,9 @@ func (s *Sanitizer) sanitizeOOXML(ctx context.Context, in *sanitize.Item, z *pkg
 	}
 	defer j.closeMedia()
 	j.binaryParts()
+	if err := j.unknownRoots(); err != nil {
+		return sanitize.Result{}, err
+	}
 	if err := j.prepareWorkbook(); err != nil {
 		return sanitize.Result{}, err
 	}
@@ -400,5 +405,46 @@ func (j *job) rewriteXML(w io.Writer, p *part) error {
 		return fmt.Errorf("%s: %w", p.name, err)
 	}
 	ru.meta.flush()
+	return nil
+}
+
+// errRootSeen stops rootScan at the first element.
+var errRootSeen = errors.New("root element seen")
+
+// rootScan records the root element of a part.
+type rootScan struct{ name xml.Name }
+
+func (s *rootScan) push(t *tok) error {
+	if t.kind == kStart {
+		s.name = t.name
+		return errRootSeen
+	}
+	return nil
+}
+
+func (s *rootScan) finish() error { return nil }
+
+// unknownRoots removes the XML parts whose root element is of a namespace the family does
+// not know: nothing in them is known to be inert, and dropping only their elements would
+// leave an empty part.
+func (j *job) unknownRoots() error {
+	for _, p := range j.parts {
+		if p.gone || p.rels != nil || p.media != nil {
+			continue
+		}
+		rc, err := openPart(p.f, j.b, 0)
+		if err != nil {
+			return err
+		}
+		var sc rootScan
+		err = readXML(j.ctx, rc, &sc)
+		rc.Close()
+		if err != nil && !errors.Is(err, errRootSeen) {
+			return fmt.Errorf("%s: %w", p.name, err)
+		}
+		if !knownOOXMLNS(sc.name.Space, p.ctype) {
+			j.remove(p, sanitize.ActRemovedPart, "part of unknown namespace "+clip(sc.name.Space))
+		}
+	}
 	return nil
 }

@@ -59,8 +59,21 @@ func (r *ooxmlRules) report(kind sanitize.ActionKind, detail string) {
 }
 
 func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
-	s, _ := t.start()
 	n := t.name
+	if !knownOOXMLNS(n.Space, r.p.ctype) {
+		r.report(sanitize.ActRemovedPart, "elements of unknown namespace "+clip(n.Space))
+		return opDrop
+	}
+	for i := 0; i < len(t.attrs); i++ {
+		a := t.attrs[i]
+		if a.Space == "" || a.Space == nsXML || a.Space == nsXMLNS || knownOOXMLNS(a.Space, "") {
+			continue
+		}
+		r.report(sanitize.ActRemovedPart, "attributes of unknown namespace "+clip(a.Space))
+		t.removeAttr(i)
+		i--
+	}
+	s, _ := t.start()
 	// References to removed relationships: the element goes with its target (an OLE object
 	// keeps its preview picture, a control its shape). A hyperlink keeps its text.
 	for i := 0; i < len(t.attrs) && len(r.dead) > 0; i++ {
