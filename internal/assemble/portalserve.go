@@ -124,14 +124,14 @@ type lazyRender struct {
 
 func (l *lazyRender) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer, b *sanitize.Budget) (sanitize.Result, error) {
 	l.once.Do(func() {
+		// Every key renders (type names too: "xls: convert" would otherwise win over the
+		// class). Only documents are sent here; a type without a renderer is refused.
 		c := *l.cfg
 		c.Policy = map[string]string{}
-		for k, v := range l.cfg.Policy {
-			c.Policy[k] = v
-		}
-		for _, k := range []string{"pdf", "ooxml", "odf", "rtf", "ole"} {
+		for _, k := range sanitize.PolicyKeys() {
 			c.Policy[k] = "render"
 		}
+		c.Policy["executable"], c.Policy["script"] = "block", "block"
 		l.s, l.err = NewSanitizers(&c, Options{Logger: l.log})
 	})
 	if l.err != nil {

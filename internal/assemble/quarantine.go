@@ -54,7 +54,7 @@ func OpenQuarantine(cfg *config.Config, log *slog.Logger) (*quarantine.Service, 
 	if err != nil {
 		return nil, err
 	}
-	s, err := quarantine.New(b, quarantine.Options{Key: key, Logger: log})
+	s, err := quarantine.New(b, quarantine.Options{Key: key, Logger: log, RequireApproval: cfg.Portal.TwoPersonRelease})
 	if err != nil {
 		b.Close()
 		return nil, fmt.Errorf("quarantine.key_file: %w", err)

@@ -1,0 +1,106 @@
+package portal_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/sekisho/sekisho/config"
+	"github.com/sekisho/sekisho/gateway/portal/accounts"
+	"github.com/sekisho/sekisho/gateway/portal/web/browsertest"
+	"github.com/sekisho/sekisho/gateway/portal/web/webtest"
+	"github.com/sekisho/sekisho/internal/testtool"
+	"github.com/sekisho/sekisho/quarantine"
+)
+
+// shots is where screenshots go: docs/screenshots when SEKISHO_SCREENSHOTS=1 (to refresh
+// the README's pictures), else a temporary directory.
+func shots(t *testing.T) string {
+	if os.Getenv("SEKISHO_SCREENSHOTS") == "1" {
+		return filepath.Join("..", "..", "docs", "screenshots")
+	}
+	return t.TempDir()
+}
+
+// TestBrowserEndToEnd drives the portal in real headless Chromium over plain HTTP on
+// loopback (the quick-start setup, where the Secure __Host- cookie must still work): an
+// operator logs in with TOTP, finds a held spreadsheet by its Japanese subject, looks at
+// the rendered preview, releases it with a reason, and it arrives at smtp-sink; a staff
+// member opens a PPAP zip with its password and receives the sanitized contents.
+func TestBrowserEndToEnd(t *testing.T) {
+	testtool.Need(t, "soffice")
+	g := startGateway(t, false, func(c *config.Config) {
+		c.Policy = map[string]string{"xls": "quarantine"} // hold legacy Excel: the preview renders it
+	})
+	g.user("op", "operator-pw-1", accounts.Operator, accounts.Auditor)
+	g.user("tanaka", "tanaka-pw-1", accounts.Staff)
+	xls, _ := os.ReadFile("../../testdata/ole/lo-plain.xls")
+	zipb, _ := os.ReadFile("ppap/testdata/aes256.zip")
+	g.send("keiri@example.co.jp", []string{"tanaka@city.lg.jp"},
+		mime("keiri@example.co.jp", "tanaka@city.lg.jp", "十二月分の経費精算書", "精算書を添付します。", map[string][]byte{"経費精算.xls": xls}))
+	g.send("sales@partner.example", []string{"tanaka@city.lg.jp"},
+		mime("sales@partner.example", "tanaka@city.lg.jp", "【重要】見積書送付のご案内", "パスワードは別途お送りします。", map[string][]byte{"見積書.zip": zipb}))
+	xrec := g.held(quarantine.Query{FileName: "経費精算.xls"})
+	zrec := g.held(quarantine.Query{FileName: "見積書.zip"})
+	out := shots(t)
+
+	b := browsertest.Start(t)
+	b.Timeout = 120 * time.Second // the first preview compiles PDFium and starts LibreOffice
+	b.Do(chromedp.Navigate(g.url+"/"),
+		browsertest.Fill("#user", "op"), browsertest.Fill("#password", "operator-pw-1"),
+		browsertest.ClickAndWait("#login-submit", "#code"))
+	b.Screenshot(filepath.Join(out, "totp.png"))
+	b.Do(browsertest.Fill("#code", webtest.Code(g.secrets["op"])), browsertest.ClickAndWait("#totp-submit", "#held-now"))
+	b.Screenshot(filepath.Join(out, "dashboard.png"))
+	b.Do(chromedp.Navigate(g.url+"/items"), browsertest.Fill("#f-subject", "経費精算"), browsertest.ClickAndWait("#search", "#items"))
+	if got := b.Text("#items"); !strings.Contains(got, "十二月分の経費精算書") || strings.Contains(got, "見積書") {
+		t.Fatalf("search by Japanese subject: %q", got)
+	}
+	b.Do(chromedp.Navigate(g.url + "/items"))
+	b.Screenshot(filepath.Join(out, "items.png"))
+	b.Do(chromedp.Navigate(g.url+"/items?subject="+"%E7%B5%8C%E8%B2%BB"), browsertest.ClickAndWait("a.subject", "#preview-pages img"))
+	waitFor(t, "the preview image to load", 30*time.Second, func() bool {
+		return b.Eval(`String(document.querySelector("#preview-pages img").complete && document.querySelector("#preview-pages img").naturalWidth > 0)`) == "true"
+	})
+	b.Screenshot(filepath.Join(out, "item.png"))
+	b.Eval(`window.confirm = () => true; "ok"`) // the release form asks for confirmation
+	b.Do(browsertest.Fill("#release-reason", "差出人に電話で確認しました"), browsertest.ClickAndWait("#release", "#notice"))
+	if got := b.Text("#notice"); !strings.Contains(got, "解放しました") {
+		t.Fatalf("release notice: %q", got)
+	}
+	waitFor(t, "the released spreadsheet at smtp-sink", 60*time.Second, func() bool {
+		for _, m := range sinkMessages(g.sinkDir) {
+			if strings.Contains(m, xrec.ID) && strings.Contains(m, "tanaka@city.lg.jp") {
+				return true
+			}
+		}
+		return false
+	})
+	b.Do(chromedp.Navigate(g.url + "/audit"))
+	if !strings.Contains(b.Text("#audit"), "release") || b.Text("#chain-ok") == "" {
+		t.Fatal("release not in the audit view, or the chain not verified")
+	}
+	b.Screenshot(filepath.Join(out, "audit.png"))
+
+	s := browsertest.Start(t)
+	s.Timeout = 60 * time.Second
+	s.Do(chromedp.Navigate(g.url+"/"),
+		browsertest.Fill("#user", "tanaka"), browsertest.Fill("#password", "tanaka-pw-1"),
+		browsertest.ClickAndWait("#login-submit", "#my-items"))
+	s.Screenshot(filepath.Join(out, "my.png"))
+	s.Do(chromedp.Navigate(g.url+"/items/"+zrec.ID), browsertest.ClickAndWait("#ppap-link", "#ppap-password"))
+	s.Do(browsertest.Fill("#ppap-password", "ppap-2026"), browsertest.ClickAndWait("#ppap-submit", "#ppap-done"))
+	s.Screenshot(filepath.Join(out, "ppap.png"))
+	waitFor(t, "the PPAP contents at smtp-sink", 60*time.Second, func() bool {
+		for _, m := range sinkMessages(g.sinkDir) {
+			if strings.Contains(strings.ToLower(m), strings.ToLower("X-Sekisho-PPAP: "+zrec.ID)) {
+				return true
+			}
+		}
+		return false
+	})
+}
