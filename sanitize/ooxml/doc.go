@@ -20,6 +20,15 @@
 // local headers, no extra fields or comments, a fixed 1980 timestamp, UTF-8 names; nothing
 // of the input container is copied.
 //
+// # The positive model
+//
+// What stays is what the family knows to be inert, from allow-lists that are data with a
+// reason per entry (README lists them): parts of a known content type reached by a kept
+// relationship; elements, attributes and part roots of known namespaces
+// (ooxmltables.go, odftables.go); formulas that sanitize/formula accepts; fields that
+// sanitize/wordfield accepts; document properties of metadata.go. Anything else is
+// dropped and reported, never copied.
+//
 // # OOXML: what is removed
 //
 //   - VBA: vbaProject.bin, its signature, vbaData.xml, key bindings and toolbars
@@ -37,37 +46,64 @@
 //     an absolute URI): remote templates, linked OLE objects (Follina's mhtml: link),
 //     linked images, frames, sub-documents, mail-merge sources (removed-external-link, or
 //     removed-ole-object for OLE links). Hyperlinks stay when Options.KeepHyperlinks is set
-//     and their target is http, https or mailto; file:, UNC paths and protocol handlers
-//     (ms-msdt:, search-ms:) are removed even then. Excel external workbook links, data
-//     connections and query tables, Office add-ins (web extensions).
-//   - DDE: Word DDE/DDEAUTO fields in w:fldSimple and in complex fields however their
-//     instruction is split across runs, fields whose type is computed by a nested field,
-//     Excel ddeLink parts and formulas calling a DDE server (cmd|'...'!A0) (removed-dde).
-//     INCLUDETEXT, INCLUDEPICTURE, LINK, IMPORT, DATABASE and unsafe HYPERLINK fields
-//     (removed-external-link) and MACROBUTTON (removed-macros) are neutralized the same
-//     way: the field codes go, the cached result stays as plain text.
+//     and their target is http, https or mailto. Excel external workbook links, data
+//     connections and query tables, Office add-ins (web extensions). VML pictures and fills
+//     fetched from a path go; a VML shape that is only a link loses the link and keeps its
+//     shape and text.
+//   - Formulas, wherever Excel reads one (sheetrules.go): cells (shared formulas with the
+//     cells sharing them, array and data-table formulas), defined names, conditional
+//     formats and their colour-scale values, data validations, x14 extension rules and
+//     validations, sparklines, table column and totals formulas, pivot-cache calculated
+//     fields and items, chart series, form-control links (VML client data and control
+//     properties), shape text links, sheet hyperlink locations. Each is judged by
+//     sanitize/formula; a refused one goes with the smallest element that keeps the
+//     document valid (a cell's <f>, a whole rule or validation), and a cell keeps its
+//     cached value (removed-dde, removed-external-link or neutralized-formula).
+//   - Word fields (w:fldSimple and complex fields however their instruction is split
+//     across runs, in every part): each instruction is judged by sanitize/wordfield, and
+//     so are fields whose type is computed by a nested field (refused). A refused field
+//     loses its codes and keeps its cached result as plain text, like Word's "unlink".
 //   - customUI ribbons (callbacks into macros), digital signatures (the rewrite
 //     invalidates them), parts not declared in [Content_Types].xml, parts no relationship
-//     reaches, binary parts that are neither XML nor an image (removed-part).
+//     reaches, binary parts that are neither XML nor an image, parts whose root is of an
+//     unknown namespace (removed-part).
+//   - Metadata (metadata.go): docProps/core.xml and app.xml keep title, subject,
+//     language and counts; with Options.Metadata "strip" (the default) authors, editors,
+//     company, manager, dates, template names, custom properties (custom.xml), custom XML
+//     data, people.xml, revision ids (w:rsid*, w:rsids), document variables, comment and
+//     change authors go, reported as one removed-metadata action per part.
 //
 // Elements that referred to a removed relationship are dropped (a w:hyperlink keeps its
 // text); containers left empty by that (mc:AlternateContent, controls, oleObjects,
-// externalReferences) go too. [Content_Types].xml is rebuilt for the kept parts, and a
-// macro-enabled main type becomes its macro-free twin (docm → docx, xlsm → xlsx, pptm →
-// pptx, dotm → dotx, ...): Result.OutType and Result.OutName say so, with a renamed action.
+// externalReferences, conditional formats, validations) go too. [Content_Types].xml is
+// rebuilt for the kept parts, and a macro-enabled main type becomes its macro-free twin
+// (docm → docx, xlsm → xlsx, pptm → pptx, dotm → dotx, ...): Result.OutType and
+// Result.OutName say so, with a renamed action.
 //
 // # OpenDocument: what is removed
 //
 // Basic/, Scripts/ and Dialogs/ (removed-macros), Configurations2/ (menus and toolbars can
 // bind macros), embedded objects (OLE objects, formulas, nested documents, applets,
 // plugins: removed-ole-object) and their replacement images. Embedded charts stay: a
-// chart is XML only, and its streams go through the same rules as the document's. signatures and other META-INF files, entries not listed in
-// the manifest. In content.xml, styles.xml, meta.xml and settings.xml: event listeners,
-// scripts and script links (vnd.sun.star.script:, macro:, .uno: ...), DDE connections and
-// links, linked sections, tables and cell ranges, external images and frames, attached
-// templates and auto-reload. text:a hyperlinks stay (under the same rule as OOXML) or lose
-// the link and keep the text. The manifest is regenerated to list exactly the remaining
-// entries, and mimetype is written first and stored.
+// chart is XML only, and its streams go through the same rules as the document's.
+// Signatures and other META-INF files, entries not listed in the manifest. In content.xml,
+// styles.xml, meta.xml and settings.xml: elements and attributes of unknown namespaces
+// (XForms, reports, databases), event listeners, scripts and office:scripts, script links
+// (vnd.sun.star.script:, macro:, .uno: ...), text:execute-macro (its text stays), DDE
+// connections and links, linked sections, tables and cell ranges, database fields,
+// external images and frames, attached templates and auto-reload, form controls naming a
+// service outside the form components. Every formula- and condition-valued attribute
+// (table:formula, table:condition, table:expression, style:condition, calcext:value,
+// calcext:formula, text:formula, text:condition) is judged by sanitize/formula in the
+// grammar its namespace prefix names (of:, oooc:, ooow:, msoxl:, resolved in scope);
+// every cell address by its source; Word field codes kept in field marks by
+// sanitize/wordfield. text:a and draw:a hyperlinks, form targets and other URI attributes
+// stay under the same rule as OOXML hyperlinks or lose the link and keep the text.
+// settings.xml loses printer names, mail-merge sources and every non-empty binary item
+// except the change-tracking password hash. meta.xml is rebuilt like docProps. The
+// manifest is regenerated to list exactly the remaining entries (a DOCTYPE that only
+// names its DTD, as OpenOffice 2 wrote, is read; one with an internal subset is refused),
+// and mimetype is written first and stored.
 //
 // # Rewriting XML
 //

@@ -1,0 +1,238 @@
+package ooxml
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// The allow-lists are data (ooxmltables.go, odftables.go, sheetrules.go, metadata.go),
+// and every entry needs a case here: each test lists the entries it expects, fails when
+// a table has an entry without a case, and runs every case through the rules. Adding an
+// entry therefore means writing down what it must do.
+
+// rewriteWith runs one XML stream through a family's rules.
+func rewriteWith(t *testing.T, ru rules, doc string) string {
+	t.Helper()
+	var out bytes.Buffer
+	if err := readXML(context.Background(), strings.NewReader(doc), newWriter(&out, ru)); err != nil {
+		t.Fatalf("rewrite(%.120q): %v", doc, err)
+	}
+	return out.String()
+}
+
+func ooxmlRulesFor(ctype string, strip bool) (*ooxmlRules, *job) {
+	j := &job{s: &Sanitizer{keepLinks: true, stripMeta: strip}, ctx: context.Background(), in: &sanitize.Item{Path: "item"}}
+	r := &ooxmlRules{j: j, p: &part{name: "part.xml", ctype: ctype}}
+	r.meta = &metaRules{strip: strip, report: r.report}
+	return r, j
+}
+
+func odfRulesFor(name string, strip bool) (*odfRules, *odfJob) {
+	j := &odfJob{s: &Sanitizer{keepLinks: true, stripMeta: strip}, ctx: context.Background(), in: &sanitize.Item{Path: "item"}, reported: map[string]bool{}}
+	r := &odfRules{j: j, p: &part{name: name}}
+	r.meta = &metaRules{strip: strip, report: r.report}
+	if name == "meta.xml" {
+		r.meta.kind = "odf"
+	}
+	return r, j
+}
+
+// covered fails when the keys of a table and the cases differ.
+func covered(t *testing.T, table string, keys, cases []string) {
+	t.Helper()
+	sort.Strings(keys)
+	sort.Strings(cases)
+	have := map[string]bool{}
+	for _, c := range cases {
+		have[c] = true
+	}
+	for _, k := range keys {
+		if !have[k] {
+			t.Errorf("%s: entry %s has no test case", table, k)
+		}
+		delete(have, k)
+	}
+	for c := range have {
+		t.Errorf("%s: test case %s has no entry", table, c)
+	}
+}
+
+func nameKey(n xml.Name) string { return n.Space + " " + n.Local }
+
+// TestOOXMLNamespacesCovered: every allowed namespace keeps an attribute of it; an unknown
+// one loses it.
+func TestOOXMLNamespacesCovered(t *testing.T) {
+	var keys, cases []string
+	for ns := range ooxmlNamespaces {
+		keys = append(keys, ns)
+	}
+	for _, ns := range ooxmlNamespaceCases {
+		cases = append(cases, ns)
+		r, _ := ooxmlRulesFor("application/xml", true)
+		out := rewriteWith(t, r, `<w:document xmlns:w="`+nsW[0]+`"><w:body xmlns:t="`+ns+`" t:probe="kept"/></w:document>`)
+		if !strings.Contains(out, `t:probe="kept"`) {
+			t.Errorf("namespace %s: attribute dropped: %s", ns, out)
+		}
+	}
+	covered(t, "ooxmlNamespaces", keys, cases)
+	r, j := ooxmlRulesFor("application/xml", true)
+	out := rewriteWith(t, r, `<w:document xmlns:w="`+nsW[0]+`" xmlns:u="urn:unknown"><u:payload>x</u:payload><w:body u:probe="1"/></w:document>`)
+	if strings.Contains(out, "probe") || strings.Contains(out, "payload") || len(j.res.Actions) != 2 {
+		t.Errorf("unknown namespace kept: %s %+v", out, j.res.Actions)
+	}
+}
+
+// ooxmlNamespaceCases lists the namespaces that must stay, as written in the table.
+var ooxmlNamespaceCases = []string{
+	nsW[0], nsW[1], nsX[0], nsX[1], nsP[0], nsP[1], nsA[0], nsA[1], nsR[0], nsR[1],
+	oxDML + "picture", oxPurl + "drawingml/picture", oxDML + "wordprocessingDrawing", oxPurl + "drawingml/wordprocessingDrawing",
+	nsXDR, nsXDRS, nsChart, nsChartS, oxDML + "chartDrawing", oxPurl + "drawingml/chartDrawing",
+	oxDML + "diagram", oxPurl + "drawingml/diagram", oxDML + "lockedCanvas", oxPurl + "drawingml/lockedCanvas",
+	"http://schemas.openxmlformats.org/officeDocument/2006/math", oxPurl + "officeDocument/math",
+	"http://schemas.openxmlformats.org/officeDocument/2006/bibliography",
+	"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes", oxPurl + "officeDocument/docPropsVTypes",
+	nsExtProps, nsExtPropsS, nsCoreProps, nsDC, nsDCTerms, "http://purl.org/dc/dcmitype/",
+	"http://www.w3.org/2001/XMLSchema-instance", nsMC,
+	"urn:schemas-microsoft-com:vml", nsO, "urn:schemas-microsoft-com:office:word", nsVMLX,
+	"urn:schemas-microsoft-com:office:powerpoint",
+	msOffice + "word/2010/wordml", msOffice + "word/2012/wordml", msOffice + "word/2015/wordml/symex",
+	msOffice + "word/2016/wordml/cid", msOffice + "word/2018/wordml", msOffice + "word/2018/wordml/cex",
+	msOffice + "word/2020/wordml/sdtdatahash", msOffice + "word/2023/wordml/word16du",
+	msOffice + "word/2010/wordprocessingDrawing", msOffice + "word/2010/wordprocessingCanvas",
+	msOffice + "word/2010/wordprocessingGroup", msOffice + "word/2010/wordprocessingInk",
+	msOffice + "word/2010/wordprocessingShape", msOffice + "drawing/2010/main", msOffice + "drawing/2012/main",
+	msOffice + "drawing/2014/main", msOffice + "drawing/2016/11/main", msOffice + "drawing/2016/SVG/main",
+	msOffice + "drawing/2017/decorative", msOffice + "drawing/2018/hyperlinkcolor", msOffice + "drawing/2010/picture",
+	msOffice + "drawing/2010/diagram", msOffice + "drawing/2008/diagram", msOffice + "drawing/2007/8/2/chart",
+	nsC15, msOffice + "drawing/2014/chart", msOffice + "drawing/2015/06/chart", msOffice + "drawing/2017/03/chart",
+	nsCX, msOffice + "drawing/2010/chartDrawing", msOffice + "thememl/2012/main", nsX14,
+	msOffice + "spreadsheetml/2009/9/ac", msOffice + "spreadsheetml/2010/11/main", msOffice + "spreadsheetml/2010/11/ac",
+	msOffice + "spreadsheetml/2014/11/main", msOffice + "spreadsheetml/2015/02/main", msOffice + "spreadsheetml/2014/revision",
+	msOffice + "spreadsheetml/2015/revision2", msOffice + "spreadsheetml/2016/revision3", msOffice + "spreadsheetml/2016/revision6",
+	msOffice + "spreadsheetml/2016/revision10", msOffice + "spreadsheetml/2017/dynamicarray",
+	msOffice + "spreadsheetml/2018/calcfeatures", nsXLThreaded, nsXM, msOffice + "powerpoint/2010/main",
+	msOffice + "powerpoint/2012/main", msOffice + "powerpoint/2015/09/main", nsPPT2018, "http://schemas.libreoffice.org/",
+}
+
+// TestSheetFormulaTablesCovered: every element and attribute the spreadsheet tables name
+// loses a remote formula and keeps a benign one.
+func TestSheetFormulaTablesCovered(t *testing.T) {
+	const bad, good = `WEBSERVICE("http://probe.example/")`, `SUM(1,2)`
+	wrap := func(ns, body string) string {
+		return `<w:document xmlns:w="` + nsW[0] + `" xmlns:n="` + ns + `" xmlns:xm="` + nsXM + `">` + body + `</w:document>`
+	}
+	check := func(what, doc, want string, gone bool) {
+		r, _ := ooxmlRulesFor("application/xml", true)
+		out := rewriteWith(t, r, doc)
+		if strings.Contains(out, want) == gone {
+			t.Errorf("%s: %q present = %v, want %v: %s", what, want, !gone, !gone, out)
+		}
+	}
+	var keys, cases []string
+	for n := range formulaText {
+		keys = append(keys, nameKey(n))
+	}
+	for _, n := range formulaTextCases {
+		cases = append(cases, nameKey(n))
+		for _, f := range []string{bad, good} {
+			check(nameKey(n)+" "+f, wrap(n.Space, `<n:`+n.Local+`>`+escText(f)+`</n:`+n.Local+`>`), escText(f)[:6], f == bad)
+		}
+	}
+	covered(t, "formulaText", keys, cases)
+
+	keys, cases = nil, nil
+	for n := range formulaUnits {
+		keys = append(keys, nameKey(n))
+	}
+	for n, child := range formulaUnitCases {
+		cases = append(cases, nameKey(n))
+		for _, f := range []string{bad, good} {
+			check(nameKey(n)+" "+f, wrap(n.Space, `<n:`+n.Local+`>`+strings.Replace(child, "F", escText(f), 1)+`</n:`+n.Local+`>`), escText(f)[:6], f == bad)
+		}
+	}
+	covered(t, "formulaUnits", keys, cases)
+
+	keys, cases = nil, nil
+	for n, attrs := range formulaAttrs {
+		for a := range attrs {
+			keys = append(keys, nameKey(n)+" @"+a)
+		}
+	}
+	for _, c := range formulaAttrCases {
+		cases = append(cases, nameKey(c.elem)+" @"+c.attr)
+		for _, f := range []string{bad, good} {
+			doc := wrap(c.elem.Space, `<n:`+c.elem.Local+` `+c.attr+`="`+escAttr(f)+`">keep</n:`+c.elem.Local+`>`)
+			check(nameKey(c.elem)+" @"+c.attr+" "+f, doc, escText(f)[:6], f == bad)
+			r, _ := ooxmlRulesFor("application/xml", true)
+			if out := rewriteWith(t, r, doc); strings.Contains(out, "keep") != (f == good || !c.whole) {
+				t.Errorf("%s @%s %s: element kept = %v, want %v", nameKey(c.elem), c.attr, f, !(f == bad && c.whole), !c.whole)
+			}
+		}
+	}
+	covered(t, "formulaAttrs", keys, cases)
+
+	keys, cases = nil, nil
+	for n := range sheetDrop {
+		keys = append(keys, nameKey(n))
+	}
+	for _, n := range sheetDropCases {
+		cases = append(cases, nameKey(n))
+		check(nameKey(n), wrap(n.Space, `<n:`+n.Local+`>probe</n:`+n.Local+`>`), "probe", true)
+	}
+	covered(t, "sheetDrop", keys, cases)
+}
+
+var formulaTextCases = []xml.Name{
+	{Space: nsXM, Local: "f"}, {Space: nsChart, Local: "f"}, {Space: nsChartS, Local: "f"},
+	{Space: nsC15, Local: "f"}, {Space: nsCX, Local: "f"}, {Space: nsVMLX, Local: "FmlaLink"},
+	{Space: nsVMLX, Local: "FmlaRange"}, {Space: nsVMLX, Local: "FmlaGroup"}, {Space: nsVMLX, Local: "FmlaTxbx"},
+	{Space: nsVMLX, Local: "FmlaPict"}, {Space: nsVMLX, Local: "Formula"}, {Space: nsVMLX, Local: "FmlaTextLink"},
+	{Space: nsXTrans, Local: "f"}, {Space: nsXTrans, Local: "formula"}, {Space: nsXTrans, Local: "formula1"},
+	{Space: nsXTrans, Local: "formula2"}, {Space: nsXTrans, Local: "definedName"}, {Space: nsXTrans, Local: "calculatedColumnFormula"},
+	{Space: nsXTrans, Local: "totalsRowFormula"}, {Space: nsXStrict, Local: "f"}, {Space: nsXStrict, Local: "formula"},
+	{Space: nsXStrict, Local: "formula1"}, {Space: nsXStrict, Local: "formula2"}, {Space: nsXStrict, Local: "definedName"},
+	{Space: nsXStrict, Local: "calculatedColumnFormula"}, {Space: nsXStrict, Local: "totalsRowFormula"},
+}
+
+// formulaUnitCases: each unit with a formula child; F is the formula.
+var formulaUnitCases = map[xml.Name]string{
+	{Space: nsXTrans, Local: "cfRule"}:             `<n:formula>F</n:formula>`,
+	{Space: nsXStrict, Local: "cfRule"}:            `<n:formula>F</n:formula>`,
+	{Space: nsXTrans, Local: "dataValidation"}:     `<n:formula1>F</n:formula1>`,
+	{Space: nsXStrict, Local: "dataValidation"}:    `<n:formula1>0</n:formula1><n:formula2>F</n:formula2>`,
+	{Space: nsX14, Local: "conditionalFormatting"}: `<n:cfRule><xm:f>F</xm:f></n:cfRule><xm:sqref>A1</xm:sqref>`,
+	{Space: nsX14, Local: "dataValidation"}:        `<n:formula1><xm:f>F</xm:f></n:formula1><xm:sqref>A1</xm:sqref>`,
+	{Space: nsX14, Local: "sparklineGroup"}:        `<n:sparklines><n:sparkline><xm:f>F</xm:f><xm:sqref>A1</xm:sqref></n:sparkline></n:sparklines>`,
+}
+
+var formulaAttrCases = []struct {
+	elem  xml.Name
+	attr  string
+	whole bool
+}{
+	{xml.Name{Space: nsXTrans, Local: "cacheField"}, "formula", false},
+	{xml.Name{Space: nsXStrict, Local: "cacheField"}, "formula", false},
+	{xml.Name{Space: nsXTrans, Local: "calculatedItem"}, "formula", true},
+	{xml.Name{Space: nsXStrict, Local: "calculatedItem"}, "formula", true},
+	{xml.Name{Space: nsXTrans, Local: "hyperlink"}, "location", false},
+	{xml.Name{Space: nsXStrict, Local: "hyperlink"}, "location", false},
+	{xml.Name{Space: nsX14, Local: "formControlPr"}, "fmlaLink", false},
+	{xml.Name{Space: nsX14, Local: "formControlPr"}, "fmlaRange", false},
+	{xml.Name{Space: nsX14, Local: "formControlPr"}, "fmlaGroup", false},
+	{xml.Name{Space: nsX14, Local: "formControlPr"}, "fmlaTxbx", false},
+	{xml.Name{Space: nsXDR, Local: "sp"}, "textlink", false},
+	{xml.Name{Space: nsXDRS, Local: "sp"}, "textlink", false},
+	{xml.Name{Space: nsXTrans, Local: "cfvo"}, "val", true},
+	{xml.Name{Space: nsXStrict, Local: "cfvo"}, "val", true},
+}
+
+var sheetDropCases = []xml.Name{
+	{Space: nsXTrans, Local: "webPublishItems"}, {Space: nsXStrict, Local: "webPublishItems"},
+	{Space: nsXTrans, Local: "calculatedMember"}, {Space: nsXStrict, Local: "calculatedMember"},
+}
