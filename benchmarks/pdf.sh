@@ -32,7 +32,9 @@ old="$(mktemp -d)"
 trap 'git worktree remove --force "$old" >/dev/null 2>&1 || rm -rf "$old"' EXIT
 git worktree add --detach "$old" "$before" >/dev/null
 cp sanitize/pdf/bench_test.go "$old/sanitize/pdf/bench_test.go"
+mkdir -p "$old/testdata/pdf/bench"
 cp -n testdata/pdf/*.pdf "$old/testdata/pdf/" 2>/dev/null || true
+cp -n testdata/pdf/bench/*.pdf "$old/testdata/pdf/bench/"
 
 header() {
   echo "# $1"

@@ -121,8 +121,11 @@ func NewSanitizers(cfg *config.Config, o Options) (_ *Sanitizers, err error) {
 		e.Register(key, f)
 	}
 
-	// PDF: active content removed from the object tree, then a fresh file is written.
-	register(string(sanitize.ClassPDF), pdf.New(pdf.Options{URIActions: cfg.PDF.URIActions, Fonts: cfg.PDF.Fonts, JPEGQuality: cfg.Image.JPEGQuality}))
+	meta := cfg.Metadata.For(o.Direction)
+	// PDF: every object rebuilt from its type's allow-list, images and fonts re-encoded,
+	// a fresh file written.
+	register(string(sanitize.ClassPDF), pdf.New(pdf.Options{URIActions: cfg.PDF.URIActions, Fonts: cfg.PDF.Fonts,
+		Metadata: meta, JPEGQuality: cfg.Image.JPEGQuality}))
 	// Text, CSV/TSV, HTML (to plain text), XML, JSON, calendars: normalized to UTF-8.
 	register(string(sanitize.ClassText), text.New(text.Options{DefangLinks: cfg.Text.DefangLinks, CSVBOM: cfg.Text.CSVBOM}))
 	// Images: decoded after a pixel check and re-encoded (JPEG stays JPEG, others PNG).
@@ -136,7 +139,6 @@ func NewSanitizers(cfg *config.Config, o Options) (_ *Sanitizers, err error) {
 	e.RegisterRenderer(string(sanitize.ClassImage), images)
 	// Office Open XML and OpenDocument: rebuilt without macros, ActiveX, OLE, DDE and
 	// external references; embedded media go back through the engine (image family).
-	meta := cfg.Metadata.For(o.Direction)
 	office := ooxml.New(ooxml.Options{Inner: e, KeepHyperlinks: cfg.OOXML.KeepHyperlinks, Metadata: meta})
 	register(string(sanitize.ClassOOXML), office)
 	register(string(sanitize.ClassODF), office)

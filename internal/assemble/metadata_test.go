@@ -37,7 +37,7 @@ func TestMetadataByDirection(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer s.Close()
-			for _, f := range []string{"ooxml/report.docx", "odf/report.odt", "rtf/lo-plain.rtf"} {
+			for _, f := range []string{"ooxml/report.docx", "odf/report.odt", "rtf/lo-plain.rtf", "pdf/gs-outline.pdf"} {
 				data, err := os.ReadFile(filepath.Join("..", "..", "testdata", f))
 				if err != nil {
 					t.Fatal(err)

@@ -15,7 +15,7 @@ import (
 // streams, re-encoding a photo, rebuilding font programs.
 
 func BenchmarkParse(b *testing.B) {
-	data := readFile(b, filepath.Join(corpusDir, "merged-1mb.pdf"))
+	data := readFile(b, filepath.Join(corpusDir, "bench/merged-1mb.pdf"))
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		if _, err := read(context.Background(), bytes.NewReader(data), sanitize.NewBudget(sanitize.Limits{})); err != nil {

@@ -27,7 +27,7 @@ func BenchmarkSanitize(b *testing.B) {
 		{"ja-multipage.pdf", 3},
 		{"qpdf-objstm.pdf", 2},
 		{"hostile-next-chain.pdf", 1},
-		{"merged-1mb.pdf", 312},
+		{"bench/merged-1mb.pdf", 312},
 		{"chromium-ja.pdf", 1},
 		{"img2pdf-images.pdf", 5},
 	} {

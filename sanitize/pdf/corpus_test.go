@@ -138,6 +138,22 @@ func corpusFiles(t testing.TB) []string {
 
 func isBad(path string) bool { return strings.HasPrefix(filepath.Base(path), "bad-") }
 
+// needsRender says a file carries content no decoder here reads: this family refuses it
+// with sanitize.ErrNeedsRender, the renderer takes it.
+func isNeedsRender(path string) bool { return strings.HasPrefix(filepath.Base(path), "needsrender-") }
+
+// conformanceFiles are the corpus files the conformance suite judges: good ones must
+// come out, bad ones must be refused.
+func conformanceFiles(t testing.TB) []string {
+	var out []string
+	for _, f := range corpusFiles(t) {
+		if !isNeedsRender(f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 func readFile(t testing.TB, path string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(path)

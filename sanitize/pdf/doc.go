@@ -1,34 +1,42 @@
-// Package pdf is the structural PDF sanitizer family.
+// Package pdf is the structural PDF sanitizer family, built on the positive model: the
+// output holds only what the package knows to be inert for each object type, decided on
+// resolved values, and is written by the package itself.
 //
-// It parses a PDF with pdfcpu (relaxed mode, configuration passed explicitly, never read
-// from the per-user config directory), walks every object reachable from the catalog, the
-// document information dictionary and the trailer, and unlinks what a viewer could execute
-// or open:
+// pdfcpu parses the file (relaxed mode, configuration passed explicitly, never read from
+// the per-user config directory): cross-reference tables and streams, object streams,
+// incremental updates. Nothing pdfcpu could write is used. From the catalog, the builder
+// (build.go) rebuilds each object as the type its position gives it — the object under a
+// page's /Annots is an annotation whatever it claims — from that type's allow-list:
 //
-//   - JavaScript: the /Names /JavaScript tree, every /JS entry, /S /JavaScript actions;
-//   - automatic actions: /OpenAction on the catalog, /AA on the catalog, pages, annotations
-//     and form fields;
-//   - actions other than GoTo, local Thread, page-navigation Named actions and (by option)
-//     URI actions to http, https or mailto: Launch, SubmitForm, ImportData, ResetForm,
-//     GoToR, GoToE, GoToDp, remote Thread, Rendition, Sound, Movie, Hide, SetOCGState,
-//     Trans, GoTo3DView, RichMediaExecute and any unknown action type, including those
-//     chained through /Next;
-//   - embedded content: the /EmbeddedFiles name tree, /EF and /RF in file specifications,
-//     EmbeddedFile streams, portfolios (/Collection), FileAttachment annotations;
-//   - multimedia: RichMedia, Screen, 3D, Movie and Sound annotations, /RichMediaContent,
-//     the /AlternatePresentations and /Renditions name trees;
-//   - forms: /XFA in the AcroForm dictionary (field scripts go with /AA).
+//   - allow_doc.go: catalog, viewer preferences, outlines, actions (GoTo to a page of the
+//     document, URI to http, https or mailto, Named page moves), destinations, name and
+//     number trees, layers, the document information dictionary;
+//   - allow_annot.go: annotations of inert types, appearance streams, form fields;
+//   - allow_res.go: pages, resources, XObjects, graphics states, patterns, shadings,
+//     functions, colour spaces, fonts;
+//   - allow_ops.go: content stream operators, inline image keys, marked-content
+//     properties, calculator function operators.
 //
-// Matching is done on parsed names: pdfcpu decodes #xx escapes (/J#61vaScript is
-// /JavaScript), unpacks object streams and reads streams whatever their filter, so no
-// spelling or packing hides an entry. The file is then written afresh from the object
-// model: only reachable objects are written, incremental updates collapse into one
-// revision, and bytes after the last %%EOF (an appended ZIP, say) are not carried over.
+// Each entry has a one-line reason; allow_test.go requires a test case for each. Every
+// value is resolved before it is judged (an /S written as "7 0 R" is the name object 7
+// holds), every key not on its type's list is dropped and reported (report.go), and the
+// output object gets fresh numbers (write.go), so nothing of the input's syntax survives.
+//
+// Bytes a decoder in the reader parses are written again from their parsed form:
+// content streams are tokenised (lex.go, content.go) with the nesting of q/Q, BT/ET and
+// marked content balanced; CMaps (cmap.go) and calculator functions are rewritten from
+// their mappings and operators; images (image.go) are decoded and encoded again — DCT
+// through image/jpeg, CCITT through golang.org/x/image/ccitt, everything else from its
+// samples — and JBIG2 or JPX images, which have no decoder here, make Sanitize return
+// sanitize.ErrNeedsRender naming the stream (the engine renders the document when a
+// renderer is configured, else quarantines it); font programs are parsed and written
+// again (type1.go, sfnt.go) or dropped. XMP and /Info keep title, subject and language
+// unless Options.Metadata says keep (meta.go).
 //
 // Encrypted files, including those with an empty user password or a direct /Encrypt
 // dictionary in the trailer (which pdfcpu would ignore), are refused with
-// sanitize.ErrEncrypted; a file without %%EOF is refused as truncated; files pdfcpu cannot parse (or on which it panics) with
-// sanitize.ErrMalformed. A file from which nothing was removed is reported Clean; its
-// rewritten form is still the output, so sanitizing an output again yields Clean with no
-// actions.
+// sanitize.ErrEncrypted; a file without %%EOF is refused as truncated; files pdfcpu cannot
+// parse (or on which it panics) with sanitize.ErrMalformed. A file from which nothing
+// was dropped is reported Clean; its rebuilt form is still the output, and sanitizing an
+// output again yields Clean with no actions.
 package pdf

@@ -77,7 +77,7 @@ func TestFindings(t *testing.T) {
 // reason naming the stream when no renderer is configured, rasterized by PDFium when
 // one is. Nothing of the JBIG2 or font bytes reaches an output.
 func TestFindingJBIG2(t *testing.T) {
-	data := readFile(t, filepath.Join(corpusDir, "bad-finding-raw-jbig2-and-font.pdf"))
+	data := readFile(t, filepath.Join(corpusDir, "needsrender-finding-raw-jbig2-and-font.pdf"))
 	e := sanitize.NewEngine(sanitize.EngineOptions{})
 	e.Register(string(sanitize.ClassPDF), New(Options{}))
 	sanitizeWith := func(e *sanitize.Engine) ([]byte, sanitize.Result) {
@@ -125,7 +125,7 @@ func TestFindingJBIG2(t *testing.T) {
 // TestFindingFontDropped: without its JBIG2 image the same document keeps no byte of the
 // marker-filled TrueType program, and says the text shows in a fallback font.
 func TestFindingFontDropped(t *testing.T) {
-	data := readFile(t, filepath.Join(corpusDir, "bad-finding-raw-jbig2-and-font.pdf"))
+	data := readFile(t, filepath.Join(corpusDir, "needsrender-finding-raw-jbig2-and-font.pdf"))
 	data = bytes.Replace(data, []byte("/JBIG2Decode"), []byte("/FlateDecode"), 1)
 	out, res, err := run(t, New(Options{}), data)
 	if err != nil && !errors.Is(err, sanitize.ErrMalformed) {
