@@ -1,8 +1,9 @@
-package smtp
+package smtp_test
 
 import (
-	"context"
 	"fmt"
+	"github.com/sekisho/sekisho/gateway/delivery"
+	"github.com/sekisho/sekisho/internal/relaytest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,32 +32,18 @@ func TestDiskFull(t *testing.T) {
 		}
 		t.Skipf("cannot mount a tmpfs here: %v %s", err, out)
 	}
-	defer exec.Command("umount", mnt).Run()
+	// Cleanups run last first: the relay (files open on the mount) stops before this.
+	t.Cleanup(func() { exec.Command("umount", mnt).Run() })
 
-	sp, err := OpenSpool(filepath.Join(mnt, "spool"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := openStore(filepath.Join(dir, "q"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	s, err := New(Options{Addr: "127.0.0.1:0", MinFreeBytes: -1, MaxMessageBytes: 8 << 20,
-		Routes: []Route{{Domain: "city.lg.jp", Transport: "dir", Addr: filepath.Join(dir, "delivered")}}}, sp, tagSanitizer{}, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := s.Listen()
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Serve()
-	defer s.Shutdown(context.Background())
-
-	big := fmt.Sprintf(testMsg, "big") + strings.Repeat("x", 76) + "\r\n"
+	// The spool on the small file system; delivery writes elsewhere.
+	r := relaytest.Start(t, mnt, func(c *relaytest.Config) {
+		c.SMTP.MaxMessageBytes = 8 << 20
+		c.Delivery.Routes = []delivery.Route{{Domain: "city.lg.jp", Transport: "dir", Addr: filepath.Join(dir, "delivered")}}
+	})
+	a := r.Addr
+	big := fmt.Sprintf(relaytest.Msg, "big") + strings.Repeat("x", 76) + "\r\n"
 	big = strings.Repeat(big, 2<<20/len(big))
-	err = sendMail(t, a.String(), "a@example.com", []string{"staff@city.lg.jp"}, big)
+	err := relaytest.SendMail(a, "a@example.com", []string{"staff@city.lg.jp"}, big)
 	if se, ok := err.(*gosmtp.SMTPError); !ok || se.Code/100 != 4 {
 		t.Fatalf("message larger than the disk: %v, want a 4xx", err)
 	}
@@ -64,9 +51,9 @@ func TestDiskFull(t *testing.T) {
 	if len(ents) != 0 {
 		t.Fatalf("a refused message left %d files in the spool", len(ents))
 	}
-	if err := sendMail(t, a.String(), "a@example.com", []string{"staff@city.lg.jp"}, fmt.Sprintf(testMsg, "small")); err != nil {
+	if err := relaytest.SendMail(a, "a@example.com", []string{"staff@city.lg.jp"}, fmt.Sprintf(relaytest.Msg, "small")); err != nil {
 		t.Fatalf("small message after the failure: %v", err)
 	}
-	waitFor(t, "delivery", func() bool { return len(delivered(t, dir)) == 1 })
+	relaytest.WaitFor(t, "delivery", func() bool { return len(relaytest.Delivered(dir)) == 1 })
 	time.Sleep(50 * time.Millisecond)
 }

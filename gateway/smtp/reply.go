@@ -1,8 +1,6 @@
 package smtp
 
 import (
-	"errors"
-
 	gosmtp "github.com/emersion/go-smtp"
 )
 
@@ -21,13 +19,4 @@ var (
 // message and retries; the queue ID lets an operator find the log lines.
 func tempFailure(id string) *gosmtp.SMTPError {
 	return &gosmtp.SMTPError{Code: 451, EnhancedCode: gosmtp.EnhancedCode{4, 3, 0}, Message: "temporary local problem, try again later (" + id + ")"}
-}
-
-// classify maps a delivery error to temporary (retry) or permanent (bounce).
-func classify(err error) (code int, permanent bool) {
-	var se *gosmtp.SMTPError
-	if errors.As(err, &se) {
-		return se.Code, se.Code >= 500 && se.Code < 600
-	}
-	return 451, false
 }

@@ -5,26 +5,22 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
-	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	gosmtp "github.com/emersion/go-smtp"
 	"github.com/sekisho/sekisho/gateway/metrics"
-	"github.com/sekisho/sekisho/quarantine"
-	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/gateway/queue"
 )
 
-// Options configure the relay. Zero values take the documented defaults.
+// Options configure the SMTP server. Zero values take the documented defaults.
 type Options struct {
 	Addr     string   // Internet-side listen address, e.g. "0.0.0.0:25"
 	Hostname string   // announced in the greeting and Received headers; default "sekisho"
-	Domains  []string // recipient domains accepted; default: the routes' domains except "*"
+	Domains  []string // recipient domains accepted; a leading dot accepts subdomains
 
 	MaxMessageBytes int64         // default 25 MiB
 	MaxRecipients   int           // default 100
@@ -36,24 +32,11 @@ type Options struct {
 	// BareLineEndings: "reject" (default) refuses a message with a bare CR or LF (SMTP
 	// smuggling); "normalize" rewrites them to CRLF.
 	BareLineEndings string
-	MinFreeBytes    int64 // refuse MAIL with 452 below this much free spool space; default 256 MiB
+	MinFreeBytes    int64 // refuse MAIL with 452 below this much free queue space; default 256 MiB, <0 off
 	TLS             *tls.Config
 
-	SanitizeWorkers int           // default: number of CPUs
-	SanitizeTimeout time.Duration // default 2m
-	DeliveryWorkers int           // default 16
-	MaxConnsPerHop  int           // default 8
-	DeliveryTimeout time.Duration // per SMTP command/response; default 5m
-	RetryBase       time.Duration // first retry delay; default 1m
-	RetryMax        time.Duration // longest delay; default 1h
-	Lifetime        time.Duration // give up and bounce after; default 5 days
-	Routes          []Route
-
-	Limits  sanitize.Limits
-	TempDir string
 	Logger  *slog.Logger
 	Metrics *metrics.Registry
-	Now     func() time.Time
 }
 
 func (o *Options) defaults() {
@@ -84,72 +67,36 @@ func (o *Options) defaults() {
 	if o.MinFreeBytes == 0 {
 		o.MinFreeBytes = 256 << 20
 	}
-	if o.SanitizeWorkers <= 0 {
-		o.SanitizeWorkers = runtime.NumCPU()
-	}
-	if o.SanitizeTimeout <= 0 {
-		o.SanitizeTimeout = 2 * time.Minute
-	}
-	if o.DeliveryWorkers <= 0 {
-		o.DeliveryWorkers = 16
-	}
-	if o.RetryBase <= 0 {
-		o.RetryBase = time.Minute
-	}
-	if o.RetryMax <= 0 {
-		o.RetryMax = time.Hour
-	}
-	if o.Lifetime <= 0 {
-		o.Lifetime = 5 * 24 * time.Hour
-	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	if o.Metrics == nil {
 		o.Metrics = metrics.New()
 	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
 	if o.Conn.IdleTimeout <= 0 {
 		o.Conn.IdleTimeout = o.CommandTimeout
 	}
 }
 
-// store is the relay's view of the quarantine: it keeps whole messages that must be held
-// and hands over released items to deliver.
-type store interface {
-	Put(ctx context.Context, rec quarantine.Record, body io.Reader, actor quarantine.Actor) (quarantine.Record, error)
-	Get(ctx context.Context, id string) (quarantine.Record, error)
-	Open(ctx context.Context, id string) (io.ReadCloser, error)
-	ClaimHandoffs(ctx context.Context, owner string, lease time.Duration, max int) ([]quarantine.Handoff, error)
-	FinishHandoff(ctx context.Context, h quarantine.Handoff) error
+// Queue is where accepted messages go: Accept returns a writer whose Commit makes the
+// message durable; only then does the server reply 250.
+type Queue interface {
+	Accept(env queue.Envelope) (queue.Writer, error)
+	FreeSpace() (int64, error)
 }
 
-// Server is the relay: SMTP listener, spool, sanitize and delivery workers.
+// Server is the Internet-side SMTP server: sessions, limits and replies. What it accepts
+// goes into the queue; delivery takes it from there.
 type Server struct {
-	o       Options
-	log     *slog.Logger
-	spool   *Spool
-	san     sanitize.Sanitizer
-	hold    store
-	owner   string // names this process when it leases release hand-offs
-	router  *Router
-	domains map[string]bool
-	deliv   *deliverer
-	metrics *serverMetrics
+	o        Options
+	log      *slog.Logger
+	q        Queue
+	accepted func(queue.Envelope)
+	domains  map[string]bool
+	m        *serverMetrics
 
 	srv *gosmtp.Server
 	ln  *limitListener
-
-	incoming chan string
-	deliverC chan *job
-	ctx      context.Context
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
-
-	inflight sync.Map // id → struct{}: queued IDs being worked on, so scans don't double-schedule
-	nextTry  sync.Map // id → time.Time: cached retry times of queue/ entries
 
 	spaceMu   sync.Mutex
 	spaceAt   time.Time
@@ -157,28 +104,31 @@ type Server struct {
 	closeOnce sync.Once
 }
 
-// New builds a relay over an opened spool. san sanitizes whole messages; hold keeps the
-// ones that must be quarantined and hands over released ones. Both are required.
-func New(o Options, spool *Spool, san sanitize.Sanitizer, hold store) (*Server, error) {
+type serverMetrics struct {
+	accepted, rejected *metrics.Counter
+	acceptLatency      *metrics.Histogram
+}
+
+// New builds a server that accepts into q and then calls accepted (if set) with the
+// envelope of each message it acknowledged. Nothing listens until Listen.
+func New(o Options, q Queue, accepted func(queue.Envelope)) (*Server, error) {
 	o.defaults()
-	if san == nil || hold == nil {
-		return nil, errors.New("smtp: a sanitizer and a quarantine are required")
+	if q == nil {
+		return nil, errors.New("smtp: a queue is required")
 	}
-	s := &Server{o: o, log: o.Logger, spool: spool, san: san, hold: hold, owner: handoffOwner(o.Hostname), router: NewRouter(o.Routes),
-		domains: map[string]bool{}, deliv: newDeliverer(o.Hostname, o.MaxConnsPerHop, o.DeliveryTimeout),
-		incoming: make(chan string, 4096), deliverC: make(chan *job, o.DeliveryWorkers)}
+	if accepted == nil {
+		accepted = func(queue.Envelope) {}
+	}
+	s := &Server{o: o, log: o.Logger, q: q, accepted: accepted, domains: map[string]bool{}}
 	for _, d := range o.Domains {
 		s.domains[strings.ToLower(strings.TrimSuffix(d, "."))] = true
 	}
-	if len(o.Domains) == 0 {
-		for _, r := range o.Routes {
-			if r.Domain != "*" {
-				s.domains[r.Domain] = true
-			}
-		}
+	r := o.Metrics
+	s.m = &serverMetrics{
+		accepted:      r.Counter("sekisho_smtp_accepted_total", "Messages accepted with 250.", ""),
+		rejected:      r.Counter("sekisho_smtp_rejected_total", "Transactions or connections refused, by reason.", "reason"),
+		acceptLatency: r.Histogram("sekisho_smtp_accept_seconds", "Time from DATA to the 250 reply (spool write and fsync).", metrics.DefBuckets),
 	}
-	s.metrics = newServerMetrics(o.Metrics, s)
-	s.ctx, s.cancel = context.WithCancel(context.Background())
 	return s, nil
 }
 
@@ -200,36 +150,45 @@ func (s *Server) acceptsRcpt(addr string) bool {
 	return false
 }
 
-// checkSpace refuses new mail when the spool's filesystem is nearly full (cached 1 s).
+// domainOf returns the lower-cased domain of an address, without a trailing dot.
+func domainOf(addr string) string {
+	i := strings.LastIndexByte(addr, '@')
+	if i < 0 {
+		return ""
+	}
+	return strings.TrimSuffix(strings.ToLower(addr[i+1:]), ".")
+}
+
+// checkSpace refuses new mail when the queue's storage is nearly full (cached 1 s).
 func (s *Server) checkSpace() error {
+	if s.o.MinFreeBytes < 0 {
+		return nil
+	}
 	s.spaceMu.Lock()
 	defer s.spaceMu.Unlock()
 	if time.Since(s.spaceAt) < time.Second {
 		return s.spaceErr
 	}
 	s.spaceAt = time.Now()
-	var st syscall.Statfs_t
-	if err := syscall.Statfs(s.spool.Dir(), &st); err != nil {
+	free, err := s.q.FreeSpace()
+	switch {
+	case err != nil:
 		s.spaceErr = err
-		return err
-	}
-	free := int64(st.Bavail) * int64(st.Bsize)
-	if free < s.o.MinFreeBytes {
-		s.spaceErr = fmt.Errorf("spool has %d bytes free, below %d", free, s.o.MinFreeBytes)
-	} else {
+	case free < s.o.MinFreeBytes:
+		s.spaceErr = fmt.Errorf("queue has %d bytes free, below %d", free, s.o.MinFreeBytes)
+	default:
 		s.spaceErr = nil
 	}
 	return s.spaceErr
 }
 
-// Listen binds the Internet-side address and starts the workers and the recovery scan.
-// Serve must be called next.
+// Listen binds the Internet-side address. Serve must be called next.
 func (s *Server) Listen() (net.Addr, error) {
 	ln, err := net.Listen("tcp", s.o.Addr)
 	if err != nil {
 		return nil, err
 	}
-	s.ln = newLimitListener(ln, s.o.Conn, s.o.Hostname, func(reason string) { s.metrics.rejected.Inc("conn_limit") })
+	s.ln = newLimitListener(ln, s.o.Conn, s.o.Hostname, func(reason string) { s.m.rejected.Inc("conn_limit") })
 	srv := gosmtp.NewServer(backend{s})
 	srv.Domain = s.o.Hostname
 	srv.MaxMessageBytes = s.o.MaxMessageBytes
@@ -241,7 +200,6 @@ func (s *Server) Listen() (net.Addr, error) {
 	srv.TLSConfig = s.o.TLS
 	srv.ErrorLog = slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)
 	s.srv = srv
-	s.startWorkers()
 	return ln.Addr(), nil
 }
 
@@ -254,36 +212,13 @@ func (s *Server) Serve() error {
 	return err
 }
 
-// Shutdown stops accepting, lets SMTP transactions in flight finish and workers finish
-// their current job, within ctx. What is not done stays in the spool for the next start.
+// Shutdown stops accepting and lets SMTP transactions in flight finish, within ctx.
 func (s *Server) Shutdown(ctx context.Context) error {
 	var err error
 	s.closeOnce.Do(func() {
 		if s.srv != nil {
 			err = s.srv.Shutdown(ctx)
 		}
-		s.cancel()
-		done := make(chan struct{})
-		go func() { s.wg.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-ctx.Done():
-			err = errors.Join(err, ctx.Err())
-		}
-		s.deliv.closeIdle()
 	})
 	return err
-}
-
-// notifyIncoming hands a freshly committed message to the sanitize workers. When the
-// channel is full the message simply waits in incoming/ for the periodic scan.
-func (s *Server) notifyIncoming(id string) {
-	if _, loaded := s.inflight.LoadOrStore(id, struct{}{}); loaded {
-		return
-	}
-	select {
-	case s.incoming <- id:
-	default:
-		s.inflight.Delete(id)
-	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	gosmtp "github.com/emersion/go-smtp"
+	"github.com/sekisho/sekisho/gateway/queue"
 )
 
 // backend creates one session per EHLO/HELO. Connection-level limits were applied by the
@@ -51,12 +52,12 @@ func (ss *session) Logout() error { return nil }
 
 func (ss *session) Mail(from string, opts *gosmtp.MailOptions) error {
 	if err := ss.s.checkSpace(); err != nil {
-		ss.s.metrics.rejected.Inc("spool_full")
+		ss.s.m.rejected.Inc("spool_full")
 		ss.log.Error("refusing mail: spool space low", "err", err)
 		return errSpoolFull
 	}
 	if opts != nil && opts.Size > 0 && ss.s.o.MaxMessageBytes > 0 && opts.Size > ss.s.o.MaxMessageBytes {
-		ss.s.metrics.rejected.Inc("too_big")
+		ss.s.m.rejected.Inc("too_big")
 		return errTooBig
 	}
 	ss.from, ss.fromSet, ss.rcpts = from, true, nil
@@ -68,7 +69,7 @@ func (ss *session) Mail(from string, opts *gosmtp.MailOptions) error {
 
 func (ss *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
 	if !ss.s.acceptsRcpt(to) {
-		ss.s.metrics.rejected.Inc("relay_denied")
+		ss.s.m.rejected.Inc("relay_denied")
 		ss.log.Info("relay denied", "rcpt_domain", domainOf(to))
 		return errRelayDenied
 	}
@@ -86,10 +87,10 @@ func (ss *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
 func (ss *session) Data(r io.Reader) error {
 	start := time.Now()
 	now := start.UTC()
-	env := Envelope{ID: NewID(now), From: ss.from, Rcpts: append([]string(nil), ss.rcpts...), Received: now,
+	env := queue.Envelope{ID: queue.NewID(now), From: ss.from, Rcpts: append([]string(nil), ss.rcpts...), Received: now,
 		RemoteAddr: ss.remote, Helo: ss.helo, TLS: ss.tls}
 	log := ss.log.With("queue_id", env.ID)
-	w, err := ss.s.spool.Create(env)
+	w, err := ss.s.q.Accept(env)
 	if err != nil {
 		log.Error("spool create failed", "err", err)
 		return tempFailure(env.ID)
@@ -109,18 +110,18 @@ func (ss *session) Data(r io.Reader) error {
 	switch {
 	case err == nil && f.nul:
 		w.Abort()
-		ss.s.metrics.rejected.Inc("nul")
+		ss.s.m.rejected.Inc("nul")
 		log.Info("rejected: NUL in message")
 		return errNUL
 	case err == nil && f.bare && !f.normalize:
 		w.Abort()
-		ss.s.metrics.rejected.Inc("bare_line_ending")
+		ss.s.m.rejected.Inc("bare_line_ending")
 		log.Info("rejected: bare CR or LF in message")
 		return errBareLineEnding
 	case errors.As(err, &smtpErr):
 		// ErrDataTooLarge and friends come from go-smtp's reader; return them bare.
 		w.Abort()
-		ss.s.metrics.rejected.Inc("too_big")
+		ss.s.m.rejected.Inc("too_big")
 		return smtpErr
 	case err != nil:
 		w.Abort()
@@ -128,14 +129,15 @@ func (ss *session) Data(r io.Reader) error {
 		return tempFailure(env.ID)
 	}
 	if err := w.Commit(); err != nil {
-		ss.s.metrics.rejected.Inc("spool_error")
+		ss.s.m.rejected.Inc("spool_error")
 		log.Error("spool commit failed", "err", err)
 		return tempFailure(env.ID)
 	}
-	ss.s.metrics.accepted.Inc("")
-	ss.s.metrics.acceptLatency.Observe(time.Since(start).Seconds())
-	log.Info("accepted", "rcpts", len(env.Rcpts), "bytes", w.n, "bare_line_endings", f.bare, "tls", ss.tls)
-	ss.s.notifyIncoming(env.ID)
+	ss.s.m.accepted.Inc("")
+	ss.s.m.acceptLatency.Observe(time.Since(start).Seconds())
+	log.Info("accepted", "rcpts", len(env.Rcpts), "bytes", w.Size(), "bare_line_endings", f.bare, "tls", ss.tls)
+	env.Size = w.Size()
+	ss.s.accepted(env)
 	return &gosmtp.SMTPError{Code: 250, EnhancedCode: gosmtp.EnhancedCode{2, 0, 0}, Message: "OK queued as " + env.ID}
 }
 

@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/sekisho/sekisho/config"
+	"github.com/sekisho/sekisho/gateway/delivery"
 	"github.com/sekisho/sekisho/gateway/metrics"
 	"github.com/sekisho/sekisho/gateway/portal"
+	"github.com/sekisho/sekisho/gateway/queue"
 	"github.com/sekisho/sekisho/gateway/smtp"
 	"github.com/sekisho/sekisho/quarantine"
 	"github.com/sekisho/sekisho/quarantine/sqlite"
@@ -31,7 +33,8 @@ type Gateway struct {
 	log        *slog.Logger
 	sanitizers *Sanitizers
 	store      *quarantine.Service
-	spool      *smtp.Spool
+	queue      *queue.Spool
+	delivery   *delivery.Delivery
 	relay      *smtp.Server
 	metrics    *metrics.Registry
 	mux        *http.ServeMux
@@ -42,8 +45,8 @@ type Gateway struct {
 	ready              chan struct{}
 }
 
-// NewGateway builds the quarantine, the spool, the engine, the relay and the LGWAN-side
-// HTTP handlers, in that order. Nothing listens until Run. On error everything built so
+// NewGateway builds the quarantine, the queue, the engine, delivery, the SMTP server and
+// the LGWAN-side HTTP handlers, in that order. Nothing listens until Run. On error everything built so
 // far is closed.
 func NewGateway(cfg *config.Config, o Options) (_ *Gateway, err error) {
 	routes, err := Routes(cfg)
@@ -62,12 +65,12 @@ func NewGateway(cfg *config.Config, o Options) (_ *Gateway, err error) {
 	if g.store, err = OpenQuarantine(cfg, g.log); err != nil {
 		return nil, err
 	}
-	if g.spool, err = smtp.OpenSpool(SpoolDir(cfg)); err != nil {
+	if g.queue, err = queue.OpenSpool(SpoolDir(cfg)); err != nil {
 		return nil, fmt.Errorf("data_dir: spool: %w", err)
 	}
 	// The mail family quarantines single attachments into the store, with the envelope of
 	// the message they came in.
-	o.Holder = smtp.AttachmentHolder{Store: g.store}
+	o.Holder = delivery.AttachmentHolder{Store: g.store}
 	if o.Observer == nil {
 		o.Observer = metrics.NewItems(g.metrics)
 	}
@@ -82,7 +85,10 @@ func NewGateway(cfg *config.Config, o Options) (_ *Gateway, err error) {
 		}
 		msg = g.portal.Stats().Wrap(msg) // the dashboard counts what the relay did
 	}
-	if g.relay, err = newRelay(cfg, g, routes, msg, g.store, g.metrics); err != nil {
+	if g.delivery, err = newDelivery(cfg, g, routes, msg); err != nil {
+		return nil, err
+	}
+	if g.relay, err = newSMTP(cfg, g, routes); err != nil {
 		return nil, err
 	}
 	g.mux.Handle("/metrics", g.metrics.Handler())
@@ -125,6 +131,8 @@ func (g *Gateway) Run(ctx context.Context) error {
 	if g.smtpAddr, err = g.relay.Listen(); err != nil {
 		return fmt.Errorf("smtp.listen: %w", err)
 	}
+	// Delivery first recovers what the queue holds, then drains what the server accepts.
+	g.delivery.Start()
 	errc := make(chan error, 2)
 	go func() { errc <- g.relay.Serve() }() // returns after Shutdown
 	var hs lgwanServer
@@ -132,6 +140,7 @@ func (g *Gateway) Run(ctx context.Context) error {
 		ln, err := net.Listen("tcp", g.cfg.HTTP.Listen)
 		if err != nil {
 			g.relay.Shutdown(context.Background())
+			g.delivery.Shutdown(context.Background())
 			return fmt.Errorf("http.listen: %w", err)
 		}
 		g.httpAddr = ln.Addr()
@@ -170,8 +179,8 @@ loop:
 	if hs != nil {
 		hs.Shutdown(sctx)
 	}
-	if err := g.relay.Shutdown(sctx); err != nil {
-		g.log.Warn("shutdown incomplete; unfinished work stays in the spool", "err", err)
+	if err := errors.Join(g.relay.Shutdown(sctx), g.delivery.Shutdown(sctx)); err != nil {
+		g.log.Warn("shutdown incomplete; unfinished work stays in the queue", "err", err)
 	}
 	g.log.Info("stopped")
 	return runErr

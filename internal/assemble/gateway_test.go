@@ -4,14 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	gosmtp "github.com/emersion/go-smtp"
 	"github.com/sekisho/sekisho/config"
+	"github.com/sekisho/sekisho/internal/relaytest"
 	"github.com/sekisho/sekisho/quarantine"
 	"github.com/sekisho/sekisho/sanitize"
 )
@@ -58,69 +56,16 @@ func startGateway(t *testing.T, cfg *config.Config, o Options) *Gateway {
 	return g
 }
 
-func send(addr, from, to, msg string) error {
-	c, err := gosmtp.Dial(addr)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	if err := c.Hello("client.test"); err != nil {
-		return err
-	}
-	if err := c.Mail(from, nil); err != nil {
-		return err
-	}
-	if err := c.Rcpt(to, nil); err != nil {
-		return err
-	}
-	w, err := c.Data()
-	if err != nil {
-		return err
-	}
-	if _, err := io.WriteString(w, msg); err != nil {
-		return err
-	}
-	if err := w.Close(); err != nil {
-		return err
-	}
-	return c.Quit()
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		if cond() {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s", what)
-}
-
-func deliveredFiles(cfg *config.Config) []string {
-	dir := filepath.Join(cfg.DataDir, "delivered")
-	ents, _ := os.ReadDir(dir)
-	var out []string
-	for _, e := range ents {
-		if strings.HasSuffix(e.Name(), ".eml") && !strings.HasPrefix(e.Name(), ".") {
-			b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
-			out = append(out, string(b))
-		}
-	}
-	return out
-}
-
 const plainMsg = "From: a@example.com\r\nTo: staff@city.lg.jp\r\nSubject: %s\r\nMessage-ID: <%s@example.com>\r\n\r\nhello\r\n"
 
 func TestGatewayRelaysThroughTheEngine(t *testing.T) {
 	cfg := testConfig(t)
 	g := startGateway(t, cfg, Options{})
-	if err := send(g.SMTPAddr().String(), "a@example.com", "staff@city.lg.jp", fmt.Sprintf(plainMsg, "plain", "1")); err != nil {
+	if err := relaytest.SendMail(g.SMTPAddr().String(), "a@example.com", []string{"staff@city.lg.jp"}, fmt.Sprintf(plainMsg, "plain", "1")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "delivery", func() bool { return len(deliveredFiles(cfg)) == 1 })
-	got := deliveredFiles(cfg)[0]
+	relaytest.WaitFor(t, "delivery", func() bool { return len(relaytest.Delivered(cfg.DataDir)) == 1 })
+	got := relaytest.Delivered(cfg.DataDir)[0]
 	if !strings.Contains(got, "X-Sekisho-Status:") || !strings.Contains(got, "hello") {
 		t.Errorf("delivered message was not rebuilt by the mail family:\n%s", got)
 	}
@@ -148,11 +93,11 @@ func TestGatewayPanicOnRelayPathQuarantines(t *testing.T) {
 		string(sanitize.ClassMessage): func(builtin sanitize.Sanitizer) sanitize.Sanitizer { return panicky{builtin} },
 	}})
 	addr := g.SMTPAddr().String()
-	if err := send(addr, "a@example.com", "staff@city.lg.jp", fmt.Sprintf(plainMsg, "boom", "1")); err != nil {
+	if err := relaytest.SendMail(addr, "a@example.com", []string{"staff@city.lg.jp"}, fmt.Sprintf(plainMsg, "boom", "1")); err != nil {
 		t.Fatalf("sending the message that panics: %v", err)
 	}
 	var held []quarantine.Record
-	waitFor(t, "quarantine", func() bool {
+	relaytest.WaitFor(t, "quarantine", func() bool {
 		p, _ := g.Quarantine().Search(context.Background(), quarantine.Query{})
 		held = p.Records
 		return len(held) == 1
@@ -161,11 +106,11 @@ func TestGatewayPanicOnRelayPathQuarantines(t *testing.T) {
 		t.Errorf("held record = %+v, want the whole message with a panic reason", r)
 	}
 	for i := 2; i <= 3; i++ {
-		if err := send(addr, "a@example.com", "staff@city.lg.jp", fmt.Sprintf(plainMsg, "fine", fmt.Sprint(i))); err != nil {
+		if err := relaytest.SendMail(addr, "a@example.com", []string{"staff@city.lg.jp"}, fmt.Sprintf(plainMsg, "fine", fmt.Sprint(i))); err != nil {
 			t.Fatalf("gateway stopped accepting after the panic: %v", err)
 		}
 	}
-	waitFor(t, "the next messages", func() bool { return len(deliveredFiles(cfg)) == 2 })
+	relaytest.WaitFor(t, "the next messages", func() bool { return len(relaytest.Delivered(cfg.DataDir)) == 2 })
 }
 
 // The envelope reaches the quarantine as a value through the engine: an attachment the
@@ -184,7 +129,7 @@ func TestGatewayRecordsEnvelopeAndSubject(t *testing.T) {
 	tooMany := "From: a@example.com\r\nTo: staff@city.lg.jp\r\nSubject: =?ISO-2022-JP?B?GyRCJEckYhsoQg==?=\r\nMIME-Version: 1.0\r\n" +
 		"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\none\r\n--b\r\n\r\ntwo\r\n--b\r\n\r\nthree\r\n--b--\r\n"
 	for _, m := range []string{withPDF, tooMany} {
-		if err := send(addr, "a@example.com", "staff@city.lg.jp", m); err != nil {
+		if err := relaytest.SendMail(addr, "a@example.com", []string{"staff@city.lg.jp"}, m); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -194,7 +139,7 @@ func TestGatewayRecordsEnvelopeAndSubject(t *testing.T) {
 			t.Logf("held: %s %s %q %q", r.Kind, r.FileName, r.Subject, r.Reason)
 		}
 	}()
-	waitFor(t, "two held items", func() bool {
+	relaytest.WaitFor(t, "two held items", func() bool {
 		p, _ := g.Quarantine().Search(context.Background(), quarantine.Query{Asc: true})
 		held = p.Records
 		return len(held) == 2

@@ -20,7 +20,7 @@ import (
 	"github.com/sekisho/sekisho/gateway/portal/accounts"
 	"github.com/sekisho/sekisho/gateway/portal/ppap"
 	"github.com/sekisho/sekisho/gateway/portal/web"
-	"github.com/sekisho/sekisho/gateway/smtp"
+	"github.com/sekisho/sekisho/gateway/queue"
 	"github.com/sekisho/sekisho/quarantine/sqlite"
 	"github.com/sekisho/sekisho/sanitize"
 )
@@ -80,13 +80,16 @@ func newPortal(cfg *config.Config, g *Gateway) (*portal.Portal, error) {
 			MaxRatio: lim.MaxRatio},
 		PPAPMaxTries: cfg.Portal.PPAPMaxTries,
 		PPAPLock:     cfg.Portal.PPAPLock.Std(),
-		Outbox:       spoolOutbox{g.spool},
+		Outbox:       queueOutbox{g.queue},
 		Hostname:     cfg.SMTP.Hostname,
 		AuditLog:     filepath.Join(QuarantineDir(cfg), "audit.log"),
 		QueueDepth: func() map[string]int {
-			in, _ := g.spool.ListIncoming()
-			q, _ := g.spool.ListQueue()
-			return map[string]int{"incoming": len(in), "queue": len(q)}
+			d, _ := g.queue.Depth(time.Now())
+			out := map[string]int{}
+			for k, v := range d.Map() {
+				out[string(k)] = v
+			}
+			return out
 		},
 		Logger: g.log.With("component", "portal"),
 	})
@@ -98,14 +101,14 @@ func newPortal(cfg *config.Config, g *Gateway) (*portal.Portal, error) {
 	return p, nil
 }
 
-// spoolOutbox queues the portal's messages in the relay's spool; the relay's scanner
-// delivers them like any queued message.
-type spoolOutbox struct{ s *smtp.Spool }
+// queueOutbox queues the portal's messages in the mail queue; delivery's scanner delivers
+// them like any queued message.
+type queueOutbox struct{ q queue.Queue }
 
-func (o spoolOutbox) Send(_ context.Context, rcpts []string, msg []byte) (string, error) {
+func (o queueOutbox) Send(_ context.Context, rcpts []string, msg []byte) (string, error) {
 	now := time.Now()
-	env := smtp.Envelope{ID: smtp.NewID(now), Rcpts: rcpts, Received: now, Size: int64(len(msg)), Kind: "portal"}
-	if err := o.s.Enqueue(env, bytes.NewReader(msg)); err != nil {
+	env := queue.Envelope{ID: queue.NewID(now), Rcpts: rcpts, Received: now, Size: int64(len(msg)), Kind: "portal"}
+	if err := o.q.Enqueue(queue.Message{Env: env, Body: bytes.NewReader(msg)}); err != nil {
 		return "", err
 	}
 	return env.ID, nil

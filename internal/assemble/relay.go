@@ -6,19 +6,18 @@ import (
 	"fmt"
 
 	"github.com/sekisho/sekisho/config"
-	"github.com/sekisho/sekisho/gateway/metrics"
+	"github.com/sekisho/sekisho/gateway/delivery"
 	"github.com/sekisho/sekisho/gateway/smtp"
-	"github.com/sekisho/sekisho/quarantine"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
 // Routes parses delivery.routes, naming the key of each bad entry.
-func Routes(cfg *config.Config) ([]smtp.Route, error) {
+func Routes(cfg *config.Config) ([]delivery.Route, error) {
 	var errs []error
 	routes := cfg.EffectiveRoutes()
-	var out []smtp.Route
+	var out []delivery.Route
 	for _, k := range sortedKeys(routes) {
-		r, err := smtp.ParseRoute(k, routes[k])
+		r, err := delivery.ParseRoute(k, routes[k])
 		if err != nil {
 			errs = append(errs, cfg.KeyError("delivery.routes."+k, routes[k], err.Error()))
 			continue
@@ -47,17 +46,44 @@ func tlsConfig(cfg *config.Config) (*tls.Config, error) {
 	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
 }
 
-// newRelay builds the SMTP relay over an opened spool; message is the whole-message entry.
-func newRelay(cfg *config.Config, g *Gateway, routes []smtp.Route, message sanitize.Sanitizer, store *quarantine.Service, reg *metrics.Registry) (*smtp.Server, error) {
+// newDelivery builds delivery over the queue; message is the whole-message entry.
+func newDelivery(cfg *config.Config, g *Gateway, routes []delivery.Route, message sanitize.Sanitizer) (*delivery.Delivery, error) {
+	d := cfg.Delivery
+	return delivery.New(delivery.Options{
+		Hostname:        cfg.SMTP.Hostname,
+		SanitizeWorkers: cfg.SMTP.SanitizeWorkers,
+		SanitizeTimeout: cfg.SMTP.SanitizeTimeout.Std(),
+		Limits:          Limits(cfg.Limits),
+		MaxMessageBytes: cfg.SMTP.MaxMessageSize.Int64(),
+		Workers:         d.Workers,
+		MaxConnsPerHop:  d.MaxConnsPerHop,
+		Timeout:         d.Timeout.Std(),
+		RetryBase:       d.RetryBase.Std(),
+		RetryMax:        d.RetryMax.Std(),
+		Lifetime:        d.Lifetime.Std(),
+		Routes:          routes,
+		TempDir:         cfg.TempDir,
+		Logger:          g.log.With("component", "delivery"),
+		Metrics:         g.metrics,
+	}, g.queue, message, g.store)
+}
+
+// newSMTP builds the Internet-side SMTP server, which accepts into the queue and hands
+// each accepted message to delivery.
+func newSMTP(cfg *config.Config, g *Gateway, routes []delivery.Route) (*smtp.Server, error) {
 	tc, err := tlsConfig(cfg)
 	if err != nil {
 		return nil, err
 	}
 	s := cfg.SMTP
+	domains := s.Domains
+	if len(domains) == 0 {
+		domains = delivery.Domains(routes)
+	}
 	return smtp.New(smtp.Options{
 		Addr:            s.Listen,
 		Hostname:        s.Hostname,
-		Domains:         s.Domains,
+		Domains:         domains,
 		MaxMessageBytes: s.MaxMessageSize.Int64(),
 		MaxRecipients:   s.MaxRecipients,
 		CommandTimeout:  s.CommandTimeout.Std(),
@@ -67,20 +93,9 @@ func newRelay(cfg *config.Config, g *Gateway, routes []smtp.Route, message sanit
 		BareLineEndings: s.BareLineEndings,
 		MinFreeBytes:    minFree(s.MinFreeSpace),
 		TLS:             tc,
-		SanitizeWorkers: s.SanitizeWorkers,
-		SanitizeTimeout: s.SanitizeTimeout.Std(),
-		DeliveryWorkers: cfg.Delivery.Workers,
-		MaxConnsPerHop:  cfg.Delivery.MaxConnsPerHop,
-		DeliveryTimeout: cfg.Delivery.Timeout.Std(),
-		RetryBase:       cfg.Delivery.RetryBase.Std(),
-		RetryMax:        cfg.Delivery.RetryMax.Std(),
-		Lifetime:        cfg.Delivery.Lifetime.Std(),
-		Routes:          routes,
-		Limits:          Limits(cfg.Limits),
-		TempDir:         cfg.TempDir,
 		Logger:          g.log.With("component", "smtp"),
-		Metrics:         reg,
-	}, g.spool, message, store)
+		Metrics:         g.metrics,
+	}, g.queue, g.delivery.Accepted)
 }
 
 // minFree maps smtp.min_free_space to the relay's option, where 0 would mean "default":

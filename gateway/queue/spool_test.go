@@ -1,4 +1,4 @@
-package smtp
+package queue
 
 import (
 	"bytes"
@@ -26,7 +26,7 @@ func TestSpoolCommitConcurrent(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			env := Envelope{ID: NewID(time.Now()), From: "a@example.com", Rcpts: []string{fmt.Sprintf("r%d@city.lg.jp", i)}}
-			w, err := sp.Create(env)
+			w, err := sp.Accept(env)
 			if err != nil {
 				t.Error(err)
 				return
@@ -39,7 +39,7 @@ func TestSpoolCommitConcurrent(t *testing.T) {
 		}(i)
 	}
 	wg.Wait()
-	got, _ := sp.ListIncoming()
+	got, _ := sp.Incoming()
 	if len(got) != len(ids) {
 		t.Fatalf("%d messages in incoming/, want %d", len(got), len(ids))
 	}
@@ -49,7 +49,7 @@ func TestSpoolCommitConcurrent(t *testing.T) {
 			t.Fatal(err)
 		}
 		body, _ := io.ReadAll(in.Body)
-		in.File.Close()
+		in.Close()
 		if want := fmt.Sprintf("Subject: %d\r\n\r\nbody %d\r\n", i, i); string(body) != want {
 			t.Errorf("body of %s = %q, want %q", id, body, want)
 		}
@@ -63,7 +63,7 @@ func TestSpoolRejectsDamagedFiles(t *testing.T) {
 	dir := t.TempDir()
 	sp, _ := OpenSpool(dir)
 	env := Envelope{ID: NewID(time.Now()), Rcpts: []string{"a@city.lg.jp"}}
-	w, _ := sp.Create(env)
+	w, _ := sp.Accept(env)
 	io.WriteString(w, "Subject: x\r\n\r\nhello\r\n")
 	if err := w.Commit(); err != nil {
 		t.Fatal(err)

@@ -1,9 +1,7 @@
-package smtp
+package queue
 
 import (
 	"bufio"
-	"crypto/rand"
-	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,43 +10,27 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
-// Envelope is the SMTP envelope plus the queue state of one message.
-type Envelope struct {
-	ID         string      `json:"id"`
-	From       string      `json:"from"` // "" is the null sender
-	Rcpts      []string    `json:"rcpts"`
-	Received   time.Time   `json:"received"`
-	RemoteAddr string      `json:"remote_addr,omitempty"`
-	Helo       string      `json:"helo,omitempty"`
-	TLS        bool        `json:"tls,omitempty"`
-	Size       int64       `json:"size"`
-	Kind       string      `json:"kind,omitempty"` // "", "dsn", "release"
-	Attempts   int         `json:"attempts,omitempty"`
-	NextTry    time.Time   `json:"next_try,omitzero"`
-	LastError  string      `json:"last_error,omitempty"`
-	Failed     []RcptError `json:"failed,omitempty"` // permanent per-recipient failures not yet bounced
-}
-
-// RcptError records why one recipient failed.
-type RcptError struct {
-	Rcpt string `json:"rcpt"`
-	Code int    `json:"code"`
-	Msg  string `json:"msg"`
-}
-
 const spoolMagic = "SEKISHO-SPOOL 1\n"
 
-// Spool is the on-disk queue. Message files in incoming/ carry their envelope in a header
-// line; queue/ holds <id>.eml (the message to deliver) and <id>.env (its envelope, rewritten
-// atomically on every state change).
+// Spool is the file-per-message Queue. A message file in incoming/ carries its envelope in
+// a trailer line; queue/ holds <id>.eml (the message to deliver) and <id>.env (its
+// envelope, rewritten atomically on every state change). Ready and deferred differ only in
+// the envelope's NextTry.
 type Spool struct {
 	dir      string
 	incoming string
 	queue    string
 	syncDirs bool
+
+	// nextTry caches each queued message's NextTry, so that Due and Depth read only the
+	// envelopes of messages that are due or new to this process (a deferred backlog can
+	// be large).
+	tmu     sync.Mutex
+	nextTry map[string]time.Time
 
 	gmu     sync.Mutex
 	gcond   *sync.Cond
@@ -61,7 +43,8 @@ type Spool struct {
 // OpenSpool creates the spool directories under dir and removes the temp files a crash
 // left behind.
 func OpenSpool(dir string) (*Spool, error) {
-	s := &Spool{dir: dir, incoming: filepath.Join(dir, "incoming"), queue: filepath.Join(dir, "queue"), syncDirs: true}
+	s := &Spool{dir: dir, incoming: filepath.Join(dir, "incoming"), queue: filepath.Join(dir, "queue"), syncDirs: true,
+		nextTry: map[string]time.Time{}}
 	s.gcond = sync.NewCond(&s.gmu)
 	for _, d := range []string{s.incoming, s.queue} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
@@ -78,27 +61,6 @@ func OpenSpool(dir string) (*Spool, error) {
 		}
 	}
 	return s, nil
-}
-
-var idEnc = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").WithPadding(base32.NoPadding)
-
-// NewID returns a queue ID: time-ordered, unique, safe as a file name.
-func NewID(now time.Time) string {
-	var b [8]byte
-	rand.Read(b[:])
-	return now.UTC().Format("20060102T150405") + "-" + idEnc.EncodeToString(b[:])
-}
-
-func validID(id string) bool {
-	if len(id) < 10 || len(id) > 64 {
-		return false
-	}
-	for _, r := range id {
-		if !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r == '-' || r == 'T') {
-			return false
-		}
-	}
-	return true
 }
 
 // syncDir makes the renames in dir durable. Callers that commit concurrently share one
@@ -157,8 +119,13 @@ type IncomingWriter struct {
 	done bool
 }
 
-// Create starts writing a message into incoming/.
-func (s *Spool) Create(env Envelope) (*IncomingWriter, error) {
+var _ Queue = (*Spool)(nil)
+
+// Accept starts writing a message into incoming/.
+func (s *Spool) Accept(env Envelope) (Writer, error) {
+	if !ValidID(env.ID) {
+		return nil, fmt.Errorf("spool: bad id %q", env.ID)
+	}
 	tmp := filepath.Join(s.incoming, env.ID+".tmp")
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
@@ -166,6 +133,9 @@ func (s *Spool) Create(env Envelope) (*IncomingWriter, error) {
 	}
 	return &IncomingWriter{s: s, env: env, f: f, bw: bufio.NewWriterSize(f, 64<<10), tmp: tmp}, nil
 }
+
+// Size is the number of bytes written so far.
+func (w *IncomingWriter) Size() int64 { return w.n }
 
 func (w *IncomingWriter) Write(p []byte) (int, error) {
 	n, err := w.bw.Write(p)
@@ -226,16 +196,9 @@ func (w *IncomingWriter) Abort() {
 	os.Remove(w.tmp)
 }
 
-// Incoming is an accepted message file: the body is [0, BodySize) of File.
-type Incoming struct {
-	Env  Envelope
-	File *os.File
-	Body *io.SectionReader
-}
-
-// OpenIncoming opens incoming/<id> and parses its envelope trailer. The caller closes File.
+// OpenIncoming opens incoming/<id> and parses its envelope trailer. The caller closes it.
 func (s *Spool) OpenIncoming(id string) (*Incoming, error) {
-	if !validID(id) {
+	if !ValidID(id) {
 		return nil, fmt.Errorf("spool: bad id %q", id)
 	}
 	f, err := os.Open(filepath.Join(s.incoming, id))
@@ -252,7 +215,7 @@ func (s *Spool) OpenIncoming(id string) (*Incoming, error) {
 		f.Close()
 		return nil, fmt.Errorf("spool: %s: %w", id, err)
 	}
-	return &Incoming{Env: env, File: f, Body: io.NewSectionReader(f, 0, bodyLen)}, nil
+	return &Incoming{Env: env, Body: io.NewSectionReader(f, 0, bodyLen), c: f}, nil
 }
 
 func readTrailer(f io.ReaderAt, size int64) (Envelope, int64, error) {
@@ -281,14 +244,17 @@ func readTrailer(f io.ReaderAt, size int64) (Envelope, int64, error) {
 // was delivered). The removal needs no fsync: if it is lost in a crash the message is
 // processed again, which is the accepted duplicate.
 func (s *Spool) RemoveIncoming(id string) error {
+	if !ValidID(id) {
+		return fmt.Errorf("spool: bad id %q", id)
+	}
 	return os.Remove(filepath.Join(s.incoming, id))
 }
 
-// ListIncoming returns the IDs in incoming/, oldest first (IDs sort by time).
-func (s *Spool) ListIncoming() ([]string, error) { return listIDs(s.incoming, "") }
+// Incoming returns the IDs in incoming/, oldest first (IDs sort by time).
+func (s *Spool) Incoming() ([]string, error) { return listIDs(s.incoming, "") }
 
-// ListQueue returns the IDs in queue/ that have both files.
-func (s *Spool) ListQueue() ([]string, error) {
+// queued returns the IDs in queue/ that have both files.
+func (s *Spool) queued() ([]string, error) {
 	envs, err := listIDs(s.queue, ".env")
 	if err != nil {
 		return nil, err
@@ -319,16 +285,30 @@ func listIDs(dir, suffix string) ([]string, error) {
 		if suffix == "" && strings.Contains(id, ".") {
 			continue
 		}
-		if validID(id) {
+		if ValidID(id) {
 			out = append(out, id)
 		}
 	}
 	return out, nil
 }
 
-// Enqueue makes msg (the sanitized or generated message) and env durable in queue/. After
-// it returns nil the caller may remove the incoming original.
-func (s *Spool) Enqueue(env Envelope, msg io.Reader) error {
+// Enqueue makes each message (sanitized or generated) and its envelope durable in
+// queue/; one directory fsync covers them all. After it returns nil the caller may remove
+// the incoming originals.
+func (s *Spool) Enqueue(msgs ...Message) error {
+	for _, m := range msgs {
+		if err := s.enqueue(m.Env, m.Body); err != nil {
+			return err
+		}
+	}
+	return s.syncDir(s.queue)
+}
+
+// enqueue writes one message's files; the caller fsyncs the directory.
+func (s *Spool) enqueue(env Envelope, msg io.Reader) error {
+	if !ValidID(env.ID) {
+		return fmt.Errorf("spool: bad id %q", env.ID)
+	}
 	emlTmp := filepath.Join(s.queue, env.ID+".eml.tmp")
 	f, err := os.OpenFile(emlTmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
@@ -352,11 +332,98 @@ func (s *Spool) Enqueue(env Envelope, msg io.Reader) error {
 	if err := os.Rename(emlTmp, filepath.Join(s.queue, env.ID+".eml")); err != nil {
 		return err
 	}
-	return s.syncDir(s.queue)
+	s.setNextTry(env.ID, env.NextTry)
+	return nil
 }
 
-// UpdateEnv atomically replaces a queued message's envelope.
-func (s *Spool) UpdateEnv(env Envelope) error { return s.writeEnv(env, true) }
+func (s *Spool) setNextTry(id string, t time.Time) {
+	s.tmu.Lock()
+	s.nextTry[id] = t
+	s.tmu.Unlock()
+}
+
+// cachedNextTry returns the cached NextTry of id, reading its envelope when unknown.
+func (s *Spool) cachedNextTry(id string) (time.Time, error) {
+	s.tmu.Lock()
+	t, ok := s.nextTry[id]
+	s.tmu.Unlock()
+	if ok {
+		return t, nil
+	}
+	env, err := s.ReadEnv(id)
+	if err != nil {
+		return time.Time{}, err
+	}
+	s.setNextTry(id, env.NextTry)
+	return env.NextTry, nil
+}
+
+// Due returns the envelopes of queued messages whose NextTry is not after now, oldest
+// first. Unreadable envelopes are skipped (a later scan sees them again).
+func (s *Spool) Due(now time.Time) ([]Envelope, error) {
+	ids, err := s.queued()
+	if err != nil {
+		return nil, err
+	}
+	var out []Envelope
+	for _, id := range ids {
+		if t, err := s.cachedNextTry(id); err != nil || t.After(now) {
+			continue
+		}
+		env, err := s.ReadEnv(id)
+		if err != nil {
+			continue
+		}
+		s.setNextTry(id, env.NextTry)
+		if !env.NextTry.After(now) {
+			out = append(out, env)
+		}
+	}
+	return out, nil
+}
+
+// Depth counts incoming, ready and deferred messages.
+func (s *Spool) Depth(now time.Time) (Depth, error) {
+	var d Depth
+	in, err := s.Incoming()
+	if err != nil {
+		return d, err
+	}
+	d.Incoming = len(in)
+	ids, err := s.queued()
+	if err != nil {
+		return d, err
+	}
+	for _, id := range ids {
+		if t, err := s.cachedNextTry(id); err == nil && t.After(now) {
+			d.Deferred++
+		} else {
+			d.Ready++
+		}
+	}
+	return d, nil
+}
+
+// FreeSpace is what the spool's file system has left for this process.
+func (s *Spool) FreeSpace() (int64, error) {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(s.dir, &st); err != nil {
+		return 0, err
+	}
+	return int64(st.Bavail) * int64(st.Bsize), nil
+}
+
+// Update atomically replaces a queued message's envelope.
+func (s *Spool) Update(env Envelope) error {
+	if !ValidID(env.ID) {
+		return fmt.Errorf("spool: bad id %q", env.ID)
+	}
+	if err := s.writeEnv(env, true); err != nil {
+		return err
+	}
+	s.setNextTry(env.ID, env.NextTry)
+	return nil
+}
 
 func (s *Spool) writeEnv(env Envelope, sync bool) error {
 	ej, err := json.Marshal(env)
@@ -391,7 +458,7 @@ func (s *Spool) writeEnv(env Envelope, sync bool) error {
 // ReadEnv reads a queued message's envelope.
 func (s *Spool) ReadEnv(id string) (Envelope, error) {
 	var env Envelope
-	if !validID(id) {
+	if !ValidID(id) {
 		return env, fmt.Errorf("spool: bad id %q", id)
 	}
 	data, err := os.ReadFile(filepath.Join(s.queue, id+".env"))
@@ -403,15 +470,21 @@ func (s *Spool) ReadEnv(id string) (Envelope, error) {
 }
 
 // OpenQueued opens a queued message for delivery. The caller closes it.
-func (s *Spool) OpenQueued(id string) (*os.File, error) {
-	if !validID(id) {
+func (s *Spool) OpenQueued(id string) (io.ReadCloser, error) {
+	if !ValidID(id) {
 		return nil, fmt.Errorf("spool: bad id %q", id)
 	}
 	return os.Open(filepath.Join(s.queue, id+".eml"))
 }
 
-// RemoveQueued deletes a delivered or bounced message.
-func (s *Spool) RemoveQueued(id string) error {
+// Remove deletes a delivered or bounced message.
+func (s *Spool) Remove(id string) error {
+	if !ValidID(id) {
+		return fmt.Errorf("spool: bad id %q", id)
+	}
+	s.tmu.Lock()
+	delete(s.nextTry, id)
+	s.tmu.Unlock()
 	return errors.Join(os.Remove(filepath.Join(s.queue, id+".env")), os.Remove(filepath.Join(s.queue, id+".eml")))
 }
 

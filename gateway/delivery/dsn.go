@@ -1,4 +1,4 @@
-package smtp
+package delivery
 
 import (
 	"bufio"
@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/sekisho/sekisho/gateway/queue"
 	"io"
 	"mime"
 	"mime/quotedprintable"
@@ -17,7 +18,7 @@ import (
 // buildDSN writes an RFC 3464 delivery status notification for the failed recipients of
 // env: a multipart/report with a Japanese-then-English explanation, the machine-readable
 // message/delivery-status and the headers (only) of the undelivered message.
-func buildDSN(w io.Writer, hostname, dsnID string, env Envelope, failed []RcptError, headers []byte, now time.Time) error {
+func buildDSN(w io.Writer, hostname, dsnID string, env queue.Envelope, failed []queue.RcptError, headers []byte, now time.Time) error {
 	boundary := "=_sekisho_" + dsnID
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "From: Mail Delivery System <MAILER-DAEMON@%s>\r\n", hostname)

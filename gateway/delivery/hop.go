@@ -1,4 +1,4 @@
-package smtp
+package delivery
 
 import (
 	"context"
@@ -26,8 +26,8 @@ type rcptResult struct {
 	Msg       string
 }
 
-// deliverer delivers to next hops, reusing SMTP connections per hop.
-type deliverer struct {
+// hops delivers to next hops, reusing SMTP connections per hop.
+type hops struct {
 	hostname    string
 	maxPerHop   int
 	timeout     time.Duration
@@ -36,14 +36,14 @@ type deliverer struct {
 	pools       map[string]*hopPool
 }
 
-func newDeliverer(hostname string, maxPerHop int, timeout time.Duration) *deliverer {
+func newHops(hostname string, maxPerHop int, timeout time.Duration) *hops {
 	if maxPerHop <= 0 {
 		maxPerHop = 8
 	}
 	if timeout <= 0 {
 		timeout = 5 * time.Minute
 	}
-	return &deliverer{hostname: hostname, maxPerHop: maxPerHop, timeout: timeout, idleTimeout: 30 * time.Second, pools: map[string]*hopPool{}}
+	return &hops{hostname: hostname, maxPerHop: maxPerHop, timeout: timeout, idleTimeout: 30 * time.Second, pools: map[string]*hopPool{}}
 }
 
 type hopPool struct {
@@ -57,7 +57,7 @@ type idleClient struct {
 	when time.Time
 }
 
-func (d *deliverer) pool(r Route) *hopPool {
+func (d *hops) pool(r Route) *hopPool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	p := d.pools[r.Key()]
@@ -80,7 +80,7 @@ func (p *hopPool) flushIdle() {
 }
 
 // closeIdle closes every pooled connection; called at shutdown.
-func (d *deliverer) closeIdle() {
+func (d *hops) closeIdle() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for _, p := range d.pools {
@@ -95,7 +95,7 @@ func (d *deliverer) closeIdle() {
 
 // deliver sends one message to rcpts over route r. Every recipient gets a result; a
 // connection-level failure is a temporary failure for all of them.
-func (d *deliverer) deliver(ctx context.Context, r Route, id, from string, rcpts []string, body func() (io.ReadCloser, error)) []rcptResult {
+func (d *hops) deliver(ctx context.Context, r Route, id, from string, rcpts []string, body func() (io.ReadCloser, error)) []rcptResult {
 	if r.Transport == "dir" {
 		return d.deliverDir(r, id, from, rcpts, body)
 	}
@@ -139,7 +139,7 @@ func isConnError(err error) bool {
 	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) || strings.Contains(err.Error(), "broken pipe") || strings.Contains(err.Error(), "connection reset")
 }
 
-func (d *deliverer) get(p *hopPool, r Route) (*gosmtp.Client, bool, error) {
+func (d *hops) get(p *hopPool, r Route) (*gosmtp.Client, bool, error) {
 	p.mu.Lock()
 	for len(p.idle) > 0 {
 		ic := p.idle[len(p.idle)-1]
@@ -155,7 +155,7 @@ func (d *deliverer) get(p *hopPool, r Route) (*gosmtp.Client, bool, error) {
 	return c, false, err
 }
 
-func (d *deliverer) dial(r Route) (*gosmtp.Client, error) {
+func (d *hops) dial(r Route) (*gosmtp.Client, error) {
 	if r.TLS != "none" {
 		host, _, _ := net.SplitHostPort(r.Addr)
 		sn := r.ServerName
@@ -192,7 +192,7 @@ func (d *deliverer) dial(r Route) (*gosmtp.Client, error) {
 	return d.greet(gosmtp.NewClient(conn), r)
 }
 
-func (d *deliverer) greet(c *gosmtp.Client, r Route) (*gosmtp.Client, error) {
+func (d *hops) greet(c *gosmtp.Client, r Route) (*gosmtp.Client, error) {
 	c.CommandTimeout = d.timeout
 	c.SubmissionTimeout = d.timeout
 	if err := c.Hello(d.hostname); err != nil {
@@ -207,7 +207,7 @@ func (d *deliverer) greet(c *gosmtp.Client, r Route) (*gosmtp.Client, error) {
 	return d.auth(c, r)
 }
 
-func (d *deliverer) auth(c *gosmtp.Client, r Route) (*gosmtp.Client, error) {
+func (d *hops) auth(c *gosmtp.Client, r Route) (*gosmtp.Client, error) {
 	if r.Username != "" {
 		if err := c.Auth(sasl.NewPlainClient("", r.Username, r.Password)); err != nil {
 			c.Close()
@@ -217,7 +217,7 @@ func (d *deliverer) auth(c *gosmtp.Client, r Route) (*gosmtp.Client, error) {
 	return c, nil
 }
 
-func (d *deliverer) transaction(c *gosmtp.Client, from string, rcpts []string, body func() (io.ReadCloser, error)) ([]rcptResult, error) {
+func (d *hops) transaction(c *gosmtp.Client, from string, rcpts []string, body func() (io.ReadCloser, error)) ([]rcptResult, error) {
 	res := make([]rcptResult, len(rcpts))
 	opts := &gosmtp.MailOptions{Body: gosmtp.Body8BitMIME}
 	if err := c.Mail(from, opts); err != nil {
@@ -291,7 +291,7 @@ func allFail(rcpts []string, code int, msg string, perm bool) []rcptResult {
 // deliverDir writes the message as <dir>/<id>.eml with the envelope as leading trace
 // headers, atomically, so the embedded default can run with no next hop. One file per
 // message: every recipient on the route shares it.
-func (d *deliverer) deliverDir(r Route, id, from string, rcpts []string, body func() (io.ReadCloser, error)) []rcptResult {
+func (d *hops) deliverDir(r Route, id, from string, rcpts []string, body func() (io.ReadCloser, error)) []rcptResult {
 	fail := func(err error) []rcptResult { return allFail(rcpts, 451, "dir transport: "+err.Error(), false) }
 	if err := os.MkdirAll(r.Addr, 0o750); err != nil {
 		return fail(err)
@@ -324,7 +324,7 @@ func (d *deliverer) deliverDir(r Route, id, from string, rcpts []string, body fu
 		os.Remove(tmp)
 		return fail(err)
 	}
-	if err := fsyncDirs(r.Addr); err != nil {
+	if err := syncDir(r.Addr); err != nil {
 		return fail(err)
 	}
 	out := make([]rcptResult, len(rcpts))
@@ -332,4 +332,23 @@ func (d *deliverer) deliverDir(r Route, id, from string, rcpts []string, body fu
 		out[i] = rcptResult{Rcpt: rc, OK: true, Code: 250, Msg: "written to " + name}
 	}
 	return out
+}
+
+// classify maps a delivery error to temporary (retry) or permanent (bounce).
+func classify(err error) (code int, permanent bool) {
+	var se *gosmtp.SMTPError
+	if errors.As(err, &se) {
+		return se.Code, se.Code >= 500 && se.Code < 600
+	}
+	return 451, false
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
 }

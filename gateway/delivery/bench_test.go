@@ -1,9 +1,10 @@
-package smtp
+package delivery_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
+	"github.com/sekisho/sekisho/gateway/delivery"
+	"github.com/sekisho/sekisho/internal/relaytest"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -35,31 +36,22 @@ func BenchmarkRelay(b *testing.B) {
 
 func benchRelay(b *testing.B, msg string, sessions int) {
 	dir := b.TempDir()
-	sink := startSink(b, "")
-	sp, err := OpenSpool(filepath.Join(dir, "spool"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, err := openStore(filepath.Join(dir, "q"))
+	sink := relaytest.StartSink(b, "")
+	st, err := relaytest.OpenStore(filepath.Join(dir, "q"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer st.Close()
 	eng := sanitize.NewEngine(sanitize.EngineOptions{TempDir: dir})
 	eng.Register(string(sanitize.ClassText), text.New(text.Options{}))
-	ms := mail.New(mail.Options{Inner: eng, Holder: AttachmentHolder{Store: st}, TempDir: dir})
+	ms := mail.New(mail.Options{Inner: eng, Holder: delivery.AttachmentHolder{Store: st}, TempDir: dir})
 	eng.Register(string(sanitize.ClassMessage), ms)
-	s, err := New(Options{Addr: "127.0.0.1:0", MinFreeBytes: -1, DeliveryWorkers: 16,
-		Routes: []Route{{Domain: "city.lg.jp", Transport: "smtp", Addr: sink.addr(), TLS: "none"}}}, sp, ms, st)
-	if err != nil {
-		b.Fatal(err)
-	}
-	a, err := s.Listen()
-	if err != nil {
-		b.Fatal(err)
-	}
-	go s.Serve()
-	defer s.Shutdown(context.Background())
+	r := relaytest.Start(b, dir, func(c *relaytest.Config) {
+		c.Sanitizer = ms
+		c.Delivery.Workers = 16
+		c.Delivery.Routes = []delivery.Route{{Domain: "city.lg.jp", Transport: "smtp", Addr: sink.Addr(), TLS: "none"}}
+	})
+	a := r.Addr
 
 	b.SetBytes(int64(len(msg)))
 	b.ReportAllocs()
@@ -70,7 +62,7 @@ func benchRelay(b *testing.B, msg string, sessions int) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c, err := gosmtp.Dial(a.String())
+			c, err := gosmtp.Dial(a)
 			if err != nil {
 				b.Error(err)
 				return
@@ -90,7 +82,7 @@ func benchRelay(b *testing.B, msg string, sessions int) {
 	close(work)
 	wg.Wait()
 	for range b.N {
-		<-sink.got
+		<-sink.Got
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")

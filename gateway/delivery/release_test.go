@@ -1,9 +1,11 @@
-package smtp
+package delivery_test
 
 import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"github.com/sekisho/sekisho/gateway/delivery"
+	"github.com/sekisho/sekisho/internal/relaytest"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -20,24 +22,24 @@ import (
 // who released it and when, with sekisho's X-Sekisho-Released as its only X-Sekisho-*
 // field and its body unchanged.
 func TestReleaseWholeMessage(t *testing.T) {
-	r := startRelay(t, nil)
+	r := relaytest.Start(t, "", nil)
 	msg := "Subject: held\r\nX-Sekisho-Status: clean\r\nX-Sekisho-Actions:\r\n none\r\n\r\nQUARANTINE-ME\r\nX-Sekisho-Status: body text\r\n"
-	if err := sendMail(t, r.addr, "a@example.com", []string{"staff@city.lg.jp", "boss@city.lg.jp"}, msg); err != nil {
+	if err := relaytest.SendMail(r.Addr, "a@example.com", []string{"staff@city.lg.jp", "boss@city.lg.jp"}, msg); err != nil {
 		t.Fatal(err)
 	}
 	var recs []quarantine.Record
-	waitFor(t, "quarantine", func() bool {
-		p, _ := r.store.Search(context.Background(), quarantine.Query{})
+	relaytest.WaitFor(t, "quarantine", func() bool {
+		p, _ := r.Store.Search(context.Background(), quarantine.Query{})
 		recs = p.Records
 		return len(recs) == 1
 	})
-	rec, err := r.store.Release(context.Background(), recs[0].ID, quarantine.ReleaseRequest{Actor: "operator1", Reason: "sender confirmed", Rcpts: []string{"boss@city.lg.jp"}})
+	rec, err := r.Store.Release(context.Background(), recs[0].ID, quarantine.ReleaseRequest{Actor: "operator1", Reason: "sender confirmed", Rcpts: []string{"boss@city.lg.jp"}})
 	if err != nil || rec.Status != quarantine.Released {
 		t.Fatalf("Release = %+v, %v", rec, err)
 	}
-	waitFor(t, "notice and released message", func() bool { return len(delivered(t, r.dir)) == 2 })
+	relaytest.WaitFor(t, "notice and released message", func() bool { return len(relaytest.Delivered(r.Dir)) == 2 })
 	var notice, original string
-	for _, d := range delivered(t, r.dir) {
+	for _, d := range relaytest.Delivered(r.Dir) {
 		if !strings.Contains(d, "X-Sekisho-Envelope-To: <boss@city.lg.jp>") || strings.Contains(d, "staff@city.lg.jp") {
 			t.Errorf("delivered to other recipients than released to:\n%s", d)
 		}
@@ -65,30 +67,30 @@ func TestReleaseWholeMessage(t *testing.T) {
 	if m.Header.Get("X-Sekisho-Released") == "" || m.Header.Get("Auto-Submitted") == "" {
 		t.Errorf("notice header: %v", m.Header)
 	}
-	if _, err := r.store.Release(context.Background(), recs[0].ID, quarantine.ReleaseRequest{Actor: "operator1", Reason: "again"}); err == nil {
+	if _, err := r.Store.Release(context.Background(), recs[0].ID, quarantine.ReleaseRequest{Actor: "operator1", Reason: "again"}); err == nil {
 		t.Fatal("second release succeeded")
 	}
 }
 
 func TestAttachmentHolderAndRelease(t *testing.T) {
-	r := startRelay(t, nil)
+	r := relaytest.Start(t, "", nil)
 	ctx := context.Background()
 	payload := bytes.Repeat([]byte("PK\x03\x04 encrypted zip bytes "), 20)
 	part := &sanitize.Item{Body: bytes.NewReader(payload), Name: "見積書.zip", DeclaredType: "application/zip",
 		Origin: &sanitize.Origin{Ref: "QID1", From: "x@example.com", Rcpts: []string{"staff@city.lg.jp"}, Subject: "見積書"}}
-	id, err := AttachmentHolder{Store: r.store}.Hold(ctx, part, sanitize.Result{Verdict: sanitize.Quarantined, Reason: "encrypted archive", Detected: sanitize.Type{MIME: "application/zip"}})
+	id, err := delivery.AttachmentHolder{Store: r.Store}.Hold(ctx, part, sanitize.Result{Verdict: sanitize.Quarantined, Reason: "encrypted archive", Detected: sanitize.Type{MIME: "application/zip"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, _ := r.store.Get(context.Background(), id)
+	rec, _ := r.Store.Get(context.Background(), id)
 	if rec.Subject != "見積書" || rec.QueueID != "QID1" || rec.FileName != "見積書.zip" || rec.Kind != "attachment" {
 		t.Errorf("record = %+v", rec)
 	}
-	if _, err := r.store.Release(context.Background(), id, quarantine.ReleaseRequest{Actor: "op2", Reason: "checked"}); err != nil {
+	if _, err := r.Store.Release(context.Background(), id, quarantine.ReleaseRequest{Actor: "op2", Reason: "checked"}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "released attachment", func() bool { return len(delivered(t, r.dir)) == 1 })
-	raw := delivered(t, r.dir)[0]
+	relaytest.WaitFor(t, "released attachment", func() bool { return len(relaytest.Delivered(r.Dir)) == 1 })
+	raw := relaytest.Delivered(r.Dir)[0]
 	m, err := mail.ReadMessage(strings.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)

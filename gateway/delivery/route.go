@@ -1,4 +1,4 @@
-package smtp
+package delivery
 
 import (
 	"fmt"
@@ -113,4 +113,16 @@ func domainOf(addr string) string {
 		return ""
 	}
 	return strings.TrimSuffix(strings.ToLower(addr[i+1:]), ".")
+}
+
+// Domains lists the recipient domains routes name, except the default "*": the domains
+// to accept mail for when none are configured.
+func Domains(routes []Route) []string {
+	var out []string
+	for _, r := range routes {
+		if r.Domain != "*" {
+			out = append(out, r.Domain)
+		}
+	}
+	return out
 }

@@ -1,8 +1,10 @@
-package smtp
+package delivery_test
 
 import (
 	"context"
 	"fmt"
+	"github.com/sekisho/sekisho/gateway/delivery"
+	"github.com/sekisho/sekisho/internal/relaytest"
 	"net"
 	"os"
 	"os/exec"
@@ -28,23 +30,14 @@ func TestMain(m *testing.M) {
 }
 
 func runCrashChild(dir, addr, hop string) {
-	sp, err := OpenSpool(filepath.Join(dir, "spool"))
-	if err != nil {
+	cfg := relaytest.Defaults(dir)
+	cfg.SMTP.Addr = addr
+	cfg.Delivery.RetryBase, cfg.Delivery.RetryMax = 100*time.Millisecond, 200*time.Millisecond
+	cfg.Delivery.Routes = []delivery.Route{{Domain: "city.lg.jp", Transport: "smtp", Addr: hop, TLS: "none"}}
+	if _, err := relaytest.Build(dir, cfg); err != nil {
 		panic(err)
 	}
-	st, err := openStore(filepath.Join(dir, "q"))
-	if err != nil {
-		panic(err)
-	}
-	s, err := New(Options{Addr: addr, MinFreeBytes: -1, RetryBase: 100 * time.Millisecond, RetryMax: 200 * time.Millisecond,
-		Routes: []Route{{Domain: "city.lg.jp", Transport: "smtp", Addr: hop, TLS: "none"}}}, sp, tagSanitizer{}, st)
-	if err != nil {
-		panic(err)
-	}
-	if _, err := s.Listen(); err != nil {
-		panic(err)
-	}
-	s.Serve()
+	select {} // serves until killed
 }
 
 // TestKillNineLosesNothing sends mail under load while the relay is killed with SIGKILL
@@ -54,7 +47,7 @@ func TestKillNineLosesNothing(t *testing.T) {
 		t.Skip("crash test skipped in -short mode")
 	}
 	dir := t.TempDir()
-	sink := startSink(t, "")
+	sink := relaytest.StartSink(t, "")
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
 	ln.Close()
@@ -65,7 +58,7 @@ func TestKillNineLosesNothing(t *testing.T) {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		// A child must not outlive a test that dies (timeout, crash).
 		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-		cmd.Env = append(os.Environ(), "SEKISHO_CRASH_CHILD="+dir, "SEKISHO_CRASH_ADDR="+addr, "SEKISHO_CRASH_HOP="+sink.addr())
+		cmd.Env = append(os.Environ(), "SEKISHO_CRASH_CHILD="+dir, "SEKISHO_CRASH_ADDR="+addr, "SEKISHO_CRASH_HOP="+sink.Addr())
 		logf, _ := os.OpenFile(filepath.Join(dir, "child.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 		cmd.Stdout, cmd.Stderr = logf, logf
 		if err := cmd.Start(); err != nil {
@@ -106,7 +99,7 @@ func TestKillNineLosesNothing(t *testing.T) {
 			defer wg.Done()
 			for i := 0; ctx.Err() == nil; i++ {
 				id := fmt.Sprintf("w%d-%d", w, i)
-				if err := sendBounded(addr, "load@example.com", "staff@city.lg.jp", fmt.Sprintf(testMsg, id)); err == nil {
+				if err := sendBounded(addr, "load@example.com", "staff@city.lg.jp", fmt.Sprintf(relaytest.Msg, id)); err == nil {
 					amu.Lock()
 					acked[id] = true
 					amu.Unlock()
@@ -128,7 +121,7 @@ func TestKillNineLosesNothing(t *testing.T) {
 		deadline := time.Now().Add(30 * time.Second)
 		for {
 			got := map[string]int{}
-			for _, m := range sink.messages() {
+			for _, m := range sink.Messages() {
 				if sm := re.FindSubmatch(m.Data); sm != nil {
 					got[string(sm[1])]++
 				}

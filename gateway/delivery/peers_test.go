@@ -1,9 +1,9 @@
-package smtp
+package delivery_test
 
 import (
-	"bytes"
-	"crypto/tls"
 	"fmt"
+	"github.com/sekisho/sekisho/gateway/delivery"
+	"github.com/sekisho/sekisho/internal/relaytest"
 	"net"
 	"os"
 	"os/exec"
@@ -67,53 +67,17 @@ func startSMTPSink(t *testing.T) (string, func() int) {
 func TestPostfixLoadThroughRelay(t *testing.T) {
 	src := testtool.Need(t, "smtp-source")
 	sinkAddr, count := startSMTPSink(t)
-	r := startRelay(t, func(o *Options) {
-		o.Routes = []Route{{Domain: "city.lg.jp", Transport: "smtp", Addr: sinkAddr, TLS: "none"}}
+	r := relaytest.Start(t, "", func(c *relaytest.Config) {
+		c.Delivery.Routes = []delivery.Route{{Domain: "city.lg.jp", Transport: "smtp", Addr: sinkAddr, TLS: "none"}}
 	})
 	const n = 200
 	out, err := exec.Command(src, "-m", fmt.Sprint(n), "-s", "8", "-l", "4096", "-f", "sender@example.com",
-		"-t", "staff@city.lg.jp", "-M", "client.test", r.addr).CombinedOutput()
+		"-t", "staff@city.lg.jp", "-M", "client.test", r.Addr).CombinedOutput()
 	if err != nil {
 		t.Fatalf("smtp-source: %v\n%s", err, out)
 	}
-	waitFor(t, "all messages at smtp-sink", func() bool { return count() >= n })
-	if got := r.s.metrics.accepted.Value(""); got != n {
+	relaytest.WaitFor(t, "all messages at smtp-sink", func() bool { return count() >= n })
+	if got := r.Counter("sekisho_smtp_accepted_total"); got != n {
 		t.Errorf("accepted %v, want %d", got, n)
-	}
-}
-
-// TestSwaksEdgeCases uses swaks as an independent client: relay denial, STARTTLS with the
-// self-signed default certificate, pipelining.
-func TestSwaksEdgeCases(t *testing.T) {
-	swaks := testtool.Need(t, "swaks")
-	dir := t.TempDir()
-	cert, err := LoadOrCreateCert(filepath.Join(dir, "tls", "cert.pem"), filepath.Join(dir, "tls", "key.pem"), "gw.test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := startRelay(t, func(o *Options) { o.TLS = &tls.Config{Certificates: []tls.Certificate{cert}} })
-	host, port, _ := net.SplitHostPort(r.addr)
-	tests := []struct {
-		name    string
-		args    []string
-		wantOK  bool
-		wantOut string
-	}{
-		{"relay denied", []string{"--to", "x@example.org"}, false, "550 5.7.1"},
-		{"starttls", []string{"--to", "staff@city.lg.jp", "--tls"}, true, "250 2.0.0 OK queued as"},
-		{"pipelining", []string{"--to", "staff@city.lg.jp", "--pipeline"}, true, "250 2.0.0 OK queued as"},
-		{"8bit body", []string{"--to", "staff@city.lg.jp", "--body", "本文です"}, true, "250 2.0.0"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			args := append([]string{"--server", host, "--port", port, "--from", "a@example.com", "--helo", "client.test", "--timeout", "10"}, tc.args...)
-			cmd := exec.Command(swaks, args...)
-			var out bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &out
-			err := cmd.Run()
-			if (err == nil) != tc.wantOK || !strings.Contains(out.String(), tc.wantOut) {
-				t.Fatalf("swaks %v: err=%v, want ok=%v and %q in:\n%s", tc.args, err, tc.wantOK, tc.wantOut, out.String())
-			}
-		})
 	}
 }

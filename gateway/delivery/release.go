@@ -1,4 +1,4 @@
-package smtp
+package delivery
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/sekisho/sekisho/gateway/queue"
 	"github.com/sekisho/sekisho/quarantine"
 	"github.com/sekisho/sekisho/sanitize"
 )
@@ -43,23 +44,23 @@ const handoffLease = 5 * time.Minute
 
 // handoffOwner names this process in the outbox, so an operator can tell who holds a lease.
 func handoffOwner(hostname string) string {
-	return fmt.Sprintf("%s/%d/%s", hostname, os.Getpid(), NewID(time.Now())[16:])
+	return fmt.Sprintf("%s/%d/%s", hostname, os.Getpid(), queue.NewID(time.Now())[16:])
 }
 
 // takeReleases claims the release hand-offs the quarantine recorded (from this process, the
 // CLI or the portal, on any node), queues each durably and only then marks it done: a
 // crash in between delivers the item twice, never loses it.
-func (s *Server) takeReleases() {
-	hs, err := s.hold.ClaimHandoffs(s.ctx, s.owner, handoffLease, 64)
+func (d *Delivery) takeReleases() {
+	hs, err := d.store.ClaimHandoffs(d.ctx, d.owner, handoffLease, 64)
 	if err != nil {
-		if s.ctx.Err() == nil {
-			s.log.Error("cannot read released items", "err", err)
+		if d.ctx.Err() == nil {
+			d.log.Error("cannot read released items", "err", err)
 		}
 		return
 	}
 	for _, h := range hs {
-		log := s.log.With("quarantine_id", h.ItemID)
-		env, err := s.queueRelease(h)
+		log := d.log.With("quarantine_id", h.ItemID)
+		env, err := d.queueRelease(h)
 		switch {
 		case errors.Is(err, quarantine.ErrNotFound), errors.Is(err, quarantine.ErrState):
 			// Deleted or expired since the release: there is nothing left to deliver.
@@ -70,7 +71,7 @@ func (s *Server) takeReleases() {
 		default:
 			log.Info("release queued", "queue_id", env.ID, "rcpts", len(env.Rcpts), "actor", string(h.Actor))
 		}
-		if err := s.hold.FinishHandoff(s.ctx, h); err != nil {
+		if err := d.store.FinishHandoff(d.ctx, h); err != nil {
 			log.Error("release queued but not marked done; it may be delivered twice", "err", err)
 		}
 	}
@@ -80,36 +81,36 @@ func (s *Server) takeReleases() {
 // with only sekisho's own X-Sekisho-* fields, after a short notice that tells the
 // recipients an operator released it and when; a held attachment goes out in a new message
 // that says the same.
-func (s *Server) queueRelease(h quarantine.Handoff) (Envelope, error) {
-	rec, err := s.hold.Get(s.ctx, h.ItemID)
+func (d *Delivery) queueRelease(h quarantine.Handoff) (queue.Envelope, error) {
+	rec, err := d.store.Get(d.ctx, h.ItemID)
 	if err != nil {
-		return Envelope{}, err
+		return queue.Envelope{}, err
 	}
-	body, err := s.hold.Open(s.ctx, h.ItemID)
+	body, err := d.store.Open(d.ctx, h.ItemID)
 	if err != nil {
-		return Envelope{}, err
+		return queue.Envelope{}, err
 	}
 	defer body.Close()
-	now := s.o.Now()
-	rel := release{hostname: s.o.Hostname, rec: rec, h: h, when: now}
+	now := d.o.Now()
+	rel := release{hostname: d.o.Hostname, rec: rec, h: h, when: now}
 	if rec.Kind != quarantine.KindMessage {
 		// Notices use the null sender: nothing bounces back to the Internet sender.
-		env := Envelope{ID: NewID(now), Rcpts: h.Rcpts, Received: now, Kind: "release"}
-		return env, s.enqueueFrom(env, func(w io.Writer) error { return rel.writeAttachment(w, body) })
+		env := queue.Envelope{ID: queue.NewID(now), Rcpts: h.Rcpts, Received: now, Kind: "release"}
+		return env, d.enqueueFrom(env, func(w io.Writer) error { return rel.writeAttachment(w, body) })
 	}
-	notice := Envelope{ID: NewID(now), Rcpts: h.Rcpts, Received: now, Kind: "release"}
-	if err := s.enqueueFrom(notice, rel.writeNotice); err != nil {
+	notice := queue.Envelope{ID: queue.NewID(now), Rcpts: h.Rcpts, Received: now, Kind: "release"}
+	if err := d.enqueueFrom(notice, rel.writeNotice); err != nil {
 		return notice, err
 	}
-	env := Envelope{ID: NewID(now), From: rec.MailFrom, Rcpts: h.Rcpts, Received: now, Kind: "release"}
-	return env, s.enqueueFrom(env, func(w io.Writer) error { return rel.writeMessage(w, body) })
+	env := queue.Envelope{ID: queue.NewID(now), From: rec.MailFrom, Rcpts: h.Rcpts, Received: now, Kind: "release"}
+	return env, d.enqueueFrom(env, func(w io.Writer) error { return rel.writeMessage(w, body) })
 }
 
 // enqueueFrom queues the message write produces, streaming it into the spool.
-func (s *Server) enqueueFrom(env Envelope, write func(io.Writer) error) error {
+func (d *Delivery) enqueueFrom(env queue.Envelope, write func(io.Writer) error) error {
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(write(pw)) }() // ends when write returns; Enqueue drains the pipe
-	if err := s.spool.Enqueue(env, pr); err != nil {
+	if err := d.q.Enqueue(queue.Message{Env: env, Body: pr}); err != nil {
 		pr.CloseWithError(err)
 		return err
 	}
