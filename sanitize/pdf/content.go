@@ -34,7 +34,12 @@ func (b *builder) content(data []byte, label string) ([]byte, error) {
 		out.WriteString(op)
 		out.WriteByte('\n')
 	}
-	for {
+	for n := 0; ; n++ {
+		if n&0xfff == 0xfff {
+			if err := b.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		t, err := l.next()
 		if err != nil {
 			b.report(sanitize.ActRemovedUnknown, fmt.Sprintf("%s cut at a syntax error at byte %d", label, l.pos))

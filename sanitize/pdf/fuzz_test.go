@@ -106,15 +106,21 @@ func activeContent(x *model.XRefTable) string {
 				return f
 			}
 		}
-		switch s := nameOf(d, "S"); s {
+		// Values are resolved first: an /S written as a reference is what a viewer acts on.
+		resolved := func(key string) string {
+			o, err := x.Dereference(d[key])
+			if n, ok := o.(types.Name); ok && err == nil {
+				return string(n)
+			}
+			return ""
+		}
+		switch s := resolved("S"); s {
 		case "JavaScript", "Launch", "SubmitForm", "ImportData", "GoToR", "GoToE", "Rendition":
 			return "/S /" + s
 		}
-		switch st := nameOf(d, "Subtype"); st {
-		case "FileAttachment", "RichMedia", "Screen", "3D", "Movie", "Sound":
-			if typeName(d) == "Annot" {
-				return st + " annotation"
-			}
+		switch st := resolved("Subtype"); st {
+		case "FileAttachment", "RichMedia", "Screen", "3D", "Movie", "Sound", "PS":
+			return "/Subtype /" + st
 		}
 		return ""
 	}

@@ -17,6 +17,7 @@ import (
 const (
 	t1MaxGlyphs  = 65536
 	t1MaxOps     = 1 << 16 // operators per glyph, subroutines included
+	t1MaxFontOps = 1 << 22 // operators per font: subroutine loops cannot multiply the work
 	t1MaxStack   = 48
 	t1MaxCallDep = 10
 )
@@ -321,6 +322,7 @@ func (f *t1Font) parsePrivate(p []byte) error {
 			subrs[i] = decrypt(s)
 		}
 	}
+	total := 0
 	for _, gname := range order {
 		if !psName([]byte(gname)) {
 			continue
@@ -329,6 +331,9 @@ func (f *t1Font) parsePrivate(p []byte) error {
 		out, err := in.run(decrypt(raw[gname]))
 		if err != nil {
 			return fmt.Errorf("%w: glyph %s: %v", errType1, gname, err)
+		}
+		if total += in.ops; total > t1MaxFontOps {
+			return fmt.Errorf("%w: more than %d charstring operators", errType1, t1MaxFontOps)
 		}
 		f.glyphs[gname] = out
 		f.order = append(f.order, gname)
