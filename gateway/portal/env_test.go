@@ -29,7 +29,7 @@ import (
 // gateway is a whole sekisho (relay, quarantine, portal) on free loopback ports,
 // delivering to Postfix's smtp-sink, which writes every message it receives to sinkDir.
 type gateway struct {
-	t       *testing.T
+	t       testing.TB
 	gw      *assemble.Gateway
 	cfg     *config.Config
 	acc     *assemble.Accounts
@@ -39,7 +39,7 @@ type gateway struct {
 	secrets map[string][]byte
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +49,7 @@ func freeAddr(t *testing.T) string {
 }
 
 // startSink runs smtp-sink dumping each message into a file of dir.
-func startSink(t *testing.T) (string, string) {
+func startSink(t testing.TB) (string, string) {
 	bin := testtool.Need(t, "smtp-sink")
 	addr := freeAddr(t)
 	// smtp-sink drops to nobody when run as root: its directory must be reachable by
@@ -98,7 +98,7 @@ func sinkMessages(dir string) []string {
 	return out
 }
 
-func waitFor(t *testing.T, what string, d time.Duration, f func() bool) {
+func waitFor(t testing.TB, what string, d time.Duration, f func() bool) {
 	t.Helper()
 	for end := time.Now().Add(d); !f(); {
 		if time.Now().After(end) {
@@ -109,7 +109,7 @@ func waitFor(t *testing.T, what string, d time.Duration, f func() bool) {
 }
 
 // startGateway runs a gateway with the portal; useTLS serves it over HTTPS.
-func startGateway(t *testing.T, useTLS bool, mod func(*config.Config)) *gateway {
+func startGateway(t testing.TB, useTLS bool, mod func(*config.Config)) *gateway {
 	t.Helper()
 	sinkAddr, sinkDir := startSink(t)
 	dir := t.TempDir()
@@ -160,7 +160,7 @@ func startGateway(t *testing.T, useTLS bool, mod func(*config.Config)) *gateway 
 		sinkDir: sinkDir, secrets: map[string][]byte{}}
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
@@ -267,7 +267,7 @@ func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) 
 
 func pct(s string) string { return url.PathEscape(s) }
 
-func auditLines(t *testing.T, g *gateway) []string {
+func auditLines(t testing.TB, g *gateway) []string {
 	b, err := os.ReadFile(filepath.Join(g.cfg.DataDir, "quarantine", "audit.log"))
 	if err != nil {
 		t.Fatal(err)

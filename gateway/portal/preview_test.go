@@ -13,7 +13,7 @@ import (
 	"github.com/sekisho/sekisho/internal/testtool"
 )
 
-func previewer(t *testing.T) *portal.Previewer {
+func previewer(t testing.TB) *portal.Previewer {
 	t.Helper()
 	cfg := config.Default()
 	// PDFium's compiled form is cached under data_dir/cache: shared by the tests of this
