@@ -24,6 +24,7 @@ var destinations = map[string]string{
 	"ts":                 "table style",
 	"pgdsctbl":           "page descriptions (LibreOffice)",
 	"pgdsc":              "page description (LibreOffice)",
+	"pgdscno":            "page description in use (LibreOffice)",
 	"ftnsep":             "footnote separator",
 	"ftnsepc":            "footnote continuation separator",
 	"ftncn":              "footnote continuation notice",

@@ -12,7 +12,7 @@ import (
 // without adding it here fails TestDestinationsCovered.
 var destinationCases = []string{
 	"fldinst", "bkmkstart", "bkmkend", "shppict", "shpinst", "picprop", "blipuid", "bliptag", "cs", "ts",
-	"pgdsctbl", "pgdsc", "ftnsep", "ftnsepc", "ftncn", "aftnsep", "aftnsepc", "aftncn", "listtable",
+	"pgdsctbl", "pgdsc", "pgdscno", "ftnsep", "ftnsepc", "ftncn", "aftnsep", "aftnsepc", "aftncn", "listtable",
 	"listoverridetable", "listpicture", "pn", "pntxta", "pntxtb", "pnseclvl", "xmlnstbl", "xmlopen", "xmlclose",
 	"xmlattrname", "xmlattrvalue", "colorschememapping", "latentstyles", "lsdlockedexcept", "defchp", "defpap",
 	"panose", "falt", "fname", "annotation", "atnref", "atndate", "atnparent", "atrfstart", "atrfend", "atnid",

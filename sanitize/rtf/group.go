@@ -153,11 +153,14 @@ func (rw *rewriter) endHead(f *frame) error {
 		return nil
 	case kindDest:
 		if knownDest(word) && !(rw.stripMeta && metaDest[word]) {
+			// {\upr{\title ...}{\*\ud{\title ...}}} holds a property twice, ANSI and
+			// Unicode: the ud half is read like the info group it is in.
+			f.info = p != nil && p.info && word == "ud"
 			break
 		}
 		switch d, ok := destRemoval[word]; {
 		case rw.stripMeta && metaDest[word]:
-			rw.metaGone(destinations[word])
+			rw.metaGone(word)
 		case ok:
 			rw.res.Add(d.kind, rw.path, d.detail+" (\\"+word+")")
 		default:
@@ -172,6 +175,10 @@ func (rw *rewriter) endHead(f *frame) error {
 			rw.res.Add(sanitize.ActRemovedExternalLink, rw.path, "base address of relative links (\\hlinkbase)")
 			f.mode, f.w, f.rslt = modeSkip, nil, nil
 			return nil
+		}
+		if p != nil && p.info && len(f.head) > 0 && f.head[0].Kind == Word && f.head[0].Name == "upr" {
+			f.info = true // a property written twice, ANSI and Unicode: read like info
+			break
 		}
 		if p != nil && p.info && rw.stripMeta && len(f.head) > 0 && f.head[0].Kind == Word && !infoKeep[f.head[0].Name] {
 			rw.metaGone(f.head[0].Name)

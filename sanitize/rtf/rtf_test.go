@@ -102,6 +102,7 @@ func TestSanitizeCorpus(t *testing.T) {
 		"lo-plain.rtf":               {sanitize.ActRemovedMetadata},
 		"lo-large.rtf":               {sanitize.ActRemovedMetadata},
 		"lo-fields.rtf":              {sanitize.ActRemovedMetadata},
+		"lo-ja-guide.rtf":            {sanitize.ActRemovedMetadata},
 		"gen-object-package.rtf":     {sanitize.ActRemovedOLE},
 		"gen-object-equation.rtf":    {sanitize.ActRemovedOLE},
 		"gen-object-autlink.rtf":     {sanitize.ActRemovedOLE},
