@@ -50,6 +50,12 @@ type Options struct {
 	Hostname string
 	// AuditLog is the audit log file shown on the audit page; Verify checks its chain.
 	AuditLog string
+	// DigestTime (HH:MM, server time) is when the daily digest goes to DigestTo (empty:
+	// every operator's address); empty DigestTime sends none. PublicURL is the portal's
+	// address in mail.
+	DigestTime string
+	DigestTo   []string
+	PublicURL  string
 	// QueueDepth reports the mail queue by state for the dashboard; nil shows nothing.
 	QueueDepth func() map[string]int
 	Logger     *slog.Logger
@@ -66,6 +72,8 @@ type Portal struct {
 	sem    chan struct{} // previews built at once
 	ppapMu sync.Mutex
 	stats  *Stats
+	stop   chan struct{}
+	done   chan struct{}
 }
 
 // Schema is the portal's own tables, applied under the component name "portal".
@@ -109,6 +117,13 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	}
 	p := &Portal{o: o, q: o.Quarantine, log: o.Logger, cache: newPreviewCache(16, 256<<20), sem: make(chan struct{}, 2)}
 	p.stats = newStats(o.DB, o.Now, o.Logger)
+	p.stop, p.done = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(p.done)
+		if o.DigestTime != "" {
+			p.digestLoop(p.stop)
+		}
+	}()
 	wo := o.Web
 	wo.Logger = o.Logger
 	wo.Audit = auditor{q: o.Quarantine}
@@ -161,8 +176,16 @@ func (p *Portal) routes() {
 	p.POST("/account/password", web.LoggedIn, p.changePassword)
 }
 
-// Close stops the statistics writer (flushing what it holds).
-func (p *Portal) Close() error { return p.stats.close() }
+// Close stops the digest and the statistics writer (flushing what it holds).
+func (p *Portal) Close() error {
+	select {
+	case <-p.stop:
+	default:
+		close(p.stop)
+	}
+	<-p.done
+	return p.stats.close()
+}
 
 // auditor writes the foundation's events (logins, views) to the quarantine's audit log.
 type auditor struct{ q *quarantine.Service }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -82,6 +83,9 @@ func newPortal(cfg *config.Config, g *Gateway) (*portal.Portal, error) {
 		PPAPLock:     cfg.Portal.PPAPLock.Std(),
 		Outbox:       queueOutbox{g.queue},
 		Hostname:     cfg.SMTP.Hostname,
+		DigestTime:   cfg.Portal.DigestTime,
+		DigestTo:     cfg.Portal.DigestTo,
+		PublicURL:    PortalURL(cfg),
 		AuditLog:     filepath.Join(QuarantineDir(cfg), "audit.log"),
 		QueueDepth: func() map[string]int {
 			d, _ := g.queue.Depth(time.Now())
@@ -152,3 +156,16 @@ func (l *lazyRender) close() error {
 
 // Portal is the gateway's portal, nil when disabled.
 func (g *Gateway) Portal() *portal.Portal { return g.portal }
+
+// PortalURL is the portal's address for links in mail: portal.public_url, or derived from
+// http.listen (https when the portal has a certificate).
+func PortalURL(cfg *config.Config) string {
+	if cfg.Portal.PublicURL != "" {
+		return strings.TrimRight(cfg.Portal.PublicURL, "/")
+	}
+	scheme := "http://"
+	if cfg.Portal.TLSCert != "" {
+		scheme = "https://"
+	}
+	return scheme + cfg.HTTP.Listen
+}
