@@ -55,3 +55,6 @@ func langFromRequest(ctx *fasthttp.RequestCtx) string {
 	}
 	return "ja"
 }
+
+// BaseMessages are the foundation's texts (tests check that pages use only known keys).
+func BaseMessages() Messages { return baseMessages }
