@@ -26,6 +26,11 @@ type SMTP struct {
 	// BareLineEndings: reject refuses a message with a bare CR or LF (SMTP smuggling);
 	// normalize rewrites them to CRLF. Default reject.
 	BareLineEndings string `yaml:"bare_line_endings"`
+	// LocalPartRouting: reject refuses (550 5.1.3) a recipient whose local part holds @, %
+	// or !, quoted or not ("victim@evil.example"@city.lg.jp, user%host@city.lg.jp), which a
+	// next hop could read as a route; allow accepts it and forwards it as written. Default
+	// reject.
+	LocalPartRouting string `yaml:"local_part_routing"`
 	// MinFreeSpace: MAIL FROM gets 452 while the spool's file system has less free. Default 256MiB.
 	MinFreeSpace Size `yaml:"min_free_space"`
 	// TLSCert and TLSKey are PEM files for STARTTLS. Empty: <data_dir>/tls/cert.pem and
@@ -42,7 +47,7 @@ func defaultSMTP() SMTP {
 		Listen: "127.0.0.1:2525", Hostname: "sekisho.local", Domains: []string{"lgwan.example"},
 		MaxMessageSize: 25 << 20, MaxRecipients: 100,
 		CommandTimeout: Duration(5 * time.Minute), DataTimeout: Duration(10 * time.Minute),
-		MaxSessions: 200, MaxSessionsIP: 20, MaxRatePerIP: 600, BareLineEndings: "reject",
+		MaxSessions: 200, MaxSessionsIP: 20, MaxRatePerIP: 600, BareLineEndings: "reject", LocalPartRouting: "reject",
 		MinFreeSpace: 256 << 20, SanitizeTimeout: Duration(2 * time.Minute),
 	}
 }
@@ -65,6 +70,7 @@ func (s SMTP) validate(p *problems) {
 	p.intRange("smtp.max_sessions_per_ip", int64(s.MaxSessionsIP), 1, 1000000)
 	p.intRange("smtp.max_connections_per_minute_per_ip", int64(s.MaxRatePerIP), 1, 10000000)
 	p.oneOf("smtp.bare_line_endings", s.BareLineEndings, "reject", "normalize")
+	p.oneOf("smtp.local_part_routing", s.LocalPartRouting, "reject", "allow")
 	if s.MinFreeSpace < 0 {
 		p.add("smtp.min_free_space", s.MinFreeSpace.String(), "must not be negative")
 	}

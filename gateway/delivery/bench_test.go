@@ -3,14 +3,14 @@ package delivery_test
 import (
 	"bytes"
 	"fmt"
-	"github.com/sekisho/sekisho/gateway/delivery"
-	"github.com/sekisho/sekisho/internal/relaytest"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	gosmtp "github.com/emersion/go-smtp"
+	"github.com/sekisho/sekisho/gateway/delivery"
+	"github.com/sekisho/sekisho/internal/relaytest"
 	"github.com/sekisho/sekisho/sanitize"
 	"github.com/sekisho/sekisho/sanitize/mail"
 	"github.com/sekisho/sekisho/sanitize/text"

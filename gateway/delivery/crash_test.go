@@ -3,8 +3,6 @@ package delivery_test
 import (
 	"context"
 	"fmt"
-	"github.com/sekisho/sekisho/gateway/delivery"
-	"github.com/sekisho/sekisho/internal/relaytest"
 	"net"
 	"os"
 	"os/exec"
@@ -17,6 +15,8 @@ import (
 	"time"
 
 	gosmtp "github.com/emersion/go-smtp"
+	"github.com/sekisho/sekisho/gateway/delivery"
+	"github.com/sekisho/sekisho/internal/relaytest"
 )
 
 // TestMain lets the crash test re-execute this test binary as a relay process it can

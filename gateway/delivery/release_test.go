@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"github.com/sekisho/sekisho/gateway/delivery"
-	"github.com/sekisho/sekisho/internal/relaytest"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -14,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sekisho/sekisho/gateway/delivery"
+	"github.com/sekisho/sekisho/internal/relaytest"
 	"github.com/sekisho/sekisho/quarantine"
 	"github.com/sekisho/sekisho/sanitize"
 )

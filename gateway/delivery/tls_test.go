@@ -3,15 +3,16 @@ package delivery_test
 import (
 	"crypto/tls"
 	"fmt"
-	"github.com/sekisho/sekisho/gateway/delivery"
-	"github.com/sekisho/sekisho/gateway/smtp"
-	"github.com/sekisho/sekisho/internal/relaytest"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/sekisho/sekisho/gateway/delivery"
+	"github.com/sekisho/sekisho/gateway/smtp"
+	"github.com/sekisho/sekisho/internal/relaytest"
 )
 
 // TestDeliveryTLSModes delivers to a next hop that offers STARTTLS with a self-signed

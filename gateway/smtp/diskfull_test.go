@@ -2,8 +2,6 @@ package smtp_test
 
 import (
 	"fmt"
-	"github.com/sekisho/sekisho/gateway/delivery"
-	"github.com/sekisho/sekisho/internal/relaytest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +10,8 @@ import (
 	"time"
 
 	gosmtp "github.com/emersion/go-smtp"
+	"github.com/sekisho/sekisho/gateway/delivery"
+	"github.com/sekisho/sekisho/internal/relaytest"
 )
 
 // TestDiskFull puts the spool on a 1 MiB tmpfs: a message that does not fit gets a 4xx and

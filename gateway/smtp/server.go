@@ -32,8 +32,12 @@ type Options struct {
 	// BareLineEndings: "reject" (default) refuses a message with a bare CR or LF (SMTP
 	// smuggling); "normalize" rewrites them to CRLF.
 	BareLineEndings string
-	MinFreeBytes    int64 // refuse MAIL with 452 below this much free queue space; default 256 MiB, <0 off
-	TLS             *tls.Config
+	// LocalPartRouting: "reject" (default) refuses with 550 5.1.3 a recipient whose local
+	// part holds @, % or ! (quoted or not), which a next hop could read as a route;
+	// "allow" accepts it and forwards it as written.
+	LocalPartRouting string
+	MinFreeBytes     int64 // refuse MAIL with 452 below this much free queue space; default 256 MiB, <0 off
+	TLS              *tls.Config
 
 	Logger  *slog.Logger
 	Metrics *metrics.Registry
@@ -63,6 +67,9 @@ func (o *Options) defaults() {
 	}
 	if o.BareLineEndings == "" {
 		o.BareLineEndings = "reject"
+	}
+	if o.LocalPartRouting == "" {
+		o.LocalPartRouting = "reject"
 	}
 	if o.MinFreeBytes == 0 {
 		o.MinFreeBytes = 256 << 20

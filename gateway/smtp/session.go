@@ -60,7 +60,9 @@ func (ss *session) Mail(from string, opts *gosmtp.MailOptions) error {
 		ss.s.m.rejected.Inc("too_big")
 		return errTooBig
 	}
-	ss.from, ss.fromSet, ss.rcpts = from, true, nil
+	// The sender is kept in the form it was written in (see address.go); a reverse path is
+	// not judged: it only receives DSNs.
+	ss.from, ss.fromSet, ss.rcpts = wireAddress(splitAddress(from)), true, nil
 	if opts != nil {
 		ss.declSize = opts.Size
 	}
@@ -68,17 +70,28 @@ func (ss *session) Mail(from string, opts *gosmtp.MailOptions) error {
 }
 
 func (ss *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
-	if !ss.s.acceptsRcpt(to) {
+	local, domain := splitAddress(to)
+	switch {
+	case badLocalPart(local):
+		ss.s.m.rejected.Inc("bad_address")
+		ss.log.Info("recipient refused: control characters in the local part", "rcpt_domain", domainOf(to))
+		return errBadAddress
+	case routesInLocalPart(local) && ss.s.o.LocalPartRouting != "allow":
+		ss.s.m.rejected.Inc("local_part_routing")
+		ss.log.Info("recipient refused: routing in the local part", "rcpt_domain", domainOf(to))
+		return errLocalPartRouting
+	case !ss.s.acceptsRcpt(to):
 		ss.s.m.rejected.Inc("relay_denied")
 		ss.log.Info("relay denied", "rcpt_domain", domainOf(to))
 		return errRelayDenied
 	}
+	wire := wireAddress(local, domain)
 	for _, r := range ss.rcpts {
-		if strings.EqualFold(r, to) {
+		if sameAddress(r, wire) {
 			return nil // duplicate RCPT: accept once, deliver once
 		}
 	}
-	ss.rcpts = append(ss.rcpts, to)
+	ss.rcpts = append(ss.rcpts, wire)
 	return nil
 }
 

@@ -90,11 +90,12 @@ func newSMTP(cfg *config.Config, g *Gateway, routes []delivery.Route) (*smtp.Ser
 		DataTimeout:     s.DataTimeout.Std(),
 		Conn: smtp.ConnLimits{MaxSessions: s.MaxSessions, MaxSessionsPerIP: s.MaxSessionsIP,
 			MaxRatePerIP: s.MaxRatePerIP, IdleTimeout: s.CommandTimeout.Std()},
-		BareLineEndings: s.BareLineEndings,
-		MinFreeBytes:    minFree(s.MinFreeSpace),
-		TLS:             tc,
-		Logger:          g.log.With("component", "smtp"),
-		Metrics:         g.metrics,
+		BareLineEndings:  s.BareLineEndings,
+		LocalPartRouting: s.LocalPartRouting,
+		MinFreeBytes:     minFree(s.MinFreeSpace),
+		TLS:              tc,
+		Logger:           g.log.With("component", "smtp"),
+		Metrics:          g.metrics,
 	}, g.queue, g.delivery.Accepted)
 }
 
