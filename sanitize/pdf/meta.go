@@ -111,7 +111,7 @@ func (b *builder) xmp(v types.Object, nr int) (any, bool, error) {
 		return b.drop(nr, "Metadata")
 	}
 	return b.place(nr, "Metadata", true, func() (any, error) {
-		return &outStream{d: dict{"Type": name("Metadata"), "Subtype": name("XML")}, data: packet}, nil
+		return &outStream{d: dict{"Type": name("Metadata"), "Subtype": name("XML")}, data: packet, plain: true}, nil
 	})
 }
 

@@ -31,6 +31,7 @@ type outStream struct {
 	d      dict
 	data   []byte
 	filter string
+	plain  bool // written uncompressed (XMP, which tools read without a PDF parser)
 }
 
 // writer writes the output as it is built: objects in any order, each once, then a
@@ -96,7 +97,7 @@ func (wr *writer) put(r ref, v any) {
 	if s, ok := v.(*outStream); ok {
 		data, filter := s.data, s.filter
 		// Tiny streams (Type 3 glyphs, short CMaps) cost more to compress than they save.
-		if filter == "" && len(data) > 256 {
+		if filter == "" && !s.plain && len(data) > 256 {
 			data = wr.deflate(data)
 			filter = "FlateDecode"
 		}
