@@ -19,6 +19,7 @@ func testBuilder() *builder {
 	return &builder{
 		ctx: context.Background(), b: sanitize.NewBudget(sanitize.Limits{}), opt: New(Options{}),
 		memo: map[memoKey]ref{}, pageRefs: map[int]ref{}, pageNo: map[int]int{}, objStmCharged: map[int]int64{},
+		fonts: map[[32]byte]fontResult{},
 	}
 }
 

@@ -40,8 +40,9 @@ type builder struct {
 	depth    int
 	steps    int
 
-	objStmCharged map[int]int64 // object stream -> decoded bytes charged to the budget
-	zr            io.ReadCloser // reused Flate decompressor
+	objStmCharged map[int]int64           // object stream -> decoded bytes charged to the budget
+	zr            io.ReadCloser           // reused Flate decompressor
+	fonts         map[[32]byte]fontResult // font programs rebuilt, by content
 }
 
 type memoKey struct {

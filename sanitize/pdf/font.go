@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"regexp"
 
@@ -138,33 +139,66 @@ func (b *builder) fontProgram(v types.Object, nr int, typ string) (any, bool, er
 		if err != nil {
 			return nil, err
 		}
-		var out []byte
-		d := dict{}
-		switch {
-		case typ == "FontFile":
-			l1, _ := b.integer(sd.Dict["Length1"])
-			var n1, n2 int
-			out, n1, n2, err = rebuildType1(data, int(l1))
-			d["Length1"], d["Length2"], d["Length3"] = int64(n1), int64(n2), int64(len(out)-n1-n2)
-		case typ == "FontFile2" || sub == "OpenType":
-			out, err = rebuildSFNT(data)
-		case sub == "Type1C" || sub == "CIDFontType0C":
-			out, err = checkCFF(data)
-		default:
-			err = fmt.Errorf("unknown program subtype %q", sub)
+		key := sha256.Sum256(append([]byte(typ+"/"+sub+"/"), data...))
+		if c, ok := b.fonts[key]; ok {
+			// The same program embedded again (merged documents, one font per page):
+			// rebuilding it gives the same bytes.
+			if c.err != "" {
+				b.report(sanitize.ActRemovedFont, c.err)
+				return nil, nil
+			}
+			return &outStream{d: c.d, data: c.out}, nil
 		}
+		out, d, err := b.rebuildProgram(typ, sub, sd, data)
 		if err != nil {
-			b.report(sanitize.ActRemovedFont, fmt.Sprintf("%s font program that does not parse cleanly (%v); text shows in a fallback font", what, err))
+			msg := fmt.Sprintf("%s font program that does not parse cleanly (%v); text shows in a fallback font", what, err)
+			b.fonts[key] = fontResult{err: msg}
+			b.report(sanitize.ActRemovedFont, msg)
 			return nil, nil
 		}
-		switch typ {
-		case "FontFile2":
-			d["Length1"] = int64(len(out))
-		case "FontFile3":
-			d["Subtype"] = name(sub)
-		}
+		b.fonts[key] = fontResult{out: out, d: d}
 		return &outStream{d: d, data: out}, nil
 	})
+}
+
+type fontResult struct {
+	out []byte
+	d   dict
+	err string
+}
+
+// rebuildProgram rebuilds one font program by its kind.
+func (b *builder) rebuildProgram(typ, sub string, sd types.StreamDict, data []byte) ([]byte, dict, error) {
+	d := dict{}
+	switch {
+	case typ == "FontFile":
+		l1, _ := b.integer(sd.Dict["Length1"])
+		out, n1, n2, err := rebuildType1(data, int(l1))
+		if err != nil {
+			return nil, nil, err
+		}
+		d["Length1"], d["Length2"], d["Length3"] = int64(n1), int64(n2), int64(len(out)-n1-n2)
+		return out, d, nil
+	case typ == "FontFile2" || sub == "OpenType":
+		out, err := rebuildSFNT(data)
+		if err != nil {
+			return nil, nil, err
+		}
+		if typ == "FontFile2" {
+			d["Length1"] = int64(len(out))
+		} else {
+			d["Subtype"] = name(sub)
+		}
+		return out, d, nil
+	case sub == "Type1C" || sub == "CIDFontType0C":
+		out, err := checkCFF(data)
+		if err != nil {
+			return nil, nil, err
+		}
+		d["Subtype"] = name(sub)
+		return out, d, nil
+	}
+	return nil, nil, fmt.Errorf("unknown program subtype %q", sub)
 }
 
 // cidToGIDMap keeps /Identity or a table of 2-byte glyph numbers.

@@ -151,10 +151,19 @@ func number(w []byte) (token, bool) {
 	if digits == 0 {
 		return token{}, false
 	}
-	if !dot {
-		if i, err := strconv.ParseInt(string(w), 10, 64); err == nil {
-			return token{kind: tInt, i: i}, true
+	if !dot && len(w) <= 18 {
+		// The common case, without the allocation of a string for strconv.
+		neg := w[0] == '-'
+		var i int64
+		for _, c := range w {
+			if c >= '0' && c <= '9' {
+				i = i*10 + int64(c-'0')
+			}
 		}
+		if neg {
+			i = -i
+		}
+		return token{kind: tInt, i: i}, true
 	}
 	f, err := strconv.ParseFloat(string(w), 64)
 	if err != nil {

@@ -3,7 +3,6 @@ package pdf
 import (
 	"bufio"
 	"bytes"
-	"compress/zlib"
 	"crypto/sha256"
 	"fmt"
 	"hash"
@@ -11,6 +10,8 @@ import (
 	"math"
 	"slices"
 	"strconv"
+
+	"github.com/klauspost/compress/zlib"
 )
 
 // The output is built from these values only; nothing of the input's syntax reaches it.
@@ -175,11 +176,11 @@ func encode(b *bytes.Buffer, v any) {
 	case bool:
 		b.WriteString(strconv.FormatBool(v))
 	case int64:
-		b.WriteString(strconv.FormatInt(v, 10))
+		b.Write(strconv.AppendInt(b.AvailableBuffer(), v, 10))
 	case int:
-		b.WriteString(strconv.Itoa(v))
+		b.Write(strconv.AppendInt(b.AvailableBuffer(), int64(v), 10))
 	case float64:
-		b.WriteString(formatReal(v))
+		b.Write(appendReal(b.AvailableBuffer(), v))
 	case name:
 		writeName(b, string(v))
 	case str:
@@ -220,42 +221,38 @@ func dictKeys[V any](m map[string]V) func(func(string) bool) {
 	}
 }
 
-// formatReal writes a real without an exponent (PDF has none), at most 6 decimals past
-// the point for small magnitudes, clamped to the range readers support.
-func formatReal(f float64) string {
+// formatReal writes a real without an exponent (PDF has none), clamped to the range
+// readers support, with at most 6 decimals when the shortest form would be long.
+func formatReal(f float64) string { return string(appendReal(nil, f)) }
+
+func appendReal(dst []byte, f float64) []byte {
 	switch {
 	case math.IsNaN(f):
-		return "0"
+		return append(dst, '0')
 	case f > 3.4e38:
 		f = 3.4e38
 	case f < -3.4e38:
 		f = -3.4e38
 	}
 	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
-		return strconv.FormatInt(int64(f), 10)
+		return strconv.AppendInt(dst, int64(f), 10)
 	}
-	s := strconv.FormatFloat(f, 'f', -1, 64)
-	if len(s) > 24 {
-		s = strconv.FormatFloat(f, 'f', 6, 64)
-		s = trimZeros(s)
+	start := len(dst)
+	dst = strconv.AppendFloat(dst, f, 'f', -1, 64)
+	if len(dst)-start <= 24 {
+		return dst
 	}
-	return s
-}
-
-func trimZeros(s string) string {
-	if !bytes.ContainsRune([]byte(s), '.') {
-		return s
+	dst = strconv.AppendFloat(dst[:start], f, 'f', 6, 64)
+	for dst[len(dst)-1] == '0' {
+		dst = dst[:len(dst)-1]
 	}
-	for len(s) > 1 && s[len(s)-1] == '0' {
-		s = s[:len(s)-1]
+	if dst[len(dst)-1] == '.' {
+		dst = dst[:len(dst)-1]
 	}
-	if s[len(s)-1] == '.' {
-		s = s[:len(s)-1]
+	if string(dst[start:]) == "-0" {
+		dst = append(dst[:start], '0')
 	}
-	if s == "-0" {
-		s = "0"
-	}
-	return s
+	return dst
 }
 
 // regular reports whether c may appear unescaped in a name (7.3.5: printable ASCII other
