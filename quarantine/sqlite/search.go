@@ -20,7 +20,10 @@ var sortColumn = map[quarantine.SortKey]string{
 // Search runs one query: every condition is a bound parameter; the sort column comes
 // from a fixed table.
 func (b *Backend) Search(ctx context.Context, q quarantine.Query) (quarantine.Page, error) {
-	where, args := conditions(q)
+	where, args, err := b.conditions(ctx, q)
+	if err != nil {
+		return quarantine.Page{}, err
+	}
 	page := quarantine.Page{Total: -1}
 	if q.Count {
 		if err := b.r.QueryRowContext(ctx, `SELECT count(*) FROM items`+where, args...).Scan(&page.Total); err != nil {
@@ -59,9 +62,14 @@ func ftsString(v string) string {
 	return `"` + strings.ReplaceAll(v, `"`, `""`) + `"`
 }
 
-func conditions(q quarantine.Query) (string, []any) {
+// broadMatch is how many trigram matches make walking the sort order (and testing each
+// item for the match) cheaper than fetching and sorting every match.
+const broadMatch = 2000
+
+func (b *Backend) conditions(ctx context.Context, q quarantine.Query) (string, []any, error) {
 	var conds []string
 	var args []any
+	var ferr error
 	if !q.Since.IsZero() {
 		conds = append(conds, `time >= ?`)
 		args = append(args, q.Since.UnixNano())
@@ -78,8 +86,19 @@ func conditions(q quarantine.Query) (string, []any) {
 			return
 		}
 		if utf8.RuneCountInString(v) >= 3 {
-			conds = append(conds, `seq IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)`)
-			args = append(args, "{"+strings.Join(fts, " ")+"} : "+ftsString(v))
+			match := "{" + strings.Join(fts, " ") + "} : " + ftsString(v)
+			// Few matches: fetch them and sort. Many: walk the sort order and stop at a
+			// page; the unary + keeps SQLite from driving the plan by the match list.
+			var n int
+			if err := b.r.QueryRowContext(ctx, `SELECT count(*) FROM items_fts WHERE items_fts MATCH ?`, match).Scan(&n); err != nil {
+				ferr = err
+			}
+			op := `seq`
+			if n > broadMatch {
+				op = `+seq`
+			}
+			conds = append(conds, op+` IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)`)
+			args = append(args, match)
 			return
 		}
 		var or []string
@@ -123,7 +142,7 @@ func conditions(q quarantine.Query) (string, []any) {
 		args = append(args, q.QueueID)
 	}
 	if len(conds) == 0 {
-		return "", args
+		return "", args, ferr
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return " WHERE " + strings.Join(conds, " AND "), args, ferr
 }
