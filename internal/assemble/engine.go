@@ -160,14 +160,13 @@ func NewSanitizers(cfg *config.Config, o Options) (_ *Sanitizers, err error) {
 	// Legacy Office (and RTF where the policy says convert) goes out as editable OOXML:
 	// LibreOffice rebuilds it in the render sandbox, then the engine sanitizes the result
 	// with the OOXML family. Finding LibreOffice is cheap; the first conversion makes a
-	// template profile under data_dir/cache, reused by later processes.
+	// template profile in the temp folder, which later conversions copy and Close removes.
 	if usesConvert(pol) {
 		c, err := render.NewConverter(render.ConvertOptions{
 			Inner:      e,
 			Timeout:    cfg.Render.ConvertTimeout.Std(),
 			Converters: cfg.Render.Converters,
 			TempDir:    cfg.TempDir,
-			ProfileDir: filepath.Join(cfg.DataDir, "cache", "libreoffice-profile"),
 		})
 		switch {
 		case errors.Is(err, render.ErrNoLibreOffice):

@@ -217,7 +217,9 @@ func (c *converter) warm(ctx context.Context, b *sanitize.Budget) string {
 	defer cancel()
 	_, err = c.run(ctx, dir, b.Limits().MaxFileSize, "--convert-to", "pdf", "--outdir", filepath.Join(dir, "out"), src)
 	if err != nil || ctx.Err() != nil {
-		// A timeout here is not the document's fault; try again with the next one.
+		// Whatever stopped LibreOffice on a one-line text will stop it again: convert
+		// from fresh profiles rather than make every document wait for another try.
+		c.noWarm = true
 		return ""
 	}
 	if _, err := os.Stat(filepath.Join(dir, "out", "warm.pdf")); err != nil || !trustedProfile(prof) {
