@@ -3,6 +3,7 @@ package sanitize
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"encoding/xml"
 	"io"
 	"strings"
@@ -193,6 +194,13 @@ func Detect(b Blob) Type {
 		if strings.HasPrefix(mt, "audio/") || strings.HasPrefix(mt, "video/") || strings.HasPrefix(mt, "font/") {
 			return Type{Name: "media", Class: ClassMedia, MIME: mt, Ext: m.Extension()}
 		}
+		if zipAfterPrefix(b) {
+			// A zip behind a prefix of unknown bytes (a header some tool put in front,
+			// which zip readers skip using the end-of-central-directory record): an
+			// archive, rebuilt without the prefix. An executable prefix (a
+			// self-extractor) was already named by mimetype and stays an executable.
+			return refineZip(b, Type{Name: "zip", Class: ClassArchive, MIME: "application/zip", Ext: ".zip"})
+		}
 		return Type{Name: Unknown.Name, Class: ClassUnknown, MIME: mt, Ext: m.Extension()}
 	}
 	t := Type{Name: e.name, Class: e.class, MIME: mt, Ext: e.ext}
@@ -217,8 +225,55 @@ func Detect(b Blob) Type {
 	return t
 }
 
+// zipAfterPrefix reports whether b ends with a zip end-of-central-directory record whose
+// central directory starts with its signature where the record says (counted back from
+// the record, so a prefix of any length is allowed).
+func zipAfterPrefix(b Blob) bool {
+	n := b.Size()
+	tail := make([]byte, min(n, 22+65535))
+	if _, err := b.ReadAt(tail, n-int64(len(tail))); err != nil && err != io.EOF {
+		return false
+	}
+	i := bytes.LastIndex(tail, []byte("PK\x05\x06"))
+	if i < 0 || len(tail)-i < 22 {
+		return false
+	}
+	cdSize := int64(binary.LittleEndian.Uint32(tail[i+12:]))
+	eocd := n - int64(len(tail)) + int64(i)
+	start := eocd - cdSize
+	if cdSize == 0 || start < 0 {
+		return false
+	}
+	sig := make([]byte, 4)
+	if _, err := b.ReadAt(sig, start); err != nil {
+		return false
+	}
+	return string(sig) == "PK\x01\x02"
+}
+
 func looksLikeMSOXML(head []byte) bool {
-	return bytes.Contains(head, []byte("<?mso-application"))
+	return bytes.Contains(head, []byte("<?mso-application")) || wordMLRoot(head)
+}
+
+// wordMLRoot reports whether the first element of head is Word 2003 XML's root,
+// {http://schemas.microsoft.com/office/word/2003/wordml}wordDocument, which Word opens as a
+// document with or without the mso-application instruction.
+func wordMLRoot(head []byte) bool {
+	if !bytes.Contains(head, []byte("wordDocument")) {
+		return false
+	}
+	d := xml.NewDecoder(bytes.NewReader(head))
+	d.Strict = false
+	for range 64 {
+		t, err := d.Token()
+		if err != nil {
+			return false
+		}
+		if se, ok := t.(xml.StartElement); ok {
+			return se.Name.Space == "http://schemas.microsoft.com/office/word/2003/wordml" && se.Name.Local == "wordDocument"
+		}
+	}
+	return false
 }
 
 // ooxmlMain maps the content type of an OOXML package's main part to our type.

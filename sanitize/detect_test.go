@@ -53,6 +53,8 @@ func TestDetect(t *testing.T) {
 		{"jar", zipOf(t, map[string]string{"META-INF/MANIFEST.MF": "Manifest-Version: 1.0\n", "A.class": "\xca\xfe\xba\xbe"}, "META-INF/MANIFEST.MF", "A.class"), "jar"},
 		{"odt", zipOf(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"}, "mimetype", "content.xml"), "odt"},
 		{"office 2003 xml", []byte(`<?xml version="1.0"?><?mso-application progid="Word.Document"?><w:wordDocument/>`), "msoxml"},
+		{"word 2003 xml without the instruction", []byte(`<?xml version="1.0"?><w:wordDocument xmlns:w="http://schemas.microsoft.com/office/word/2003/wordml"><w:body/></w:wordDocument>`), "msoxml"},
+		{"another namespace's wordDocument stays xml", []byte(`<?xml version="1.0"?><w:wordDocument xmlns:w="urn:example"/>`), "xml"},
 		{"sylk", []byte("ID;PWXL;N;E\nC;Y1;X1;K1\nE\n"), "sylk"},
 		{"rtf with a trailing NUL", []byte("{\\rtf1\\ansi Hello}\x00"), "rtf"},
 		{"rtf with a binary payload", []byte("{\\rtf1 {\\bin4 \x00\x01\x02\x03}}"), "rtf"},

@@ -206,6 +206,8 @@ func TestBudgetChecks(t *testing.T) {
 		{"pixels overflow", b.CheckPixels(1<<31-1, 1<<31-1), "limits.max_pixels"},
 		{"pages over", b.CheckPages(6), "limits.max_pages"},
 		{"ratio small entry exempt", b.CheckRatio(1, 1000), ""},
+		{"ratio 667 at 5 MiB exempt", b.CheckRatio(5<<20/667, 5<<20), ""},
+		{"ratio over at 8 MiB", b.CheckRatio(8<<10, 8<<20), "limits.max_ratio"},
 		{"ratio over", b.CheckRatio(1000, 100<<20), "limits.max_ratio"},
 		{"file size", b.CheckFileSize(101), "limits.max_file_size"},
 	}

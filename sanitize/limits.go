@@ -158,10 +158,17 @@ func (b *Budget) CheckPages(n int) error {
 	return nil
 }
 
-// CheckRatio checks one entry's expansion ratio. Entries smaller than 1 MiB expanded are
-// exempt, since tiny highly-compressible files (all zeros, XML boilerplate) are common.
+// ratioExempt is the expansion below which the ratio is not judged. A bomb is dangerous
+// for how much it expands, not for its ratio: ordinary parts compress far beyond the
+// default 200 (XML boilerplate, a report of repeated lines at 342, an uncompressed PDF
+// embedded in a pptx at 667) and cost a few MiB at most; limits.max_total_size bounds the
+// sum of them. Bombs expand to gigabytes, and their first level already exceeds this.
+const ratioExempt = 8 << 20
+
+// CheckRatio checks one entry's expansion ratio. Entries expanding to less than 8 MiB are
+// exempt (see ratioExempt).
 func (b *Budget) CheckRatio(compressed, expanded int64) error {
-	if expanded < 1<<20 {
+	if expanded < ratioExempt {
 		return nil
 	}
 	if compressed <= 0 {

@@ -184,9 +184,16 @@ func (w *walker) entry(clean string, e *entryInfo, body io.Reader, out sink, aft
 		Dir: w.s.tempDir, Threshold: w.s.threshold, Max: w.b.Limits().MaxFileSize,
 	})
 	defer osp.Remove()
-	r, err := w.s.inner.Sanitize(w.ctx, item, osp, w.nb)
-	if err != nil {
-		return fmt.Errorf("entry %q: %w", displayName(clean), err)
+	// An empty file holds nothing to sanitize, and archives carry them on purpose
+	// (placeholders, a .keep, an empty log): it is kept as an empty entry rather than
+	// sent to the engine, whose policy for an empty top-level item is its own business.
+	// A name that says executable still goes to the engine, which blocks it.
+	r := sanitize.Result{Verdict: sanitize.Clean}
+	if sp.Size() > 0 || sanitize.BlockedName(item.Name, "") != "" {
+		var err error
+		if r, err = w.s.inner.Sanitize(w.ctx, item, osp, w.nb); err != nil {
+			return fmt.Errorf("entry %q: %w", displayName(clean), err)
+		}
 	}
 	if err := w.check(); err != nil {
 		return err

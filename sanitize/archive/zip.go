@@ -27,11 +27,21 @@ const (
 // entries with archive/zip and writes a new zip.
 func (s *Sanitizer) sanitizeZip(ctx context.Context, in *sanitize.Item, w io.Writer, b *sanitize.Budget, st *walkState) (sanitize.Result, error) {
 	res := sanitize.Result{Detected: in.Detected}
+	var body io.ReaderAt = in.Body
 	size := in.Body.Size()
 	lim := b.Limits()
-	end, err := readZipEnd(in.Body, size)
+	end, err := readZipEnd(body, size)
 	if err != nil {
 		return res, err
+	}
+	prefix := end.prefix
+	if prefix > 0 {
+		// Read the archive as it starts after the prefix: every offset is relative to
+		// that point, for our parser and for archive/zip alike.
+		body, size = io.NewSectionReader(in.Body, prefix, size-prefix), size-prefix
+		if end, err = readZipEnd(body, size); err != nil {
+			return res, err
+		}
 	}
 	// Charge the claimed count before anything is allocated per entry: a 100-byte file
 	// whose end record claims a million entries fails here, small and fast.
@@ -41,20 +51,20 @@ func (s *Sanitizer) sanitizeZip(ctx context.Context, in *sanitize.Item, w io.Wri
 	if err := b.AddEntries(int(end.records)); err != nil {
 		return res, err
 	}
-	entries, err := readCentral(in.Body, end)
+	entries, err := readCentral(body, end)
 	if err != nil {
 		return res, err
 	}
 	if err := checkEncryption(entries); err != nil {
 		return res, err
 	}
-	if err := checkLocal(in.Body, end, entries); err != nil {
+	if err := checkLocal(body, end, entries); err != nil {
 		return res, err
 	}
 	if err := checkClaims(b, entries, size); err != nil {
 		return res, err
 	}
-	zr, err := zip.NewReader(in.Body, size)
+	zr, err := zip.NewReader(body, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return res, errMalformedf("%v", err)
 	}
@@ -74,6 +84,10 @@ func (s *Sanitizer) sanitizeZip(ctx context.Context, in *sanitize.Item, w io.Wri
 	}
 	if end.comment != "" {
 		wk.res.Add(sanitize.ActRemovedMetadata, in.Path, "archive comment")
+		wk.changed = true
+	}
+	if prefix > 0 {
+		wk.res.Add(sanitize.ActRemovedTrailingData, in.Path, fmt.Sprintf("%d bytes before the archive", prefix))
 		wk.changed = true
 	}
 	if end.trailing > 0 {

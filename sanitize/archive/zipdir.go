@@ -40,6 +40,16 @@ type zipEnd struct {
 	cdSize   int64
 	comment  string
 	trailing int64 // bytes after the record and its comment
+	prefix   int64 // bytes before the archive: its offsets count from there
+}
+
+// sigAt reports whether the four bytes at off are sig.
+func sigAt(r io.ReaderAt, off int64, sig uint32) bool {
+	var b [4]byte
+	if _, err := r.ReadAt(b[:], off); err != nil {
+		return false
+	}
+	return binary.LittleEndian.Uint32(b[:]) == sig
 }
 
 // cdEntry is one central directory header, as far as our checks need it.
@@ -62,8 +72,8 @@ func errMalformedf(format string, args ...any) error {
 // parser, before archive/zip allocates one File per claimed entry. It searches where
 // archive/zip does (the last 1 KiB, then the last 65 KiB), so both read the same record,
 // and it is stricter: the central directory must end exactly where its end record
-// begins. A directory pointing elsewhere is a truncated file, a self-extractor stub or a
-// polyglot, none of which we can rebuild faithfully.
+// begins, or the whole archive must be shifted by a prefix (see zipEnd.prefix), which the
+// caller then cuts off. A directory pointing elsewhere is a damaged file.
 func readZipEnd(r io.ReaderAt, size int64) (*zipEnd, error) {
 	var buf []byte
 	pos := int64(-1)
@@ -119,8 +129,15 @@ func readZipEnd(r io.ReaderAt, size int64) (*zipEnd, error) {
 	if cdOff >= uint64(size) || cdSize > uint64(size) {
 		return nil, errMalformedf("central directory outside the file (offset %d, size %d, file %d)", cdOff, cdSize, size)
 	}
-	if int64(cdOff)+int64(cdSize) != endPos {
-		return nil, errMalformedf("central directory at %d+%d does not end at its end record (%d): prepended data or a damaged file", cdOff, cdSize, endPos)
+	if gap := endPos - (int64(cdOff) + int64(cdSize)); gap != 0 {
+		// Bytes in front of the archive (a header a tool put there, or a stub) shift
+		// every offset by the same amount; zip readers find the directory from the end
+		// record and read such a file. Accepted when the directory's signature is where
+		// the shift puts it, and not for zip64, whose records carry offsets of their own.
+		if gap < 0 || endPos != pos || !sigAt(r, int64(cdOff)+gap, sigCentral) {
+			return nil, errMalformedf("central directory at %d+%d does not end at its end record (%d): a damaged file", cdOff, cdSize, endPos)
+		}
+		e.prefix = gap
 	}
 	e.cdStart, e.cdSize = int64(cdOff), int64(cdSize)
 	return e, nil
