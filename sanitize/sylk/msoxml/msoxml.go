@@ -146,6 +146,11 @@ func prolog(d *decoder) (string, xml.StartElement, error) {
 				progid = pseudoAttr(string(t.Inst), "progid")
 			}
 		case xml.StartElement:
+			if progid == "" && t.Name.Space == nsWord && t.Name.Local == "wordDocument" {
+				// Word opens a WordML document by its root element alone; files saved
+				// without the processing instruction exist (other producers, hand edits).
+				progid = "Word.Document"
+			}
 			if progid == "" {
 				return "", t, fmt.Errorf("%w: msoxml: no mso-application progid before the root element", sanitize.ErrUnsupported)
 			}

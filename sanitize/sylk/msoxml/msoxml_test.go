@@ -68,6 +68,9 @@ func TestConvert(t *testing.T) {
 			[]string{"Apple,120,240", "請求書,1000,text"}, []string{"of:="}},
 		"lo-word2003.xml": {[]sanitize.ActionKind{sanitize.ActConvertedToText}, "text/plain; charset=utf-8",
 			[]string{"Sekisho legacy sample document", "市役所への請求書"}, nil},
+		// The same document without the mso-application instruction: Word still opens it.
+		"lo-word2003-no-pi.xml": {[]sanitize.ActionKind{sanitize.ActConvertedToText}, "text/plain; charset=utf-8",
+			[]string{"Sekisho legacy sample document", "市役所への請求書"}, nil},
 		"gen-excel-dde.xml": {[]sanitize.ActionKind{sanitize.ActConvertedToText, sanitize.ActRemovedPart, sanitize.ActNeutralizedFormula, sanitize.ActRemovedDDE, sanitize.ActRemovedMacros, sanitize.ActNeutralizedFormula}, "text/csv",
 			[]string{"Item,Amount", "Tax,0", ",'=1+1,rich text", "merged,,-7"}, []string{"cmd", "comment", "EXEC"}},
 		"gen-word-dde.xml": {[]sanitize.ActionKind{sanitize.ActConvertedToText, sanitize.ActRemovedDDE, sanitize.ActRemovedMacros, sanitize.ActRemovedOLE}, "text/plain; charset=utf-8",
