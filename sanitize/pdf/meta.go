@@ -121,7 +121,9 @@ type langText struct{ lang, text string }
 // them (nil when none is set) and the names of the properties dropped.
 func stripXMP(data []byte) ([]byte, []string, error) {
 	d := xml.NewDecoder(bytes.NewReader(data))
-	d.Strict = true
+	// Producers write broken XMP (Ghostscript: an unquoted attribute); what is read
+	// here is written again well-formed, so a lenient reading costs nothing.
+	d.Strict = false
 	var stack []xml.Name
 	var title, desc []langText
 	var langs []string
@@ -254,7 +256,9 @@ const (
 // DTDs do not survive.
 func reserializeXMP(data []byte) ([]byte, error) {
 	d := xml.NewDecoder(bytes.NewReader(data))
-	d.Strict = true
+	// Producers write broken XMP (Ghostscript: an unquoted attribute); what is read
+	// here is written again well-formed, so a lenient reading costs nothing.
+	d.Strict = false
 	var out bytes.Buffer
 	out.WriteString(xpacketBegin)
 	var stack []xml.Name

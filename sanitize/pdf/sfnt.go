@@ -138,6 +138,9 @@ func rebuildSFNT(data []byte) ([]byte, error) {
 	if len(out["head"]) != 54 {
 		return nil, errors.New("bad head table")
 	}
+	if err := fitHmtx(out); err != nil {
+		return nil, err
+	}
 	if version == 0x4f54544f {
 		if out["CFF "] == nil {
 			return nil, errors.New("no CFF table")
@@ -508,4 +511,22 @@ func cffGlyphCount(b []byte) (int, error) {
 		return 0, bad
 	}
 	return n, nil
+}
+
+// fitHmtx writes hmtx at exactly the length hhea and maxp give it (producers such as
+// Ghostscript pad it); short tables are padded with zero metrics.
+func fitHmtx(t map[string][]byte) error {
+	hhea, maxp := t["hhea"], t["maxp"]
+	if len(hhea) < 36 || len(maxp) < 6 {
+		return errors.New("bad hhea or maxp table")
+	}
+	nh, ng := int(binary.BigEndian.Uint16(hhea[34:])), int(binary.BigEndian.Uint16(maxp[4:]))
+	if nh == 0 || nh > ng {
+		return errors.New("bad numberOfHMetrics")
+	}
+	want := 4*nh + 2*(ng-nh)
+	h := make([]byte, want)
+	copy(h, t["hmtx"])
+	t["hmtx"] = h
+	return nil
 }
