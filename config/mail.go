@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"text/template"
+	"unicode"
 )
 
 // Mail configures message sanitization.
@@ -19,16 +20,26 @@ type Mail struct {
 	// block. Empty means the built-in templates.
 	NoticeTemplateJA string `yaml:"notice_template_ja"`
 	NoticeTemplateEN string `yaml:"notice_template_en"`
+	// ReleaseContact is whom a recipient asks to release a held item, shown in the notice
+	// under each one (a desk and its extension, an address). Empty: "the system
+	// administrator".
+	ReleaseContact string `yaml:"release_contact"`
+	// NotifyQuarantined says who is told when a whole message is quarantined: recipients
+	// (each LGWAN recipient gets a short notice with the ID, sender, subject and reason) or
+	// none. The Internet sender is never told (that would be backscatter). Default
+	// recipients.
+	NotifyQuarantined string `yaml:"notify_quarantined"`
 }
 
 func defaultMail() Mail {
 	return Mail{
-		OutputCharset:  "utf-8",
-		NoticePosition: "top",
-		NestedMessages: "attach",
-		ExtraHeaders:   []string{},
-		MaxParts:       1000,
-		MaxHeaderBytes: 64 << 10,
+		OutputCharset:     "utf-8",
+		NoticePosition:    "top",
+		NestedMessages:    "attach",
+		ExtraHeaders:      []string{},
+		MaxParts:          1000,
+		MaxHeaderBytes:    64 << 10,
+		NotifyQuarantined: "recipients",
 	}
 }
 
@@ -46,6 +57,10 @@ func (m Mail) validate(p *problems) {
 		case slices.Contains(reservedHeaders, lh):
 			p.add(key, h, "is rebuilt by sekisho and cannot be copied")
 		}
+	}
+	p.oneOf("mail.notify_quarantined", m.NotifyQuarantined, "recipients", "none")
+	if len([]rune(m.ReleaseContact)) > 200 || strings.ContainsFunc(m.ReleaseContact, unicode.IsControl) {
+		p.add("mail.release_contact", m.ReleaseContact, "must be one line of at most 200 characters")
 	}
 	p.intRange("mail.max_parts", int64(m.MaxParts), 1, 1_000_000)
 	p.atLeastSize("mail.max_header_bytes", m.MaxHeaderBytes, 1<<10)

@@ -407,6 +407,9 @@ func mismatchFinding(t Type, in *Item) []Action {
 // compatible covers declared classes that legitimately carry another detected class.
 func compatible(declared Class, t Type) bool {
 	switch {
+	case t.Name == "empty":
+		// Zero bytes are a valid file of every type.
+		return true
 	case declared == ClassOOXML && (t.Class == ClassArchive || t.Class == ClassOLE):
 		// An encrypted OOXML is an OLE file; a damaged one looks like a plain zip.
 		return true

@@ -127,6 +127,19 @@ type Result struct {
 	// could read the header, also when the message is refused: the caller records it with
 	// a held message without parsing the header itself.
 	Subject string `json:"-"`
+	// Notes are remarks for the recipient or the operator that are not a reason for the
+	// verdict: a signature that could not be kept, an output charset that fell back.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Note records a remark once.
+func (r *Result) Note(s string) {
+	for _, n := range r.Notes {
+		if n == s {
+			return
+		}
+	}
+	r.Notes = append(r.Notes, s)
 }
 
 // Add records an action.
@@ -134,9 +147,13 @@ func (r *Result) Add(kind ActionKind, path, detail string) {
 	r.Actions = append(r.Actions, Action{Kind: kind, Path: path, Detail: detail})
 }
 
-// Merge appends a nested result's actions (their paths already carry the nesting).
+// Merge appends a nested result's actions (their paths already carry the nesting) and
+// notes.
 func (r *Result) Merge(sub Result) {
 	r.Actions = append(r.Actions, sub.Actions...)
+	for _, n := range sub.Notes {
+		r.Note(n)
+	}
 }
 
 // JoinPath appends a child component to a part path. Slashes inside the child are kept,

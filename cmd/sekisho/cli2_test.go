@@ -82,8 +82,8 @@ func TestReportGolden(t *testing.T) {
 			[]string{"sanitize-file", "a.txt", "-o", "out.txt", "--config", "c.yaml", "--report", "r.json"}},
 		{"blocked", map[string][]byte{"invoice.pdf": peBytes},
 			[]string{"sanitize-file", "invoice.pdf", "-o", "out.pdf", "--report", "r.json"}},
-		{"quarantined", map[string][]byte{"empty.txt": {}},
-			[]string{"sanitize-file", "empty.txt", "-o", "out.txt", "--report", "r.json"}},
+		{"quarantined", map[string][]byte{"empty.txt": {}, "c.yaml": []byte("policy:\n  empty: quarantine\n")},
+			[]string{"sanitize-file", "empty.txt", "-o", "out.txt", "--config", "c.yaml", "--report", "r.json"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

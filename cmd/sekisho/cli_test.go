@@ -65,9 +65,15 @@ func TestSanitizeFileExitCodes(t *testing.T) {
 			wantCode: exitRefused, wantStderr: "extension .ps1", wantVerdict: "blocked",
 		},
 		{
-			name:     "empty file is quarantined",
+			name:     "empty file is written empty",
 			files:    map[string][]byte{"empty.txt": {}},
 			args:     []string{"sanitize-file", "empty.txt", "-o", "out.txt", "--report", "r.json"},
+			wantCode: exitOK, wantStderr: "clean empty.txt (empty)", wantVerdict: "clean", wantOutput: true,
+		},
+		{
+			name:     "empty file is quarantined when the policy says so",
+			files:    map[string][]byte{"empty.txt": {}, "c.yaml": []byte("policy:\n  empty: quarantine\n")},
+			args:     []string{"sanitize-file", "empty.txt", "-o", "out.txt", "--config", "c.yaml", "--report", "r.json"},
 			wantCode: exitRefused, wantStderr: "quarantined empty.txt (empty)", wantVerdict: "quarantined",
 		},
 		{

@@ -18,6 +18,7 @@ import (
 type report struct {
 	Verdict    sanitize.Verdict  `json:"verdict"`
 	Reason     string            `json:"reason"`
+	Notes      []string          `json:"notes,omitempty"`
 	Actions    []sanitize.Action `json:"actions"`
 	Input      fileInfo          `json:"input"`
 	Output     *fileInfo         `json:"output"`
@@ -41,6 +42,7 @@ func newReport(res sanitize.Result, in fileInfo, out *fileInfo, d time.Duration)
 	return &report{
 		Verdict:    res.Verdict,
 		Reason:     res.Reason,
+		Notes:      res.Notes,
 		Actions:    actions,
 		Input:      in,
 		Output:     out,

@@ -260,7 +260,7 @@ http:
 		t.Errorf("subject = %q", subj)
 	}
 	text, atts := parts(t, got[0])
-	for _, want := range []string{"請求書を添付いたします。", "よろしくお願いいたします。", "マクロを除去しました", "請求書.docx"} {
+	for _, want := range []string{"請求書を添付いたします。", "よろしくお願いいたします。", "マクロ", "を取り除きました", "請求書.docx"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("delivered text lacks %q:\n%s", want, text)
 		}
@@ -304,7 +304,7 @@ http:
 		}
 	}
 	qid := regexp.MustCompile(`Q\d{8}-[0-9A-F]{12}`).FindString(notice)
-	if !strings.Contains(notice, "隔離しました") || qid == "" {
+	if !strings.Contains(notice, "保管しました") || !strings.Contains(notice, "保管番号 "+qid) || qid == "" {
 		t.Fatalf("notice lacks the quarantine line and ID:\n%s", notice)
 	}
 	r := sekisho(t, dir, nil, "quarantine", "list", "--config", cfgPath)

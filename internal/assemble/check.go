@@ -14,6 +14,7 @@ import (
 
 	"github.com/sekisho/sekisho/config"
 	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/mail"
 )
 
 // LoadConfig loads the configuration at path ("" for the built-in defaults, whose relative
@@ -49,7 +50,7 @@ func Check(cfg *config.Config) error {
 		// of an entry Validate let through, so that no entry is reported twice.
 		errs = append(errs, notAlreadyReported(err, verr))
 	}
-	errs = append(errs, checkTLS(cfg), checkKeyFile(cfg), checkDirs(cfg), checkPortalFiles(cfg))
+	errs = append(errs, checkTLS(cfg), checkKeyFile(cfg), checkDirs(cfg), checkPortalFiles(cfg), notAlreadyReported(checkNotice(cfg), verr))
 	return errors.Join(errs...)
 }
 
@@ -63,6 +64,22 @@ func checkPortalFiles(cfg *config.Config) error {
 	if f := cfg.Portal.LDAP.BindPasswordFile; f != "" {
 		_, err := readFileFor(cfg, "portal.ldap.bind_password_file", f)
 		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// checkNotice renders the configured notice templates once: a field that does not exist
+// would otherwise fail every message that gets a notice.
+func checkNotice(cfg *config.Config) error {
+	ja, en := mail.CheckNoticeTemplates(cfg.Mail.NoticeTemplateJA, cfg.Mail.NoticeTemplateEN)
+	var errs []error
+	for _, e := range []struct {
+		key string
+		err error
+	}{{"mail.notice_template_ja", ja}, {"mail.notice_template_en", en}} {
+		if e.err != nil {
+			errs = append(errs, &config.KeyError{Key: e.key, Msg: "invalid template: " + strings.TrimPrefix(e.err.Error(), "template: ")})
+		}
 	}
 	return errors.Join(errs...)
 }

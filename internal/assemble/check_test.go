@@ -142,3 +142,20 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Fatalf("LoadConfig(\"\") = %+v, %v", cfg, err)
 	}
 }
+
+// TestCheckNoticeTemplates: a notice template that parses but names a field the notice
+// does not have is refused at start, naming its key, instead of failing every message.
+func TestCheckNoticeTemplates(t *testing.T) {
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.Mail.NoticeTemplateJA = "{{range .Entries}}{{.Nope}}{{end}}"
+	cfg.Mail.NoticeTemplateEN = "{{range .Entries}}{{.NameEN}}: {{.ReasonEN}}{{end}}"
+	err := checkNotice(cfg)
+	var ke *config.KeyError
+	if !errors.As(err, &ke) || ke.Key != "mail.notice_template_ja" || !strings.Contains(ke.Msg, "Nope") {
+		t.Fatalf("checkNotice = %v, want a mail.notice_template_ja error naming the field", err)
+	}
+	if strings.Contains(err.Error(), "notice_template_en") {
+		t.Errorf("checkNotice refused the valid English template: %v", err)
+	}
+}

@@ -257,6 +257,7 @@ func mailOptions(cfg *config.Config, inner sanitize.Sanitizer, h mail.Holder) ma
 		MaxHeaderBytes:   int(cfg.Mail.MaxHeaderBytes.Int64()),
 		NoticeTemplateJA: cfg.Mail.NoticeTemplateJA,
 		NoticeTemplateEN: cfg.Mail.NoticeTemplateEN,
+		ReleaseContact:   cfg.Mail.ReleaseContact,
 		Holder:           h,
 		Hostname:         cfg.SMTP.Hostname,
 		TempDir:          cfg.TempDir,

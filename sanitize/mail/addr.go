@@ -2,8 +2,11 @@ package mail
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 )
+
+var encodedWordRE = regexp.MustCompile(`^=\?[^?\s]{1,64}\?[bBqQ]\?[^?\s]*\?=`)
 
 // addrItem is one element of an address list: a mailbox, or a group of mailboxes.
 type addrItem struct {
@@ -108,6 +111,12 @@ func tokenizeAddr(s string) ([]addrTok, error) {
 		case strings.IndexByte("<>:;@,.", c) >= 0:
 			toks = append(toks, addrTok{kind: tokSpecial, text: s[i : i+1]})
 			i++
+		case c == '=' && encodedWordRE.MatchString(s[i:]):
+			// An encoded-word is one atom even when its Q text holds a special (RFC 2047
+			// §5 forbids it in a phrase; encoders write "=?utf-8?q?Doe,_John?=" anyway).
+			n := len(encodedWordRE.FindString(s[i:]))
+			toks = append(toks, addrTok{kind: tokAtom, text: s[i : i+n]})
+			i += n
 		case c < 0x20 || c == 0x7f || c == ')' || c == '\\' || c == ']':
 			return nil, errors.New("invalid character in address")
 		default:
@@ -232,17 +241,22 @@ func (p *addrParser) address(groupOK bool) (addrItem, error) {
 
 // phrase reads a display name: words, and the "." of obs-phrase after the first.
 func (p *addrParser) phrase() string {
-	var words []string
-	for p.isWord() || len(words) > 0 && p.special('.') {
-		words = append(words, p.toks[p.i].text)
+	var b strings.Builder
+	n := 0
+	for p.isWord() || n > 0 && p.special('.') {
+		switch {
+		case p.special('.'):
+			b.WriteByte('.')
+		case n > 0:
+			b.WriteByte(' ')
+			fallthrough
+		default:
+			b.WriteString(p.toks[p.i].text)
+		}
+		n++
 		p.i++
 	}
-	if len(words) == 0 && p.i < len(p.toks) && p.i > 0 {
-		return ""
-	}
-	out := strings.Join(words, " ")
-	out = strings.ReplaceAll(out, " . ", ". ")
-	return strings.TrimSuffix(out, " .")
+	return b.String()
 }
 
 // addrSpec reads local-part "@" domain, with the dotted and quoted forms and CFWS of

@@ -106,7 +106,7 @@ func (j *job) bodyText(p *part) (bodyT, error) {
 		}
 		s = out.String()
 		t.actions = append(t.actions, sanitize.Action{Kind: sanitize.ActConvertedToText, Path: t.path, Detail: "HTML converted to text"})
-		t.entries = append(t.entries, entry{Name: "本文 (HTML) / body (HTML)", Type: "text/html", ActionJA: "HTML をテキストに変換しました", ActionEN: "HTML converted to text"})
+		t.entries = append(t.entries, bodyEntry("本文 (HTML)", "body (HTML)", "text/html", "テキストに変換しました", "converted to text"))
 	}
 	if s, err = j.extractEmbedded(t.path, s); err != nil {
 		return bodyT{}, err
@@ -175,20 +175,23 @@ func (j *job) convertText(p *part, kind string) error {
 	switch kind {
 	case "calendar":
 		s = calendarText(s)
-		ja, en = "予定表をテキストに変換しました", "calendar converted to text"
+		ja, en = "予定表", "calendar"
 	case "vcard":
 		s = vcardText(s)
-		ja, en = "連絡先をテキストに変換しました", "contact card converted to text"
+		ja, en = "連絡先", "contact card"
 	case "enriched":
 		s = enrichedText(s)
-		ja, en = "書式付きテキストをテキストに変換しました", "enriched text converted to text"
+		ja, en = "書式付きテキスト", "enriched text"
 	default:
 		s = decodeReportLines(s)
-		ja, en = "配送レポートをテキストに変換しました", "report converted to text"
+		ja, en = "配送レポート", "delivery report"
+		if strings.Contains(p.ctype.value, "headers") {
+			ja, en = "返送されたメールのヘッダー", "returned message headers"
+		}
 	}
 	t.text = s
-	t.actions = append(t.actions, sanitize.Action{Kind: sanitize.ActConvertedToText, Path: t.path, Detail: en})
-	t.entries = append(t.entries, entry{Name: p.ctype.value, Type: p.ctype.value, ActionJA: ja, ActionEN: en})
+	t.actions = append(t.actions, sanitize.Action{Kind: sanitize.ActConvertedToText, Path: t.path, Detail: en + " converted to text"})
+	t.entries = append(t.entries, bodyEntry(ja, en, p.ctype.value, "テキストに変換しました", "converted to text"))
 	j.addText(t)
 	return nil
 }

@@ -202,7 +202,7 @@ func TestNoticePlacement(t *testing.T) {
 	if !strings.HasPrefix(bottom, body) || strings.Count(bottom, noticeBegin) != 1 {
 		t.Errorf("moving the notice to the bottom:\n%s", bottom)
 	}
-	if empty, _ := s.notice([]entry{{ActionEN: "no active content found"}}); empty != "" {
+	if empty, _ := s.notice([]entry{{ActionEN: "no active content found", quiet: true}}); empty != "" {
 		t.Errorf("a notice for clean parts only: %q", empty)
 	}
 	bad := New(Options{NoticeTemplateJA: "{{.Nope"})

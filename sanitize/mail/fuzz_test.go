@@ -83,3 +83,39 @@ func corpusNames(t testing.TB) []string {
 	}
 	return out
 }
+
+// FuzzAddressHeader checks the address reader and writer: no panic, a header value
+// without line breaks or controls, and a fixed point (writing the output again gives the
+// same value and no action).
+func FuzzAddressHeader(f *testing.F) {
+	for _, name := range corpusNames(f) {
+		for _, l := range bytes.Split(readCorpus(f, name), []byte("\r\n")) {
+			for _, k := range []string{"From:", "To:", "Cc:", "Reply-To:"} {
+				if v, ok := bytes.CutPrefix(l, []byte(k)); ok {
+					f.Add(v)
+				}
+			}
+		}
+	}
+	for _, s := range []string{"me", "Big Bug bb@bug.com", `Pete(A wonderful \) chap) <pete(his account)@silly.test(his host)>`,
+		"A Group:Chris Jones <c@public.example>,joe@example.org;", "<@a,@b:c@d>", `"a\"b"@c`, "=?utf-8?q?a,_b?= <c@d>"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if len(raw) > 4096 {
+			return
+		}
+		j, _ := testJob()
+		got := j.addressHeader(raw, "item/header/to")
+		if strings.ContainsAny(got, "\r\n\x00") || hasControl(got) || !utf8.ValidString(got) {
+			t.Fatalf("addressHeader(%q) = %q: a line break, control or invalid UTF-8", raw, got)
+		}
+		if got == "" {
+			return
+		}
+		j2, res2 := testJob()
+		if again := j2.addressHeader([]byte(got), "item/header/to"); again != got || len(res2.Actions) > 0 {
+			t.Fatalf("addressHeader(%q) = %q, then %q with %+v: not a fixed point", raw, got, again, res2.Actions)
+		}
+	})
+}

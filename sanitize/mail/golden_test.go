@@ -64,7 +64,8 @@ func canonicalOutput(out []byte) []byte {
 // TestGolden sanitizes every message of the corpus and compares the new message and the
 // report with <case>.out.golden and <case>.report.golden.json (go test -run TestGolden
 // -update rewrites them). Messages named bad-* must be refused; all others must succeed,
-// and hold-* (only they) with the original held because another reader sees other files.
+// and hold-* (only they) with the original held (another reader sees other files, or the
+// content is encrypted or wrapped in a signature).
 func TestGolden(t *testing.T) {
 	_, s := testEngine(t, Options{})
 	for _, f := range corpusFiles(t) {

@@ -21,9 +21,9 @@ func (h storeHolder) Hold(ctx context.Context, part *sanitize.Item, res sanitize
 	return rec.ID, err
 }
 
-// TestHolder: a quarantined attachment is stored with its original bytes and the notice
-// shows the quarantine ID.
-func TestHolder(t *testing.T) {
+// newStore opens a real quarantine service (the embedded backend) in a temp dir.
+func newStore(t *testing.T) *quarantine.Service {
+	t.Helper()
 	b, err := sqlite.Open(sqlite.Options{Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
@@ -32,17 +32,30 @@ func TestHolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
-	_, s := testEnginePolicy(t, Options{Holder: storeHolder{store}}, map[string]sanitize.PolicyAction{"pdf": sanitize.Quarantine})
-	out, res, err := run(t, s, readCorpus(t, "gmail-alternative-pdf.eml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(func() { store.Close() })
+	return store
+}
+
+// held lists every record in the store.
+func held(t *testing.T, store *quarantine.Service) []quarantine.Record {
+	t.Helper()
 	page, err := store.Search(context.Background(), quarantine.Query{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs := page.Records
+	return page.Records
+}
+
+// TestHolder: a quarantined attachment is stored with its original bytes and the notice
+// shows the quarantine ID.
+func TestHolder(t *testing.T) {
+	store := newStore(t)
+	_, s := testEnginePolicy(t, Options{Holder: storeHolder{store}, ReleaseContact: "情報政策課 (内線 1234)"}, map[string]sanitize.PolicyAction{"pdf": sanitize.Quarantine})
+	out, res, err := run(t, s, readCorpus(t, "gmail-alternative-pdf.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := held(t, store)
 	if len(recs) != 1 {
 		t.Fatalf("store holds %d items, want 1", len(recs))
 	}
@@ -62,7 +75,17 @@ func TestHolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "隔離しました (ID " + recs[0].ID + ")"; !strings.Contains(p.text, want) {
+	for _, want := range []string{
+		"・見積書.pdf（PDF 文書）: 保管しました。理由: この形式は保管する設定になっています\n",
+		"　　保管番号 " + recs[0].ID + "。受け取りを希望する場合は、情報政策課 (内線 1234)に保管番号をお伝えください。\n",
+		"- 見積書.pdf (pdf): held in quarantine: this type is held by the gateway's policy\n",
+		"    Held as " + recs[0].ID + ". To receive it, give this ID to 情報政策課 (内線 1234).\n",
+	} {
+		if !strings.Contains(p.text, want) {
+			t.Errorf("notice lacks %q:\n%s", want, p.text)
+		}
+	}
+	if want := recs[0].ID; !strings.Contains(p.text, want) {
 		t.Errorf("notice lacks %q:\n%s", want, p.text)
 	}
 	if len(p.atts) != 0 {

@@ -259,8 +259,11 @@ func TestISO2022JPFallbackReported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(res.Reason, "utf-8 instead of iso-2022-jp") {
-		t.Errorf("Reason = %q, want the fallback explained", res.Reason)
+	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "utf-8 instead of iso-2022-jp") {
+		t.Errorf("Notes = %q, want the fallback explained", res.Notes)
+	}
+	if res.Reason != "" {
+		t.Errorf("Reason = %q, want none: the message was delivered", res.Reason)
 	}
 }
 

@@ -33,11 +33,22 @@ type Options struct {
 	// MaxHeaderBytes caps one header block (default 64 KiB).
 	MaxHeaderBytes int
 	// NoticeTemplateJA and NoticeTemplateEN are text/template sources for the two halves
-	// of the notice; "" selects the built-in text. The data is {{.Entries}}, a list of
-	// {{.Name}} (file name or part), {{.Type}} (detected type), {{.ActionJA}},
-	// {{.ActionEN}}, {{.Reason}} and {{.QID}} (quarantine ID, "" if none). The block is
-	// framed by fixed marker lines so that a later pass recognizes it.
+	// of the notice; "" selects the built-in text. The data is {{.Entries}} and
+	// {{.ContactJA}}/{{.ContactEN}} (whom to ask for a release). Each entry has {{.Name}}
+	// (file name, invisible characters shown as [U+XXXX], or what the part was),
+	// {{.NameJA}}, {{.NameEN}}, {{.Type}} (detected type), {{.TypeJA}}, {{.ActionJA}},
+	// {{.ActionEN}}, {{.ReasonJA}} and {{.ReasonEN}} (why, in words), {{.Reason}} (the
+	// sanitizer's own words), {{.QID}} (quarantine ID, "" if none), {{.Held}},
+	// {{.ReleaseURL}}, and {{.Parts}} (files inside an archive that were removed, each with
+	// .Name, .ActionJA, .ActionEN, .ReasonJA, .ReasonEN) with {{.More}} (how many more).
+	// The block is framed by fixed marker lines so that a later pass recognizes it.
 	NoticeTemplateJA, NoticeTemplateEN string
+	// ReleaseContact names whom a recipient asks to release a held item (a desk, a phone
+	// extension, an address). "" says "the system administrator".
+	ReleaseContact string
+	// ReleaseURL, when set, gives the page where a recipient asks for the release of the
+	// held item id; the notice shows it instead of the contact line.
+	ReleaseURL func(id string) string
 	// Holder keeps originals that must be quarantined. Nil (the offline CLI) reports them
 	// as "would be quarantined".
 	Holder Holder

@@ -15,6 +15,9 @@ type mediaValue struct {
 	others map[string][]string
 	// split reports that two readers would take different values of some parameter.
 	split bool
+	// shown holds the values that had control or invisible format characters removed, as
+	// they were: the notice shows them with visible markers.
+	shown map[string]string
 }
 
 // other records v as another reader's value of the parameter k.
@@ -157,7 +160,7 @@ func parseMedia(raw []byte, lastWins bool) (mediaValue, textNotes, error) {
 			}
 		}
 		v, n := decode2231Bytes(cs, buf)
-		notes = append(notes, n...)
+		notes = append(notes, mv.takeShown(base, n)...)
 		star[base] = "\x00" + v // marked as already decoded
 	}
 	for base, vs := range starAlt {
@@ -177,7 +180,7 @@ func parseMedia(raw []byte, lastWins bool) (mediaValue, textNotes, error) {
 			notes.add("malformed RFC 2231 value for %s", base)
 		}
 		d, n := decode2231Bytes(cs, pctDecode(rest))
-		notes = append(notes, n...)
+		notes = append(notes, mv.takeShown(base, n)...)
 		mv.params[base] = d
 	}
 	for k, v := range plain {
@@ -198,10 +201,28 @@ func parseMedia(raw []byte, lastWins bool) (mediaValue, textNotes, error) {
 		notes = append(notes, n...)
 		if removed > 0 {
 			notes.add("%d control characters removed from %s", removed, k)
+			raw, _ := decodeWords(v)
+			mv.takeShown(k, textNotes{shownPrefix + raw})
 		}
 		mv.params[k] = d
 	}
 	return mv, notes, nil
+}
+
+// takeShown moves the shown value of parameter k out of notes into mv.shown.
+func (mv *mediaValue) takeShown(k string, notes textNotes) textNotes {
+	var out textNotes
+	for _, n := range notes {
+		if v, ok := strings.CutPrefix(n, shownPrefix); ok {
+			if mv.shown == nil {
+				mv.shown = map[string]string{}
+			}
+			mv.shown[k] = v
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 // plainValue decodes a plain parameter value the way parseMedia does.
@@ -230,12 +251,17 @@ func decode2231Bytes(cs string, b []byte) (string, textNotes) {
 	if bad > 0 {
 		notes.add("%d undecodable characters marked 〓", bad)
 	}
-	d, removed := cleanControls(d)
+	c, removed := cleanControls(d)
 	if removed > 0 {
 		notes.add("%d control characters removed", removed)
+		notes = append(notes, shownPrefix+d)
 	}
-	return d, notes
+	return c, notes
 }
+
+// shownPrefix marks a note that carries a value as it was before its controls were
+// removed; parseMedia takes it out of the notes.
+const shownPrefix = "\x00shown:"
 
 // split2231 splits "charset'lang'value".
 func split2231(v string) (cs, rest string, ok bool) {

@@ -23,9 +23,11 @@ type job struct {
 	nAtt       int
 	nBody      int
 	spools     []*sanitize.Spool
-	charsets   []string         // source charset of each body segment
-	outCharset string           // the charset the message is written in
-	origin     *sanitize.Origin // copied to every part, for the Holder
+	charsets   []string          // source charset of each body segment
+	outCharset string            // the charset the message is written in
+	origin     *sanitize.Origin  // copied to every part, for the Holder
+	holds      []holdCause       // why the original must be held, if it must
+	shown      map[string]string // file name → as sent, with its invisible characters
 }
 
 // attachment is one sanitized part to re-attach.
@@ -65,6 +67,8 @@ func (j *job) multipart(p *part) error {
 	case "multipart/related":
 		return j.related(p)
 	case "multipart/signed":
+		// RFC 1847: the first part is the content, the second the signature over it. The
+		// content is rebuilt like any other, so the signature could not verify any more.
 		if len(p.children) == 0 {
 			return nil
 		}
@@ -72,12 +76,11 @@ func (j *job) multipart(p *part) error {
 			return err
 		}
 		for _, c := range p.children[1:] {
-			j.drop(c, "signature", "署名を削除しました", "signature removed",
-				"the message was rebuilt, so the signature no longer applies")
+			j.drop(c, dropSignature)
 		}
 		return nil
 	case "multipart/encrypted":
-		return fmt.Errorf("%w: multipart/encrypted message cannot be inspected", sanitize.ErrEncrypted)
+		return j.encrypted(p, "PGP/MIME")
 	}
 	for _, c := range p.children {
 		if err := j.process(c); err != nil {
@@ -153,12 +156,12 @@ func (j *job) dropAlternative(c *part) {
 	switch {
 	case c.ctype.value == "text/html":
 		j.res.Add(sanitize.ActRemovedPart, j.bodyPath("html"), "HTML alternative dropped (text/plain kept)")
-		j.entries = append(j.entries, entry{Name: "本文 (HTML) / body (HTML)", Type: "text/html",
-			ActionJA: "HTML 版を削除しました (テキスト版を表示しています)", ActionEN: "HTML version removed (the plain-text version is shown)"})
+		j.entries = append(j.entries, bodyEntry("本文 (HTML)", "body (HTML)", "text/html",
+			"HTML 版を削除しました (テキスト版を表示しています)", "HTML version removed (the plain-text version is shown)"))
 	case strings.HasPrefix(c.ctype.value, "image/"):
-		j.drop(c, "inline image", "インライン画像を削除しました", "inline image removed", "images embedded in the HTML alternative")
+		j.drop(c, dropInlineImage)
 	default:
-		j.drop(c, "alternative", "削除しました", "removed", "unused alternative of "+c.ctype.value)
+		j.drop(c, dropAlternative)
 	}
 }
 
@@ -187,7 +190,7 @@ func (j *job) related(p *part) error {
 		// Outlook names its inline images (inline; filename=image001.png): only an explicit
 		// attachment disposition makes an image of a related group a file.
 		if strings.HasPrefix(c.ctype.value, "image/") && c.disp.value != "attachment" {
-			j.drop(c, "inline image", "インライン画像を削除しました", "inline image removed", "image embedded in the HTML body")
+			j.drop(c, dropInlineImage)
 			continue
 		}
 		if err := j.process(c); err != nil {
@@ -197,16 +200,57 @@ func (j *job) related(p *part) error {
 	return nil
 }
 
+// Parts dropped without going through the engine, and what the notice says of them.
+type dropKind int
+
+const (
+	dropSignature dropKind = iota
+	dropInlineImage
+	dropAlternative
+)
+
+var dropWords = map[dropKind]struct{ what, nameJA, typeJA, actJA, actEN, whyJA, whyEN string }{
+	dropSignature: {"signature", "電子署名", "電子署名", "削除しました", "removed",
+		"メールを作り直したため、署名を付けたままにはできません", "the message was rebuilt, so the signature could not be kept"},
+	dropInlineImage: {"inline image", "本文中の画像", "画像", "削除しました", "removed",
+		"本文に埋め込まれた画像は届けません", "images embedded in the body are not delivered"},
+	dropAlternative: {"alternative", "別の表示形式の本文", "本文", "削除しました", "removed",
+		"テキスト版の本文を表示しています", "the plain-text version is shown"},
+}
+
 // drop removes a part without sanitizing it and lists it in the notice.
-func (j *job) drop(c *part, what, ja, en, reason string) {
+func (j *job) drop(c *part, k dropKind) {
+	w := dropWords[k]
 	j.nAtt++
 	name := c.name
 	if name == "" {
-		name = what
+		name = w.what
 	}
-	pth := j.attPath(name)
-	j.res.Add(sanitize.ActRemovedPart, pth, en+": "+reason)
-	j.entries = append(j.entries, entry{Name: name, Type: c.ctype.value, ActionJA: ja, ActionEN: en, Reason: reason})
+	j.res.Add(sanitize.ActRemovedPart, j.attPath(name), w.actEN+": "+w.whyEN)
+	e := fileEntry(c.name, w.typeJA, c.ctype.value)
+	if c.name == "" {
+		e = bodyEntry(w.nameJA, w.what, c.ctype.value, "", "")
+	}
+	e.ActionJA, e.ActionEN, e.ReasonJA, e.ReasonEN, e.Reason = w.actJA, w.actEN, w.whyJA, w.whyEN, w.whyEN
+	j.entries = append(j.entries, e)
+	if k == dropSignature {
+		j.res.Note("the message was signed; the signature was removed because the message was rebuilt")
+	}
+}
+
+// bodyEntry is a notice line about the body rather than a file.
+func bodyEntry(nameJA, nameEN, typ, actJA, actEN string) entry {
+	return entry{Name: nameJA + " / " + nameEN, NameJA: nameJA, NameEN: nameEN, Type: typ, ActionJA: actJA, ActionEN: actEN}
+}
+
+// fileEntry is a notice line about a file, its name shown with invisible characters marked.
+func fileEntry(name, typeJA, typ string) entry {
+	n := visibleName(name)
+	if name == "" {
+		n = "(名前なし / unnamed)"
+		return entry{Name: n, NameJA: "(名前なし)", NameEN: "(unnamed)", Type: typ, TypeJA: typeJA, TypeEN: typ}
+	}
+	return entry{Name: n, NameJA: n, NameEN: n, Type: typ, TypeJA: typeJA, TypeEN: typ}
 }
 
 func (j *job) attPath(name string) string {
@@ -273,7 +317,18 @@ var convertible = map[string]string{
 }
 
 func (j *job) leaf(p *part) error {
+	if p.shown != "" {
+		if j.shown == nil {
+			j.shown = map[string]string{}
+		}
+		j.shown[p.name] = p.shown
+	}
 	switch {
+	case isPKCS7Mime(p):
+		return j.smime(p)
+	case isSignature(p):
+		j.drop(p, dropSignature)
+		return nil
 	case p.ctype.value == "application/ms-tnef" || strings.EqualFold(p.name, "winmail.dat"):
 		return j.tnef(p)
 	case p.ctype.value == "message/rfc822" || p.ctype.value == "message/global" || extOf(p.name) == ".eml":
@@ -371,7 +426,13 @@ func refusal(item *sanitize.Item, v sanitize.Verdict, reason string) sanitize.Re
 // its notice line.
 func (j *job) record(item *sanitize.Item, r sanitize.Result, out *sanitize.Spool) error {
 	j.res.Merge(r)
-	e := entry{Name: displayName(item.Name), Type: typeName(r.Detected, item.DeclaredType), Reason: r.Reason}
+	tja, ten := typeWords(r.Detected, item.DeclaredType)
+	shown := item.Name
+	if raw, ok := j.shown[item.Name]; ok {
+		shown = raw
+	}
+	e := fileEntry(shown, tja, ten)
+	e.Reason = r.Reason
 	switch r.Verdict {
 	case sanitize.Clean, sanitize.Sanitized:
 		name := item.Name
@@ -389,13 +450,18 @@ func (j *job) record(item *sanitize.Item, r sanitize.Result, out *sanitize.Spool
 			name = "attachment" + extFor(r.Detected)
 		}
 		j.atts = append(j.atts, &attachment{name: name, ctype: ctype, body: out})
-		e.ActionJA, e.ActionEN, e.Reason = sanitizedAction(r)
+		e.ActionJA, e.ActionEN, e.quiet = sanitizedAction(r)
 		if r.OutName != "" && r.OutName != item.Name {
-			e.Reason = strings.TrimSpace(e.Reason + " → " + r.OutName)
+			e.ActionJA += "。名前を「" + visibleName(r.OutName) + "」に変えました"
+			e.ActionEN += "; renamed " + visibleName(r.OutName)
+			e.quiet = false
 		}
+		e.Reason = strings.Join(actionKinds(r), ", ")
 	case sanitize.Quarantined:
+		e.ReasonJA, e.ReasonEN = reasonText(r)
+		e.Held = true
 		if j.s.o.Holder == nil {
-			e.ActionJA, e.ActionEN = "隔離対象です (オフライン処理のため保管されていません)", "would be quarantined (offline: not stored)"
+			e.ActionJA, e.ActionEN = "保管の対象です (この処理では保管していません)", "to be held (this offline run stores nothing)"
 			break
 		}
 		id, err := j.s.o.Holder.Hold(j.ctx, item, r)
@@ -403,19 +469,61 @@ func (j *job) record(item *sanitize.Item, r sanitize.Result, out *sanitize.Spool
 			return fmt.Errorf("quarantine %s: %w", item.Path, err)
 		}
 		e.QID = id
-		e.ActionJA, e.ActionEN = "隔離しました (ID "+id+")", "quarantined (ID "+id+")"
+		e.ActionJA, e.ActionEN = "保管しました", "held in quarantine"
+		if j.s.o.ReleaseURL != nil {
+			e.ReleaseURL = j.s.o.ReleaseURL(id)
+		}
 	default:
 		e.ActionJA, e.ActionEN = "削除しました", "removed"
+		e.ReasonJA, e.ReasonEN = reasonText(r)
+	}
+	e.Parts, e.More = innerParts(item.Path, r)
+	if n := len(e.Parts) + e.More; n > 0 && r.Verdict.HasOutput() {
+		ja, en := fmt.Sprintf("中のファイル %d 件を削除しました", n), fmt.Sprintf("%d files inside removed", n)
+		if e.ActionEN == "rebuilt" {
+			e.ActionJA, e.ActionEN = ja, en
+		} else {
+			e.ActionJA, e.ActionEN = e.ActionJA+"。"+ja, e.ActionEN+"; "+en
+		}
 	}
 	j.entries = append(j.entries, e)
 	return nil
 }
 
-func displayName(name string) string {
-	if name != "" {
-		return name
+// innerParts lists the files inside an attachment (archive entries) that were removed or
+// held, by their names inside it. A forwarded message lists its own in its own notice.
+func innerParts(path string, r sanitize.Result) ([]partEntry, int) {
+	if r.Detected.Class == sanitize.ClassMessage {
+		return nil, 0
 	}
-	return "(名前なし / unnamed)"
+	var out []partEntry
+	more := 0
+	for _, a := range r.Actions {
+		rest, ok := strings.CutPrefix(a.Path, path+"/")
+		if !ok || rest == "" {
+			continue
+		}
+		var ja, en string
+		switch a.Kind {
+		case sanitize.ActBlocked, sanitize.ActStripped, sanitize.ActRemovedPart:
+			ja, en = "削除しました", "removed"
+		case sanitize.ActQuarantined:
+			ja, en = "取り除きました", "taken out"
+		default:
+			continue
+		}
+		if len(out) == maxNoticeParts {
+			more++
+			continue
+		}
+		v := sanitize.Quarantined
+		if a.Kind == sanitize.ActBlocked {
+			v = sanitize.Blocked
+		}
+		rja, ren := reasonText(sanitize.Result{Verdict: v, Reason: a.Detail})
+		out = append(out, partEntry{Name: visibleName(rest), ActionJA: ja, ActionEN: en, ReasonJA: rja, ReasonEN: ren})
+	}
+	return out, more
 }
 
 func typeName(t sanitize.Type, declared string) string {
@@ -435,30 +543,39 @@ func extFor(t sanitize.Type) string {
 	return ".bin"
 }
 
-// sanitizedAction words what happened to a delivered attachment.
-func sanitizedAction(r sanitize.Result) (ja, en, reason string) {
-	kinds := map[sanitize.ActionKind]bool{}
-	var list []string
+// actionKinds lists the distinct kinds of a result's actions, in order.
+func actionKinds(r sanitize.Result) []string {
+	seen := map[sanitize.ActionKind]bool{}
+	var out []string
 	for _, a := range r.Actions {
-		if !kinds[a.Kind] {
-			list = append(list, string(a.Kind))
+		if !seen[a.Kind] {
+			out = append(out, string(a.Kind))
 		}
+		seen[a.Kind] = true
+	}
+	return out
+}
+
+// sanitizedAction words what happened to a delivered attachment; quiet when nothing did.
+func sanitizedAction(r sanitize.Result) (ja, en string, quiet bool) {
+	kinds := map[sanitize.ActionKind]bool{}
+	for _, a := range r.Actions {
 		kinds[a.Kind] = true
 	}
-	reason = strings.Join(list, ", ")
+	rja, ren := removedList(r)
 	switch {
 	case r.Verdict == sanitize.Clean || len(r.Actions) == 0:
-		return "問題は見つかりませんでした", "no active content found", ""
-	case kinds[sanitize.ActRemovedMacros]:
-		return "マクロを除去しました", "macros removed", reason
+		return "問題は見つかりませんでした", "no active content found", true
 	case kinds[sanitize.ActRasterized]:
-		return "画像に変換しました", "converted to an image", reason
+		return "画像に変換しました", "converted to images", false
 	case kinds[sanitize.ActConvertedToText]:
-		return "テキストに変換しました", "converted to text", reason
+		return "テキストに変換しました", "converted to text", false
 	case onlyKinds(kinds, sanitize.ActNormalizedNewlines, sanitize.ActNormalizedCharset):
-		return "文字コード・改行を統一しました", "character set and line endings normalized", reason
+		return "文字コードと改行を統一しました", "character set and line endings normalized", false
+	case rja != "":
+		return rja + "を取り除きました", ren + " removed", false
 	}
-	return "無害化しました", "sanitized", reason
+	return "作り直しました", "rebuilt", false
 }
 
 // onlyKinds reports whether every kind seen is one of allowed.
@@ -531,21 +648,90 @@ func (j *job) sendSelf(body sanitize.Blob, name string) error {
 
 func extOf(name string) string { return strings.ToLower(path.Ext(name)) }
 
+// holdCause says, for the notice and the report, why the original message is held.
+type holdCause struct{ ja, en, detail string }
+
+var (
+	causeReading = holdCause{ja: "他のメールソフトでは、ここに届いた内容と異なる添付ファイルが見える形式です",
+		en: "other mail programs would show attachments this delivery does not"}
+	causeEncoding = holdCause{ja: "添付ファイルの符号化に誤りがあり、メールソフトによって異なる内容に読めます",
+		en: "an attachment is encoded with errors that mail programs read differently"}
+	causeEncrypted = holdCause{ja: "暗号化されていて内容を確認できません", en: "it is encrypted and cannot be checked"}
+	causeWrapped   = holdCause{ja: "電子署名の中に包まれた内容は確認できません", en: "its content is wrapped inside a signature and cannot be checked"}
+)
+
+// hold asks for the original to be held, for one more cause.
+func (j *job) hold(c holdCause, detail string) {
+	c.detail = detail
+	j.holds = append(j.holds, c)
+}
+
 // holdOriginal keeps the whole original message as one more held item, listed first in
-// the notice: another reader could see in it what this reading does not.
-func (j *job) holdOriginal(in *sanitize.Item, reasons []string) error {
+// the notice.
+func (j *job) holdOriginal(in *sanitize.Item) error {
+	if len(j.holds) == 0 {
+		return nil
+	}
 	item := &sanitize.Item{Body: in.Body, Path: sanitize.JoinPath(in.Path, "original"), Name: "original.eml",
 		DeclaredType: "message/rfc822", Detected: sanitize.Type{Name: "eml", Class: sanitize.ClassMessage, MIME: "message/rfc822", Ext: ".eml"},
 		Origin: j.origin}
-	reason := "original kept: other mail programs may read this message differently: " + strings.Join(reasons, "; ")
-	r := refusal(item, sanitize.Quarantined, reason)
+	var details, ja, en []string
+	for _, c := range j.holds {
+		details = append(details, c.detail)
+		if !containsName(ja, c.ja) {
+			ja, en = append(ja, c.ja), append(en, c.en)
+		}
+	}
+	r := refusal(item, sanitize.Quarantined, "original kept: "+strings.Join(details, "; "))
 	n := len(j.entries)
 	if err := j.record(item, r, nil); err != nil {
 		return err
 	}
 	e := j.entries[n]
 	e.original = true
+	e.Name, e.NameJA, e.NameEN, e.TypeJA, e.TypeEN = "元のメッセージ / original message", "元のメッセージ", "original message", "", ""
+	e.ReasonJA, e.ReasonEN = strings.Join(ja, "。"), strings.Join(en, "; ")
 	copy(j.entries[1:], j.entries[:n])
 	j.entries[0] = e
 	return nil
+}
+
+// encrypted holds the original of a message with encrypted content (S/MIME enveloped
+// data, PGP/MIME): nothing inside can be checked, and only the original can be decrypted.
+func (j *job) encrypted(p *part, what string) error {
+	j.res.Add(sanitize.ActRemovedPart, j.bodyPath("encrypted"), what+" encrypted content cannot be checked: the original is held")
+	j.hold(causeEncrypted, what+" encrypted content cannot be checked")
+	return nil
+}
+
+// smime handles an application/pkcs7-mime part (RFC 8551): enveloped data is encrypted;
+// opaque signed data wraps its content inside the signature, which is not unpacked here;
+// a certificate bundle carries no content and goes like a signature.
+func (j *job) smime(p *part) error {
+	switch strings.ToLower(p.ctype.params["smime-type"]) {
+	case "certs-only":
+		j.drop(p, dropSignature)
+		return nil
+	case "signed-data":
+		j.res.Add(sanitize.ActRemovedPart, j.bodyPath("signed"), "S/MIME opaque-signed content cannot be checked: the original is held")
+		j.hold(causeWrapped, "S/MIME opaque-signed content cannot be checked")
+		return nil
+	}
+	return j.encrypted(p, "S/MIME")
+}
+
+func isPKCS7Mime(p *part) bool {
+	switch p.ctype.value {
+	case "application/pkcs7-mime", "application/x-pkcs7-mime":
+		return true
+	}
+	return extOf(p.name) == ".p7m"
+}
+
+func isSignature(p *part) bool {
+	switch p.ctype.value {
+	case "application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature":
+		return true
+	}
+	return extOf(p.name) == ".p7s"
 }

@@ -29,8 +29,12 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 	}
 	res := sanitize.Result{Detected: in.Detected}
 	wk := newWalker(ctx, in.Body, s, b, &res, in.Path)
-	var odd []string
-	wk.st.odd = func(r string) { odd = append(odd, r) }
+	var j *job
+	wk.st.odd = func(r string) {
+		if j != nil {
+			j.hold(causeEncoding, r)
+		}
+	}
 	top, err := wk.entity(0, in.Body.Size(), "1", 0, true, false)
 	if err != nil {
 		if wk.st.topHdr != nil {
@@ -52,7 +56,7 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		o.Subject = res.Subject
 		origin = &o
 	}
-	j := &job{w: wk, s: s, ctx: ctx, res: &res, outCharset: s.o.OutputCharset, origin: origin}
+	j = &job{w: wk, s: s, ctx: ctx, res: &res, outCharset: s.o.OutputCharset, origin: origin}
 	defer j.close()
 	why, withheld, err := s.divergence(ctx, in.Body, b.Limits(), top, wk.st.seen)
 	if err != nil {
@@ -65,12 +69,10 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		return refused, err
 	}
 	if why != "" {
-		odd = append(odd, why)
+		j.hold(causeReading, why)
 	}
-	if len(odd) > 0 {
-		if err := j.holdOriginal(in, odd); err != nil {
-			return refused, err
-		}
+	if err := j.holdOriginal(in); err != nil {
+		return refused, err
 	}
 	text := joinTexts(j.texts)
 	notice, err := s.notice(j.entries)
@@ -81,10 +83,11 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 	if j.outCharset == "iso-2022-jp" {
 		if c := firstNonJIS(text); c != "" {
 			j.outCharset = "utf-8"
-			res.Reason = fmt.Sprintf("output charset utf-8 instead of iso-2022-jp: %q is not in JIS X 0208", c)
+			note := fmt.Sprintf("output charset utf-8 instead of iso-2022-jp: %q is not in JIS X 0208", c)
+			res.Note(note)
 			for _, cs := range j.charsets {
 				if cs == "iso-2022-jp" {
-					res.Add(sanitize.ActNormalizedCharset, sanitize.JoinPath(in.Path, "body"), "iso-2022-jp to utf-8: "+res.Reason)
+					res.Add(sanitize.ActNormalizedCharset, sanitize.JoinPath(in.Path, "body"), "iso-2022-jp to utf-8: "+note)
 					break
 				}
 			}

@@ -56,8 +56,11 @@ func (j *job) tnef(p *part) error {
 	}
 	j.nAtt++
 	j.res.Add(sanitize.ActRemovedPart, j.attPath(name), fmt.Sprintf("TNEF container unpacked: %d attachments", len(files)))
-	j.entries = append(j.entries, entry{Name: name, Type: "application/ms-tnef", ActionJA: "展開しました (添付ファイル " + fmt.Sprint(len(files)) + " 件)",
-		ActionEN: fmt.Sprintf("unpacked (%d attachments)", len(files)), Reason: "Outlook TNEF container; its formatting is not delivered"})
+	e := fileEntry(name, "Outlook 形式の添付ファイル", "application/ms-tnef")
+	e.ActionJA, e.ActionEN = fmt.Sprintf("中の添付ファイル %d 件を取り出しました", len(files)), fmt.Sprintf("unpacked (%d attachments)", len(files))
+	e.ReasonJA, e.ReasonEN = "書式の情報は届けません", "its formatting is not delivered"
+	e.Reason = "Outlook TNEF container; its formatting is not delivered"
+	j.entries = append(j.entries, e)
 	for i, f := range files {
 		fname := tnefName(f.name, cp)
 		if fname == "" {

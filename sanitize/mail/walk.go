@@ -22,6 +22,7 @@ type part struct {
 	cte       string
 	name      string   // decoded file name from filename= or name=, "" if none
 	names     []string // every other name a reader could give the part (name=, duplicates)
+	shown     string   // name before invisible characters were removed, when they were
 	start     int64    // body range in the Blob
 	end       int64
 	children  []*part
@@ -255,9 +256,9 @@ func (w *walker) contentHeaders(p *part, digest bool) {
 	fn, nm := p.disp.params["filename"], p.ctype.params["name"]
 	switch {
 	case fn != "":
-		p.name = fn
+		p.name, p.shown = fn, p.disp.shown["filename"]
 	default:
-		p.name = nm
+		p.name, p.shown = nm, p.ctype.shown["name"]
 	}
 	for _, n := range append(append([]string{fn, nm}, p.disp.others["filename"]...), p.ctype.others["name"]...) {
 		if n != "" && !sameName(n, p.name) && !containsName(p.names, n) {

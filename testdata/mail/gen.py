@@ -3,7 +3,7 @@
 assets/ (made with ImageMagick, Ghostscript and zip; see README.md). Each message is
 written byte by byte in its own charset and transfer encoding, the way the mailer it
 imitates writes it. Run from this directory: python3 gen.py"""
-import base64, quopri, struct, os
+import base64, quopri, struct, os, io, zipfile
 
 def b64(data, width=76):
     s = base64.b64encode(data).decode()
@@ -453,6 +453,54 @@ write("hold-encoded-multipart.eml", base +
       b64(("--M\r\nContent-Type: text/plain\r\n\r\ninside\r\n--M\r\nContent-Type: application/zip; name=\"enc.zip\"\r\n"
            "Content-Transfer-Encoding: base64\r\n\r\n" + zipb64 + "\r\n--M--\r\n").encode()) + "\n")
 write("bad-not-a-message.eml", b"\x00\x01binary data that has no header at all\r\n\r\n")
+
+# 15b. Headers that do not parse as the RFC wants, and names that hide their extension.
+write("headers-odd.eml",
+      HDR.format(mid="odd-0020", mailer="x") +
+      "From: me\n"
+      "To: A Group(Some people)\n     :Chris Jones <c@(Chris's host.)public.example>,\n"
+      "         joe@example.org,\n  John <jdoe@one.test> (my dear friend); (the end of the group)\n"
+      "Cc:(Empty list)(start)Undisclosed recipients  :(nobody(that I know))  ;\n"
+      "Reply-To: Big Bug bb@bug.com\n"
+      "Subject: " + ew("請求書\u202etxt.exe", "UTF-8") + "\n"
+      "Subject: a second, different subject\n"
+      "Cc: " + ew("経理\u200b部", "UTF-8") + " <keiri@example.co.jp>\n"
+      "MIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n\n"
+      "RFC 2822 appendix A.5 addresses, a From without an address, two Subjects.\n")
+write("rfc822-comment-name.eml",
+      HDR.format(mid="odd-0021", mailer="x") +
+      "From: jdoe@example.com (John Doe)\nTo: Pete(A wonderful \\) chap) <pete(his account)@silly.test(his host)>\n"
+      "Subject: old-style names\nContent-Type: text/plain; charset=us-ascii\n\nbody\n")
+rlo = "invoice\u202efdp.exe"
+write("bidi-filename.eml",
+      HDR.format(mid="bidi-0022", mailer="x") +
+      "From: a@example.com\nTo: b@example.lg.jp\nSubject: names\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=N\n\n--N\nContent-Type: text/plain\n\ntwo files\n"
+      "--N\nContent-Type: application/pdf\nContent-Disposition: attachment; filename*=UTF-8''" + pct(rlo.encode()) + "\n"
+      "Content-Transfer-Encoding: base64\n\n" + b64(asset("invoice.pdf")) + "\n"
+      "--N\nContent-Type: application/pdf\nContent-Disposition: attachment; filename*=UTF-8''" + pct("報告\u200b書.pdf".encode()) + "\n"
+      "Content-Transfer-Encoding: base64\n\n" + b64(asset("invoice.pdf")) + "\n--N--\n")
+write("empty-attachment.eml",
+      HDR.format(mid="empty-0023", mailer="x") +
+      "From: a@example.com\nTo: b@example.lg.jp\nSubject: empty files\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=E\n\n--E\nContent-Type: text/plain; charset=us-ascii\n\ntwo empty files\n"
+      "--E\nContent-Type: text/plain; name=\"empty.txt\"\nContent-Disposition: attachment; filename=\"empty.txt\"\n"
+      "Content-Transfer-Encoding: base64\n\n\n"
+      "--E\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename*=UTF-8''" + pct("空のファイル.dat".encode()) + "\n\n"
+      "--E--\n")
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w", zipfile.ZIP_DEFLATED) as z:
+    for n, data in (("readme.txt", b"install notes\n"), ("setup.exe", b"MZ" + b"\x00" * 62 + b"PE\x00\x00"),
+                     ("docs/run.bat", b"@echo off\r\n")):
+        zi = zipfile.ZipInfo(n, (2026, 11, 16, 9, 0, 0))
+        zi.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(zi, data)
+write("archive-with-exe.eml",
+      HDR.format(mid="zip-0024", mailer="x") +
+      "From: a@example.com\nTo: b@example.lg.jp\nSubject: tools\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=Z\n\n--Z\nContent-Type: text/plain; charset=us-ascii\n\nthe installer\n"
+      "--Z\nContent-Type: application/zip; name=\"tools.zip\"\nContent-Disposition: attachment; filename=\"tools.zip\"\n"
+      "Content-Transfer-Encoding: base64\n\n" + b64(zb.getvalue()) + "\n--Z--\n")
 
 # 16. Office and PDF attachments through the real families: a macro-enabled document made
 #     from the OOXML corpus (the same edits as sanitize/ooxml's tests), a PDF, a zip and an

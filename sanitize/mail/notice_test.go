@@ -1,0 +1,241 @@
+package mail
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// sanitizeParsed sanitizes a corpus message and reads the output with the independent
+// parser.
+func sanitizeParsed(t *testing.T, s *Sanitizer, name string) (*parsed, sanitize.Result) {
+	t.Helper()
+	out, res, err := run(t, s, readCorpus(t, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := parseIndependent(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, res
+}
+
+// noticeOf returns the Japanese and English halves of the notice in a parsed output.
+func noticeOf(t *testing.T, text string) (ja, en []string) {
+	t.Helper()
+	i := strings.Index(text, noticeBegin+"\n")
+	k := strings.Index(text, "\n"+noticeEnd+"\n")
+	if i < 0 || k < i {
+		return nil, nil
+	}
+	block := text[i+len(noticeBegin)+1 : k]
+	halves := strings.SplitN(block, "\n\n", 2)
+	if len(halves) != 2 {
+		t.Fatalf("notice is not two halves:\n%s", block)
+	}
+	return strings.Split(halves[0], "\n"), strings.Split(halves[1], "\n")
+}
+
+// Words a Japanese line may carry in Latin letters: product and format names, as Japanese
+// writes them. Everything else Latin in a Japanese line is a file name or a leak.
+var latinOK = regexp.MustCompile(`sekisho|PDF|HTML|Word|Excel|PowerPoint|Office|OpenDocument|Outlook|JavaScript|ActiveX|DDE|SVG|Macintosh|U\+[0-9A-F]{4}|Q[0-9]{8}-[0-9A-F]+`)
+
+// checkJapanese fails on a Japanese notice line that shows an English word, a report code
+// or a part path outside the file names it lists.
+func checkJapanese(t *testing.T, where string, lines []string) {
+	t.Helper()
+	latin := regexp.MustCompile(`[A-Za-z]{2,}`)
+	for _, l := range lines[1:] {
+		rest := l
+		switch {
+		case strings.HasPrefix(l, "・"):
+			// "・NAME（TYPE）: ..." or "・NAME: ...": the name is the sender's.
+			if i := strings.Index(l, "（"); i >= 0 && i < strings.Index(l, ": ") {
+				rest = l[i:]
+			} else if i := strings.Index(l, ": "); i >= 0 {
+				rest = l[i:]
+			}
+		case strings.HasPrefix(l, "　　- "):
+			if i := strings.Index(l, ": "); i >= 0 {
+				rest = l[i:]
+			}
+		}
+		rest = regexp.MustCompile(`「[^」]*」|https?://\S+`).ReplaceAllString(rest, "")
+		for _, bad := range []string{"attachment[", "item/", "part[", "removed-", "quarantined", "limits.", "reason"} {
+			if strings.Contains(rest, bad) {
+				t.Errorf("%s: Japanese line shows %q: %s", where, bad, l)
+			}
+		}
+		if w := latin.FindString(latinOK.ReplaceAllString(rest, "")); w != "" {
+			t.Errorf("%s: Japanese line has the Latin word %q: %s", where, w, l)
+		}
+	}
+}
+
+// TestNoticeLanguages: across the corpus, every Japanese line of every notice is Japanese
+// (file names aside), and every English line has no Japanese outside file names.
+func TestNoticeLanguages(t *testing.T) {
+	_, s := testEngine(t, Options{})
+	seen := 0
+	for _, f := range corpusFiles(t) {
+		name := filepath.Base(f)
+		if isBad(name) {
+			continue
+		}
+		out, _, err := run(t, s, readCorpus(t, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := parseIndependent(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ja, en := noticeOf(t, p.text)
+		if ja == nil {
+			continue
+		}
+		seen++
+		checkJapanese(t, name, ja)
+		for _, l := range en {
+			if strings.Contains(l, "理由") || strings.Contains(l, "しました") {
+				t.Errorf("%s: English line in Japanese: %s", name, l)
+			}
+		}
+	}
+	if seen < 20 {
+		t.Errorf("only %d corpus messages have a notice, want at least 20", seen)
+	}
+}
+
+// TestNoticeArchiveEntries: the files removed from inside an archive are named, with
+// their reason, under the archive's line.
+func TestNoticeArchiveEntries(t *testing.T) {
+	_, s := testEngine(t, Options{})
+	p, _ := sanitizeParsed(t, s, "archive-with-exe.eml")
+	for _, want := range []string{
+		"・tools.zip（圧縮ファイル）: ",
+		"　　- setup.exe: 削除しました。理由: 実行できる形式の名前が付いています\n",
+		"　　- docs/run.bat: 削除しました。理由: 実行できる形式の名前が付いています\n",
+		"    - setup.exe: removed: the file name is that of a program or script\n",
+	} {
+		if !strings.Contains(p.text, want) {
+			t.Errorf("notice lacks %q:\n%s", want, p.text)
+		}
+	}
+	if len(p.atts) != 1 || p.atts[0].name != "tools.zip" {
+		t.Fatalf("attachments = %+v, want the rebuilt tools.zip", p.atts)
+	}
+	if bytes.Contains(p.atts[0].data, []byte("setup.exe")) {
+		t.Error("the rebuilt zip still names setup.exe")
+	}
+}
+
+// TestNoticeCustomTemplates: configured templates render with every documented field, in
+// both halves, around the fixed marker lines.
+func TestNoticeCustomTemplates(t *testing.T) {
+	ja := `【お知らせ】{{range .Entries}}[{{.NameJA}}|{{.TypeJA}}|{{.ActionJA}}|{{.ReasonJA}}|{{.QID}}|{{.Held}}|{{.ReleaseURL}}{{range .Parts}}<{{.Name}}:{{.ReasonJA}}>{{end}}{{.More}}]{{end}}連絡先={{.ContactJA}}`
+	en := `NOTICE {{range .Entries}}[{{.Name}}|{{.NameEN}}|{{.Type}}|{{.TypeEN}}|{{.ActionEN}}|{{.ReasonEN}}|{{.Reason}}{{range .Parts}}<{{.Name}}:{{.ActionEN}}>{{end}}]{{end}} contact={{.ContactEN}}`
+	_, s := testEngine(t, Options{NoticeTemplateJA: ja, NoticeTemplateEN: en, ReleaseContact: "内線 1234"})
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := sanitizeParsed(t, s, "archive-with-exe.eml")
+	for _, want := range []string{
+		noticeBegin + "\n【お知らせ】[tools.zip|圧縮ファイル|中のファイル 2 件を削除しました|||false|<setup.exe:実行できる形式の名前が付いています><docs/run.bat:実行できる形式の名前が付いています>0]連絡先=内線 1234\n\n",
+		"NOTICE [tools.zip|tools.zip|zip|zip|2 files inside removed||blocked<setup.exe:removed><docs/run.bat:removed>] contact=内線 1234\n" + noticeEnd + "\n",
+	} {
+		if !strings.Contains(p.text, want) {
+			t.Errorf("output lacks %q:\n%s", want, p.text)
+		}
+	}
+	if strings.Contains(p.text, "このメールは sekisho により") {
+		t.Error("the built-in text was rendered beside the custom template")
+	}
+	// A template that fails when run (not when parsed) fails the message, not silently.
+	_, bad := testEngine(t, Options{NoticeTemplateJA: `{{range .Entries}}{{.Nope}}{{end}}`})
+	if _, _, err := run(t, bad, readCorpus(t, "archive-with-exe.eml")); err == nil || !strings.Contains(err.Error(), "notice template") {
+		t.Errorf("Sanitize with a template naming a missing field: error = %v, want a notice template error", err)
+	}
+}
+
+// TestNoticeRelease: a held item says where to ask for its release: the portal page when
+// ReleaseURL is set, else the contact.
+func TestNoticeRelease(t *testing.T) {
+	store := newStore(t)
+	_, s := testEngine(t, Options{Holder: storeHolder{store}, ReleaseContact: "情報政策課",
+		ReleaseURL: func(id string) string { return "https://portal.example.lg.jp/release/" + id }})
+	p, res := sanitizeParsed(t, s, "hold-smime-encrypted.eml")
+	recs := held(t, store)
+	if len(recs) != 1 {
+		t.Fatalf("store holds %d items, want the original", len(recs))
+	}
+	rc, err := store.Open(context.Background(), recs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, _ := io.ReadAll(rc)
+	rc.Close()
+	if !bytes.Equal(held, readCorpus(t, "hold-smime-encrypted.eml")) {
+		t.Error("the held original differs from the message")
+	}
+	id := recs[0].ID
+	for _, want := range []string{
+		"・元のメッセージ: 保管しました。理由: 暗号化されていて内容を確認できません\n",
+		"　　保管番号 " + id + "。解除の申請: https://portal.example.lg.jp/release/" + id + "\n",
+		"- original message: held in quarantine: it is encrypted and cannot be checked\n",
+		"    Held as " + id + ". Ask for its release at https://portal.example.lg.jp/release/" + id + "\n",
+	} {
+		if !strings.Contains(p.text, want) {
+			t.Errorf("notice lacks %q:\n%s", want, p.text)
+		}
+	}
+	ja, _ := noticeOf(t, p.text)
+	checkJapanese(t, "held original", ja)
+	if len(p.atts) != 0 {
+		t.Errorf("encrypted content delivered: %+v", p.atts)
+	}
+	if res.Verdict != sanitize.Sanitized {
+		t.Errorf("verdict = %s, want sanitized: the message is delivered with the notice", res.Verdict)
+	}
+}
+
+// TestNoticeInvisibleNames: a name that hides its extension behind a right-to-left
+// override is shown with a visible marker and never with the control itself.
+func TestNoticeInvisibleNames(t *testing.T) {
+	_, s := testEngine(t, Options{})
+	out, res, err := run(t, s, readCorpus(t, "bidi-filename.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(out, []byte("\u202e")) || bytes.Contains(out, []byte("\u200b")) {
+		t.Fatal("the output carries an invisible format character")
+	}
+	p, err := parseIndependent(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"・invoice[U+202E]fdp.exe（PDF 文書）: 削除しました", "・報告[U+200B]書.pdf（PDF 文書）: "} {
+		if !strings.Contains(p.text, want) {
+			t.Errorf("notice lacks %q:\n%s", want, p.text)
+		}
+	}
+	if len(p.atts) != 1 || p.atts[0].name != "報告書.pdf" {
+		t.Errorf("attachments = %v, want only 報告書.pdf (its name cleaned)", p.atts)
+	}
+	removed := 0
+	for _, a := range res.Actions {
+		if strings.Contains(a.Detail, "control characters removed") {
+			removed++
+		}
+	}
+	if removed != 2 {
+		t.Errorf("%d actions report removed control characters, want 2: %+v", removed, res.Actions)
+	}
+}
