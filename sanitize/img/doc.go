@@ -26,9 +26,10 @@
 // are dropped. Limits: at most Options.MaxFrames frames (default 500), each frame inside
 // the logical screen, and the pixels of all frames together within limits.max_pixels,
 // since image/gif allocates every frame. Animated PNGs keep their default image (the one
-// non-APNG viewers show) and report the dropped frames as removed-part; animated WebP,
-// multi-page TIFF, RLE BMP and other variants the decoders lack are refused with
-// sanitize.ErrUnsupported, never flattened silently.
+// non-APNG viewers show) and report the dropped frames as removed-part; a multi-page TIFF
+// keeps its first page and reports the others as removed-part; animated WebP, RLE BMP and
+// other variants the decoders lack are refused with sanitize.ErrUnsupported, never
+// flattened silently.
 //
 // Verdict. The output is always freshly encoded. The verdict is Clean, with no actions,
 // only when the input already had exactly the structure our encoder writes (PNG: IHDR,

@@ -20,6 +20,7 @@ type findings struct {
 	orientation int             // EXIF orientation 1..8, 0 when absent
 	frames      int             // GIF image descriptors
 	extraFrames int             // APNG frames after the default image
+	extraPages  int             // TIFF pages after the first
 }
 
 func newFindings() *findings { return &findings{meta: map[string]bool{}, canonical: true} }

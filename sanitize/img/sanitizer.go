@@ -181,7 +181,7 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 
 	// 4. The verdict: clean only when the input already was what our encoder writes.
 	trailing := size - f.end
-	if f.canonical && outKind == kind && trailing == 0 && len(f.meta) == 0 && f.extraFrames == 0 {
+	if f.canonical && outKind == kind && trailing == 0 && len(f.meta) == 0 && f.extraFrames == 0 && f.extraPages == 0 {
 		res.Verdict = sanitize.Clean
 		return res, nil
 	}
@@ -192,6 +192,13 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 	res.Add(sanitize.ActReencoded, in.Path, detail)
 	if len(f.meta) > 0 {
 		res.Add(sanitize.ActRemovedMetadata, in.Path, f.metaList())
+	}
+	if f.extraPages > 0 {
+		rest := "page 2"
+		if f.extraPages > 1 {
+			rest = fmt.Sprintf("pages 2-%d", f.extraPages+1)
+		}
+		res.Add(sanitize.ActRemovedPart, in.Path, fmt.Sprintf("multi-page tiff: only the first of %d pages delivered (%s not carried over)", f.extraPages+1, rest))
 	}
 	if f.extraFrames > 0 {
 		res.Add(sanitize.ActRemovedPart, in.Path, fmt.Sprintf("apng animation: %d frame(s) after the default image", f.extraFrames))

@@ -183,7 +183,6 @@ func TestRefusals(t *testing.T) {
 		want error
 	}{
 		{"bad-animated.webp", sanitize.ErrUnsupported},
-		{"bad-multipage.tiff", sanitize.ErrUnsupported},
 		{"bad-rle.bmp", sanitize.ErrUnsupported},
 		{"bad-huge-dimensions.png", sanitize.ErrLimit},
 		{"bad-truncated.png", sanitize.ErrMalformed},

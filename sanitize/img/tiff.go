@@ -16,8 +16,9 @@ const maxTIFFIFDs = 64
 var tiffTextTags = map[uint16]bool{269: true, 270: true, 271: true, 272: true, 285: true, 305: true, 306: true, 315: true, 316: true, 33432: true}
 
 // scanTIFF classifies IFD0's metadata tags and walks the IFD chain: x/image/tiff decodes
-// only the first image, so a file with further pages is refused rather than cut silently;
-// reduced-resolution IFDs (thumbnails) are dropped as metadata. TIFF places data anywhere
+// only the first image, so of a multi-page file the first page is delivered and the
+// others are counted for the report, never cut silently; reduced-resolution IFDs
+// (thumbnails) are dropped as metadata. TIFF places data anywhere
 // by offset, so there is no end marker and no trailing-data finding.
 func scanTIFF(ctx context.Context, r io.ReaderAt, size int64) (*findings, error) {
 	f := newFindings()
@@ -74,7 +75,10 @@ func scanTIFF(ctx context.Context, r io.ReaderAt, size int64) (*findings, error)
 				continue
 			}
 		}
-		return nil, fmt.Errorf("%w: tiff: multi-page file (page %d); only single images are rebuilt", sanitize.ErrUnsupported, i)
+		// A further page (a scanned form's second sheet, a fax). x/image/tiff decodes the
+		// first image only: that page is delivered and the report says how many were not.
+		f.extraPages++
+		next = n
 	}
 	return f, nil
 }

@@ -55,7 +55,7 @@ $C -seed 19 -size 160x120 plasma:fractal -depth 8 -compress LZW image.tiff
 exiftool -q -overwrite_original -n -GPSLatitude=43.06 -GPSLatitudeRef=N -GPSLongitude=141.35 \
   -GPSLongitudeRef=E -Artist='Sekisho Test' -XMP-dc:Creator='Sekisho Test' image.tiff
 $C -size 96x64 gradient:black-white -depth 16 -colorspace Gray -compress Zip gray16.tiff
-$C -size 64x48 xc:red xc:blue -compress LZW bad-multipage.tiff
+$C -size 64x48 xc:red xc:blue -compress LZW multipage.tiff
 
 # Crafted: PNG with text chunks, eXIf (orientation 8, GPS) and data after IEND; a PNG header
 # claiming 100000x100000 pixels; an APNG (ImageMagick writes APNG only through ffmpeg).
