@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // The classes of refusal. Check wraps exactly one of them; callers choose the report's
@@ -29,14 +30,23 @@ var (
 // tokenizes completely, calls only allow-listed functions and refers to nothing outside
 // its own workbook. The error wraps one of the Err* classes.
 func Check(d Dialect, s string) error {
-	toks, err := Tokenize(d, s)
+	p := tokPool.Get().(*[]Token)
+	defer func() {
+		clear(*p) // the tokens hold substrings of s
+		tokPool.Put(p)
+	}()
+	toks, err := tokenize(d, s, (*p)[:0])
 	if err != nil {
 		return err
 	}
+	*p = toks
 	return judge(d, toks)
 }
 
-// call is an open function call while walking the tokens.
+var tokPool = sync.Pool{New: func() any { s := make([]Token, 0, 64); return &s }}
+
+// call is an open parenthesis while walking the tokens: a function call (name set) or a
+// plain group.
 type call struct {
 	name  string
 	arg   int     // index of the argument being read
@@ -44,7 +54,8 @@ type call struct {
 }
 
 func judge(d Dialect, toks []Token) error {
-	var stack []*call // nil entries are plain parentheses
+	var buf [16]call
+	stack := buf[:0]
 	indirect := false
 	for i, t := range toks {
 		switch t.Kind {
@@ -59,9 +70,9 @@ func judge(d Dialect, toks []Token) error {
 			if len(stack) >= maxNest {
 				return syntaxf("parentheses nested deeper than %d", maxNest)
 			}
-			var c *call
+			var c call
 			if p := prevSolid(toks, i); p.Kind == Func {
-				c = &call{name: canonical(p.Value)}
+				c.name = canonical(p.Value)
 			}
 			stack = append(stack, c)
 			continue
@@ -71,14 +82,14 @@ func judge(d Dialect, toks []Token) error {
 			}
 			c := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			if c != nil && c.name == "HYPERLINK" {
+			if c.name == "HYPERLINK" {
 				if err := checkLinkArg(c.first); err != nil {
 					return err
 				}
 			}
 			continue
 		case Sep:
-			if n := len(stack); n > 0 && stack[n-1] != nil {
+			if n := len(stack); n > 0 {
 				stack[n-1].arg++
 			}
 			continue
@@ -91,7 +102,7 @@ func judge(d Dialect, toks []Token) error {
 				return err
 			}
 		}
-		if n := len(stack); n > 0 && stack[n-1] != nil && stack[n-1].name == "HYPERLINK" && stack[n-1].arg == 0 {
+		if n := len(stack); n > 0 && stack[n-1].name == "HYPERLINK" && stack[n-1].arg == 0 {
 			stack[n-1].first = append(stack[n-1].first, t)
 		}
 	}

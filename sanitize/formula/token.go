@@ -93,13 +93,19 @@ var errorLits = []string{
 // Tokenize splits a formula into tokens. It refuses, with an error, any input it cannot
 // read completely: the judge never guesses around a character it does not know.
 func Tokenize(d Dialect, s string) ([]Token, error) {
+	return tokenize(d, s, nil)
+}
+
+// tokenize appends the tokens of s to toks (Check passes a reused slice: a sheet holds
+// thousands of formulas).
+func tokenize(d Dialect, s string, toks []Token) ([]Token, error) {
 	if len(s) > MaxLen {
 		return nil, syntaxf("longer than %d bytes", MaxLen)
 	}
 	if !utf8.ValidString(s) {
 		return nil, syntaxf("not valid UTF-8")
 	}
-	l := &lexer{d: d, s: s}
+	l := &lexer{d: d, s: s, toks: toks}
 	for l.i < len(s) {
 		if err := l.next(); err != nil {
 			return nil, err
@@ -191,18 +197,21 @@ func (l *lexer) next() error {
 // str reads a string literal; "" inside it is one quote.
 func (l *lexer) str() error {
 	s := l.s
-	var b strings.Builder
+	escaped := false
 	for j := l.i + 1; j < len(s); j++ {
 		if s[j] != '"' {
-			b.WriteByte(s[j])
 			continue
 		}
 		if j+1 < len(s) && s[j+1] == '"' {
-			b.WriteByte('"')
+			escaped = true
 			j++
 			continue
 		}
-		l.emit(String, j+1, b.String())
+		v := s[l.i+1 : j]
+		if escaped {
+			v = strings.ReplaceAll(v, `""`, `"`)
+		}
+		l.emit(String, j+1, v)
 		return nil
 	}
 	return syntaxf("unterminated string at %d", l.i)

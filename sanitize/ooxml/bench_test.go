@@ -151,7 +151,8 @@ func scaleTo(target int, gen func(n int) []byte) []byte {
 // encode), and deflate of the new container. docx/20KB is the typical mail attachment
 // (the real report with a few pages of text), memo the real LibreOffice memo as it is;
 // docx/1MB is text only; docx/20MB adds photos, the usual reason a Word file is that
-// large; xlsx grows a sheet of numbers and formulas.
+// large; xlsx grows a sheet of numbers and formulas; ja-ledger is the real Japanese
+// ledger (606 formulas, rules, validation) and ja-guide 50 pages of Japanese text.
 func BenchmarkSanitize(b *testing.B) {
 	for _, tc := range []struct {
 		name string
@@ -163,6 +164,9 @@ func BenchmarkSanitize(b *testing.B) {
 		{"type=docx/size=1MB", bigDocx, 1 << 20},
 		{"type=docx/size=20MB", photoDocx, 20 << 20},
 		{"type=xlsx/size=1MB", bigXlsx, 1 << 20},
+		{"type=xlsx/size=ja-ledger", func(tb testing.TB, _ int) []byte { return readCorpus(tb, "ooxml/ja-ledger.xlsx") }, 0},
+		{"type=ods/size=ja-ledger", func(tb testing.TB, _ int) []byte { return readCorpus(tb, "odf/ja-ledger.ods") }, 0},
+		{"type=odt/size=ja-guide", func(tb testing.TB, _ int) []byte { return readCorpus(tb, "odf/ja-guide.odt") }, 0},
 		{"type=xlsx/size=20MB", bigXlsx, 20 << 20},
 	} {
 		b.Run(tc.name, func(b *testing.B) {

@@ -2,6 +2,38 @@ package ooxml
 
 import "github.com/sekisho/sekisho/sanitize"
 
+// metadataCases: the people behind a document go with the default metadata strip, their
+// words stay.
+func metadataCases() []hostileCase {
+	return []hostileCase{
+		{
+			name: "comment-authors.xlsx", base: "ooxml/ledger.xlsx",
+			edits: []edit{
+				addType("xl/comments1.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"),
+				add("xl/comments1.xml", `<?xml version="1.0" encoding="UTF-8"?><comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><authors><author>山田 太郎</author></authors><commentList><comment ref="B2" authorId="0"><text><r><t>家賃は四月から改定</t></r></text></comment></commentList></comments>`),
+				sheetRel("rId95", relBase+"comments", "../comments1.xml"),
+				addType("docProps/custom.xml", ctCustomProps),
+				add("docProps/custom.xml", `<?xml version="1.0" encoding="UTF-8"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="担当課"><vt:lpwstr>情報政策課</vt:lpwstr></property></Properties>`),
+				addRel("_rels/.rels", "rId96", relBase+"custom-properties", "docProps/custom.xml", ""),
+			},
+			kinds: []sanitize.ActionKind{sanitize.ActRemovedMetadata},
+			gone:  []string{"山田", "情報政策課", "custom.xml"},
+			text:  []string{"Rent", "1820"},
+		},
+		{
+			name: "comment-authors.pptx", base: "ooxml/slides.pptx",
+			edits: []edit{
+				addType("ppt/commentAuthors.xml", "application/vnd.openxmlformats-officedocument.presentationml.commentAuthors+xml"),
+				add("ppt/commentAuthors.xml", `<?xml version="1.0" encoding="UTF-8"?><p:cmAuthorLst xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"><p:cmAuthor id="1" name="佐藤 花子" initials="SH" lastIdx="1" clrIdx="0"/></p:cmAuthorLst>`),
+				addRel("ppt/_rels/presentation.xml.rels", "rId97", relBase+"commentAuthors", "commentAuthors.xml", ""),
+			},
+			kinds: []sanitize.ActionKind{sanitize.ActRemovedMetadata},
+			gone:  []string{"佐藤", `initials="SH"`},
+			text:  []string{"Sekisho gateway overview"},
+		},
+	}
+}
+
 // shapeAndManifestCases are the fidelity cases of issue 17: removing a link from a shape
 // keeps the shape and its text, and an OpenOffice 2 manifest with a DOCTYPE opens.
 func shapeAndManifestCases() []hostileCase {

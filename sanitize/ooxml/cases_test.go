@@ -66,7 +66,7 @@ type hostileCase struct {
 }
 
 func hostileCases() []hostileCase {
-	return append(classicCases(), shapeAndManifestCases()...)
+	return append(append(classicCases(), shapeAndManifestCases()...), metadataCases()...)
 }
 
 func classicCases() []hostileCase {

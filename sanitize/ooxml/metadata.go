@@ -148,49 +148,66 @@ func (m *metaRules) start(t *tok, parent xml.Name) (op, bool) {
 		return opKeep, false
 	}
 	n := t.name
-	switch {
-	case n.Space == nsDC && n.Local == "creator":
-		// Comment and change authors in ODF content (office:annotation,
-		// office:change-info): required by change-info, so emptied rather than dropped.
-		return opHold, true
-	case n.Space == nsDC && n.Local == "date" && parent.Space == nsOffice && parent.Local == "annotation":
-		m.dropped("comment date")
-		return opDrop, true
-	case n.Space == nsMeta && n.Local == "creator-initials":
-		m.dropped("comment author initials")
-		return opDrop, true
-	case nsW.has(n.Space) && n.Local == "rsids":
-		m.dropped("revision identifiers (w:rsids)")
-		return opDrop, true
-	case nsW.has(n.Space) && n.Local == "docVars":
-		m.dropped("document variables")
-		return opDrop, true
-	case nsX.has(n.Space) && n.Local == "author":
-		return opHold, true // comment authors: the list is indexed, so each stays, empty
+	switch n.Local {
+	case "creator":
+		if n.Space == nsDC {
+			// Comment and change authors in ODF content (office:annotation,
+			// office:change-info): required by change-info, so emptied rather than
+			// dropped.
+			return opHold, true
+		}
+	case "date":
+		if n.Space == nsDC && parent.Space == nsOffice && parent.Local == "annotation" {
+			m.dropped("comment date")
+			return opDrop, true
+		}
+	case "creator-initials":
+		if n.Space == nsMeta {
+			m.dropped("comment author initials")
+			return opDrop, true
+		}
+	case "rsids":
+		if nsW.has(n.Space) {
+			m.dropped("revision identifiers (w:rsids)")
+			return opDrop, true
+		}
+	case "docVars":
+		if nsW.has(n.Space) {
+			m.dropped("document variables")
+			return opDrop, true
+		}
+	case "author":
+		if nsX.has(n.Space) {
+			return opHold, true // comment authors: the list is indexed, so each stays, empty
+		}
 	}
 	for i := 0; i < len(t.attrs); i++ {
 		a := t.attrs[i]
 		switch {
-		case authorAttrs[a]:
-			if t.rawAttr[i].Value != "" {
+		case a.Local == "author" || a.Local == "initials":
+			if authorAttrs[a] && t.rawAttr[i].Value != "" {
 				m.dropped("comment or change author")
 				t.rawAttr[i].Value = ""
 			}
-		case nsW.has(a.Space) && strings.HasPrefix(a.Local, "rsid"):
+		case strings.HasPrefix(a.Local, "rsid") && nsW.has(a.Space):
 			m.dropped("revision identifiers (w:rsid)")
 			t.removeAttr(i)
 			i--
-		case nsW.has(a.Space) && a.Local == "date" && strings.Contains(t.name.Local, "Change") || nsW.has(a.Space) && a.Local == "date" && (n.Local == "ins" || n.Local == "del" || n.Local == "comment" || n.Local == "moveFrom" || n.Local == "moveTo"):
+		case a.Local == "date" && nsW.has(a.Space) && (strings.Contains(n.Local, "Change") || n.Local == "ins" || n.Local == "del" || n.Local == "comment" || n.Local == "moveFrom" || n.Local == "moveTo"):
 			m.dropped("comment or change date")
 			t.removeAttr(i)
 			i--
 		}
 	}
-	for _, local := range authorElemAttrs[n] {
-		for i, a := range t.attrs {
-			if a.Space == "" && a.Local == local && t.rawAttr[i].Value != "" {
-				m.dropped("comment author")
-				t.rawAttr[i].Value = ""
+	switch n.Local {
+	case "cmAuthor", "author", "person":
+		locals, _ := authorElemAttrsIdx.get(n)
+		for _, local := range locals {
+			for i, a := range t.attrs {
+				if a.Space == "" && a.Local == local && t.rawAttr[i].Value != "" {
+					m.dropped("comment author")
+					t.rawAttr[i].Value = ""
+				}
 			}
 		}
 	}
@@ -226,14 +243,14 @@ var propertyParents = map[xml.Name]bool{
 // the allow-list, and with "keep" the personal ones too. Deeper elements belong to the
 // property they are in.
 func (m *metaRules) property(t *tok, parent xml.Name) (op, bool) {
-	if !propertyParents[parent] {
+	if parent.Local != "coreProperties" && parent.Local != "Properties" && parent.Local != "meta" || !propertyParents[parent] {
 		return opKeep, false
 	}
 	n := t.name
-	if _, ok := metaKeep[n]; ok {
+	if _, ok := metaKeepIdx.get(n); ok {
 		return opKeep, true
 	}
-	if why, ok := metaKeepAlso[n]; ok {
+	if why, ok := metaKeepAlsoIdx.get(n); ok {
 		if !m.strip {
 			return opKeep, true
 		}

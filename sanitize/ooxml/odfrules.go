@@ -36,6 +36,8 @@ type odfRules struct {
 	p    *part
 	seen map[string]bool
 
+	elemNS, attrNS nsMemo
+
 	inUnit  bool  // inside a held unit (odfUnits, a settings item)
 	unitErr error // a refused formula inside the held unit
 	meta    *metaRules
@@ -53,6 +55,12 @@ func (r *odfRules) report(kind sanitize.ActionKind, detail string) {
 	r.j.res.Add(kind, r.j.path(r.p.name), detail)
 }
 
+// knownODFNS reports whether elements of namespace space may stay.
+func knownODFNS(space string) bool {
+	_, ok := odfNamespaces[space]
+	return ok
+}
+
 // knownAttrNS reports whether an attribute of namespace space may stay.
 func knownAttrNS(space string) bool {
 	if space == "" || space == nsXML || space == nsXMLNS {
@@ -63,11 +71,11 @@ func knownAttrNS(space string) bool {
 }
 
 func (r *odfRules) start(t *tok, parent xml.Name) op {
-	if _, ok := odfNamespaces[t.name.Space]; !ok {
+	if !r.elemNS.check(t.name.Space, knownODFNS) {
 		r.report(sanitize.ActRemovedPart, "elements of unknown namespace "+clip(t.name.Space))
 		return opDrop
 	}
-	if d, ok := odfDrop[t.name]; ok {
+	if d, ok := odfDropIdx.get(t.name); ok {
 		r.report(d.kind, d.detail)
 		return opDrop
 	}
@@ -83,7 +91,7 @@ func (r *odfRules) start(t *tok, parent xml.Name) op {
 		return opDrop
 	}
 	result := opKeep
-	if d, ok := odfUnwrap[t.name]; ok {
+	if d, ok := odfUnwrapIdx.get(t.name); ok {
 		if d.kind != "" {
 			r.report(d.kind, d.detail)
 		}
@@ -94,7 +102,7 @@ func (r *odfRules) start(t *tok, parent xml.Name) op {
 		v := t.rawAttr[i].Value
 		drop := false
 		switch {
-		case !knownAttrNS(a.Space):
+		case !r.attrNS.check(a.Space, knownAttrNS):
 			r.report(sanitize.ActRemovedPart, "attributes of unknown namespace "+clip(a.Space))
 			drop = true
 		case a.Space == nsXLink && a.Local == "href":
@@ -114,7 +122,7 @@ func (r *odfRules) start(t *tok, parent xml.Name) op {
 			i--
 		}
 	}
-	if _, ok := odfUnits[t.name]; ok && !r.inUnit {
+	if _, ok := odfUnitsIdx.get(t.name); ok && !r.inUnit {
 		r.inUnit, r.unitErr = true, nil
 		return opHold
 	}
@@ -136,7 +144,7 @@ func (r *odfRules) start(t *tok, parent xml.Name) op {
 // control services, Word field codes. It returns opDrop to drop the element, opUnwrap to
 // keep only its text, and whether the attribute itself goes.
 func (r *odfRules) attrRule(t *tok, a xml.Name, v string) (op, bool) {
-	if fa, ok := odfFormulaAttrs[a]; ok {
+	if fa, ok := odfFormulaAttrsIdx.get(a); ok {
 		err := r.checkFormula(t, v, fa.dialect)
 		if err == nil {
 			return opKeep, false
@@ -161,7 +169,7 @@ func (r *odfRules) attrRule(t *tok, a xml.Name, v string) (op, bool) {
 		}
 		return opKeep, false
 	}
-	if what, ok := odfURIAttrs[a]; ok {
+	if what, ok := odfURIAttrsIdx.get(a); ok {
 		if v != "" && !(r.j.s.keepLinks && safeLinkScheme(v)) {
 			r.report(sanitize.ActRemovedExternalLink, what+" "+clip(v))
 			return opKeep, true

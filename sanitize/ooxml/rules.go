@@ -40,10 +40,11 @@ type ooxmlRules struct {
 	sheets *sheetMap       // workbook part only, when sheets were removed
 	seen   map[string]bool // reported (kind, detail) pairs, to report each finding once
 
-	meta       *metaRules
-	inUnit     bool            // inside a held formula unit (see formulaStart)
-	unitErr    error           // a refused formula attribute inside the held unit
-	sharedKept map[string]bool // shared-formula indices (si) whose master was kept
+	meta           *metaRules
+	elemNS, attrNS nsMemo
+	inUnit         bool            // inside a held formula unit (see formulaStart)
+	unitErr        error           // a refused formula attribute inside the held unit
+	sharedKept     map[string]bool // shared-formula indices (si) whose master was kept
 }
 
 func (r *ooxmlRules) report(kind sanitize.ActionKind, detail string) {
@@ -60,13 +61,13 @@ func (r *ooxmlRules) report(kind sanitize.ActionKind, detail string) {
 
 func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 	n := t.name
-	if !knownOOXMLNS(n.Space, r.p.ctype) {
+	if !r.elemNS.check(n.Space, r.knownElemNS) {
 		r.report(sanitize.ActRemovedPart, "elements of unknown namespace "+clip(n.Space))
 		return opDrop
 	}
 	for i := 0; i < len(t.attrs); i++ {
 		a := t.attrs[i]
-		if a.Space == "" || a.Space == nsXML || a.Space == nsXMLNS || knownOOXMLNS(a.Space, "") {
+		if a.Space == "" || a.Space == nsXML || a.Space == nsXMLNS || r.attrNS.check(a.Space, knownAttrOOXMLNS) {
 			continue
 		}
 		r.report(sanitize.ActRemovedPart, "attributes of unknown namespace "+clip(a.Space))
@@ -305,16 +306,18 @@ func (r *ooxmlRules) fieldVerdict(instr string, nested bool) (removal, bool) {
 		return removal{sanitize.ActRemovedDDE, "field whose type is computed by a nested field"}, true
 	}
 	instr = strings.ReplaceAll(instr, "\x00", " ")
-	shown := "field " + clip(strings.Join(strings.Fields(instr), " "))
-	err := wordfield.Check(instr)
+	shown := func() string { return "field " + clip(strings.Join(strings.Fields(instr), " ")) }
+	f, err := wordfield.Parse(instr)
 	if err == nil {
-		f, _ := wordfield.Parse(instr)
+		err = f.Check()
+	}
+	if err == nil {
 		if f.Type != "HYPERLINK" || r.j.s.keepLinks || len(f.Args) == 0 {
 			return removal{}, false
 		}
-		return removal{sanitize.ActRemovedExternalLink, shown + " (hyperlinks are removed by configuration)"}, true
+		return removal{sanitize.ActRemovedExternalLink, shown() + " (hyperlinks are removed by configuration)"}, true
 	}
-	return fieldRemoval(err, shown), true
+	return fieldRemoval(err, shown()), true
 }
 
 // fieldRemoval maps a refused field to its action kind.
@@ -350,3 +353,7 @@ func clip(s string) string {
 }
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+func (r *ooxmlRules) knownElemNS(space string) bool { return knownOOXMLNS(space, r.p.ctype) }
+
+func knownAttrOOXMLNS(space string) bool { return knownOOXMLNS(space, "") }

@@ -99,11 +99,15 @@ var sheetDrop = map[xml.Name]removal{
 // formula-valued attributes now. Inside a held unit, a refused attribute condemns the
 // whole unit. It reports false when the element is none of these.
 func (r *ooxmlRules) formulaStart(t *tok) (op, bool) {
-	if d, ok := sheetDrop[t.name]; ok {
+	e, _ := sheetIdx.get(t.name)
+	if e == nil {
+		return opKeep, false
+	}
+	if d := e.drop; d != nil {
 		r.report(d.kind, d.detail)
 		return opDrop, true
 	}
-	if attrs, ok := formulaAttrs[t.name]; ok {
+	if attrs := e.attrs; attrs != nil {
 		for i := 0; i < len(t.attrs); i++ {
 			a := t.attrs[i]
 			whole, ok := attrs[a.Local]
@@ -131,9 +135,7 @@ func (r *ooxmlRules) formulaStart(t *tok) (op, bool) {
 	if r.inUnit {
 		return opKeep, false
 	}
-	_, unit := formulaUnits[t.name]
-	_, text := formulaText[t.name]
-	if unit || text {
+	if e.unit != "" || e.text != "" {
 		r.inUnit, r.unitErr = true, nil
 		return opHold, true
 	}
@@ -156,7 +158,7 @@ func (r *ooxmlRules) heldFormula(h *heldElem) bool {
 		return r.cellFormula(h)
 	}
 	for _, tx := range h.texts {
-		if _, ok := formulaText[tx.name]; !ok {
+		if _, ok := formulaTextIdx.get(tx.name); !ok {
 			continue
 		}
 		if err := formula.Check(formula.Excel, string(tx.text)); err != nil {
@@ -178,7 +180,11 @@ func (r *ooxmlRules) cellFormula(h *heldElem) bool {
 	var text []byte
 	for _, tx := range h.texts {
 		if tx.name == h.name {
-			text = append(text, tx.text...)
+			if text == nil {
+				text = tx.text // one text part: no copy
+			} else {
+				text = append(text[:len(text):len(text)], tx.text...)
+			}
 		}
 	}
 	typ, _ := h.attr("t")

@@ -501,7 +501,14 @@ func (w *writer) push(t *tok) error {
 			}
 			top := &w.stack[len(w.stack)-1]
 			if top.htext == 0 {
-				w.held.texts = append(w.held.texts, heldText{name: top.name})
+				// Reuse the text buffers of earlier held elements: a sheet holds a
+				// formula per cell.
+				if n := len(w.held.texts); n < cap(w.held.texts) {
+					w.held.texts = w.held.texts[:n+1]
+					w.held.texts[n].name, w.held.texts[n].text = top.name, w.held.texts[n].text[:0]
+				} else {
+					w.held.texts = append(w.held.texts, heldText{name: top.name})
+				}
 				top.htext = len(w.held.texts)
 			}
 			h := &w.held.texts[top.htext-1]

@@ -56,7 +56,7 @@ func lex(instr string) ([]word, error) {
 	if len(instr) > MaxLen {
 		return nil, fmt.Errorf("%w: longer than %d bytes", ErrSyntax, MaxLen)
 	}
-	var out []word
+	out := make([]word, 0, 8)
 	s := instr
 	for i := 0; i < len(s); {
 		c := s[i]
