@@ -49,7 +49,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 	out := shots(t)
 
 	b := browsertest.Start(t)
-	b.Timeout = 120 * time.Second // the first preview compiles PDFium and starts LibreOffice
+	b.Timeout = 5 * time.Minute // the first preview may compile PDFium and starts LibreOffice
 	b.Do(chromedp.Navigate(g.url+"/"),
 		browsertest.Fill("#user", "op"), browsertest.Fill("#password", "operator-pw-1"),
 		browsertest.ClickAndWait("#login-submit", "#code"))

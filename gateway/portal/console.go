@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -393,7 +394,8 @@ func (p *Portal) original(c *web.Ctx) error {
 	if reason == "" || c.Form("confirm") != "yes" {
 		return back(c, rec.ID, "action.reason_required", true)
 	}
-	rc, err := p.q.Open(c, rec.ID)
+	// The body is read after the handler returns, when the request's context is done.
+	rc, err := p.q.Open(context.WithoutCancel(c), rec.ID)
 	if errors.Is(err, quarantine.ErrState) || errors.Is(err, quarantine.ErrNotFound) {
 		return errNotFound
 	}

@@ -127,6 +127,12 @@ func startGateway(t testing.TB, useTLS bool, mod func(*config.Config)) *gateway 
 		}
 		cfg.Portal.TLSCert, cfg.Portal.TLSKey = certFile, keyFile
 	}
+	// PDFium's compiled form (seconds to minutes under -race) is cached under
+	// data_dir/cache: share one cache between the package's gateways and previewers.
+	shared := filepath.Join(os.TempDir(), "sekisho-portal-test", "cache")
+	if err := os.MkdirAll(shared, 0o700); err == nil {
+		os.Symlink(shared, filepath.Join(dir, "cache"))
+	}
 	if mod != nil {
 		mod(cfg)
 	}

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"net/netip"
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/valyala/fasthttp"
@@ -12,8 +14,13 @@ import (
 )
 
 // Ctx is one request. It must not be kept after the handler returns (fasthttp reuses it).
+//
+// As a context.Context it is not the fasthttp RequestCtx (whose Value reads request data
+// that fasthttp resets for the next request, while database/sql's watcher goroutines may
+// still read it) but a context of its own, cancelled when the handler returns.
 type Ctx struct {
 	*fasthttp.RequestCtx
+	ctx    context.Context
 	s      *Server
 	ip     netip.Addr
 	params map[string]string
@@ -22,6 +29,12 @@ type Ctx struct {
 	pre    string // the pre-session cookie's value (CSRF binding before login)
 	lang   string
 }
+
+// Deadline, Done, Err and Value make Ctx the request's own context.Context.
+func (c *Ctx) Deadline() (time.Time, bool) { return c.ctx.Deadline() }
+func (c *Ctx) Done() <-chan struct{}       { return c.ctx.Done() }
+func (c *Ctx) Err() error                  { return c.ctx.Err() }
+func (c *Ctx) Value(k any) any             { return c.ctx.Value(k) }
 
 // Session is the logged-in session, or nil.
 func (c *Ctx) Session() *accounts.Session { return c.sess }

@@ -145,6 +145,9 @@ func (s *Server) Shutdown(ctx context.Context) error { return s.fh.ShutdownWithC
 // Handler is the whole application as a fasthttp handler (for tests and embedding).
 func (s *Server) Handler() fasthttp.RequestHandler { return s.serve }
 
+// requestTimeout bounds the work of one request (a first preview renders a document).
+const requestTimeout = 3 * time.Minute
+
 const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; connect-src 'self'"
 
@@ -171,7 +174,9 @@ func (s *Server) serve(fctx *fasthttp.RequestCtx) {
 		h(fctx)
 		return
 	}
-	c := &Ctx{RequestCtx: fctx, s: s, ip: s.clientIP(fctx)}
+	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+	defer cancel()
+	c := &Ctx{RequestCtx: fctx, ctx: ctx, s: s, ip: s.clientIP(fctx)}
 	if err := s.dispatch(c, path); err != nil {
 		s.fail(c, err)
 	}
