@@ -355,7 +355,7 @@ type t1Interp struct {
 	ox, oy   float64 // current point as written (rounded)
 	flex     bool
 	flexPts  [][2]float64
-	out      bytes.Buffer
+	out      []byte
 	finished bool
 }
 
@@ -371,7 +371,7 @@ func (in *t1Interp) run(cs []byte) ([]byte, error) {
 	if !in.finished {
 		return nil, errors.New("no endchar")
 	}
-	return in.out.Bytes(), nil
+	return in.out, nil
 }
 
 func (in *t1Interp) pop(n int) ([]float64, error) {
@@ -385,11 +385,15 @@ func (in *t1Interp) pop(n int) ([]float64, error) {
 
 // point writes a path point relative to the last written one, rounded to font units so
 // errors do not accumulate.
-func (in *t1Interp) point(x, y float64) []float64 {
+func (in *t1Interp) point(x, y float64) (float64, float64) {
 	rx, ry := math.Round(x), math.Round(y)
-	d := []float64{rx - in.ox, ry - in.oy}
+	dx, dy := rx-in.ox, ry-in.oy
 	in.ox, in.oy = rx, ry
-	return d
+	return dx, dy
+}
+
+func (in *t1Interp) emit(op int, nums ...float64) {
+	in.out = t1Append(in.out, nums, op)
 }
 
 func (in *t1Interp) moveTo(dx, dy float64) {
@@ -397,30 +401,32 @@ func (in *t1Interp) moveTo(dx, dy float64) {
 	if in.flex {
 		return
 	}
-	in.out.Write(t1Encode(in.point(in.x, in.y), 21))
+	px, py := in.point(in.x, in.y)
+	in.emit(21, px, py)
 }
 
 func (in *t1Interp) lineTo(dx, dy float64) {
 	in.x, in.y = in.x+dx, in.y+dy
-	in.out.Write(t1Encode(in.point(in.x, in.y), 5))
+	px, py := in.point(in.x, in.y)
+	in.emit(5, px, py)
 }
 
 func (in *t1Interp) curveTo(d []float64) {
-	var args []float64
+	var args [6]float64
 	for i := 0; i < 6; i += 2 {
 		in.x, in.y = in.x+d[i], in.y+d[i+1]
-		args = append(args, in.point(in.x, in.y)...)
+		args[i], args[i+1] = in.point(in.x, in.y)
 	}
-	in.out.Write(t1Encode(args, 8))
+	in.emit(8, args[:]...)
 }
 
 func (in *t1Interp) curveAbs(p1, p2, p3 [2]float64) {
-	var args []float64
-	for _, p := range [][2]float64{p1, p2, p3} {
-		args = append(args, in.point(p[0], p[1])...)
+	var args [6]float64
+	for i, p := range [3][2]float64{p1, p2, p3} {
+		args[2*i], args[2*i+1] = in.point(p[0], p[1])
 	}
 	in.x, in.y = p3[0], p3[1]
-	in.out.Write(t1Encode(args, 8))
+	in.emit(8, args[:]...)
 }
 
 func (in *t1Interp) exec(cs []byte, depth int) error {
@@ -506,9 +512,9 @@ func (in *t1Interp) op(op, depth int) (bool, error) {
 		in.x, in.y = sbx, sby
 		in.ox, in.oy = math.Round(sbx), math.Round(sby)
 		if sby == 0 && wy == 0 {
-			in.out.Write(t1Encode([]float64{math.Round(sbx), math.Round(wx)}, 13))
+			in.emit(13, math.Round(sbx), math.Round(wx))
 		} else {
-			in.out.Write(t1Encode([]float64{math.Round(sbx), math.Round(sby), math.Round(wx), math.Round(wy)}, 1207))
+			in.emit(1207, math.Round(sbx), math.Round(sby), math.Round(wx), math.Round(wy))
 		}
 	case 21, 22, 4: // rmoveto, hmoveto, vmoveto
 		switch op {
@@ -567,10 +573,10 @@ func (in *t1Interp) op(op, depth int) (bool, error) {
 		}
 		in.curveTo([]float64{a[0], 0, a[1], a[2], 0, a[3]})
 	case 9: // closepath
-		in.out.Write(t1Encode(nil, 9))
+		in.emit(9)
 		in.stack = in.stack[:0]
 	case 14: // endchar
-		in.out.Write(t1Encode(nil, 14))
+		in.emit(14)
 		in.finished = true
 	case 1206: // seac: an accented glyph built from two standard glyphs
 		a, err := in.pop(5)
@@ -582,7 +588,7 @@ func (in *t1Interp) op(op, depth int) (bool, error) {
 				return false, errCharstring
 			}
 		}
-		in.out.Write(t1Encode([]float64{math.Round(a[0]), math.Round(a[1]), math.Round(a[2]), a[3], a[4]}, 1206))
+		in.emit(1206, math.Round(a[0]), math.Round(a[1]), math.Round(a[2]), a[3], a[4])
 		in.finished = true
 	case 1, 3, 1201, 1202, 1200: // hints and dotsection: not kept
 		in.stack = in.stack[:0]
@@ -678,8 +684,9 @@ func (in *t1Interp) otherSubr() error {
 }
 
 // t1Encode writes numbers and an operator as Type 1 charstring bytes.
-func t1Encode(nums []float64, op int) []byte {
-	var b []byte
+func t1Encode(nums []float64, op int) []byte { return t1Append(nil, nums, op) }
+
+func t1Append(b []byte, nums []float64, op int) []byte {
 	for _, f := range nums {
 		v := int32(math.Round(f))
 		switch {
