@@ -16,13 +16,24 @@ type SMTP struct {
 	// Domains are the recipient domains accepted (no open relay); a leading dot accepts
 	// every subdomain (.lg.jp). Empty means the domains of delivery.routes except "*".
 	Domains        []string `yaml:"domains"`
-	MaxMessageSize Size     `yaml:"max_message_size"`                  // SIZE; larger messages get 552. Default 25MiB.
-	MaxRecipients  int      `yaml:"max_recipients"`                    // per message; more get 452. Default 100.
-	CommandTimeout Duration `yaml:"command_timeout"`                   // longest silence from a client, also inside DATA. Default 5m.
-	DataTimeout    Duration `yaml:"data_timeout"`                      // a whole DATA transfer. Default 10m.
-	MaxSessions    int      `yaml:"max_sessions"`                      // concurrent sessions; more get 421. Default 200.
-	MaxSessionsIP  int      `yaml:"max_sessions_per_ip"`               // concurrent sessions per client IP. Default 20.
-	MaxRatePerIP   int      `yaml:"max_connections_per_minute_per_ip"` // new connections per client IP per minute. Default 600.
+	MaxMessageSize Size     `yaml:"max_message_size"` // SIZE; larger messages get 552. Default 25MiB.
+	MaxRecipients  int      `yaml:"max_recipients"`   // per message; more get 452. Default 100.
+	// CommandTimeout is a deadline for each command line and each line of DATA (not an
+	// idle timer: a client sending a byte a second is cut too). Default 5m.
+	CommandTimeout Duration `yaml:"command_timeout"`
+	DataTimeout    Duration `yaml:"data_timeout"` // a whole DATA transfer. Default 10m.
+	// Under stress (more than 80% of max_sessions open) the two timeouts shrink to these,
+	// as Postfix's stress-dependent timeouts do. Defaults 10s and 2m.
+	StressCommandTimeout Duration `yaml:"stress_command_timeout"`
+	StressDataTimeout    Duration `yaml:"stress_data_timeout"`
+	MaxSessions          int      `yaml:"max_sessions"` // concurrent sessions; more get 421. Default 200.
+	// Per client IP: concurrent sessions (default 50) and new connections per minute
+	// (default 60000, a thousand a second, above what the gateway sustains; 0: no limit).
+	MaxSessionsIP int `yaml:"max_sessions_per_ip"`
+	MaxRatePerIP  int `yaml:"max_connections_per_minute_per_ip"`
+	// TrustedClients (addresses or CIDRs: the upstream MX, monitoring) are exempt from
+	// the per-IP limits, like Postfix's $mynetworks. Default loopback only.
+	TrustedClients []string `yaml:"trusted_clients"`
 	// BareLineEndings: reject refuses a message with a bare CR or LF (SMTP smuggling);
 	// normalize rewrites them to CRLF. Default reject.
 	BareLineEndings string `yaml:"bare_line_endings"`
@@ -47,7 +58,10 @@ func defaultSMTP() SMTP {
 		Listen: "127.0.0.1:2525", Hostname: "sekisho.local", Domains: []string{"lgwan.example"},
 		MaxMessageSize: 25 << 20, MaxRecipients: 100,
 		CommandTimeout: Duration(5 * time.Minute), DataTimeout: Duration(10 * time.Minute),
-		MaxSessions: 200, MaxSessionsIP: 20, MaxRatePerIP: 600, BareLineEndings: "reject", LocalPartRouting: "reject",
+		StressCommandTimeout: Duration(10 * time.Second), StressDataTimeout: Duration(2 * time.Minute),
+		MaxSessions: 200, MaxSessionsIP: 50, MaxRatePerIP: 60000,
+		TrustedClients:  []string{"127.0.0.0/8", "::1/128"},
+		BareLineEndings: "reject", LocalPartRouting: "reject",
 		MinFreeSpace: 256 << 20, SanitizeTimeout: Duration(2 * time.Minute),
 	}
 }
@@ -66,9 +80,16 @@ func (s SMTP) validate(p *problems) {
 	p.intRange("smtp.max_recipients", int64(s.MaxRecipients), 1, 100000)
 	p.durRange("smtp.command_timeout", s.CommandTimeout, time.Second, time.Hour)
 	p.durRange("smtp.data_timeout", s.DataTimeout, time.Second, 24*time.Hour)
+	p.durRange("smtp.stress_command_timeout", s.StressCommandTimeout, time.Second, time.Hour)
+	p.durRange("smtp.stress_data_timeout", s.StressDataTimeout, time.Second, 24*time.Hour)
 	p.intRange("smtp.max_sessions", int64(s.MaxSessions), 1, 1000000)
 	p.intRange("smtp.max_sessions_per_ip", int64(s.MaxSessionsIP), 1, 1000000)
-	p.intRange("smtp.max_connections_per_minute_per_ip", int64(s.MaxRatePerIP), 1, 10000000)
+	p.intRange("smtp.max_connections_per_minute_per_ip", int64(s.MaxRatePerIP), 0, 100000000)
+	for i, c := range s.TrustedClients {
+		if _, err := Prefixes([]string{c}); err != nil {
+			p.add(fmt.Sprintf("smtp.trusted_clients[%d]", i), c, "must be an IP address or a network (CIDR)")
+		}
+	}
 	p.oneOf("smtp.bare_line_endings", s.BareLineEndings, "reject", "normalize")
 	p.oneOf("smtp.local_part_routing", s.LocalPartRouting, "reject", "allow")
 	if s.MinFreeSpace < 0 {

@@ -3,31 +3,36 @@ package smtp
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"sync"
 	"time"
 )
 
 // ConnLimits bound what one client address and all clients together may hold.
 type ConnLimits struct {
-	MaxSessions      int           // concurrent sessions in total
-	MaxSessionsPerIP int           // concurrent sessions per client IP
-	MaxRatePerIP     int           // new connections per client IP per minute
-	IdleTimeout      time.Duration // longest silence while reading, including inside DATA
+	MaxSessions      int // concurrent sessions in total
+	MaxSessionsPerIP int // concurrent sessions per client IP; 0 = no limit
+	MaxRatePerIP     int // new connections per client IP per minute; 0 = no limit
+	// Trusted clients (the upstream MX, monitoring) are exempt from the per-IP limits,
+	// as Postfix exempts $mynetworks: an upstream that relays everything from one
+	// address must never be throttled. They still count towards MaxSessions.
+	Trusted []netip.Prefix
 }
 
-// limitListener answers 421 itself, before go-smtp sees the connection, because go-smtp
-// creates sessions only at EHLO. It also wraps each connection so that reads refresh an idle
-// deadline: go-smtp's ReadTimeout is one deadline for a whole command or message.
-type limitListener struct {
+// listener answers 421 itself, before go-smtp sees the connection, because go-smtp
+// creates sessions only at EHLO. Each connection it returns enforces the read deadlines
+// (deadlines.go).
+type listener struct {
 	net.Listener
 	lim      ConnLimits
 	hostname string
 	onReject func(reason string)
+	load     *load // counts the open sessions
 
 	mu     sync.Mutex
-	total  int
-	perIP  map[string]int
-	rate   map[string]*bucket
+	conns  map[*deadlineConn]struct{} // open, for re-applying deadlines when stress changes
+	perIP  map[netip.Addr]int
+	rate   map[netip.Addr]*bucket
 	lastGC time.Time
 }
 
@@ -36,19 +41,21 @@ type bucket struct {
 	last   time.Time
 }
 
-func newLimitListener(l net.Listener, lim ConnLimits, hostname string, onReject func(string)) *limitListener {
-	return &limitListener{Listener: l, lim: lim, hostname: hostname, onReject: onReject,
-		perIP: map[string]int{}, rate: map[string]*bucket{}}
+func newListener(l net.Listener, lim ConnLimits, hostname string, ld *load, onReject func(string)) *listener {
+	return &listener{Listener: l, lim: lim, hostname: hostname, load: ld, onReject: onReject,
+		conns: map[*deadlineConn]struct{}{}, perIP: map[netip.Addr]int{}, rate: map[netip.Addr]*bucket{}}
 }
 
-func (l *limitListener) Accept() (net.Conn, error) {
+func (l *listener) Accept() (net.Conn, error) {
 	for {
 		c, err := l.Listener.Accept()
 		if err != nil {
 			return nil, err
 		}
-		ip := hostOf(c.RemoteAddr())
-		if reason := l.admit(ip); reason != "" {
+		ip := addrOf(c.RemoteAddr())
+		dc := &deadlineConn{Conn: c, load: l.load, remote: ip}
+		dc.release = func() { l.release(dc) }
+		if reason := l.admit(dc, time.Now()); reason != "" {
 			c.SetWriteDeadline(time.Now().Add(5 * time.Second))
 			fmt.Fprintf(c, "421 4.7.0 %s %s, try again later\r\n", l.hostname, reason)
 			c.Close()
@@ -57,21 +64,33 @@ func (l *limitListener) Accept() (net.Conn, error) {
 			}
 			continue
 		}
-		return &idleConn{Conn: c, idle: l.lim.IdleTimeout, release: func() { l.release(ip) }}, nil
+		dc.beginLine(time.Now())
+		return dc, nil
 	}
 }
 
-func (l *limitListener) admit(ip string) string {
+// trusted reports whether ip is in the trusted client list.
+func (l *listener) trusted(ip netip.Addr) bool {
+	for _, p := range l.lim.Trusted {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *listener) admit(c *deadlineConn, now time.Time) string {
+	ip := c.remote
+	trusted := l.trusted(ip)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := time.Now()
-	if l.lim.MaxSessions > 0 && l.total >= l.lim.MaxSessions {
+	if l.lim.MaxSessions > 0 && l.load.sessions.Load() >= int64(l.lim.MaxSessions) {
 		return "too many connections"
 	}
-	if l.lim.MaxSessionsPerIP > 0 && l.perIP[ip] >= l.lim.MaxSessionsPerIP {
+	if !trusted && l.lim.MaxSessionsPerIP > 0 && l.perIP[ip] >= l.lim.MaxSessionsPerIP {
 		return "too many connections from your address"
 	}
-	if l.lim.MaxRatePerIP > 0 {
+	if !trusted && l.lim.MaxRatePerIP > 0 {
 		if now.Sub(l.lastGC) > time.Minute {
 			for k, b := range l.rate {
 				if now.Sub(b.last) > time.Minute {
@@ -92,63 +111,51 @@ func (l *limitListener) admit(ip string) string {
 		}
 		b.tokens--
 	}
-	l.total++
+	n := l.load.sessions.Add(1)
 	l.perIP[ip]++
+	l.conns[c] = struct{}{}
+	l.changedLocked(n)
 	return ""
 }
 
-func (l *limitListener) release(ip string) {
+func (l *listener) release(c *deadlineConn) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.total--
-	if l.perIP[ip]--; l.perIP[ip] <= 0 {
-		delete(l.perIP, ip)
+	n := l.load.sessions.Add(-1)
+	if l.perIP[c.remote]--; l.perIP[c.remote] <= 0 {
+		delete(l.perIP, c.remote)
 	}
+	delete(l.conns, c)
+	l.changedLocked(n)
 }
 
-// idleConn refreshes the read deadline on every read, bounded by the deadline go-smtp set
-// for the whole command or message.
-type idleConn struct {
-	net.Conn
-	idle    time.Duration
-	mu      sync.Mutex
-	outer   time.Time
-	once    sync.Once
-	release func()
-}
-
-func (c *idleConn) SetReadDeadline(t time.Time) error {
-	c.mu.Lock()
-	c.outer = t
-	c.mu.Unlock()
-	return c.Conn.SetReadDeadline(t)
-}
-
-func (c *idleConn) Read(p []byte) (int, error) {
-	if c.idle > 0 {
-		d := time.Now().Add(c.idle)
-		c.mu.Lock()
-		if !c.outer.IsZero() && c.outer.Before(d) {
-			d = c.outer
+// changedLocked updates the stress mode and, when it changed, the deadlines of every
+// open session.
+func (l *listener) changedLocked(n int64) {
+	if l.load.sessionsChanged(n) {
+		for c := range l.conns {
+			c.reapply()
 		}
-		c.mu.Unlock()
-		c.Conn.SetReadDeadline(d)
 	}
-	return c.Conn.Read(p)
 }
 
-func (c *idleConn) Close() error {
-	c.once.Do(c.release)
-	return c.Conn.Close()
+// addrOf returns the client's IP without a zone or IPv4-in-IPv6 mapping, so that
+// per-IP counts and trusted prefixes compare like with like.
+func addrOf(a net.Addr) netip.Addr {
+	if ta, ok := a.(*net.TCPAddr); ok {
+		ip, _ := netip.AddrFromSlice(ta.IP)
+		return ip.Unmap()
+	}
+	ap, err := netip.ParseAddrPort(a.String())
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ap.Addr().Unmap()
 }
 
 func hostOf(a net.Addr) string {
-	if ta, ok := a.(*net.TCPAddr); ok {
-		return ta.IP.String()
+	if ip := addrOf(a); ip.IsValid() {
+		return ip.String()
 	}
-	h, _, err := net.SplitHostPort(a.String())
-	if err != nil {
-		return a.String()
-	}
-	return h
+	return a.String()
 }

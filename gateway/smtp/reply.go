@@ -14,6 +14,7 @@ var (
 	errTooBig           = &gosmtp.SMTPError{Code: 552, EnhancedCode: gosmtp.EnhancedCode{5, 3, 4}, Message: "message size exceeds fixed limit"}
 	errSpoolFull        = &gosmtp.SMTPError{Code: 452, EnhancedCode: gosmtp.EnhancedCode{4, 3, 1}, Message: "insufficient system storage, try again later"}
 	errBareLineEnding   = &gosmtp.SMTPError{Code: 554, EnhancedCode: gosmtp.EnhancedCode{5, 6, 0}, Message: "message contains bare CR or LF, refused (SMTP smuggling protection)"}
+	errTimeout          = &gosmtp.SMTPError{Code: 421, EnhancedCode: gosmtp.EnhancedCode{4, 4, 2}, Message: "timeout exceeded, closing connection"}
 	errNUL              = &gosmtp.SMTPError{Code: 554, EnhancedCode: gosmtp.EnhancedCode{5, 6, 0}, Message: "message contains NUL characters"}
 )
 

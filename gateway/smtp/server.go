@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -25,10 +26,14 @@ type Options struct {
 	MaxMessageBytes int64         // default 25 MiB
 	MaxRecipients   int           // default 100
 	MaxLineLength   int           // go-smtp's line cap, also inside DATA: default 1 MiB
-	CommandTimeout  time.Duration // idle time allowed while reading; default 5m
-	DataTimeout     time.Duration // whole DATA transfer; default 10m
+	CommandTimeout  time.Duration // deadline for each command line and each line of DATA; default 5m
+	DataTimeout     time.Duration // deadline for a whole DATA (or BDAT) transfer; default 10m
 	WriteTimeout    time.Duration // default 1m
-	Conn            ConnLimits
+	// Under stress (more than 80% of Conn.MaxSessions open) the command and data
+	// timeouts shrink to these; defaults 10s and 2m.
+	StressCommandTimeout time.Duration
+	StressDataTimeout    time.Duration
+	Conn                 ConnLimits
 	// BareLineEndings: "reject" (default) refuses a message with a bare CR or LF (SMTP
 	// smuggling); "normalize" rewrites them to CRLF.
 	BareLineEndings string
@@ -65,6 +70,12 @@ func (o *Options) defaults() {
 	if o.WriteTimeout <= 0 {
 		o.WriteTimeout = time.Minute
 	}
+	if o.StressCommandTimeout <= 0 {
+		o.StressCommandTimeout = 10 * time.Second
+	}
+	if o.StressDataTimeout <= 0 {
+		o.StressDataTimeout = 2 * time.Minute
+	}
 	if o.BareLineEndings == "" {
 		o.BareLineEndings = "reject"
 	}
@@ -79,9 +90,6 @@ func (o *Options) defaults() {
 	}
 	if o.Metrics == nil {
 		o.Metrics = metrics.New()
-	}
-	if o.Conn.IdleTimeout <= 0 {
-		o.Conn.IdleTimeout = o.CommandTimeout
 	}
 }
 
@@ -102,8 +110,9 @@ type Server struct {
 	domains  map[string]bool
 	m        *serverMetrics
 
-	srv *gosmtp.Server
-	ln  *limitListener
+	srv  *gosmtp.Server
+	ln   *listener
+	load *load
 
 	spaceMu   sync.Mutex
 	spaceAt   time.Time
@@ -112,8 +121,8 @@ type Server struct {
 }
 
 type serverMetrics struct {
-	accepted, rejected *metrics.Counter
-	acceptLatency      *metrics.Histogram
+	accepted, rejected, timeouts *metrics.Counter
+	acceptLatency                *metrics.Histogram
 }
 
 // New builds a server that accepts into q and then calls accepted (if set) with the
@@ -134,8 +143,30 @@ func New(o Options, q Queue, accepted func(queue.Envelope)) (*Server, error) {
 	s.m = &serverMetrics{
 		accepted:      r.Counter("sekisho_smtp_accepted_total", "Messages accepted with 250.", ""),
 		rejected:      r.Counter("sekisho_smtp_rejected_total", "Transactions or connections refused, by reason.", "reason"),
+		timeouts:      r.Counter("sekisho_smtp_timeouts_total", "Sessions cut because a command line, a line of DATA or a whole DATA missed its deadline.", "phase"),
 		acceptLatency: r.Histogram("sekisho_smtp_accept_seconds", "Time from DATA to the 250 reply (spool write and fsync).", metrics.DefBuckets),
 	}
+	s.load = newLoad(&s.o)
+	s.load.onStress = func(on bool, n int64) {
+		if on {
+			s.log.Warn("smtp under stress: shorter timeouts", "sessions", n, "command_timeout", s.load.stressCommand, "data_timeout", s.load.stressData)
+		} else {
+			s.log.Info("smtp stress over: normal timeouts", "sessions", n)
+		}
+	}
+	s.load.onTimeout = func(phase string, remote netip.Addr, stressed bool) {
+		s.m.timeouts.Inc(phase)
+		s.log.Info("session timed out", "phase", phase, "remote_ip", remote.String(), "stress", stressed)
+	}
+	r.GaugeFunc("sekisho_smtp_sessions", "Open SMTP sessions.", "", func() map[string]float64 {
+		return map[string]float64{"": float64(s.load.sessions.Load())}
+	})
+	r.GaugeFunc("sekisho_smtp_stress", "1 while more than 80% of smtp.max_sessions are open (shorter timeouts).", "", func() map[string]float64 {
+		if s.load.stressed.Load() {
+			return map[string]float64{"": 1}
+		}
+		return map[string]float64{"": 0}
+	})
 	return s, nil
 }
 
@@ -195,12 +226,14 @@ func (s *Server) Listen() (net.Addr, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.ln = newLimitListener(ln, s.o.Conn, s.o.Hostname, func(reason string) { s.m.rejected.Inc("conn_limit") })
+	s.ln = newListener(ln, s.o.Conn, s.o.Hostname, s.load, func(reason string) { s.m.rejected.Inc("conn_limit") })
 	srv := gosmtp.NewServer(backend{s})
 	srv.Domain = s.o.Hostname
 	srv.MaxMessageBytes = s.o.MaxMessageBytes
 	srv.MaxRecipients = s.o.MaxRecipients
 	srv.MaxLineLength = s.o.MaxLineLength
+	// go-smtp calls SetReadDeadline before each command line only when ReadTimeout is
+	// set; deadlineConn takes that call as the start of a line and sets its own deadline.
 	srv.ReadTimeout = s.o.DataTimeout
 	srv.WriteTimeout = s.o.WriteTimeout
 	srv.EnableSMTPUTF8 = true

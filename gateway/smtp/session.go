@@ -18,6 +18,9 @@ import (
 type backend struct{ s *Server }
 
 func (b backend) NewSession(c *gosmtp.Conn) (gosmtp.Session, error) {
+	if dc := deadlineOf(c.Conn()); dc != nil && dc.timedOut() {
+		return nil, errTimeout
+	}
 	_, isTLS := c.TLSConnectionState()
 	remote := c.Conn().RemoteAddr().String()
 	return &session{
@@ -50,7 +53,16 @@ func (ss *session) Reset() {
 
 func (ss *session) Logout() error { return nil }
 
+// timedOut refuses a command that go-smtp parsed from what a timed-out read left.
+func (ss *session) timedOut() bool {
+	dc := deadlineOf(ss.conn.Conn())
+	return dc != nil && dc.timedOut()
+}
+
 func (ss *session) Mail(from string, opts *gosmtp.MailOptions) error {
+	if ss.timedOut() {
+		return errTimeout
+	}
 	if err := ss.s.checkSpace(); err != nil {
 		ss.s.m.rejected.Inc("spool_full")
 		ss.log.Error("refusing mail: spool space low", "err", err)
@@ -70,6 +82,9 @@ func (ss *session) Mail(from string, opts *gosmtp.MailOptions) error {
 }
 
 func (ss *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
+	if ss.timedOut() {
+		return errTimeout
+	}
 	local, domain := splitAddress(to)
 	switch {
 	case badLocalPart(local):
@@ -98,6 +113,9 @@ func (ss *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
 // Data spools the message and replies 250 only once it is durable. r must be consumed before
 // Data returns (go-smtp drains it otherwise, which is fine for rejections).
 func (ss *session) Data(r io.Reader) error {
+	if ss.timedOut() {
+		return errTimeout
+	}
 	start := time.Now()
 	now := start.UTC()
 	env := queue.Envelope{ID: queue.NewID(now), From: ss.from, Rcpts: append([]string(nil), ss.rcpts...), Received: now,
@@ -112,7 +130,14 @@ func (ss *session) Data(r io.Reader) error {
 	fmt.Fprintf(bw, "Received: from %s (%s)\r\n\tby %s (sekisho) with %s id %s;\r\n\t%s\r\n",
 		sanitizeHeloForHeader(ss.helo), ss.remote, ss.s.o.Hostname, proto(ss.tls), env.ID, now.Format(time.RFC1123Z))
 	f := &dataFilter{w: bw, normalize: ss.s.o.BareLineEndings == "normalize"}
-	_, err = io.Copy(f, r)
+	src := r
+	dc := deadlineOf(ss.conn.Conn())
+	if dc != nil {
+		dc.beginData(start)
+		defer dc.endData()
+		src = &lineReader{r: r, dc: dc}
+	}
+	_, err = io.CopyBuffer(f, src, make([]byte, lineProbe))
 	if err == nil {
 		err = f.finish()
 	}
@@ -131,6 +156,11 @@ func (ss *session) Data(r io.Reader) error {
 		ss.s.m.rejected.Inc("bare_line_ending")
 		log.Info("rejected: bare CR or LF in message")
 		return errBareLineEnding
+	case dc != nil && dc.timedOut():
+		w.Abort()
+		log.Info("data aborted: deadline passed")
+		dc.saidGoodbye()
+		return errTimeout
 	case errors.As(err, &smtpErr):
 		// ErrDataTooLarge and friends come from go-smtp's reader; return them bare.
 		w.Abort()

@@ -76,20 +76,26 @@ func newSMTP(cfg *config.Config, g *Gateway, routes []delivery.Route) (*smtp.Ser
 		return nil, err
 	}
 	s := cfg.SMTP
+	trusted, err := config.Prefixes(s.TrustedClients)
+	if err != nil {
+		return nil, fmt.Errorf("smtp.trusted_clients: %w", err)
+	}
 	domains := s.Domains
 	if len(domains) == 0 {
 		domains = delivery.Domains(routes)
 	}
 	return smtp.New(smtp.Options{
-		Addr:            s.Listen,
-		Hostname:        s.Hostname,
-		Domains:         domains,
-		MaxMessageBytes: s.MaxMessageSize.Int64(),
-		MaxRecipients:   s.MaxRecipients,
-		CommandTimeout:  s.CommandTimeout.Std(),
-		DataTimeout:     s.DataTimeout.Std(),
+		Addr:                 s.Listen,
+		Hostname:             s.Hostname,
+		Domains:              domains,
+		MaxMessageBytes:      s.MaxMessageSize.Int64(),
+		MaxRecipients:        s.MaxRecipients,
+		CommandTimeout:       s.CommandTimeout.Std(),
+		DataTimeout:          s.DataTimeout.Std(),
+		StressCommandTimeout: s.StressCommandTimeout.Std(),
+		StressDataTimeout:    s.StressDataTimeout.Std(),
 		Conn: smtp.ConnLimits{MaxSessions: s.MaxSessions, MaxSessionsPerIP: s.MaxSessionsIP,
-			MaxRatePerIP: s.MaxRatePerIP, IdleTimeout: s.CommandTimeout.Std()},
+			MaxRatePerIP: s.MaxRatePerIP, Trusted: trusted},
 		BareLineEndings:  s.BareLineEndings,
 		LocalPartRouting: s.LocalPartRouting,
 		MinFreeBytes:     minFree(s.MinFreeSpace),
