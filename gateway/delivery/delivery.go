@@ -32,6 +32,13 @@ type Options struct {
 	Lifetime       time.Duration // give up and bounce after; default 5 days
 	Routes         []Route
 
+	// NotifyQuarantined sends the recipients of a message quarantined whole a short notice
+	// (ID, sender, subject, reason) from the null sender. The Internet sender is never
+	// told: a notice to a forged sender is backscatter.
+	NotifyQuarantined bool
+	ReleaseContact    string                 // whom that notice says to ask for a release
+	ReleaseURL        func(id string) string // the page to ask at, when there is one
+
 	TempDir string
 	Logger  *slog.Logger
 	Metrics *metrics.Registry

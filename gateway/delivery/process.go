@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"os"
 	"time"
 
 	"github.com/sekisho/sekisho/gateway/queue"
 	"github.com/sekisho/sekisho/quarantine"
 	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/mail"
 )
 
 // job is one message ready for delivery: either just sanitized (its original still
@@ -73,6 +75,9 @@ func (d *Delivery) process(id string) {
 			log.Error("quarantine failed, message stays in the spool", "err", err)
 			return
 		}
+		if d.o.NotifyQuarantined {
+			d.notifyQuarantined(in.Env, q, res.Verdict, log)
+		}
 		d.q.RemoveIncoming(id)
 		d.m.quarantined.Inc(verdict)
 		log.Info("quarantined", "quarantine_id", q.ID, "verdict", verdict, "reason", reason)
@@ -89,4 +94,34 @@ func (d *Delivery) process(id string) {
 	case <-d.ctx.Done():
 		out.Remove()
 	}
+}
+
+// notifyQuarantined queues the notice to the recipients of a message quarantined whole. It
+// is sent from the null sender (RFC 5321 §4.5.5), so it is never bounced, and delivered as
+// it is: sekisho wrote it. A failure is logged; the message stays held either way.
+func (d *Delivery) notifyQuarantined(env queue.Envelope, rec quarantine.Record, v sanitize.Verdict, log *slog.Logger) {
+	if len(env.Rcpts) == 0 {
+		return
+	}
+	now := d.o.Now()
+	n := queue.Envelope{ID: queue.NewID(now), From: "", Rcpts: env.Rcpts, Received: now, Kind: "notice"}
+	if v == "" {
+		v = sanitize.Quarantined
+	}
+	url := ""
+	if d.o.ReleaseURL != nil {
+		url = d.o.ReleaseURL(rec.ID)
+	}
+	pr, pw := io.Pipe()
+	go func() { // ends when the notice is written; the pipe is drained by Enqueue
+		pw.CloseWithError(mail.WriteQuarantineNotice(pw, mail.QuarantinedMessage{ID: rec.ID, From: env.From, Subject: rec.Subject,
+			Reason: rec.Reason, Verdict: v, Received: env.Received, Rcpts: env.Rcpts, Hostname: d.o.Hostname,
+			ReleaseContact: d.o.ReleaseContact, ReleaseURL: url, Now: now}))
+	}()
+	if err := d.q.Enqueue(queue.Message{Env: n, Body: pr}); err != nil {
+		pr.CloseWithError(err)
+		log.Error("quarantine notice not queued", "quarantine_id", rec.ID, "err", err)
+		return
+	}
+	log.Info("quarantine notice queued", "quarantine_id", rec.ID, "notice_id", n.ID, "rcpts", len(n.Rcpts))
 }

@@ -62,9 +62,12 @@ func newDelivery(cfg *config.Config, g *Gateway, routes []delivery.Route, messag
 		RetryMax:        d.RetryMax.Std(),
 		Lifetime:        d.Lifetime.Std(),
 		Routes:          routes,
-		TempDir:         cfg.TempDir,
-		Logger:          g.log.With("component", "delivery"),
-		Metrics:         g.metrics,
+		// A message quarantined whole is announced to its recipients, never to its sender.
+		NotifyQuarantined: cfg.Mail.NotifyQuarantined != "none",
+		ReleaseContact:    cfg.Mail.ReleaseContact,
+		TempDir:           cfg.TempDir,
+		Logger:            g.log.With("component", "delivery"),
+		Metrics:           g.metrics,
 	}, g.queue, message, g.store)
 }
 

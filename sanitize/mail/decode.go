@@ -76,18 +76,20 @@ func (w *walker) uuPart(p *part) (io.Reader, error) {
 // base64), so this reading never shows less than the others. A missing final padding
 // has one reading and is repaired.
 type b64Reader struct {
-	r     *bufio.Reader
-	id    string
-	notes *textNotes
-	odd   func(reason string) // nil: nobody asks
-	raw   []byte              // input chunk
-	clean []byte              // alphabet characters (and the padding of the current quantum) not yet decoded
-	out   []byte              // decoded, unread
-	pad   int                 // "=" in the current quantum
-	ended bool                // the last quantum was padded
-	oddN  int
-	done  bool
-	err   error
+	r      *bufio.Reader
+	id     string
+	notes  *textNotes
+	odd    func(reason string) // nil: nobody asks
+	raw    []byte              // input chunk
+	clean  []byte              // alphabet characters (and the padding of the current quantum) not yet decoded
+	out    []byte              // decoded, unread (a window of outBuf)
+	outBuf []byte              // reused for out
+	tmp    []byte              // decoding buffer
+	pad    int                 // "=" in the current quantum
+	ended  bool                // the last quantum was padded
+	oddN   int
+	done   bool
+	err    error
 }
 
 func (d *b64Reader) Read(p []byte) (int, error) {
@@ -119,7 +121,7 @@ func (d *b64Reader) fill() {
 		d.clean = make([]byte, 0, 16<<10+4)
 	}
 	n, err := d.r.Read(d.raw)
-	d.out = d.out[:0]
+	d.out = d.outBuf[:0]
 	for _, c := range d.raw[:n] {
 		switch {
 		case c == '\r' || c == '\n' || c == ' ' || c == '\t':
@@ -158,6 +160,7 @@ func (d *b64Reader) fill() {
 	case err != nil:
 		d.err = err
 	}
+	d.outBuf = d.out[:0]
 }
 
 // decode decodes clean[:n] (whole quantums) onto out.
@@ -165,15 +168,17 @@ func (d *b64Reader) decode(n int) {
 	if n == 0 {
 		return
 	}
-	var tmp [12 << 10]byte
+	if d.tmp == nil {
+		d.tmp = make([]byte, 12<<10)
+	}
 	for i := 0; i < n; {
 		k := min(n-i, 16<<10)
-		m, err := base64.StdEncoding.Decode(tmp[:], d.clean[i:i+k])
+		m, err := base64.StdEncoding.Decode(d.tmp, d.clean[i:i+k])
 		if err != nil {
 			d.err = fmt.Errorf("%w: base64 of part %s: %v", sanitize.ErrMalformed, d.id, err)
 			return
 		}
-		d.out = append(d.out, tmp[:m]...)
+		d.out = append(d.out, d.tmp[:m]...)
 		i += k
 	}
 	d.clean = append(d.clean[:0], d.clean[n:]...)

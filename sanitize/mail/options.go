@@ -108,15 +108,7 @@ func New(o Options) *Sanitizer {
 	if o.MaxHeaderBytes <= 0 {
 		o.MaxHeaderBytes = defaultMaxHeaderBytes
 	}
-	o.Hostname = strings.Map(func(r rune) rune {
-		if r == '.' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
-			return r
-		}
-		return -1
-	}, o.Hostname) // it goes into a header line
-	if o.Hostname == "" {
-		o.Hostname = "sekisho"
-	}
+	o.Hostname = cleanHost(o.Hostname) // it goes into a header line
 	if o.Now == nil {
 		o.Now = time.Now
 	}
