@@ -230,14 +230,7 @@ func isRecipient(rec quarantine.Record, addr string) bool {
 // every item; anyone else only items held for their own address that still have their
 // original. Anything else is a 404.
 func (p *Portal) item(c *web.Ctx) (quarantine.Record, error) {
-	id := c.Param("id")
-	if !validID(id) {
-		return quarantine.Record{}, errNotFound
-	}
-	rec, err := p.q.Get(c, id)
-	if errors.Is(err, quarantine.ErrNotFound) {
-		return rec, errNotFound
-	}
+	rec, err := p.load(c)
 	if err != nil {
 		return rec, err
 	}
@@ -248,6 +241,19 @@ func (p *Portal) item(c *web.Ctx) (quarantine.Record, error) {
 		return rec, errNotFound
 	}
 	return rec, nil
+}
+
+// load reads the record of the route's {id}; an ID that is malformed or unknown is a 404.
+func (p *Portal) load(c *web.Ctx) (quarantine.Record, error) {
+	id := c.Param("id")
+	if !validID(id) {
+		return quarantine.Record{}, errNotFound
+	}
+	rec, err := p.q.Get(c, id)
+	if errors.Is(err, quarantine.ErrNotFound) {
+		return rec, errNotFound
+	}
+	return rec, err
 }
 
 // validID accepts the quarantine's IDs (Q20261206-0123456789AB) and nothing resembling a

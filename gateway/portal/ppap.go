@@ -34,14 +34,7 @@ type ppapData struct {
 // ppapItem loads an encrypted item for the PPAP page: only its recipient may open it
 // (the password was sent to them), and only while it is held.
 func (p *Portal) ppapItem(c *web.Ctx) (quarantine.Record, error) {
-	id := c.Param("id")
-	if !validID(id) {
-		return quarantine.Record{}, errNotFound
-	}
-	rec, err := p.q.Get(c, id)
-	if errors.Is(err, quarantine.ErrNotFound) {
-		return rec, errNotFound
-	}
+	rec, err := p.load(c)
 	if err != nil {
 		return rec, err
 	}
