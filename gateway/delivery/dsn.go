@@ -11,6 +11,7 @@ import (
 	"mime"
 	"mime/quotedprintable"
 	"net/textproto"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -51,13 +52,9 @@ func buildDSN(w io.Writer, hostname, dsnID string, env queue.Envelope, failed []
 	fmt.Fprintf(&b, "--%s\r\nContent-Type: message/delivery-status\r\n\r\n", boundary)
 	fmt.Fprintf(&b, "Reporting-MTA: dns; %s\r\nX-Sekisho-Queue-ID: %s\r\nArrival-Date: %s\r\n", hostname, env.ID, env.Received.Format(time.RFC1123Z))
 	for _, f := range failed {
-		status := "5.0.0"
-		if f.Code >= 400 && f.Code < 500 {
-			status = "4.4.7" // delivery time expired
-		}
-		fmt.Fprintf(&b, "\r\nFinal-Recipient: rfc822; %s\r\nAction: failed\r\nStatus: %s\r\n", f.Rcpt, status)
-		if f.Code > 0 {
-			fmt.Fprintf(&b, "Diagnostic-Code: smtp; %d %s\r\n", f.Code, oneLine(f.Msg))
+		fmt.Fprintf(&b, "\r\nFinal-Recipient: rfc822; %s\r\nAction: failed\r\nStatus: %s\r\n", f.Rcpt, dsnStatus(f))
+		if f.Reply != "" {
+			fmt.Fprintf(&b, "Diagnostic-Code: smtp; %s\r\n", oneLine(f.Reply))
 		}
 	}
 	b.WriteString("\r\n")
@@ -66,6 +63,24 @@ func buildDSN(w io.Writer, hostname, dsnID string, env queue.Envelope, failed []
 	fmt.Fprintf(&b, "\r\n--%s--\r\n", boundary)
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// enhancedStatus is an RFC 3463 status code: class.subject.detail.
+var enhancedStatus = regexp.MustCompile(`^[245]\.[0-9]{1,3}\.[0-9]{1,3}$`)
+
+// dsnStatus is the Status of one failed recipient: the one recorded (the next hop's
+// enhanced code, or 4.4.7 for an expired message) when it is well-formed and of the reply's
+// class, otherwise the reply's class with no detail (5.0.0). A 4xx without a status is an
+// expiry recorded before statuses were kept.
+func dsnStatus(f queue.RcptError) string {
+	class := f.Code / 100
+	if enhancedStatus.MatchString(f.Status) && (class < 4 || class > 5 || int(f.Status[0]-'0') == class) {
+		return f.Status
+	}
+	if class == 4 {
+		return "4.4.7"
+	}
+	return "5.0.0"
 }
 
 func oneLine(s string) string {

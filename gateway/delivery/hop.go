@@ -24,6 +24,8 @@ type rcptResult struct {
 	Permanent bool
 	Code      int
 	Msg       string
+	Status    string // the hop's enhanced status code ("5.1.1"), if its reply had one
+	Reply     string // the hop's reply as received, "" for a local failure
 }
 
 // hops delivers to next hops, reusing SMTP connections per hop.
@@ -110,8 +112,13 @@ func (d *hops) deliver(ctx context.Context, r Route, id, from string, rcpts []st
 	for attempt := 0; attempt < 2; attempt++ {
 		c, reused, err := d.get(p, r)
 		if err != nil {
-			code, perm := classify(err)
-			return allFail(rcpts, code, "connect to "+r.Addr+": "+err.Error(), perm)
+			res := allFailWith(rcpts, err)
+			for i := range res {
+				if res[i].Reply == "" {
+					res[i].Msg = "connect to " + r.Addr + ": " + res[i].Msg
+				}
+			}
+			return res
 		}
 		res, err := d.transaction(c, from, rcpts, body)
 		if err != nil && reused && attempt == 0 && isConnError(err) {
@@ -221,16 +228,14 @@ func (d *hops) transaction(c *gosmtp.Client, from string, rcpts []string, body f
 	res := make([]rcptResult, len(rcpts))
 	opts := &gosmtp.MailOptions{Body: gosmtp.Body8BitMIME}
 	if err := c.Mail(from, opts); err != nil {
-		code, perm := classify(err)
 		c.Reset()
-		return allFail(rcpts, code, err.Error(), perm), connErrOrNil(err)
+		return allFailWith(rcpts, err), connErrOrNil(err)
 	}
 	accepted := 0
 	for i, rc := range rcpts {
 		res[i].Rcpt = rc
 		if err := c.Rcpt(rc, nil); err != nil {
-			code, perm := classify(err)
-			res[i].Code, res[i].Permanent, res[i].Msg = code, perm, err.Error()
+			res[i] = failure(rc, err)
 			if isConnError(err) {
 				return allFail(rcpts, 451, err.Error(), false), err
 			}
@@ -249,18 +254,16 @@ func (d *hops) transaction(c *gosmtp.Client, from string, rcpts []string, body f
 	defer rdr.Close()
 	wc, err := c.Data()
 	if err != nil {
-		code, perm := classify(err)
-		return markAccepted(res, false, code, err.Error(), perm), connErrOrNil(err)
+		return markAccepted(res, failure("", err)), connErrOrNil(err)
 	}
 	if _, err := io.Copy(wc, rdr); err != nil {
 		wc.Close()
-		return markAccepted(res, false, 451, err.Error(), false), err
+		return markAccepted(res, failure("", err)), err
 	}
 	if err := wc.Close(); err != nil {
-		code, perm := classify(err)
-		return markAccepted(res, false, code, err.Error(), perm), connErrOrNil(err)
+		return markAccepted(res, failure("", err)), connErrOrNil(err)
 	}
-	return markAccepted(res, true, 250, "ok", false), nil
+	return markAccepted(res, rcptResult{OK: true, Code: 250, Msg: "ok"}), nil
 }
 
 func connErrOrNil(err error) error {
@@ -270,11 +273,14 @@ func connErrOrNil(err error) error {
 	return nil
 }
 
-// markAccepted sets the outcome of the recipients the server accepted at RCPT.
-func markAccepted(res []rcptResult, ok bool, code int, msg string, perm bool) []rcptResult {
+// markAccepted gives the recipients the server accepted at RCPT the outcome of the data
+// transaction.
+func markAccepted(res []rcptResult, outcome rcptResult) []rcptResult {
 	for i := range res {
 		if res[i].Code == 0 {
-			res[i].OK, res[i].Code, res[i].Msg, res[i].Permanent = ok, code, msg, perm
+			rc := res[i].Rcpt
+			res[i] = outcome
+			res[i].Rcpt = rc
 		}
 	}
 	return res
@@ -284,6 +290,15 @@ func allFail(rcpts []string, code int, msg string, perm bool) []rcptResult {
 	out := make([]rcptResult, len(rcpts))
 	for i, r := range rcpts {
 		out[i] = rcptResult{Rcpt: r, Code: code, Msg: msg, Permanent: perm}
+	}
+	return out
+}
+
+// allFailWith gives every recipient the outcome of err.
+func allFailWith(rcpts []string, err error) []rcptResult {
+	out := make([]rcptResult, len(rcpts))
+	for i, r := range rcpts {
+		out[i] = failure(r, err)
 	}
 	return out
 }
@@ -334,13 +349,26 @@ func (d *hops) deliverDir(r Route, id, from string, rcpts []string, body func() 
 	return out
 }
 
-// classify maps a delivery error to temporary (retry) or permanent (bounce).
-func classify(err error) (code int, permanent bool) {
+// failure describes a delivery error for every recipient it concerns: a reply of the hop
+// keeps its code, enhanced status and text (the DSN reports them as the hop gave them) and
+// is permanent when it is a 5xx; anything else is a temporary local failure.
+func failure(rcpt string, err error) rcptResult {
 	var se *gosmtp.SMTPError
 	if errors.As(err, &se) {
-		return se.Code, se.Code >= 500 && se.Code < 600
+		r := rcptResult{Rcpt: rcpt, Code: se.Code, Permanent: se.Code >= 500 && se.Code < 600}
+		reply := []string{fmt.Sprintf("%03d", se.Code)}
+		if c := se.EnhancedCode; c != gosmtp.NoEnhancedCode && c != (gosmtp.EnhancedCode{}) {
+			r.Status = fmt.Sprintf("%d.%d.%d", c[0], c[1], c[2])
+			reply = append(reply, r.Status)
+		}
+		if se.Message != "" {
+			reply = append(reply, se.Message)
+		}
+		r.Reply = strings.Join(reply, " ")
+		r.Msg = r.Reply
+		return r
 	}
-	return 451, false
+	return rcptResult{Rcpt: rcpt, Code: 451, Msg: err.Error()}
 }
 
 // syncDir makes a rename in dir durable.

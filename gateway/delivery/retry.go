@@ -22,7 +22,7 @@ func (d *Delivery) deliver(j *job) {
 	now := d.o.Now()
 	env := j.env
 	var temp []string
-	var lastErr string
+	var lastErr, lastReply string
 	failed := env.Failed
 	expired := !env.Received.IsZero() && now.Sub(env.Received) > d.o.Lifetime
 
@@ -31,7 +31,7 @@ func (d *Delivery) deliver(j *job) {
 	for _, rc := range env.Rcpts {
 		r, ok := d.router.Lookup(rc)
 		if !ok {
-			failed = append(failed, queue.RcptError{Rcpt: rc, Code: 550, Msg: "no route to recipient domain"})
+			failed = append(failed, queue.RcptError{Rcpt: rc, Code: 550, Status: "5.4.4", Msg: "no route to recipient domain"})
 			continue
 		}
 		groups[r.Key()] = append(groups[r.Key()], rc)
@@ -47,12 +47,12 @@ func (d *Delivery) deliver(j *job) {
 					d.m.hops.Result(hop, "delivered", 1, nil)
 					log.Info("delivered", "rcpt_domain", domainOf(res.Rcpt), "relay", routes[k].Addr, "reply", res.Code)
 				case res.Permanent:
-					failed = append(failed, queue.RcptError{Rcpt: res.Rcpt, Code: res.Code, Msg: res.Msg})
+					failed = append(failed, queue.RcptError{Rcpt: res.Rcpt, Code: res.Code, Msg: res.Msg, Status: res.Status, Reply: res.Reply})
 					d.m.hops.Result(hop, "bounced", 1, nil)
 					log.Info("rejected by next hop", "rcpt_domain", domainOf(res.Rcpt), "reply", res.Code, "err", res.Msg)
 				default:
 					temp = append(temp, res.Rcpt)
-					lastErr = res.Msg
+					lastErr, lastReply = res.Msg, res.Reply
 					d.m.deferred.Inc("")
 					d.m.hops.Result(hop, "deferred", 1, errors.New(res.Msg))
 				}
@@ -61,7 +61,8 @@ func (d *Delivery) deliver(j *job) {
 	} else {
 		for _, rcpts := range groups {
 			for _, rc := range rcpts {
-				failed = append(failed, queue.RcptError{Rcpt: rc, Code: 451, Msg: "delivery time expired; last error: " + env.LastError})
+				failed = append(failed, queue.RcptError{Rcpt: rc, Code: 451, Status: "4.4.7",
+					Msg: "delivery time expired; last error: " + env.LastError, Reply: env.LastReply})
 			}
 		}
 	}
@@ -72,17 +73,23 @@ func (d *Delivery) deliver(j *job) {
 		return
 	}
 
+	var unbounced []queue.RcptError
 	if len(failed) > 0 {
 		if err := d.bounce(env, failed, j.body); err != nil {
-			log.Error("bounce not queued; keeping the message for another try", "err", err)
-			return
+			// Keep only what is left to do: the refused recipients wait in the envelope
+			// for another try of the bounce, and those already delivered are not tried
+			// again (they were, every retry, before).
+			log.Error("bounce not queued; it is tried again with the message", "err", err)
+			unbounced = failed
 		}
 	}
-	if len(temp) > 0 {
+	if len(temp) > 0 || len(unbounced) > 0 {
 		next := env
-		next.Rcpts, next.Failed = temp, nil
+		next.Rcpts, next.Failed = temp, unbounced
 		next.Attempts++
-		next.LastError = lastErr
+		if len(temp) > 0 {
+			next.LastError, next.LastReply = lastErr, lastReply
+		}
 		next.NextTry = now.Add(d.backoff(next.Attempts))
 		var err error
 		if j.fromIncoming {
@@ -94,7 +101,7 @@ func (d *Delivery) deliver(j *job) {
 			log.Error("could not record deferral; will retry from the old state", "err", err)
 			return
 		}
-		log.Info("deferred", "rcpts", len(temp), "attempt", next.Attempts, "next_try", next.NextTry, "err", lastErr)
+		log.Info("deferred", "rcpts", len(temp), "unbounced", len(unbounced), "attempt", next.Attempts, "next_try", next.NextTry, "err", lastErr)
 		if j.fromIncoming {
 			d.q.RemoveIncoming(env.ID)
 		}
@@ -120,10 +127,8 @@ func (d *Delivery) backoff(attempt int) time.Duration {
 // bounce queues a DSN to the envelope sender. The null sender and DSNs themselves never
 // get one (RFC 5321 §4.5.5), which rules out bounce loops.
 func (d *Delivery) bounce(env queue.Envelope, failed []queue.RcptError, body func() (io.ReadCloser, error)) error {
-	for range failed {
-		d.m.bounced.Inc("")
-	}
 	if env.From == "" || env.Kind == "dsn" {
+		d.m.bounced.Add("", float64(len(failed)))
 		d.log.Info("not bouncing to the null sender", "queue_id", env.ID, "rcpts", len(failed))
 		return nil
 	}
@@ -142,6 +147,7 @@ func (d *Delivery) bounce(env queue.Envelope, failed []queue.RcptError, body fun
 		pr.CloseWithError(err)
 		return err
 	}
+	d.m.bounced.Add("", float64(len(failed))) // counted once, when the DSN is queued
 	d.log.Info("bounce queued", "queue_id", env.ID, "dsn_id", dsn.ID, "rcpts", len(failed))
 	return nil
 }

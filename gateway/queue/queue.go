@@ -105,7 +105,8 @@ type Envelope struct {
 	Attempts   int         `json:"attempts,omitempty"`
 	NextTry    time.Time   `json:"next_try,omitzero"`
 	LastError  string      `json:"last_error,omitempty"`
-	Failed     []RcptError `json:"failed,omitempty"` // permanent per-recipient failures not yet bounced
+	LastReply  string      `json:"last_reply,omitempty"` // the next hop's reply behind LastError, "" when it was local
+	Failed     []RcptError `json:"failed,omitempty"`     // permanent per-recipient failures not yet bounced
 }
 
 // RcptError records why one recipient failed.
@@ -113,6 +114,12 @@ type RcptError struct {
 	Rcpt string `json:"rcpt"`
 	Code int    `json:"code"`
 	Msg  string `json:"msg"`
+	// Status is the RFC 3463 status the DSN reports: the next hop's enhanced code, or
+	// ours (4.4.7 for an expired message); "" lets the DSN derive it from Code.
+	Status string `json:"status,omitempty"`
+	// Reply is the next hop's SMTP reply as received (the DSN's Diagnostic-Code); ""
+	// when the failure was decided here.
+	Reply string `json:"reply,omitempty"`
 }
 
 var idEnc = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").WithPadding(base32.NoPadding)

@@ -22,8 +22,9 @@ type Postfix struct {
 
 // PostfixSink runs smtp-sink until the test ends. Every transaction is written to a file,
 // headed by smtp-sink's X-Mail-Args and X-Rcpt-Args lines: the MAIL and RCPT arguments
-// exactly as this hop received them (Dumps).
-func PostfixSink(t testing.TB) *Postfix {
+// exactly as this hop received them (Dumps). extra are more smtp-sink options, such as
+// "-f", "RCPT", "-B", "550 5.1.1 User unknown" to refuse every recipient with that reply.
+func PostfixSink(t testing.TB, extra ...string) *Postfix {
 	t.Helper()
 	bin := testtool.Need(t, "smtp-sink")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -43,7 +44,7 @@ func PostfixSink(t testing.TB) *Postfix {
 	if err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"-c", "-m", "256", "-d", p.dumpDir + "/%H%M%S.", p.Addr, "256"}
+	args := append(append([]string{"-c", "-m", "256", "-d", p.dumpDir + "/%H%M%S."}, extra...), p.Addr, "256")
 	if os.Geteuid() == 0 {
 		args = append([]string{"-u", "nobody"}, args...)
 	}

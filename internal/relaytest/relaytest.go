@@ -29,6 +29,9 @@ type Config struct {
 	SMTP      smtp.Options
 	Delivery  delivery.Options
 	Sanitizer sanitize.Sanitizer
+	// DeliveryQueue, when set, wraps the queue delivery works on (the SMTP side keeps the
+	// spool itself): a test injects the failure of one queue operation this way.
+	DeliveryQueue func(queue.Queue) queue.Queue
 }
 
 // Relay is a running relay.
@@ -67,7 +70,11 @@ func Build(dir string, cfg Config) (*Relay, error) {
 	}
 	reg := metrics.New()
 	cfg.SMTP.Metrics, cfg.Delivery.Metrics = reg, reg
-	d, err := delivery.New(cfg.Delivery, sp, cfg.Sanitizer, st)
+	var dq queue.Queue = sp
+	if cfg.DeliveryQueue != nil {
+		dq = cfg.DeliveryQueue(sp)
+	}
+	d, err := delivery.New(cfg.Delivery, dq, cfg.Sanitizer, st)
 	if err != nil {
 		st.Close()
 		return nil, err
