@@ -194,6 +194,11 @@ func Detect(b Blob) Type {
 		if strings.HasPrefix(mt, "audio/") || strings.HasPrefix(mt, "video/") || strings.HasPrefix(mt, "font/") {
 			return Type{Name: "media", Class: ClassMedia, MIME: mt, Ext: m.Extension()}
 		}
+		if utf16Text(head) {
+			// UTF-16 text without a byte order mark (Windows "Unicode" text): mimetype
+			// only knows it with a BOM; the text family reads it.
+			return Type{Name: "text", Class: ClassText, MIME: "text/plain", Ext: ".txt"}
+		}
 		if zipAfterPrefix(b) {
 			// A zip behind a prefix of unknown bytes (a header some tool put in front,
 			// which zip readers skip using the end-of-central-directory record): an
@@ -223,6 +228,37 @@ func Detect(b Blob) Type {
 		t = sniffRunnable(b, head, t)
 	}
 	return t
+}
+
+// utf16Text reports whether head reads as UTF-16 text without a BOM: NUL bytes in one
+// byte position of nearly every pair (the high byte of Latin text), none in the other, and
+// code units that are printable characters or ordinary whitespace.
+func utf16Text(head []byte) bool {
+	n := len(head) &^ 1
+	if n < 16 {
+		return false
+	}
+	for _, lo := range []int{0, 1} {
+		hi := 1 - lo
+		var nulHi, nulLo, bad int
+		for i := 0; i < n; i += 2 {
+			if head[i+hi] == 0 {
+				nulHi++
+			}
+			if head[i+lo] == 0 {
+				nulLo++
+			}
+			u := rune(head[i+lo]) | rune(head[i+hi])<<8
+			if u < 0x20 && u != '\t' && u != '\n' && u != '\r' || u == 0x7f || u >= 0xfffe {
+				bad++
+			}
+		}
+		pairs := n / 2
+		if nulHi*10 >= pairs*6 && nulLo == 0 && bad*50 <= pairs {
+			return true
+		}
+	}
+	return false
 }
 
 // zipAfterPrefix reports whether b ends with a zip end-of-central-directory record whose

@@ -53,6 +53,8 @@ func TestDetect(t *testing.T) {
 		{"jar", zipOf(t, map[string]string{"META-INF/MANIFEST.MF": "Manifest-Version: 1.0\n", "A.class": "\xca\xfe\xba\xbe"}, "META-INF/MANIFEST.MF", "A.class"), "jar"},
 		{"odt", zipOf(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"}, "mimetype", "content.xml"), "odt"},
 		{"office 2003 xml", []byte(`<?xml version="1.0"?><?mso-application progid="Word.Document"?><w:wordDocument/>`), "msoxml"},
+		{"utf-16le text without a bom", []byte("T\x00h\x00i\x00s\x00 \x00i\x00s\x00 \x00t\x00e\x00x\x00t\x00.\x00\r\x00\n\x00"), "text"},
+		{"utf-16be text without a bom", []byte("\x00T\x00h\x00i\x00s\x00 \x00i\x00s\x00 \x00t\x00e\x00x\x00t\x00.\x00\n"), "text"},
 		{"word 2003 xml without the instruction", []byte(`<?xml version="1.0"?><w:wordDocument xmlns:w="http://schemas.microsoft.com/office/word/2003/wordml"><w:body/></w:wordDocument>`), "msoxml"},
 		{"another namespace's wordDocument stays xml", []byte(`<?xml version="1.0"?><w:wordDocument xmlns:w="urn:example"/>`), "xml"},
 		{"sylk", []byte("ID;PWXL;N;E\nC;Y1;X1;K1\nE\n"), "sylk"},

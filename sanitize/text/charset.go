@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/encoding/ianaindex"
 	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/encoding/unicode/utf32"
 	"golang.org/x/text/transform"
 
 	"github.com/sekisho/sekisho/sanitize"
@@ -172,6 +173,12 @@ func lookupCharset(label string) (encoding.Encoding, string, error) {
 		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), "utf-16le", nil
 	case "utf-16be":
 		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "utf-16be", nil
+	case "utf-32le":
+		return utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM), "utf-32le", nil
+	case "utf-32be":
+		return utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM), "utf-32be", nil
+	case "utf-32", "ucs-4":
+		return utf32.UTF32(utf32.BigEndian, utf32.UseBOM), "utf-32", nil
 	case "utf-16", "ucs-2", "iso-10646-ucs-2":
 		// RFC 2781 §4.3: without a BOM, UTF-16 is big-endian.
 		return unicode.UTF16(unicode.BigEndian, unicode.UseBOM), "utf-16", nil

@@ -247,6 +247,10 @@ func (d *detector) Result() string {
 	switch {
 	case bytes.HasPrefix(h, []byte{0xef, 0xbb, 0xbf}):
 		return "utf-8"
+	case bytes.HasPrefix(h, []byte{0xff, 0xfe, 0, 0}):
+		return "utf-32le"
+	case bytes.HasPrefix(h, []byte{0, 0, 0xfe, 0xff}):
+		return "utf-32be"
 	case bytes.HasPrefix(h, []byte{0xff, 0xfe}):
 		return "utf-16le"
 	case bytes.HasPrefix(h, []byte{0xfe, 0xff}):
