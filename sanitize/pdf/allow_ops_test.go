@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/image/font/sfnt"
+
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -232,8 +234,8 @@ func TestFontTables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(got["CFF "], cff) || got["GSUB"] != nil {
-		t.Errorf("OpenType rebuild: CFF kept %v, GSUB kept %v", got["CFF "] != nil, got["GSUB"] != nil)
+	if !bytes.Equal(got["CFF "], cff) || got["GSUB"] != nil || got["cmap"] != nil {
+		t.Errorf("OpenType rebuild: CFF kept %v, GSUB kept %v, empty cmap kept %v", got["CFF "] != nil, got["GSUB"] != nil, got["cmap"] != nil)
 	}
 }
 
@@ -275,5 +277,91 @@ func TestActionLists(t *testing.T) {
 	}
 	if len(res.Actions) != 2 {
 		t.Errorf("actions %v, want the two dropped actions", res.Actions)
+	}
+}
+
+// TestCmapRebuild reads each kept subtable format and writes it again; sfnt, which shares
+// no code with this package, must map every character of a real font the same way.
+func TestCmapRebuild(t *testing.T) {
+	tt, _ := fontFile(t, "ja-multipage.pdf", "FontFile2")
+	_, tables, err := readTables(tt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := int(binary.BigEndian.Uint16(tables["maxp"][4:]))
+	// A synthetic table of every format read, plus format 14 (dropped): (1,0) format 6,
+	// (3,1) format 4 with a glyph array, (3,10) format 12.
+	f6 := []byte{0, 6, 0, 14, 0, 0, 0, 65, 0, 2, 0, 1, 0, 2}
+	f4 := []byte{0, 4, 0, 36, 0, 0, 0, 4, 0, 4, 0, 1, 0, 0, // header, segCountX2 = 4
+		0x30, 0x01, 0xFF, 0xFF, 0, 0, // endCode
+		0x30, 0x00, 0xFF, 0xFF, // startCode
+		0, 0, 0, 1, // idDelta
+		0, 4, 0, 0, // idRangeOffset: the first segment reads the glyph array
+		0, 3, 0, 4} // glyph array: U+3000 -> 3, U+3001 -> 4
+	f12 := []byte{0, 12, 0, 0, 0, 0, 0, 28, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0xF0, 0, 0, 1, 0xF0, 1, 0, 0, 0, 5}
+	f14 := []byte{0, 14, 0, 0, 0, 10, 0, 0, 0, 0}
+	var syn []byte
+	syn = binary.BigEndian.AppendUint16(syn, 0)
+	syn = binary.BigEndian.AppendUint16(syn, 4)
+	off := uint32(4 + 8*4)
+	for _, st := range []struct {
+		p, e uint16
+		b    []byte
+	}{{0, 5, f14}, {1, 0, f6}, {3, 1, f4}, {3, 10, f12}} {
+		syn = binary.BigEndian.AppendUint16(syn, st.p)
+		syn = binary.BigEndian.AppendUint16(syn, st.e)
+		syn = binary.BigEndian.AppendUint32(syn, off)
+		off += uint32(len(st.b))
+	}
+	syn = append(append(append(append(syn, f14...), f6...), f4...), f12...)
+	out, err := rebuildCmap(syn, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[[2]uint16]map[uint32]uint16{}
+	for i := range int(binary.BigEndian.Uint16(out[2:])) {
+		rec := out[4+8*i:]
+		m, ok, err := readCmapSub(out[binary.BigEndian.Uint32(rec[4:]):], n)
+		if err != nil || !ok {
+			t.Fatalf("subtable %d: %v", i, err)
+		}
+		got[[2]uint16{binary.BigEndian.Uint16(rec), binary.BigEndian.Uint16(rec[2:])}] = m
+	}
+	want := map[[2]uint16]map[uint32]uint16{
+		{1, 0}:  {65: 1, 66: 2},
+		{3, 1}:  {0x3000: 3, 0x3001: 4},
+		{3, 10}: {0x1F000: 5, 0x1F001: 6},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("rebuilt mappings %v, want %v", got, want)
+	}
+
+	// The real font: the same glyph for every BMP character, by sfnt's reading.
+	if tables["cmap"] == nil {
+		t.Skip("the sample font has no cmap")
+	}
+	before, err1 := sfnt.Parse(tt)
+	rebuilt, err := rebuildSFNT(tt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err2 := sfnt.Parse(rebuilt)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("sfnt: %v, %v", err1, err2)
+	}
+	var buf sfnt.Buffer
+	mapped := 0
+	for r := rune(0x20); r < 0xFFFF; r++ {
+		g1, _ := before.GlyphIndex(&buf, r)
+		g2, _ := after.GlyphIndex(&buf, r)
+		if g1 != g2 {
+			t.Fatalf("U+%04X: glyph %d before, %d after", r, g1, g2)
+		}
+		if g1 != 0 {
+			mapped++
+		}
+	}
+	if mapped == 0 {
+		t.Error("the sample maps no character: the comparison proves nothing")
 	}
 }

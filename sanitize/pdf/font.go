@@ -17,7 +17,9 @@ import (
 //   - FontFile2 (TrueType) is taken apart into its tables, checked with
 //     golang.org/x/image/font/sfnt (every glyph loaded), and written again from the tables
 //     a renderer needs, with the hinting programs (fpgm, prep, cvt and each glyph's
-//     instructions, the TrueType bytecode interpreter's input) removed;
+//     instructions, the TrueType bytecode interpreter's input) removed, the cmap read and
+//     written again (cmaptable.go) and hmtx fitted to its header; the other kept tables
+//     (hhea, maxp, post, OS/2, vhea, vmtx) are fixed-layout data copied as they are;
 //   - FontFile3 /OpenType the same way, its CFF table checked by sfnt's Type 2 charstring
 //     interpreter;
 //   - FontFile3 /Type1C and /CIDFontType0C (bare CFF) are wrapped in a minimal OpenType

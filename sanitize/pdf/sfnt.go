@@ -21,7 +21,7 @@ var keptTables = map[string]string{
 	"loca": "glyph offsets, rebuilt",
 	"glyf": "TrueType outlines, rebuilt without instructions",
 	"CFF ": "CFF outlines, checked by sfnt's charstring interpreter",
-	"cmap": "character to glyph map (simple TrueType fonts use it)",
+	"cmap": "character to glyph map (simple TrueType fonts use it), read and written again",
 	"post": "glyph names (encodings by glyph name use them)",
 	"OS/2": "metrics and classification",
 	"vhea": "vertical metrics header (vertical Japanese text)",
@@ -140,6 +140,16 @@ func rebuildSFNT(data []byte) ([]byte, error) {
 	}
 	if err := fitHmtx(out); err != nil {
 		return nil, err
+	}
+	if out["cmap"] != nil {
+		c, err := rebuildCmap(out["cmap"], int(binary.BigEndian.Uint16(out["maxp"][4:])))
+		if err != nil {
+			return nil, err
+		}
+		out["cmap"] = c
+		if c == nil {
+			delete(out, "cmap")
+		}
 	}
 	if version == 0x4f54544f {
 		if out["CFF "] == nil {
