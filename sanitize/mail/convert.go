@@ -29,6 +29,12 @@ func toUTF8(raw []byte, cs string) (string, decodeStats, error) {
 			label = "" // a label nobody knows: let the bytes tell
 		}
 	}
+	if label == "iso-2022-jp" && !isASCII(raw) && bytes.IndexByte(raw, 0x1b) < 0 {
+		// 8-bit bytes without a single escape sequence are not ISO-2022-JP, whatever the
+		// label says (Japanese mobile carriers' bounces send EUC-JP labelled so): let the
+		// bytes tell.
+		label = ""
+	}
 	if (label == "utf-8" || label == "us-ascii" || label == "") && plainUTF8(raw) {
 		// Already what ToUTF8 would write: skip its 64 KiB detection buffer.
 		cs := "utf-8"

@@ -152,8 +152,8 @@ func textAt(top *part, at []int64) []*part {
 
 // altWalk walks the message with the knobs k flipped and reports the first file it sees
 // that the first walk did not.
-// at holds where in the message each such file starts (for a file inside a decoded body,
-// where that body starts).
+// at holds where in the message each such file that decoding changes starts (for a file
+// inside a decoded body, where that body starts).
 func (s *Sanitizer) altWalk(ctx context.Context, blob sanitize.Blob, lim sanitize.Limits, k knob, have map[[32]byte]bool) (why string, at []int64, more knob, err error) {
 	var scratch sanitize.Result
 	aw := newWalker(ctx, blob, s, sanitize.NewBudget(lim), &scratch, "")
@@ -170,8 +170,8 @@ func (s *Sanitizer) altWalk(ctx context.Context, blob sanitize.Blob, lim sanitiz
 		if w.origin >= 0 {
 			off = w.origin
 		}
-		if herr != nil || isBodyText(p) || p.size() == 0 {
-			return
+		if herr != nil || isBodyText(p) || convertible[p.ctype.value] != "" && !isAttachmentDisp(p) || p.size() == 0 {
+			return // text, shown as text by every reading
 		}
 		h, err := w.hashPart(p)
 		if err != nil {
@@ -184,7 +184,11 @@ func (s *Sanitizer) altWalk(ctx context.Context, blob sanitize.Blob, lim sanitiz
 				name = p.ctype.value
 			}
 			extra = append(extra, name)
-			at = append(at, off)
+			// Only a file that decoding changes makes the text that shows it carry
+			// something else than text; a 7bit one is already shown as what it is.
+			if w.origin >= 0 || p.cte != "" && p.cte != "7bit" && p.cte != "8bit" && p.cte != "binary" {
+				at = append(at, off)
+			}
 		}
 	}
 	_, err = aw.entity(0, blob.Size(), "1", 0, true, false)
