@@ -3,19 +3,20 @@ package pdf
 // Allow-lists of annotations and interactive forms (ISO 32000-2 12.5 and 12.7).
 
 var annotKeys = schema{
-	"Type":     scalar(kName, "object type /Annot (12.5.2)"),
-	"Subtype":  scalar(kName, "annotation type, judged resolved against keptAnnots (12.5.2)"),
-	"Rect":     scalar(kRect, "position on the page (12.5.2)"),
-	"Contents": scalar(kText, "text shown or read aloud (12.5.2)"),
-	"P":        rebuilt("the page, re-pointed to the rebuilt page (12.5.2)"),
-	"NM":       scalar(kText, "annotation name (12.5.2)"),
-	"M":        scalar(kText, "modification date (12.5.2)"),
-	"F":        scalar(kInt, "hidden, print, no-view flags (12.5.3)"),
-	"AP":       obj("Appearance", "appearance streams, rebuilt as form XObjects (12.5.5)"),
-	"AS":       scalar(kName, "current appearance state (12.5.5)"),
-	"Border":   obj("Border", "border width and dashes (12.5.2)"),
-	"C":        scalar(kNums, "colour (12.5.2)"),
-	"OC":       obj("OC", "layer the annotation belongs to (8.11.3.3)"),
+	"Type":         scalar(kName, "object type /Annot (12.5.2)"),
+	"Subtype":      scalar(kName, "annotation type, judged resolved against keptAnnots (12.5.2)"),
+	"Rect":         scalar(kRect, "position on the page (12.5.2)"),
+	"Contents":     scalar(kText, "text shown or read aloud (12.5.2)"),
+	"P":            rebuilt("the page, re-pointed to the rebuilt page (12.5.2)"),
+	"NM":           scalar(kText, "annotation name (12.5.2)"),
+	"M":            scalar(kText, "modification date (12.5.2)"),
+	"F":            scalar(kInt, "hidden, print, no-view flags (12.5.3)"),
+	"AP":           obj("Appearance", "appearance streams, rebuilt as form XObjects (12.5.5)"),
+	"AS":           scalar(kName, "current appearance state (12.5.5)"),
+	"Border":       obj("Border", "border width and dashes (12.5.2)"),
+	"C":            scalar(kNums, "colour (12.5.2)"),
+	"OC":           obj("OC", "layer the annotation belongs to (8.11.3.3)"),
+	"StructParent": scalar(kInt, "key of the annotation in the parent tree (14.7.5.4)"),
 }
 
 // markupKeys are common to the markup annotations (12.5.6.2); /RC (rich text XHTML) and

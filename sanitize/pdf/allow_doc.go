@@ -19,9 +19,12 @@ var catalogKeys = schema{
 	"OCProperties":      obj("OCProperties", "layers: without them hidden content would show (8.11.4)"),
 	"Version":           scalar(kName, "PDF version override (7.7.2)"),
 	"Metadata":          obj("Metadata", "XMP rebuilt from its own allow-list (14.3.2)"),
+	"MarkInfo":          obj("MarkInfo", "says the document is tagged (14.7.1)"),
+	"StructTreeRoot":    obj("StructTreeRoot", "logical structure for screen readers and reflow (14.7.2)"),
 }
 
 var viewerPreferencesKeys = schema{
+	"Type":                  scalar(kName, "object type /ViewerPreferences, written by Chromium (12.2)"),
 	"HideToolbar":           scalar(kBool, "viewer chrome (12.2)"),
 	"HideMenubar":           scalar(kBool, "viewer chrome (12.2)"),
 	"HideWindowUI":          scalar(kBool, "viewer chrome (12.2)"),

@@ -6,20 +6,21 @@ package pdf
 // structure and separation data are not kept. Inheritable keys are resolved from the
 // page tree into each page, since the tree is rebuilt flat.
 var pageKeys = schema{
-	"Type":      scalar(kName, "object type /Page (7.7.3.3)"),
-	"Parent":    rebuilt("the one rebuilt page tree node (7.7.3.3)"),
-	"MediaBox":  scalar(kRect, "page size, inherited values resolved (7.7.3.3)"),
-	"CropBox":   scalar(kRect, "visible area, inherited values resolved (7.7.3.3)"),
-	"BleedBox":  scalar(kRect, "print production box (14.11.2)"),
-	"TrimBox":   scalar(kRect, "print production box (14.11.2)"),
-	"ArtBox":    scalar(kRect, "print production box (14.11.2)"),
-	"Rotate":    scalar(kInt, "rotation, inherited values resolved (7.7.3.3)"),
-	"Resources": obj("Resources", "what the content draws with, inherited values resolved (7.8.3)"),
-	"Contents":  rebuilt("the content streams, tokenised and re-serialised into one stream (7.8.2)"),
-	"Annots":    arr("Annot", "annotations of kept types (12.5)"),
-	"UserUnit":  scalar(kNum, "unit size (14.11.2)"),
-	"Group":     obj("Group", "transparency group (11.6.6)"),
-	"Tabs":      scalar(kName, "tab order of annotations (12.5)"),
+	"Type":          scalar(kName, "object type /Page (7.7.3.3)"),
+	"Parent":        rebuilt("the one rebuilt page tree node (7.7.3.3)"),
+	"MediaBox":      scalar(kRect, "page size, inherited values resolved (7.7.3.3)"),
+	"CropBox":       scalar(kRect, "visible area, inherited values resolved (7.7.3.3)"),
+	"BleedBox":      scalar(kRect, "print production box (14.11.2)"),
+	"TrimBox":       scalar(kRect, "print production box (14.11.2)"),
+	"ArtBox":        scalar(kRect, "print production box (14.11.2)"),
+	"Rotate":        scalar(kInt, "rotation, inherited values resolved (7.7.3.3)"),
+	"Resources":     obj("Resources", "what the content draws with, inherited values resolved (7.8.3)"),
+	"Contents":      rebuilt("the content streams, tokenised and re-serialised into one stream (7.8.2)"),
+	"Annots":        arr("Annot", "annotations of kept types (12.5)"),
+	"UserUnit":      scalar(kNum, "unit size (14.11.2)"),
+	"Group":         obj("Group", "transparency group (11.6.6)"),
+	"Tabs":          scalar(kName, "tab order of annotations (12.5)"),
+	"StructParents": scalar(kInt, "key of the page's marked content in the parent tree (14.7.5.4)"),
 }
 
 var resourcesKeys = schema{
@@ -44,14 +45,16 @@ var groupKeys = schema{
 // formKeys: /Ref (reference XObjects load another file), /OPI, /PieceInfo, /Metadata and
 // structure keys are not kept; the content is re-serialised.
 var formKeys = schema{
-	"Type":      scalar(kName, "object type /XObject (8.10.2)"),
-	"Subtype":   scalar(kName, "/Form (8.10.2)"),
-	"FormType":  scalar(kInt, "always 1 (8.10.2)"),
-	"BBox":      scalar(kRect, "clip box (8.10.2)"),
-	"Matrix":    scalar(kNums, "form space to user space (8.10.2)"),
-	"Resources": obj("Resources", "what the form draws with (8.10.2)"),
-	"Group":     obj("Group", "transparency group (8.10.3)"),
-	"OC":        obj("OC", "layer (8.11.3.3)"),
+	"Type":          scalar(kName, "object type /XObject (8.10.2)"),
+	"Subtype":       scalar(kName, "/Form (8.10.2)"),
+	"FormType":      scalar(kInt, "always 1 (8.10.2)"),
+	"BBox":          scalar(kRect, "clip box (8.10.2)"),
+	"Matrix":        scalar(kNums, "form space to user space (8.10.2)"),
+	"Resources":     obj("Resources", "what the form draws with (8.10.2)"),
+	"Group":         obj("Group", "transparency group (8.10.3)"),
+	"OC":            obj("OC", "layer (8.11.3.3)"),
+	"StructParent":  scalar(kInt, "key of the form in the parent tree (14.7.5.4)"),
+	"StructParents": scalar(kInt, "key of the form's marked content in the parent tree (14.7.5.4)"),
 }
 
 // imageKeys: the samples are decoded and re-encoded (see image.go); /Alternates, /OPI,
@@ -71,6 +74,7 @@ var imageKeys = schema{
 	"SMask":            obj("Image", "soft mask image, re-encoded too (11.6.5.3)"),
 	"Matte":            scalar(kNums, "pre-blended matte of a soft mask (11.6.5.3)"),
 	"OC":               obj("OC", "layer (8.11.3.3)"),
+	"StructParent":     scalar(kInt, "key of the image in the parent tree (14.7.5.4)"),
 }
 
 // extGStateKeys: halftones (/HT) are not kept: device rendering detail with threshold

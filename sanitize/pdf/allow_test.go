@@ -223,6 +223,23 @@ var hosts = map[string]host{
 	"FontDescriptor": inResources("Font", "<< /Type /Font /Subtype /Type1 /BaseFont /F /FontDescriptor << %s >> >>", "FontDescriptor"),
 	"FontStyle":      inResources("Font", "<< /Type /Font /Subtype /Type1 /BaseFont /F /FontDescriptor << /Style << %s >> >> >>", "FontDescriptor", "Style"),
 	"Encoding":       inResources("Font", "<< /Type /Font /Subtype /Type1 /BaseFont /F /Encoding << %s >> >>", "Encoding"),
+	"MarkInfo":       inCatalog("/MarkInfo << %s >>", "MarkInfo"),
+	"StructTreeRoot": inCatalog("/StructTreeRoot << /Type /StructTreeRoot %s >>", "StructTreeRoot"),
+	"StructElem":     structHost("%s", "K", "0"),
+	"MCR":            structHost("/S /P /K [<< /Type /MCR %s >>]", "K", "0", "K", "0"),
+	"OBJR":           structHost("/S /Link /K [<< /Type /OBJR %s >>]", "K", "0", "K", "0"),
+	"Attributes":     structHost("/S /P /A << %s >>", "K", "0", "A"),
+}
+
+// structHost puts a structure element (whose dictionary text holds %s) under a root.
+func structHost(elem string, path ...string) host {
+	return func(p *pdfFile, e string) []string {
+		n := len(p.objs) + 1
+		p.objs[0] = strings.Replace(p.objs[0], "/Pages 2 0 R", fmt.Sprintf("/Pages 2 0 R /StructTreeRoot %d 0 R", n), 1)
+		p.add(fmt.Sprintf("<< /Type /StructTreeRoot /K [%d 0 R] >>", n+1))
+		p.add(fmt.Sprintf("<< /P %d 0 R /Pg 3 0 R %s >>", n, fmt.Sprintf(elem, e)))
+		return append([]string{"Root", "StructTreeRoot"}, path...)
+	}
 }
 
 // annotHost hosts each kept annotation type.
@@ -253,6 +270,7 @@ var shared = map[string]string{
 	"BaseFont": "/Sample", "FirstChar": "32", "LastChar": "33", "Widths": "[500 500]",
 	"FontDescriptor": "<< /FontName /Sample /Flags 32 >>", "ToUnicode": fxCMap, "Name": "/N1",
 	"Title": "(title)", "Lang": "(ja-JP)", "Intent": "/View", "Next": "<< /S /GoTo /D [3 0 R /Fit] >>",
+	"StructParent": "1", "StructParents": "0",
 }
 
 // cases are the values of keys particular to one object type.
@@ -261,8 +279,8 @@ var cases = map[string]map[string]string{
 		"Dests": "<< /b [3 0 R /Fit] >>", "ViewerPreferences": "<< /FitWindow true >>", "PageLayout": "/TwoColumnLeft",
 		"PageMode": "/UseOutlines", "Outlines": "<< /Type /Outlines >>", "AcroForm": "<< /Fields [] >>",
 		"OCProperties": "<< /OCGs [" + fxOCG + "] /D << >> >>", "Version": "/1.7",
-		"Metadata": "_XMP_"},
-	"ViewerPreferences": {"HideToolbar": "true", "HideMenubar": "true", "HideWindowUI": "true", "FitWindow": "true",
+		"Metadata": "_XMP_", "MarkInfo": "<< /Marked true >>", "StructTreeRoot": "<< /Type /StructTreeRoot /K [<< /S /P >>] >>"},
+	"ViewerPreferences": {"Type": "/ViewerPreferences", "HideToolbar": "true", "HideMenubar": "true", "HideWindowUI": "true", "FitWindow": "true",
 		"CenterWindow": "true", "DisplayDocTitle": "true", "NonFullScreenPageMode": "/UseNone", "Direction": "/R2L",
 		"ViewArea": "/CropBox", "ViewClip": "/CropBox", "PrintArea": "/CropBox", "PrintClip": "/CropBox",
 		"PrintScaling": "/None", "Duplex": "/Simplex", "PickTrayByPDFSize": "true", "PrintPageRange": "[1 1]", "NumCopies": "2"},
@@ -336,6 +354,26 @@ var cases = map[string]map[string]string{
 	"Annot/Ink":      {"InkList": "[[0 0 5 5 10 0]]"},
 	"Annot/Popup":    {"Parent": fxText, "Open": "true"},
 	"Annot/Widget":   {"H": "/P", "MK": "<< /BG [1] >>", "Parent": fxField},
+	"MarkInfo":       {"Type": "/MarkInfo", "Marked": "true", "Suspects": "false"},
+	"StructTreeRoot": {"K": "[<< /S /Document /K [<< /S /P /K 0 /Pg 3 0 R >>] >>]", "ParentTree": "<< /Nums [0 [null]] >>",
+		"ParentTreeNextKey": "1", "RoleMap": "<< /Heading /H1 >>", "ClassMap": "<< /c1 << /O /Layout /Placement /Block >> >>",
+		"IDTree": "<< /Names [(id1) << /S /P >>] >>"},
+	"StructElem": {"S": "/P", "P": "", "ID": "(e1)", "Pg": "", "K": "[0 << /Type /MCR /MCID 1 >>]",
+		"A": "<< /O /Layout /Placement /Block >>", "C": "/c1", "R": "0", "T": "(title)", "Alt": "(alt)", "E": "(e)",
+		"ActualText": "(a)"},
+	"MCR":  {"Pg": "3 0 R", "Stm": fxForm, "MCID": "0"},
+	"OBJR": {"Pg": "3 0 R", "Obj": fxText},
+	"Attributes": {"O": "/Layout", "Placement": "/Block", "WritingMode": "/TbRl", "BackgroundColor": "[1 1 1]",
+		"BorderColor": "[0 0 0]", "BorderStyle": "/Solid", "BorderThickness": "1", "Padding": "[1 2 3 4]",
+		"Color": "[0 0 0]", "SpaceBefore": "1", "SpaceAfter": "1", "StartIndent": "1", "EndIndent": "1",
+		"TextIndent": "1", "TextAlign": "/Center", "BBox": "[0 0 10 10]", "Width": "/Auto", "Height": "10",
+		"BlockAlign": "/Middle", "InlineAlign": "/Center", "TBorderStyle": "/None", "TPadding": "0",
+		"BaselineShift": "0", "LineHeight": "/Normal", "TextDecorationColor": "[0 0 0]",
+		"TextDecorationThickness": "1", "TextDecorationType": "/Underline", "RubyAlign": "/Distribute",
+		"RubyPosition": "/Before", "GlyphOrientationVertical": "/Auto", "ColumnCount": "2", "ColumnGap": "10",
+		"ColumnWidths": "[100 100]", "ListNumbering": "/Decimal", "ContinuedList": "true", "ContinuedFrom": "(l1)",
+		"Role": "/cb", "checked": "/on", "Checked": "/on", "Desc": "(d)", "RowSpan": "2", "ColSpan": "2",
+		"Headers": "[(h1)]", "Scope": "/Column", "Summary": "(s)", "Short": "(sh)"},
 }
 
 // sample returns the test value of key in schema name, and whether one exists. An empty

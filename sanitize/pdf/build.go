@@ -43,6 +43,8 @@ type builder struct {
 	objStmCharged map[int]int64           // object stream -> decoded bytes charged to the budget
 	zr            io.ReadCloser           // reused Flate decompressor
 	fonts         map[[32]byte]fontResult // font programs rebuilt, by content
+	structRootNr  int                     // the input's structure tree root
+	structRoot    ref                     // and its rebuilt form
 }
 
 type memoKey struct {
@@ -507,6 +509,7 @@ var schemaTypes = map[string]schema{
 	"MK":                mkKeys,
 	"IconFit":           iconFitKeys,
 	"AcroForm":          acroFormKeys,
+	"MarkInfo":          markInfoKeys,
 }
 
 // build dispatches on the object type. Every case rebuilds from the type's allow-list.
@@ -581,6 +584,24 @@ func (b *builder) build(v types.Object, nr int, typ string) (any, bool, error) {
 		return b.cidToGIDMap(v, nr)
 	case "Metadata":
 		return b.xmp(v, nr)
+	case "StructTreeRoot":
+		return b.structTreeRoot(v, nr)
+	case "StructElem":
+		return b.structElem(v, nr)
+	case "StructKid":
+		return b.structKid(v, nr)
+	case "StructObj":
+		return b.structObj(v, nr)
+	case "Attributes":
+		return b.attributes(v, nr)
+	case "AttrValue":
+		return b.attrValue(v, 0)
+	case "RoleMap":
+		return b.roleMap(v)
+	case "NumberTree.StructParent":
+		return b.parentTree(v)
+	case "NameTree.StructElem":
+		return b.idTree(v)
 	}
 	return nil, false, fmt.Errorf("pdf: internal: no builder for %s", typ)
 }

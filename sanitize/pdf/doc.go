@@ -14,6 +14,7 @@
 //   - allow_annot.go: annotations of inert types, appearance streams, form fields;
 //   - allow_res.go: pages, resources, XObjects, graphics states, patterns, shadings,
 //     functions, colour spaces, fonts;
+//   - allow_struct.go: the logical structure of tagged documents (structure.go);
 //   - allow_ops.go: content stream operators, inline image keys, marked-content
 //     properties, calculator function operators.
 //

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -59,6 +60,9 @@ func TestFidelity(t *testing.T) {
 			}
 			if !slices.Equal(webIn, webOut) {
 				t.Errorf("web links %q, want %q", webOut, webIn)
+			}
+			if a, b := structure(t, in), structure(t, out); a != b {
+				t.Errorf("poppler's structure tree differs:\n%s\nwant:\n%s", short(b), short(a))
 			}
 			for p, d := range pageDiffs(t, pdftoppm, in, out, 3) {
 				if d > 0.015 {
@@ -150,4 +154,17 @@ func readPGM(t *testing.T, file string) []byte {
 		t.Fatalf("%s: %v", file, err)
 	}
 	return pix
+}
+
+var objectNumber = regexp.MustCompile(`Object \d+ \d+`)
+
+// structure is poppler's listing of the tagged structure (pdfinfo -struct), object
+// numbers blanked: the rebuild renumbers objects.
+func structure(t *testing.T, file string) string {
+	t.Helper()
+	out, err := exec.Command(testtool.Need(t, "pdfinfo"), "-struct", file).Output()
+	if err != nil {
+		t.Fatalf("pdfinfo -struct %s: %v", filepath.Base(file), err)
+	}
+	return objectNumber.ReplaceAllString(string(out), "Object")
 }

@@ -68,6 +68,8 @@ var allowLists = func() map[string]schema {
 		"Font/Type3": type3FontKeys, "Font/Type0": type0FontKeys, "CIDFont": cidFontKeys,
 		"CIDSystemInfo": cidSystemInfoKeys, "FontDescriptor": fontDescriptorKeys,
 		"FontStyle": fontStyleKeys, "Encoding": encodingKeys,
+		"MarkInfo": markInfoKeys, "StructTreeRoot": structTreeRootKeys, "StructElem": structElemKeys,
+		"MCR": mcrKeys, "OBJR": objrKeys, "Attributes": attributeKeys,
 	}
 	for st, s := range keptAnnots {
 		m["Annot/"+st] = s

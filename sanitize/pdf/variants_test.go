@@ -156,6 +156,15 @@ func structuralVariants() map[string]func() *pdfFile {
 		p.add(stream("/Type /EmbeddedFile", []byte("MZ"), false))
 		return p
 	}
+	out["struct-objr-fileattachment"] = func() *pdfFile {
+		p := basePDF("/StructTreeRoot 6 0 R /MarkInfo << /Marked true >>", "")
+		p.add("<< /Type /StructTreeRoot /K [7 0 R] >>")
+		p.add("<< /S /Annot /P 6 0 R /Pg 3 0 R /K [<< /Type /OBJR /Obj 8 0 R >>] >>")
+		p.add("<< /Type /Annot /Subtype 9 0 R /Rect [0 0 10 10] /FS << /F (x.exe) /EF << /F 10 0 R >> >> >>")
+		p.add("/FileAttachment")
+		p.add(stream("/Type /EmbeddedFile", []byte("MZ"), false))
+		return p
+	}
 	out["3d-stream-oninstantiate"] = func() *pdfFile {
 		p := basePDF("", "/Annots [6 0 R]")
 		p.add("<< /Type /Annot /Subtype 8 0 R /Rect [72 300 400 600] /3DD 7 0 R /3DA << /A /PO >> >>")
