@@ -148,7 +148,7 @@ func NewSanitizers(cfg *config.Config, o Options) (_ *Sanitizers, err error) {
 	register("sylk", sylk.New(sylk.Options{}))
 	register("msoxml", msoxml.New(msoxml.Options{}))
 	// RTF: rewritten token by token without objects, DDE and remote links.
-	register(string(sanitize.ClassRTF), rtf.New(rtf.Options{Objects: cfg.RTF.Objects, Metadata: meta}))
+	register(string(sanitize.ClassRTF), rtf.New(rtf.Options{Objects: cfg.RTF.Objects, Metadata: meta, Inner: e}))
 	// Legacy compound files: inspected and refused with a precise reason.
 	register(string(sanitize.ClassOLE), ole.New(ole.Options{}))
 	// Containers recurse through the engine itself, sharing the item's Budget.

@@ -5,6 +5,11 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"flag"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,6 +108,12 @@ func generatedCorpus(t *testing.T) map[string]string {
 		"gen-trailing-nul.rtf":    docStart + `Padded.\par}` + "\x00",
 		// Ignorable destinations: unknown ones and known active ones are dropped.
 		"gen-unknown-destination.rtf": docStart + `Text {\*\unknownthing payload}{\*\ffentrymcr AutoOpen}{\*\themedata 504b0304}{\*\hlsrc \\\\198.51.100.7\\share} end` + docEnd,
+		// Pictures: PNG and JPEG are decoded and encoded again, the rest goes.
+		"gen-picture-png.rtf":       docStart + `Logo: {\pict\pngblip\picw8\pich8\picwgoal240\pichgoal240 ` + hexLines(pngBytes()) + `} end.` + docEnd,
+		"gen-picture-polyglot.rtf":  docStart + `Logo: {\*\shppict{\pict\pngblip\picw8\pich8 ` + hexLines(append(pngBytes(), "MZ\x90\x00attacker payload after IEND"...)) + `}} end.` + docEnd,
+		"gen-picture-not-image.rtf": docStart + `Logo: {\pict\pngblip\picw8\pich8 ` + hexLines([]byte("MZ\x90\x00 not a picture at all")) + `} end.` + docEnd,
+		"gen-picture-bin.rtf":       docStart + `Photo: {\pict\jpegblip\picw8\pich8\bin` + fmt.Sprint(len(jpegBytes())) + ` ` + string(jpegBytes()) + `} end.` + docEnd,
+		"gen-picture-wmf.rtf":       docStart + `Chart: ` + pict + ` end.` + docEnd,
 		// HYPERLINK targets after switches, where Word and LibreOffice read them.
 		"gen-hyperlink-switches.rtf": docStart + `{\field{\*\fldinst HYPERLINK \\l "top" "file://198.51.100.7/share/x.exe"}{\fldrslt after l}} ` +
 			`{\field{\*\fldinst HYPERLINK \\o "tip" "\\\\198.51.100.7\\share\\x.exe"}{\fldrslt after o}} ` +
@@ -144,4 +155,27 @@ func TestGeneratedCorpus(t *testing.T) {
 			}
 		})
 	}
+}
+
+// pictureImage is an 8x8 gradient, the picture of the generated picture cases.
+func pictureImage() image.Image {
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	for y := range 8 {
+		for x := range 8 {
+			img.Set(x, y, color.RGBA{uint8(x * 32), uint8(y * 32), 128, 255})
+		}
+	}
+	return img
+}
+
+func pngBytes() []byte {
+	var b bytes.Buffer
+	png.Encode(&b, pictureImage())
+	return b.Bytes()
+}
+
+func jpegBytes() []byte {
+	var b bytes.Buffer
+	jpeg.Encode(&b, pictureImage(), &jpeg.Options{Quality: 90})
+	return b.Bytes()
 }

@@ -44,6 +44,11 @@
 // (\\objdata) is text and stays. The output of a rewrite is a fixed point: sanitizing it
 // again gives the same bytes and no actions.
 //
-// Pictures (\pict) are written back token by token but their hex data is not decoded:
-// it is not re-encoded through the image family.
+// Pictures ({\pict}) hold bytes an image decoder parses, so their data is never copied:
+// PNG and JPEG pictures are decoded and encoded again through Options.Inner (the
+// engine's image family, under the same Budget) and written back as hex; WMF, EMF, DIB
+// and PICT pictures (no decoder here), pictures that do not decode and, without an
+// Inner, every picture go with their group (removed-part). Word and LibreOffice write a
+// PNG or JPEG for every picture and a WMF only as the fallback for old readers
+// ({\nonshppict}), so documents keep their pictures.
 package rtf

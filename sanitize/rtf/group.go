@@ -22,6 +22,7 @@ const (
 	kindShapeProp // \sp
 	kindShapeName // \sn
 	kindInfo      // \info: document properties
+	kindPict      // \pict: a picture, re-encoded (picture.go)
 	kindDest      // {\*\name}: an ignorable destination, kept or dropped by destinations.go
 )
 
@@ -86,6 +87,8 @@ func classify(head []Token) (groupKind, string) {
 			kind = kindShapeName
 		case "info":
 			kind = kindInfo
+		case "pict":
+			kind = kindPict
 		}
 	}
 	if dest != "" {
@@ -121,7 +124,7 @@ func (rw *rewriter) endHead(f *frame) error {
 		}
 		switch kind {
 		case kindNormal:
-		case kindInfo, kindShapeName:
+		case kindInfo, kindShapeName, kindPict:
 			kind = kindNormal // meaningless in the document's own header
 		default:
 			return fmt.Errorf("%w: rtf: \\%s in the document group's header", sanitize.ErrMalformed, word)
@@ -170,6 +173,16 @@ func (rw *rewriter) endHead(f *frame) error {
 		return nil
 	case kindInfo:
 		f.info = true
+	case kindPict:
+		f.pict = &pictState{outW: f.w, outR: f.rslt, maxBytes: 2 * rw.b.Limits().MaxFileSize}
+		f.w, f.rslt = &f.pict.buf, nil
+		rw.write(f.w, Token{Kind: Open})
+		for _, t := range f.head {
+			if !rw.pictContent(f.pict, t) {
+				rw.write(f.w, t)
+			}
+		}
+		return nil
 	case kindNormal:
 		if p != nil && p.info && len(f.head) > 0 && f.head[0].Kind == Word && f.head[0].Name == "hlinkbase" {
 			rw.res.Add(sanitize.ActRemovedExternalLink, rw.path, "base address of relative links (\\hlinkbase)")
@@ -265,6 +278,10 @@ func (rw *rewriter) writeHead(f *frame, w *outBuf, drop string) {
 
 // close ends the group on top of the stack.
 func (rw *rewriter) close(f *frame) error {
+	if f.pict != nil {
+		rw.stack = rw.stack[:len(rw.stack)-1]
+		return rw.closePicture(f)
+	}
 	if f.mode == modeEmit {
 		rw.write(f.w, Token{Kind: Close})
 		rw.write(f.rslt, Token{Kind: Close})

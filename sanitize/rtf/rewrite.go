@@ -47,6 +47,7 @@ type frame struct {
 	class   *strings.Builder // where text is collected: an \objclass, a shape property name
 	sp      *shapeProp       // set on a \sp group
 	info    bool             // the \info group: its children are document properties
+	pict    *pictState       // set on a \pict group
 }
 
 // fieldState buffers a \field group until it closes and its instruction is known: full is
@@ -88,7 +89,10 @@ type rewriter struct {
 	res       *sanitize.Result
 	path      string
 	objects   string // Options.Objects
-	stripMeta bool   // Options.Metadata is strip
+	inner     sanitize.Sanitizer
+	b         *sanitize.Budget
+	ctx       context.Context
+	stripMeta bool // Options.Metadata is strip
 	meta      []string
 	stray     int // closing braces after the document group
 	ctrl      int
@@ -282,6 +286,9 @@ func (rw *rewriter) content(f *frame, t Token) {
 	}
 	if f.instrOf != nil {
 		collectText(&f.instrOf.instr, t)
+	}
+	if f.pict != nil && rw.pictContent(f.pict, t) {
+		return
 	}
 	rw.write(f.w, t)
 	if f.rslt != nil {

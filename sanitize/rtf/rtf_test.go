@@ -6,6 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -25,8 +29,32 @@ func corpusFiles(t testing.TB) []string {
 	return files
 }
 
+// imageFamily stands in for the engine's image family: it decodes a PNG or JPEG with the
+// standard library and encodes it again in the same format.
+type imageFamily struct{}
+
+func (imageFamily) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer, b *sanitize.Budget) (sanitize.Result, error) {
+	img, format, err := image.Decode(in.Reader())
+	if err != nil {
+		return sanitize.Result{Verdict: sanitize.Quarantined, Reason: "not an image", Detected: in.Detected}, nil
+	}
+	switch format {
+	case "png":
+		err = png.Encode(w, img)
+	case "jpeg":
+		err = jpeg.Encode(w, img, nil)
+	default:
+		return sanitize.Result{Verdict: sanitize.Quarantined, Reason: format, Detected: in.Detected}, nil
+	}
+	return sanitize.Result{Verdict: sanitize.Clean, Detected: in.Detected}, err
+}
+
+// run sanitizes data; pictures go through imageFamily unless o says otherwise.
 func run(t testing.TB, data []byte, o Options) ([]byte, sanitize.Result, error) {
 	t.Helper()
+	if o.Inner == nil {
+		o.Inner = imageFamily{}
+	}
 	var out bytes.Buffer
 	in := &sanitize.Item{Body: bytes.NewReader(data), Path: "item"}
 	res, err := New(o).Sanitize(context.Background(), in, &out, sanitize.NewBudget(sanitize.Limits{}))
@@ -100,19 +128,19 @@ func TestConformance(t *testing.T) {
 func TestSanitizeCorpus(t *testing.T) {
 	tests := map[string][]sanitize.ActionKind{
 		"lo-plain.rtf":               {sanitize.ActRemovedMetadata},
-		"lo-large.rtf":               {sanitize.ActRemovedMetadata},
+		"lo-large.rtf":               {sanitize.ActRemovedPart, sanitize.ActRemovedPart, sanitize.ActRemovedMetadata},
 		"lo-fields.rtf":              {sanitize.ActRemovedMetadata},
 		"lo-ja-guide.rtf":            {sanitize.ActRemovedMetadata},
-		"gen-object-package.rtf":     {sanitize.ActRemovedOLE},
+		"gen-object-package.rtf":     {sanitize.ActRemovedPart, sanitize.ActRemovedOLE},
 		"gen-object-equation.rtf":    {sanitize.ActRemovedOLE},
-		"gen-object-autlink.rtf":     {sanitize.ActRemovedOLE},
+		"gen-object-autlink.rtf":     {sanitize.ActRemovedPart, sanitize.ActRemovedOLE},
 		"gen-object-ocx.rtf":         {sanitize.ActRemovedOLE},
 		"gen-objdata-whitespace.rtf": {sanitize.ActRemovedOLE},
 		"gen-objdata-bare.rtf":       {sanitize.ActRemovedOLE},
 		"gen-objdata-bin.rtf":        {sanitize.ActRemovedOLE},
 		"gen-object-uppercase.rtf":   {sanitize.ActRemovedOLE},
 		"gen-datastore.rtf":          {sanitize.ActRemovedOLE},
-		"gen-pict-objdata.rtf":       {sanitize.ActRemovedOLE},
+		"gen-pict-objdata.rtf":       {sanitize.ActRemovedOLE, sanitize.ActRemovedPart},
 		"gen-escaped-text.rtf":       nil,
 		"gen-dde-field.rtf":          {sanitize.ActRemovedDDE},
 		"gen-dde-split.rtf":          {sanitize.ActRemovedDDE},
@@ -127,6 +155,11 @@ func TestSanitizeCorpus(t *testing.T) {
 		"gen-control-chars.rtf":      {sanitize.ActRemovedControlChars},
 		"gen-unicode.rtf":            nil,
 		"gen-unclosed-groups.rtf":    {sanitize.ActRebuilt},
+		"gen-picture-png.rtf":        nil,
+		"gen-picture-polyglot.rtf":   nil,
+		"gen-picture-not-image.rtf":  {sanitize.ActRemovedPart},
+		"gen-picture-bin.rtf":        nil,
+		"gen-picture-wmf.rtf":        {sanitize.ActRemovedPart},
 		"gen-stray-brace.rtf":        {sanitize.ActRemovedTrailingData},
 		"gen-trailing-nul.rtf":       nil,
 		"gen-unknown-destination.rtf": {sanitize.ActRemovedPart, sanitize.ActRemovedMacros, sanitize.ActRemovedPart,
@@ -258,8 +291,14 @@ func TestEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Verdict != sanitize.Sanitized || res.Detected.Name != "rtf" || len(res.Actions) != 1 || res.Actions[0].Path != "attachment[1]" {
-		t.Errorf("engine = %s %s %+v, want sanitized rtf with one action at attachment[1]", res.Verdict, res.Detected.Name, res.Actions)
+	// The object goes, and so does the WMF picture of its result (no decoder here).
+	if res.Verdict != sanitize.Sanitized || res.Detected.Name != "rtf" || len(res.Actions) != 2 || !hasKind(res, sanitize.ActRemovedOLE) {
+		t.Errorf("engine = %s %s %+v, want sanitized rtf with the object and its picture removed", res.Verdict, res.Detected.Name, res.Actions)
+	}
+	for _, a := range res.Actions {
+		if a.Path != "attachment[1]" {
+			t.Errorf("action %+v: want it at attachment[1]", a)
+		}
 	}
 	if err := reparse(out.Bytes()); err != nil {
 		t.Error(err)
@@ -306,9 +345,18 @@ func TestLexer(t *testing.T) {
 func TestOutputLimit(t *testing.T) {
 	data, _ := os.ReadFile(filepath.Join(corpusDir, "lo-large.rtf"))
 	in := &sanitize.Item{Body: bytes.NewReader(data), Path: "item"}
-	_, err := New(Options{}).Sanitize(context.Background(), in, &bytes.Buffer{}, sanitize.NewBudget(sanitize.Limits{MaxFileSize: 1 << 20}))
+	_, err := New(Options{Inner: imageFamily{}}).Sanitize(context.Background(), in, &bytes.Buffer{}, sanitize.NewBudget(sanitize.Limits{MaxFileSize: 512 << 10}))
 	var le *sanitize.LimitError
 	if !errors.As(err, &le) || le.Limit != "limits.max_file_size" {
-		t.Fatalf("Sanitize(1.5 MB into a 1 MiB limit) error = %v, want limits.max_file_size", err)
+		t.Fatalf("Sanitize(1.5 MB, about 1 MB written, into a 512 KiB limit) error = %v, want limits.max_file_size", err)
 	}
+}
+
+func hasKind(res sanitize.Result, k sanitize.ActionKind) bool {
+	for _, a := range res.Actions {
+		if a.Kind == k {
+			return true
+		}
+	}
+	return false
 }

@@ -20,10 +20,17 @@ type Options struct {
 	// producer, custom properties, revision authors and identifiers, and comment
 	// authors.
 	Metadata string
+	// Inner re-encodes pictures: the engine, whose image family decodes and encodes PNG
+	// and JPEG pictures again under the same Budget. Nil removes every picture: picture
+	// data is never copied.
+	Inner sanitize.Sanitizer
 }
 
 // Sanitizer rebuilds RTF documents from their tokens.
-type Sanitizer struct{ objects, metadata string }
+type Sanitizer struct {
+	objects, metadata string
+	inner             sanitize.Sanitizer
+}
 
 var _ sanitize.Sanitizer = (*Sanitizer)(nil)
 
@@ -35,7 +42,7 @@ func New(o Options) *Sanitizer {
 	if o.Metadata == "" {
 		o.Metadata = "strip"
 	}
-	return &Sanitizer{objects: o.Objects, metadata: o.Metadata}
+	return &Sanitizer{objects: o.Objects, metadata: o.Metadata, inner: o.Inner}
 }
 
 // Sanitize tokenizes the document and writes it again from the tokens, without object
@@ -61,6 +68,9 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		res:       &res,
 		path:      in.Path,
 		objects:   s.objects,
+		inner:     s.inner,
+		b:         b,
+		ctx:       ctx,
 		stripMeta: s.metadata == "strip",
 	}
 	if err := rw.run(ctx); err != nil {
