@@ -40,11 +40,11 @@ type ooxmlRules struct {
 	sheets *sheetMap       // workbook part only, when sheets were removed
 	seen   map[string]bool // reported (kind, detail) pairs, to report each finding once
 
-	meta           *metaRules
-	elemNS, attrNS nsMemo
-	inUnit         bool            // inside a held formula unit (see formulaStart)
-	unitErr        error           // a refused formula attribute inside the held unit
-	sharedKept     map[string]bool // shared-formula indices (si) whose master was kept
+	meta                    *metaRules
+	elemNS, attrNS, sheetNS nsMemo
+	inUnit                  bool            // inside a held formula unit (see formulaStart)
+	unitErr                 error           // a refused formula attribute inside the held unit
+	sharedKept              map[string]bool // shared-formula indices (si) whose master was kept
 }
 
 func (r *ooxmlRules) report(kind sanitize.ActionKind, detail string) {

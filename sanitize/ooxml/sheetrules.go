@@ -99,6 +99,9 @@ var sheetDrop = map[xml.Name]removal{
 // formula-valued attributes now. Inside a held unit, a refused attribute condemns the
 // whole unit. It reports false when the element is none of these.
 func (r *ooxmlRules) formulaStart(t *tok) (op, bool) {
+	if !r.sheetNS.check(t.name.Space, sheetSpace) {
+		return opKeep, false
+	}
 	e, _ := sheetIdx.get(t.name)
 	if e == nil {
 		return opKeep, false
