@@ -48,6 +48,7 @@ type Config struct {
 	Quarantine Quarantine `yaml:"quarantine"`
 	HTTP       HTTP       `yaml:"http"`
 	Portal     Portal     `yaml:"portal"`
+	Transfer   Transfer   `yaml:"transfer"`
 
 	// Where the values came from, for error messages: file name and the line of each
 	// dotted key. Filled by Load; empty for Default.
@@ -76,6 +77,7 @@ func Default() *Config {
 		Quarantine: defaultQuarantine(),
 		HTTP:       defaultHTTP(),
 		Portal:     defaultPortal(),
+		Transfer:   defaultTransfer(),
 	}
 }
 

@@ -40,7 +40,7 @@ func (c *Config) CheckPolicyKeys(known func(string) bool) error {
 	return p.err()
 }
 
-func sortedKeys(m map[string]string) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

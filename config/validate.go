@@ -110,6 +110,7 @@ func (c *Config) Validate() error {
 	c.Quarantine.validate(p)
 	c.HTTP.validate(p)
 	c.Portal.validate(p)
+	c.Transfer.validate(p)
 	c.crossChecks(p)
 	return p.err()
 }
@@ -122,6 +123,14 @@ func (c *Config) crossChecks(p *problems) {
 	}
 	if c.HTTP.Listen != "" && c.HTTP.Listen == c.SMTP.Listen && !strings.HasSuffix(c.SMTP.Listen, ":0") {
 		p.add("http.listen", c.HTTP.Listen, "must differ from smtp.listen")
+	}
+	if t := c.Transfer; t.Enabled {
+		if !c.Portal.Enabled || c.HTTP.Listen == "" {
+			p.add("transfer.enabled", "true", "needs the portal (portal.enabled and http.listen): staff use transfers there")
+		}
+		if !strings.HasSuffix(t.InternetListen, ":0") && (t.InternetListen == c.HTTP.Listen || t.InternetListen == c.SMTP.Listen) {
+			p.add("transfer.internet_listen", t.InternetListen, "must differ from http.listen and smtp.listen")
+		}
 	}
 }
 

@@ -48,9 +48,14 @@ type Options struct {
 	// TrustedProxies may set X-Forwarded-For; the client address is then the last address
 	// in it that is not a trusted proxy.
 	TrustedProxies []netip.Prefix
-	// MaxBodySize bounds a request body; default 1 MiB (forms only: uploads belong to a
-	// server with StreamRequestBody).
+	// MaxBodySize bounds a request body; default 1 MiB (forms only: uploads go to stream
+	// routes, see MountStream).
 	MaxBodySize int
+	// ReadTimeout bounds reading a whole request (header and body) outside stream routes;
+	// default 30s.
+	ReadTimeout time.Duration
+	// MaxConnsPerIP bounds the connections of one client address; 0 means no bound.
+	MaxConnsPerIP int
 	// Pages holds the application's templates (*.html, each defining "content" and
 	// optionally "title"); Messages its translations.
 	Pages    fs.FS
@@ -74,11 +79,12 @@ type NavItem struct {
 // Server is the web application: router, middleware, templates.
 type Server struct {
 	Router
-	o     Options
-	log   *slog.Logger
-	r     *renderer
-	fh    *fasthttp.Server
-	extra map[string]fasthttp.RequestHandler
+	o       Options
+	log     *slog.Logger
+	r       *renderer
+	fh      *fasthttp.Server
+	extra   map[string]fasthttp.RequestHandler
+	streams []streamRoute
 }
 
 // New builds a server. Routes are added with the Router methods before Serve.
@@ -104,6 +110,9 @@ func New(o Options) (*Server, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.ReadTimeout <= 0 {
+		o.ReadTimeout = 30 * time.Second
+	}
 	r, err := newRenderer(o.Pages, o.Messages)
 	if err != nil {
 		return nil, err
@@ -114,7 +123,8 @@ func New(o Options) (*Server, error) {
 		Name:                         "", // no Server header
 		NoDefaultServerHeader:        true,
 		NoDefaultContentType:         true,
-		ReadTimeout:                  30 * time.Second,
+		ReadTimeout:                  o.ReadTimeout,
+		MaxConnsPerIP:                o.MaxConnsPerIP,
 		WriteTimeout:                 60 * time.Second,
 		IdleTimeout:                  2 * time.Minute,
 		MaxRequestBodySize:           o.MaxBodySize,
@@ -172,6 +182,13 @@ func (s *Server) serve(fctx *fasthttp.RequestCtx) {
 	path := string(fctx.Path())
 	if h, ok := s.extra[path]; ok {
 		h(fctx)
+		return
+	}
+	if rt := s.stream(path); rt != nil {
+		rt.h(fctx)
+		return
+	}
+	if !s.boundBody(fctx) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)

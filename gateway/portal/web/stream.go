@@ -1,0 +1,90 @@
+package web
+
+import (
+	"io"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+// A stream route receives its request body unread, for uploads of any size: fasthttp
+// reads at most a few KiB before the handler runs, and the handler reads the rest from
+// RequestBodyStream, counting bytes itself (fasthttp does not enforce MaxRequestBodySize
+// on a streamed body). Once any stream route is mounted the server streams every body, so
+// every other route has its body read here, bounded by MaxBodySize, before it runs: a form
+// handler never pulls an unbounded stream into memory through PostArgs.
+
+type streamRoute struct {
+	prefix  string
+	h       fasthttp.RequestHandler
+	timeout time.Duration
+}
+
+// MountStream serves every path under prefix ("/api/v1/") with h, outside the session
+// machinery and CSRF checks: h authenticates each request itself (a capability in the
+// path, not a cookie). h gets the security headers and reads the body from
+// ctx.RequestBodyStream(). readTimeout replaces the server's whole-request read timeout
+// for these paths; h should also bound each read (see ClientIP for the address). Mount
+// before Serve.
+func (s *Server) MountStream(prefix string, readTimeout time.Duration, h fasthttp.RequestHandler) {
+	s.streams = append(s.streams, streamRoute{prefix: prefix, h: h, timeout: readTimeout})
+	s.fh.StreamRequestBody = true
+	s.fh.HeaderReceived = s.headerReceived
+}
+
+func (s *Server) stream(path string) *streamRoute {
+	for i := range s.streams {
+		if strings.HasPrefix(path, s.streams[i].prefix) {
+			return &s.streams[i]
+		}
+	}
+	return nil
+}
+
+// headerReceived gives stream routes their own read deadline; others keep ReadTimeout.
+func (s *Server) headerReceived(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	p := h.RequestURI()
+	if i := strings.IndexByte(string(p), '?'); i >= 0 {
+		p = p[:i]
+	}
+	if rt := s.stream(string(p)); rt != nil {
+		return fasthttp.RequestConfig{ReadTimeout: rt.timeout}
+	}
+	return fasthttp.RequestConfig{}
+}
+
+// boundBody reads a streamed body of a non-stream route into memory, up to MaxBodySize;
+// a larger one is refused with 413 and the connection closed, unread.
+func (s *Server) boundBody(ctx *fasthttp.RequestCtx) bool {
+	if !ctx.Request.IsBodyStream() {
+		return true
+	}
+	max := int64(s.o.MaxBodySize)
+	if n := ctx.Request.Header.ContentLength(); n > int(max) {
+		s.tooLarge(ctx)
+		return false
+	}
+	b, err := io.ReadAll(io.LimitReader(ctx.RequestBodyStream(), max+1))
+	if err != nil {
+		ctx.SetConnectionClose()
+		ctx.Error("bad request", fasthttp.StatusBadRequest)
+		return false
+	}
+	if int64(len(b)) > max {
+		s.tooLarge(ctx)
+		return false
+	}
+	ctx.Request.SetBody(b)
+	return true
+}
+
+func (s *Server) tooLarge(ctx *fasthttp.RequestCtx) {
+	ctx.SetConnectionClose()
+	ctx.Error("request body too large", fasthttp.StatusRequestEntityTooLarge)
+}
+
+// ClientIP is the request's client address: the connection's, or with a trusted proxy in
+// front, the one the proxy saw. Stream handlers use it for audit records and limits.
+func (s *Server) ClientIP(ctx *fasthttp.RequestCtx) netip.Addr { return s.clientIP(ctx) }
