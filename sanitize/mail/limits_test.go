@@ -294,31 +294,42 @@ func TestUndeterminableCharset(t *testing.T) {
 	t.Logf("actions: %+v", res.Actions)
 }
 
-// TestNestedNotSniffedAsMail: a forwarded message whose first header is not one the
-// content sniffer knows is still sanitized as mail, so its attachment does not pass as text.
+// TestNestedNotSniffedAsMail: a forwarded message is sanitized as mail whether or not the
+// content sniffer recognizes it (a first header it does not know sends the part down this
+// package's own path, a From: down the engine's), so its attachment never passes as text
+// and the executable in it is blocked on both paths.
 func TestNestedNotSniffedAsMail(t *testing.T) {
-	inner := "X-Custom: first\r\nX-Other: second\r\nFrom: a@example.com\r\nSubject: inner\r\nMIME-Version: 1.0\r\n" +
-		"Content-Type: multipart/mixed; boundary=IN\r\n\r\n--IN\r\nContent-Type: text/plain\r\n\r\ninner text\r\n" +
-		"--IN\r\nContent-Type: application/octet-stream; name=run.exe\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
-		"TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAA=\r\n--IN--\r\n"
-	msg := "From: b@example.com\r\nSubject: fwd\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=OUT\r\n\r\n" +
-		"--OUT\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--OUT\r\nContent-Type: message/rfc822\r\n\r\n" + inner + "\r\n--OUT--\r\n"
-	if c := sanitize.Detect(bytes.NewReader([]byte(inner))).Class; c == sanitize.ClassMessage {
-		t.Skipf("the sniffer now recognizes the inner message (%s); the case no longer applies", c)
-	}
-	_, s := testEngine(t, Options{})
-	out, _, err := run(t, s, []byte(msg))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := parseIndependent(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(p.atts) != 1 || p.atts[0].nested == nil {
-		t.Fatalf("attachments = %+v, want one sanitized message", p.atts)
-	}
-	if n := p.atts[0].nested; len(n.atts) != 0 || strings.Contains(string(p.atts[0].data), "TVqQ") {
-		t.Errorf("the executable inside the forwarded message came through")
+	for _, first := range []string{"X-Custom: first\r\nX-Other: second\r\n", ""} {
+		inner := first + "From: a@example.com\r\nSubject: inner\r\nMIME-Version: 1.0\r\n" +
+			"Content-Type: multipart/mixed; boundary=IN\r\n\r\n--IN\r\nContent-Type: text/plain\r\n\r\ninner text\r\n" +
+			"--IN\r\nContent-Type: application/octet-stream; name=run.exe\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+			"TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAA=\r\n--IN--\r\n"
+		class := sanitize.Detect(bytes.NewReader([]byte(inner))).Class
+		t.Run(string(class), func(t *testing.T) {
+			msg := "From: b@example.com\r\nSubject: fwd\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=OUT\r\n\r\n" +
+				"--OUT\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--OUT\r\nContent-Type: message/rfc822\r\n\r\n" + inner + "\r\n--OUT--\r\n"
+			_, s := testEngine(t, Options{})
+			out, res, err := run(t, s, []byte(msg))
+			if err != nil {
+				t.Fatal(err)
+			}
+			blocked := false
+			for _, a := range res.Actions {
+				blocked = blocked || a.Kind == sanitize.ActBlocked && strings.HasSuffix(a.Path, "/run.exe")
+			}
+			if !blocked {
+				t.Errorf("no blocked action for run.exe: %+v", res.Actions)
+			}
+			p, err := parseIndependent(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.atts) != 1 || p.atts[0].nested == nil {
+				t.Fatalf("attachments = %+v, want one sanitized message", p.atts)
+			}
+			if n := p.atts[0].nested; len(n.atts) != 0 || strings.Contains(string(p.atts[0].data), "TVqQ") {
+				t.Errorf("the executable inside the forwarded message came through")
+			}
+		})
 	}
 }

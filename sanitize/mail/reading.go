@@ -71,27 +71,8 @@ func (s *Sanitizer) divergence(ctx context.Context, blob sanitize.Blob, lim sani
 	if seen == 0 {
 		return "", nil, nil
 	}
-	var scratch sanitize.Result
-	base := newWalker(ctx, blob, s, sanitize.NewBudget(lim), &scratch, "")
 	have := map[[32]byte]bool{}
-	var collect func(p *part) error
-	collect = func(p *part) error {
-		for _, c := range p.children {
-			if err := collect(c); err != nil {
-				return err
-			}
-		}
-		if p.multipart {
-			return nil
-		}
-		h, err := base.hashPart(p)
-		if err != nil {
-			return err
-		}
-		have[h] = true
-		return nil
-	}
-	if err := collect(top); err != nil {
+	if err := s.collectFiles(ctx, blob, lim, top, have, 0); err != nil {
 		return "", nil, err
 	}
 	var alts []knob
@@ -126,6 +107,46 @@ func (s *Sanitizer) divergence(ctx context.Context, blob sanitize.Blob, lim sani
 		}
 	}
 	return "", nil, nil
+}
+
+// collectFiles hashes every leaf of the first reading into have, and the leaves of the
+// messages forwarded in it (a reader that takes a forwarded message's own parts for the
+// outer message's shows no file this reading misses: it is handled one level down).
+func (s *Sanitizer) collectFiles(ctx context.Context, blob sanitize.Blob, lim sanitize.Limits, top *part, have map[[32]byte]bool, depth int) error {
+	var scratch sanitize.Result
+	base := newWalker(ctx, blob, s, sanitize.NewBudget(lim), &scratch, "")
+	var collect func(p *part) error
+	collect = func(p *part) error {
+		for _, c := range p.children {
+			if err := collect(c); err != nil {
+				return err
+			}
+		}
+		if p.multipart {
+			return nil
+		}
+		h, err := base.hashPart(p)
+		if err != nil {
+			return err
+		}
+		have[h] = true
+		if p.ctype.value != "message/rfc822" || depth >= 2 {
+			return nil
+		}
+		sp, err := base.spoolPart(p, &textNotes{})
+		if err != nil {
+			return nil // it does not decode: its own hash stands for it
+		}
+		defer sp.Remove()
+		var inner sanitize.Result
+		iw := newWalker(ctx, sp, s, sanitize.NewBudget(lim), &inner, "")
+		itop, err := iw.entity(0, sp.Size(), "1", 0, true, false)
+		if err != nil {
+			return nil
+		}
+		return s.collectFiles(ctx, sp, lim, itop, have, depth+1)
+	}
+	return collect(top)
 }
 
 // textAt returns the body-text leaves of the tree whose range holds one of the offsets.
