@@ -95,6 +95,8 @@ var removedWords = []struct {
 	{sanitize.ActRemovedTrailingData, "末尾の余分なデータ", "trailing data"},
 	{sanitize.ActRemovedControlChars, "制御文字", "control characters"},
 	{sanitize.ActRemovedPart, "一部の要素", "some parts"},
+	{sanitize.ActRemovedFont, "埋め込みフォント (代替フォントで表示されます)", "embedded fonts (text shows in a substitute font)"},
+	{sanitize.ActRemovedUnknown, "用途が確認できない要素", "elements of no known use"},
 }
 
 // removedList lists, in both languages, what the actions of one attachment removed.
