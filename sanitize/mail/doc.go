@@ -18,14 +18,25 @@
 //     message/rfc822 parts recurse through the engine (which calls this package again with
 //     a nested Budget). uuencode and BinHex blocks in text bodies and TNEF (winmail.dat)
 //     are taken out of the text and their payloads sanitized or quarantined.
-//   - A notice block, Japanese first, then English, lists every body conversion and
-//     attachment with its name, detected type, action and reason.
+//   - A notice block, Japanese first, then English, says in words what was done to each
+//     body conversion and attachment and why (translated from the action kinds and the
+//     families' reasons: no report codes or part paths), names the files removed from
+//     inside an archive, and says for each held item its quarantine ID and how to ask for
+//     its release (Options.ReleaseContact, Options.ReleaseURL). Invisible characters in
+//     names are shown as [U+XXXX].
+//   - multipart/signed keeps its content and drops the signature (Result.Notes says so);
+//     S/MIME enveloped or opaque-signed data and PGP/MIME are held as the original.
 //
-// Malformed MIME is a finding. Where exactly one reading of the message is possible the
-// message is repaired and the repair reported; where two MIME parsers could read it
-// differently (duplicate Content-Type, conflicting or prefixed boundaries, garbage header
-// lines, base64 with garbage, name= and filename= disagreeing) Sanitize returns an error
-// wrapping sanitize.ErrMalformed and the whole message is quarantined.
+// The output is rebuilt from this package's own reading, so a second parser's different
+// reading cannot carry content past it: ambiguity costs fidelity, not safety. Malformed
+// MIME is read the way the RFCs define it, or where they are silent the way Postfix,
+// Sendmail, Exim and Python's email read it, repaired, reported, and delivered. Each point
+// where readers are known to disagree is a knob (reading.go): the message is walked again
+// on the other side of every knob it exercised, and when that reading shows a file this one
+// does not, the original is held as one more item through the Holder, and text that
+// carries such a file encoded is withheld. Sanitize fails, and the caller quarantines the
+// whole message, only for what is no message at all or exceeds a limit;
+// WriteQuarantineNotice writes the notice its recipients then get.
 //
 // The output is a fixed point: sanitizing it again yields Clean with no actions. The
 // walker works on the input Blob through section readers, so parts are never copied
