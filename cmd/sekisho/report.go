@@ -99,6 +99,10 @@ func (r *report) write(path string, stdout io.Writer) error {
 		_, err := stdout.Write(b)
 		return err
 	}
+	path, inPlace := outputTarget(path)
+	if inPlace {
+		return os.WriteFile(path, b, 0o644)
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".sekisho-*.tmp")
 	if err != nil {
 		return err

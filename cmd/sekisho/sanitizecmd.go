@@ -319,14 +319,17 @@ func samePath(a, b string) bool {
 }
 
 // sink receives the engine's output: a temporary file next to the destination that is
-// renamed into place by commit, or standard output. It hashes and counts what it gets.
+// renamed into place by commit, or standard output. It hashes and counts what it gets. A
+// destination that must not be renamed over (a device, a pipe: outputTarget) gets the
+// finished output copied into it by commit, so it too receives nothing on failure.
 type sink struct {
-	w    io.Writer
-	f    *os.File // nil for standard output
-	dest string
-	h    hash.Hash
-	n    int64
-	done bool
+	w       io.Writer
+	f       *os.File // nil for standard output
+	dest    string
+	inPlace bool
+	h       hash.Hash
+	n       int64
+	done    bool
 }
 
 func newSink(dest string, stdout io.Writer) (*sink, error) {
@@ -335,9 +338,13 @@ func newSink(dest string, stdout io.Writer) (*sink, error) {
 		s.w = stdout
 		return s, nil
 	}
-	dir, base := filepath.Split(dest)
+	s.dest, s.inPlace = outputTarget(dest)
+	dir, base := filepath.Split(s.dest)
 	if dir == "" {
 		dir = "."
+	}
+	if s.inPlace {
+		dir = "" // the system's temp directory, not /dev
 	}
 	f, err := os.CreateTemp(dir, "."+strings.TrimPrefix(base, ".")+".sekisho-*.tmp")
 	if err != nil {
@@ -363,6 +370,9 @@ func (s *sink) commit() error {
 		s.done = true
 		return nil
 	}
+	if s.inPlace {
+		return s.copyOut()
+	}
 	err := s.f.Chmod(0o644)
 	if err == nil {
 		err = s.f.Sync()
@@ -379,6 +389,25 @@ func (s *sink) commit() error {
 	}
 	s.done = true
 	return syncDir(filepath.Dir(s.dest))
+}
+
+// copyOut writes the finished temporary file through the destination's path.
+func (s *sink) copyOut() error {
+	defer os.Remove(s.f.Name())
+	defer s.f.Close()
+	s.done = true
+	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	out, err := os.OpenFile(s.dest, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, s.f)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // abort removes the temporary file; it is safe to call more than once and after commit.
