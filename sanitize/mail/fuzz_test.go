@@ -18,6 +18,12 @@ func FuzzSanitize(f *testing.F) {
 	for _, name := range corpusNames(f) {
 		f.Add(readCorpus(f, name))
 	}
+	// The real corpus seeds what real mailers write, quirks included.
+	real, _ := filepath.Glob(filepath.Join(realDir, "*", "*.eml"))
+	more, _ := filepath.Glob(filepath.Join(realDir, "*", "*", "*.eml"))
+	for _, p := range append(real, more...) {
+		f.Add(readCorpus(f, strings.TrimPrefix(p, corpusDir+"/")))
+	}
 	_, s := testEngine(f, Options{MaxParts: 200})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		testtool.Deadline(t, testtool.FuzzInputTimeout)
