@@ -249,6 +249,11 @@ func utf16Text(head []byte) bool {
 				nulLo++
 			}
 			u := rune(head[i+lo]) | rune(head[i+hi])<<8
+			if u == '<' {
+				// Markup in BOM-less UTF-16 is what a browser sniffs as a page: not
+				// plain text to us either.
+				return false
+			}
 			if u < 0x20 && u != '\t' && u != '\n' && u != '\r' || u == 0x7f || u >= 0xfffe {
 				bad++
 			}

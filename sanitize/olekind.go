@@ -74,6 +74,13 @@ func refineOLE(b Blob, t Type) Type {
 		return t
 	}
 	entry := func(i uint32) []byte { return dir[int(i)*128 : int(i)*128+128] }
+	// A Windows Installer package (MSI, MSP, MST: root CLSID 000C108x-0000-0000-C000-
+	// 000000000046) stays a generic compound file whatever streams it also carries, so a
+	// package dressed as a Word file is refused as before, never converted.
+	if root := entry(0)[0x50:0x60]; root[2] == 0x0c && root[3] == 0 && root[1] == 0x10 &&
+		(root[0] == 0x82 || root[0] == 0x84 || root[0] == 0x86) && root[8] == 0xc0 && root[15] == 0x46 {
+		return t
+	}
 	// The root's children form a red-black tree through the left and right sibling IDs;
 	// walk it with an explicit stack and a visit bound (a cyclic tree is malformed).
 	seen := map[string]bool{}
