@@ -44,6 +44,11 @@ type SMTP struct {
 	LocalPartRouting string `yaml:"local_part_routing"`
 	// MinFreeSpace: MAIL FROM gets 452 while the spool's file system has less free. Default 256MiB.
 	MinFreeSpace Size `yaml:"min_free_space"`
+	// Queue is how data_dir/spool keeps messages: journal (default) appends them to
+	// segment files and makes everything written meanwhile durable with one flush, so
+	// concurrent sessions share a disk flush; files keeps a file per message and state.
+	// Changing it moves the messages across at the next start.
+	Queue string `yaml:"queue"`
 	// TLSCert and TLSKey are PEM files for STARTTLS. Empty: <data_dir>/tls/cert.pem and
 	// key.pem, a self-signed pair created on first start.
 	TLSCert string `yaml:"tls_cert" config:"path"`
@@ -62,7 +67,7 @@ func defaultSMTP() SMTP {
 		MaxSessions: 200, MaxSessionsIP: 50, MaxRatePerIP: 60000,
 		TrustedClients:  []string{"127.0.0.0/8", "::1/128"},
 		BareLineEndings: "reject", LocalPartRouting: "reject",
-		MinFreeSpace: 256 << 20, SanitizeTimeout: Duration(2 * time.Minute),
+		MinFreeSpace: 256 << 20, Queue: "journal", SanitizeTimeout: Duration(2 * time.Minute),
 	}
 }
 
@@ -92,6 +97,7 @@ func (s SMTP) validate(p *problems) {
 	}
 	p.oneOf("smtp.bare_line_endings", s.BareLineEndings, "reject", "normalize")
 	p.oneOf("smtp.local_part_routing", s.LocalPartRouting, "reject", "allow")
+	p.oneOf("smtp.queue", s.Queue, "journal", "files")
 	if s.MinFreeSpace < 0 {
 		p.add("smtp.min_free_space", s.MinFreeSpace.String(), "must not be negative")
 	}

@@ -16,6 +16,7 @@ import (
 
 	gosmtp "github.com/emersion/go-smtp"
 	"github.com/sekisho/sekisho/gateway/delivery"
+	"github.com/sekisho/sekisho/gateway/queue"
 	"github.com/sekisho/sekisho/internal/relaytest"
 )
 
@@ -46,6 +47,12 @@ func TestKillNineLosesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test skipped in -short mode")
 	}
+	for _, format := range []string{queue.FormatJournal, queue.FormatFiles} {
+		t.Run(format, func(t *testing.T) { killNine(t, format) })
+	}
+}
+
+func killNine(t *testing.T, format string) {
 	dir := t.TempDir()
 	sink := relaytest.StartSink(t, "")
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
@@ -58,7 +65,7 @@ func TestKillNineLosesNothing(t *testing.T) {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		// A child must not outlive a test that dies (timeout, crash).
 		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-		cmd.Env = append(os.Environ(), "SEKISHO_CRASH_CHILD="+dir, "SEKISHO_CRASH_ADDR="+addr, "SEKISHO_CRASH_HOP="+sink.Addr())
+		cmd.Env = append(os.Environ(), "SEKISHO_CRASH_CHILD="+dir, "SEKISHO_CRASH_ADDR="+addr, "SEKISHO_CRASH_HOP="+sink.Addr(), "SEKISHO_TEST_QUEUE="+format)
 		logf, _ := os.OpenFile(filepath.Join(dir, "child.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 		cmd.Stdout, cmd.Stderr = logf, logf
 		if err := cmd.Start(); err != nil {

@@ -8,8 +8,8 @@ import (
 )
 
 // Queue is the durable mail queue between the SMTP server, which accepts into it, and
-// delivery, which sanitizes, delivers, retries and bounces from it. The file spool
-// (Spool) implements it; a group-commit journal can replace it behind the same methods.
+// delivery, which sanitizes, delivers, retries and bounces from it. Journal (group
+// commit, the default) and Spool (a file per message) implement it; Open picks one.
 //
 // A message moves through three states: incoming (accepted, its original not yet
 // sanitized), ready (sanitized or generated, to deliver now) and deferred (ready again at
@@ -45,6 +45,8 @@ type Queue interface {
 	Depth(now time.Time) (Depth, error)
 	// FreeSpace is what the queue's storage has left, for refusing mail before it is full.
 	FreeSpace() (int64, error)
+	// Close releases the queue's files; the messages stay for the next Open.
+	Close() error
 }
 
 // Writer receives an accepted message. Commit makes it durable; Abort discards it.

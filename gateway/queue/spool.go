@@ -488,5 +488,8 @@ func (s *Spool) Remove(id string) error {
 	return errors.Join(os.Remove(filepath.Join(s.queue, id+".env")), os.Remove(filepath.Join(s.queue, id+".eml")))
 }
 
+// Close releases nothing: every operation opens and closes its own files.
+func (s *Spool) Close() error { return nil }
+
 // Dir is the spool's root directory.
 func (s *Spool) Dir() string { return s.dir }

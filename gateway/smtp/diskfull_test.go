@@ -47,9 +47,13 @@ func TestDiskFull(t *testing.T) {
 	if se, ok := err.(*gosmtp.SMTPError); !ok || se.Code/100 != 4 {
 		t.Fatalf("message larger than the disk: %v, want a 4xx", err)
 	}
-	ents, _ := os.ReadDir(filepath.Join(mnt, "spool", "incoming"))
-	if len(ents) != 0 {
-		t.Fatalf("a refused message left %d files in the spool", len(ents))
+	if n := r.Incoming(); n != 0 {
+		t.Fatalf("a refused message left %d messages in the queue", n)
+	}
+	blobs, _ := filepath.Glob(filepath.Join(mnt, "spool", "journal", "blob", "*"))
+	files, _ := filepath.Glob(filepath.Join(mnt, "spool", "incoming", "*"))
+	if left := append(blobs, files...); len(left) != 0 {
+		t.Fatalf("a refused message left files in the queue: %v", left)
 	}
 	if err := relaytest.SendMail(a, "a@example.com", []string{"staff@city.lg.jp"}, fmt.Sprintf(relaytest.Msg, "small")); err != nil {
 		t.Fatalf("small message after the failure: %v", err)

@@ -33,7 +33,7 @@ type Gateway struct {
 	log        *slog.Logger
 	sanitizers *Sanitizers
 	store      *quarantine.Service
-	queue      *queue.Spool
+	queue      queue.Queue
 	delivery   *delivery.Delivery
 	relay      *smtp.Server
 	metrics    *metrics.Registry
@@ -65,8 +65,8 @@ func NewGateway(cfg *config.Config, o Options) (_ *Gateway, err error) {
 	if g.store, err = OpenQuarantine(cfg, g.log); err != nil {
 		return nil, err
 	}
-	if g.queue, err = queue.OpenSpool(SpoolDir(cfg)); err != nil {
-		return nil, fmt.Errorf("data_dir: spool: %w", err)
+	if g.queue, err = queue.Open(SpoolDir(cfg), queue.Options{Format: cfg.SMTP.Queue, Logger: g.log.With("component", "queue")}); err != nil {
+		return nil, fmt.Errorf("smtp.queue: %w", err)
 	}
 	// The mail family quarantines single attachments into the store, with the envelope of
 	// the message they came in.
@@ -210,6 +210,9 @@ func (g *Gateway) Close() error {
 	}
 	if g.store != nil {
 		errs = append(errs, g.store.Close())
+	}
+	if g.queue != nil {
+		errs = append(errs, g.queue.Close())
 	}
 	return errors.Join(errs...)
 }

@@ -28,6 +28,7 @@ import (
 type Config struct {
 	SMTP      smtp.Options
 	Delivery  delivery.Options
+	Queue     queue.Options // the format is SEKISHO_TEST_QUEUE when set (journal by default)
 	Sanitizer sanitize.Sanitizer
 	// DeliveryQueue, when set, wraps the queue delivery works on (the SMTP side keeps the
 	// spool itself): a test injects the failure of one queue operation this way.
@@ -38,7 +39,7 @@ type Config struct {
 type Relay struct {
 	SMTP     *smtp.Server
 	Delivery *delivery.Delivery
-	Queue    *queue.Spool
+	Queue    queue.Queue
 	Store    *quarantine.Service
 	Metrics  *metrics.Registry
 	Addr     string // the SMTP server's address
@@ -53,6 +54,7 @@ func Defaults(dir string) Config {
 		Delivery: delivery.Options{Hostname: "gw.test", SanitizeWorkers: 2, Workers: 4,
 			RetryBase: 50 * time.Millisecond, RetryMax: 200 * time.Millisecond,
 			Routes: []delivery.Route{{Domain: "city.lg.jp", Transport: "dir", Addr: filepath.Join(dir, "delivered")}}},
+		Queue:     queue.Options{Format: os.Getenv("SEKISHO_TEST_QUEUE")},
 		Sanitizer: Tag{},
 	}
 }
@@ -60,12 +62,13 @@ func Defaults(dir string) Config {
 // Build opens the queue and the quarantine under dir and starts the relay with cfg: the
 // serve wiring, without a testing.T (a crash-test child process runs it).
 func Build(dir string, cfg Config) (*Relay, error) {
-	sp, err := queue.OpenSpool(filepath.Join(dir, "spool"))
+	sp, err := queue.Open(filepath.Join(dir, "spool"), cfg.Queue)
 	if err != nil {
 		return nil, err
 	}
 	st, err := OpenStore(filepath.Join(dir, "quarantine"))
 	if err != nil {
+		sp.Close()
 		return nil, err
 	}
 	reg := metrics.New()
@@ -77,16 +80,19 @@ func Build(dir string, cfg Config) (*Relay, error) {
 	d, err := delivery.New(cfg.Delivery, dq, cfg.Sanitizer, st)
 	if err != nil {
 		st.Close()
+		sp.Close()
 		return nil, err
 	}
 	s, err := smtp.New(cfg.SMTP, sp, d.Accepted)
 	if err != nil {
 		st.Close()
+		sp.Close()
 		return nil, err
 	}
 	a, err := s.Listen()
 	if err != nil {
 		st.Close()
+		sp.Close()
 		return nil, err
 	}
 	d.Start()
@@ -123,6 +129,7 @@ func Start(t testing.TB, dir string, mutate func(*Config)) *Relay {
 		defer cancel()
 		r.Shutdown(ctx)
 		r.Store.Close()
+		r.Queue.Close()
 	})
 	return r
 }
