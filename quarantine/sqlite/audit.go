@@ -13,36 +13,22 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/sekisho/sekisho/quarantine"
 )
 
-// AuditRecord is one line of the audit log. Prev is the SHA-256 (hex) of the previous
-// line's bytes, or of genesis for the first line.
-type AuditRecord struct {
-	Seq    int64     `json:"seq"`
-	Time   time.Time `json:"time"`
-	Action string    `json:"action"` // a quarantine.Action, or audit-break
-	ID     string    `json:"id,omitempty"`
-	Actor  string    `json:"actor"`
-	Reason string    `json:"reason,omitempty"`
-	Rcpts  []string  `json:"rcpts,omitempty"`
-	Detail string    `json:"detail,omitempty"`
-	// Segment is set on an audit-break record only: the file the broken segment was moved to.
-	Segment string `json:"segment,omitempty"`
-	Prev    string `json:"prev"`
-}
+// AuditRecord is one line of the audit log (the format every backend shares).
+type AuditRecord = quarantine.AuditRecord
 
-// ActionAuditBreak opens a new segment after an operator recovered a broken log. Its Prev
-// is the last hash the index vouches for, so the chain continues across the break.
-const ActionAuditBreak = "audit-break"
+// ActionAuditBreak opens a new segment after an operator recovered a broken log.
+const ActionAuditBreak = quarantine.ActionAuditBreak
 
 // ErrAuditBroken is returned by every change while the audit log is not the file this
 // store can trust: nothing is changed that the log could not record.
 var ErrAuditBroken = errors.New("quarantine: audit log broken, changes refused until recovered (sekisho quarantine recover-audit)")
 
-const genesis = "sekisho-audit-v1"
-
 func genesisHash() string {
-	h := sha256.Sum256([]byte(genesis))
+	h := sha256.Sum256([]byte(quarantine.AuditGenesis))
 	return hex.EncodeToString(h[:])
 }
 

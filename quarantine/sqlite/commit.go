@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -52,7 +51,7 @@ func (b *Backend) Commit(ctx context.Context, c quarantine.Change) error {
 			_, err = tx.ExecContext(ctx, `INSERT INTO items (id, time, kind, direction, queue_id, mail_from, rcpts, subject,
 				file_name, declared_type, detected_type, size, sha256, reason, status)
 				VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, rec.ID, rec.Time.UnixNano(), string(rec.Kind), string(rec.Direction),
-				rec.QueueID, rec.MailFrom, jsonList(rec.Rcpts), rec.Subject, rec.FileName, rec.DeclaredType,
+				rec.QueueID, rec.MailFrom, quarantine.ListColumn(rec.Rcpts), rec.Subject, rec.FileName, rec.DeclaredType,
 				rec.DetectedType, rec.Size, rec.SHA256, rec.Reason, string(rec.Status))
 		} else {
 			_, err = tx.ExecContext(ctx, `UPDATE items SET status = ? WHERE id = ?`, string(rec.Status), rec.ID)
@@ -63,13 +62,13 @@ func (b *Backend) Commit(ctx context.Context, c quarantine.Change) error {
 		e := c.Event
 		if _, err := tx.ExecContext(ctx, `INSERT INTO events (item_id, seq, time, action, actor, reason, rcpts, detail)
 			VALUES (?, (SELECT COALESCE(MAX(seq) + 1, 0) FROM events WHERE item_id = ?), ?, ?, ?, ?, ?, ?)`,
-			rec.ID, rec.ID, e.Time.UnixNano(), string(e.Action), string(e.Actor), e.Reason, jsonList(e.Rcpts), e.Detail); err != nil {
+			rec.ID, rec.ID, e.Time.UnixNano(), string(e.Action), string(e.Actor), e.Reason, quarantine.ListColumn(e.Rcpts), e.Detail); err != nil {
 			return fmt.Errorf("quarantine: history: %w", err)
 		}
 	}
 	if h := c.Handoff; h != nil {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO handoffs (item_id, rcpts, actor, reason, created) VALUES (?,?,?,?,?)`,
-			h.ItemID, jsonList(h.Rcpts), string(h.Actor), h.Reason, h.Created.UnixNano()); err != nil {
+			h.ItemID, quarantine.ListColumn(h.Rcpts), string(h.Actor), h.Reason, h.Created.UnixNano()); err != nil {
 			return fmt.Errorf("quarantine: outbox: %w", err)
 		}
 	}
@@ -80,44 +79,9 @@ func (b *Backend) Commit(ctx context.Context, c quarantine.Change) error {
 	return tx.Commit()
 }
 
-// jsonList stores a list as a JSON array; substring search runs over the text.
-func jsonList(l []string) string {
-	if len(l) == 0 {
-		return ""
-	}
-	b, _ := json.Marshal(l)
-	return string(b)
-}
-
-func parseList(s string) []string {
-	if s == "" {
-		return nil
-	}
-	var l []string
-	json.Unmarshal([]byte(s), &l)
-	return l
-}
-
-const cols = `id, time, kind, direction, queue_id, mail_from, rcpts, subject, file_name,
-	declared_type, detected_type, size, sha256, reason, status`
-
-func scanRecord(sc interface{ Scan(...any) error }) (quarantine.Record, error) {
-	var r quarantine.Record
-	var t int64
-	var kind, dir, rcpts, status string
-	if err := sc.Scan(&r.ID, &t, &kind, &dir, &r.QueueID, &r.MailFrom, &rcpts, &r.Subject,
-		&r.FileName, &r.DeclaredType, &r.DetectedType, &r.Size, &r.SHA256, &r.Reason, &status); err != nil {
-		return r, err
-	}
-	r.Time = time.Unix(0, t).UTC()
-	r.Kind, r.Direction, r.Status = quarantine.Kind(kind), quarantine.Direction(dir), quarantine.Status(status)
-	r.Rcpts = parseList(rcpts)
-	return r, nil
-}
-
 // Get returns one record with its history, oldest event first.
 func (b *Backend) Get(ctx context.Context, id string) (quarantine.Record, error) {
-	r, err := scanRecord(b.r.QueryRowContext(ctx, `SELECT `+cols+` FROM items WHERE id = ?`, id))
+	r, err := quarantine.ScanRecord(b.r.QueryRowContext(ctx, `SELECT `+quarantine.RecordColumns+` FROM items WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("%w: %s", quarantine.ErrNotFound, strings.ToValidUTF8(id, "?"))
 	}
@@ -136,7 +100,7 @@ func (b *Backend) Get(ctx context.Context, id string) (quarantine.Record, error)
 		if err := rows.Scan(&t, &action, &actor, &e.Reason, &rcpts, &e.Detail); err != nil {
 			return r, err
 		}
-		e.Time, e.Action, e.Actor, e.Rcpts = time.Unix(0, t).UTC(), quarantine.Action(action), quarantine.Actor(actor), parseList(rcpts)
+		e.Time, e.Action, e.Actor, e.Rcpts = time.Unix(0, t).UTC(), quarantine.Action(action), quarantine.Actor(actor), quarantine.ParseListColumn(rcpts)
 		r.History = append(r.History, e)
 	}
 	return r, rows.Err()

@@ -29,7 +29,7 @@ func (b *Backend) ClaimHandoffs(ctx context.Context, owner string, now, until ti
 			rows.Close()
 			return nil, err
 		}
-		h.Rcpts, h.Actor, h.Created = parseList(rcpts), quarantine.Actor(actor), time.Unix(0, created).UTC()
+		h.Rcpts, h.Actor, h.Created = quarantine.ParseListColumn(rcpts), quarantine.Actor(actor), time.Unix(0, created).UTC()
 		out = append(out, h)
 	}
 	rows.Close()

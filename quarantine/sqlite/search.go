@@ -8,15 +8,6 @@ import (
 	"github.com/sekisho/sekisho/quarantine"
 )
 
-var sortColumn = map[quarantine.SortKey]string{
-	quarantine.SortTime:     "time",
-	quarantine.SortSize:     "size",
-	quarantine.SortSender:   "mail_from",
-	quarantine.SortSubject:  "subject",
-	quarantine.SortFileName: "file_name",
-	quarantine.SortStatus:   "status",
-}
-
 // Search runs one query: every condition is a bound parameter; the sort column comes
 // from a fixed table.
 func (b *Backend) Search(ctx context.Context, q quarantine.Query) (quarantine.Page, error) {
@@ -34,18 +25,18 @@ func (b *Backend) Search(ctx context.Context, q quarantine.Query) (quarantine.Pa
 	if q.Asc {
 		dir = " ASC"
 	}
-	col := sortColumn[q.Sort]
+	col := quarantine.SortColumns[q.Sort]
 	if col == "" {
 		col = "time"
 	}
-	rows, err := b.r.QueryContext(ctx, `SELECT `+cols+` FROM items`+where+` ORDER BY `+col+dir+`, seq`+dir+` LIMIT ? OFFSET ?`,
+	rows, err := b.r.QueryContext(ctx, `SELECT `+quarantine.RecordColumns+` FROM items`+where+` ORDER BY `+col+dir+`, seq`+dir+` LIMIT ? OFFSET ?`,
 		append(args, q.Limit, q.Offset)...)
 	if err != nil {
 		return page, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		r, err := scanRecord(rows)
+		r, err := quarantine.ScanRecord(rows)
 		if err != nil {
 			return page, err
 		}
@@ -53,8 +44,6 @@ func (b *Backend) Search(ctx context.Context, q quarantine.Query) (quarantine.Pa
 	}
 	return page, rows.Err()
 }
-
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // ftsString quotes v as one FTS5 string: a phrase, which the trigram tokenizer matches as
 // a substring. Inside it only the double quote is special.
@@ -104,7 +93,7 @@ func (b *Backend) conditions(ctx context.Context, q quarantine.Query) (string, [
 		var or []string
 		for _, c := range cols {
 			or = append(or, c+` LIKE ? ESCAPE '\'`)
-			args = append(args, "%"+likeEscaper.Replace(v)+"%")
+			args = append(args, quarantine.LikePattern(v))
 		}
 		conds = append(conds, "("+strings.Join(or, " OR ")+")")
 	}

@@ -1,0 +1,117 @@
+package postgres
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"runtime"
+	"testing"
+
+	"github.com/sekisho/sekisho/internal/pgtest"
+	"github.com/sekisho/sekisho/quarantine"
+)
+
+// pattern is a reader of n bytes that samples the heap as it is read, to show that a
+// large original is streamed, never held whole in memory.
+type pattern struct {
+	left, read int64
+	peak       uint64
+	cancel     func()
+	cancelAt   int64
+}
+
+func (p *pattern) Read(b []byte) (int, error) {
+	if p.left == 0 {
+		return 0, io.EOF
+	}
+	if p.cancel != nil && p.read >= p.cancelAt {
+		p.cancel()
+	}
+	n := min(int64(len(b)), p.left)
+	for i := range b[:n] {
+		b[i] = byte((p.read + int64(i)) * 7)
+	}
+	p.left -= n
+	p.read += n
+	if p.read%(8<<20) < n {
+		var m runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m)
+		p.peak = max(p.peak, m.HeapAlloc)
+	}
+	return int(n), nil
+}
+
+func TestLargeOriginalStreamed(t *testing.T) {
+	b := open(t, pgtest.Shared(t).NewDB(t), "n")
+	key := make([]byte, 32)
+	s, err := quarantine.New(b, quarantine.Options{Key: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	var m runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m)
+	const size = 64 << 20
+	src := &pattern{left: size}
+	rec, err := s.Put(ctx, quarantine.Record{Reason: "big"}, src, quarantine.System)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if grew := int64(src.peak) - int64(m.HeapAlloc); grew > 24<<20 {
+		t.Errorf("heap grew by %d MiB while storing a %d MiB original, want it streamed", grew>>20, size>>20)
+	}
+	rc, err := s.Open(ctx, rec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, rc)
+	rc.Close()
+	if err != nil || n != size || hex.EncodeToString(h.Sum(nil)) != rec.SHA256 {
+		t.Fatalf("read back %d bytes (%v), sha %x; want %d bytes, %s", n, err, h.Sum(nil), size, rec.SHA256)
+	}
+}
+
+// TestAbortedPutLeavesNothing cancels a Put halfway through: no record, no blob row and
+// no large object remain.
+func TestAbortedPutLeavesNothing(t *testing.T) {
+	b := open(t, pgtest.Shared(t).NewDB(t), "n")
+	s := service(t, b)
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err := s.Put(ctx, quarantine.Record{Reason: "r"}, &pattern{left: 8 << 20, cancel: cancel, cancelAt: 4 << 20}, quarantine.System)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Put with a cancelled context = %v, want context.Canceled", err)
+	}
+	var items, blobs, objects int
+	b.Pool().QueryRow(context.Background(), `SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM blobs),
+		(SELECT count(*) FROM pg_largeobject_metadata)`).Scan(&items, &blobs, &objects)
+	if items+blobs+objects != 0 {
+		t.Errorf("after an aborted Put: %d items, %d blobs, %d large objects; want none", items, blobs, objects)
+	}
+}
+
+func TestRemoveBlobUnlinksObject(t *testing.T) {
+	b := open(t, pgtest.Shared(t).NewDB(t), "n")
+	s := service(t, b)
+	ctx := context.Background()
+	rec, err := s.Put(ctx, quarantine.Record{Reason: "r"}, &pattern{left: 1 << 20}, quarantine.System)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Delete(ctx, rec.ID, "op", "junk"); err != nil {
+		t.Fatal(err)
+	}
+	var objects int
+	b.Pool().QueryRow(ctx, `SELECT count(*) FROM pg_largeobject_metadata`).Scan(&objects)
+	if objects != 0 {
+		t.Errorf("%d large objects after the only item was deleted", objects)
+	}
+	if err := b.RemoveBlob(ctx, rec.ID); err != nil {
+		t.Errorf("RemoveBlob(gone) = %v, want nil", err)
+	}
+}

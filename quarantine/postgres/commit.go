@@ -1,0 +1,104 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sekisho/sekisho/quarantine"
+)
+
+// Commit applies one change in one transaction: the item's row is locked and its status
+// checked, the record, its history event and the hand-off written, and the audit record
+// appended last (locking the chain's head). Either all of it commits or none.
+func (b *Backend) Commit(ctx context.Context, c quarantine.Change) error {
+	return b.inTx(ctx, func(tx pgx.Tx) error {
+		rec := c.Record
+		if rec.ID != "" && !c.Insert {
+			var status string
+			err := tx.QueryRow(ctx, `SELECT status FROM items WHERE id = $1 FOR UPDATE`, rec.ID).Scan(&status)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return fmt.Errorf("%w: %s", quarantine.ErrNotFound, rec.ID)
+			}
+			if err != nil {
+				return err
+			}
+			if !slices.Contains(c.From, quarantine.Status(status)) {
+				return fmt.Errorf("%w: %s is %s", quarantine.ErrState, rec.ID, status)
+			}
+		}
+		if rec.ID != "" {
+			var err error
+			if c.Insert {
+				_, err = tx.Exec(ctx, `INSERT INTO items (id, time, kind, direction, queue_id, mail_from, rcpts, subject,
+					file_name, declared_type, detected_type, size, sha256, reason, status)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`, rec.ID, rec.Time.UnixNano(),
+					string(rec.Kind), string(rec.Direction), rec.QueueID, rec.MailFrom, quarantine.ListColumn(rec.Rcpts), rec.Subject,
+					rec.FileName, rec.DeclaredType, rec.DetectedType, rec.Size, rec.SHA256, rec.Reason, string(rec.Status))
+			} else {
+				_, err = tx.Exec(ctx, `UPDATE items SET status = $1 WHERE id = $2`, string(rec.Status), rec.ID)
+			}
+			if err != nil {
+				return fmt.Errorf("quarantine: index: %w", err)
+			}
+			e := c.Event
+			if _, err := tx.Exec(ctx, `INSERT INTO events (item_id, seq, time, action, actor, reason, rcpts, detail)
+				VALUES ($1, (SELECT COALESCE(MAX(seq) + 1, 0) FROM events WHERE item_id = $1), $2, $3, $4, $5, $6, $7)`,
+				rec.ID, e.Time.UnixNano(), string(e.Action), string(e.Actor), e.Reason, quarantine.ListColumn(e.Rcpts), e.Detail); err != nil {
+				return fmt.Errorf("quarantine: history: %w", err)
+			}
+		}
+		if h := c.Handoff; h != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO handoffs (item_id, rcpts, actor, reason, created) VALUES ($1, $2, $3, $4, $5)`,
+				h.ItemID, quarantine.ListColumn(h.Rcpts), string(h.Actor), h.Reason, h.Created.UnixNano()); err != nil {
+				return fmt.Errorf("quarantine: outbox: %w", err)
+			}
+		}
+		return b.appendAudit(ctx, tx, c.Audit)
+	})
+}
+
+// validID reports whether id can be stored as text: UTF-8 without NUL bytes. Any other
+// value names no item (and PostgreSQL would refuse it with a less useful error).
+func validID(id string) bool { return utf8.ValidString(id) && !strings.ContainsRune(id, 0) }
+
+// Get returns one record with its history, oldest event first, from one snapshot.
+func (b *Backend) Get(ctx context.Context, id string) (quarantine.Record, error) {
+	var r quarantine.Record
+	if !validID(id) {
+		return r, fmt.Errorf("%w: %s", quarantine.ErrNotFound, strings.ToValidUTF8(id, "?"))
+	}
+	err := b.snapshot(ctx, func(tx pgx.Tx) error {
+		var err error
+		r, err = quarantine.ScanRecord(tx.QueryRow(ctx, `SELECT `+quarantine.RecordColumns+` FROM items WHERE id = $1`, id))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("%w: %s", quarantine.ErrNotFound, strings.ToValidUTF8(id, "?"))
+		}
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT time, action, actor, reason, rcpts, detail FROM events WHERE item_id = $1 ORDER BY seq`, id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e quarantine.Event
+			var t int64
+			var action, actor, rcpts string
+			if err := rows.Scan(&t, &action, &actor, &e.Reason, &rcpts, &e.Detail); err != nil {
+				return err
+			}
+			e.Time, e.Action, e.Actor, e.Rcpts = time.Unix(0, t).UTC(), quarantine.Action(action), quarantine.Actor(actor), quarantine.ParseListColumn(rcpts)
+			r.History = append(r.History, e)
+		}
+		return rows.Err()
+	})
+	return r, err
+}
