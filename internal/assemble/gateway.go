@@ -16,6 +16,7 @@ import (
 	"github.com/sekisho/sekisho/gateway/portal"
 	"github.com/sekisho/sekisho/gateway/queue"
 	"github.com/sekisho/sekisho/gateway/smtp"
+	"github.com/sekisho/sekisho/gateway/transfer"
 	"github.com/sekisho/sekisho/quarantine"
 	"github.com/sekisho/sekisho/quarantine/sqlite"
 	"github.com/sekisho/sekisho/sanitize"
@@ -40,8 +41,10 @@ type Gateway struct {
 	mux        *http.ServeMux
 	portal     *portal.Portal // nil when disabled
 	render     *lazyRender    // the previews' renderer, built on first use
+	transfer   *Transfer      // nil when disabled
+	internet   *transfer.Internet
 
-	smtpAddr, httpAddr net.Addr
+	smtpAddr, httpAddr, transferAddr net.Addr
 	ready              chan struct{}
 }
 
@@ -76,6 +79,14 @@ func NewGateway(cfg *config.Config, o Options) (_ *Gateway, err error) {
 	}
 	if g.sanitizers, err = NewSanitizers(cfg, o); err != nil {
 		return nil, err
+	}
+	if cfg.Transfer.Enabled {
+		if g.transfer, err = OpenTransfer(context.Background(), cfg, g.store, transferOutbox(g.queue), o); err != nil {
+			return nil, err
+		}
+		if g.internet, err = newInternet(context.Background(), cfg, g.transfer, g.log); err != nil {
+			return nil, err
+		}
 	}
 	g.mux = http.NewServeMux()
 	var msg sanitize.Sanitizer = g.sanitizers.Message
@@ -133,7 +144,7 @@ func (g *Gateway) Run(ctx context.Context) error {
 	}
 	// Delivery first recovers what the queue holds, then drains what the server accepts.
 	g.delivery.Start()
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
 	go func() { errc <- g.relay.Serve() }() // returns after Shutdown
 	var hs lgwanServer
 	if g.cfg.HTTP.Listen != "" {
@@ -150,6 +161,27 @@ func (g *Gateway) Run(ctx context.Context) error {
 		}
 		go func() { // returns after Shutdown
 			if err := hs.Serve(ln); err != nil {
+				errc <- err
+			}
+		}()
+	}
+	if g.internet != nil {
+		ln, err := net.Listen("tcp", g.cfg.Transfer.InternetListen)
+		if err == nil {
+			err = g.transfer.Start(ctx)
+		}
+		if err != nil {
+			if hs != nil {
+				hs.Shutdown(context.Background())
+			}
+			g.relay.Shutdown(context.Background())
+			g.delivery.Shutdown(context.Background())
+			return fmt.Errorf("transfer.internet_listen: %w", err)
+		}
+		g.transferAddr = ln.Addr()
+		g.transfer.SetInternetURL(InternetURL(g.cfg, g.transferAddr))
+		go func() { // returns after Shutdown
+			if err := g.internet.Serve(ln); err != nil {
 				errc <- err
 			}
 		}()
@@ -179,6 +211,9 @@ loop:
 	if hs != nil {
 		hs.Shutdown(sctx)
 	}
+	if g.internet != nil && g.transferAddr != nil {
+		g.internet.Shutdown(sctx)
+	}
 	if err := errors.Join(g.relay.Shutdown(sctx), g.delivery.Shutdown(sctx)); err != nil {
 		g.log.Warn("shutdown incomplete; unfinished work stays in the queue", "err", err)
 	}
@@ -201,6 +236,9 @@ func (g *Gateway) Close() error {
 	var errs []error
 	if g.portal != nil {
 		errs = append(errs, g.portal.Close())
+	}
+	if g.transfer != nil {
+		errs = append(errs, g.transfer.Close())
 	}
 	if g.render != nil {
 		errs = append(errs, g.render.close())

@@ -185,7 +185,7 @@ func (s *Server) serve(fctx *fasthttp.RequestCtx) {
 		return
 	}
 	if rt := s.stream(path); rt != nil {
-		rt.h(fctx)
+		rt.Handler(fctx)
 		return
 	}
 	if !s.boundBody(fctx) {

@@ -16,22 +16,48 @@ import (
 // every other route has its body read here, bounded by MaxBodySize, before it runs: a form
 // handler never pulls an unbounded stream into memory through PostArgs.
 
-type streamRoute struct {
-	prefix  string
-	h       fasthttp.RequestHandler
-	timeout time.Duration
+// Stream is a stream route's handler and settings.
+type Stream struct {
+	// Handler serves the request; it reads the body from ctx.RequestBodyStream().
+	Handler fasthttp.RequestHandler
+	// ReadTimeout replaces the server's whole-request read timeout for these paths (the
+	// handler should bound each read itself).
+	ReadTimeout time.Duration
+	// Expect decides a request that asks "Expect: 100-continue" before its body is sent:
+	// fasthttp.StatusContinue takes it; another status (413 for a declared length over a
+	// limit) refuses it unread and closes the connection. Nil takes every request.
+	Expect func(ctx *fasthttp.RequestCtx) int
 }
 
-// MountStream serves every path under prefix ("/api/v1/") with h, outside the session
-// machinery and CSRF checks: h authenticates each request itself (a capability in the
-// path, not a cookie). h gets the security headers and reads the body from
-// ctx.RequestBodyStream(). readTimeout replaces the server's whole-request read timeout
-// for these paths; h should also bound each read (see ClientIP for the address). Mount
-// before Serve.
-func (s *Server) MountStream(prefix string, readTimeout time.Duration, h fasthttp.RequestHandler) {
-	s.streams = append(s.streams, streamRoute{prefix: prefix, h: h, timeout: readTimeout})
+type streamRoute struct {
+	prefix string
+	Stream
+}
+
+// MountStream serves every path under prefix ("/api/v1/") with st.Handler, outside the
+// session machinery and CSRF checks: the handler authenticates each request itself (a
+// capability in the path, not a cookie). It gets the security headers and the body
+// unread (see ClientIP for the client's address). Mount before Serve.
+func (s *Server) MountStream(prefix string, st Stream) {
+	s.streams = append(s.streams, streamRoute{prefix: prefix, Stream: st})
 	s.fh.StreamRequestBody = true
 	s.fh.HeaderReceived = s.headerReceived
+	s.fh.ExpectHandler = s.expect
+}
+
+// expect answers "Expect: 100-continue": a stream route decides; elsewhere a declared
+// body over MaxBodySize is refused before the client sends it.
+func (s *Server) expect(ctx *fasthttp.RequestCtx) int {
+	if rt := s.stream(string(ctx.Path())); rt != nil {
+		if rt.Expect == nil {
+			return fasthttp.StatusContinue
+		}
+		return rt.Expect(ctx)
+	}
+	if ctx.Request.Header.ContentLength() > s.o.MaxBodySize {
+		return fasthttp.StatusRequestEntityTooLarge
+	}
+	return fasthttp.StatusContinue
 }
 
 func (s *Server) stream(path string) *streamRoute {
@@ -50,7 +76,7 @@ func (s *Server) headerReceived(h *fasthttp.RequestHeader) fasthttp.RequestConfi
 		p = p[:i]
 	}
 	if rt := s.stream(string(p)); rt != nil {
-		return fasthttp.RequestConfig{ReadTimeout: rt.timeout}
+		return fasthttp.RequestConfig{ReadTimeout: rt.ReadTimeout}
 	}
 	return fasthttp.RequestConfig{}
 }

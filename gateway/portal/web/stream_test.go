@@ -27,7 +27,7 @@ func TestMountStream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.MountStream("/up/", time.Minute, func(ctx *fasthttp.RequestCtx) {
+	srv.MountStream("/up/", web.Stream{ReadTimeout: time.Minute, Handler: func(ctx *fasthttp.RequestCtx) {
 		h := sha256.New()
 		n, err := io.Copy(h, ctx.RequestBodyStream())
 		if err != nil {
@@ -35,7 +35,7 @@ func TestMountStream(t *testing.T) {
 			return
 		}
 		fmt.Fprintf(ctx, "%d %x", n, h.Sum(nil))
-	})
+	}})
 	base := webtest.Serve(t, srv, false)
 
 	big := bytes.Repeat([]byte("0123456789abcdef"), 1<<20) // 16 MiB

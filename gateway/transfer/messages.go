@@ -1,0 +1,42 @@
+package transfer
+
+import "github.com/sekisho/sekisho/gateway/portal/web"
+
+// Messages are the Internet-side pages' texts, Japanese then English.
+var Messages = web.Messages{
+	"app.title":         {"sekisho ファイル受け渡し", "sekisho file transfer"},
+	"nav.send":          {"ファイルを送る", "Send files"},
+	"home.title":        {"ファイル受け渡し", "File transfer"},
+	"home.help":         {"このサーバーは、ファイルを無害化して庁内 (LGWAN) に届けます。受取依頼のリンクをお持ちの方は、そのリンクを開いてください。職員の方はログインしてください。", "This server delivers files into the municipal network (LGWAN) after sanitizing them. If you received an upload link, open that link. Staff: log in."},
+	"home.login":        {"職員ログイン", "Staff login"},
+	"send.title":        {"庁内へファイルを送る", "Send files into LGWAN"},
+	"send.help":         {"アップロードしたファイルは無害化され、庁内側のポータルであなたが受け取れます。元のファイルは庁内に届きません。", "Uploaded files are sanitized and wait for you on the LGWAN-side portal. The original files never reach LGWAN."},
+	"send.note":         {"メモ (任意)", "Note (optional)"},
+	"send.start":        {"アップロードを開始", "Start uploading"},
+	"upload.title":      {"ファイルのアップロード", "Upload files"},
+	"upload.for":        {"受取人", "For"},
+	"upload.label":      {"依頼内容", "Request"},
+	"upload.expires":    {"有効期限", "Expires"},
+	"upload.max":        {"1ファイルの上限", "Largest file"},
+	"upload.one_time":   {"このリンクは1回だけ使えます。すべてのファイルを選んでから送信してください。", "This link can be used once: choose all files before you send."},
+	"upload.help":       {"ファイルをドロップするか選択してください。ファイルは無害化してから受取人に届きます。結果はファイルごとに表示されます。", "Drop or choose files. They are sanitized before they reach the recipient; the result of each file is shown here."},
+	"upload.sender":     {"お名前・会社名 (任意)", "Your name and organisation (optional)"},
+	"upload.noscript":   {"このページは JavaScript を使います。使えない場合は curl でアップロードできます。", "This page needs JavaScript. Without it, upload with curl."},
+	"upload.closed":     {"この送信は完了しています。", "This transfer is finished."},
+	"gone.title":        {"リンクが無効です", "Link no longer valid"},
+	"gone.used":         {"このアップロードリンクは使用済みです (1回限り)。", "This upload link has already been used (one-time link)."},
+	"gone.expired":      {"このアップロードリンクは有効期限切れか、取り消されています。", "This upload link has expired or was revoked."},
+	"gone.download":     {"このダウンロードリンクは有効期限切れか、取り消されています。", "This download link has expired or was revoked."},
+	"gone.help":         {"送り主に新しいリンクを依頼してください。", "Ask the sender for a new link."},
+	"download.title":    {"ファイルのダウンロード", "Download files"},
+	"download.from":     {"送信者", "From"},
+	"download.subject":  {"件名", "Subject"},
+	"download.expires":  {"有効期限", "Expires"},
+	"download.code":     {"アクセスコード (別のメールでお送りしています)", "Access code (sent in a separate message)"},
+	"download.open":     {"開く", "Open"},
+	"download.bad_code": {"アクセスコードが正しくありません。間違いが続くとリンクは無効になります。", "The access code is wrong. Repeated mistakes disable the link."},
+	"download.file":     {"ファイル", "File"},
+	"download.size":     {"サイズ", "Size"},
+	"download.left":     {"残り回数", "Downloads left"},
+	"download.limit":    {"このファイルはダウンロード回数の上限に達しました。", "This file has been downloaded as often as allowed."},
+}

@@ -1,0 +1,378 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sekisho/sekisho/quarantine"
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// purgeEvery is how often expired transfers are purged and idle open ones finished.
+const purgeEvery = 10 * time.Minute
+
+// idleFinish: an open transfer with nothing uploaded for this long is finished, so a
+// partner who closed the page without pressing "finish" still reaches the recipient.
+const idleFinish = 24 * time.Hour
+
+// Start recovers what a crash left and runs the sanitizing workers and the purge loop
+// until Close: uploads in progress get their offset from the staged file (what was
+// written survives a killed process), complete files waiting for the engine are queued
+// again, and transfers whose files are all done are completed.
+func (s *Service) Start(ctx context.Context) error {
+	if s.started {
+		return nil
+	}
+	s.started = true
+	up, err := s.st.filesInState(ctx, Uploading)
+	if err != nil {
+		return err
+	}
+	for _, f := range up {
+		size := s.blobs.stagedSize(f.ID)
+		if f.Length >= 0 && size > f.Length {
+			size = f.Length
+		}
+		if size != f.Offset {
+			s.st.setOffset(ctx, f.ID, size, s.now().UTC())
+		}
+	}
+	for i := 0; i < s.o.SanitizeWorkers; i++ {
+		s.wg.Add(1)
+		go s.worker() // exits when stop is closed
+	}
+	waiting, err := s.st.filesInState(ctx, Uploaded)
+	if err != nil {
+		return err
+	}
+	for _, f := range waiting {
+		s.enqueue(f.ID)
+	}
+	proc, err := s.st.list(ctx, Query{States: []State{Processing}, Limit: 1000})
+	if err != nil {
+		return err
+	}
+	for _, t := range proc {
+		s.checkComplete(ctx, t.ID)
+	}
+	s.wg.Add(1)
+	go func() { // exits when stop is closed
+		defer s.wg.Done()
+		tick := time.NewTicker(purgeEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-s.stop:
+				return
+			case <-tick.C:
+				if _, err := s.Purge(context.Background(), s.now()); err != nil {
+					s.log.Error("transfer purge failed", "err", err)
+				}
+			}
+		}
+	}()
+	return nil
+}
+
+func (s *Service) enqueue(id string) {
+	select {
+	case s.jobs <- id:
+	default:
+		// The queue holds 65,536 files; beyond that they wait in the database for the
+		// next start (state uploaded).
+		s.log.Error("transfer sanitize queue full; the file waits for a restart", "file", id)
+	}
+}
+
+func (s *Service) worker() {
+	defer s.wg.Done()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case id := <-s.jobs:
+			s.process(id)
+		}
+	}
+}
+
+// process runs one uploaded file through its direction's engine: the output is stored
+// by its hash, a refused original goes to the quarantine, and the staged upload is
+// removed either way.
+func (s *Service) process(id string) {
+	ctx := context.Background()
+	f, err := s.st.file(ctx, id)
+	if err != nil || f.State != Uploaded {
+		return
+	}
+	t, err := s.st.transfer(ctx, f.TransferID)
+	if err != nil {
+		s.log.Error("transfer of a file is gone", "file", id, "err", err)
+		return
+	}
+	log := s.log.With("transfer", t.ID, "file", f.ID)
+	start := time.Now()
+	res, sum, size, err := s.sanitize(ctx, t, f)
+	now := s.now().UTC()
+	f.Updated = now
+	switch {
+	case err != nil:
+		f.State, f.Reason = Failed, err.Error()
+		if errors.Is(err, ErrStorage) {
+			f.Reason = "insufficient storage while writing the sanitized file"
+		}
+		log.Error("transfer file not processed", "err", err)
+	case res.Verdict.HasOutput():
+		f.State, f.OutBlob, f.OutSize = Available, sum, size
+		f.OutName = f.Name
+		if res.OutName != "" {
+			f.OutName = SafeName(res.OutName)
+		}
+		f.OutType = res.OutType
+		if f.OutType == "" {
+			f.OutType = res.Detected.MIME
+		}
+	case res.Verdict == sanitize.Quarantined:
+		qid, herr := s.hold(ctx, t, f, res)
+		if herr != nil {
+			f.State, f.Reason = Failed, "could not be kept in the quarantine: "+herr.Error()
+			log.Error("transfer file not quarantined", "err", herr)
+			break
+		}
+		f.State, f.QuarantineID = Held, qid
+	default:
+		f.State = Refused
+	}
+	if err == nil {
+		f.Detected, f.Verdict, f.Actions, f.Notes = res.Detected.Name, res.Verdict, res.Actions, res.Notes
+		if f.Reason == "" {
+			f.Reason = res.Reason
+		}
+	}
+	if uerr := s.st.updateFile(ctx, f, Uploaded); uerr != nil {
+		log.Error("transfer file result not recorded", "err", uerr)
+		if f.OutBlob != "" {
+			s.dropBlob(ctx, f.OutBlob)
+		}
+		return
+	}
+	s.blobs.removeStaged(f.ID)
+	log.Info("transfer file processed", "direction", string(t.Direction), "verdict", string(f.Verdict), "state", string(f.State),
+		"bytes", f.Length, "out_bytes", f.OutSize, "duration", time.Since(start).String())
+	detail := fmt.Sprintf("transfer=%s; name=%q; verdict=%s; state=%s; bytes=%d; out_bytes=%d", t.ID, f.Name, f.Verdict, f.State, f.Length, f.OutSize)
+	if f.Reason != "" {
+		detail += "; reason=" + oneLine(f.Reason)
+	}
+	if f.QuarantineID != "" {
+		detail += "; quarantine=" + f.QuarantineID
+	}
+	if err := s.audit(ctx, "transfer-sanitize", f.ID, string(quarantine.System), "", detail); err != nil {
+		log.Error("transfer sanitize result not audited", "err", err)
+	}
+	s.checkComplete(ctx, t.ID)
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// sanitize runs the engine on the staged upload, writing the output to a new blob.
+func (s *Service) sanitize(ctx context.Context, t Transfer, f File) (sanitize.Result, string, int64, error) {
+	in, err := s.blobs.readStaged(f.ID)
+	if err != nil {
+		return sanitize.Result{}, "", 0, err
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return sanitize.Result{}, "", 0, err
+	}
+	eng := s.o.Inbound
+	if t.Direction == Outbound {
+		eng = s.o.Outbound
+	}
+	item := &sanitize.Item{Body: fileBlob{File: in, size: fi.Size()}, Path: f.Name, Name: f.RawName,
+		DeclaredType: f.DeclaredType, Origin: &sanitize.Origin{Ref: t.ID, From: t.Sender}}
+	w, err := s.blobs.create()
+	if err != nil {
+		if isNoSpace(err) {
+			err = ErrStorage
+		}
+		return sanitize.Result{}, "", 0, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.o.SanitizeTimeout)
+	defer cancel()
+	res, err := eng.Sanitize(ctx, item, w, s.o.NewBudget())
+	if err != nil || !res.Verdict.HasOutput() {
+		w.Abort()
+		if isNoSpace(err) {
+			err = ErrStorage
+		}
+		return res, "", 0, err
+	}
+	sum, n, err := w.Commit()
+	if isNoSpace(err) {
+		err = ErrStorage
+	}
+	return res, sum, n, err
+}
+
+// hold keeps a refused original in the quarantine. The record has no recipients, so an
+// operator's release makes it downloadable on the transfer (by its owner), never mailed.
+func (s *Service) hold(ctx context.Context, t Transfer, f File, res sanitize.Result) (string, error) {
+	in, err := s.blobs.readStaged(f.ID)
+	if err != nil {
+		return "", err
+	}
+	defer in.Close()
+	dir := quarantine.Inbound
+	if t.Direction == Outbound {
+		dir = quarantine.Outbound
+	}
+	from := t.Sender
+	if t.SenderInfo != "" {
+		from += " (" + t.SenderInfo + ")"
+	}
+	subject := "transfer " + t.ID
+	if t.Subject != "" {
+		subject += ": " + t.Subject
+	}
+	reason := res.Reason
+	if reason == "" {
+		reason = string(res.Verdict)
+	}
+	rec, err := s.o.Quarantine.Put(ctx, quarantine.Record{Kind: quarantine.KindFile, Direction: dir, QueueID: t.ID,
+		MailFrom: truncate(from, 300), Subject: truncate(subject, 300), FileName: f.Name, DeclaredType: f.DeclaredType,
+		DetectedType: res.Detected.MIME, Reason: reason}, in, quarantine.System)
+	if err != nil {
+		return "", err
+	}
+	return rec.ID, nil
+}
+
+// checkComplete completes a processing transfer whose files are all done: an inbound
+// one is ready and its recipient told; an outbound one goes to approval.
+func (s *Service) checkComplete(ctx context.Context, id string) {
+	t, fs, err := s.Transfer(ctx, id)
+	if err != nil || t.State != Processing {
+		return
+	}
+	var ready int
+	for _, f := range fs {
+		if !f.State.Final() {
+			return
+		}
+		if f.State == Available {
+			ready++
+		}
+	}
+	if err := s.completeTransfer(ctx, t, fs, ready); err != nil && !errors.Is(err, ErrState) {
+		s.log.Error("transfer not completed", "transfer", id, "err", err)
+	}
+}
+
+func (s *Service) completeTransfer(ctx context.Context, t Transfer, fs []File, ready int) error {
+	t.Updated = s.now().UTC()
+	if t.Direction == Inbound {
+		t.State = Ready
+		if err := s.st.updateTransfer(ctx, t, Processing); err != nil {
+			return err
+		}
+		s.notifyInbound(ctx, t, fs)
+		return nil
+	}
+	if ready == 0 {
+		t.State, t.DecisionReason = Withdrawn, "no file could be made safe to send"
+		if err := s.st.updateTransfer(ctx, t, Processing); err != nil {
+			return err
+		}
+		s.notifyOwner(ctx, t, fs)
+		return s.audit(ctx, "transfer-withdraw", t.ID, string(quarantine.System), "", "reason="+t.DecisionReason)
+	}
+	return s.submit(ctx, t, fs)
+}
+
+// removeFiles deletes a transfer's staged uploads and the blobs no other file uses.
+func (s *Service) removeFiles(ctx context.Context, id string) {
+	fs, err := s.st.files(ctx, id)
+	if err != nil {
+		return
+	}
+	for _, f := range fs {
+		s.blobs.removeStaged(f.ID)
+		if f.State == Uploading || f.State == Uploaded || f.State == Available {
+			blob := f.OutBlob
+			f.State, f.Updated = Gone, s.now().UTC()
+			if err := s.st.updateFile(ctx, f); err != nil {
+				continue
+			}
+			if blob != "" {
+				s.dropBlob(ctx, blob)
+			}
+		}
+	}
+}
+
+func (s *Service) dropBlob(ctx context.Context, sum string) {
+	if used, err := s.st.blobUsed(ctx, sum); err == nil && !used {
+		s.blobs.removeBlob(sum)
+	}
+}
+
+// Purge expires transfers whose retention has passed (files removed, records kept),
+// removes the files of withdrawn and rejected ones, and finishes open transfers that have
+// been idle for a day. It returns the number of transfers expired.
+func (s *Service) Purge(ctx context.Context, now time.Time) (int, error) {
+	rows, err := s.o.DB.QueryContext(ctx, `SELECT id FROM transfer_transfers WHERE state != ? AND expires <= ?`, Expired, ns(now))
+	if err != nil {
+		return 0, err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if rows.Scan(&id) == nil {
+			ids = append(ids, id)
+		}
+	}
+	rows.Close()
+	n := 0
+	for _, id := range ids {
+		t, err := s.st.transfer(ctx, id)
+		if err != nil {
+			continue
+		}
+		prev := t.State
+		t.State, t.Updated = Expired, now.UTC()
+		if err := s.st.updateTransfer(ctx, t, prev); err != nil {
+			continue
+		}
+		s.revokeLinks(ctx, id)
+		s.removeFiles(ctx, id)
+		s.audit(ctx, "transfer-expire", id, string(quarantine.Retention), "", "")
+		n++
+	}
+	// Withdrawn and rejected transfers keep no files either.
+	for _, st := range []State{Withdrawn, Rejected} {
+		ts, err := s.st.list(ctx, Query{States: []State{st}, Limit: 1000, Since: now.Add(-s.o.Retention - time.Hour)})
+		if err != nil {
+			return n, err
+		}
+		for _, t := range ts {
+			s.removeFiles(ctx, t.ID)
+		}
+	}
+	idle, err := s.st.list(ctx, Query{States: []State{Open}, Limit: 1000, Before: now.Add(-idleFinish)})
+	if err != nil {
+		return n, err
+	}
+	for _, t := range idle {
+		if t.Updated.After(now.Add(-idleFinish)) {
+			continue
+		}
+		s.Finish(ctx, t, string(quarantine.System), "")
+	}
+	return n, nil
+}

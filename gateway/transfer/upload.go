@@ -1,0 +1,356 @@
+package transfer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"strings"
+	"syscall"
+
+	"github.com/sekisho/sekisho/gateway/metrics"
+)
+
+var (
+	// ErrBusy: another request is writing to the same file.
+	ErrBusy = errors.New("transfer: the file is being written by another request")
+	// ErrTooMany: the user or link has max_concurrent_uploads uploads running.
+	ErrTooMany = errors.New("transfer: too many uploads at once")
+	// ErrOffset: the request's offset is not where the upload stands (resume from
+	// Upload-Offset).
+	ErrOffset = errors.New("transfer: offset does not match the upload")
+	// ErrStorage: the disk is full; nothing of the request was kept.
+	ErrStorage = errors.New("transfer: insufficient storage")
+	// ErrLinkUsed: an upload link that is expired, revoked or already used (one-time).
+	ErrLinkUsed = errors.New("transfer: the upload link is no longer usable")
+)
+
+// reserveBytes stay free on the transfer's file system: an upload that would eat into
+// them is refused (507) before its body is read.
+const reserveBytes = 64 << 20
+
+// AddFile starts a file of the open transfer t: its declared name and type and, when
+// known, its length (-1 unknown: the body's end decides). Limits (file size, files and
+// bytes per transfer, quotas) are checked here, before any byte is read.
+func (s *Service) AddFile(ctx context.Context, t Transfer, name, declaredType string, length int64, ip string) (File, error) {
+	if t.State != Open || t.Done {
+		return File{}, ErrState
+	}
+	lim := s.o.Limits
+	if length > lim.MaxFileSize {
+		return File{}, &LimitError{Key: "transfer.max_file_size", Max: lim.MaxFileSize, Got: length}
+	}
+	if err := s.checkQuota(ctx, t.Owner, max(length, 0)); err != nil {
+		return File{}, err
+	}
+	maxBytes := lim.MaxTransferSize
+	if t.LinkID != "" {
+		if l, err := s.uploadLink(ctx, t.LinkID); err == nil && l.MaxBytes > 0 && l.MaxBytes < maxBytes {
+			maxBytes = l.MaxBytes
+		}
+	}
+	now := s.now().UTC()
+	f := File{ID: newID("F"), TransferID: t.ID, Name: SafeName(name), RawName: RawName(name),
+		DeclaredType: truncate(declaredType, 200), Length: length, State: Uploading, Created: now, Updated: now}
+	if f.RawName == "" {
+		f.RawName = f.Name
+	}
+	f, err := s.st.insertFile(ctx, f, lim.MaxFiles, maxBytes)
+	if err != nil {
+		var le *LimitError
+		if errors.As(err, &le) && le.Key == "transfer.max_transfer_size" && maxBytes != lim.MaxTransferSize {
+			le.Key = "upload link size cap"
+		}
+		return f, err
+	}
+	return f, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		s = s[:n]
+	}
+	return strings.ToValidUTF8(s, "")
+}
+
+// checkQuota refuses extra bytes that would take the owner, or the owner's department,
+// over its quota.
+func (s *Service) checkQuota(ctx context.Context, owner string, extra int64) error {
+	if q := s.o.Limits.QuotaPerUser; q > 0 {
+		used, err := s.st.usage(ctx, []string{owner})
+		if err != nil {
+			return err
+		}
+		if used+extra > q {
+			return &LimitError{Key: "transfer.quota_per_user", Max: q, Got: used + extra}
+		}
+	}
+	if d := s.Department(owner); d.Quota > 0 {
+		used, err := s.st.usage(ctx, d.Members)
+		if err != nil {
+			return err
+		}
+		if used+extra > d.Quota {
+			return &LimitError{Key: "transfer.departments." + d.Name + ".quota", Max: d.Quota, Got: used + extra}
+		}
+	}
+	return nil
+}
+
+// acquire marks f as being written by one request, counting against its uploader's
+// concurrent uploads; release undoes it.
+func (s *Service) acquire(f File, who string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.uploading[f.ID] {
+		return ErrBusy
+	}
+	if s.perOwner[who] >= s.o.Limits.MaxConcurrentUploads {
+		return ErrTooMany
+	}
+	s.uploading[f.ID] = true
+	s.perOwner[who]++
+	return nil
+}
+
+func (s *Service) release(f File, who string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.uploading, f.ID)
+	if s.perOwner[who]--; s.perOwner[who] <= 0 {
+		delete(s.perOwner, who)
+	}
+}
+
+// runningHash is the SHA-256 of an upload that arrives in order, so a completed file is
+// not read again to hash it; a resumed upload after a restart is hashed when done.
+type runningHash struct {
+	h   hash.Hash
+	off int64
+}
+
+// Write appends the body at off to the uploading file f (a tus PATCH, a PUT, a multipart
+// part) and returns the new offset. Bytes are counted here: more than the declared length,
+// or than transfer.max_file_size, is a *LimitError and nothing of the request is kept.
+// When the body ends early (the client went away, a deadline passed), what arrived is
+// made durable and kept: the upload resumes from the returned offset. A full disk keeps
+// nothing of the request (ErrStorage). When the file is complete it is queued for the
+// engine.
+func (s *Service) Write(ctx context.Context, t Transfer, f File, off int64, body io.Reader, ip string) (int64, error) {
+	if f.State != Uploading {
+		return f.Offset, ErrState
+	}
+	if err := s.acquire(f, t.Sender); err != nil {
+		return f.Offset, err
+	}
+	defer s.release(f, t.Sender)
+	// Read the offset again under the lock: a request that ended a moment ago moved it.
+	cur, err := s.st.file(ctx, f.ID)
+	if err != nil {
+		return f.Offset, err
+	}
+	f = cur
+	if f.State != Uploading {
+		return f.Offset, ErrState
+	}
+	if off != f.Offset {
+		return f.Offset, ErrOffset
+	}
+	lim := s.o.Limits.MaxFileSize
+	remaining := lim - off
+	if f.Length >= 0 {
+		remaining = f.Length - off
+	}
+	if free, err := metrics.FreeBytes(s.blobs.dir); err == nil && f.Length >= 0 && free-remaining < reserveBytes {
+		return off, ErrStorage
+	}
+	w, err := s.blobs.openStaged(f.ID)
+	if err != nil {
+		return off, err
+	}
+	defer w.Close()
+	// Bytes past off are left over from a request that was cut before its offset was
+	// recorded: the client resends them.
+	if err := w.Truncate(off); err != nil {
+		return off, err
+	}
+	if _, err := w.Seek(off, io.SeekStart); err != nil {
+		return off, err
+	}
+	rh := s.hashFor(f.ID, off)
+	dst := io.Writer(w)
+	if rh != nil {
+		dst = io.MultiWriter(w, rh.h)
+	}
+	buf := make([]byte, 256<<10)
+	n, copyErr := io.CopyBuffer(dst, io.LimitReader(body, remaining), buf)
+	var over bool
+	if copyErr == nil {
+		// One more byte means the body is longer than it may be.
+		var one [1]byte
+		if m, _ := io.ReadFull(body, one[:]); m > 0 {
+			over = true
+		}
+	}
+	switch {
+	case over || isNoSpace(copyErr):
+		// Nothing of this request is kept: not half a file the disk could not hold, not
+		// bytes beyond what was declared.
+		w.Truncate(off)
+		w.Sync()
+		s.dropHash(f.ID)
+		if over {
+			max, got := remaining+off, n+off+1
+			key := "transfer.max_file_size"
+			if f.Length >= 0 && f.Length < lim {
+				key = "Upload-Length"
+			}
+			return off, &LimitError{Key: key, Max: max, Got: got}
+		}
+		return off, ErrStorage
+	}
+	if err := w.Sync(); err != nil {
+		w.Truncate(off)
+		s.dropHash(f.ID)
+		if isNoSpace(err) {
+			return off, ErrStorage
+		}
+		return off, err
+	}
+	newOff := off + n
+	if rh != nil {
+		rh.off = newOff
+	}
+	now := s.now().UTC()
+	complete := f.Length >= 0 && newOff == f.Length || f.Length < 0 && copyErr == nil
+	if !complete {
+		if err := s.st.setOffset(context.WithoutCancel(ctx), f.ID, newOff, now); err != nil {
+			return off, err
+		}
+		if copyErr == nil {
+			copyErr = io.ErrUnexpectedEOF
+		}
+		return newOff, copyErr
+	}
+	return newOff, s.complete(context.WithoutCancel(ctx), t, f, newOff, ip)
+}
+
+// complete marks a fully received file as uploaded and queues it for the engine.
+func (s *Service) complete(ctx context.Context, t Transfer, f File, size int64, ip string) error {
+	if f.Length < 0 {
+		// An upload of unknown length counts against the transfer only now.
+		if err := s.addBytes(ctx, t, f, size); err != nil {
+			f.State, f.Reason, f.Updated = Cancelled, err.Error(), s.now().UTC()
+			s.st.updateFile(ctx, f, Uploading)
+			s.blobs.removeStaged(f.ID)
+			return err
+		}
+		f.Length = size
+	}
+	sum, err := s.originalSum(f.ID, size)
+	if err != nil {
+		return err
+	}
+	f.Offset, f.State, f.SHA256, f.Updated = size, Uploaded, sum, s.now().UTC()
+	if err := s.st.updateFile(ctx, f, Uploading); err != nil {
+		return err
+	}
+	if err := s.audit(ctx, "transfer-upload", f.ID, t.Sender, ip, fmt.Sprintf("transfer=%s; name=%q; bytes=%d; sha256=%s",
+		t.ID, f.Name, size, sum)); err != nil {
+		s.log.Error("transfer upload not audited", "file", f.ID, "err", err)
+	}
+	s.enqueue(f.ID)
+	return nil
+}
+
+func (s *Service) addBytes(ctx context.Context, t Transfer, f File, size int64) error {
+	cur, err := s.st.transfer(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	maxBytes := s.o.Limits.MaxTransferSize
+	if cur.Bytes+size > maxBytes {
+		return &LimitError{Key: "transfer.max_transfer_size", Max: maxBytes, Got: cur.Bytes + size}
+	}
+	if err := s.checkQuota(ctx, t.Owner, size); err != nil {
+		return err
+	}
+	_, err = s.o.DB.ExecContext(ctx, `UPDATE transfer_transfers SET bytes = bytes + ? WHERE id = ?`, size, t.ID)
+	return err
+}
+
+func (s *Service) hashFor(id string, off int64) *runningHash {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.hashes == nil {
+		s.hashes = map[string]*runningHash{}
+	}
+	rh := s.hashes[id]
+	switch {
+	case off == 0:
+		rh = &runningHash{h: sha256.New()}
+		s.hashes[id] = rh
+	case rh == nil || rh.off != off:
+		delete(s.hashes, id)
+		return nil
+	}
+	return rh
+}
+
+func (s *Service) dropHash(id string) {
+	s.mu.Lock()
+	delete(s.hashes, id)
+	s.mu.Unlock()
+}
+
+// originalSum is the SHA-256 of the staged upload: the running hash when the upload came
+// in order within this process, else read from the file.
+func (s *Service) originalSum(id string, size int64) (string, error) {
+	s.mu.Lock()
+	rh := s.hashes[id]
+	delete(s.hashes, id)
+	s.mu.Unlock()
+	if rh != nil && rh.off == size {
+		return hex.EncodeToString(rh.h.Sum(nil)), nil
+	}
+	f, err := s.blobs.readStaged(id)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func isNoSpace(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
+
+// Cancel abandons an uploading file (tus termination): its bytes are removed.
+func (s *Service) Cancel(ctx context.Context, t Transfer, f File, actor, ip string) error {
+	if f.State != Uploading {
+		return ErrState
+	}
+	s.mu.Lock()
+	busy := s.uploading[f.ID]
+	s.mu.Unlock()
+	if busy {
+		return ErrBusy
+	}
+	f.State, f.Updated = Cancelled, s.now().UTC()
+	if err := s.st.updateFile(ctx, f, Uploading); err != nil {
+		return err
+	}
+	s.dropHash(f.ID)
+	if _, err := s.o.DB.ExecContext(ctx, `UPDATE transfer_transfers SET bytes = max(bytes - ?, 0) WHERE id = ?`, max(f.Length, 0), t.ID); err != nil {
+		return err
+	}
+	s.blobs.removeStaged(f.ID)
+	return s.audit(ctx, "transfer-cancel", f.ID, actor, ip, fmt.Sprintf("transfer=%s; name=%q; bytes=%d", t.ID, f.Name, f.Offset))
+}
