@@ -92,7 +92,7 @@ func SafeName(name string) string {
 }
 
 // ContentDisposition is an attachment header for name: an ASCII fallback and the exact
-// name in RFC 5987 / RFC 6266 form (filename*=UTF-8''...).
+// name in RFC 5987 / RFC 6266 form (filename*=UTF-8”...).
 func ContentDisposition(name string) string {
 	name = SafeName(name)
 	ascii := make([]rune, 0, len(name))

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
 )
 
 var (
@@ -137,14 +136,14 @@ func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,",
 
 // Query selects transfers for a list.
 type Query struct {
-	Owner     string     // exact owner; "" any
-	Direction Direction  // "" any
-	States    []State    // empty: any
-	Approval  Approval   // "" any
-	Owners    []string   // any of these owners (an approver's departments); nil: no restriction
-	Limit     int        // default 100, at most 1000
-	Before    time.Time  // created before (paging); zero: now
-	Since     time.Time  // created at or after
+	Owner     string    // exact owner; "" any
+	Direction Direction // "" any
+	States    []State   // empty: any
+	Approval  Approval  // "" any
+	Owners    []string  // any of these owners (an approver's departments); nil: no restriction
+	Limit     int       // default 100, at most 1000
+	Before    time.Time // created before (paging); zero: now
+	Since     time.Time // created at or after
 }
 
 func (s store) list(ctx context.Context, q Query) ([]Transfer, error) {
@@ -356,4 +355,3 @@ func (s store) usage(ctx context.Context, owners []string) (int64, error) {
 		AND owner IN (`+placeholders(len(owners))+`)`, args...).Scan(&n)
 	return n, err
 }
-

@@ -45,7 +45,7 @@ type Gateway struct {
 	internet   *transfer.Internet
 
 	smtpAddr, httpAddr, transferAddr net.Addr
-	ready              chan struct{}
+	ready                            chan struct{}
 }
 
 // NewGateway builds the quarantine, the queue, the engine, delivery, the SMTP server and

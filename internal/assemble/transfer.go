@@ -136,7 +136,6 @@ func departments(ds map[string]config.Department) []transfer.Department {
 	return out
 }
 
-
 // InternetURL is the Internet-side address for links in mail: transfer.public_url, or
 // https:// + the listening address (addr when known, for a port chosen by the kernel).
 func InternetURL(cfg *config.Config, addr net.Addr) string {
