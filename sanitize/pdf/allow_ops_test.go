@@ -181,6 +181,7 @@ func TestFontTables(t *testing.T) {
 	n := int(binary.BigEndian.Uint16(tables["maxp"][4:]))
 	tables["vhea"] = make([]byte, 36)
 	tables["vmtx"] = make([]byte, 4*n)
+	binary.BigEndian.PutUint16(tables["vhea"][34:], uint16(n)) // numOfLongVerMetrics
 	tables["fpgm"] = []byte{0xB0, 0x00}
 	tables["prep"] = []byte{0xB0, 0x00}
 	tables["name"] = []byte("author of the font")
@@ -213,10 +214,11 @@ func TestFontTables(t *testing.T) {
 	}
 
 	cff, _ := fontFile(t, "gs-fonts.pdf", "FontFile3")
-	count, err := cffGlyphCount(cff)
+	pf, err := parseCFF(cff)
 	if err != nil {
 		t.Fatal(err)
 	}
+	count := pf.numGlyphs
 	head := make([]byte, 54)
 	binary.BigEndian.PutUint16(head[18:], 1000)
 	hhea := make([]byte, 36)
@@ -234,8 +236,12 @@ func TestFontTables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(got["CFF "], cff) || got["GSUB"] != nil || got["cmap"] != nil {
-		t.Errorf("OpenType rebuild: CFF kept %v, GSUB kept %v, empty cmap kept %v", got["CFF "] != nil, got["GSUB"] != nil, got["cmap"] != nil)
+	want, err := rebuildCFF(cff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got["CFF "], want) || got["GSUB"] != nil || got["cmap"] != nil {
+		t.Errorf("OpenType rebuild: CFF rebuilt %v, GSUB kept %v, empty cmap kept %v", bytes.Equal(got["CFF "], want), got["GSUB"] != nil, got["cmap"] != nil)
 	}
 }
 

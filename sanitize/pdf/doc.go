@@ -31,7 +31,7 @@
 // samples — and JBIG2 or JPX images, which have no decoder here, make Sanitize return
 // sanitize.ErrNeedsRender naming the stream (the engine renders the document when a
 // renderer is configured, else quarantines it); font programs are parsed and written
-// again (type1.go, sfnt.go) or dropped. XMP and /Info keep title, subject and language
+// again (type1.go, sfnt.go, cff.go) or dropped. XMP and /Info keep title, subject and language
 // unless Options.Metadata says keep (meta.go).
 //
 // Encrypted files, including those with an empty user password or a direct /Encrypt

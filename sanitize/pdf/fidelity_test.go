@@ -20,7 +20,7 @@ import (
 // img2pdf, qpdf) in testdata: what structural CDR must deliver looking and reading the same.
 var realFiles = []string{
 	"ja-multipage.pdf", "text-1p.pdf", "text-100p.pdf", "forms-links.pdf", "qpdf-objstm.pdf",
-	"gs-outline.pdf", "gs-fonts.pdf", "chromium-ja.pdf", "img2pdf-images.pdf", "gs-pdf20-ja.pdf", "cairo-forms.pdf",
+	"gs-outline.pdf", "gs-fonts.pdf", "cairo-cid-cff.pdf", "chromium-ja.pdf", "img2pdf-images.pdf", "gs-pdf20-ja.pdf", "cairo-forms.pdf",
 	"../render/ja-50p.pdf",
 }
 

@@ -17,16 +17,15 @@ import (
 //   - FontFile2 (TrueType) is taken apart into its tables, checked with
 //     golang.org/x/image/font/sfnt (every glyph loaded), and written again from the tables
 //     a renderer needs, with the hinting programs (fpgm, prep, cvt and each glyph's
-//     instructions, the TrueType bytecode interpreter's input) removed, the cmap read and
-//     written again (cmaptable.go) and hmtx fitted to its header; the other kept tables
-//     (hhea, maxp, post, OS/2, vhea, vmtx) are fixed-layout data copied as they are;
-//   - FontFile3 /OpenType the same way, its CFF table checked by sfnt's Type 2 charstring
-//     interpreter;
-//   - FontFile3 /Type1C and /CIDFontType0C (bare CFF) are wrapped in a minimal OpenType
-//     container for sfnt to check, and kept when every glyph loads;
-//   - FontFile (Type 1) is dropped: no independent Type 1 parser exists here, and the
-//     Type 1 charstring interpreter is the classic font exploit surface. Text then shows
-//     in the viewer's substitute font.
+//     instructions, the TrueType bytecode interpreter's input) removed, the cmap and the
+//     glyph names of post read and written again (cmaptable.go, sfnt_tables.go), hmtx and
+//     vmtx fitted to their headers, and the fixed-layout tables (hhea, maxp, OS/2, vhea)
+//     cut to the length their version defines;
+//   - FontFile3 /OpenType the same way, its CFF table written again like a bare one;
+//   - FontFile3 /Type1C and /CIDFontType0C (bare CFF) are written again from their parse
+//     (cff.go): outlines from sfnt's Type 2 charstring interpreter as flat charstrings,
+//     widths, charset, encoding, matrix; no hints, subroutines or unused strings;
+//   - FontFile (Type 1) is parsed by type1.go and written again from its outlines.
 //
 // A program that does not pass is dropped and reported; pdf.fonts: drop drops them all.
 
@@ -193,7 +192,7 @@ func (b *builder) rebuildProgram(typ, sub string, sd types.StreamDict, data []by
 		}
 		return out, d, nil
 	case sub == "Type1C" || sub == "CIDFontType0C":
-		out, err := checkCFF(data)
+		out, err := rebuildCFF(data)
 		if err != nil {
 			return nil, nil, err
 		}

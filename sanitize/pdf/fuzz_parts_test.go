@@ -103,8 +103,14 @@ func FuzzSFNT(f *testing.F) {
 	f.Add(cff)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		testtool.Deadline(t, testtool.FuzzInputTimeout)
-		if out, err := checkCFF(data); err == nil && !bytes.Equal(out, data) {
-			t.Fatal("a checked CFF program changed")
+		if out, err := rebuildCFF(data); err == nil {
+			again, err := rebuildCFF(out)
+			if err != nil {
+				t.Fatalf("rebuilt CFF program does not parse: %v", err)
+			}
+			if !bytes.Equal(out, again) {
+				t.Fatal("CFF rebuild is not a fixed point")
+			}
 		}
 		out, err := rebuildSFNT(data)
 		if err != nil {

@@ -22,7 +22,7 @@ var keptTables = map[string]string{
 	"glyf": "TrueType outlines, rebuilt without instructions",
 	"CFF ": "CFF outlines, checked by sfnt's charstring interpreter",
 	"cmap": "character to glyph map (simple TrueType fonts use it), read and written again",
-	"post": "glyph names (encodings by glyph name use them)",
+	"post": "glyph names (encodings by glyph name use them), read and written again",
 	"OS/2": "metrics and classification",
 	"vhea": "vertical metrics header (vertical Japanese text)",
 	"vmtx": "vertical metrics (vertical Japanese text)",
@@ -151,10 +151,18 @@ func rebuildSFNT(data []byte) ([]byte, error) {
 			delete(out, "cmap")
 		}
 	}
+	if err := trimTables(out); err != nil {
+		return nil, err
+	}
 	if version == 0x4f54544f {
 		if out["CFF "] == nil {
 			return nil, errors.New("no CFF table")
 		}
+		c, err := rebuildCFF(out["CFF "])
+		if err != nil {
+			return nil, err
+		}
+		out["CFF "] = c
 		delete(out, "glyf")
 		delete(out, "loca")
 	} else {
@@ -377,150 +385,6 @@ func stripComposite(g []byte) ([]byte, error) {
 			return out, nil
 		}
 	}
-}
-
-// checkCFF checks a bare CFF program (FontFile3 /Type1C or /CIDFontType0C) by wrapping it
-// in a minimal OpenType container for sfnt, and returns the program when every glyph
-// loads.
-func checkCFF(data []byte) ([]byte, error) {
-	n, err := cffGlyphCount(data)
-	if err != nil {
-		return nil, err
-	}
-	head := make([]byte, 54)
-	binary.BigEndian.PutUint32(head, 0x00010000)
-	binary.BigEndian.PutUint32(head[12:], 0x5F0F3CF5)
-	binary.BigEndian.PutUint16(head[18:], 1000)
-	hhea := make([]byte, 36)
-	binary.BigEndian.PutUint32(hhea, 0x00010000)
-	binary.BigEndian.PutUint16(hhea[34:], 1)
-	maxp := make([]byte, 6)
-	binary.BigEndian.PutUint32(maxp, 0x00005000)
-	binary.BigEndian.PutUint16(maxp[4:], uint16(n))
-	hmtx := make([]byte, 4+2*(n-1))
-	tables := map[string][]byte{"head": head, "hhea": hhea, "maxp": maxp, "hmtx": hmtx, "CFF ": data}
-	if err := check(0x4f54544f, tables); err != nil {
-		return nil, err
-	}
-	return data, nil
-}
-
-// cffGlyphCount reads the number of charstrings of a CFF font: header, Name INDEX, Top
-// DICT (for the CharStrings offset), CharStrings INDEX count.
-func cffGlyphCount(b []byte) (int, error) {
-	bad := errors.New("bad CFF")
-	if len(b) < 4 || b[0] != 1 {
-		return 0, bad
-	}
-	p := int(b[2])
-	skipIndex := func() ([]byte, bool) {
-		if p+2 > len(b) {
-			return nil, false
-		}
-		count := int(binary.BigEndian.Uint16(b[p:]))
-		if count == 0 {
-			p += 2
-			return nil, true
-		}
-		if p+3 > len(b) {
-			return nil, false
-		}
-		offSize := int(b[p+2])
-		if offSize < 1 || offSize > 4 {
-			return nil, false
-		}
-		offAt := func(i int) int {
-			v := 0
-			for k := range offSize {
-				v = v<<8 | int(b[p+3+i*offSize+k])
-			}
-			return v
-		}
-		if p+3+(count+1)*offSize > len(b) {
-			return nil, false
-		}
-		base := p + 3 + (count+1)*offSize - 1
-		first, last := offAt(0), offAt(count)
-		end0 := offAt(1)
-		if first < 1 || last < first || base+last > len(b) || end0 < first || base+end0 > len(b) {
-			return nil, false
-		}
-		item := b[base+first : base+end0]
-		p = base + last
-		return item, true
-	}
-	if _, ok := skipIndex(); !ok { // Name INDEX
-		return 0, bad
-	}
-	top, ok := skipIndex() // Top DICT INDEX: the first dict
-	if !ok {
-		return 0, bad
-	}
-	charStrings := -1
-	var operands []int
-	for i := 0; i < len(top); {
-		c := top[i]
-		switch {
-		case c <= 21:
-			op := int(c)
-			i++
-			if c == 12 {
-				if i >= len(top) {
-					return 0, bad
-				}
-				op = 1200 + int(top[i])
-				i++
-			}
-			if op == 17 && len(operands) > 0 {
-				charStrings = operands[len(operands)-1]
-			}
-			operands = operands[:0]
-		case c == 28:
-			if i+3 > len(top) {
-				return 0, bad
-			}
-			operands = append(operands, int(int16(binary.BigEndian.Uint16(top[i+1:]))))
-			i += 3
-		case c == 29:
-			if i+5 > len(top) {
-				return 0, bad
-			}
-			operands = append(operands, int(int32(binary.BigEndian.Uint32(top[i+1:]))))
-			i += 5
-		case c == 30:
-			i++
-			for i < len(top) && top[i]&0x0F != 0x0F && top[i]>>4 != 0x0F {
-				i++
-			}
-			i++
-			operands = append(operands, 0)
-		case c >= 32 && c <= 246:
-			operands = append(operands, int(c)-139)
-			i++
-		case c >= 247 && c <= 250:
-			if i+2 > len(top) {
-				return 0, bad
-			}
-			operands = append(operands, (int(c)-247)*256+int(top[i+1])+108)
-			i += 2
-		case c >= 251 && c <= 254:
-			if i+2 > len(top) {
-				return 0, bad
-			}
-			operands = append(operands, -(int(c)-251)*256-int(top[i+1])-108)
-			i += 2
-		default:
-			return 0, bad
-		}
-	}
-	if charStrings <= 0 || charStrings+2 > len(b) {
-		return 0, bad
-	}
-	n := int(binary.BigEndian.Uint16(b[charStrings:]))
-	if n == 0 {
-		return 0, bad
-	}
-	return n, nil
 }
 
 // fitHmtx writes hmtx at exactly the length hhea and maxp give it (producers such as
