@@ -1,112 +1,141 @@
 #!/usr/bin/env bash
-# Relay throughput and accept latency: sekisho (full sanitization, fsync before 250) vs
-# Postfix as a plain relay, measured in the same run on the same disk.
+# Relay throughput and time-to-250: sekisho (full sanitization, durable before 250) against
+# Postfix as a plain relay, in the same run on the same disk, alternating, several rounds.
 #
-#   bash benchmarks/relay.sh                 # COUNT=2000 per case, ~10 min
-#   COUNT=500 SESSIONS="16" bash benchmarks/relay.sh   # quick look
-#   RELAYS=sekisho bash benchmarks/relay.sh              # one side only
+#   bash benchmarks/relay.sh                          # the whole matrix, ~40 min
+#   KINDS=text SESSIONS=8 ROUNDS=1 bash benchmarks/relay.sh   # a quick look
+#   QUEUE=files bash benchmarks/relay.sh              # sekisho with the file-per-message queue
+#   PROFILE=1 KINDS=mixed SESSIONS=8 ROUNDS=1 bash benchmarks/relay.sh   # + a CPU profile
+#   bash benchmarks/relay.sh soak                     # 30 min at 70% of a rate, kill -9 every 3 min
 #
-# Both relays listen on 127.0.0.1:2525 in turn and deliver to Postfix's smtp-sink on
-# 127.0.0.1:2526. Throughput comes from ../shared/bench/smtp-load.sh (smtp-source, the
-# reference driver); p50/p99 time from DATA to 250 from benchmarks/loadgen. Results go to
-# benchmarks/results/relay-<date>.txt with the commands, Go version, commit and machine.
-# Only loopback addresses are used; every run is bounded by COUNT and a timeout.
+# Messages come from benchmarks/loadgen, distinct in every attachment byte per message:
+# text (4 KiB), html-ja (10 KiB Japanese HTML, ISO-2022-JP and UTF-8), mixed (50 KiB:
+# HTML + 2-page PDF + DOCX), large (500 KiB: a PDF with photographs + XLSX). loadgen also
+# runs the next hop (127.0.0.1:2526) and counts every Message-ID there: end-to-end rate,
+# lost and duplicated messages. Each case runs Postfix and sekisho back to back (which goes
+# first alternates by round); the summary gives medians and sekisho/Postfix ratios.
+#
+# Env: KINDS ("text html-ja mixed large") SESSIONS ("8 64") ROUNDS (3) QUEUE (journal)
+#      N_text (3000) N_html_ja (3000) N_mixed (1500) N_large (200) RELAYS ("postfix sekisho")
+#      SOAK_RATE (msgs/s; default 70% of the sekisho median for SOAK_KIND at 8 sessions in
+#      the newest results file) SOAK_KIND (mixed) SOAK_MIN (30) KILL_EVERY (180)
+#      BENCH_DIR (/tmp/bench) OUT (benchmarks/results/relay-<UTC date>.txt)
+# Loopback only; every run is bounded by its message count and loadgen's -timeout.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BENCH=${BENCH:-$ROOT/../shared/bench}
+# The peers' scripts (postfix-relay.sh) live in shared/bench beside the checkout (or two
+# levels up from a worktree); BENCH overrides.
+if [ -z "${BENCH:-}" ]; then
+  for BENCH in "$ROOT/../shared/bench" "$ROOT/../../shared/bench"; do [ -d "$BENCH" ] && break; done
+fi
 BENCH_DIR=${BENCH_DIR:-/tmp/bench}
-COUNT=${COUNT:-2000}
-SIZES=${SIZES:-"4096 50k"}
-SESSIONS=${SESSIONS:-"1 16 64"}
+KINDS=${KINDS:-"text html-ja mixed large"}
+SESSIONS=${SESSIONS:-"8 64"}
+ROUNDS=${ROUNDS:-3}
+QUEUE=${QUEUE:-journal}
 RELAYS=${RELAYS:-"postfix sekisho"}
 OUT=${OUT:-$ROOT/benchmarks/results/relay-$(date -u +%Y-%m-%d).txt}
 mkdir -p "$BENCH_DIR" "$(dirname "$OUT")"
-
-need() { command -v "$1" >/dev/null || { echo "relay.sh: $1 missing (bash $BENCH/install-peers.sh)" >&2; exit 2; }; }
-need smtp-source; need smtp-sink; need postconf
-
-python3 "$BENCH/make-messages.py" "$BENCH_DIR/messages" >/dev/null 2>&1 || true
-MIX="$BENCH_DIR/messages/mixed-50k.eml"
-[ -r "$MIX" ] || { echo "relay.sh: $MIX missing (make-messages.py)" >&2; exit 2; }
+command -v postconf >/dev/null || { echo "relay.sh: postfix missing (bash $BENCH/install-peers.sh)" >&2; exit 2; }
 
 go build -o "$BENCH_DIR/sekisho" "$ROOT/cmd/sekisho"
 go build -o "$BENCH_DIR/loadgen" "$ROOT/benchmarks/loadgen"
 
-{
-  echo "# $(date -u +%FT%TZ) $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(go version)"
-  echo "# commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown); kernel $(uname -r)"
-  echo "# command: COUNT=$COUNT SIZES=\"$SIZES\" SESSIONS=\"$SESSIONS\" RELAYS=\"$RELAYS\" bash benchmarks/relay.sh"
-} | tee "$OUT"
+count() { local v="N_${1//-/_}"; echo "${!v:-$(case $1 in text|html-ja) echo 3000 ;; mixed) echo 1500 ;; large) echo 200 ;; esac)}"; }
 
-load() { # label size sessions
-  local label=$1 size=$2 s=$3 args=()
-  if [ "$size" = 50k ]; then args=(-F "$MIX"); else args=(-l "$size"); fi
-  bash "$BENCH/smtp-load.sh" -L "$label" -t 127.0.0.1:2525 -k 2526 -m "$COUNT" -s "$s" "${args[@]}" | tee -a "$OUT"
-  # latency: a separate, shorter run with loadgen (smtp-sink started for it)
-  local sink_user=(); [ "$(id -u)" = 0 ] && sink_user=(-u nobody)
-  local sinklog="$BENCH_DIR/loadgen-sink.log"
-  timeout 300 smtp-sink "${sink_user[@]}" -c -m 1024 127.0.0.1:2526 4096 >"$sinklog" 2>&1 & local sp=$!
-  sleep 0.3
-  local la=(-size 4096); [ "$size" = 50k ] && la=(-file "$MIX")
-  "$BENCH_DIR/loadgen" -label "$label" -addr 127.0.0.1:2525 -n $((COUNT / 2)) -c "$s" "${la[@]}" -timeout 240s | tee -a "$OUT" || true
-  # Let the relay deliver everything before the sink goes away, or the next case would
-  # count this one's late deliveries (and the relay would defer them meanwhile).
-  for _ in $(seq 600); do
-    n=$(tr '\r' '\n' <"$sinklog" | sed -n 's/.*mesg=\([0-9]*\).*/\1/p' | tail -1)
-    [ "${n:-0}" -ge $((COUNT / 2)) ] && break
-    sleep 0.2
-  done
-  kill $sp 2>/dev/null || true; wait $sp 2>/dev/null || true
-}
-
-# --- Postfix -------------------------------------------------------------------------
-if [[ " $RELAYS " == *" postfix "* ]]; then
-  bash "$BENCH/postfix-relay.sh" start >/dev/null
-  for size in $SIZES; do for s in $SESSIONS; do load postfix "$size" "$s"; done; done
-  bash "$BENCH/postfix-relay.sh" stop >/dev/null
-fi
-[[ " $RELAYS " == *" sekisho "* ]] || exit 0
-
-# --- sekisho -------------------------------------------------------------------------
-DATA=$(mktemp -d "$BENCH_DIR/sekisho-data.XXXX")
-cat > "$DATA/sekisho.yaml" <<YAML
-data_dir: $DATA
+SP=""
+start_sekisho() { # data dir, [cpuprofile]
+  local data=$1
+  mkdir -p "$data"
+  cat > "$data/sekisho.yaml" <<YAML
+data_dir: $data
 log: {level: warn}
 smtp:
   listen: 127.0.0.1:2525
   domains: [bench.test]
-  max_sessions: 1000
-  max_sessions_per_ip: 1000
-  max_connections_per_minute_per_ip: 10000000
-  min_free_space: 64MiB
   max_message_size: 30MiB
+  queue: $QUEUE
 delivery:
-  workers: 32
   routes:
     "*": smtp://127.0.0.1:2526?tls=none
 http:
   listen: 127.0.0.1:9025
 YAML
-"$BENCH_DIR/sekisho" serve --config "$DATA/sekisho.yaml" 2>"$DATA/serve.log" & SP=$!
-trap 'kill $SP 2>/dev/null || true; wait $SP 2>/dev/null || true' EXIT
-for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null && break; sleep 0.1; done
-for size in $SIZES; do for s in $SESSIONS; do load sekisho "$size" "$s"; done; done
-echo "# sekisho peak RSS after the matrix: $(grep VmHWM /proc/$SP/status | awk '{print $2, $3}')" | tee -a "$OUT"
-if [ "${BIG:-1}" = 1 ]; then
-  # Memory bound: 64 concurrent 25 MB messages (HTML + PDF + DOCX scaled up).
-  python3 "$BENCH/make-messages.py" "$BENCH_DIR/big" --size $((25 * 1000 * 1000)) >/dev/null 2>&1 || true
-  BIGMSG=$(ls -S "$BENCH_DIR"/big/*.eml 2>/dev/null | head -1)
-  if [ -n "$BIGMSG" ]; then
-    sink_user=(); [ "$(id -u)" = 0 ] && sink_user=(-u nobody)
-    timeout 600 smtp-sink "${sink_user[@]}" -m 1024 127.0.0.1:2526 4096 >/dev/null 2>&1 & BSP=$!
-    sleep 0.3
-    "$BENCH_DIR/loadgen" -label sekisho-25MB -addr 127.0.0.1:2525 -n 64 -c 64 -file "$BIGMSG" -timeout 500s | tee -a "$OUT" || true
-    sleep 5
-    kill $BSP 2>/dev/null || true; wait $BSP 2>/dev/null || true
-    echo "# sekisho peak RSS with 64 concurrent $(stat -c %s "$BIGMSG")-byte messages: $(grep VmHWM /proc/$SP/status | awk '{print $2, $3}')" | tee -a "$OUT"
+  local prof=(); [ -n "${2:-}" ] && prof=(--cpuprofile "$2")
+  "$BENCH_DIR/sekisho" serve --config "$data/sekisho.yaml" "${prof[@]}" 2>>"$data/serve.log" & SP=$!
+  for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null && return 0; sleep 0.1; done
+  echo "relay.sh: sekisho did not start:" >&2; tail "$data/serve.log" >&2; exit 1
+}
+stop_sekisho() { # prints the peak RSS in kB
+  local rss; rss=$(awk '/VmHWM/{print $2}' "/proc/$SP/status" 2>/dev/null || echo 0)
+  kill "$SP" 2>/dev/null || true; wait "$SP" 2>/dev/null || true; SP=""
+  echo "$rss"
+}
+trap '[ -n "$SP" ] && kill -9 "$SP" 2>/dev/null; bash "$BENCH/postfix-relay.sh" stop >/dev/null 2>&1 || true' EXIT
+
+run_case() { # relay kind sessions round
+  local relay=$1 kind=$2 s=$3 r=$4 n; n=$(count "$kind")
+  local lg=("$BENCH_DIR/loadgen" -addr 127.0.0.1:2525 -sink 127.0.0.1:2526 -kind "$kind" -n "$n" -c "$s"
+    -testdata "$ROOT/testdata" -timeout 15m -drain 10m -run "$relay-$kind-$s-$r")
+  if [ "$relay" = postfix ]; then
+    bash "$BENCH/postfix-relay.sh" start >/dev/null
+    postsuper -d ALL >/dev/null 2>&1 || true
+    echo "$("${lg[@]}" -label "postfix round=$r" || true) load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT"
+    bash "$BENCH/postfix-relay.sh" stop >/dev/null
+  else
+    local data prof=""; data=$(mktemp -d "$BENCH_DIR/sekisho-data.XXXX")
+    [ "${PROFILE:-0}" = 1 ] && prof="$ROOT/benchmarks/results/relay-$(date -u +%Y-%m-%d)-$kind-$s.pprof"
+    start_sekisho "$data" "$prof"
+    local line; line=$("${lg[@]}" -label "sekisho round=$r queue=$QUEUE" || true)
+    echo "$line peak_rss_kb=$(stop_sekisho) load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT"
+    rm -rf "$data"
   fi
-fi
-curl -s http://127.0.0.1:9025/metrics | grep -E '^sekisho_(smtp_accepted|quarantined|delivered|bounced)_total' | sed 's/^/# /' | tee -a "$OUT" || true
-kill $SP; wait $SP 2>/dev/null || true
-rm -rf "$DATA"
+}
+
+header() {
+  echo "# $(date -u +%FT%TZ) $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(go version | cut -d' ' -f3-); kernel $(uname -r)"
+  echo "# commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo -dirty); postfix $(postconf -dh mail_version)"
+  echo "# command: KINDS=\"$KINDS\" SESSIONS=\"$SESSIONS\" ROUNDS=$ROUNDS QUEUE=$QUEUE RELAYS=\"$RELAYS\" bash benchmarks/relay.sh $*"
+  echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other engineers' tests share the 2 cores)"
+}
+
+soak() {
+  local kind=${SOAK_KIND:-mixed} rate=${SOAK_RATE:-}
+  if [ -z "$rate" ]; then
+    rate=$(python3 "$ROOT/benchmarks/relaysum.py" --rate "$kind" 8 < "$(ls -t "$ROOT"/benchmarks/results/relay-*.txt | head -1)")
+    rate=$(python3 -c "print(round($rate * 0.7, 1))")
+  fi
+  local mins=${SOAK_MIN:-30} every=${KILL_EVERY:-180}
+  header soak | tee -a "$OUT"
+  echo "# soak: kind=$kind rate=$rate/s for ${mins} min, kill -9 every ${every}s, 16 sessions" | tee -a "$OUT"
+  local data; data=$(mktemp -d "$BENCH_DIR/sekisho-soak.XXXX")
+  start_sekisho "$data"
+  "$BENCH_DIR/loadgen" -addr 127.0.0.1:2525 -sink 127.0.0.1:2526 -kind "$kind" -rate "$rate" -c 16 \
+    -duration "${mins}m" -drain 15m -testdata "$ROOT/testdata" -label "sekisho-soak queue=$QUEUE" >"$data/soak.out" 2>"$data/soak.err" & local LG=$!
+  local kills=0 end=$(( $(date +%s) + mins * 60 ))
+  while [ "$(date +%s)" -lt $((end - 10)) ]; do
+    sleep "$every"
+    [ "$(date +%s)" -ge $((end - 10)) ] && break
+    kill -9 "$SP"; wait "$SP" 2>/dev/null || true; kills=$((kills + 1))
+    start_sekisho "$data"
+  done
+  wait "$LG" || true
+  cat "$data/soak.err" | tee -a "$OUT"
+  echo "$(cat "$data/soak.out") kills=$kills peak_rss_kb=$(stop_sekisho)" | tee -a "$OUT"
+  rm -rf "$data"
+}
+
+if [ "${1:-}" = soak ]; then soak; exit 0; fi
+
+header | tee -a "$OUT"
+for kind in $KINDS; do
+  for s in $SESSIONS; do
+    for r in $(seq "$ROUNDS"); do
+      order=$RELAYS
+      [ $((r % 2)) = 0 ] && order=$(echo "$RELAYS" | awk '{for (i=NF; i>0; i--) printf "%s ", $i}')
+      for relay in $order; do run_case "$relay" "$kind" "$s" "$r"; done
+    done
+  done
+done
+python3 "$ROOT/benchmarks/relaysum.py" < "$OUT" | tee -a "$OUT"
 echo "# done; results in $OUT"

@@ -1,7 +1,6 @@
 package smtp
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -126,10 +125,11 @@ func (ss *session) Data(r io.Reader) error {
 		log.Error("spool create failed", "err", err)
 		return tempFailure(env.ID)
 	}
-	bw := bufio.NewWriterSize(w, 32<<10)
-	fmt.Fprintf(bw, "Received: from %s (%s)\r\n\tby %s (sekisho) with %s id %s;\r\n\t%s\r\n",
+	// The queue's writer buffers (the journal in memory, the file spool with bufio): the
+	// data goes to it directly, without another copy.
+	fmt.Fprintf(w, "Received: from %s (%s)\r\n\tby %s (sekisho) with %s id %s;\r\n\t%s\r\n",
 		sanitizeHeloForHeader(ss.helo), ss.remote, ss.s.o.Hostname, proto(ss.tls), env.ID, now.Format(time.RFC1123Z))
-	f := &dataFilter{w: bw, normalize: ss.s.o.BareLineEndings == "normalize"}
+	f := &dataFilter{w: w, normalize: ss.s.o.BareLineEndings == "normalize"}
 	src := r
 	dc := deadlineOf(ss.conn.Conn())
 	if dc != nil {
@@ -140,9 +140,6 @@ func (ss *session) Data(r io.Reader) error {
 	_, err = io.CopyBuffer(f, src, make([]byte, lineProbe))
 	if err == nil {
 		err = f.finish()
-	}
-	if err == nil {
-		err = bw.Flush()
 	}
 	var smtpErr *gosmtp.SMTPError
 	switch {
