@@ -138,8 +138,8 @@ var shadingPatternKeys = schema{
 	"ExtGState":   obj("ExtGState", "graphics state (8.7.4.2)"),
 }
 
-// shadingKeys cover the seven shading types; mesh data of types 4 to 7 is decoded and
-// written again (see shading in image.go).
+// shadingKeys cover the seven shading types; mesh data of types 4 to 7 is read and
+// packed again (mesh.go).
 var shadingKeys = schema{
 	"ShadingType":       scalar(kInt, "1 to 7 (8.7.4.5)"),
 	"ColorSpace":        obj("ColorSpace", "colour space (8.7.4.5)"),

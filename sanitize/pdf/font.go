@@ -219,6 +219,8 @@ func (b *builder) cidToGIDMap(v types.Object, nr int) (any, bool, error) {
 		if err != nil || len(data) < 2 {
 			return nil, err
 		}
-		return &outStream{d: dict{}, data: data[:len(data)&^1]}, nil
+		// One glyph number per CID: CIDs stop at 65535, so bytes past the table's
+		// largest size are no entry a viewer reads.
+		return &outStream{d: dict{}, data: data[:min(len(data), 2<<16)&^1]}, nil
 	})
 }

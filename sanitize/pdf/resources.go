@@ -457,8 +457,8 @@ func (b *builder) pattern(v types.Object, nr int) (any, bool, error) {
 	return b.drop(nr, "Pattern")
 }
 
-// shading rebuilds a shading; the mesh data of types 4 to 7 is decoded and written again
-// compressed afresh.
+// shading rebuilds a shading; the mesh data of types 4 to 7 is read record by record and
+// packed again (mesh.go).
 func (b *builder) shading(v types.Object, nr int) (any, bool, error) {
 	var d types.Dict
 	sd, isStream := v.(types.StreamDict)
@@ -482,6 +482,14 @@ func (b *builder) shading(v types.Object, nr int) (any, bool, error) {
 		data, err := b.streamData(sd, "shading mesh")
 		if err != nil {
 			return nil, err
+		}
+		l, err := newMeshLayout(st, out)
+		if err == nil {
+			data, err = l.repack(data)
+		}
+		if err != nil {
+			b.report(sanitize.ActRemovedUnknown, fmt.Sprintf("type %d shading: %v", st, err))
+			return nil, nil
 		}
 		return &outStream{d: out, data: data}, nil
 	})
