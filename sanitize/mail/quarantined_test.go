@@ -89,3 +89,29 @@ func TestQuarantineNotice(t *testing.T) {
 		})
 	}
 }
+
+// TestReasonWords: the reasons families give, and the engine's own, come out as words.
+func TestReasonWords(t *testing.T) {
+	tests := []struct {
+		v          sanitize.Verdict
+		reason, ja string
+	}{
+		{sanitize.Blocked, "file name extension .exe is executable", "実行できる形式の名前が付いています"},
+		{sanitize.Blocked, "file name contains invisible control character U+202E", "ファイル名に見えない制御文字が含まれています"},
+		{sanitize.Quarantined, `message/attachment[1]/資料.zip: encrypted archive (ZipCrypto, entry "minutes.txt")`, "暗号化 (パスワード保護) されていて内容を確認できません"},
+		{sanitize.Quarantined, "limit exceeded: limits.max_pixels (max 50000000, got 90000000)", "画像が大きすぎます"},
+		{sanitize.Quarantined, "policy quarantines unknown type (application/octet-stream)", "形式を判別できません"},
+		{sanitize.Quarantined, "policy quarantines svg (image/svg+xml)", "この形式は保管する設定になっています"},
+		{sanitize.Quarantined, "malformed: pdf: no %%EOF marker (truncated file)", "ファイルが壊れているか、正しくない形式です"},
+		{sanitize.Quarantined, "一太郎文書 (.jtd) は無害化できないため保留しました。送信者に PDF または Word (docx) 形式での再送を依頼してください / Ichitaro document (.jtd) held: it cannot be sanitized; ask the sender for PDF or docx",
+			"一太郎文書 (.jtd) は無害化できないため保留しました。送信者に PDF または Word (docx) 形式での再送を依頼してください"},
+		{sanitize.Quarantined, "something no table knows", "安全に無害化できませんでした"},
+		{sanitize.Blocked, "something no table knows", "安全でない形式です"},
+	}
+	for _, tc := range tests {
+		ja, en := ReasonWords(tc.v, tc.reason)
+		if ja != tc.ja || en == "" || strings.ContainsAny(en, "ぁあいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをん") {
+			t.Errorf("ReasonWords(%s, %q) = %q, %q, want %q and English", tc.v, tc.reason, ja, en, tc.ja)
+		}
+	}
+}

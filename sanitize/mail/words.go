@@ -197,3 +197,10 @@ func visibleName(s string) string {
 	}
 	return b.String()
 }
+
+// ReasonWords turns the reason a result gives for not delivering an item into the words
+// a recipient reads, in Japanese and in English, for notices other packages write about
+// held items (a release, a digest): never the report's codes or part paths.
+func ReasonWords(v sanitize.Verdict, reason string) (ja, en string) {
+	return reasonText(sanitize.Result{Verdict: v, Reason: reason})
+}
