@@ -108,6 +108,7 @@ func FuzzAddressHeader(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		if len(raw) > 4096 {
 			return
 		}
