@@ -174,11 +174,11 @@ func typeName(t sanitize.Type, declared string) string {
 	return declared
 }
 
+// extFor is the extension of a name made up for an unnamed attachment. A type without one
+// (an empty part) gets none: ".bin" claimed a program image, a name the gateway itself
+// refuses (BlockedName) on the way in.
 func extFor(t sanitize.Type) string {
-	if t.Ext != "" {
-		return t.Ext
-	}
-	return ".bin"
+	return t.Ext
 }
 
 // actionKinds lists the distinct kinds of a result's actions, in order.
