@@ -30,6 +30,8 @@ func TestCheckersCatch(t *testing.T) {
 		{"mail-docm-attachment", "m.eml", eml(att("application/octet-stream", "attachment; filename=\"a.bin.doc\"", docmBytes(t)))},
 		{"script", "a.txt", []byte("#!/bin/sh\necho\n")},
 		{"eicar", "a.txt", []byte(eicarString())},
+		{"pdf-mesh-with-marker", "a.pdf", meshPDF(decoderMarker)},
+		{"odt-font-with-marker", "a.zip", mkzip(t, zipEntry{"Fonts/a.ttf", "\x00\x01\x00\x00" + decoderMarker})},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -64,6 +64,9 @@ func inspect(data []byte, name string, depth int) (found []string, err error) {
 	if depth > 10 {
 		return nil, nil
 	}
+	if m := markerIn(data, name); m != nil {
+		return m, nil
+	}
 	t := sanitize.Detect(bytes.NewReader(data))
 	switch t.Class {
 	case sanitize.ClassExecutable, sanitize.ClassScript:
@@ -137,7 +140,7 @@ func inspectPDF(data []byte, name string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return grepPDF(exp, name), nil
+	return append(grepPDF(exp, name), markerIn(exp, name)...), nil
 }
 
 func grepPDF(data []byte, name string) []string {
