@@ -16,6 +16,7 @@ import (
 	"github.com/sekisho/sekisho/gateway/portal/accounts"
 	"github.com/sekisho/sekisho/gateway/portal/ppap"
 	"github.com/sekisho/sekisho/gateway/portal/web"
+	"github.com/sekisho/sekisho/gateway/transfer"
 	"github.com/sekisho/sekisho/quarantine"
 	"github.com/sekisho/sekisho/sanitize"
 )
@@ -58,8 +59,10 @@ type Options struct {
 	PublicURL  string
 	// QueueDepth reports the mail queue by state for the dashboard; nil shows nothing.
 	QueueDepth func() map[string]int
-	Logger     *slog.Logger
-	Now        func() time.Time
+	// Transfer adds the file-transfer pages (nil: transfer disabled).
+	Transfer *transfer.Service
+	Logger   *slog.Logger
+	Now      func() time.Time
 }
 
 // Portal is the running application.
@@ -132,7 +135,12 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 		return nil, err
 	}
 	wo.Pages = pages
-	wo.Messages = messages
+	wo.Messages = web.Messages{}
+	for _, m := range []web.Messages{messages, transferMessages} {
+		for k, v := range m {
+			wo.Messages[k] = v
+		}
+	}
 	wo.Home = func(r accounts.Roles) string {
 		if r.Any(consoleRoles...) {
 			return "/"
@@ -144,7 +152,11 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 		{Path: "/items", Label: "nav.items", Access: web.Roles(consoleRoles...)},
 		{Path: "/my", Label: "nav.my", Access: web.LoggedIn},
 		{Path: "/audit", Label: "nav.audit", Access: web.Roles(accounts.Auditor, accounts.Admin)},
+		{Path: "/transfers", Label: "nav.transfers", Access: web.LoggedIn},
 		{Path: "/account", Label: "nav.account", Access: web.LoggedIn},
+	}
+	if o.Transfer == nil {
+		wo.Nav = slices.DeleteFunc(wo.Nav, func(n web.NavItem) bool { return n.Path == "/transfers" })
 	}
 	s, err := web.New(wo)
 	if err != nil {
@@ -152,6 +164,9 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	}
 	p.Server = s
 	p.routes()
+	if o.Transfer != nil {
+		p.transferRoutes()
+	}
 	return p, nil
 }
 

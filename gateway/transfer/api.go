@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
+	"net"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -35,15 +36,21 @@ const APIPrefix = "/api/v1/"
 //	DELETE t/{key}/files/{id}    tus termination
 //	POST   t/{key}/done          no more files: process and notify
 //	OPTIONS anything             tus discovery
+//
+// Each listener serves one direction: the Internet side takes inbound transfers (and the
+// u/ routes of upload links), the portal outbound ones; a key of the other direction is
+// unknown there.
 type API struct {
 	s    *Service
+	dir  Direction
 	ip   func(*fasthttp.RequestCtx) netip.Addr
 	wait time.Duration // how long a one-request upload waits for its results
 }
 
-// NewAPI returns the API over s; ip gives a request's client address (web.Server.ClientIP).
-func NewAPI(s *Service, ip func(*fasthttp.RequestCtx) netip.Addr) *API {
-	return &API{s: s, ip: ip, wait: 30 * time.Second}
+// NewAPI returns the API over s for transfers going dir; ip gives a request's client
+// address (web.Server.ClientIP).
+func NewAPI(s *Service, dir Direction, ip func(*fasthttp.RequestCtx) netip.Addr) *API {
+	return &API{s: s, dir: dir, ip: ip, wait: 30 * time.Second}
 }
 
 const tusVersion = "1.0.0"
@@ -110,6 +117,12 @@ func (a *API) writeErr(ctx *fasthttp.RequestCtx, err error) {
 		status, msg = fasthttp.StatusInsufficientStorage, "insufficient storage; nothing of this request was kept"
 	case errors.Is(err, errTooSlow):
 		status, msg = 408, "upload too slow (transfer.min_rate)"
+	case errors.As(err, new(*ClientError)):
+		status, msg = 400, "upload interrupted; resume from Upload-Offset"
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			status, msg = 408, "upload stalled (transfer.idle_timeout); resume from Upload-Offset"
+		}
 	default:
 		a.s.log.Error("transfer api failed", "method", string(ctx.Method()), "err", err)
 	}
@@ -162,9 +175,9 @@ func (a *API) route(ctx *fasthttp.RequestCtx) error {
 	}
 	c := context.Background()
 	switch {
-	case p[0] == "u" && len(p) == 2 && method == "POST":
+	case p[0] == "u" && a.dir == Inbound && len(p) == 2 && method == "POST":
 		return a.linkPost(c, ctx, p[1])
-	case p[0] == "u" && len(p) == 3 && (method == "PUT" || method == "HEAD"):
+	case p[0] == "u" && a.dir == Inbound && len(p) == 3 && (method == "PUT" || method == "HEAD"):
 		return a.linkPut(c, ctx, p[1], p[2])
 	case p[0] != "t":
 		return fail(404, "not found")
@@ -172,6 +185,9 @@ func (a *API) route(ctx *fasthttp.RequestCtx) error {
 	t, err := a.s.ByKey(c, p[1])
 	if err != nil {
 		return err
+	}
+	if t.Direction != a.dir {
+		return fail(404, "not found")
 	}
 	switch {
 	case len(p) == 2 && (method == "GET" || method == "HEAD"):

@@ -17,6 +17,7 @@ import (
 
 	"github.com/sekisho/sekisho/gateway/portal/accounts"
 	"github.com/sekisho/sekisho/gateway/portal/web"
+	"github.com/sekisho/sekisho/quarantine"
 )
 
 //go:embed templates/*.html
@@ -29,7 +30,6 @@ var templates embed.FS
 type Internet struct {
 	*web.Server
 	s      *Service
-	api    *API
 	secret []byte
 }
 
@@ -58,8 +58,7 @@ func NewInternet(ctx context.Context, s *Service, o web.Options) (*Internet, err
 		return nil, err
 	}
 	in := &Internet{Server: srv, s: s, secret: secret}
-	in.api = NewAPI(s, srv.ClientIP)
-	srv.MountStream(APIPrefix, web.Stream{Handler: in.api.Handler, Expect: in.api.Expect, ReadTimeout: s.o.Limits.IdleTimeout})
+	s.MountAPI(srv, Inbound)
 	srv.GET("/", web.Anyone, in.home)
 	srv.GET("/send", web.LoggedIn, in.sendPage)
 	srv.POST("/send", web.LoggedIn, in.sendPost)
@@ -109,7 +108,8 @@ type uploadPage struct {
 	Expires     time.Time
 	Max         int64
 	OneTime     bool
-	Sender      bool // ask the partner who they are
+	Sender      bool   // ask the partner who they are
+	API         string // the link's API address for curl
 }
 
 func (in *Internet) ownUpload(c *web.Ctx) error {
@@ -153,15 +153,15 @@ func (in *Internet) linkPage(c *web.Ctx) error {
 		return err
 	}
 	if !l.Usable(in.s.now()) {
-		c.SetStatusCode(410)
-		return c.Render("gone.html", map[string]any{"OneTime": l.OneTime && l.Uses > 0})
+		return c.RenderStatus(410, "gone.html", map[string]any{"OneTime": l.OneTime && l.Uses > 0})
 	}
 	max := min(in.s.o.Limits.MaxFileSize, l.MaxBytes)
 	if max <= 0 {
 		max = in.s.o.Limits.MaxFileSize
 	}
 	return c.Render("upload.html", uploadPage{Create: APIPrefix + "u/" + c.Param("token"), Owner: in.s.display(c, l.Owner),
-		Label: l.Label, Expires: l.Expires, Max: max, OneTime: l.OneTime, Sender: true})
+		Label: l.Label, Expires: l.Expires, Max: max, OneTime: l.OneTime, Sender: true,
+		API: in.s.InternetURL() + APIPrefix + "u/" + c.Param("token") + "/"})
 }
 
 // downloadList is what download.html shows.
@@ -190,8 +190,7 @@ func (in *Internet) linkFromRoute(c *web.Ctx) (Link, Transfer, error) {
 		return l, t, web.Error(404, "not found")
 	}
 	if errors.Is(err, ErrLinkUsed) {
-		c.SetStatusCode(410)
-		return l, t, c.Render("gone.html", map[string]any{"Download": true})
+		return l, t, c.RenderStatus(410, "gone.html", map[string]any{"Download": true})
 	}
 	return l, t, err
 }
@@ -214,8 +213,7 @@ func (in *Internet) downloadCode(c *web.Ctx) error {
 	}
 	if err := in.s.CheckCode(c, l, c.Form("code"), c.IP().String()); err != nil {
 		if errors.Is(err, ErrCode) {
-			c.SetStatusCode(403)
-			return c.Render("download.html", downloadList{Token: c.Param("token"), NeedCode: true, Error: "download.bad_code",
+			return c.RenderStatus(403, "download.html", downloadList{Token: c.Param("token"), NeedCode: true, Error: "download.bad_code",
 				Sender: in.s.display(c, t.Owner)})
 		}
 		return err
@@ -293,6 +291,13 @@ func (in *Internet) download(c *web.Ctx) error {
 	})
 }
 
+// MountAPI serves the upload API for transfers going dir on srv: inbound on the
+// Internet side, outbound on the portal.
+func (s *Service) MountAPI(srv *web.Server, dir Direction) {
+	api := NewAPI(s, dir, srv.ClientIP)
+	srv.MountStream(APIPrefix, web.Stream{Handler: api.Handler, Expect: api.Expect, ReadTimeout: s.o.Limits.IdleTimeout})
+}
+
 // Serve sends a stored output to whoever the caller authorised (Range, RFC 5987 name)
 // and records the download in the audit log with who, the address and the bytes. count is
 // called before the body is sent, with whether the response starts at the first byte; an
@@ -315,4 +320,32 @@ func (s *Service) Serve(c *web.Ctx, f File, actor, ip string, count func(whole b
 	}
 	return s.audit(c, "transfer-download", f.ID, actor, ip, fmt.Sprintf("transfer=%s; name=%q; status=%d; start=%d; bytes=%d",
 		f.TransferID, f.OutName, served.Status, served.Start, served.Bytes))
+}
+
+// ServeReleased sends the original of a held file that an operator released from the
+// quarantine, to the transfer's owner (the caller checks that), and records the download
+// on the quarantine item. The original is read unsealed as a stream: no ranges.
+func (s *Service) ServeReleased(c *web.Ctx, f File, actor, ip string) error {
+	rec, err := s.o.Quarantine.Get(c, f.QuarantineID)
+	if err != nil || rec.Status != quarantine.Released {
+		return web.Error(404, "not found")
+	}
+	rc, err := s.o.Quarantine.Open(context.WithoutCancel(c), f.QuarantineID)
+	if err != nil {
+		return err
+	}
+	if err := s.o.Quarantine.Audit(c, quarantine.AuditEntry{Action: quarantine.ActDownload, ID: rec.ID, Actor: quarantine.Actor(actor),
+		Detail: fmt.Sprintf("ip=%s; transfer=%s; file=%s; bytes=%d; released original", ip, f.TransferID, f.ID, rec.Size)}); err != nil {
+		rc.Close()
+		return err
+	}
+	h := &c.Response.Header
+	h.Set("Content-Disposition", ContentDisposition(f.Name))
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.SetContentType("application/octet-stream")
+	body := &pacedBody{pacedReader: pacedReader{r: rc, conn: c.Conn(), p: Pace{Idle: s.o.Limits.IdleTimeout, MinRate: s.o.Limits.MinRate},
+		start: time.Now()}, c: rc}
+	c.SetBodyStream(body, int(rec.Size))
+	return nil
 }

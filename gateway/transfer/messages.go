@@ -22,6 +22,7 @@ var Messages = web.Messages{
 	"upload.help":       {"ファイルをドロップするか選択してください。ファイルは無害化してから受取人に届きます。結果はファイルごとに表示されます。", "Drop or choose files. They are sanitized before they reach the recipient; the result of each file is shown here."},
 	"upload.sender":     {"お名前・会社名 (任意)", "Your name and organisation (optional)"},
 	"upload.noscript":   {"このページは JavaScript を使います。使えない場合は curl でアップロードできます。", "This page needs JavaScript. Without it, upload with curl."},
+	"upload.curl":       {"コマンドでアップロードする (curl)", "Upload from the command line (curl)"},
 	"upload.closed":     {"この送信は完了しています。", "This transfer is finished."},
 	"gone.title":        {"リンクが無効です", "Link no longer valid"},
 	"gone.used":         {"このアップロードリンクは使用済みです (1回限り)。", "This upload link has already been used (one-time link)."},

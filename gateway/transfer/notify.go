@@ -213,7 +213,8 @@ func (s *Service) notifyOwner(ctx context.Context, t Transfer, fs []File) {
 	s.send(ctx, t.ID, []string{s.email(ctx, t.Owner)}, "[sekisho] 外部送信 / outbound transfer "+t.ID+": "+en, b.String())
 }
 
-func (s *Service) internetURL() string {
+// InternetURL is the Internet-side listener's address as links in mail name it.
+func (s *Service) InternetURL() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return strings.TrimRight(s.o.InternetURL, "/")
@@ -237,7 +238,7 @@ func (s *Service) mailLink(ctx context.Context, t Transfer, fs []File, l Link, t
 			fmt.Fprintf(&b, "- %s (%s)\n", f.OutName, sizeText(f.OutSize))
 		}
 	}
-	fmt.Fprintf(&b, "\n%s/d/%s\n\n", s.internetURL(), token)
+	fmt.Fprintf(&b, "\n%s/d/%s\n\n", s.InternetURL(), token)
 	fmt.Fprintf(&b, "有効期限 / expires: %s\n", l.Expires.Local().Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(&b, "ダウンロード回数 / downloads per file: %d\n", l.MaxDownloads)
 	if code != "" {
@@ -260,7 +261,7 @@ func (s *Service) mailUploadLink(ctx context.Context, l UploadLink, token string
 	if l.Label != "" {
 		fmt.Fprintf(&b, "%s\n\n", oneLine(l.Label))
 	}
-	fmt.Fprintf(&b, "%s/u/%s\n\n", s.internetURL(), token)
+	fmt.Fprintf(&b, "%s/u/%s\n\n", s.InternetURL(), token)
 	fmt.Fprintf(&b, "有効期限 / expires: %s\n", l.Expires.Local().Format("2006-01-02 15:04 MST"))
 	if l.OneTime {
 		b.WriteString("このリンクは1回だけ使えます。 / This link can be used once.\n")

@@ -166,6 +166,13 @@ func New(o Options) (*Service, error) {
 		uploading: map[string]bool{}, perOwner: map[string]int{}}, nil
 }
 
+// Options returns the options the service runs with (after defaults).
+func (s *Service) Options() Options {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.o
+}
+
 // SetInternetURL sets the Internet-side address used in links, once the listener knows
 // its port.
 func (s *Service) SetInternetURL(u string) {

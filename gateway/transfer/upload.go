@@ -186,6 +186,7 @@ func (s *Service) Write(ctx context.Context, t Transfer, f File, off int64, body
 		dst = io.MultiWriter(w, rh.h)
 	}
 	buf := make([]byte, 256<<10)
+	body = clientReader{body}
 	n, copyErr := io.CopyBuffer(dst, io.LimitReader(body, remaining), buf)
 	var over bool
 	if copyErr == nil {
@@ -227,11 +228,10 @@ func (s *Service) Write(ctx context.Context, t Transfer, f File, off int64, body
 	now := s.now().UTC()
 	complete := f.Length >= 0 && newOff == f.Length || f.Length < 0 && copyErr == nil
 	if !complete {
+		// A body that ended where the client meant it to (a tus chunk) or one that was
+		// cut: either way what arrived is kept and the upload goes on from newOff.
 		if err := s.st.setOffset(context.WithoutCancel(ctx), f.ID, newOff, now); err != nil {
 			return off, err
-		}
-		if copyErr == nil {
-			copyErr = io.ErrUnexpectedEOF
 		}
 		return newOff, copyErr
 	}
@@ -353,4 +353,21 @@ func (s *Service) Cancel(ctx context.Context, t Transfer, f File, actor, ip stri
 	}
 	s.blobs.removeStaged(f.ID)
 	return s.audit(ctx, "transfer-cancel", f.ID, actor, ip, fmt.Sprintf("transfer=%s; name=%q; bytes=%d", t.ID, f.Name, f.Offset))
+}
+
+// ClientError is a failure to read the request body: the client went away, stopped
+// sending or was too slow. What arrived before it is kept.
+type ClientError struct{ Err error }
+
+func (e *ClientError) Error() string { return "upload interrupted: " + e.Err.Error() }
+func (e *ClientError) Unwrap() error { return e.Err }
+
+type clientReader struct{ r io.Reader }
+
+func (c clientReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = &ClientError{err}
+	}
+	return n, err
 }

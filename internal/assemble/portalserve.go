@@ -22,6 +22,7 @@ import (
 	"github.com/sekisho/sekisho/gateway/portal/ppap"
 	"github.com/sekisho/sekisho/gateway/portal/web"
 	"github.com/sekisho/sekisho/gateway/queue"
+	"github.com/sekisho/sekisho/gateway/transfer"
 	"github.com/sekisho/sekisho/quarantine/sqlite"
 	"github.com/sekisho/sekisho/sanitize"
 )
@@ -67,7 +68,12 @@ func newPortal(cfg *config.Config, g *Gateway) (*portal.Portal, error) {
 	}
 	g.render = &lazyRender{cfg: cfg, log: g.log}
 	lim := Limits(cfg.Limits)
+	var tr *transfer.Service
+	if g.transfer != nil {
+		tr = g.transfer.Service
+	}
 	p, err := portal.New(ctx, portal.Options{
+		Transfer: tr,
 		Web: web.Options{Store: acc.Store, Auth: acc.Auth, TLS: tc, TrustedProxies: proxies, Secret: secret,
 			Timeouts: accounts.SessionTimeouts{Idle: cfg.Portal.SessionIdle.Std(), Absolute: cfg.Portal.SessionMax.Std()}},
 		Quarantine: g.store,

@@ -130,4 +130,10 @@ func (c *Ctx) T(key string) string { return c.s.r.msgs.get(c.lang, key) }
 // Render writes the page template with data (200).
 func (c *Ctx) Render(page string, data any) error { return c.renderStatus(200, page, data) }
 
+// RenderStatus writes the page template with data and the status code (a form shown
+// again after a wrong code, a page saying a link has expired).
+func (c *Ctx) RenderStatus(code int, page string, data any) error {
+	return c.renderStatus(code, page, data)
+}
+
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
