@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/sekisho/sekisho/internal/testtool"
 )
 
 // FuzzLocalPath: whatever "next" a request carries, the redirect target stays on this
@@ -13,6 +15,7 @@ func FuzzLocalPath(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, p string) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		got := localPath(p, "/")
 		if got == "/" {
 			return
@@ -37,6 +40,7 @@ func FuzzRouter(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, p string) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		rt, params, _ := r.match("GET", p)
 		if rt == nil {
 			return

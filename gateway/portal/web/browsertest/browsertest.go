@@ -6,6 +6,7 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -129,7 +130,31 @@ func Fill(sel, value string) chromedp.Action[chromedp.Void] {
 }
 
 // ClickAndWait clicks sel and waits until the element next is visible on the page that
-// follows.
+// follows. The old page is marked before the click and the wait starts only once the mark
+// is gone: next usually exists on the old page too (a search form above its own result
+// list), and reading it there would test the page before the one the click asked for.
 func ClickAndWait(sel, next string) chromedp.Action[chromedp.Void] {
-	return chromedp.Steps(chromedp.Click(chromedp.CSS(sel)), chromedp.WaitVisible(chromedp.CSS(next)))
+	const mark = "window.__browsertestOldPage"
+	return chromedp.Steps(
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := chromedp.Evaluate[bool](mark+" = true")(ctx, t)
+			return err
+		}),
+		chromedp.Click(chromedp.CSS(sel)),
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			for {
+				// While the navigation runs the evaluation may fail (its context is
+				// destroyed); that is not an answer, so poll again.
+				gone, err := chromedp.Evaluate[bool](mark+" === undefined")(ctx, t)
+				if err == nil && gone {
+					return nil
+				}
+				select {
+				case <-ctx.Done():
+					return fmt.Errorf("click %s: no new page before %s appeared: %w", sel, next, ctx.Err())
+				case <-time.After(20 * time.Millisecond):
+				}
+			}
+		}),
+		chromedp.WaitVisible(chromedp.CSS(next)))
 }
