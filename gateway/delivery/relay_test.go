@@ -122,6 +122,7 @@ func TestRecoveryAtStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "spool", "incoming", "X.tmp"), []byte("partial"), 0o600)
+	sp.Close() // the dead process's lock went with it
 	relaytest.Start(t, dir, nil)
 	if _, err := os.Stat(filepath.Join(dir, "spool", "incoming", "X.tmp")); !os.IsNotExist(err) {
 		t.Error("temp file survived recovery")

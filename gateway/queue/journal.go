@@ -132,8 +132,8 @@ type recMeta struct {
 
 var _ Queue = (*Journal)(nil)
 
-// ErrLocked is returned by OpenJournal when another process has the journal open.
-var ErrLocked = errors.New("queue: the journal is in use by another process")
+// ErrLocked is returned by OpenJournal and OpenSpool when another process has the queue open.
+var ErrLocked = errors.New("queue: in use by another process")
 
 // OpenJournal opens (creating) the journal under dir/journal, replays it and starts a new
 // segment. Only one process may have a journal open.

@@ -67,7 +67,9 @@ func migrateFiles(dir string, q Queue, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	if err := migrate(sp, q, log); err != nil {
+	err = migrate(sp, q, log)
+	sp.Close()
+	if err != nil {
 		return fmt.Errorf("queue: moving the file spool into the journal: %w", err)
 	}
 	os.Remove(in) // only when empty: an unreadable message stays where it is

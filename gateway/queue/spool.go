@@ -25,6 +25,7 @@ type Spool struct {
 	incoming string
 	queue    string
 	syncDirs bool
+	lock     *os.File // flock on queue/: one process per spool
 
 	// nextTry caches each queued message's NextTry, so that Due and Depth read only the
 	// envelopes of messages that are due or new to this process (a deferred backlog can
@@ -40,8 +41,10 @@ type Spool struct {
 	lastErr error
 }
 
-// OpenSpool creates the spool directories under dir and removes the temp files a crash
-// left behind.
+// OpenSpool creates the spool directories under dir, takes the spool's lock and removes
+// what a crash left behind: temp files, and a queued message or envelope without its
+// other half (an enqueue or a removal that did not finish; an unfinished enqueue's
+// original is still in incoming/ or with its caller).
 func OpenSpool(dir string) (*Spool, error) {
 	s := &Spool{dir: dir, incoming: filepath.Join(dir, "incoming"), queue: filepath.Join(dir, "queue"), syncDirs: true,
 		nextTry: map[string]time.Time{}}
@@ -50,13 +53,35 @@ func OpenSpool(dir string) (*Spool, error) {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return nil, err
 		}
+	}
+	// Cleaning up is safe only while no other process writes here.
+	lock, err := os.Open(s.queue)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		lock.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("%w: %s", ErrLocked, s.queue)
+		}
+		return nil, err
+	}
+	s.lock = lock
+	for _, d := range []string{s.incoming, s.queue} {
 		ents, err := os.ReadDir(d)
 		if err != nil {
+			s.Close()
 			return nil, err
 		}
+		names := map[string]bool{}
 		for _, e := range ents {
-			if strings.HasSuffix(e.Name(), ".tmp") {
-				os.Remove(filepath.Join(d, e.Name()))
+			names[e.Name()] = true
+		}
+		for name := range names {
+			id, ext, _ := strings.Cut(name, ".")
+			orphan := d == s.queue && (ext == "eml" && !names[id+".env"] || ext == "env" && !names[id+".eml"])
+			if strings.HasSuffix(name, ".tmp") || orphan {
+				os.Remove(filepath.Join(d, name))
 			}
 		}
 	}
@@ -253,7 +278,8 @@ func (s *Spool) RemoveIncoming(id string) error {
 // Incoming returns the IDs in incoming/, oldest first (IDs sort by time).
 func (s *Spool) Incoming() ([]string, error) { return listIDs(s.incoming, "") }
 
-// queued returns the IDs in queue/ that have both files.
+// queued returns the IDs in queue/ that have both files. An envelope is renamed into
+// place only after its message, so one seen here without its message is being removed.
 func (s *Spool) queued() ([]string, error) {
 	envs, err := listIDs(s.queue, ".env")
 	if err != nil {
@@ -263,8 +289,6 @@ func (s *Spool) queued() ([]string, error) {
 	for _, id := range envs {
 		if _, err := os.Stat(filepath.Join(s.queue, id+".eml")); err == nil {
 			out = append(out, id)
-		} else {
-			os.Remove(filepath.Join(s.queue, id+".env"))
 		}
 	}
 	return out, nil
@@ -325,11 +349,15 @@ func (s *Spool) enqueue(env Envelope, msg io.Reader) error {
 		os.Remove(emlTmp)
 		return err
 	}
-	if err := s.writeEnv(env, false); err != nil {
+	// The message first, then its envelope: a scan lists envelopes, so it never sees a
+	// message that is not complete yet.
+	eml := filepath.Join(s.queue, env.ID+".eml")
+	if err := os.Rename(emlTmp, eml); err != nil {
 		os.Remove(emlTmp)
 		return err
 	}
-	if err := os.Rename(emlTmp, filepath.Join(s.queue, env.ID+".eml")); err != nil {
+	if err := s.writeEnv(env, false); err != nil {
+		os.Remove(eml)
 		return err
 	}
 	s.setNextTry(env.ID, env.NextTry)
@@ -485,11 +513,19 @@ func (s *Spool) Remove(id string) error {
 	s.tmu.Lock()
 	delete(s.nextTry, id)
 	s.tmu.Unlock()
+	// The envelope first: without it a scan no longer lists the message.
 	return errors.Join(os.Remove(filepath.Join(s.queue, id+".env")), os.Remove(filepath.Join(s.queue, id+".eml")))
 }
 
-// Close releases nothing: every operation opens and closes its own files.
-func (s *Spool) Close() error { return nil }
+// Close releases the spool's lock; every other operation opens and closes its own files.
+func (s *Spool) Close() error {
+	if s.lock == nil {
+		return nil
+	}
+	err := s.lock.Close()
+	s.lock = nil
+	return err
+}
 
 // Dir is the spool's root directory.
 func (s *Spool) Dir() string { return s.dir }
