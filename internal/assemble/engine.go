@@ -246,6 +246,7 @@ func usesConvert(p sanitize.Policy) bool {
 // mailOptions converts the mail and text sections for the mail family, with inner as the
 // sanitizer for attachments and h keeping the ones to quarantine.
 func mailOptions(cfg *config.Config, inner sanitize.Sanitizer, h mail.Holder) mail.Options {
+	release, ppap := portalLinks(cfg)
 	return mail.Options{
 		Inner:            inner,
 		OutputCharset:    cfg.Mail.OutputCharset,
@@ -258,10 +259,25 @@ func mailOptions(cfg *config.Config, inner sanitize.Sanitizer, h mail.Holder) ma
 		NoticeTemplateJA: cfg.Mail.NoticeTemplateJA,
 		NoticeTemplateEN: cfg.Mail.NoticeTemplateEN,
 		ReleaseContact:   cfg.Mail.ReleaseContact,
+		ReleaseURL:       release,
+		PPAPURL:          ppap,
 		Holder:           h,
 		Hostname:         cfg.SMTP.Hostname,
 		TempDir:          cfg.TempDir,
 	}
+}
+
+// portalLinks are the portal pages a notice sends the recipient of a held item to: the
+// item's page (where they ask for its release) and the password page of an encrypted zip
+// or PDF. Both are nil when the gateway serves no portal, and the notice names the
+// release contact instead.
+func portalLinks(cfg *config.Config) (release, ppap func(id string) string) {
+	if !cfg.Portal.Enabled || cfg.HTTP.Listen == "" {
+		return nil, nil
+	}
+	base := PortalURL(cfg)
+	return func(id string) string { return base + "/items/" + id },
+		func(id string) string { return base + "/ppap/" + id }
 }
 
 // renderOptions converts the render section; the compilation cache lives under data_dir.

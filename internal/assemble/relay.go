@@ -49,6 +49,7 @@ func tlsConfig(cfg *config.Config) (*tls.Config, error) {
 // newDelivery builds delivery over the queue; message is the whole-message entry.
 func newDelivery(cfg *config.Config, g *Gateway, routes []delivery.Route, message sanitize.Sanitizer) (*delivery.Delivery, error) {
 	d := cfg.Delivery
+	release, _ := portalLinks(cfg)
 	return delivery.New(delivery.Options{
 		Hostname:        cfg.SMTP.Hostname,
 		SanitizeWorkers: cfg.SMTP.SanitizeWorkers,
@@ -65,6 +66,7 @@ func newDelivery(cfg *config.Config, g *Gateway, routes []delivery.Route, messag
 		// A message quarantined whole is announced to its recipients, never to its sender.
 		NotifyQuarantined: cfg.Mail.NotifyQuarantined != "none",
 		ReleaseContact:    cfg.Mail.ReleaseContact,
+		ReleaseURL:        release,
 		TempDir:           cfg.TempDir,
 		Logger:            g.log.With("component", "delivery"),
 		Metrics:           g.metrics,

@@ -22,8 +22,9 @@
 //     body conversion and attachment and why (translated from the action kinds and the
 //     families' reasons: no report codes or part paths), names the files removed from
 //     inside an archive, and says for each held item its quarantine ID and how to ask for
-//     its release (Options.ReleaseContact, Options.ReleaseURL). Invisible characters in
-//     names are shown as [U+XXXX].
+//     its release (Options.ReleaseContact, Options.ReleaseURL), and for an encrypted zip
+//     or PDF where to type its password (Options.PPAPURL). Invisible characters in names
+//     are shown as [U+XXXX].
 //   - multipart/signed keeps its content and drops the signature (Result.Notes says so);
 //     S/MIME enveloped or opaque-signed data and PGP/MIME are held as the original.
 //

@@ -26,6 +26,9 @@ type entry struct {
 	Held bool
 	// ReleaseURL is where the recipient asks for the release of a held item (Options.ReleaseURL).
 	ReleaseURL string
+	// PPAPURL is where the recipient types the password of a held encrypted zip or PDF to
+	// get its contents sanitized (Options.PPAPURL).
+	PPAPURL string
 	// Parts are the entries of an archive that were removed or held, and More how many
 	// more there were than are listed.
 	Parts []partEntry
@@ -63,6 +66,7 @@ const defaultNoticeJA = `このメールは sekisho により無害化されま�
 {{range .Parts}}　　- {{.Name}}: {{.ActionJA}}。理由: {{.ReasonJA}}
 {{end}}{{if .More}}　　- ほか {{.More}} 件
 {{end}}{{if .Held}}　　{{if .QID}}保管番号 {{.QID}}。{{end}}{{if .ReleaseURL}}解除の申請: {{.ReleaseURL}}{{else}}受け取りを希望する場合は、{{$.ContactJA}}に{{if .QID}}保管番号{{else}}このお知らせ{{end}}をお伝えください。{{end}}
+{{end}}{{if .PPAPURL}}　　パスワードが分かる場合は、次のページで入力すると中身を無害化してお届けします: {{.PPAPURL}}
 {{end}}{{end}}`
 
 const defaultNoticeEN = `This message was sanitized by sekisho. What was done:
@@ -70,6 +74,7 @@ const defaultNoticeEN = `This message was sanitized by sekisho. What was done:
 {{range .Parts}}    - {{.Name}}: {{.ActionEN}}: {{.ReasonEN}}
 {{end}}{{if .More}}    - and {{.More}} more
 {{end}}{{if .Held}}    {{if .QID}}Held as {{.QID}}. {{end}}{{if .ReleaseURL}}Ask for its release at {{.ReleaseURL}}{{else}}To receive it, give {{if .QID}}this ID{{else}}this notice{{end}} to {{$.ContactEN}}.{{end}}
+{{end}}{{if .PPAPURL}}    If you know its password, type it at {{.PPAPURL}} to receive the contents sanitized.
 {{end}}{{end}}`
 
 type noticeTemplate = *template.Template
@@ -104,7 +109,8 @@ func parseNotice(name, src, def string) (noticeTemplate, error) {
 }
 
 // sampleNotice has one line of each kind: a sanitized archive with a removed entry, a
-// held file with its ID and release page, a body conversion.
+// held file with its ID and release page, a held encrypted zip with its password page, a
+// body conversion.
 var sampleNotice = noticeData{ContactJA: "システム管理者", ContactEN: "your system administrator", Entries: []entry{
 	{Name: "a.zip", NameJA: "a.zip", NameEN: "a.zip", Type: "zip", TypeJA: "圧縮ファイル", TypeEN: "zip",
 		ActionJA: "中のファイル 1 件を削除しました", ActionEN: "1 files inside removed", Reason: "blocked",
@@ -112,6 +118,9 @@ var sampleNotice = noticeData{ContactJA: "システム管理者", ContactEN: "yo
 	{Name: "b.doc", NameJA: "b.doc", NameEN: "b.doc", Type: "doc", TypeJA: "旧形式の Office 文書", TypeEN: "doc",
 		ActionJA: "保管しました", ActionEN: "held in quarantine", ReasonJA: "この形式は安全に無害化できません", ReasonEN: "this type cannot be made safe",
 		Reason: "unsupported", QID: "Q20260101-0123456789AB", Held: true, ReleaseURL: "https://portal.example/release/Q20260101-0123456789AB", More: 1},
+	{Name: "c.zip", NameJA: "c.zip", NameEN: "c.zip", Type: "zip", TypeJA: "圧縮ファイル", TypeEN: "zip",
+		ActionJA: "保管しました", ActionEN: "held in quarantine", ReasonJA: "暗号化 (パスワード保護) されていて内容を確認できません", ReasonEN: "it is encrypted and cannot be checked",
+		Reason: "encrypted archive", QID: "Q20260101-0123456789AC", Held: true, PPAPURL: "https://portal.example/ppap/Q20260101-0123456789AC"},
 	{Name: "本文 (HTML) / body (HTML)", NameJA: "本文 (HTML)", NameEN: "body (HTML)", Type: "text/html", ActionJA: "テキストに変換しました", ActionEN: "converted to text"},
 }}
 

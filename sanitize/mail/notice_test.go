@@ -3,7 +3,11 @@ package mail
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"fmt"
 	"io"
+	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -238,4 +242,68 @@ func TestNoticeInvisibleNames(t *testing.T) {
 	if removed != 2 {
 		t.Errorf("%d actions report removed control characters, want 2: %+v", removed, res.Actions)
 	}
+}
+
+// TestNoticePPAP: a zip or PDF held because it is encrypted gets the portal's password
+// page under its line; an encrypted Office file (a kind that page does not open) and a
+// file held for another reason do not.
+func TestNoticePPAP(t *testing.T) {
+	store := newStore(t)
+	_, s := testEnginePolicy(t, Options{Holder: storeHolder{store}, ReleaseContact: "情報政策課",
+		PPAPURL: func(id string) string { return "https://portal.city.lg.jp/ppap/" + id }},
+		map[string]sanitize.PolicyAction{"png": sanitize.Quarantine})
+	var b strings.Builder
+	b.WriteString("From: keiri@example.co.jp\r\nTo: tanaka@city.lg.jp\r\nSubject: =?UTF-8?B?6KaL56mN5pu4?=\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nパスワードは別メールで送ります。\r\n")
+	files := []struct{ name, path string }{
+		{"見積書.zip", "../../testdata/archive/bad-zipcrypto.zip"},
+		{"仕様書.pdf", "../../testdata/pdf/bad-encrypted-userpw.pdf"},
+		{"議事録.docx", "../../testdata/ole/gen-encrypted.docx"},
+		{"red.png", corpusDir + "/assets/red.png"},
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename*=UTF-8''%s\r\n"+
+			"Content-Transfer-Encoding: base64\r\n\r\n%s\r\n", url.PathEscape(f.name), base64.StdEncoding.EncodeToString(data))
+	}
+	b.WriteString("--b--\r\n")
+	out, _, err := run(t, s, []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := parseIndependent(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{}
+	for _, r := range held(t, store) {
+		ids[r.FileName] = r.ID
+	}
+	if len(ids) != len(files) {
+		t.Fatalf("held %v, want every attachment", ids)
+	}
+	for _, name := range []string{"見積書.zip", "仕様書.pdf"} {
+		for _, want := range []string{
+			"　　パスワードが分かる場合は、次のページで入力すると中身を無害化してお届けします: https://portal.city.lg.jp/ppap/" + ids[name] + "\n",
+			"    If you know its password, type it at https://portal.city.lg.jp/ppap/" + ids[name] + " to receive the contents sanitized.\n",
+			"　　保管番号 " + ids[name] + "。受け取りを希望する場合は、情報政策課に保管番号をお伝えください。\n",
+		} {
+			if !strings.Contains(p.text, want) {
+				t.Errorf("%s: notice lacks %q:\n%s", name, want, p.text)
+			}
+		}
+	}
+	for _, name := range []string{"議事録.docx", "red.png"} {
+		if strings.Contains(p.text, "/ppap/"+ids[name]) {
+			t.Errorf("%s: notice offers the password page for a kind it cannot open:\n%s", name, p.text)
+		}
+	}
+	if n := strings.Count(p.text, "/ppap/"); n != 4 {
+		t.Errorf("%d password-page links, want 4 (two files, two languages):\n%s", n, p.text)
+	}
+	ja, _ := noticeOf(t, p.text)
+	checkJapanese(t, "ppap", ja)
 }

@@ -39,7 +39,7 @@ type Options struct {
 	// {{.NameJA}}, {{.NameEN}}, {{.Type}} (detected type), {{.TypeJA}}, {{.ActionJA}},
 	// {{.ActionEN}}, {{.ReasonJA}} and {{.ReasonEN}} (why, in words), {{.Reason}} (the
 	// sanitizer's own words), {{.QID}} (quarantine ID, "" if none), {{.Held}},
-	// {{.ReleaseURL}}, and {{.Parts}} (files inside an archive that were removed, each with
+	// {{.ReleaseURL}}, {{.PPAPURL}}, and {{.Parts}} (files inside an archive that were removed, each with
 	// .Name, .ActionJA, .ActionEN, .ReasonJA, .ReasonEN) with {{.More}} (how many more).
 	// The block is framed by fixed marker lines so that a later pass recognizes it.
 	NoticeTemplateJA, NoticeTemplateEN string
@@ -49,6 +49,11 @@ type Options struct {
 	// ReleaseURL, when set, gives the page where a recipient asks for the release of the
 	// held item id; the notice shows it instead of the contact line.
 	ReleaseURL func(id string) string
+	// PPAPURL, when set, gives the page where the recipient of the held item id types its
+	// password (the PPAP habit: an encrypted zip or PDF, the password in a second mail)
+	// and gets the contents sanitized. It is asked only for a zip or PDF held because it
+	// is encrypted, the kinds that page opens.
+	PPAPURL func(id string) string
 	// Holder keeps originals that must be quarantined. Nil (the offline CLI) reports them
 	// as "would be quarantined".
 	Holder Holder

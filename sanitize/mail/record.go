@@ -111,6 +111,9 @@ func (j *job) record(item *sanitize.Item, r sanitize.Result, out *sanitize.Spool
 		if j.s.o.ReleaseURL != nil {
 			e.ReleaseURL = j.s.o.ReleaseURL(id)
 		}
+		if j.s.o.PPAPURL != nil && ppapOpens(r) {
+			e.PPAPURL = j.s.o.PPAPURL(id)
+		}
 	default:
 		e.ActionJA, e.ActionEN = "削除しました", "removed"
 		e.ReasonJA, e.ReasonEN = reasonText(r)
@@ -126,6 +129,17 @@ func (j *job) record(item *sanitize.Item, r sanitize.Result, out *sanitize.Spool
 	}
 	j.entries = append(j.entries, e)
 	return nil
+}
+
+// ppapOpens reports whether r is a zip or PDF held because it is encrypted: the portal's
+// password page opens those two kinds. The families refuse them with sanitize.ErrEncrypted,
+// whose word the reason carries; the portal decides the same way from the held record.
+func ppapOpens(r sanitize.Result) bool {
+	switch r.Detected.Name {
+	case "zip", "pdf":
+		return strings.Contains(strings.ToLower(r.Reason), sanitize.ErrEncrypted.Error())
+	}
+	return false
 }
 
 // innerParts lists the files inside an attachment (archive entries) that were removed or
