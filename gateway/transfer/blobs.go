@@ -10,20 +10,76 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/sekisho/sekisho/gateway/metrics"
 )
 
-// blobs is the transfer's files on disk, under one directory opened as an os.Root (no
-// name can leave it):
+// Blobs holds a transfer's bytes: uploads being received (staged, by file ID) and the
+// engine's outputs (stored once per SHA-256, however many files share them). FileBlobs
+// under data_dir/transfer is the default; a store shared by several nodes supplies its
+// own, so a file uploaded on one node downloads from another. Implementations are safe
+// for concurrent use; the service never writes one staged upload from two requests.
+type Blobs interface {
+	// AppendStaged opens the staged upload id (creating it) for writing at off, dropping
+	// any bytes past off first: they are from a request cut before its offset was
+	// recorded, and the client sends them again.
+	AppendStaged(id string, off int64) (StagedWriter, error)
+	// ReadStaged opens a staged upload for reading; StagedSize is its length (0 when
+	// there is none).
+	ReadStaged(id string) (Blob, error)
+	StagedSize(id string) (int64, error)
+	RemoveStaged(id string) error
+	// Create starts a new output.
+	Create() (BlobWriter, error)
+	// Open opens the output stored under sum (ErrNotFound for an invalid sum).
+	Open(sum string) (Blob, error)
+	Remove(sum string) error
+	// Free is the space left for new bytes (an error when the store cannot tell).
+	Free() (int64, error)
+	Close() error
+}
+
+// StagedWriter appends to a staged upload.
+type StagedWriter interface {
+	io.Writer
+	// Sync makes what was written durable: the offset the service then records is
+	// never ahead of the bytes.
+	Sync() error
+	// Rollback drops everything written through this writer, durably.
+	Rollback() error
+	Close() error
+}
+
+// BlobWriter writes one output: Commit makes it durable under its SHA-256 (returned with
+// the size), Abort drops it. One of them is always called.
+type BlobWriter interface {
+	io.Writer
+	Commit() (sum string, n int64, err error)
+	Abort()
+}
+
+// Blob is stored bytes opened for reading.
+type Blob interface {
+	io.ReadSeekCloser
+	io.ReaderAt
+	Size() int64
+}
+
+// FileBlobs is Blobs in a directory, opened as an os.Root (no name can leave it):
 //
 //	staging/<file ID>      an upload in progress, or complete and waiting for the engine
-//	blobs/<ab>/<sha256>    a sanitized output, stored once however many files share it
+//	blobs/<ab>/<sha256>    a sanitized output
 //	blobs/tmp-*            an output being written
-type blobs struct {
+type FileBlobs struct {
 	dir  string
 	root *os.Root
 }
 
-func openBlobs(dir string) (*blobs, error) {
+var _ Blobs = (*FileBlobs)(nil)
+
+// OpenFileBlobs opens (creating) the directory and removes outputs whose writer died with
+// the process.
+func OpenFileBlobs(dir string) (*FileBlobs, error) {
 	for _, d := range []string{"staging", "blobs"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o700); err != nil {
 			return nil, fmt.Errorf("transfer: %w", err)
@@ -33,8 +89,7 @@ func openBlobs(dir string) (*blobs, error) {
 	if err != nil {
 		return nil, fmt.Errorf("transfer: %w", err)
 	}
-	b := &blobs{dir: dir, root: root}
-	// Outputs whose writer died with the process are garbage.
+	b := &FileBlobs{dir: dir, root: root}
 	if ents, err := os.ReadDir(filepath.Join(dir, "blobs")); err == nil {
 		for _, e := range ents {
 			if !e.IsDir() && len(e.Name()) > 4 && e.Name()[:4] == "tmp-" {
@@ -45,29 +100,90 @@ func openBlobs(dir string) (*blobs, error) {
 	return b, nil
 }
 
-func (b *blobs) close() error { return b.root.Close() }
+func (b *FileBlobs) Close() error { return b.root.Close() }
+
+func (b *FileBlobs) Free() (int64, error) { return metrics.FreeBytes(b.dir) }
 
 func stagedName(fileID string) string { return "staging/" + fileID }
 
-// openStaged opens (creating) the staging file of an upload for writing at any offset.
-func (b *blobs) openStaged(fileID string) (*os.File, error) {
-	return b.root.OpenFile(stagedName(fileID), os.O_RDWR|os.O_CREATE, 0o600)
+type stagedFile struct {
+	*os.File
+	off int64
 }
 
-// readStaged opens a staged upload for reading.
-func (b *blobs) readStaged(fileID string) (*os.File, error) { return b.root.Open(stagedName(fileID)) }
-
-// stagedSize is the bytes a staged upload holds (0 when there is none).
-func (b *blobs) stagedSize(fileID string) int64 {
-	fi, err := b.root.Stat(stagedName(fileID))
-	if err != nil {
-		return 0
+func (w stagedFile) Rollback() error {
+	if err := w.Truncate(w.off); err != nil {
+		return err
 	}
-	return fi.Size()
+	return w.File.Sync()
 }
 
-func (b *blobs) removeStaged(fileID string) error {
-	if err := b.root.Remove(stagedName(fileID)); err != nil && !errors.Is(err, os.ErrNotExist) {
+func (b *FileBlobs) AppendStaged(id string, off int64) (StagedWriter, error) {
+	if !ValidID(id) {
+		return nil, ErrNotFound
+	}
+	f, err := b.root.OpenFile(stagedName(id), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Truncate(off); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if _, err := f.Seek(off, io.SeekStart); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return stagedFile{File: f, off: off}, nil
+}
+
+// fileBlob is an open file with its size.
+type fileBlob struct {
+	*os.File
+	size int64
+}
+
+func (f fileBlob) Size() int64 { return f.size }
+
+func openFileBlob(root *os.Root, name string) (Blob, error) {
+	f, err := root.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return fileBlob{File: f, size: fi.Size()}, nil
+}
+
+func (b *FileBlobs) ReadStaged(id string) (Blob, error) {
+	if !ValidID(id) {
+		return nil, ErrNotFound
+	}
+	return openFileBlob(b.root, stagedName(id))
+}
+
+func (b *FileBlobs) StagedSize(id string) (int64, error) {
+	if !ValidID(id) {
+		return 0, ErrNotFound
+	}
+	fi, err := b.root.Stat(stagedName(id))
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return fi.Size(), nil
+}
+
+func (b *FileBlobs) RemoveStaged(id string) error {
+	if !ValidID(id) {
+		return nil
+	}
+	if err := b.root.Remove(stagedName(id)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
 	return nil
@@ -75,8 +191,8 @@ func (b *blobs) removeStaged(fileID string) error {
 
 func blobName(sum string) string { return "blobs/" + sum[:2] + "/" + sum }
 
-// validSum accepts a lower-case hex SHA-256.
-func validSum(s string) bool {
+// ValidSum accepts a lower-case hex SHA-256.
+func ValidSum(s string) bool {
 	if len(s) != 64 {
 		return false
 	}
@@ -88,16 +204,15 @@ func validSum(s string) bool {
 	return true
 }
 
-// openBlob opens a stored output.
-func (b *blobs) openBlob(sum string) (*os.File, error) {
-	if !validSum(sum) {
+func (b *FileBlobs) Open(sum string) (Blob, error) {
+	if !ValidSum(sum) {
 		return nil, ErrNotFound
 	}
-	return b.root.Open(blobName(sum))
+	return openFileBlob(b.root, blobName(sum))
 }
 
-func (b *blobs) removeBlob(sum string) error {
-	if !validSum(sum) {
+func (b *FileBlobs) Remove(sum string) error {
+	if !ValidSum(sum) {
 		return nil
 	}
 	if err := b.root.Remove(blobName(sum)); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -106,9 +221,8 @@ func (b *blobs) removeBlob(sum string) error {
 	return nil
 }
 
-// blobWriter writes one output; Commit makes it durable under its hash, Abort drops it.
-type blobWriter struct {
-	b    *blobs
+type fileBlobWriter struct {
+	b    *FileBlobs
 	f    *os.File
 	name string
 	h    hash.Hash
@@ -116,7 +230,7 @@ type blobWriter struct {
 	done bool
 }
 
-func (b *blobs) create() (*blobWriter, error) {
+func (b *FileBlobs) Create() (BlobWriter, error) {
 	var r [8]byte
 	rand.Read(r[:])
 	name := "blobs/tmp-" + hex.EncodeToString(r[:])
@@ -124,10 +238,10 @@ func (b *blobs) create() (*blobWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &blobWriter{b: b, f: f, name: name, h: sha256.New()}, nil
+	return &fileBlobWriter{b: b, f: f, name: name, h: sha256.New()}, nil
 }
 
-func (w *blobWriter) Write(p []byte) (int, error) {
+func (w *fileBlobWriter) Write(p []byte) (int, error) {
 	n, err := w.f.Write(p)
 	w.h.Write(p[:n])
 	w.n += int64(n)
@@ -135,8 +249,8 @@ func (w *blobWriter) Write(p []byte) (int, error) {
 }
 
 // Commit fsyncs the output and moves it to its content address (dropping it when the same
-// bytes are stored already), then fsyncs the directory; it returns the hash and size.
-func (w *blobWriter) Commit() (string, int64, error) {
+// bytes are stored already), then fsyncs the directory.
+func (w *fileBlobWriter) Commit() (string, int64, error) {
 	w.done = true
 	err := w.f.Sync()
 	if cerr := w.f.Close(); err == nil {
@@ -170,7 +284,7 @@ func (w *blobWriter) Commit() (string, int64, error) {
 	return sum, w.n, nil
 }
 
-func (w *blobWriter) Abort() {
+func (w *fileBlobWriter) Abort() {
 	if w.done {
 		return
 	}
@@ -178,13 +292,3 @@ func (w *blobWriter) Abort() {
 	w.f.Close()
 	w.b.root.Remove(w.name)
 }
-
-// fileBlob is a staged upload as the engine's input.
-type fileBlob struct {
-	*os.File
-	size int64
-}
-
-func (f fileBlob) Size() int64 { return f.size }
-
-var _ io.ReaderAt = fileBlob{}

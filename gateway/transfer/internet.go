@@ -304,7 +304,7 @@ func (s *Service) MountAPI(srv *web.Server, dir Direction) {
 // error from it refuses the download.
 func (s *Service) Serve(c *web.Ctx, f File, actor, ip string, count func(whole bool, bytes int64) error) error {
 	served, err := ServeContent(c.RequestCtx, Content{Name: f.OutName, Type: f.OutType, Size: f.OutSize, ETag: f.OutBlob,
-		Open: func() (io.ReadSeekCloser, error) { return s.blobs.openBlob(f.OutBlob) }},
+		Open: func() (io.ReadSeekCloser, error) { return s.blobs.Open(f.OutBlob) }},
 		Pace{Idle: s.o.Limits.IdleTimeout, MinRate: s.o.Limits.MinRate})
 	if err != nil {
 		return err

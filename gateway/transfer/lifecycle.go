@@ -51,8 +51,8 @@ func (s *Service) OpenViaLink(ctx context.Context, token, senderInfo, ip string)
 	}
 	// Taking a use is one conditional update: two partners racing on a one-time link
 	// cannot both get it.
-	res, err := s.o.DB.ExecContext(ctx, `UPDATE transfer_upload_links SET uses = uses + 1 WHERE id = ? AND revoked = 0
-		AND expires > ? AND (one_time = 0 OR uses = 0)`, l.ID, ns(now))
+	res, err := s.o.DB.ExecContext(ctx, `UPDATE transfer_upload_links SET uses = uses + 1 WHERE id = $1 AND revoked = 0
+		AND expires > $2 AND (one_time = 0 OR uses = 0)`, l.ID, ns(now))
 	if err != nil {
 		return Transfer{}, "", err
 	}
@@ -252,7 +252,7 @@ func (s *Service) Withdraw(ctx context.Context, id, actor, reason, ip string) er
 func (s *Service) resumable(ctx context.Context, linkID, name string) (Transfer, File, bool, error) {
 	var fid string
 	err := s.o.DB.QueryRowContext(ctx, `SELECT f.id FROM transfer_files f JOIN transfer_transfers t ON t.id = f.transfer_id
-		WHERE t.link_id = ? AND t.state = ? AND t.done = 0 AND f.raw_name = ? AND f.state = ? ORDER BY f.created DESC LIMIT 1`,
+		WHERE t.link_id = $1 AND t.state = $2 AND t.done = 0 AND f.raw_name = $3 AND f.state = $4 ORDER BY f.created DESC LIMIT 1`,
 		linkID, Open, RawName(name), Uploading).Scan(&fid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Transfer{}, File{}, false, nil

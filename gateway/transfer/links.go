@@ -57,7 +57,7 @@ func (s *Service) CreateUploadLink(ctx context.Context, owner string, r UploadLi
 		Expires: now.Add(r.Expiry), MaxBytes: r.MaxBytes, OneTime: r.OneTime}
 	token, h := newToken()
 	if _, err := s.o.DB.ExecContext(ctx, `INSERT INTO transfer_upload_links (id, token_hash, owner, label, partner, created,
-		expires, max_bytes, one_time, uses, revoked) VALUES (?,?,?,?,?,?,?,?,?,0,0)`,
+		expires, max_bytes, one_time, uses, revoked) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,0,0)`,
 		l.ID, h, l.Owner, l.Label, l.Partner, ns(l.Created), ns(l.Expires), l.MaxBytes, b2i(l.OneTime)); err != nil {
 		return l, "", err
 	}
@@ -86,7 +86,7 @@ func scanUploadLink(sc interface{ Scan(...any) error }) (UploadLink, error) {
 }
 
 func (s *Service) uploadLink(ctx context.Context, id string) (UploadLink, error) {
-	return scanUploadLink(s.o.DB.QueryRowContext(ctx, `SELECT `+uploadLinkCols+` FROM transfer_upload_links WHERE id = ?`, id))
+	return scanUploadLink(s.o.DB.QueryRowContext(ctx, `SELECT `+uploadLinkCols+` FROM transfer_upload_links WHERE id = $1`, id))
 }
 
 // UploadLinkByToken returns the upload link a token opens (usable or not).
@@ -94,12 +94,12 @@ func (s *Service) UploadLinkByToken(ctx context.Context, token string) (UploadLi
 	if !validToken(token) {
 		return UploadLink{}, ErrNotFound
 	}
-	return scanUploadLink(s.o.DB.QueryRowContext(ctx, `SELECT `+uploadLinkCols+` FROM transfer_upload_links WHERE token_hash = ?`, hashToken(token)))
+	return scanUploadLink(s.o.DB.QueryRowContext(ctx, `SELECT `+uploadLinkCols+` FROM transfer_upload_links WHERE token_hash = $1`, hashToken(token)))
 }
 
 // UploadLinks lists owner's upload links, newest first.
 func (s *Service) UploadLinks(ctx context.Context, owner string) ([]UploadLink, error) {
-	rows, err := s.o.DB.QueryContext(ctx, `SELECT `+uploadLinkCols+` FROM transfer_upload_links WHERE owner = ? ORDER BY created DESC LIMIT 200`, owner)
+	rows, err := s.o.DB.QueryContext(ctx, `SELECT `+uploadLinkCols+` FROM transfer_upload_links WHERE owner = $1 ORDER BY created DESC LIMIT 200`, owner)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +117,7 @@ func (s *Service) UploadLinks(ctx context.Context, owner string) ([]UploadLink, 
 
 // RevokeUploadLink stops owner's link from accepting new transfers.
 func (s *Service) RevokeUploadLink(ctx context.Context, owner, id, ip string) error {
-	res, err := s.o.DB.ExecContext(ctx, `UPDATE transfer_upload_links SET revoked = 1 WHERE id = ? AND owner = ?`, id, owner)
+	res, err := s.o.DB.ExecContext(ctx, `UPDATE transfer_upload_links SET revoked = 1 WHERE id = $1 AND owner = $2`, id, owner)
 	if err != nil {
 		return err
 	}
@@ -159,7 +159,7 @@ func (s *Service) sendLinks(ctx context.Context, t Transfer, fs []File) error {
 			codeHash = hashCode(l.ID, code)
 		}
 		if _, err := s.o.DB.ExecContext(ctx, `INSERT INTO transfer_links (id, token_hash, transfer_id, recipient, code_hash,
-			code_failures, created, expires, max_downloads, revoked, sent) VALUES (?,?,?,?,?,0,?,?,?,0,?)`,
+			code_failures, created, expires, max_downloads, revoked, sent) VALUES ($1,$2,$3,$4,$5,0,$6,$7,$8,0,$9)`,
 			l.ID, h, l.TransferID, l.Recipient, codeHash, ns(l.Created), ns(l.Expires), l.MaxDownloads, ns(l.Sent)); err != nil {
 			return err
 		}
@@ -170,7 +170,7 @@ func (s *Service) sendLinks(ctx context.Context, t Transfer, fs []File) error {
 
 // revokeLinks stops every download link of a transfer.
 func (s *Service) revokeLinks(ctx context.Context, id string) error {
-	_, err := s.o.DB.ExecContext(ctx, `UPDATE transfer_links SET revoked = 1 WHERE transfer_id = ?`, id)
+	_, err := s.o.DB.ExecContext(ctx, `UPDATE transfer_links SET revoked = 1 WHERE transfer_id = $1`, id)
 	return err
 }
 
@@ -191,7 +191,7 @@ func scanLink(sc interface{ Scan(...any) error }) (Link, string, error) {
 
 // Links lists the download links of a transfer.
 func (s *Service) Links(ctx context.Context, transferID string) ([]Link, error) {
-	rows, err := s.o.DB.QueryContext(ctx, `SELECT `+linkCols+` FROM transfer_links WHERE transfer_id = ? ORDER BY recipient`, transferID)
+	rows, err := s.o.DB.QueryContext(ctx, `SELECT `+linkCols+` FROM transfer_links WHERE transfer_id = $1 ORDER BY recipient`, transferID)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +211,7 @@ func (s *Service) Links(ctx context.Context, transferID string) ([]Link, error) 
 // (link ID → file ID → count).
 func (s *Service) Downloads(ctx context.Context, transferID string) (map[string]map[string]int, error) {
 	rows, err := s.o.DB.QueryContext(ctx, `SELECT d.link_id, d.file_id, d.n FROM transfer_downloads d
-		JOIN transfer_links l ON l.id = d.link_id WHERE l.transfer_id = ?`, transferID)
+		JOIN transfer_links l ON l.id = d.link_id WHERE l.transfer_id = $1`, transferID)
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +237,7 @@ func (s *Service) OpenLink(ctx context.Context, token string) (Link, Transfer, e
 	if !validToken(token) {
 		return Link{}, Transfer{}, ErrNotFound
 	}
-	l, _, err := scanLink(s.o.DB.QueryRowContext(ctx, `SELECT `+linkCols+` FROM transfer_links WHERE token_hash = ?`, hashToken(token)))
+	l, _, err := scanLink(s.o.DB.QueryRowContext(ctx, `SELECT `+linkCols+` FROM transfer_links WHERE token_hash = $1`, hashToken(token)))
 	if err != nil {
 		return l, Transfer{}, err
 	}
@@ -256,7 +256,7 @@ func (s *Service) OpenLink(ctx context.Context, token string) (Link, Transfer, e
 
 // CheckCode compares an access code; too many wrong ones revoke the link.
 func (s *Service) CheckCode(ctx context.Context, l Link, code, ip string) error {
-	_, stored, err := scanLink(s.o.DB.QueryRowContext(ctx, `SELECT `+linkCols+` FROM transfer_links WHERE id = ?`, l.ID))
+	_, stored, err := scanLink(s.o.DB.QueryRowContext(ctx, `SELECT `+linkCols+` FROM transfer_links WHERE id = $1`, l.ID))
 	if err != nil {
 		return err
 	}
@@ -267,7 +267,7 @@ func (s *Service) CheckCode(ctx context.Context, l Link, code, ip string) error 
 		return nil
 	}
 	if _, err := s.o.DB.ExecContext(ctx, `UPDATE transfer_links SET code_failures = code_failures + 1,
-		revoked = CASE WHEN code_failures + 1 >= ? THEN 1 ELSE revoked END WHERE id = ?`, maxCodeFailures, l.ID); err != nil {
+		revoked = CASE WHEN code_failures + 1 >= $1 THEN 1 ELSE revoked END WHERE id = $2`, maxCodeFailures, l.ID); err != nil {
 		return err
 	}
 	s.audit(ctx, "transfer-code-failed", l.ID, "recipient:"+l.Recipient, ip, fmt.Sprintf("transfer=%s; failures=%d", l.TransferID, l.CodeFailures+1))
@@ -291,8 +291,9 @@ func normalizeCode(c string) string {
 // countDownload takes one download of file through link, unless the link's limit is
 // reached (ErrDownloads).
 func (s *Service) countDownload(ctx context.Context, l Link, fileID string, bytes int64) error {
-	res, err := s.o.DB.ExecContext(ctx, `INSERT INTO transfer_downloads (link_id, file_id, n, bytes) VALUES (?, ?, 1, ?)
-		ON CONFLICT(link_id, file_id) DO UPDATE SET n = n + 1, bytes = bytes + excluded.bytes WHERE n < ?`,
+	res, err := s.o.DB.ExecContext(ctx, `INSERT INTO transfer_downloads (link_id, file_id, n, bytes) VALUES ($1, $2, 1, $3)
+		ON CONFLICT(link_id, file_id) DO UPDATE SET n = transfer_downloads.n + 1,
+		bytes = transfer_downloads.bytes + excluded.bytes WHERE transfer_downloads.n < $4`,
 		l.ID, fileID, bytes, l.MaxDownloads)
 	if err != nil {
 		return err

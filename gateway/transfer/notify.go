@@ -77,8 +77,8 @@ func (s *Service) send(ctx context.Context, object string, to []string, subject,
 			rcpts = append(rcpts, a)
 		}
 	}
-	if len(rcpts) == 0 || s.o.Outbox == nil {
-		s.log.Info("transfer notice not sent: no recipient address or no outbox", "object", object, "subject", subject)
+	if len(rcpts) == 0 {
+		s.log.Info("transfer notice not sent: no recipient address", "object", object, "subject", subject)
 		return
 	}
 	var h gomail.Header
@@ -105,7 +105,11 @@ func (s *Service) send(ctx context.Context, object string, to []string, subject,
 	}
 	var qid string
 	if err == nil {
-		qid, err = s.o.Outbox.Send(ctx, rcpts, buf.Bytes())
+		if s.o.Outbox != nil {
+			qid, err = s.o.Outbox.Send(ctx, rcpts, buf.Bytes())
+		} else {
+			qid, err = s.storeNotice(ctx, rcpts, buf.Bytes())
+		}
 	}
 	if err != nil {
 		s.log.Error("transfer notice not queued", "object", object, "err", err)

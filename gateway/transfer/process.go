@@ -32,7 +32,10 @@ func (s *Service) Start(ctx context.Context) error {
 		return err
 	}
 	for _, f := range up {
-		size := s.blobs.stagedSize(f.ID)
+		size, err := s.blobs.StagedSize(f.ID)
+		if err != nil {
+			return err
+		}
 		if f.Length >= 0 && size > f.Length {
 			size = f.Length
 		}
@@ -57,6 +60,24 @@ func (s *Service) Start(ctx context.Context) error {
 	}
 	for _, t := range proc {
 		s.checkComplete(ctx, t.ID)
+	}
+	if s.o.Outbox != nil {
+		s.wg.Add(1)
+		go func() { // exits when stop is closed
+			defer s.wg.Done()
+			tick := time.NewTicker(outboxEvery)
+			defer tick.Stop()
+			for {
+				if _, err := s.drainOutbox(context.Background()); err != nil {
+					s.log.Error("transfer notices not queued", "err", err)
+				}
+				select {
+				case <-s.stop:
+					return
+				case <-tick.C:
+				}
+			}
+		}()
 	}
 	s.wg.Add(1)
 	go func() { // exits when stop is closed
@@ -159,7 +180,7 @@ func (s *Service) process(id string) {
 		}
 		return
 	}
-	s.blobs.removeStaged(f.ID)
+	s.blobs.RemoveStaged(f.ID)
 	log.Info("transfer file processed", "direction", string(t.Direction), "verdict", string(f.Verdict), "state", string(f.State),
 		"bytes", f.Length, "out_bytes", f.OutSize, "duration", time.Since(start).String())
 	detail := fmt.Sprintf("transfer=%s; name=%q; verdict=%s; state=%s; bytes=%d; out_bytes=%d", t.ID, f.Name, f.Verdict, f.State, f.Length, f.OutSize)
@@ -181,22 +202,18 @@ func oneLine(s string) string {
 
 // sanitize runs the engine on the staged upload, writing the output to a new blob.
 func (s *Service) sanitize(ctx context.Context, t Transfer, f File) (sanitize.Result, string, int64, error) {
-	in, err := s.blobs.readStaged(f.ID)
+	in, err := s.blobs.ReadStaged(f.ID)
 	if err != nil {
 		return sanitize.Result{}, "", 0, err
 	}
 	defer in.Close()
-	fi, err := in.Stat()
-	if err != nil {
-		return sanitize.Result{}, "", 0, err
-	}
 	eng := s.o.Inbound
 	if t.Direction == Outbound {
 		eng = s.o.Outbound
 	}
-	item := &sanitize.Item{Body: fileBlob{File: in, size: fi.Size()}, Path: f.Name, Name: f.RawName,
+	item := &sanitize.Item{Body: in, Path: f.Name, Name: f.RawName,
 		DeclaredType: f.DeclaredType, Origin: &sanitize.Origin{Ref: t.ID, From: t.Sender}}
-	w, err := s.blobs.create()
+	w, err := s.blobs.Create()
 	if err != nil {
 		if isNoSpace(err) {
 			err = ErrStorage
@@ -223,7 +240,7 @@ func (s *Service) sanitize(ctx context.Context, t Transfer, f File) (sanitize.Re
 // hold keeps a refused original in the quarantine. The record has no recipients, so an
 // operator's release makes it downloadable on the transfer (by its owner), never mailed.
 func (s *Service) hold(ctx context.Context, t Transfer, f File, res sanitize.Result) (string, error) {
-	in, err := s.blobs.readStaged(f.ID)
+	in, err := s.blobs.ReadStaged(f.ID)
 	if err != nil {
 		return "", err
 	}
@@ -302,7 +319,7 @@ func (s *Service) removeFiles(ctx context.Context, id string) {
 		return
 	}
 	for _, f := range fs {
-		s.blobs.removeStaged(f.ID)
+		s.blobs.RemoveStaged(f.ID)
 		if f.State == Uploading || f.State == Uploaded || f.State == Available {
 			blob := f.OutBlob
 			f.State, f.Updated = Gone, s.now().UTC()
@@ -318,7 +335,7 @@ func (s *Service) removeFiles(ctx context.Context, id string) {
 
 func (s *Service) dropBlob(ctx context.Context, sum string) {
 	if used, err := s.st.blobUsed(ctx, sum); err == nil && !used {
-		s.blobs.removeBlob(sum)
+		s.blobs.Remove(sum)
 	}
 }
 
@@ -326,7 +343,7 @@ func (s *Service) dropBlob(ctx context.Context, sum string) {
 // removes the files of withdrawn and rejected ones, and finishes open transfers that have
 // been idle for a day. It returns the number of transfers expired.
 func (s *Service) Purge(ctx context.Context, now time.Time) (int, error) {
-	rows, err := s.o.DB.QueryContext(ctx, `SELECT id FROM transfer_transfers WHERE state != ? AND expires <= ?`, Expired, ns(now))
+	rows, err := s.o.DB.QueryContext(ctx, `SELECT id FROM transfer_transfers WHERE state != $1 AND expires <= $2`, Expired, ns(now))
 	if err != nil {
 		return 0, err
 	}

@@ -32,7 +32,7 @@ type Quarantine interface {
 }
 
 // Outbox queues a message for delivery by the relay (the portal's outbox); it returns the
-// queue ID.
+// queue ID. A service without one keeps its notices in the store for a running one.
 type Outbox interface {
 	Send(ctx context.Context, rcpts []string, msg []byte) (string, error)
 }
@@ -69,7 +69,8 @@ type Limits struct {
 // Options configure New.
 type Options struct {
 	DB         *sql.DB // the quarantine's database, with Schema applied as "transfer"
-	Dir        string  // data_dir/transfer: staging and blobs
+	Dir        string  // data_dir/transfer: staging and blobs, unless Blobs is set
+	Blobs      Blobs   // nil: FileBlobs in Dir
 	TempDir    string  // where the engines spill
 	Quarantine Quarantine
 	Accounts   *accounts.Store
@@ -105,7 +106,7 @@ type Options struct {
 type Service struct {
 	o     Options
 	st    store
-	blobs *blobs
+	blobs Blobs
 	log   *slog.Logger
 	now   func() time.Time
 
@@ -122,7 +123,7 @@ type Service struct {
 
 // New opens the blob store under o.Dir. Start runs the workers; Close stops them.
 func New(o Options) (*Service, error) {
-	if o.DB == nil || o.Quarantine == nil || o.Inbound == nil || o.Outbound == nil || o.Dir == "" {
+	if o.DB == nil || o.Quarantine == nil || o.Inbound == nil || o.Outbound == nil || o.Dir == "" && o.Blobs == nil {
 		return nil, errors.New("transfer: database, quarantine, engines and directory are required")
 	}
 	if o.Logger == nil {
@@ -157,9 +158,13 @@ func New(o Options) (*Service, error) {
 	if o.Hostname == "" {
 		o.Hostname = "sekisho.local"
 	}
-	b, err := openBlobs(o.Dir)
-	if err != nil {
-		return nil, err
+	b := o.Blobs
+	if b == nil {
+		fb, err := OpenFileBlobs(o.Dir)
+		if err != nil {
+			return nil, err
+		}
+		b = fb
 	}
 	return &Service{o: o, st: store{o.DB}, blobs: b, log: o.Logger, now: o.Now,
 		jobs: make(chan string, 1<<16), stop: make(chan struct{}),
@@ -199,7 +204,7 @@ func (s *Service) Close() error {
 		close(s.stop)
 	}
 	s.wg.Wait()
-	return s.blobs.close()
+	return s.blobs.Close()
 }
 
 // LimitError is a transfer limit that a request passed; Key is the configuration key.

@@ -10,8 +10,6 @@ import (
 	"io"
 	"strings"
 	"syscall"
-
-	"github.com/sekisho/sekisho/gateway/metrics"
 )
 
 var (
@@ -164,22 +162,14 @@ func (s *Service) Write(ctx context.Context, t Transfer, f File, off int64, body
 	if f.Length >= 0 {
 		remaining = f.Length - off
 	}
-	if free, err := metrics.FreeBytes(s.blobs.dir); err == nil && f.Length >= 0 && free-remaining < reserveBytes {
+	if free, err := s.blobs.Free(); err == nil && f.Length >= 0 && free-remaining < reserveBytes {
 		return off, ErrStorage
 	}
-	w, err := s.blobs.openStaged(f.ID)
+	w, err := s.blobs.AppendStaged(f.ID, off)
 	if err != nil {
 		return off, err
 	}
 	defer w.Close()
-	// Bytes past off are left over from a request that was cut before its offset was
-	// recorded: the client resends them.
-	if err := w.Truncate(off); err != nil {
-		return off, err
-	}
-	if _, err := w.Seek(off, io.SeekStart); err != nil {
-		return off, err
-	}
 	rh := s.hashFor(f.ID, off)
 	dst := io.Writer(w)
 	if rh != nil {
@@ -200,8 +190,7 @@ func (s *Service) Write(ctx context.Context, t Transfer, f File, off int64, body
 	case over || isNoSpace(copyErr):
 		// Nothing of this request is kept: not half a file the disk could not hold, not
 		// bytes beyond what was declared.
-		w.Truncate(off)
-		w.Sync()
+		w.Rollback()
 		s.dropHash(f.ID)
 		if over {
 			max, got := remaining+off, n+off+1
@@ -214,7 +203,7 @@ func (s *Service) Write(ctx context.Context, t Transfer, f File, off int64, body
 		return off, ErrStorage
 	}
 	if err := w.Sync(); err != nil {
-		w.Truncate(off)
+		w.Rollback()
 		s.dropHash(f.ID)
 		if isNoSpace(err) {
 			return off, ErrStorage
@@ -245,7 +234,7 @@ func (s *Service) complete(ctx context.Context, t Transfer, f File, size int64, 
 		if err := s.addBytes(ctx, t, f, size); err != nil {
 			f.State, f.Reason, f.Updated = Cancelled, err.Error(), s.now().UTC()
 			s.st.updateFile(ctx, f, Uploading)
-			s.blobs.removeStaged(f.ID)
+			s.blobs.RemoveStaged(f.ID)
 			return err
 		}
 		f.Length = size
@@ -278,7 +267,7 @@ func (s *Service) addBytes(ctx context.Context, t Transfer, f File, size int64) 
 	if err := s.checkQuota(ctx, t.Owner, size); err != nil {
 		return err
 	}
-	_, err = s.o.DB.ExecContext(ctx, `UPDATE transfer_transfers SET bytes = bytes + ? WHERE id = ?`, size, t.ID)
+	_, err = s.o.DB.ExecContext(ctx, `UPDATE transfer_transfers SET bytes = bytes + $1 WHERE id = $2`, size, t.ID)
 	return err
 }
 
@@ -316,7 +305,7 @@ func (s *Service) originalSum(id string, size int64) (string, error) {
 	if rh != nil && rh.off == size {
 		return hex.EncodeToString(rh.h.Sum(nil)), nil
 	}
-	f, err := s.blobs.readStaged(id)
+	f, err := s.blobs.ReadStaged(id)
 	if err != nil {
 		return "", err
 	}
@@ -348,10 +337,10 @@ func (s *Service) Cancel(ctx context.Context, t Transfer, f File, actor, ip stri
 		return err
 	}
 	s.dropHash(f.ID)
-	if _, err := s.o.DB.ExecContext(ctx, `UPDATE transfer_transfers SET bytes = max(bytes - ?, 0) WHERE id = ?`, max(f.Length, 0), t.ID); err != nil {
+	if _, err := s.o.DB.ExecContext(ctx, `UPDATE transfer_transfers SET bytes = CASE WHEN bytes > $1 THEN bytes - $1 ELSE 0 END WHERE id = $2`, max(f.Length, 0), t.ID); err != nil {
 		return err
 	}
-	s.blobs.removeStaged(f.ID)
+	s.blobs.RemoveStaged(f.ID)
 	return s.audit(ctx, "transfer-cancel", f.ID, actor, ip, fmt.Sprintf("transfer=%s; name=%q; bytes=%d", t.ID, f.Name, f.Offset))
 }
 

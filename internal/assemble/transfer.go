@@ -3,6 +3,7 @@ package assemble
 import (
 	"context"
 	"crypto/tls"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -70,12 +71,20 @@ func transferConfig(cfg *config.Config, overrides map[string]string) *config.Con
 // OpenTransfer builds the transfer service on the quarantine's store: both engines, the
 // tables, the departments. outbox queues its notices (nil: none are sent).
 func OpenTransfer(ctx context.Context, cfg *config.Config, store *quarantine.Service, outbox transfer.Outbox, o Options) (_ *Transfer, err error) {
-	b, ok := store.Backend().(*sqlite.Backend)
-	if !ok {
+	var db *sql.DB
+	switch b := store.Backend().(type) {
+	case quarantine.Tables:
+		if err := b.MigrateSchema(ctx, "transfer", transfer.Schema); err != nil {
+			return nil, err
+		}
+		db = b.DB()
+	case *sqlite.Backend:
+		if err := MigrateComponent(ctx, store, "transfer", transfer.Schema.SQLite); err != nil {
+			return nil, err
+		}
+		db = b.DB()
+	default:
 		return nil, fmt.Errorf("transfer: this quarantine backend cannot hold the transfer tables")
-	}
-	if err := MigrateComponent(ctx, store, "transfer", transfer.Schema); err != nil {
-		return nil, err
 	}
 	acc, err := OpenAccounts(ctx, cfg, store)
 	if err != nil {
@@ -100,7 +109,7 @@ func OpenTransfer(ctx context.Context, cfg *config.Config, store *quarantine.Ser
 	}
 	lim := Limits(transferConfig(cfg, nil).Limits)
 	so := transfer.Options{
-		DB: b.DB(), Dir: TransferDir(cfg), TempDir: cfg.TempDir, Quarantine: store, Accounts: acc.Store, Outbox: outbox,
+		DB: db, Dir: TransferDir(cfg), TempDir: cfg.TempDir, Quarantine: store, Accounts: acc.Store, Outbox: outbox,
 		Inbound: tr.inbound.Files, Outbound: tr.outbound.Files,
 		NewBudget:       func() *sanitize.Budget { return sanitize.NewBudget(lim) },
 		SanitizeWorkers: tc.SanitizeWorkers, SanitizeTimeout: tc.SanitizeTimeout.Std(),
