@@ -66,7 +66,7 @@ type hostileCase struct {
 }
 
 func hostileCases() []hostileCase {
-	return append(append(classicCases(), shapeAndManifestCases()...), metadataCases()...)
+	return append(append(append(classicCases(), shapeAndManifestCases()...), metadataCases()...), relationshipCases()...)
 }
 
 func classicCases() []hostileCase {

@@ -24,7 +24,9 @@
 //
 // What stays is what the family knows to be inert, from allow-lists that are data with a
 // reason per entry (README lists them): parts of a known content type reached by a kept
-// relationship; elements, attributes and part roots of known namespaces
+// relationship whose type is on the relationship allow-list for its source part's type
+// and its target's type (reltables.go; an unlisted relationship is dropped and reported,
+// and its target goes with it unless a listed one also reaches it); elements, attributes and part roots of known namespaces
 // (ooxmltables.go, odftables.go); formulas that sanitize/formula accepts; fields that
 // sanitize/wordfield accepts; document properties of metadata.go. Anything else is
 // dropped and reported, never copied.

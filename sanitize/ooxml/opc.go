@@ -142,6 +142,7 @@ type rel struct {
 	external               bool   // TargetMode="External", or an internal target that is really a URI
 	target                 string // resolved part name (internal only), no leading slash
 	drop                   bool
+	unlisted               bool // dropped for not being on the allow-list (reltables.go)
 }
 
 // relsPart is a parsed .rels part.

@@ -23,6 +23,9 @@ type part struct {
 	rels  *relsPart // set for .rels parts
 	gone  bool
 	media *mediaOut
+	// viaUnlisted: removed because the only relationships to it were not on the
+	// allow-list (reported with them).
+	viaUnlisted bool
 }
 
 // job is the state of one OOXML package being sanitized.
@@ -40,6 +43,7 @@ type job struct {
 	fam      family
 	mediaOut *sanitize.Spool
 	sheetMap *sheetMap // workbook sheets removed and the index remapping
+	unlisted []unlistedRel
 }
 
 func (j *job) path(name string) string { return sanitize.JoinPath(j.in.Path, name) }
@@ -67,6 +71,7 @@ func (s *Sanitizer) sanitizeOOXML(ctx context.Context, in *sanitize.Item, z *pkg
 	j.classifyParts()
 	j.applyRels()
 	j.sweepUnreachable()
+	j.reportUnlisted()
 	if err := j.processMedia(); err != nil {
 		j.closeMedia()
 		return sanitize.Result{}, err
@@ -213,17 +218,61 @@ func (j *job) applyRels() {
 				j.res.Add(d.kind, j.path(rp.name), d.detail)
 				continue
 			}
+			t := j.byKey[strings.ToLower(r.target)]
 			d, ok := dangerousRels[relKind(r.Type)]
-			if !ok {
+			if ok {
+				r.drop = true
+				if t != nil && !t.gone {
+					j.remove(t, d.kind, d.detail)
+				} else if t == nil && r.target != "" {
+					j.res.Add(d.kind, j.path(rp.name), d.detail+" (target "+shorten(r.Target)+" missing)")
+				}
 				continue
 			}
-			r.drop = true
-			if t := j.byKey[strings.ToLower(r.target)]; t != nil && !t.gone {
-				j.remove(t, d.kind, d.detail)
-			} else if t == nil {
-				j.res.Add(d.kind, j.path(rp.name), d.detail+" (target "+shorten(r.Target)+" missing)")
+			if src != nil && src.gone {
+				continue // its relationships go with it
+			}
+			srcCT, to := "", ""
+			if src != nil {
+				srcCT = src.ctype
+			}
+			if t != nil && !t.gone {
+				to = t.ctype
+			}
+			if !relAllowed(r.Type, srcCT, to) {
+				r.drop, r.unlisted = true, true
+				j.unlisted = append(j.unlisted, unlistedRel{rp, r, t})
 			}
 		}
+	}
+}
+
+// unlistedRel is a relationship dropped because it is not on the allow-list; it is
+// reported once the sweep knows whether its target went with it.
+type unlistedRel struct {
+	rp *relsPart
+	r  *rel
+	t  *part
+}
+
+// reportUnlisted reports the relationships dropped for not being on the allow-list, with
+// the target each one took with it.
+func (j *job) reportUnlisted() {
+	for _, u := range j.unlisted {
+		from := "the package"
+		if u.rp.source != "" {
+			from = u.rp.source
+			if src := j.byKey[strings.ToLower(u.rp.source)]; src != nil {
+				from += " (" + src.ctype + ")"
+			}
+		}
+		detail := "relationship type " + clip(u.r.Type) + " from " + from + " is not on the allow-list"
+		if u.t != nil && u.t.gone && u.t.viaUnlisted {
+			detail += "; " + u.t.name + " (" + u.t.ctype + ") removed with it"
+		} else if u.t != nil && !u.t.gone {
+			detail += "; " + u.t.name + " stays, reached otherwise"
+		}
+		j.res.Add(sanitize.ActRemovedUnknown, j.path(u.rp.name), detail)
 	}
 }
 
@@ -241,27 +290,10 @@ func (j *job) sortedRels() []*relsPart {
 // sweepUnreachable removes parts no kept relationship reaches from the package, and the
 // .rels of removed parts.
 func (j *job) sweepUnreachable() {
-	seen := map[string]bool{}
-	queue := []string{""}
-	for len(queue) > 0 {
-		src := queue[0]
-		queue = queue[1:]
-		rp := j.relsOf[src]
-		if rp == nil {
-			continue
-		}
-		for _, r := range rp.rels {
-			if r.drop || r.external {
-				continue
-			}
-			k := strings.ToLower(r.target)
-			t := j.byKey[k]
-			if t == nil || t.gone || seen[k] || t.rels != nil {
-				continue
-			}
-			seen[k] = true
-			queue = append(queue, k)
-		}
+	seen := j.reach(false)
+	var viaUnlisted map[string]bool
+	if len(j.unlisted) > 0 {
+		viaUnlisted = j.reach(true)
 	}
 	for _, p := range j.parts {
 		if p.gone {
@@ -274,9 +306,44 @@ func (j *job) sweepUnreachable() {
 			continue
 		}
 		if !seen[p.key] {
+			if viaUnlisted[p.key] {
+				// Reached only through relationships that are not on the allow-list:
+				// reported with them (reportUnlisted).
+				p.viaUnlisted = true
+				j.remove(p, "", "")
+				continue
+			}
 			j.remove(p, sanitize.ActRemovedPart, "not reachable from the package relationships")
 		}
 	}
+}
+
+// reach walks the kept internal relationships from the package and returns the parts
+// they reach; withUnlisted follows the unlisted ones too.
+func (j *job) reach(withUnlisted bool) map[string]bool {
+	seen := map[string]bool{}
+	queue := []string{""}
+	for len(queue) > 0 {
+		src := queue[0]
+		queue = queue[1:]
+		rp := j.relsOf[src]
+		if rp == nil {
+			continue
+		}
+		for _, r := range rp.rels {
+			if r.external || r.drop && !(withUnlisted && r.unlisted) {
+				continue
+			}
+			k := strings.ToLower(r.target)
+			t := j.byKey[k]
+			if t == nil || t.gone || seen[k] || t.rels != nil {
+				continue
+			}
+			seen[k] = true
+			queue = append(queue, k)
+		}
+	}
+	return seen
 }
 
 // binaryParts removes what is neither XML nor an image the inner sanitizer accepted.
