@@ -40,10 +40,6 @@ Common flags:
   --config FILE   configuration file (default: the embedded defaults)
 `
 
-// minPassword is the shortest local password accepted: length is what resists guessing,
-// and the portal limits tries anyway.
-const minPassword = 10
-
 func userCmd(ctx context.Context, args []string, io stdio) int {
 	if len(args) == 0 {
 		fmt.Fprint(io.err, userHelp)
@@ -253,11 +249,8 @@ func readPassword(io stdio) (string, error) {
 }
 
 func checkPassword(pw string) (string, error) {
-	if len([]rune(pw)) < minPassword {
-		return "", fmt.Errorf("password too short: at least %d characters", minPassword)
-	}
-	if len(pw) > 1024 {
-		return "", errors.New("password too long: at most 1024 bytes")
+	if err := accounts.CheckPassword(pw); err != nil {
+		return "", err
 	}
 	return pw, nil
 }

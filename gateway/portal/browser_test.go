@@ -104,3 +104,46 @@ func TestBrowserEndToEnd(t *testing.T) {
 		return false
 	})
 }
+
+// TestBrowserAdminUsers: an admin adds an operator on the users page in real headless
+// Chromium, issues their TOTP secret there, and the new operator logs in with a code
+// from that secret.
+func TestBrowserAdminUsers(t *testing.T) {
+	g := startGateway(t, false, nil)
+	g.user("admin", "admin-pw-123", accounts.Admin)
+	out := shots(t)
+	b := browsertest.Start(t)
+	b.Timeout = 2 * time.Minute
+	b.Do(chromedp.Navigate(g.url+"/"),
+		browsertest.Fill("#user", "admin"), browsertest.Fill("#password", "admin-pw-123"),
+		browsertest.ClickAndWait("#login-submit", "#code"),
+		browsertest.Fill("#code", webtest.Code(g.secrets["admin"])), browsertest.ClickAndWait("#totp-submit", "#held-now"),
+		browsertest.ClickAndWait(`header nav a[href="/admin/users"]`, "#add-user"),
+		browsertest.Fill("#new-name", "kobayashi"), browsertest.Fill("#new-display", "小林 花子"),
+		browsertest.Fill("#new-email", "kobayashi@city.lg.jp"),
+		browsertest.Fill("#new-password", "kobayashi-pw-1"), browsertest.Fill("#new-again", "kobayashi-pw-1"),
+		chromedp.Click(chromedp.CSS("#new-role-operator")),
+		browsertest.ClickAndWait("#add-submit", "#user-name"))
+	if got := b.Text("#notice"); !strings.Contains(got, "TOTP") {
+		t.Fatalf("after adding an operator: %q", got)
+	}
+	b.Eval(`window.confirm = () => true; "ok"`)
+	b.Do(browsertest.ClickAndWait("#totp-new", "#secret"))
+	b.Screenshot(filepath.Join(out, "user.png"))
+	sec, err := accounts.DecodeSecret(b.Text("#secret"))
+	if err != nil || len(sec) != 20 {
+		t.Fatalf("secret %q: %v", b.Text("#secret"), err)
+	}
+	b.Do(chromedp.Navigate(g.url + "/admin/users"))
+	if got := b.Text("#users"); !strings.Contains(got, "小林 花子") || !strings.Contains(got, "kobayashi") {
+		t.Fatalf("users list: %q", got)
+	}
+	b.Screenshot(filepath.Join(out, "users.png"))
+	b.Do(browsertest.ClickAndWait("#logout", "#login-submit"),
+		browsertest.Fill("#user", "kobayashi"), browsertest.Fill("#password", "kobayashi-pw-1"),
+		browsertest.ClickAndWait("#login-submit", "#code"),
+		browsertest.Fill("#code", webtest.Code(sec)), browsertest.ClickAndWait("#totp-submit", "#held-now"))
+	if nav := b.Text("header nav"); strings.Contains(nav, "ユーザー管理") || !strings.Contains(nav, "隔離一覧") {
+		t.Fatalf("operator's navigation: %q", nav)
+	}
+}

@@ -16,13 +16,13 @@ func TestMessageKeys(t *testing.T) {
 	for k, v := range web.BaseMessages() {
 		all[k] = v
 	}
-	for _, m := range []web.Messages{messages, transferMessages} {
+	for _, m := range []web.Messages{messages, transferMessages, adminMessages} {
 		for k, v := range m {
 			all[k] = v
 		}
 	}
 	tmplKey := regexp.MustCompile(`\.Tf? "([a-z_.]+)"`)
-	goKey := regexp.MustCompile(`"((?:preview|action|login|totp|ppap|account|list|item|error|my|orig|transfer)\.[a-z_]+)"`)
+	goKey := regexp.MustCompile(`"((?:preview|action|login|totp|ppap|account|list|item|error|my|orig|transfer|admin)\.[a-z_]+)"`)
 	files, _ := filepath.Glob("templates/*.html")
 	wfiles, _ := filepath.Glob("web/templates/*.html")
 	gofiles, _ := filepath.Glob("*.go")

@@ -136,7 +136,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	}
 	wo.Pages = pages
 	wo.Messages = web.Messages{}
-	for _, m := range []web.Messages{messages, transferMessages} {
+	for _, m := range []web.Messages{messages, transferMessages, adminMessages} {
 		for k, v := range m {
 			wo.Messages[k] = v
 		}
@@ -153,6 +153,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 		{Path: "/my", Label: "nav.my", Access: web.LoggedIn},
 		{Path: "/audit", Label: "nav.audit", Access: web.Roles(accounts.Auditor, accounts.Admin)},
 		{Path: "/transfers", Label: "nav.transfers", Access: web.LoggedIn},
+		{Path: "/admin/users", Label: "nav.users", Access: adminOnly},
 		{Path: "/account", Label: "nav.account", Access: web.LoggedIn},
 	}
 	if o.Transfer == nil {
@@ -164,6 +165,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	}
 	p.Server = s
 	p.routes()
+	p.adminRoutes()
 	if o.Transfer != nil {
 		p.transferRoutes()
 	}

@@ -2,6 +2,7 @@ package portal_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -57,38 +58,46 @@ func routes(t *testing.T, g *gateway) []web.Route {
 }
 
 func fill(pattern, id string) string {
-	return strings.NewReplacer("{id}", id, "{n}", "1", "*", "style.css").Replace(pattern)
+	return strings.NewReplacer("{id}", id, "{n}", "1", "{name}", "tanaka", "*", "style.css").Replace(pattern)
 }
 
 // policy is who may use each route, written down independently of the code: the route
 // table must declare exactly this ("*" any logged-in user, "-" anyone), and a route
 // missing here fails the test.
 var policy = map[string]string{
-	"GET /":                     "*",
-	"GET /items":                "operator auditor approver admin",
-	"POST /items/bulk":          "operator admin",
-	"GET /items/{id}":           "*",
-	"GET /items/{id}/page/{n}":  "*",
-	"POST /items/{id}/release":  "operator admin",
-	"POST /items/{id}/approve":  "operator approver admin",
-	"POST /items/{id}/reject":   "operator approver admin",
-	"POST /items/{id}/delete":   "operator admin",
-	"GET /items/{id}/original":  "admin",
-	"POST /items/{id}/original": "admin",
-	"POST /items/{id}/request":  "*",
-	"GET /my":                   "*",
-	"GET /ppap/{id}":            "*",
-	"POST /ppap/{id}":           "*",
-	"GET /audit":                "auditor admin",
-	"GET /account":              "*",
-	"POST /account/password":    "*",
-	"GET /login":                "-",
-	"POST /login":               "-",
-	"GET /login/totp":           "totp",
-	"POST /login/totp":          "totp",
-	"POST /logout":              "-",
-	"POST /lang":                "-",
-	"GET /static/*":             "-",
+	"GET /":                             "*",
+	"GET /items":                        "operator auditor approver admin",
+	"POST /items/bulk":                  "operator admin",
+	"GET /items/{id}":                   "*",
+	"GET /items/{id}/page/{n}":          "*",
+	"POST /items/{id}/release":          "operator admin",
+	"POST /items/{id}/approve":          "operator approver admin",
+	"POST /items/{id}/reject":           "operator approver admin",
+	"POST /items/{id}/delete":           "operator admin",
+	"GET /items/{id}/original":          "admin",
+	"POST /items/{id}/original":         "admin",
+	"POST /items/{id}/request":          "*",
+	"GET /my":                           "*",
+	"GET /ppap/{id}":                    "*",
+	"POST /ppap/{id}":                   "*",
+	"GET /audit":                        "auditor admin",
+	"GET /admin/users":                  "admin",
+	"POST /admin/users":                 "admin",
+	"GET /admin/users/{name}":           "admin",
+	"POST /admin/users/{name}/roles":    "admin",
+	"POST /admin/users/{name}/password": "admin",
+	"POST /admin/users/{name}/totp":     "admin",
+	"POST /admin/users/{name}/disable":  "admin",
+	"POST /admin/users/{name}/unlock":   "admin",
+	"GET /account":                      "*",
+	"POST /account/password":            "*",
+	"GET /login":                        "-",
+	"POST /login":                       "-",
+	"GET /login/totp":                   "totp",
+	"POST /login/totp":                  "totp",
+	"POST /logout":                      "-",
+	"POST /lang":                        "-",
+	"GET /static/*":                     "-",
 }
 
 func declared(a web.Access) string {
@@ -257,7 +266,11 @@ func TestStoredXSS(t *testing.T) {
 		r := g.put(quarantine.Record{Rcpts: []string{"tanaka@city.lg.jp", p + "@x"}, MailFrom: p + "@evil.example",
 			Subject: "件名" + p, FileName: p + ".zip", Reason: "encrypted " + p, DeclaredType: p}, "body "+p)
 		ids = append(ids, r.ID)
-		_ = i
+		// The users pages show display names and addresses an admin or the directory set.
+		if err := g.acc.Store.CreateUser(context.Background(), accounts.User{Name: fmt.Sprintf("xss%d", i), Display: p,
+			Email: p + "@x", Roles: accounts.Roles{accounts.Staff}}, ""); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// A login attempt with a payload as user name reaches the audit log.
 	n := webtest.NewClient(t, g.url)
@@ -267,12 +280,15 @@ func TestStoredXSS(t *testing.T) {
 		"op":      {"/", "/items", "/items?q=" + url.QueryEscape("件名"), "/items?sort=subject&asc=1"},
 		"auditor": {"/audit", "/audit?action=login-failed"},
 		"tanaka":  {"/my"},
-		"admin":   {},
+		"admin":   {"/admin/users", "/admin/users?q=" + url.QueryEscape(xss[1])},
 	}
 	for _, id := range ids {
 		pages["op"] = append(pages["op"], "/items/"+id)
 		pages["tanaka"] = append(pages["tanaka"], "/items/"+id, "/ppap/"+id)
 		pages["admin"] = append(pages["admin"], "/items/"+id+"/original")
+	}
+	for i := range xss {
+		pages["admin"] = append(pages["admin"], fmt.Sprintf("/admin/users/xss%d", i))
 	}
 	for who, ps := range pages {
 		c := g.login(who, passwords[who])

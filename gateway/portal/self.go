@@ -98,7 +98,7 @@ func (p *Portal) changePassword(c *web.Ctx) error {
 	if n1 != n2 {
 		return fail("account.mismatch")
 	}
-	if len([]rune(n1)) < 10 || len(n1) > 1024 {
+	if accounts.CheckPassword(n1) != nil {
 		return fail("account.too_short")
 	}
 	h, err := p.o.Web.Auth.Hash(n1)

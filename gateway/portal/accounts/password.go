@@ -74,3 +74,28 @@ func VerifyPassword(password, hash string) (bool, error) {
 	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
+
+// MinPassword is the shortest local password accepted: length is what resists guessing,
+// and the portal limits tries anyway. MaxPassword bounds the hashing work one try costs.
+const (
+	MinPassword = 10
+	MaxPassword = 1024
+)
+
+// ErrPasswordShort and ErrPasswordLong are CheckPassword's answers.
+var (
+	ErrPasswordShort = fmt.Errorf("password too short: at least %d characters", MinPassword)
+	ErrPasswordLong  = fmt.Errorf("password too long: at most %d bytes", MaxPassword)
+)
+
+// CheckPassword applies the length rules every way of setting a password shares (the
+// CLI, the account page, the admin page).
+func CheckPassword(pw string) error {
+	if len(pw) > MaxPassword {
+		return ErrPasswordLong
+	}
+	if len([]rune(pw)) < MinPassword {
+		return ErrPasswordShort
+	}
+	return nil
+}

@@ -66,3 +66,22 @@ func FuzzVerifyPassword(f *testing.F) {
 		VerifyPassword(pw, hash) // must not panic
 	})
 }
+
+func TestCheckPassword(t *testing.T) {
+	for _, tc := range []struct {
+		pw   string
+		want error
+	}{
+		{"", ErrPasswordShort},
+		{"123456789", ErrPasswordShort},
+		{"1234567890", nil},
+		{"パスワードは十文字以上", nil}, // characters, not bytes
+		{"パスワード九文字だ", ErrPasswordShort},
+		{strings.Repeat("x", 1024), nil},
+		{strings.Repeat("x", 1025), ErrPasswordLong},
+	} {
+		if got := CheckPassword(tc.pw); got != tc.want {
+			t.Errorf("%q: %v, want %v", tc.pw, got, tc.want)
+		}
+	}
+}

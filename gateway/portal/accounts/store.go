@@ -296,6 +296,11 @@ func (s *Store) recordFailure(ctx context.Context, name string, max int, lockFor
 	return err == nil && u.LockedUntil.After(now), err
 }
 
+// Unlock clears a user's failed-login count and lockout.
+func (s *Store) Unlock(ctx context.Context, name string) error {
+	return s.update(ctx, name, `failed = 0, locked_until = 0`)
+}
+
 func (s *Store) resetFailures(ctx context.Context, name string) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE portal_users SET failed = 0, locked_until = 0 WHERE name = ?`, name)
 	return err
