@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -88,6 +89,20 @@ func TestGatewayNoticesLinkThePortal(t *testing.T) {
 	}
 	if strings.Contains(all, "/ppap/"+msg) {
 		t.Error("the notice of a message quarantined whole offers the password page")
+	}
+	// The links name the portal's routes: a visitor without a session is sent to log in,
+	// where a path the portal does not serve is not found.
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for path, want := range map[string]int{"/ppap/" + att: http.StatusSeeOther, "/items/" + att: http.StatusSeeOther,
+		"/items/" + msg: http.StatusSeeOther, "/nowhere/" + att: http.StatusNotFound} {
+		resp, err := client.Get("http://" + g.HTTPAddr().String() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET %s: %d, want %d", path, resp.StatusCode, want)
+		}
 	}
 }
 
