@@ -204,6 +204,9 @@ func newInternet(ctx context.Context, cfg *config.Config, t *Transfer, log *slog
 // Transfer is the gateway's transfer service, nil when disabled.
 func (g *Gateway) Transfer() *Transfer { return g.transfer }
 
+// Internet is the Internet-side transfer listener's server, nil when disabled.
+func (g *Gateway) Internet() *transfer.Internet { return g.internet }
+
 // TransferAddr is the Internet-side transfer address (after Ready), nil when disabled.
 func (g *Gateway) TransferAddr() net.Addr { return g.transferAddr }
 
