@@ -22,7 +22,7 @@ type Mail struct {
 	NoticeTemplateEN string `yaml:"notice_template_en"`
 	// ReleaseContact is whom a recipient asks to release a held item, shown in the notice
 	// under each one (a desk and its extension, an address). Empty: "the system
-	// administrator".
+	// administrator". With the portal on, notices link the item's portal page instead.
 	ReleaseContact string `yaml:"release_contact"`
 	// NotifyQuarantined says who is told when a whole message is quarantined: recipients
 	// (each LGWAN recipient gets a short notice with the ID, sender, subject and reason) or

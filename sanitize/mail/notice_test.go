@@ -296,6 +296,9 @@ func TestNoticePPAP(t *testing.T) {
 			}
 		}
 	}
+	if want := "・議事録.docx（Office 文書）: 保管しました。理由: 暗号化 (パスワード保護) されていて内容を確認できません\n"; !strings.Contains(p.text, want) {
+		t.Errorf("notice lacks %q:\n%s", want, p.text)
+	}
 	for _, name := range []string{"議事録.docx", "red.png"} {
 		if strings.Contains(p.text, "/ppap/"+ids[name]) {
 			t.Errorf("%s: notice offers the password page for a kind it cannot open:\n%s", name, p.text)

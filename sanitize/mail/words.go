@@ -32,6 +32,10 @@ func typeWords(t sanitize.Type, declared string) (ja, en string) {
 		return "空のファイル", en
 	case "com":
 		return "実行ファイル", en
+	case "ole":
+		// A compound file the detector could not name further is, in mail, mostly an
+		// encrypted Word or Excel file (MS-OFFCRYPTO wraps the package in one): not "old".
+		return "Office 文書", en
 	}
 	switch t.Class {
 	case sanitize.ClassPDF:
