@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -344,7 +345,12 @@ func TestEvasionCorpus(t *testing.T) {
 // TestMIMEIsBroken runs the public "MIME is broken" maildirs (noxxi/mime-is-broken,
 // GPL-3.0, so not shipped here) when MIME_IS_BROKEN names a checkout: every message must
 // be delivered with no EICAR payload in the output, read by Python's email package with
-// both policies and by this package's walker. The figures go to the log.
+// both policies and by this package's walker. Each message states how valid its MIME is
+// (X-Payload-Id: valid(0..3), 3 being plain MIME, 1 odd but not against the standard):
+// from level 1 up, the hidden eicar.zip must be handled (named in the report: blocked,
+// or its executable entry removed). The hide-filename set hides the name file.zip on a
+// part that holds text: no output may carry a .zip name, whichever reader looks. The
+// figures per level go to the log.
 //
 //	git clone https://github.com/noxxi/mime-is-broken /tmp/mib
 //	MIME_IS_BROKEN=/tmp/mib go test ./sanitize/mail -run TestMIMEIsBroken -v
@@ -353,44 +359,103 @@ func TestMIMEIsBroken(t *testing.T) {
 	if root == "" {
 		t.Skip("set MIME_IS_BROKEN to a checkout of noxxi/mime-is-broken")
 	}
+	type set struct{ dir, payload string }
 	var files []string
-	for _, d := range []string{"hide-content.d/new", "hide-filename.d/cur"} {
-		m, _ := filepath.Glob(filepath.Join(root, d, "*"))
+	payloadOf := map[string]string{}
+	for _, d := range []set{{"hide-content.d/new", "eicar.zip"}, {"hide-filename.d/cur", ""}} {
+		m, _ := filepath.Glob(filepath.Join(root, d.dir, "*"))
+		for _, f := range m {
+			payloadOf[f] = d.payload
+		}
 		files = append(files, m...)
 	}
 	if len(files) < 500 {
 		t.Fatalf("%d messages under %s, want the whole set", len(files), root)
 	}
+	validity := regexp.MustCompile(`(?m)^X-Payload-Id: \S+ valid\(([0-3])\)`)
 	_, s := testEngine(t, Options{})
 	dir := t.TempDir()
 	var paths []string
+	namesHidden := map[string]bool{} // outputs of the hide-filename set
 	delivered, held := 0, 0
+	type tally struct{ n, handled, held int }
+	levels := map[string]*tally{}
 	for i, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
+		m := validity.FindSubmatch(data)
+		if m == nil {
+			t.Fatalf("%s: no validity level in X-Payload-Id", f)
+		}
+		level := string(m[1])
 		out, res, err := run(t, s, data)
 		if err != nil {
 			t.Errorf("%s: quarantined whole: %v", f, err)
 			continue
 		}
 		delivered++
+		handled, original := false, false
 		for _, a := range res.Actions {
 			if a.Kind == sanitize.ActQuarantined && strings.HasSuffix(a.Path, "/original") {
-				held++
-				break
+				original = true
+			}
+			handled = handled || payloadOf[f] != "" && (strings.Contains(a.Path, payloadOf[f]) || strings.Contains(a.Detail, payloadOf[f]))
+		}
+		if original {
+			held++
+		}
+		if payloadOf[f] != "" {
+			k := "hide-content valid(" + level + ")"
+			if levels[k] == nil {
+				levels[k] = &tally{}
+			}
+			levels[k].n++
+			if handled {
+				levels[k].handled++
+			}
+			if original {
+				levels[k].held++
+			}
+			if level >= "1" && !handled {
+				t.Errorf("%s (valid(%s)): %s is not handled: %+v", f, level, payloadOf[f], res.Actions)
 			}
 		}
 		if hs := walkHidden(t, s, out, 0); len(hs) > 0 {
 			t.Errorf("%s: this package's walker finds %q", f, hs)
 		}
-		paths = append(paths, writeTemp(t, dir, fmt.Sprintf("%04d.eml", i), out))
+		p, err := parseIndependent(out)
+		if err != nil {
+			t.Errorf("%s: the output does not parse: %v", f, err)
+			continue
+		}
+		for _, a := range p.atts {
+			if strings.HasSuffix(strings.ToLower(a.name), ".zip") && payloadOf[f] == "" {
+				t.Errorf("%s: the output carries an attachment named %q", f, a.name)
+			}
+		}
+		o := writeTemp(t, dir, fmt.Sprintf("%04d.eml", i), out)
+		paths = append(paths, o)
+		if payloadOf[f] == "" {
+			namesHidden[o] = true
+		}
 	}
 	for p, r := range pyReadAll(t, paths) {
 		if len(r.Compat32.Hidden)+len(r.Default.Hidden) > 0 || r.Compat32.Error != "" || r.Default.Error != "" {
 			t.Errorf("%s: Python finds %q %q %s %s", p, r.Compat32.Hidden, r.Default.Hidden, r.Compat32.Error, r.Default.Error)
 		}
+		for _, fl := range append(r.Compat32.Files, r.Default.Files...) {
+			if namesHidden[p] && strings.HasSuffix(strings.ToLower(fl[0]), ".zip") {
+				t.Errorf("%s: Python reads a file named %q in the output", p, fl[0])
+			}
+		}
 	}
-	t.Logf("mime-is-broken: %d messages, %d delivered, %d of them with the original held; no payload in any output", len(files), delivered, held)
+	var lines []string
+	for k, v := range levels {
+		lines = append(lines, fmt.Sprintf("%s: %d messages, eicar.zip handled in %d, original held in %d", k, v.n, v.handled, v.held))
+	}
+	sort.Strings(lines)
+	t.Logf("mime-is-broken: %d messages, %d delivered, %d of them with the original held; no payload in any output\n%s",
+		len(files), delivered, held, strings.Join(lines, "\n"))
 }

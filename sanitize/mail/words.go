@@ -96,7 +96,7 @@ var removedWords = []struct {
 	{sanitize.ActRemovedRichMedia, "動画・音声などの埋め込み", "embedded media"},
 	{sanitize.ActNeutralizedFormula, "危険な数式", "dangerous formulas"},
 	{sanitize.ActRemovedMetadata, "作成者などの情報", "author and other metadata"},
-	{sanitize.ActRemovedTrailingData, "末尾の余分なデータ", "trailing data"},
+	{sanitize.ActRemovedTrailingData, "余分なデータ (ファイルの前後に付いたもの)", "extra data (before or after the file)"},
 	{sanitize.ActRemovedControlChars, "制御文字", "control characters"},
 	{sanitize.ActRemovedPart, "一部の要素", "some parts"},
 	{sanitize.ActRemovedFont, "埋め込みフォント (代替フォントで表示されます)", "embedded fonts (text shows in a substitute font)"},
