@@ -540,7 +540,10 @@ func (w *writer) flush() error {
 func (w *writer) finish() error {
 	err := w.flush()
 	if cap(w.buf) <= 2*writerFlush {
-		writerBufs.Put(&w.buf)
+		// A pointer to a copy of the header: &w.buf would hand the pool this writer's
+		// field, which the next line clears while another writer may already hold it.
+		b := w.buf[:0]
+		writerBufs.Put(&b)
 	}
 	w.buf, w.d = nil, nil
 	return err
