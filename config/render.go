@@ -19,10 +19,14 @@ type Render struct {
 	// ppt rebuilt as docx, xlsx and pptx by LibreOffice), which needs no PDFium.
 	ConvertTimeout Duration `yaml:"convert_timeout"` // LibreOffice time per document. Default 60s.
 	Converters     int      `yaml:"converters"`      // LibreOffice conversions at once, 1-16. Default 1.
+	// ConverterReuse is how many documents one LibreOffice process converts before a
+	// fresh one replaces it, 1-1000; 1 starts one per document. Above 1 needs python3-uno
+	// (without it, one per document). Default 20.
+	ConverterReuse int `yaml:"converter_reuse"`
 }
 
 func defaultRender() Render {
-	return Render{DPI: 150, Gray: "auto", JPEGQuality: 80, ConvertTimeout: Duration(time.Minute), Converters: 1}
+	return Render{DPI: 150, Gray: "auto", JPEGQuality: 80, ConvertTimeout: Duration(time.Minute), Converters: 1, ConverterReuse: 20}
 }
 
 func (r Render) validate(p *problems) {
@@ -34,4 +38,5 @@ func (r Render) validate(p *problems) {
 		p.add("render.convert_timeout", r.ConvertTimeout.String(), "must be between 1s and 1h")
 	}
 	p.intRange("render.converters", int64(r.Converters), 1, 16)
+	p.intRange("render.converter_reuse", int64(r.ConverterReuse), 1, 1000)
 }

@@ -166,6 +166,7 @@ func NewSanitizers(cfg *config.Config, o Options) (_ *Sanitizers, err error) {
 			Inner:      e,
 			Timeout:    cfg.Render.ConvertTimeout.Std(),
 			Converters: cfg.Render.Converters,
+			Reuse:      cfg.Render.ConverterReuse,
 			TempDir:    cfg.TempDir,
 		})
 		switch {
@@ -292,6 +293,7 @@ func renderOptions(cfg *config.Config) render.Options {
 		CacheDir:       filepath.Join(cfg.DataDir, "cache"),
 		ConvertTimeout: cfg.Render.ConvertTimeout.Std(),
 		Converters:     cfg.Render.Converters,
+		ConverterReuse: cfg.Render.ConverterReuse,
 		TempDir:        cfg.TempDir,
 	}
 }

@@ -28,11 +28,21 @@ type ConvertOptions struct {
 	// Converters is how many LibreOffice processes run at once (render.converters),
 	// default 1. Each takes one CPU while it works and 150-250 MB.
 	Converters int
-	TempDir    string // work folders; "" = os.TempDir()
+	// Reuse is how many documents one LibreOffice process converts before a fresh one
+	// replaces it (render.converter_reuse), default DefaultReuse; 1 starts a process per
+	// document. Reuse above 1 needs python3-uno; without it every document starts its own.
+	Reuse   int
+	TempDir string // work folders; "" = os.TempDir()
 	// ProfileDir keeps the template LibreOffice profile across processes
 	// (data_dir/cache/libreoffice-profile); "" makes it in TempDir once per process.
 	ProfileDir string
 }
+
+// DefaultReuse is how many documents one LibreOffice process converts by default: its
+// start (one to three seconds of CPU) is then spread over twenty documents, while what a
+// hostile document could leave in the process reaches at most nineteen others, each of
+// which still goes through the OOXML family or the rasterizer.
+const DefaultReuse = 20
 
 // Converter is the convert policy: it rebuilds a legacy Office document (doc, xls, ppt) or
 // an RTF file as its OOXML equivalent with LibreOffice in the sandbox the render policy
@@ -63,7 +73,10 @@ func NewConverter(o ConvertOptions) (*Converter, error) {
 		o.Converters = 1
 	}
 	o.Converters = min(o.Converters, max(runtime.NumCPU()*4, 4))
-	lo, err := newConverter(o.Soffice, o.TempDir, o.Timeout, o.Converters)
+	if o.Reuse <= 0 {
+		o.Reuse = DefaultReuse
+	}
+	lo, err := newConverter(o.Soffice, o.TempDir, o.Timeout, o.Converters, o.Reuse)
 	if errors.Is(err, errNoSoffice) {
 		return nil, ErrNoLibreOffice
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -44,9 +45,13 @@ type converter struct {
 	template    string // "" until made
 	ownTemplate bool   // template is in the temp folder and close removes it
 	noWarm      bool   // the template could not be made: use fresh profiles
+
+	pool *warmPool // nil: every document starts its own LibreOffice
 }
 
-func newConverter(soffice, tmp string, timeout time.Duration, n int) (*converter, error) {
+// newConverter finds soffice; reuse is how many documents one LibreOffice process
+// converts (render.converter_reuse), 1 for a process per document.
+func newConverter(soffice, tmp string, timeout time.Duration, n, reuse int) (*converter, error) {
 	if soffice == "" {
 		p, err := exec.LookPath("soffice")
 		if err != nil {
@@ -74,6 +79,9 @@ func newConverter(soffice, tmp string, timeout time.Duration, n int) (*converter
 	}
 	if p, err := exec.LookPath("prlimit"); err == nil {
 		c.prlimit = p
+	}
+	if reuse > 1 {
+		c.pool = &warmPool{reuse: reuse}
 	}
 	return c, nil
 }
@@ -118,23 +126,39 @@ func (c *converter) convert(ctx context.Context, in *sanitize.Item, b *sanitize.
 	if err := os.Mkdir(filepath.Join(dir, "out"), 0o700); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
-	if err := c.profile(ctx, filepath.Join(dir, "profile"), b); err != nil {
-		return nil, err
-	}
 	src := filepath.Join(dir, "input"+extFor(in.Detected))
 	if err := writeFile(src, in); err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	out, err := c.run(ctx, dir, b.Limits().MaxFileSize, "--convert-to", filter, "--outdir", filepath.Join(dir, "out"), src)
+	dst := filepath.Join(dir, "out", "input."+target)
+	var out []byte
+	err = errWarmUnavailable
+	if c.pool != nil {
+		_, flt, _ := strings.Cut(filter, ":")
+		if flt == "" {
+			flt = filter
+		}
+		err = c.pool.convert(ctx, c, b, src, dst, flt)
+	}
+	if errors.Is(err, errWarmUnavailable) {
+		// A one-shot LibreOffice in a private profile: no python3-uno, a worker that would
+		// not start, or a document a warm worker could not write, which the one-shot run
+		// converts again so its error (the file-size limit above all) is the same.
+		os.Remove(dst)
+		if err := c.profile(ctx, filepath.Join(dir, "profile"), b); err != nil {
+			return nil, err
+		}
+		out, err = c.run(ctx, dir, b.Limits().MaxFileSize, "--convert-to", filter, "--outdir", filepath.Join(dir, "out"), src)
+	}
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) && b.Deadline().After(time.Now()) {
 			return nil, fmt.Errorf("%w: libreoffice conversion exceeded %s (render.convert_timeout)", sanitize.ErrTimeout, c.timeout)
 		}
 		return nil, err
 	}
-	f, err := os.Open(filepath.Join(dir, "out", "input."+target))
+	f, err := os.Open(dst)
 	if err != nil {
 		if bytes.Contains(out, []byte("Class:Write")) {
 			// The file-size limit stopped the export: say which knob it was.
@@ -215,7 +239,10 @@ func (c *converter) warm(ctx context.Context, b *sanitize.Budget) string {
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	_, err = c.run(ctx, dir, b.Limits().MaxFileSize, "--convert-to", "pdf", "--outdir", filepath.Join(dir, "out"), src)
+	// The input is our own line of text, so the document's file-size limit is not the one
+	// that matters: a first start writes profile files of up to 100 KB, which a small
+	// limits.max_file_size would refuse.
+	_, err = c.run(ctx, dir, max(b.Limits().MaxFileSize, templateFileLimit), "--convert-to", "pdf", "--outdir", filepath.Join(dir, "out"), src)
 	if err != nil || ctx.Err() != nil {
 		// Whatever stopped LibreOffice on a one-line text will stop it again: convert
 		// from fresh profiles rather than make every document wait for another try.
@@ -241,6 +268,9 @@ func (c *converter) warm(ctx context.Context, b *sanitize.Budget) string {
 	return prof
 }
 
+// templateFileLimit caps each file LibreOffice writes while it makes the template profile.
+const templateFileLimit = 16 << 20
+
 // trustedProfile reports whether the profile at dir still carries the settings that keep
 // macros from running: LibreOffice rewrites the file on exit and must have kept them.
 func trustedProfile(dir string) bool {
@@ -259,8 +289,12 @@ func trustedProfile(dir string) bool {
 	return true
 }
 
-// close removes a template profile that lives in the temp folder.
+// close stops the warm workers and removes a template profile that lives in the temp
+// folder.
 func (c *converter) close() error {
+	if c.pool != nil {
+		c.pool.close()
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.template == "" || !c.ownTemplate {
@@ -288,25 +322,7 @@ func (c *converter) run(ctx context.Context, dir string, maxFile int64, args ...
 		"-env:UserInstallation=" + (&url.URL{Scheme: "file", Path: filepath.Join(dir, "profile")}).String(),
 		"--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
 	}, args...)
-	name := c.soffice
-	if c.prlimit != "" {
-		// Every file the converter writes (its output above all) is capped: a document
-		// that expands into gigabytes fails to write instead of filling the disk. One byte
-		// over the limit is allowed, so a capped output is seen as over it, not as a
-		// truncated file of exactly the limit.
-		args = append([]string{fmt.Sprintf("--fsize=%d", maxFile+1), "--", name}, args...)
-		name = c.prlimit
-	}
-	if c.unshare != "" {
-		args = append([]string{"-n", name}, args...)
-		name = c.unshare
-	}
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = []string{"HOME=" + dir, "PATH=/usr/bin:/bin", "LANG=C.UTF-8", "TMPDIR=" + dir}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	// A helper that keeps the output pipe open must not hold Wait forever.
-	cmd.WaitDelay = 2 * time.Second
+	cmd := c.command(dir, maxFile, c.soffice, args...)
 	out := &capped{max: 8 << 10}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
@@ -332,12 +348,37 @@ func (c *converter) run(ctx context.Context, dir string, maxFile int64, args ...
 	_ = syscall.Kill(-pid, syscall.SIGKILL)
 	err := cmd.Wait()
 	if timedOut != nil {
-		return out.buf, timedOut
+		return out.bytes(), timedOut
 	}
 	if err != nil {
-		return out.buf, fmt.Errorf("%w: libreoffice failed: %v: %s", sanitize.ErrMalformed, err, out.buf)
+		return out.bytes(), fmt.Errorf("%w: libreoffice failed: %v: %s", sanitize.ErrMalformed, err, out.bytes())
 	}
-	return out.buf, nil
+	return out.bytes(), nil
+}
+
+// command is name with args in the sandbox every LibreOffice runs in: in dir, with dir as
+// its home and temp folder, in its own process group, every file it writes capped at
+// maxFile+1 bytes, and in a network namespace of its own when unshare is usable.
+func (c *converter) command(dir string, maxFile int64, name string, args ...string) *exec.Cmd {
+	if c.prlimit != "" {
+		// Every file the converter writes (its output above all) is capped: a document
+		// that expands into gigabytes fails to write instead of filling the disk. One byte
+		// over the limit is allowed, so a capped output is seen as over it, not as a
+		// truncated file of exactly the limit.
+		args = append([]string{fmt.Sprintf("--fsize=%d", maxFile+1), "--", name}, args...)
+		name = c.prlimit
+	}
+	if c.unshare != "" {
+		args = append([]string{"-n", name}, args...)
+		name = c.unshare
+	}
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = []string{"HOME=" + dir, "PATH=/usr/bin:/bin", "LANG=C.UTF-8", "TMPDIR=" + dir}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// A helper that keeps the output pipe open must not hold Wait forever.
+	cmd.WaitDelay = 2 * time.Second
+	return cmd
 }
 
 func writeFile(name string, in *sanitize.Item) error {
@@ -355,17 +396,27 @@ func writeFile(name string, in *sanitize.Item) error {
 	return nil
 }
 
-// capped keeps the first max bytes of the converter's output for error messages.
+// capped keeps the first max bytes of the converter's output for error messages. A warm
+// worker writes to it while its reader looks.
 type capped struct {
+	mu  sync.Mutex
 	buf []byte
 	max int
 }
 
 func (c *capped) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if room := c.max - len(c.buf); room > 0 {
 		c.buf = append(c.buf, p[:min(room, len(p))]...)
 	}
 	return len(p), nil
+}
+
+func (c *capped) bytes() []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]byte(nil), c.buf...)
 }
 
 // profileXCU seeds the private profile: macros never run (highest macro security and

@@ -72,7 +72,7 @@ func TestConvertTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	work := t.TempDir()
-	c, err := newConverter(stub, work, 500*time.Millisecond, 1)
+	c, err := newConverter(stub, work, 500*time.Millisecond, 1, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,6 +29,7 @@ type Options struct {
 	Soffice        string
 	ConvertTimeout time.Duration // render.convert_timeout: LibreOffice wall clock, default 60s
 	Converters     int           // LibreOffice processes at once, default 1
+	ConverterReuse int           // documents per LibreOffice process, default DefaultReuse
 	TempDir        string        // LibreOffice work folders and the font root; "" = os.TempDir()
 }
 
@@ -79,6 +80,9 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Converters <= 0 {
 		o.Converters = 1
 	}
+	if o.ConverterReuse <= 0 {
+		o.ConverterReuse = DefaultReuse
+	}
 	return o, nil
 }
 
@@ -100,7 +104,7 @@ func New(o Options) (*Renderer, error) {
 		return nil, err
 	}
 	// The converter first: it is cheap and a bad path should not cost a compile.
-	lo, err := newConverter(o.Soffice, o.TempDir, o.ConvertTimeout, o.Converters)
+	lo, err := newConverter(o.Soffice, o.TempDir, o.ConvertTimeout, o.Converters, o.ConverterReuse)
 	if err != nil && !errors.Is(err, errNoSoffice) {
 		return nil, err
 	}
