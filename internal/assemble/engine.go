@@ -53,17 +53,21 @@ func (o Options) logger() *slog.Logger {
 // policy; Message reads its input as mail. Both recover from a family's panic, apply the
 // budget and commit output only on success. Close releases the rasterizer.
 type Sanitizers struct {
-	Files   *sanitize.Engine
-	Message *sanitize.Engine
-	render  *render.Renderer
-	convert *render.Converter
+	Files     *sanitize.Engine
+	Message   *sanitize.Engine
+	render    *render.Renderer
+	pdfRender *lazyRenderer // the PDF fallback when render is not in the policy
+	convert   *render.Converter
 }
 
-// Close stops the rasterizer and the converter, if they were started.
+// Close stops the rasterizers and the converter, if they were started.
 func (s *Sanitizers) Close() error {
 	var errs []error
 	if s.render != nil {
 		errs = append(errs, s.render.Close())
+	}
+	if s.pdfRender != nil {
+		errs = append(errs, s.pdfRender.Close())
 	}
 	if s.convert != nil {
 		errs = append(errs, s.convert.Close())
@@ -195,6 +199,11 @@ func NewSanitizers(cfg *config.Config, o Options) (_ *Sanitizers, err error) {
 		for _, c := range []sanitize.Class{sanitize.ClassPDF, sanitize.ClassOOXML, sanitize.ClassODF, sanitize.ClassRTF, sanitize.ClassOLE} {
 			e.RegisterRenderer(string(c), r)
 		}
+	} else {
+		// No policy entry says render, but a PDF whose images have no decoder here
+		// (JPEG 2000, JBIG2) is still rendered rather than held; PDFium starts then.
+		s.pdfRender = &lazyRenderer{o: renderOptions(cfg)}
+		e.RegisterRenderer(string(sanitize.ClassPDF), s.pdfRender)
 	}
 
 	for k, wrap := range o.Families {

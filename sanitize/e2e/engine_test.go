@@ -8,6 +8,7 @@ import (
 
 	"github.com/sekisho/sekisho/config"
 	"github.com/sekisho/sekisho/internal/assemble"
+	"github.com/sekisho/sekisho/internal/testtool"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -17,6 +18,7 @@ func newEngine(t testing.TB, lim sanitize.Limits) *sanitize.Engine {
 	t.Helper()
 	cfg := config.Default()
 	cfg.TempDir = t.TempDir()
+	cfg.DataDir = testtool.DataDir() // PDFium's compilation cache, for PDFs that need render
 	cfg.SMTP.Hostname = "sekisho.test"
 	l := &cfg.Limits
 	if lim.MaxFileSize > 0 {

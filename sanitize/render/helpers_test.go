@@ -11,15 +11,17 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/sekisho/sekisho/internal/testtool"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
 var update = flag.Bool("update", false, "rewrite generated files under testdata/render")
 
 // cacheDir is the wazero compilation cache shared by every renderer the package's tests
-// start. It lives in the temp folder across runs: compiling PDFium takes seconds, and
-// minutes under the race detector; a cached module loads in a fraction of a second.
-var cacheDir = filepath.Join(os.TempDir(), "sekisho-render-test-cache")
+// start, and by the engines other packages' tests build (testtool.DataDir). It lives in
+// the temp folder across runs: compiling PDFium takes seconds, and minutes under the race
+// detector; a cached module loads in a fraction of a second.
+var cacheDir = filepath.Join(testtool.DataDir(), "cache")
 
 func TestMain(m *testing.M) {
 	code := m.Run()
