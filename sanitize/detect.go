@@ -61,6 +61,12 @@ var mimeTable = map[string]typeEntry{
 	"image/webp": {"webp", ClassImage, ".webp"},
 	"image/bmp":  {"bmp", ClassImage, ".bmp"},
 	"image/tiff": {"tiff", ClassImage, ".tiff"},
+	// HEIC/HEIF (iPhone photos): no decoder here, held by policy with a reason that
+	// says what to ask for.
+	"image/heic":          {"heic", ClassImage, ".heic"},
+	"image/heic-sequence": {"heic", ClassImage, ".heic"},
+	"image/heif":          {"heic", ClassImage, ".heif"},
+	"image/heif-sequence": {"heic", ClassImage, ".heif"},
 
 	"image/svg+xml": {"svg", ClassSVG, ".svg"},
 

@@ -162,8 +162,8 @@ func (e *Engine) sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget)
 		return e.refuse(res, in, Blocked, fmt.Sprintf("policy blocks %s", describe(t))), nil
 	case Quarantine:
 		reason := fmt.Sprintf("policy quarantines %s", describe(t))
-		if t.Name == ichitaroType.Name {
-			reason = ichitaroReason(t)
+		if r := heldReason(t); r != "" {
+			reason = r
 		}
 		return e.refuse(res, in, Quarantined, reason), nil
 	case Strip:
@@ -293,8 +293,8 @@ func (e *Engine) refuse(res Result, in *Item, v Verdict, reason string) Result {
 }
 
 func describe(t Type) string {
-	if t.Name == ichitaroType.Name {
-		return ichitaroReason(t)
+	if r := heldReason(t); r != "" {
+		return r
 	}
 	switch t.Class {
 	case ClassUnknown:

@@ -71,6 +71,7 @@ func DefaultPolicy() Policy {
 		"lzip":                  Quarantine,
 		"zlib":                  Quarantine,
 		"epub":                  Quarantine,
+		"heic":                  Quarantine,
 		string(ClassMessage):    Sanitize,
 		string(ClassExecutable): Block,
 		string(ClassScript):     Block,
