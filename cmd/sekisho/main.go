@@ -72,7 +72,7 @@ func commands() []command {
 		{"config", "check a configuration file, or print the documented example", configCmd, configHelp},
 		{"serve", "run the gateway: SMTP relay, sanitizing pipeline, delivery, metrics", serveCmd, serveHelp},
 		{"quarantine", "list, show, release, delete or purge quarantined items; verify the audit log", quarantineCmd, quarantineHelp},
-		{"transfer", "list, show, approve, reject or purge file transfers", transferCmd, transferHelp},
+		{"transfer", "list, show, approve, reject or purge file transfers; make upload links", transferCmd, transferHelp},
 		{"user", "add portal accounts, set passwords and TOTP, disable users", userCmd, userHelp},
 		{"version", "print the version and the commit it was built from (also --version)", versionCmd, ""},
 		{"help", "show help for a command", nil, ""},

@@ -133,6 +133,10 @@ transfer:
 		{[]string{"approve", id, "--as", "kacho", "--reason", "ok"}, 0, id + ": sent (approval approved)"},
 		{[]string{"approve", id, "--as", "kacho"}, 5, "does not apply"},
 		{[]string{"purge"}, 0, "0 transfers expired"},
+		{[]string{"link"}, 2, "--owner NAME is required"},
+		{[]string{"link", "--owner", "nobody"}, 2, "no enabled portal user"},
+		{[]string{"link", "--owner", "tanaka", "--expiry", "-1h"}, 2, "--expiry"},
+		{[]string{"link", "--owner", "tanaka", "--one-time", "--expiry", "2d", "--label", "見積書"}, 0, "https://127.0.0.1:9443/u/"},
 		{[]string{"frobnicate"}, 2, "unknown subcommand"},
 	} {
 		r := sekisho(t, dir, nil, append(append([]string{"transfer"}, tc.args...), "--config", cfgPath)...)

@@ -38,6 +38,10 @@ Subcommands:
                                      user NAME, who must be allowed to approve it (an
                                      approver or deputy of the sender's department);
                                      approving sends the links, rejecting revokes them
+  link          --owner NAME [--label TEXT] [--expiry 72h|7d] [--one-time]
+                [--partner ADDR]     make an upload link (受取依頼) for the portal user
+                                     NAME and print its URL (shown once; with
+                                     --partner it is also mailed to that address)
   purge                              expire transfers past their retention now and
                                      remove their files (a running gateway does this
                                      every few minutes)
@@ -67,8 +71,9 @@ func transferCmd(ctx context.Context, args []string, io stdio) int {
 	fs.SetOutput(io.err)
 	fs.Usage = func() { fmt.Fprint(io.err, transferHelp) }
 	var cfgPath, direction, state, owner, since, as, reason string
+	var label, expiry, partner string
 	var limit int
-	var asJSON, pending bool
+	var asJSON, pending, oneTime bool
 	fs.StringVar(&cfgPath, "config", "", "configuration file")
 	switch sub {
 	case "list":
@@ -84,6 +89,12 @@ func transferCmd(ctx context.Context, args []string, io stdio) int {
 	case "approve", "reject":
 		fs.StringVar(&as, "as", "", "the portal user deciding (required)")
 		fs.StringVar(&reason, "reason", "", "recorded with the decision (required to reject)")
+	case "link":
+		fs.StringVar(&owner, "owner", "", "the portal user the files are for (required)")
+		fs.StringVar(&label, "label", "", "what the partner is asked for (shown on the upload page)")
+		fs.StringVar(&expiry, "expiry", "", "how long the link works (default transfer.link_expiry)")
+		fs.BoolVar(&oneTime, "one-time", false, "the link takes one transfer only")
+		fs.StringVar(&partner, "partner", "", "mail the link to this address")
 	case "purge":
 	default:
 		return usageError(io, "transfer", "unknown subcommand %q", sub)
@@ -100,7 +111,17 @@ func transferCmd(ctx context.Context, args []string, io stdio) int {
 		return usageError(io, "transfer "+sub, "%q is not a transfer ID", pos[0])
 	}
 	var q transfer.Query
+	var linkExpiry time.Duration
 	switch sub {
+	case "link":
+		if owner == "" {
+			return usageError(io, "transfer link", "--owner NAME is required")
+		}
+		if expiry != "" {
+			if linkExpiry, err = parseAge(expiry); err != nil || linkExpiry == 0 {
+				return usageError(io, "transfer link", "--expiry: want a positive duration (72h) or days (7d), got %q", expiry)
+			}
+		}
 	case "list":
 		q = transfer.Query{Direction: transfer.Direction(direction), Owner: owner, Limit: limit}
 		if direction != "" && q.Direction != transfer.Inbound && q.Direction != transfer.Outbound {
@@ -206,6 +227,19 @@ func transferCmd(ctx context.Context, args []string, io stdio) int {
 			return fail(err)
 		}
 		fmt.Fprintf(io.out, "%s: %s (approval %s)\n", t.ID, t.State, t.Approval)
+	case "link":
+		u, err := tr.Accounts.Store.User(ctx, strings.ToLower(owner))
+		if err != nil || u.Disabled {
+			return usageError(io, "transfer link", "--owner %q: no enabled portal user of that name", owner)
+		}
+		l, token, err := svc.CreateUploadLink(ctx, u.Name, transfer.UploadLinkRequest{Label: label, Partner: partner,
+			Expiry: linkExpiry, OneTime: oneTime}, "cli:"+defaultActor())
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(io.out, "%s/u/%s\n", svc.InternetURL(), token)
+		fmt.Fprintf(io.err, "upload link %s for %s, expires %s; the API takes curl -T FILE %s%su/%s/NAME\n",
+			l.ID, u.Name, localTime(l.Expires), svc.InternetURL(), transfer.APIPrefix, token)
 	case "purge":
 		n, err := svc.Purge(ctx, time.Now())
 		if err != nil {

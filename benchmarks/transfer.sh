@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# File transfer (issue 13): upload + sanitize + download through sekisho against a raw
+# upload of the same bytes to a minimal fasthttp handler that only writes the body to
+# disk, in the same run on the same disk, both over TLS on loopback.
+#
+#   bash benchmarks/transfer.sh                     # (b) one 2 GiB text file, (a) 200 x 1 MB PDFs
+#   CASES=big SIZE=512MiB bash benchmarks/transfer.sh   # a quick look
+#
+# sekisho: `sekisho serve` with transfer enabled; the file goes up through an upload link
+# (`sekisho transfer link`), PUT (curl -T) for the big file, one multipart POST for the
+# PDFs; the driver waits until every file has its result, logs in on the portal and
+# downloads every sanitized file to disk. The rate is input bytes over the whole wall time
+# (upload + sanitize + download, one after another). Peak RSS is the server's VmHWM, one
+# fresh serve per case; server_cpu_s its CPU time, which the shared machine's load barely
+# moves (the wall-time rates do move with it: read the load average in the header).
+#
+# Env: CASES ("big pdfs") SIZE (2GiB) PDFS (200) WORK (a new directory under /var/tmp)
+#      OUT (benchmarks/results/transfer-<UTC date>.txt)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CASES=${CASES:-"big pdfs"}
+SIZE=${SIZE:-2GiB}
+PDFS=${PDFS:-200}
+WORK=${WORK:-$(mktemp -d /var/tmp/sekisho-transfer-bench.XXXXXX)}
+OUT=${OUT:-$ROOT/benchmarks/results/transfer-$(date -u +%Y-%m-%d).txt}
+mkdir -p "$WORK/in" "$(dirname "$OUT")"
+go build -o "$WORK/sekisho" "$ROOT/cmd/sekisho"
+go build -o "$WORK/transferload" "$ROOT/benchmarks/transferload"
+S="$WORK/sekisho"
+L="$WORK/transferload"
+
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+PID=""
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; true' EXIT
+peak() { awk '/VmHWM/{printf "%.0f", $2/1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# CPU seconds (user + system) the server used: unlike wall time, barely moved by other load.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+stop() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID=""; }
+
+{
+  echo "# benchmarks/transfer.sh $(date -u +%Y-%m-%dT%H:%M:%SZ) commit $(git -C "$ROOT" rev-parse --short=12 HEAD)$(git -C "$ROOT" diff --quiet || echo -dirty)"
+  echo "# $(go version); $(uname -sr); $(nproc) CPUs; $(awk '/MemTotal/{printf "%.0f GiB RAM", $2/1048576}' /proc/meminfo); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "# CASES=\"$CASES\" SIZE=$SIZE PDFS=$PDFS WORK=$WORK"
+} | tee -a "$OUT"
+
+inputs() { # case -> file list
+  case $1 in
+    big)
+      [ -f "$WORK/in/big.txt" ] || "$L" gen-text -size "$SIZE" -o "$WORK/in/big.txt"
+      echo "$WORK/in/big.txt" ;;
+    pdfs)
+      mkdir -p "$WORK/in/pdfs"
+      for i in $(seq -w 1 "$PDFS"); do
+        f="$WORK/in/pdfs/report-$i.pdf"
+        # Distinct bytes per file: a comment after %%EOF, which readers ignore.
+        [ -f "$f" ] || { cp "$ROOT/testdata/pdf/bench/merged-1mb.pdf" "$f"; printf '\n%% copy %s\n' "$i" >> "$f"; }
+        echo "$f"
+      done ;;
+  esac
+}
+
+run_raw() { # case files...
+  local c=$1; shift
+  rm -rf "$WORK/raw"; mkdir -p "$WORK/raw"
+  "$L" raw-server -dir "$WORK/raw" > "$WORK/raw.addr" & PID=$!
+  for _ in $(seq 100); do [ -s "$WORK/raw.addr" ] && break; sleep 0.1; done
+  local line; line=$("$L" raw -url "https://$(cat "$WORK/raw.addr")" "$@")
+  echo "case=$c $line server_cpu_s=$(cpu "$PID") peak_rss_MiB=$(peak "$PID")" | tee -a "$OUT"
+  stop; rm -rf "$WORK/raw"
+}
+
+run_sekisho() { # case files...
+  local c=$1; shift
+  local d="$WORK/data-$c"
+  rm -rf "$d" "$WORK/dl"; mkdir -p "$d" "$WORK/dl"
+  local hp; hp=$(port)
+  cat > "$d/sekisho.yaml" <<YAML
+data_dir: $d
+log: {level: warn}
+smtp: {listen: 127.0.0.1:$(port), domains: [bench.test]}
+http: {listen: 127.0.0.1:$hp}
+transfer:
+  enabled: true
+  internet_listen: 127.0.0.1:$(port)
+  max_file_size: 3GiB
+  max_transfer_size: 4GiB
+  max_files: 1000
+  quota_per_user: 0
+YAML
+  printf 'bench-password-1\n' | "$S" user add bench --role staff --config "$d/sekisho.yaml" >/dev/null
+  local link; link=$("$S" transfer link --owner bench --config "$d/sekisho.yaml" 2>/dev/null)
+  "$S" serve --config "$d/sekisho.yaml" 2>>"$d/serve.log" & PID=$!
+  for _ in $(seq 300); do curl -sf "http://127.0.0.1:$hp/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+  local mp=(); [ "$c" = pdfs ] && mp=(-multipart)
+  local line; line=$("$L" sekisho -link "$link" -portal "http://127.0.0.1:$hp" -user bench -password bench-password-1 \
+    "${mp[@]}" -out "$WORK/dl" "$@")
+  echo "case=$c $line server_cpu_s=$(cpu "$PID") peak_rss_MiB=$(peak "$PID")" | tee -a "$OUT"
+  stop; rm -rf "$d" "$WORK/dl"
+}
+
+for c in $CASES; do
+  mapfile -t files < <(inputs "$c")
+  run_raw "$c" "${files[@]}"
+  run_sekisho "$c" "${files[@]}"
+done
+if [ -z "${KEEP:-}" ]; then rm -rf "$WORK"; fi
