@@ -35,7 +35,9 @@
 // sanitize.ErrEncrypted whose text starts "encrypted archive": the password-protected
 // zip sent before its password (PPAP) cannot be inspected and is quarantined whole.
 // Multi-volume zips and xz, zstd or any other container are sanitize.ErrUnsupported
-// ("unsupported archive").
+// ("unsupported archive"). Entries are read when stored, deflated or imploded (PKZIP
+// 1's method 6, decoded by explode.go since archive/zip does not know it); an entry of
+// any other method is dropped with its method number, the rest delivered.
 //
 // # Names and entry types
 //

@@ -115,6 +115,12 @@ func (s *Sanitizer) sanitizeZip(ctx context.Context, in *sanitize.Item, w io.Wri
 			}
 			continue
 		}
+		if f.Method == methodImplode {
+			if err := s.zipImploded(wk, f, clean, e, out); err != nil {
+				return res, err
+			}
+			continue
+		}
 		if f.Method != zip.Store && f.Method != zip.Deflate {
 			wk.drop(clean, fmt.Sprintf("unsupported compression method %d", f.Method))
 			continue
@@ -135,8 +141,29 @@ func (s *Sanitizer) zipEntry(wk *walker, f *zip.File, clean string, e *entryInfo
 		return readError(clean, err)
 	}
 	defer rc.Close()
+	return s.zipBody(wk, f, rc, clean, e, out)
+}
+
+// zipImploded reads an entry compressed with PKZIP 1's Implode, which archive/zip does
+// not know; an entry that does not decode is dropped with that reason, like any entry
+// of a method we cannot read, and the rest of the archive is delivered.
+func (s *Sanitizer) zipImploded(wk *walker, f *zip.File, clean string, e *entryInfo, out sink) error {
+	raw, err := f.OpenRaw()
+	if err != nil {
+		return readError(clean, err)
+	}
+	x, err := newExploder(raw, f.Flags, int64(f.UncompressedSize64))
+	if err != nil {
+		wk.drop(clean, "imploded entry whose code trees do not decode")
+		return nil
+	}
+	return s.zipBody(wk, f, newCRCReader(x, f.CRC32), clean, e, out)
+}
+
+// zipBody passes one entry's decompressed bytes to the walker, bounded by the budget.
+func (s *Sanitizer) zipBody(wk *walker, f *zip.File, r io.Reader, clean string, e *entryInfo, out sink) error {
 	comp := int64(f.CompressedSize64)
-	body := &ratioReader{r: wk.b.Expand(rc, wk.b.Limits().MaxFileSize), b: wk.b, comp: comp}
+	body := &ratioReader{r: wk.b.Expand(r, wk.b.Limits().MaxFileSize), b: wk.b, comp: comp}
 	return wk.entry(clean, e, body, out, func(n int64) error {
 		if uint64(n) != f.UncompressedSize64 {
 			return readError(clean, zip.ErrFormat)
