@@ -17,7 +17,8 @@
 //     RFC 2231 filename; stripped, blocked and quarantined ones are removed and listed.
 //     message/rfc822 parts recurse through the engine (which calls this package again with
 //     a nested Budget). uuencode and BinHex blocks in text bodies and TNEF (winmail.dat)
-//     are taken out of the text and their payloads sanitized or quarantined.
+//     are taken out of the text and their payloads sanitized or quarantined; a yEnc
+//     block is taken out and the original held.
 //   - A notice block, Japanese first, then English, says in words what was done to each
 //     body conversion and attachment and why (translated from the action kinds and the
 //     families' reasons: no report codes or part paths), names the files removed from

@@ -13,16 +13,22 @@ import (
 var (
 	uuBegin     = regexp.MustCompile(`^begin(-base64)? +[0-7]{3,4} +(\S.*)$`)
 	binhexIntro = "(This file must be converted with BinHex"
+	// yEnc (yEnc 1.3, the Usenet binary encoding) opens a block with "=ybegin " and closes
+	// it with "=yend"; name= is the last field and runs to the end of the line.
+	yencBegin = "=ybegin "
+	yencName  = regexp.MustCompile(`\bname=(.*)$`)
 )
 
 // maxEmbeddedBlocks bounds the uuencode/BinHex blocks taken from one body.
 const maxEmbeddedBlocks = 100
 
-// extractEmbedded cuts uuencode and BinHex blocks out of a text body. Each uuencoded file
-// is decoded and sent through the engine; a block that does not decode, and every BinHex
-// block (its payload is a Macintosh file with a resource fork we do not rebuild), is
-// quarantined. None of them passes as text: a text-only reader would hand the encoded
-// file to any tool that decodes it.
+// extractEmbedded cuts uuencode, BinHex and yEnc blocks out of a text body. Each uuencoded
+// file is decoded and sent through the engine; a block that does not decode, and every
+// BinHex block (its payload is a Macintosh file with a resource fork we do not rebuild),
+// is quarantined. A yEnc block is 8-bit data that the charset decoding of the text has
+// already changed, so only the original message still holds the file: it is held. None of
+// them passes as text: a text-only reader would hand the encoded file to any tool that
+// decodes it.
 func (j *job) extractEmbedded(path, s string) (string, error) {
 	if !strings.Contains(s, "begin") && !strings.Contains(s, binhexIntro) {
 		return s, nil
@@ -63,6 +69,28 @@ func (j *job) extractEmbedded(path, s string) (string, error) {
 				return "", err
 			}
 			fmt.Fprintf(&out, "[添付ファイル %s は本文から取り出されました / file %s was taken out of the text]\n", name, name)
+			i = end
+			continue
+		}
+		if strings.HasPrefix(l, yencBegin) {
+			end := len(lines) - 1
+			for k := i + 1; k < len(lines); k++ {
+				if strings.HasPrefix(lines[k], "=yend") {
+					end = k
+					break
+				}
+			}
+			blocks++
+			if blocks > maxEmbeddedBlocks {
+				return "", &sanitize.LimitError{Limit: "mail.max_parts", Max: maxEmbeddedBlocks, Got: int64(blocks)}
+			}
+			name := "(名前なし)"
+			if m := yencName.FindStringSubmatch(l); m != nil && strings.TrimSpace(m[1]) != "" {
+				name = visibleName(strings.TrimSpace(m[1]))
+			}
+			j.res.Add(sanitize.ActRemovedPart, path, fmt.Sprintf("yEnc-encoded file %q taken out of the text", name))
+			j.hold(causeYEnc, fmt.Sprintf("the text carries the yEnc-encoded file %q", name))
+			fmt.Fprintf(&out, "[yEnc で符号化されたファイル %s は本文から取り出し、元のメッセージを保管しました / the yEnc-encoded file %s was taken out of the text; the original message is held]\n", name, name)
 			i = end
 			continue
 		}

@@ -106,6 +106,9 @@ var evasions = []evasion{
 	{"uuencode-in-text", false, func(text string, p payload) string {
 		return evHead + "Content-Type: text/plain\r\n\r\n" + text + "\r\n" + uuencode(p.name, p.data) + "\r\n"
 	}},
+	{"yenc-in-text", false, func(text string, p payload) string {
+		return evHead + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + text + "\r\n" + yencode(p.name, p.data) + "\r\n"
+	}},
 	{"x-uuencode-cte", false, func(text string, p payload) string {
 		return evHead + "Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n\r\n" + text + "\r\n--B\r\n" +
 			attPart(p, "Content-Transfer-Encoding: x-uuencode\r\n") + uuencode(p.name, p.data) + "\r\n--B--\r\n"
@@ -249,6 +252,52 @@ func pctEscape(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// yencode writes a yEnc 1.3 block: each byte plus 42, NUL, LF, CR and '=' escaped.
+func yencode(name string, data []byte) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "=ybegin line=128 size=%d name=%s\r\n", len(data), name)
+	col := 0
+	for _, c := range data {
+		o := c + 42
+		if o == 0 || o == '\n' || o == '\r' || o == '=' || col == 0 && (o == '\t' || o == ' ' || o == '.') {
+			b.WriteByte('=')
+			o += 64
+			col++
+		}
+		b.WriteByte(o)
+		if col++; col >= 128 {
+			b.WriteString("\r\n")
+			col = 0
+		}
+	}
+	fmt.Fprintf(&b, "\r\n=yend size=%d\r\n", len(data))
+	return b.String()
+}
+
+// TestPyReaderSeesEmbedded: the second reader decodes uuencode and yEnc blocks in text
+// itself, so a payload left in a delivered text would be found (the control for the
+// evasion cases that hide a file in the text).
+func TestPyReaderSeesEmbedded(t *testing.T) {
+	dir := t.TempDir()
+	p := payload{"eicar.zip", "application/zip", eicarZip(t)}
+	var paths []string
+	for _, ev := range evasions {
+		if ev.name == "uuencode-in-text" || ev.name == "yenc-in-text" {
+			paths = append(paths, writeTemp(t, dir, ev.name+".eml", []byte(ev.build("text", p))))
+		}
+	}
+	if len(paths) != 2 {
+		t.Fatalf("%d cases, want uuencode-in-text and yenc-in-text", len(paths))
+	}
+	for path, r := range pyReadAll(t, paths) {
+		for pol, rd := range map[string]pyRead{"compat32": r.Compat32, "default": r.Default} {
+			if len(rd.Hidden) == 0 {
+				t.Errorf("%s: Python (%s) does not see the payload in the text: %+v", filepath.Base(path), pol, rd)
+			}
+		}
+	}
 }
 
 // uuencode writes a uuencode block.

@@ -16,6 +16,8 @@ var (
 		en: "an attachment is encoded with errors that mail programs read differently"}
 	causeEncrypted = holdCause{ja: "暗号化されていて内容を確認できません", en: "it is encrypted and cannot be checked"}
 	causeWrapped   = holdCause{ja: "電子署名の中に包まれた内容は確認できません", en: "its content is wrapped inside a signature and cannot be checked"}
+	causeYEnc      = holdCause{ja: "本文に、ここでは取り出せない形式 (yEnc) で符号化されたファイルがあります",
+		en: "its text carries a file in an encoding (yEnc) that is not decoded here"}
 )
 
 // hold asks for the original to be held, for one more cause.

@@ -49,7 +49,7 @@ func noticeOf(t *testing.T, text string) (ja, en []string) {
 
 // Words a Japanese line may carry in Latin letters: product and format names, as Japanese
 // writes them. Everything else Latin in a Japanese line is a file name or a leak.
-var latinOK = regexp.MustCompile(`sekisho|PDF|HTML|Word|Excel|PowerPoint|Office|OpenDocument|Outlook|JavaScript|ActiveX|DDE|SVG|Macintosh|U\+[0-9A-F]{4}|Q[0-9]{8}-[0-9A-F]+`)
+var latinOK = regexp.MustCompile(`sekisho|PDF|HTML|Word|Excel|PowerPoint|Office|OpenDocument|Outlook|JavaScript|ActiveX|DDE|SVG|Macintosh|yEnc|U\+[0-9A-F]{4}|Q[0-9]{8}-[0-9A-F]+`)
 
 // checkJapanese fails on a Japanese notice line that shows an English word, a report code
 // or a part path outside the file names it lists.

@@ -602,3 +602,27 @@ write("vcard-inline.eml", crlf(
       "Content-Type: multipart/mixed; boundary=VC\n\n--VC\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
       "連絡先を送ります。\n--VC\nContent-Type: text/vcard; charset=utf-8\nContent-Disposition: inline\nContent-Transfer-Encoding: 8bit\n\n"
       "BEGIN:VCARD\nVERSION:3.0\nFN:山田 太郎\nORG:サンプル市役所\nTEL;TYPE=WORK:03-1234-5678\nEMAIL:yamada@example.lg.jp\nEND:VCARD\n--VC--\n").encode("utf-8"))
+
+# 18. A yEnc block (the Usenet binary encoding, 8-bit) in a text body, as a newsreader
+#     posting to a mailing list writes it: the file is taken out and the original held.
+def yenc(name, data, line=128):
+    out, col = bytearray(b"=ybegin line=%d size=%d name=%s\r\n" % (line, len(data), name.encode())), 0
+    for c in data:
+        o = (c + 42) % 256
+        if o in (0, 10, 13, 61) or (col == 0 and o in (9, 32, 46)):
+            out += bytes([61, (o + 64) % 256])
+            col += 2
+        else:
+            out.append(o)
+            col += 1
+        if col >= line:
+            out += b"\r\n"
+            col = 0
+    if col:
+        out += b"\r\n"
+    return bytes(out) + b"=yend size=%d crc32=%08x\r\n" % (len(data), binascii.crc32(data))
+write("hold-yenc-body.eml", crlf(
+      HDR.format(mid="yenc-0019", mailer="40tude_Dialog/2.0.15.1") +
+      "From: a@example.com\nTo: list@example.lg.jp\nSubject: report\nMIME-Version: 1.0\n"
+      "Content-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: 8bit\n\n"
+      "The report, yEnc-encoded:\n\n").encode("ascii") + yenc("report.zip", asset("report.zip")) + b"\r\nbye\r\n")

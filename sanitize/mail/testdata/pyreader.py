@@ -12,13 +12,17 @@ Output (stdout): a JSON list, one object per input, for each policy:
   types     the content types of all leaves
   defects   the names of the defects the parser recorded
   hidden    what must never reach a recipient, found in any decoded part: the EICAR
-            string, a PE or ELF header, a zip holding an executable or script name
+            string, a PE or ELF header, a zip holding an executable or script name;
+            also inside uuencode and yEnc blocks of a part's text, which some mail and
+            news readers decode
 """
+import binascii
 import email
 import email.policy
 import html.parser
 import io
 import json
+import re
 import sys
 import zipfile
 
@@ -120,6 +124,38 @@ def hidden(data, depth=0):
     return ""
 
 
+UU = re.compile(rb"^begin [0-7]{3,4} [^\r\n]*\r?\n(.*?)^end\b", re.M | re.S)
+YENC = re.compile(rb"^=ybegin [^\r\n]*\r?\n(?:=ypart [^\r\n]*\r?\n)?(.*?)(?:^=yend|\Z)", re.M | re.S)
+
+
+def embedded(data):
+    """The files of the uuencode and yEnc blocks in a part's bytes, decoded here (binascii
+    for uuencode, the yEnc 1.3 rule for yEnc), not by sekisho's code."""
+    out = []
+    for m in UU.finditer(data):
+        b = bytearray()
+        for line in m.group(1).splitlines():
+            try:
+                b += binascii.a2b_uu(line)
+            except binascii.Error:
+                pass
+        out.append(bytes(b))
+    for m in YENC.finditer(data):
+        b, esc = bytearray(), False
+        for c in m.group(1):
+            if c in (10, 13):
+                continue
+            if esc:
+                b.append((c - 64 - 42) % 256)
+                esc = False
+            elif c == 61:
+                esc = True
+            else:
+                b.append((c - 42) % 256)
+        out.append(bytes(b))
+    return out
+
+
 def read(raw, policy):
     msg = email.message_from_bytes(raw, policy=policy)
     texts, files, types, defects, found = [], [], [], [], []
@@ -149,9 +185,10 @@ def read(raw, policy):
         ct = part.get_content_type()
         types.append(ct)
         data = decoded(part)
-        h = hidden(data)
-        if h:
-            found.append(h)
+        for d in [data] + embedded(data):
+            h = hidden(d)
+            if h:
+                found.append(h)
         if is_file(part):
             try:
                 name = part.get_filename() or ""
