@@ -5,6 +5,7 @@
 #
 #   bash benchmarks/transfer.sh                     # (b) one 2 GiB text file, (a) 200 x 1 MB PDFs
 #   CASES=big SIZE=512MiB bash benchmarks/transfer.sh   # a quick look
+#   CASES=pdf-family bash benchmarks/transfer.sh        # only the PDF family's own rate
 #
 # sekisho: `sekisho serve` with transfer enabled; the file goes up through an upload link
 # (`sekisho transfer link`), PUT (curl -T) for the big file, one multipart POST for the
@@ -14,7 +15,7 @@
 # fresh serve per case; server_cpu_s its CPU time, which the shared machine's load barely
 # moves (the wall-time rates do move with it: read the load average in the header).
 #
-# Env: CASES ("big pdfs") SIZE (2GiB) PDFS (200) WORK (a new directory under /var/tmp)
+# Env: CASES ("big pdfs"; pdf-family alone) FAMILY_N (20) SIZE (2GiB) PDFS (200) WORK (a new directory under /var/tmp)
 #      OUT (benchmarks/results/transfer-<UTC date>.txt)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -98,9 +99,28 @@ YAML
   stop; rm -rf "$d" "$WORK/dl"
 }
 
+# The PDF family's own rate on the same file, one process per file as sanitize-file runs:
+# what (a) is bound by (serve runs transfer.sanitize_workers = 2 at once).
+run_family() {
+  local n=${FAMILY_N:-20} d="$WORK/family" t0 t1
+  mkdir -p "$d"; printf 'data_dir: %s\n' "$d" > "$d/c.yaml"
+  "$S" sanitize-file --config "$d/c.yaml" "$ROOT/testdata/pdf/bench/merged-1mb.pdf" -o "$d/out.pdf" >/dev/null 2>&1
+  t0=$(date +%s.%N)
+  local cpu=0
+  for i in $(seq "$n"); do
+    /usr/bin/time -o "$d/time" -f '%U %S' "$S" sanitize-file --config "$d/c.yaml" "$ROOT/testdata/pdf/bench/merged-1mb.pdf" -o "$d/out.pdf" >/dev/null 2>&1
+    cpu=$(echo "$cpu $(tail -1 "$d/time")" | awk '{printf "%.2f", $1 + $2 + $3}')
+  done
+  t1=$(date +%s.%N)
+  echo "case=pdf-family mode=sanitize-file files=$n seconds=$(echo "$t0 $t1" | awk '{printf "%.2f", $2-$1}') files/s=$(echo "$t0 $t1 $n" | awk '{printf "%.2f", $3/($2-$1)}') cpu_s_per_file=$(echo "$cpu $n" | awk '{printf "%.3f", $1/$2}')" | tee -a "$OUT"
+  rm -rf "$d"
+}
+
 for c in $CASES; do
+  if [ "$c" = pdf-family ]; then run_family; continue; fi
   mapfile -t files < <(inputs "$c")
   run_raw "$c" "${files[@]}"
   run_sekisho "$c" "${files[@]}"
+  [ "$c" = pdfs ] && run_family
 done
 if [ -z "${KEEP:-}" ]; then rm -rf "$WORK"; fi
