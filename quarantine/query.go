@@ -3,6 +3,7 @@ package quarantine
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -39,7 +40,10 @@ type Query struct {
 	// Limit is the page size: default 50, at most MaxPageSize. Offset skips records.
 	Limit, Offset int
 	// Count asks for the total number of matches in Page.Total (it costs a scan).
-	Count bool
+	// CountMax, when above zero, stops counting there: a console shows "more than
+	// CountMax" for a broad filter instead of scanning every match of it.
+	Count    bool
+	CountMax int
 }
 
 // MaxPageSize bounds one page of Search.
@@ -48,8 +52,27 @@ const MaxPageSize = 1000
 // Page is one page of search results.
 type Page struct {
 	Records []Record `json:"records"`
-	// Total is the number of matches when Query.Count was set, else -1.
-	Total int `json:"total"`
+	// Total is the number of matches when Query.Count was set, else -1. AtLeast says
+	// the count stopped at Query.CountMax: there are more.
+	Total   int  `json:"total"`
+	AtLeast bool `json:"at_least,omitempty"`
+}
+
+// CountSQL is the statement that counts the matches of where (a backend's WHERE clause):
+// all of them, or CountMax and one more when the count is capped.
+func (q Query) CountSQL(where string) string {
+	if q.CountMax <= 0 {
+		return `SELECT count(*) FROM items` + where
+	}
+	return `SELECT count(*) FROM (SELECT 1 FROM items` + where + ` LIMIT ` + strconv.Itoa(q.CountMax+1) + `) AS capped`
+}
+
+// SetTotal records the count that CountSQL's statement returned.
+func (p *Page) SetTotal(q Query, n int) {
+	p.Total, p.AtLeast = n, false
+	if q.CountMax > 0 && n > q.CountMax {
+		p.Total, p.AtLeast = q.CountMax, true
+	}
 }
 
 // normalize applies the defaults and rejects what no backend should see.

@@ -15,9 +15,11 @@ func (b *Backend) Search(ctx context.Context, q quarantine.Query) (quarantine.Pa
 	where, args := conditions(q)
 	page := quarantine.Page{Total: -1}
 	if q.Count {
-		if err := b.pool.QueryRow(ctx, `SELECT count(*) FROM items`+where, args...).Scan(&page.Total); err != nil {
+		var n int
+		if err := b.pool.QueryRow(ctx, q.CountSQL(where), args...).Scan(&n); err != nil {
 			return page, err
 		}
+		page.SetTotal(q, n)
 	}
 	dir := " DESC"
 	if q.Asc {

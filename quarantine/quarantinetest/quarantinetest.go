@@ -162,24 +162,29 @@ func testSearch(t *testing.T, open Opener) {
 		q     quarantine.Query
 		want  string
 		total int
+		more  bool // the count stopped at CountMax
 	}{
-		{"all newest first", quarantine.Query{}, cc.ID + "," + b.ID + "," + a.ID, 3},
-		{"oldest first", quarantine.Query{Asc: true}, a.ID + "," + b.ID + "," + cc.ID, 3},
-		{"by recipient, any case", quarantine.Query{Recipient: "STAFF@city"}, cc.ID + "," + a.ID, 2},
-		{"by sender", quarantine.Query{Sender: "bob@"}, b.ID, 1},
-		{"by Japanese subject", quarantine.Query{Subject: "請求書"}, cc.ID + "," + a.ID, 2},
-		{"by file name", quarantine.Query{FileName: ".zip"}, a.ID, 1},
-		{"by reason", quarantine.Query{Reason: "encrypted"}, cc.ID + "," + a.ID, 2},
-		{"by type", quarantine.Query{Type: "zip"}, cc.ID + "," + b.ID + "," + a.ID, 3},
-		{"by text", quarantine.Query{Text: "carol"}, cc.ID, 1},
-		{"by status", quarantine.Query{Status: []quarantine.Status{quarantine.Deleted}}, b.ID, 1},
-		{"by kind", quarantine.Query{Kind: []quarantine.Kind{quarantine.KindMessage}}, b.ID, 1},
-		{"by time", quarantine.Query{Since: b.Time, Until: cc.Time}, b.ID, 1},
-		{"by queue id", quarantine.Query{QueueID: "nope"}, "", 0},
-		{"sort by size", quarantine.Query{Sort: quarantine.SortSize}, a.ID + "," + cc.ID + "," + b.ID, 3},
-		{"sort by sender ascending", quarantine.Query{Sort: quarantine.SortSender, Asc: true}, a.ID + "," + b.ID + "," + cc.ID, 3},
-		{"page 2 of 1", quarantine.Query{Limit: 1, Offset: 1}, b.ID, 3},
-		{"quote in text", quarantine.Query{Text: `' OR 1=1 --`}, "", 0},
+		{"all newest first", quarantine.Query{}, cc.ID + "," + b.ID + "," + a.ID, 3, false},
+		{"oldest first", quarantine.Query{Asc: true}, a.ID + "," + b.ID + "," + cc.ID, 3, false},
+		{"by recipient, any case", quarantine.Query{Recipient: "STAFF@city"}, cc.ID + "," + a.ID, 2, false},
+		{"by sender", quarantine.Query{Sender: "bob@"}, b.ID, 1, false},
+		{"by Japanese subject", quarantine.Query{Subject: "請求書"}, cc.ID + "," + a.ID, 2, false},
+		{"by file name", quarantine.Query{FileName: ".zip"}, a.ID, 1, false},
+		{"by reason", quarantine.Query{Reason: "encrypted"}, cc.ID + "," + a.ID, 2, false},
+		{"by type", quarantine.Query{Type: "zip"}, cc.ID + "," + b.ID + "," + a.ID, 3, false},
+		{"by text", quarantine.Query{Text: "carol"}, cc.ID, 1, false},
+		{"by status", quarantine.Query{Status: []quarantine.Status{quarantine.Deleted}}, b.ID, 1, false},
+		{"by kind", quarantine.Query{Kind: []quarantine.Kind{quarantine.KindMessage}}, b.ID, 1, false},
+		{"by time", quarantine.Query{Since: b.Time, Until: cc.Time}, b.ID, 1, false},
+		{"by queue id", quarantine.Query{QueueID: "nope"}, "", 0, false},
+		{"sort by size", quarantine.Query{Sort: quarantine.SortSize}, a.ID + "," + cc.ID + "," + b.ID, 3, false},
+		{"sort by sender ascending", quarantine.Query{Sort: quarantine.SortSender, Asc: true}, a.ID + "," + b.ID + "," + cc.ID, 3, false},
+		{"page 2 of 1", quarantine.Query{Limit: 1, Offset: 1}, b.ID, 3, false},
+		{"quote in text", quarantine.Query{Text: `' OR 1=1 --`}, "", 0, false},
+		{"reason in capitals", quarantine.Query{Reason: "ENCRYPTED"}, cc.ID + "," + a.ID, 2, false},
+		{"letters with case outside ASCII", quarantine.Query{Subject: "Ééé"}, "", 0, false},
+		{"count capped", quarantine.Query{CountMax: 2}, cc.ID + "," + b.ID + "," + a.ID, 2, true},
+		{"count under the cap", quarantine.Query{Reason: "encrypted", CountMax: 2}, cc.ID + "," + a.ID, 2, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -188,8 +193,8 @@ func testSearch(t *testing.T, open Opener) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := ids(p); got != tc.want || p.Total != tc.total {
-				t.Errorf("Search(%+v) = %s (total %d), want %s (total %d)", tc.q, got, p.Total, tc.want, tc.total)
+			if got := ids(p); got != tc.want || p.Total != tc.total || p.AtLeast != tc.more {
+				t.Errorf("Search(%+v) = %s (total %d, at least %v), want %s (total %d, %v)", tc.q, got, p.Total, p.AtLeast, tc.want, tc.total, tc.more)
 			}
 		})
 	}

@@ -2,7 +2,10 @@ package sqlite
 
 import (
 	"context"
+	"database/sql/driver"
+	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/sekisho/sekisho/quarantine"
@@ -17,9 +20,11 @@ func (b *Backend) Search(ctx context.Context, q quarantine.Query) (quarantine.Pa
 	}
 	page := quarantine.Page{Total: -1}
 	if q.Count {
-		if err := b.r.QueryRowContext(ctx, `SELECT count(*) FROM items`+where, args...).Scan(&page.Total); err != nil {
+		var n int
+		if err := b.r.QueryRowContext(ctx, q.CountSQL(where), args...).Scan(&n); err != nil {
 			return page, err
 		}
+		page.SetTotal(q, n)
 	}
 	dir := " DESC"
 	if q.Asc {
@@ -53,7 +58,8 @@ func ftsString(v string) string {
 
 // broadMatch is how many trigram matches make walking the sort order (and testing each
 // item for the match) cheaper than fetching and sorting every match.
-const broadMatch = 2000
+// (A variable for the tests, which make every match broad.)
+var broadMatch = 2000
 
 func (b *Backend) conditions(ctx context.Context, q quarantine.Query) (string, []any, error) {
 	var conds []string
@@ -76,19 +82,29 @@ func (b *Backend) conditions(ctx context.Context, q quarantine.Query) (string, [
 		}
 		if utf8.RuneCountInString(v) >= 3 {
 			match := "{" + strings.Join(fts, " ") + "} : " + ftsString(v)
-			// Few matches: fetch them and sort. Many: walk the sort order and stop at a
-			// page; the unary + keeps SQLite from driving the plan by the match list.
-			var n int
-			if err := b.r.QueryRowContext(ctx, `SELECT count(*) FROM items_fts WHERE items_fts MATCH ?`, match).Scan(&n); err != nil {
+			// Few matches: read them once here (the count and the page both use the
+			// list) and sort them. Many: walk the sort order and stop at a page. The
+			// probe stops reading once the match is broad.
+			seqs, err := b.matches(ctx, match)
+			if err != nil {
 				ferr = err
 			}
-			op := `seq`
-			if n > broadMatch {
-				op = `+seq`
+			if len(seqs) <= broadMatch {
+				conds = append(conds, `seq IN (SELECT value FROM json_each(?))`)
+				args = append(args, seqs)
+				return
 			}
-			conds = append(conds, op+` IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)`)
-			args = append(args, match)
-			return
+			if !caseless(v) {
+				// The unary + keeps SQLite from driving the plan by the match list, which
+				// it still builds whole: every match is read once for the page, once for
+				// the count.
+				conds = append(conds, `+seq IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)`)
+				args = append(args, match)
+				return
+			}
+			// A broad match of text whose only letters with case are ASCII: LIKE matches
+			// what the index would (both fold ASCII case; the rest has none) and tests
+			// only the rows the walk reaches, where the index reads all its matches first.
 		}
 		var or []string
 		for _, c := range cols {
@@ -134,4 +150,49 @@ func (b *Backend) conditions(ctx context.Context, q quarantine.Query) (string, [
 		return "", args, ferr
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args, ferr
+}
+
+// caseless reports whether v's letters that have case are all ASCII, where LIKE and the
+// trigram index fold case alike.
+func caseless(v string) bool {
+	for _, r := range v {
+		if r >= utf8.RuneSelf && unicode.SimpleFold(r) != r {
+			return false
+		}
+	}
+	return true
+}
+
+// matches returns the rowids of the first broadMatch+1 items the full-text match finds, as
+// a JSON array (one parameter for json_each).
+func (b *Backend) matches(ctx context.Context, match string) (jsonInts, error) {
+	rows, err := b.r.QueryContext(ctx, `SELECT rowid FROM items_fts WHERE items_fts MATCH ? LIMIT ?`, match, broadMatch+1)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out jsonInts
+	for rows.Next() {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// jsonInts binds as a JSON array of integers.
+type jsonInts []int64
+
+func (j jsonInts) Value() (driver.Value, error) {
+	b := make([]byte, 0, 8*len(j)+2)
+	b = append(b, '[')
+	for i, n := range j {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, n, 10)
+	}
+	return string(append(b, ']')), nil
 }

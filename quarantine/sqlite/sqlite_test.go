@@ -254,3 +254,21 @@ func TestMigrateForAnotherComponent(t *testing.T) {
 		t.Errorf("version after a failing step = %d, want 2", v)
 	}
 }
+
+// TestConformanceBroadMatches runs the suite with every substring match counted as broad,
+// so the plans that walk the sort order (LIKE for caseless text, the index otherwise)
+// must answer what the index plan answers.
+func TestConformanceBroadMatches(t *testing.T) {
+	defer func(n int) { broadMatch = n }(broadMatch)
+	broadMatch = 0
+	quarantinetest.Run(t, func(t *testing.T) quarantine.Backend { return open(t, t.TempDir()) })
+}
+
+func TestCaseless(t *testing.T) {
+	for v, want := range map[string]bool{"encrypted": true, "ENCRYPTED archive": true, "請求書": true, "１２３": true,
+		"résumé": false, "ＡＢＣ": false, "Ωmega": false, "straße": false} {
+		if got := caseless(v); got != want {
+			t.Errorf("caseless(%q) = %v", v, got)
+		}
+	}
+}
