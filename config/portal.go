@@ -38,6 +38,9 @@ type Portal struct {
 	// PPAPMaxTries wrong passwords lock an encrypted item for PPAPLock. Defaults 5 and 1h.
 	PPAPMaxTries int      `yaml:"ppap_max_tries"`
 	PPAPLock     Duration `yaml:"ppap_lock"`
+	// PreviewDPI is the resolution of the page images a preview shows: a screen needs
+	// less than render.dpi's documents, and a page costs the square of it. Default 96.
+	PreviewDPI int `yaml:"preview_dpi"`
 	// DigestTime is when the daily digest mail goes to operators (HH:MM, server time);
 	// empty disables it. Default 08:30.
 	DigestTime string `yaml:"digest_time"`
@@ -83,6 +86,7 @@ func defaultPortal() Portal {
 		LoginRatePerIP: 20,
 		PPAPMaxTries:   5,
 		PPAPLock:       Duration(time.Hour),
+		PreviewDPI:     96,
 		DigestTime:     "08:30",
 		DigestTo:       []string{},
 		LDAP: LDAP{UserFilter: "(uid={user})", MailAttr: "mail", DisplayAttr: "displayName",
@@ -132,6 +136,7 @@ func (po Portal) validate(p *problems) {
 	p.durRange("portal.lockout", po.Lockout, time.Minute, 30*24*time.Hour)
 	p.intRange("portal.login_rate_per_ip", int64(po.LoginRatePerIP), 1, 100000)
 	p.intRange("portal.ppap_max_tries", int64(po.PPAPMaxTries), 1, 100)
+	p.intRange("portal.preview_dpi", int64(po.PreviewDPI), 36, 600)
 	p.durRange("portal.ppap_lock", po.PPAPLock, time.Minute, 30*24*time.Hour)
 	if po.DigestTime != "" {
 		if _, err := time.Parse("15:04", po.DigestTime); err != nil {

@@ -16,6 +16,10 @@ import (
 
 const pageSize = 50
 
+// countAhead is how far past the page the list counts matches: a broad filter over a
+// large quarantine reads "more than N" instead of scanning every match for the total.
+const countAhead = 2000
+
 // listQuery is the list page's form, kept as text so the page can show it back.
 type listQuery struct {
 	Text, Sender, Rcpt, Subject, File, Reason, Type string
@@ -40,7 +44,7 @@ func parseListQuery(c *web.Ctx) listQuery {
 func (lq listQuery) query() (quarantine.Query, error) {
 	q := quarantine.Query{Text: lq.Text, Sender: lq.Sender, Recipient: lq.Rcpt, Subject: lq.Subject,
 		FileName: lq.File, Reason: reasonQuery(lq.Reason), Type: lq.Type, Sort: quarantine.SortKey(lq.Sort),
-		Asc: lq.Asc, Limit: pageSize, Offset: lq.Offset, Count: true}
+		Asc: lq.Asc, Limit: pageSize, Offset: lq.Offset, Count: true, CountMax: lq.Offset + countAhead}
 	if lq.Status != "" && lq.Status != "all" {
 		q.Status = []quarantine.Status{quarantine.Status(lq.Status)}
 	}
@@ -105,6 +109,7 @@ type listData struct {
 	Q        listQuery
 	Records  []row
 	Total    int
+	AtLeast  bool // Total is a lower bound
 	From, To int
 	Prev     string
 	Next     string
@@ -140,12 +145,12 @@ func (p *Portal) list(c *web.Ctx) error {
 			for _, r := range pg.Records {
 				d.Records = append(d.Records, row{Record: r, ReasonJA: reasonJA(r.Reason)})
 			}
-			d.Total = pg.Total
+			d.Total, d.AtLeast = pg.Total, pg.AtLeast
 			d.From, d.To = lq.Offset+1, lq.Offset+len(pg.Records)
 			if lq.Offset > 0 {
 				d.Prev = "/items?" + lq.values(map[string]string{"offset": strconv.Itoa(max(0, lq.Offset-pageSize))})
 			}
-			if d.To < d.Total {
+			if d.To < d.Total || d.AtLeast {
 				d.Next = "/items?" + lq.values(map[string]string{"offset": strconv.Itoa(lq.Offset + pageSize)})
 			}
 		}

@@ -48,6 +48,7 @@ var messages = web.Messages{
 	"list.size":       {"サイズ", "Size"},
 	"list.empty":      {"該当する項目はありません。", "No items match."},
 	"list.count":      {"%d 件中 %d–%d 件", "%[2]d–%[3]d of %[1]d"},
+	"list.count_more": {"%d 件以上中 %d–%d 件", "%[2]d–%[3]d of more than %[1]d"},
 	"list.prev":       {"前へ", "Previous"},
 	"list.next":       {"次へ", "Next"},
 	"list.bad_query":  {"検索条件が正しくありません。", "The search is not valid."},

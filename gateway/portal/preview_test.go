@@ -24,10 +24,7 @@ func previewer(t testing.TB) *portal.Previewer {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { files.Close() })
-	rcfg := config.Default()
-	rcfg.DataDir = cfg.DataDir
-	rcfg.Policy = map[string]string{"pdf": "render", "ooxml": "render", "odf": "render", "rtf": "render", "ole": "render"}
-	render, err := assemble.NewSanitizers(rcfg, assemble.Options{})
+	render, err := assemble.NewSanitizers(assemble.PreviewConfig(cfg), assemble.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -136,21 +136,26 @@ type lazyRender struct {
 }
 
 func (l *lazyRender) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer, b *sanitize.Budget) (sanitize.Result, error) {
-	l.once.Do(func() {
-		// Every key renders (type names too: "xls: convert" would otherwise win over the
-		// class). Only documents are sent here; a type without a renderer is refused.
-		c := *l.cfg
-		c.Policy = map[string]string{}
-		for _, k := range sanitize.PolicyKeys() {
-			c.Policy[k] = "render"
-		}
-		c.Policy["executable"], c.Policy["script"] = "block", "block"
-		l.s, l.err = NewSanitizers(&c, Options{Logger: l.log})
-	})
+	l.once.Do(func() { l.s, l.err = NewSanitizers(PreviewConfig(l.cfg), Options{Logger: l.log}) })
 	if l.err != nil {
 		return sanitize.Result{}, fmt.Errorf("preview renderer: %w", l.err)
 	}
 	return l.s.Files.Sanitize(ctx, in, w, b)
+}
+
+// PreviewConfig is the configuration of the previews' engine: every key renders (type
+// names too: "xls: convert" would otherwise win over the class; only documents are sent
+// there, and a type without a renderer is refused), at portal.preview_dpi without a text
+// layer, since the preview shows the page images only.
+func PreviewConfig(cfg *config.Config) *config.Config {
+	c := *cfg
+	c.Policy = map[string]string{}
+	for _, k := range sanitize.PolicyKeys() {
+		c.Policy[k] = "render"
+	}
+	c.Policy["executable"], c.Policy["script"] = "block", "block"
+	c.Render.DPI, c.Render.TextLayer = cfg.Portal.PreviewDPI, false
+	return &c
 }
 
 func (l *lazyRender) close() error {
