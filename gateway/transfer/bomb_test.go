@@ -1,0 +1,93 @@
+package transfer_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"testing"
+
+	"github.com/sekisho/sekisho/gateway/portal/accounts"
+	"github.com/sekisho/sekisho/gateway/transfer"
+	"github.com/sekisho/sekisho/internal/assemble"
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// zipOf returns a zip holding the entries in order (deflated).
+func zipOf(t *testing.T, entries ...any) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for i := 0; i < len(entries); i += 2 {
+		w, err := zw.Create(entries[i].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(entries[i+1].([]byte)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestArchivesAsInMail uploads decompression bombs and encrypted zips and checks that the
+// transfer decides each exactly as the mail engine decides the same bytes as an
+// attachment: same verdict, same reason.
+func TestArchivesAsInMail(t *testing.T) {
+	e := start(t, nil)
+	e.user("tanaka", "pw-tanaka-1", accounts.Staff)
+	zeros := make([]byte, 16<<20)
+	level1 := zipOf(t, "zeros.bin", zeros)
+	level2 := zipOf(t, "a.zip", level1, "b.zip", level1, "c.zip", level1, "d.zip", level1)
+	aes, err := os.ReadFile("../portal/ppap/testdata/aes256.zip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string][]byte{
+		"ratio.zip":     level1,
+		"nested.zip":    zipOf(t, "x.zip", level2, "y.zip", level2),
+		"aes256.zip":    aes,
+		"zipcrypto.zip": readTestdata(t, "archive/bad-zipcrypto.zip"),
+	}
+	ctx := context.Background()
+	for name, body := range cases {
+		t.Run(name, func(t *testing.T) {
+			mail := e.gw.Sanitizers().Files
+			res, err := mail.Sanitize(ctx, &sanitize.Item{Body: bytes.NewReader(body), Path: name, Name: name}, io.Discard,
+				sanitize.NewBudget(assemble.Limits(e.cfg.Limits)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Verdict == sanitize.Clean || res.Verdict == sanitize.Sanitized {
+				t.Fatalf("the mail engine passes %s: the case tests nothing", name)
+			}
+			tr, _, err := e.svc.OpenInbound(ctx, "tanaka", "", "127.0.0.1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := e.svc.AddFile(ctx, tr, name, "application/zip", int64(len(body)), "127.0.0.1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.svc.Write(ctx, tr, f, 0, bytes.NewReader(body), "127.0.0.1"); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.svc.Finish(ctx, tr, "tanaka", "127.0.0.1"); err != nil {
+				t.Fatal(err)
+			}
+			_, fs := e.final(tr.ID)
+			got := fs[0]
+			t.Logf("%s: %s %q", name, got.Verdict, got.Reason)
+			if got.Verdict != res.Verdict || got.Reason != res.Reason {
+				t.Errorf("transfer: %s %q; mail: %s %q", got.Verdict, got.Reason, res.Verdict, res.Reason)
+			}
+			if res.Verdict == sanitize.Quarantined && (got.State != transfer.Held || got.QuarantineID == "") {
+				t.Errorf("quarantined in mail, but the transfer file is %s (%q)", got.State, got.QuarantineID)
+			}
+		})
+	}
+}
