@@ -65,8 +65,9 @@ func covered(t *testing.T, table string, keys, cases []string) {
 
 func nameKey(n xml.Name) string { return n.Space + " " + n.Local }
 
-// TestOOXMLNamespacesCovered: every allowed namespace keeps an attribute of it; an unknown
-// one loses it.
+// TestOOXMLNamespacesCovered: every allowed namespace keeps an attribute of it, or, when
+// the schema catalogue describes it (schemanames.go), an element it defines and not one
+// it does not; an unknown namespace loses both.
 func TestOOXMLNamespacesCovered(t *testing.T) {
 	var keys, cases []string
 	for ns := range ooxmlNamespaces {
@@ -74,10 +75,36 @@ func TestOOXMLNamespacesCovered(t *testing.T) {
 	}
 	for _, ns := range ooxmlNamespaceCases {
 		cases = append(cases, ns)
-		r, _ := ooxmlRulesFor("application/xml", true)
-		out := rewriteWith(t, r, `<w:document xmlns:w="`+nsW[0]+`"><w:body xmlns:t="`+ns+`" t:probe="kept"/></w:document>`)
-		if !strings.Contains(out, `t:probe="kept"`) {
-			t.Errorf("namespace %s: attribute dropped: %s", ns, out)
+		r, j := ooxmlRulesFor("application/xml", true)
+		names := schemaNames[ns]
+		if names == nil {
+			out := rewriteWith(t, r, `<w:document xmlns:w="`+nsW[0]+`"><w:body xmlns:t="`+ns+`" t:probe="kept"/></w:document>`)
+			if !strings.Contains(out, `t:probe="kept"`) {
+				t.Errorf("namespace %s: attribute dropped: %s", ns, out)
+			}
+			continue
+		}
+		var elem string
+		for e := range names.elems {
+			if ns == nsMC {
+				break // its elements go when empty: probe its attributes
+			}
+			if elem == "" || e < elem {
+				elem = e
+			}
+		}
+		body, kept := `<t:`+elem+`/><t:probeUnknown/>`, `<t:`+elem+`/>`
+		if elem == "" { // attributes only (relationship references)
+			for a := range names.qattrs {
+				if elem == "" || a < elem {
+					elem = a
+				}
+			}
+			body, kept = `<w:p t:`+elem+`="kept" t:probeUnknown="1"/>`, `t:`+elem+`="kept"`
+		}
+		out := rewriteWith(t, r, `<w:document xmlns:w="`+nsW[0]+`"><w:body xmlns:t="`+ns+`">`+body+`</w:body></w:document>`)
+		if !strings.Contains(out, kept) || strings.Contains(out, "probeUnknown") || !hasKind(j.res, sanitize.ActRemovedUnknown) {
+			t.Errorf("namespace %s: want %s kept and probeUnknown dropped: %s", ns, elem, out)
 		}
 	}
 	covered(t, "ooxmlNamespaces", keys, cases)
@@ -140,8 +167,11 @@ func TestSheetFormulaTablesCovered(t *testing.T) {
 	}
 	for _, n := range formulaTextCases {
 		cases = append(cases, nameKey(n))
+		// An element its namespace's schema does not define (x:Formula, x:FmlaTextLink,
+		// listed as a precaution) goes whole, its formula with it.
+		undefined := schemaNames[n.Space] != nil && !schemaNames[n.Space].elems[n.Local]
 		for _, f := range []string{bad, good} {
-			check(nameKey(n)+" "+f, wrap(n.Space, `<n:`+n.Local+`>`+escText(f)+`</n:`+n.Local+`>`), escText(f)[:6], f == bad)
+			check(nameKey(n)+" "+f, wrap(n.Space, `<n:`+n.Local+`>`+escText(f)+`</n:`+n.Local+`>`), escText(f)[:6], f == bad || undefined)
 		}
 	}
 	covered(t, "formulaText", keys, cases)
@@ -236,3 +266,49 @@ var sheetDropCases = []xml.Name{
 	{Space: nsXTrans, Local: "webPublishItems"}, {Space: nsXStrict, Local: "webPublishItems"},
 	{Space: nsXTrans, Local: "calculatedMember"}, {Space: nsXStrict, Local: "calculatedMember"},
 }
+
+// TestSchemaExtrasCovered: every name added to the schema catalogue stays, in a part
+// whose other unknown names go.
+func TestSchemaExtrasCovered(t *testing.T) {
+	var keys, cases []string
+	for _, x := range schemaExtras {
+		keys = append(keys, x.space+" "+string(x.kind)+" "+x.name)
+	}
+	for _, c := range schemaExtraCases {
+		cases = append(cases, c.key)
+		r, j := ooxmlRulesFor("application/xml", false)
+		out := rewriteWith(t, r, c.doc)
+		if !strings.Contains(out, c.kept) {
+			t.Errorf("%s: %q dropped: %s", c.key, c.kept, out)
+		}
+		if strings.Contains(out, "probeUnknown") || !hasKind(j.res, sanitize.ActRemovedUnknown) {
+			t.Errorf("%s: an unknown name next to it survived or went unreported: %s", c.key, out)
+		}
+	}
+	covered(t, "schemaExtras", keys, cases)
+}
+
+var schemaExtraCases = func() []struct{ key, doc, kept string } {
+	w := `xmlns:w="` + nsW[0] + `"`
+	a := `xmlns:a="` + nsA[0] + `"`
+	probe := `<w:probeUnknown/>`
+	in := func(ns, attrs, body string) string {
+		return `<w:document ` + w + ` ` + ns + `><w:body ` + attrs + `>` + body + probe + `</w:body></w:document>`
+	}
+	w15 := `xmlns:w15="` + msOffice + `word/2012/wordml"`
+	xr := `xmlns:xr="` + msOffice + `spreadsheetml/2014/revision"`
+	xr3 := `xmlns:xr3="` + msOffice + `spreadsheetml/2016/revision3"`
+	return []struct{ key, doc, kept string }{
+		{nsW[0] + " e smartTag", in("", "", `<w:smartTag w:uri="urn:x" w:element="place"><w:r><w:t>Tokyo</w:t></w:r></w:smartTag>`), `<w:smartTag w:uri="urn:x" w:element="place"><w:r><w:t>Tokyo</w:t>`},
+		{nsW[0] + " e smartTagPr", in("", "", `<w:smartTag><w:smartTagPr><w:attr w:name="n" w:val="v"/></w:smartTagPr></w:smartTag>`), `<w:smartTagPr><w:attr w:name="n" w:val="v"/>`},
+		{nsW[0] + " e smartTagType", in("", "", `<w:smartTagType w:namespaceuri="urn:x" w:name="place"/>`), `<w:smartTagType w:namespaceuri="urn:x" w:name="place"/>`},
+		{nsW[0] + " e doNotEmbedSmartTags", in("", "", `<w:doNotEmbedSmartTags/>`), `<w:doNotEmbedSmartTags/>`},
+		{nsW[0] + " q element", in("", "", `<w:smartTag w:element="City"/>`), `w:element="City"`},
+		{nsW[0] + " q namespaceuri", in("", "", `<w:smartTagType w:namespaceuri="urn:y"/>`), `w:namespaceuri="urn:y"`},
+		{msOffice + "word/2012/wordml q restartNumberingAfterBreak", in(w15, `w15:restartNumberingAfterBreak="0"`, ""), `w15:restartNumberingAfterBreak="0"`},
+		{msOffice + "spreadsheetml/2014/revision q uid", in(xr, `xr:uid="{00000000-0001-0000-0000-000000000000}"`, ""), `xr:uid=`},
+		{msOffice + "spreadsheetml/2016/revision3 q uid", in(xr3, `xr3:uid="{00000000-0010-0000-0000-000000000000}"`, ""), `xr3:uid=`},
+		{nsA[0] + " a xfr1", in(a, "", `<a:duotone xfr1="moreMidClr"/>`), `xfr1="moreMidClr"`},
+		{nsA[0] + " a xfr2", in(a, "", `<a:duotone xfr2="invMoreMidClr"/>`), `xfr2="invMoreMidClr"`},
+	}
+}()

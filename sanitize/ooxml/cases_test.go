@@ -66,7 +66,7 @@ type hostileCase struct {
 }
 
 func hostileCases() []hostileCase {
-	return append(append(append(classicCases(), shapeAndManifestCases()...), metadataCases()...), relationshipCases()...)
+	return append(append(append(append(classicCases(), shapeAndManifestCases()...), metadataCases()...), relationshipCases()...), elementCases()...)
 }
 
 func classicCases() []hostileCase {

@@ -195,3 +195,30 @@ func relationshipCases() []hostileCase {
 		},
 	}
 }
+
+// elementCases are names a familiar namespace does not define: an element Word would not
+// know, with text inside, and attributes a future feature or an attacker adds to known
+// elements, in a document and a worksheet.
+func elementCases() []hostileCase {
+	return []hostileCase{
+		{
+			name: "unknown-element.docx", base: "ooxml/report.docx",
+			edits: []edit{
+				replace("word/document.xml", "<w:body>", `<w:body><w:futureFeature w:onAction="Module1.Run"><w:p><w:r><w:t>SMUGGLED-TEXT</w:t></w:r></w:p></w:futureFeature><w:p w:scriptUrl="https://attacker.example/x.js"><w:r><w:t>Kept paragraph</w:t></w:r></w:p>`),
+			},
+			kinds: []sanitize.ActionKind{sanitize.ActRemovedUnknown},
+			gone:  []string{"futureFeature", "SMUGGLED-TEXT", "onAction", "attacker.example", "scriptUrl"},
+			text:  []string{"Kept paragraph", "End of the sample report"},
+		},
+		{
+			name: "unknown-attribute.xlsx", base: "ooxml/ledger.xlsx",
+			edits: []edit{
+				replace("xl/worksheets/sheet1.xml", `<c r="A1" s="0" t="s">`, `<c r="A1" s="0" t="s" onEdit="Macro1" href="file://attacker.example/share">`),
+				replace("xl/worksheets/sheet1.xml", "<sheetData>", `<sheetData><rowMacro name="Auto_Open"/>`),
+			},
+			kinds: []sanitize.ActionKind{sanitize.ActRemovedUnknown},
+			gone:  []string{"onEdit", "Macro1", "attacker.example", "rowMacro", "Auto_Open"},
+			text:  []string{"Rent", "1820"},
+		},
+	}
+}

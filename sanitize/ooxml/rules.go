@@ -42,6 +42,7 @@ type ooxmlRules struct {
 
 	meta                    *metaRules
 	elemNS, attrNS, sheetNS nsMemo
+	elemNames, attrNames    namesMemo       // schemanames.go
 	inUnit                  bool            // inside a held formula unit (see formulaStart)
 	unitErr                 error           // a refused formula attribute inside the held unit
 	sharedKept              map[string]bool // shared-formula indices (si) whose master was kept
@@ -65,12 +66,29 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 		r.report(sanitize.ActRemovedPart, "elements of unknown namespace "+clip(n.Space))
 		return opDrop
 	}
+	own := r.elemNames.get(n.Space)
+	if own != nil && !own.elems[n.Local] {
+		r.report(sanitize.ActRemovedUnknown, "element "+clip(n.Local)+" is not in the schema of "+ooxmlNamespaces[n.Space])
+		return opDrop
+	}
 	for i := 0; i < len(t.attrs); i++ {
 		a := t.attrs[i]
-		if a.Space == "" || a.Space == nsXML || a.Space == nsXMLNS || r.attrNS.check(a.Space, knownAttrOOXMLNS) {
+		switch {
+		case a.Space == nsXML || a.Space == nsXMLNS:
 			continue
+		case a.Space == "":
+			if own == nil || own.attrs[a.Local] || a.Local == "xmlns" {
+				continue
+			}
+			r.report(sanitize.ActRemovedUnknown, "attribute "+clip(a.Local)+" of "+ooxmlNamespaces[n.Space]+" "+clip(n.Local)+" is not in its schema")
+		case !r.attrNS.check(a.Space, knownAttrOOXMLNS):
+			r.report(sanitize.ActRemovedPart, "attributes of unknown namespace "+clip(a.Space))
+		default:
+			if q := r.attrNames.get(a.Space); q == nil || q.qattrs[a.Local] {
+				continue
+			}
+			r.report(sanitize.ActRemovedUnknown, "attribute "+clip(a.Local)+" is not in the schema of "+ooxmlNamespaces[a.Space])
 		}
-		r.report(sanitize.ActRemovedPart, "attributes of unknown namespace "+clip(a.Space))
 		t.removeAttr(i)
 		i--
 	}
