@@ -95,6 +95,9 @@ var destinations = map[string]string{
 	"moMathParaPr":       "math paragraph properties",
 	"shpgrp":             "shape group",
 	"shptxt":             "shape text",
+	"footnote":           "footnote or endnote text (LibreOffice marks it ignorable)",
+	"company":            "company of the document properties (dropped with strip)",
+	"manager":            "manager of the document properties (dropped with strip)",
 }
 
 // destRemoval names the reason for ignorable destinations known to act, for the report.
@@ -119,6 +122,7 @@ var destRemoval = map[string]struct {
 // metaDest are destinations dropped with Metadata "strip": they name people or tools.
 var metaDest = map[string]bool{
 	"atnid": true, "atnauthor": true, "revtbl": true, "rsidtbl": true, "generator": true, "userprops": true,
+	"company": true, "manager": true,
 }
 
 // infoKeep are the children of {\info} kept with Metadata "strip".

@@ -20,7 +20,7 @@ var destinationCases = []string{
 	"ffformat", "ffhelptext", "ffstattext", "ffl", "oldcprops", "oldpprops", "oldsprops", "oldtprops",
 	"wgrffmtfilter", "background", "keycode", "nesttableprops", "nonesttables", "ud", "fchars", "lchars",
 	"flymaincnt", "flyanchor", "flycntnt", "revtbl", "rsidtbl", "generator", "userprops", "mmathPr", "moMath",
-	"moMathPara", "moMathParaPr", "shpgrp", "shptxt",
+	"moMathPara", "moMathParaPr", "shpgrp", "shptxt", "footnote", "company", "manager",
 }
 
 // destinationRemovalCases lists every destination of destRemoval.

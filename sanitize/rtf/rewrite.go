@@ -98,6 +98,9 @@ type rewriter struct {
 	ctrl      int
 	after     bool // the root group has closed
 	trail     int64
+	// unknown counts the control words dropped for not being on the list (controlwords.go)
+	unknown     map[string]int
+	unknownMore int
 }
 
 func (rw *rewriter) top() *frame { return rw.stack[len(rw.stack)-1] }
@@ -107,6 +110,10 @@ func (rw *rewriter) top() *frame { return rw.stack[len(rw.stack)-1] }
 // RTF readers ignore raw line breaks outside \bin data.
 func (rw *rewriter) write(w *outBuf, t Token) {
 	if w == nil || t.Kind == Text && len(t.Text) == 0 {
+		return
+	}
+	if t.Kind == Word && !knownWord(t.Name) {
+		rw.dropWord(t.Name)
 		return
 	}
 	if t.Kind == Text && w.needSpace {
@@ -177,6 +184,9 @@ func (rw *rewriter) run(ctx context.Context) error {
 	}
 	if rw.stray > 0 {
 		rw.res.Add(sanitize.ActRemovedTrailingData, rw.path, fmt.Sprintf("%d closing braces after the document group", rw.stray))
+	}
+	if len(rw.unknown) > 0 {
+		rw.res.Add(sanitize.ActRemovedUnknown, rw.path, rw.unknownDetail())
 	}
 	if len(rw.meta) > 0 {
 		rw.res.Add(sanitize.ActRemovedMetadata, rw.path, strings.Join(rw.meta, ", "))

@@ -162,6 +162,7 @@ func TestSanitizeCorpus(t *testing.T) {
 		"gen-picture-wmf.rtf":        {sanitize.ActRemovedPart},
 		"gen-stray-brace.rtf":        {sanitize.ActRemovedTrailingData},
 		"gen-trailing-nul.rtf":       nil,
+		"gen-unknown-words.rtf":      {sanitize.ActRemovedUnknown},
 		"gen-unknown-destination.rtf": {sanitize.ActRemovedPart, sanitize.ActRemovedMacros, sanitize.ActRemovedPart,
 			sanitize.ActRemovedExternalLink},
 		"gen-hyperlink-switches.rtf": {sanitize.ActRemovedExternalLink, sanitize.ActRemovedExternalLink},

@@ -191,7 +191,7 @@ func (f Field) checkHyperlink(t fieldType) error {
 		}
 	}
 	for _, a := range f.Args {
-		if !SafeTarget(a) {
+		if !SafeTarget(a) && !SamePlace(a) {
 			return fmt.Errorf("%w: %q", ErrLink, clip(a))
 		}
 	}
@@ -199,6 +199,14 @@ func (f Field) checkHyperlink(t fieldType) error {
 		return fmt.Errorf("%w: no target", ErrLink)
 	}
 	return nil
+}
+
+// SamePlace reports a target that is a bookmark of the same document ("#_top", as
+// LibreOffice writes what Word writes as \l "_top"): a fragment with nothing a reader
+// could resolve against another file or host. The RTF and OOXML families remove the
+// hyperlink base that could make it relative to one.
+func SamePlace(v string) bool {
+	return len(v) > 1 && v[0] == '#' && !strings.ContainsAny(v, `:\/`)
 }
 
 // SafeTarget reports a link target a person may follow: http, https or mailto.
