@@ -33,6 +33,7 @@ type fieldStage struct {
 	rstack []*field
 	instr  int // read side: depth inside w:instrText / w:delInstrText
 	queue  []*tok
+	free   []*tok // copies already passed on, for reuse
 	wstack []*field
 	elems  []xml.Name // write side element stack
 }
@@ -46,8 +47,15 @@ func (fs *fieldStage) push(t *tok) error {
 	if len(fs.queue) == 0 && !begin {
 		return fs.emit(t)
 	}
-	t = t.clone() // the reader reuses t and RawToken its buffer
-	fs.queue = append(fs.queue, t)
+	// The reader reuses t and its buffers: queue a copy, from the copies already passed on.
+	var c *tok
+	if n := len(fs.free); n > 0 {
+		c, fs.free = fs.free[n-1], fs.free[:n-1]
+	} else {
+		c = new(tok)
+	}
+	t.copyTo(c)
+	fs.queue = append(fs.queue, c)
 	if len(fs.queue) > maxFieldQueue {
 		return fmt.Errorf("%w: word field instruction longer than %d tokens", sanitize.ErrMalformed, maxFieldQueue)
 	}
@@ -63,6 +71,9 @@ func (fs *fieldStage) push(t *tok) error {
 			return err
 		}
 	}
+	// The writer keeps nothing of a token once push returns.
+	fs.free = append(fs.free, q...)
+	fs.queue = q[:0]
 	return nil
 }
 

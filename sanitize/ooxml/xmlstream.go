@@ -58,15 +58,24 @@ type tok struct {
 
 // clone returns a copy that stays valid after the next token is read.
 func (t *tok) clone() *tok {
-	c := &tok{kind: t.kind, raw: t.raw, name: t.name, target: t.target, drop: t.drop, unwrap: t.unwrap, field: t.field, ns: t.ns}
+	c := &tok{}
+	t.copyTo(c)
+	return c
+}
+
+// copyTo makes c a copy of t that stays valid after the next token is read, reusing c's
+// slices: a stage that queues tokens recycles the copies once it has passed them on.
+func (t *tok) copyTo(c *tok) {
+	rawAttr, attrs, text := c.rawAttr[:0], c.attrs[:0], c.text[:0]
+	*c = tok{kind: t.kind, raw: t.raw, name: t.name, target: t.target, drop: t.drop, unwrap: t.unwrap, field: t.field, ns: t.ns}
+	c.rawAttr, c.attrs, c.text = rawAttr, attrs, text
 	switch t.kind {
 	case kStart:
-		c.rawAttr = append([]xml.Attr(nil), t.rawAttr...)
-		c.attrs = append([]xml.Name(nil), t.attrs...)
+		c.rawAttr = append(rawAttr, t.rawAttr...)
+		c.attrs = append(attrs, t.attrs...)
 	case kText:
-		c.text = append([]byte(nil), t.text...)
+		c.text = append(text, t.text...)
 	}
-	return c
 }
 
 func (t *tok) start() (xml.StartElement, bool) {
