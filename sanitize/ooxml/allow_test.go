@@ -312,3 +312,40 @@ var schemaExtraCases = func() []struct{ key, doc, kept string } {
 		{nsA[0] + " a xfr2", in(a, "", `<a:duotone xfr2="invMoreMidClr"/>`), `xfr2="invMoreMidClr"`},
 	}
 }()
+
+// TestSlideActionsCovered: every allowed PowerPoint action keeps its link; a macro, a
+// program, an OLE verb and an unknown action lose it.
+func TestSlideActionsCovered(t *testing.T) {
+	var keys, cases []string
+	for k := range slideActions {
+		keys = append(keys, k)
+	}
+	link := func(act string) string {
+		return `<p:sld xmlns:p="` + nsP[0] + `" xmlns:a="` + nsA[0] + `" xmlns:r="` + nsR[0] + `"><a:hlinkClick r:id="" action="` + act + `"/></p:sld>`
+	}
+	for _, c := range []struct{ key, act string }{
+		{"", ""}, {"ppaction://noaction", "ppaction://noaction"},
+		{"ppaction://hlinkshowjump", "ppaction://hlinkshowjump?jump=nextslide"},
+		{"ppaction://hlinksldjump", "ppaction://hlinksldjump"},
+		{"ppaction://customshow", "ppaction://customshow?id=0&amp;return=true"},
+		{"ppaction://hlinkpres", "ppaction://hlinkpres?slideindex=1&amp;slidetitle="},
+		{"ppaction://hlinkfile", "ppaction://hlinkfile"}, {"ppaction://media", "ppaction://media"},
+	} {
+		cases = append(cases, c.key)
+		r, _ := ooxmlRulesFor(ctPML+"slide+xml", true)
+		if out := rewriteWith(t, r, link(c.act)); !strings.Contains(out, "hlinkClick") {
+			t.Errorf("action %q dropped: %s", c.act, out)
+		}
+	}
+	covered(t, "slideActions", keys, cases)
+	for act, kind := range map[string]sanitize.ActionKind{
+		"ppaction://macro?name=AutoRun": sanitize.ActRemovedMacros, "PPACTION://program": sanitize.ActRemovedExternalLink,
+		"ppaction://ole?verb=0": sanitize.ActRemovedOLE, "ppaction://futureverb": sanitize.ActRemovedUnknown,
+		"http://example.com/": sanitize.ActRemovedUnknown,
+	} {
+		r, j := ooxmlRulesFor(ctPML+"slide+xml", true)
+		if out := rewriteWith(t, r, link(act)); strings.Contains(out, "hlinkClick") || !hasKind(j.res, kind) {
+			t.Errorf("action %q: want dropped with %s: %s %+v", act, kind, out, j.res.Actions)
+		}
+	}
+}

@@ -42,7 +42,8 @@
 //     names (removed-macros); sheet indices of the remaining defined names and views are
 //     remapped and the calculation chain dropped, and a workbook left with no sheet is
 //     refused. Macro assignments on shapes and form controls, Word form-field macros,
-//     PowerPoint ppaction://macro actions.
+//     PowerPoint actions other than the moves within a presentation of slideActions
+//     (ppaction://macro, program, ole and any unknown one go with their link).
 //   - ActiveX controls (removed-activex); embedded OLE objects and packages, including
 //     embedded workbooks behind charts (removed-ole-object). They are dropped, never
 //     sanitized recursively: the chart keeps its cached values and an OLE object its

@@ -107,3 +107,28 @@ func knownOOXMLNS(space, ct string) bool {
 	_, ok := ooxmlNamespaces[space]
 	return ok
 }
+
+// slideActions are the PowerPoint hyperlink actions (a:hlinkClick and a:hlinkHover
+// action="ppaction://...", [MS-PPTX] and ECMA-376 Part 1 §21.1.2.3.5) that may stay: moves
+// within the presentation. A link to another file or presentation carries its target in
+// an r:id, judged as a relationship (external targets go). Any other action — a macro, a
+// program, an OLE verb, one this list does not know — goes with the link element.
+// TestSlideActionsCovered fails when an entry has no case.
+var slideActions = map[string]string{
+	"":                         "no action: an ordinary hyperlink through its r:id",
+	"ppaction://noaction":      "explicitly none",
+	"ppaction://hlinkshowjump": "jump to the next, previous, first or last slide, or end the show",
+	"ppaction://hlinksldjump":  "jump to a slide of this presentation (its r:id names the slide part)",
+	"ppaction://customshow":    "start a custom show of this presentation",
+	"ppaction://hlinkpres":     "open another presentation, through an r:id (external targets go)",
+	"ppaction://hlinkfile":     "open a file, through an r:id (external targets go)",
+	"ppaction://media":         "play the shape's own media",
+}
+
+// slideActionAllowed reports whether an action is on the list; its query (?jump=nextslide,
+// ?id=0&return=true) only picks a slide or show.
+func slideActionAllowed(act string) bool {
+	base, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(act)), "?")
+	_, ok := slideActions[base]
+	return ok
+}

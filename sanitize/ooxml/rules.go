@@ -159,19 +159,19 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 	case nsX.has(n.Space):
 		return r.excel(t, n)
 	case nsA.has(n.Space) || nsP.has(n.Space):
-		if act, ok := t.attr("", "action"); ok {
+		if act, ok := t.attr("", "action"); ok && !slideActionAllowed(act) {
 			la := strings.ToLower(act)
 			switch {
 			case strings.HasPrefix(la, "ppaction://macro"):
 				r.report(sanitize.ActRemovedMacros, "action runs macro "+clip(act))
-				return opDrop
 			case strings.HasPrefix(la, "ppaction://program"):
 				r.report(sanitize.ActRemovedExternalLink, "action runs a program")
-				return opDrop
 			case strings.HasPrefix(la, "ppaction://ole"):
 				r.report(sanitize.ActRemovedOLE, "action activates an OLE object")
-				return opDrop
+			default:
+				r.report(sanitize.ActRemovedUnknown, "action not on the allow-list "+clip(act))
 			}
+			return opDrop
 		}
 		if nsP.has(n.Space) && n.Local == "controls" {
 			return opPruneEmpty
