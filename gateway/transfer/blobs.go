@@ -77,8 +77,7 @@ type FileBlobs struct {
 
 var _ Blobs = (*FileBlobs)(nil)
 
-// OpenFileBlobs opens (creating) the directory and removes outputs whose writer died with
-// the process.
+// OpenFileBlobs opens (creating) the directory.
 func OpenFileBlobs(dir string) (*FileBlobs, error) {
 	for _, d := range []string{"staging", "blobs"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o700); err != nil {
@@ -89,15 +88,20 @@ func OpenFileBlobs(dir string) (*FileBlobs, error) {
 	if err != nil {
 		return nil, fmt.Errorf("transfer: %w", err)
 	}
-	b := &FileBlobs{dir: dir, root: root}
-	if ents, err := os.ReadDir(filepath.Join(dir, "blobs")); err == nil {
+	return &FileBlobs{dir: dir, root: root}, nil
+}
+
+// RemoveTemporary removes outputs whose writer died with its process. The service calls
+// it when it starts its workers, never a command that only reads or decides (it would take
+// a running gateway's output from under it).
+func (b *FileBlobs) RemoveTemporary() {
+	if ents, err := os.ReadDir(filepath.Join(b.dir, "blobs")); err == nil {
 		for _, e := range ents {
 			if !e.IsDir() && len(e.Name()) > 4 && e.Name()[:4] == "tmp-" {
-				root.Remove("blobs/" + e.Name())
+				b.root.Remove("blobs/" + e.Name())
 			}
 		}
 	}
-	return b, nil
 }
 
 func (b *FileBlobs) Close() error { return b.root.Close() }

@@ -27,6 +27,9 @@ func (s *Service) Start(ctx context.Context) error {
 		return nil
 	}
 	s.started = true
+	if t, ok := s.blobs.(interface{ RemoveTemporary() }); ok {
+		t.RemoveTemporary()
+	}
 	up, err := s.st.filesInState(ctx, Uploading)
 	if err != nil {
 		return err
