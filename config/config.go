@@ -26,6 +26,14 @@ type Config struct {
 	// TempDir is where large inputs and outputs spill from memory while being sanitized.
 	// Empty means the operating system's temp directory.
 	TempDir string `yaml:"temp_dir" config:"path"`
+	// Store is where the quarantine, the audit log, portal accounts and transfers live:
+	// "sqlite" (default: embedded, under data_dir/quarantine) or a postgres:// URL of a
+	// database that several nodes share (pool settings under postgres).
+	Store string `yaml:"store"`
+	// Node names this process in the audit log and in the database's sessions; several
+	// nodes on one store need distinct names. Empty: the host name.
+	Node     string   `yaml:"node"`
+	Postgres Postgres `yaml:"postgres"`
 
 	Log    Log    `yaml:"log"`
 	Limits Limits `yaml:"limits"`
@@ -61,6 +69,8 @@ func Default() *Config {
 	return &Config{
 		DataDir:    "./sekisho-data",
 		TempDir:    "",
+		Store:      StoreSQLite,
+		Postgres:   defaultPostgres(),
 		Log:        defaultLog(),
 		Limits:     defaultLimits(),
 		Policy:     map[string]string{},

@@ -94,6 +94,7 @@ func (c *Config) Validate() error {
 	if strings.TrimSpace(c.DataDir) == "" {
 		p.add("data_dir", "", "must not be empty")
 	}
+	validateStore(p, c)
 	c.Log.validate(p)
 	c.Limits.validate(p)
 	validatePolicy(p, c.Policy)

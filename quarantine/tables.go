@@ -58,3 +58,20 @@ type Elector interface {
 	LastRun(ctx context.Context, task string) (time.Time, error)
 	Ran(ctx context.Context, task string, at time.Time) error
 }
+
+// AuditFilter selects records for AuditReader.ReadAudit. Zero fields match everything.
+type AuditFilter struct {
+	Before int64  // records with a smaller sequence number only
+	Actor  string // a case-insensitive substring of the actor
+	Action string
+	Item   string
+	Limit  int // default 100, at most 1000
+}
+
+// AuditReader is implemented by a backend whose audit records live in its database (the
+// embedded store's are a file that its readers scan).
+type AuditReader interface {
+	// ReadAudit returns the newest records matching f, newest first, and whether older
+	// ones match too.
+	ReadAudit(ctx context.Context, f AuditFilter) ([]AuditRecord, bool, error)
+}

@@ -158,12 +158,14 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 	// Opening creates a store where none is: a mistyped --config or data_dir would hand an
 	// operator an empty quarantine that looks like the real one.
 	dir := assemble.QuarantineDir(cfg)
-	if _, err := os.Stat(filepath.Join(dir, "index.db")); err != nil {
-		fmt.Fprintf(io.err, "sekisho quarantine: no quarantine store in %s (data_dir %s): check --config and data_dir\n", dir, cfg.DataDir)
-		return exitUsage
-	}
-	if sub == "verify-audit" {
-		return verifyAudit(io, dir)
+	if !cfg.SharedStore() {
+		if _, err := os.Stat(filepath.Join(dir, "index.db")); err != nil {
+			fmt.Fprintf(io.err, "sekisho quarantine: no quarantine store in %s (data_dir %s): check --config and data_dir\n", dir, cfg.DataDir)
+			return exitUsage
+		}
+		if sub == "verify-audit" {
+			return verifyAudit(io, dir)
+		}
 	}
 	log := newLogger(cfg.Log, io.err)
 	store, err := assemble.OpenQuarantine(cfg, log)
@@ -223,10 +225,18 @@ func quarantineCmd(ctx context.Context, args []string, io stdio) int {
 		}
 		fmt.Fprintf(io.out, "deleted %s\n", r.ID)
 		return exitOK
+	case "verify-audit": // a shared store: the chain is in its database
+		n, err := store.Verify(ctx)
+		if err != nil {
+			fmt.Fprintf(io.err, "sekisho quarantine verify-audit: FAILED: %v\n", err)
+			return exitInternal
+		}
+		fmt.Fprintf(io.out, "ok: audit chain of %d records is intact\n", n)
+		return exitOK
 	case "recover-audit":
 		b, ok := store.Backend().(*sqlite.Backend)
 		if !ok {
-			return fail(fmt.Errorf("the quarantine backend has no audit file to recover"))
+			return fail(fmt.Errorf("the shared store's audit chain is in its database, with no file to recover: verify-audit says where it breaks"))
 		}
 		rec, err := b.RecoverAudit(ctx, actor, note)
 		if err != nil {

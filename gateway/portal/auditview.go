@@ -2,6 +2,7 @@ package portal
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sekisho/sekisho/gateway/portal/web"
+	"github.com/sekisho/sekisho/quarantine"
 )
 
 // auditLine is one record of the audit log as the page shows it.
@@ -22,6 +24,7 @@ type auditLine struct {
 	Reason string    `json:"reason"`
 	Rcpts  []string  `json:"rcpts"`
 	Detail string    `json:"detail"`
+	Node   string    `json:"node"` // the node that wrote it, in a store several nodes share
 }
 
 type auditData struct {
@@ -56,7 +59,7 @@ func (p *Portal) auditView(c *web.Ctx) error {
 	if err := c.Audit("audit-view", "", ""); err != nil {
 		return err
 	}
-	lines, more, err := readAudit(p.o.AuditLog, d)
+	lines, more, err := p.readAudit(c, d)
 	if err != nil {
 		return err
 	}
@@ -68,8 +71,25 @@ func (p *Portal) auditView(c *web.Ctx) error {
 	return c.Render("audit.html", d)
 }
 
-// readAudit scans the log and keeps the last auditPage matching lines before d.Before.
-func readAudit(path string, d auditData) ([]auditLine, bool, error) {
+// readAudit lists the records matching d from the backend's database when it holds them
+// (a shared store), else from the log file.
+func (p *Portal) readAudit(ctx context.Context, d auditData) ([]auditLine, bool, error) {
+	r, ok := p.q.Backend().(quarantine.AuditReader)
+	if p.o.AuditLog != "" || !ok {
+		return readAuditFile(p.o.AuditLog, d)
+	}
+	recs, more, err := r.ReadAudit(ctx, quarantine.AuditFilter{Before: d.Before, Actor: d.Actor, Action: d.Action,
+		Item: d.Item, Limit: auditPage})
+	lines := make([]auditLine, len(recs))
+	for i, r := range recs {
+		lines[i] = auditLine{Seq: r.Seq, Time: r.Time, Action: r.Action, ID: r.ID, Actor: r.Actor, Reason: r.Reason,
+			Rcpts: r.Rcpts, Detail: r.Detail, Node: r.Node}
+	}
+	return lines, more, err
+}
+
+// readAuditFile scans the log and keeps the last auditPage matching lines before d.Before.
+func readAuditFile(path string, d auditData) ([]auditLine, bool, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, false, nil

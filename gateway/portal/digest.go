@@ -46,7 +46,7 @@ func (p *Portal) digestLoop(stop <-chan struct{}) {
 // the day's digest was already sent (by this or another node) or nobody is to receive it.
 func (p *Portal) SendDigest(ctx context.Context, at time.Time) (string, error) {
 	day := at.Local().AddDate(0, 0, -1).Format("2006-01-02")
-	res, err := p.o.DB.ExecContext(ctx, `INSERT INTO portal_meta (k, v) VALUES (?, ?) ON CONFLICT(k) DO NOTHING`,
+	res, err := p.o.DB.ExecContext(ctx, `INSERT INTO portal_meta (k, v) VALUES ($1, $2) ON CONFLICT(k) DO NOTHING`,
 		"digest:"+day, []byte(at.UTC().Format(time.RFC3339)))
 	if err != nil {
 		return "", err

@@ -37,7 +37,7 @@ type Options struct {
 	Quarantine *quarantine.Service
 	// DB holds the portal's own tables (PPAP tries, statistics); Migrate creates them.
 	DB        *sql.DB
-	Migrate   func(ctx context.Context, component string, steps []string) error
+	Migrate   func(ctx context.Context, component string, s quarantine.Schema) error
 	Previewer *Previewer
 	// Files is the engine that sanitizes what a PPAP password opened.
 	Files sanitize.Sanitizer
@@ -79,13 +79,21 @@ type Portal struct {
 	done   chan struct{}
 }
 
-// Schema is the portal's own tables, applied under the component name "portal".
-var Schema = []string{
-	// 1
-	`CREATE TABLE IF NOT EXISTS portal_ppap (item_id TEXT PRIMARY KEY, failures INTEGER NOT NULL,
-		locked_until INTEGER NOT NULL);
-	CREATE TABLE IF NOT EXISTS portal_stats (day TEXT NOT NULL, metric TEXT NOT NULL, label TEXT NOT NULL,
-		n INTEGER NOT NULL, PRIMARY KEY (day, metric, label));`,
+// Schema is the portal's own tables per dialect, applied under the component name "portal".
+var Schema = quarantine.Schema{
+	SQLite: []string{
+		// 1
+		`CREATE TABLE IF NOT EXISTS portal_ppap (item_id TEXT PRIMARY KEY, failures INTEGER NOT NULL,
+			locked_until INTEGER NOT NULL);
+		CREATE TABLE IF NOT EXISTS portal_stats (day TEXT NOT NULL, metric TEXT NOT NULL, label TEXT NOT NULL,
+			n INTEGER NOT NULL, PRIMARY KEY (day, metric, label));`,
+	},
+	Postgres: []string{
+		// 1
+		`CREATE TABLE portal_ppap (item_id TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until BIGINT NOT NULL);
+		CREATE TABLE portal_stats (day TEXT NOT NULL, metric TEXT NOT NULL, label TEXT NOT NULL,
+			n BIGINT NOT NULL, PRIMARY KEY (day, metric, label));`,
+	},
 }
 
 // consoleRoles may look at any item; writeRoles may release and delete.

@@ -48,7 +48,7 @@ func (p *Portal) ppapItem(c *web.Ctx) (quarantine.Record, error) {
 func (p *Portal) ppapState(ctx context.Context, id string) (int, time.Time, error) {
 	var n int
 	var until int64
-	err := p.o.DB.QueryRowContext(ctx, `SELECT failures, locked_until FROM portal_ppap WHERE item_id = ?`, id).Scan(&n, &until)
+	err := p.o.DB.QueryRowContext(ctx, `SELECT failures, locked_until FROM portal_ppap WHERE item_id = $1`, id).Scan(&n, &until)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, time.Time{}, err
 	}
@@ -119,7 +119,7 @@ func (p *Portal) ppapPost(c *web.Ctx) error {
 			until = now.Add(p.o.PPAPLock).UnixNano()
 			d.Locked = time.Unix(0, until)
 		}
-		if _, err := p.o.DB.ExecContext(c, `INSERT INTO portal_ppap (item_id, failures, locked_until) VALUES (?, ?, ?)
+		if _, err := p.o.DB.ExecContext(c, `INSERT INTO portal_ppap (item_id, failures, locked_until) VALUES ($1, $2, $3)
 			ON CONFLICT(item_id) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until`,
 			rec.ID, n, until); err != nil {
 			return err
@@ -137,7 +137,7 @@ func (p *Portal) ppapPost(c *web.Ctx) error {
 		d.Error, d.Reason = "ppap.cannot_open", err.Error()
 		return c.Render("ppap.html", d)
 	}
-	if _, err := p.o.DB.ExecContext(c, `DELETE FROM portal_ppap WHERE item_id = ?`, rec.ID); err != nil {
+	if _, err := p.o.DB.ExecContext(c, `DELETE FROM portal_ppap WHERE item_id = $1`, rec.ID); err != nil {
 		return err
 	}
 	// The contents go through the engine like any attachment; only its output leaves.

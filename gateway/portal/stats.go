@@ -73,7 +73,7 @@ func (s *Stats) flush() {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err == nil {
 		for k, n := range p {
-			if _, err = tx.ExecContext(ctx, `INSERT INTO portal_stats (day, metric, label, n) VALUES (?, ?, ?, ?)
+			if _, err = tx.ExecContext(ctx, `INSERT INTO portal_stats (day, metric, label, n) VALUES ($1, $2, $3, $4)
 				ON CONFLICT(day, metric, label) DO UPDATE SET n = n + excluded.n`, k.day, k.metric, k.label, n); err != nil {
 				break
 			}
@@ -172,8 +172,9 @@ func (p *Portal) Stats() *Stats { return p.stats }
 
 // counts sums a metric's label over days [since, until).
 func (s *Stats) counts(ctx context.Context, metric, prefix string, since, until string) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT label, SUM(n) FROM portal_stats WHERE metric = ? AND day >= ? AND day < ?
-		AND (label = '' OR substr(label, 1, length(?)) = ?) GROUP BY label`, metric, since, until, prefix, prefix)
+	rows, err := s.db.QueryContext(ctx, `SELECT label, CAST(SUM(n) AS BIGINT) FROM portal_stats
+		WHERE metric = $1 AND day >= $2 AND day < $3 AND (label = '' OR substr(label, 1, $4) = $5) GROUP BY label`,
+		metric, since, until, utf8.RuneCountInString(prefix), prefix)
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +193,7 @@ func (s *Stats) counts(ctx context.Context, metric, prefix string, since, until 
 
 // daily returns a metric's total per day for the days listed.
 func (s *Stats) daily(ctx context.Context, metric string, days []string) ([]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT day, n FROM portal_stats WHERE metric = ? AND label = '' AND day >= ? AND day <= ?`,
+	rows, err := s.db.QueryContext(ctx, `SELECT day, n FROM portal_stats WHERE metric = $1 AND label = '' AND day >= $2 AND day <= $3`,
 		metric, days[0], days[len(days)-1])
 	if err != nil {
 		return nil, err

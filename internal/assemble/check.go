@@ -50,7 +50,7 @@ func Check(cfg *config.Config) error {
 		// of an entry Validate let through, so that no entry is reported twice.
 		errs = append(errs, notAlreadyReported(err, verr))
 	}
-	errs = append(errs, checkTLS(cfg), checkKeyFile(cfg), checkDirs(cfg), checkPortalFiles(cfg), notAlreadyReported(checkNotice(cfg), verr))
+	errs = append(errs, checkTLS(cfg), checkKeyFile(cfg), checkDirs(cfg), checkPortalFiles(cfg), checkStore(cfg), notAlreadyReported(checkNotice(cfg), verr))
 	return errors.Join(errs...)
 }
 
@@ -64,6 +64,23 @@ func checkPortalFiles(cfg *config.Config) error {
 	if f := cfg.Portal.LDAP.BindPasswordFile; f != "" {
 		_, err := readFileFor(cfg, "portal.ldap.bind_password_file", f)
 		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// checkStore: the database password file of a shared store is readable, and nothing is
+// enabled that cannot yet keep its data in a shared store.
+func checkStore(cfg *config.Config) error {
+	if !cfg.SharedStore() {
+		return nil
+	}
+	var errs []error
+	if f := cfg.Postgres.PasswordFile; f != "" {
+		_, err := readFileFor(cfg, "postgres.password_file", f)
+		errs = append(errs, err)
+	}
+	if cfg.Transfer.Enabled {
+		errs = append(errs, cfg.KeyError("transfer.enabled", "true", "needs store: sqlite for now: transfers do not keep their files in a shared store yet"))
 	}
 	return errors.Join(errs...)
 }

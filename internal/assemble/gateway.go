@@ -25,9 +25,6 @@ import (
 // ShutdownGrace bounds how long Run waits for in-flight work after its context ends.
 const ShutdownGrace = 30 * time.Second
 
-// retentionEvery is how often Run expires quarantined items older than quarantine.retention.
-const retentionEvery = 24 * time.Hour
-
 // Gateway is everything serve runs, built from the configuration by NewGateway.
 type Gateway struct {
 	cfg        *config.Config
@@ -189,22 +186,20 @@ func (g *Gateway) Run(ctx context.Context) error {
 	close(g.ready)
 	g.log.Info("serving", "smtp", g.smtpAddr.String(), "http", fmt.Sprint(g.httpAddr), "data_dir", g.cfg.DataDir)
 
-	retention := time.NewTicker(retentionEvery)
-	defer retention.Stop()
-	g.purge(ctx)
+	// The retention loop ends with rctx, before the listeners are shut down.
+	rctx, stopRetention := context.WithCancel(ctx)
+	retentionDone := make(chan struct{})
+	go func() {
+		defer close(retentionDone)
+		g.retention(rctx)
+	}()
 	var runErr error
-loop:
-	for {
-		select {
-		case <-ctx.Done():
-			break loop
-		case err := <-errc:
-			runErr = err
-			break loop
-		case <-retention.C:
-			g.purge(ctx)
-		}
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
 	}
+	stopRetention()
+	<-retentionDone
 	g.log.Info("shutting down", "grace", ShutdownGrace.String())
 	sctx, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
 	defer cancel()
@@ -219,16 +214,6 @@ loop:
 	}
 	g.log.Info("stopped")
 	return runErr
-}
-
-// purge expires quarantined items older than quarantine.retention.
-func (g *Gateway) purge(ctx context.Context) {
-	n, err := g.store.Purge(ctx, g.cfg.Quarantine.Retention.Std(), quarantine.Retention)
-	if err != nil {
-		g.log.Error("quarantine purge failed", "err", err)
-	} else if n > 0 {
-		g.log.Info("quarantine purged", "items", n, "retention", g.cfg.Quarantine.Retention.String())
-	}
 }
 
 // Close releases the store and the rasterizer. Call it after Run returns.

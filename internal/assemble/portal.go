@@ -2,15 +2,15 @@ package assemble
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
 
 	"github.com/sekisho/sekisho/config"
+	"github.com/sekisho/sekisho/gateway/portal"
 	"github.com/sekisho/sekisho/gateway/portal/accounts"
+	"github.com/sekisho/sekisho/gateway/transfer"
 	"github.com/sekisho/sekisho/quarantine"
-	"github.com/sekisho/sekisho/quarantine/sqlite"
 )
 
 // Accounts is the portal's account store and authenticator, built from the portal section
@@ -21,18 +21,14 @@ type Accounts struct {
 }
 
 // MigrateComponent brings a component's tables in the quarantine's store to the version
-// of steps (SQL, append-only). Components keep their data next to the quarantine's, so one
-// store (and later one shared database) holds everything.
-func MigrateComponent(ctx context.Context, svc *quarantine.Service, component string, steps []string) error {
-	b, ok := svc.Backend().(*sqlite.Backend)
-	if !ok {
-		return errors.New("portal: this quarantine backend cannot hold the portal's tables")
+// of s. Components keep their data next to the quarantine's, so one store (one shared
+// database with PostgreSQL) holds everything.
+func MigrateComponent(ctx context.Context, svc *quarantine.Service, component string, s quarantine.Schema) error {
+	t, err := Tables(svc)
+	if err != nil {
+		return err
 	}
-	st := make([]sqlite.Step, len(steps))
-	for i, s := range steps {
-		st[i] = sqlite.SQL(s)
-	}
-	return b.Migrate(ctx, component, st)
+	return t.MigrateSchema(ctx, component, s)
 }
 
 // OpenAccounts opens the portal's users and sessions in the quarantine's store.
@@ -44,7 +40,11 @@ func OpenAccounts(ctx context.Context, cfg *config.Config, svc *quarantine.Servi
 	if err != nil {
 		return nil, err
 	}
-	st := accounts.New(svc.Backend().(*sqlite.Backend).DB(), nil)
+	t, err := Tables(svc)
+	if err != nil {
+		return nil, err
+	}
+	st := accounts.New(t.DB(), nil)
 	auth, err := accounts.NewAuthenticator(st, o)
 	if err != nil {
 		return nil, err
@@ -85,4 +85,11 @@ func AuthOptions(cfg *config.Config) (accounts.AuthOptions, error) {
 		return o, fmt.Errorf("portal.ldap: %w", err)
 	}
 	return o, nil
+}
+
+// ComponentSchemas is the tables of every component that keeps them in the store, by the
+// component name they are migrated under (`sekisho store migrate` moves them all).
+func ComponentSchemas() map[string]quarantine.Schema {
+	return map[string]quarantine.Schema{"accounts": accounts.Schema, "portal": portal.Schema,
+		"transfer": transfer.Schema}
 }

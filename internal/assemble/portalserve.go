@@ -23,7 +23,6 @@ import (
 	"github.com/sekisho/sekisho/gateway/portal/web"
 	"github.com/sekisho/sekisho/gateway/queue"
 	"github.com/sekisho/sekisho/gateway/transfer"
-	"github.com/sekisho/sekisho/quarantine/sqlite"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -72,17 +71,25 @@ func newPortal(cfg *config.Config, g *Gateway) (*portal.Portal, error) {
 	if g.transfer != nil {
 		tr = g.transfer.Service
 	}
+	tables, err := Tables(g.store)
+	if err != nil {
+		return nil, err
+	}
+	// The embedded store's audit log is a file the audit page scans; a shared store's
+	// records are read from its database.
+	auditLog := ""
+	if !cfg.SharedStore() {
+		auditLog = filepath.Join(QuarantineDir(cfg), "audit.log")
+	}
 	p, err := portal.New(ctx, portal.Options{
 		Transfer: tr,
 		Web: web.Options{Store: acc.Store, Auth: acc.Auth, TLS: tc, TrustedProxies: proxies, Secret: secret,
 			Timeouts: accounts.SessionTimeouts{Idle: cfg.Portal.SessionIdle.Std(), Absolute: cfg.Portal.SessionMax.Std()}},
 		Quarantine: g.store,
-		DB:         g.store.Backend().(*sqlite.Backend).DB(),
-		Migrate: func(ctx context.Context, component string, steps []string) error {
-			return MigrateComponent(ctx, g.store, component, steps)
-		},
-		Previewer: &portal.Previewer{Files: g.sanitizers.Files, Message: g.sanitizers.Message, Render: g.render},
-		Files:     g.sanitizers.Files,
+		DB:         tables.DB(),
+		Migrate:    tables.MigrateSchema,
+		Previewer:  &portal.Previewer{Files: g.sanitizers.Files, Message: g.sanitizers.Message, Render: g.render},
+		Files:      g.sanitizers.Files,
 		PPAPLimits: ppap.Limits{MaxEntries: lim.MaxEntries, MaxFileSize: lim.MaxFileSize, MaxTotalSize: lim.MaxTotalSize,
 			MaxRatio: lim.MaxRatio},
 		PPAPMaxTries: cfg.Portal.PPAPMaxTries,
@@ -92,7 +99,7 @@ func newPortal(cfg *config.Config, g *Gateway) (*portal.Portal, error) {
 		DigestTime:   cfg.Portal.DigestTime,
 		DigestTo:     cfg.Portal.DigestTo,
 		PublicURL:    PortalURL(cfg),
-		AuditLog:     filepath.Join(QuarantineDir(cfg), "audit.log"),
+		AuditLog:     auditLog,
 		QueueDepth: func() map[string]int {
 			d, _ := g.queue.Depth(time.Now())
 			out := map[string]int{}

@@ -3,7 +3,6 @@ package assemble
 import (
 	"context"
 	"crypto/tls"
-	"database/sql"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -20,7 +19,6 @@ import (
 	"github.com/sekisho/sekisho/gateway/smtp"
 	"github.com/sekisho/sekisho/gateway/transfer"
 	"github.com/sekisho/sekisho/quarantine"
-	"github.com/sekisho/sekisho/quarantine/sqlite"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -71,21 +69,14 @@ func transferConfig(cfg *config.Config, overrides map[string]string) *config.Con
 // OpenTransfer builds the transfer service on the quarantine's store: both engines, the
 // tables, the departments. outbox queues its notices (nil: none are sent).
 func OpenTransfer(ctx context.Context, cfg *config.Config, store *quarantine.Service, outbox transfer.Outbox, o Options) (_ *Transfer, err error) {
-	var db *sql.DB
-	switch b := store.Backend().(type) {
-	case quarantine.Tables:
-		if err := b.MigrateSchema(ctx, "transfer", transfer.Schema); err != nil {
-			return nil, err
-		}
-		db = b.DB()
-	case *sqlite.Backend:
-		if err := MigrateComponent(ctx, store, "transfer", transfer.Schema.SQLite); err != nil {
-			return nil, err
-		}
-		db = b.DB()
-	default:
-		return nil, fmt.Errorf("transfer: this quarantine backend cannot hold the transfer tables")
+	t, err := Tables(store)
+	if err != nil {
+		return nil, err
 	}
+	if err := t.MigrateSchema(ctx, "transfer", transfer.Schema); err != nil {
+		return nil, err
+	}
+	db := t.DB()
 	acc, err := OpenAccounts(ctx, cfg, store)
 	if err != nil {
 		return nil, err

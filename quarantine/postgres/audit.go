@@ -140,18 +140,9 @@ func (b *Backend) snapshot(ctx context.Context, f func(pgx.Tx) error) error {
 	return tx.Commit(ctx)
 }
 
-// AuditFilter selects records for ReadAudit. Zero fields match everything.
-type AuditFilter struct {
-	Before int64  // records with a smaller sequence number only
-	Actor  string // a case-insensitive substring of the actor
-	Action string
-	Item   string
-	Limit  int // default 100, at most 1000
-}
-
 // ReadAudit returns the newest records matching f, newest first, and whether older ones
 // match too.
-func (b *Backend) ReadAudit(ctx context.Context, f AuditFilter) ([]AuditRecord, bool, error) {
+func (b *Backend) ReadAudit(ctx context.Context, f quarantine.AuditFilter) ([]AuditRecord, bool, error) {
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 100
 	}

@@ -73,9 +73,10 @@ type Backend struct {
 }
 
 var (
-	_ quarantine.Backend = (*Backend)(nil)
-	_ quarantine.Tables  = (*Backend)(nil)
-	_ quarantine.Elector = (*Backend)(nil)
+	_ quarantine.Backend     = (*Backend)(nil)
+	_ quarantine.Tables      = (*Backend)(nil)
+	_ quarantine.Elector     = (*Backend)(nil)
+	_ quarantine.AuditReader = (*Backend)(nil)
 )
 
 // ParseConfig turns o into a pool configuration; errors never include the password.

@@ -69,7 +69,7 @@ func TestOneChainAcrossNodes(t *testing.T) {
 	if err != nil || n != 160 {
 		t.Fatalf("Verify = %d, %v; want 160 records", n, err)
 	}
-	recs, more, err := a.Backend().(*Backend).ReadAudit(ctx, AuditFilter{Limit: 1000})
+	recs, more, err := a.Backend().(*Backend).ReadAudit(ctx, quarantine.AuditFilter{Limit: 1000})
 	if err != nil || more || len(recs) != 160 {
 		t.Fatalf("ReadAudit = %d records, more %v, %v", len(recs), more, err)
 	}

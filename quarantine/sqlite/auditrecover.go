@@ -104,3 +104,16 @@ func writeSynced(path string, data []byte) error {
 	defer d.Close()
 	return d.Sync()
 }
+
+// Exclusive takes the lock every change holds, for a tool that reads the whole store as
+// one (store migrate): changes by any process wait until release is called. It fails when
+// the audit log is broken.
+func (b *Backend) Exclusive() (release func(), err error) {
+	if err := b.audit.lock(); err != nil {
+		return nil, err
+	}
+	return b.audit.unlock, nil
+}
+
+// Dir is the store's directory: index.db, audit.log and blobs/.
+func (b *Backend) Dir() string { return b.dir }

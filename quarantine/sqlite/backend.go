@@ -31,7 +31,10 @@ type Backend struct {
 	log   *slog.Logger
 }
 
-var _ quarantine.Backend = (*Backend)(nil)
+var (
+	_ quarantine.Backend = (*Backend)(nil)
+	_ quarantine.Tables  = (*Backend)(nil)
+)
 
 // Open opens or creates the backend under o.Dir and brings its schema up to date. The
 // caller calls Close.

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/sekisho/sekisho/quarantine"
 )
 
 // Step is one schema change of a component: SQL, or Go for what SQL cannot say (moving data
@@ -64,6 +66,18 @@ func (b *Backend) migrateOne(ctx context.Context, component string, steps []Step
 	}
 	return false, tx.Commit()
 }
+
+// MigrateSchema applies a component's SQLite steps (quarantine.Tables).
+func (b *Backend) MigrateSchema(ctx context.Context, component string, s quarantine.Schema) error {
+	steps := make([]Step, len(s.SQLite))
+	for i, q := range s.SQLite {
+		steps[i] = SQL(q)
+	}
+	return b.Migrate(ctx, component, steps)
+}
+
+// Dialect is quarantine.SQLite.
+func (b *Backend) Dialect() quarantine.Dialect { return quarantine.SQLite }
 
 // schema is the quarantine's own tables.
 var schema = []Step{

@@ -74,7 +74,7 @@ func (s *Store) NewSession(ctx context.Context, user string, roles Roles, stage 
 	now := s.now()
 	h := tokenHash(token)
 	_, err := s.db.ExecContext(ctx, `INSERT INTO portal_sessions (token_hash, user_name, roles, stage, created, last_seen, ip, lang)
-		VALUES (?,?,?,?,?,?,?,?)`, h, user, roles.String(), string(stage), now.UnixNano(), now.UnixNano(), ip, lang)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, h, user, roles.String(), string(stage), now.UnixNano(), now.UnixNano(), ip, lang)
 	if err != nil {
 		return "", Session{}, err
 	}
@@ -93,7 +93,7 @@ func (s *Store) Session(ctx context.Context, token string, t SessionTimeouts) (S
 	var roles, stage string
 	var created, seen int64
 	err := s.db.QueryRowContext(ctx, `SELECT user_name, roles, stage, created, last_seen, ip, lang FROM portal_sessions
-		WHERE token_hash = ?`, h).Scan(&ss.User, &roles, &stage, &created, &seen, &ss.IP, &ss.Lang)
+		WHERE token_hash = $1`, h).Scan(&ss.User, &roles, &stage, &created, &seen, &ss.IP, &ss.Lang)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, ErrNoSession
 	}
@@ -109,13 +109,13 @@ func (s *Store) Session(ctx context.Context, token string, t SessionTimeouts) (S
 		idle, abs = t.Pending, t.Pending
 	}
 	if now.Sub(ss.LastSeen) > idle || now.Sub(ss.Created) > abs {
-		s.db.ExecContext(ctx, `DELETE FROM portal_sessions WHERE token_hash = ?`, h)
+		s.db.ExecContext(ctx, `DELETE FROM portal_sessions WHERE token_hash = $1`, h)
 		return Session{}, ErrNoSession
 	}
 	// Writing on every request would make each page view a database write; a minute of
 	// slack on a 30-minute idle timeout is not worth that.
 	if now.Sub(ss.LastSeen) > time.Minute {
-		s.db.ExecContext(ctx, `UPDATE portal_sessions SET last_seen = ? WHERE token_hash = ?`, now.UnixNano(), h)
+		s.db.ExecContext(ctx, `UPDATE portal_sessions SET last_seen = $1 WHERE token_hash = $2`, now.UnixNano(), h)
 		ss.LastSeen = now
 	}
 	return ss, nil
@@ -123,18 +123,18 @@ func (s *Store) Session(ctx context.Context, token string, t SessionTimeouts) (S
 
 // SetSessionLang records the language chosen during a session.
 func (s *Store) SetSessionLang(ctx context.Context, token, lang string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE portal_sessions SET lang = ? WHERE token_hash = ?`, lang, tokenHash(token))
+	_, err := s.db.ExecContext(ctx, `UPDATE portal_sessions SET lang = $1 WHERE token_hash = $2`, lang, tokenHash(token))
 	return err
 }
 
 // EndSession removes a session (logout, or rotation).
 func (s *Store) EndSession(ctx context.Context, token string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM portal_sessions WHERE token_hash = ?`, tokenHash(token))
+	_, err := s.db.ExecContext(ctx, `DELETE FROM portal_sessions WHERE token_hash = $1`, tokenHash(token))
 	return err
 }
 
 func (s *Store) endSessions(ctx context.Context, user string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM portal_sessions WHERE user_name = ?`, user)
+	_, err := s.db.ExecContext(ctx, `DELETE FROM portal_sessions WHERE user_name = $1`, user)
 	return err
 }
 
@@ -142,8 +142,8 @@ func (s *Store) endSessions(ctx context.Context, user string) error {
 func (s *Store) PurgeSessions(ctx context.Context, t SessionTimeouts) (int64, error) {
 	t = t.withDefaults()
 	now := s.now()
-	res, err := s.db.ExecContext(ctx, `DELETE FROM portal_sessions WHERE last_seen < ? OR created < ?
-		OR (stage = ? AND created < ?)`, now.Add(-t.Idle).UnixNano(), now.Add(-t.Absolute).UnixNano(),
+	res, err := s.db.ExecContext(ctx, `DELETE FROM portal_sessions WHERE last_seen < $1 OR created < $2
+		OR (stage = $3 AND created < $4)`, now.Add(-t.Idle).UnixNano(), now.Add(-t.Absolute).UnixNano(),
 		string(PendingTOTP), now.Add(-t.Pending).UnixNano())
 	if err != nil {
 		return 0, err

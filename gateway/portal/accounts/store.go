@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sekisho/sekisho/quarantine"
 )
 
 // ErrNoUser is returned for an unknown user name.
@@ -50,23 +53,38 @@ type Store struct {
 	now func() time.Time
 }
 
-// Schema is the accounts tables, one entry per version: Schema[i] takes the tables from
-// version i to i+1. Entries are append-only once shipped. A store that versions its own
-// components (quarantine/sqlite's Migrate) applies them under the name "accounts"; Open
-// applies them itself.
-var Schema = []string{
-	// 1
-	`CREATE TABLE IF NOT EXISTS portal_meta (k TEXT PRIMARY KEY, v BLOB NOT NULL);
-	CREATE TABLE IF NOT EXISTS portal_users (
-		name TEXT PRIMARY KEY, display TEXT NOT NULL, email TEXT NOT NULL, roles TEXT NOT NULL,
-		source TEXT NOT NULL, password_hash TEXT NOT NULL, totp_secret BLOB, totp_last INTEGER NOT NULL,
-		disabled INTEGER NOT NULL, failed INTEGER NOT NULL, locked_until INTEGER NOT NULL,
-		created INTEGER NOT NULL, updated INTEGER NOT NULL);
-	CREATE INDEX IF NOT EXISTS portal_users_email ON portal_users(email);
-	CREATE TABLE IF NOT EXISTS portal_sessions (
-		token_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL, roles TEXT NOT NULL, stage TEXT NOT NULL,
-		created INTEGER NOT NULL, last_seen INTEGER NOT NULL, ip TEXT NOT NULL, lang TEXT NOT NULL);
-	CREATE INDEX IF NOT EXISTS portal_sessions_user ON portal_sessions(user_name);`,
+// Schema is the accounts tables per dialect, one entry per version: entry i takes the
+// tables from version i to i+1. Entries are append-only once shipped. The store applies
+// them under the name "accounts" (quarantine.Tables); Open applies the SQLite ones itself.
+var Schema = quarantine.Schema{
+	SQLite: []string{
+		// 1
+		`CREATE TABLE IF NOT EXISTS portal_meta (k TEXT PRIMARY KEY, v BLOB NOT NULL);
+		CREATE TABLE IF NOT EXISTS portal_users (
+			name TEXT PRIMARY KEY, display TEXT NOT NULL, email TEXT NOT NULL, roles TEXT NOT NULL,
+			source TEXT NOT NULL, password_hash TEXT NOT NULL, totp_secret BLOB, totp_last INTEGER NOT NULL,
+			disabled INTEGER NOT NULL, failed INTEGER NOT NULL, locked_until INTEGER NOT NULL,
+			created INTEGER NOT NULL, updated INTEGER NOT NULL);
+		CREATE INDEX IF NOT EXISTS portal_users_email ON portal_users(email);
+		CREATE TABLE IF NOT EXISTS portal_sessions (
+			token_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL, roles TEXT NOT NULL, stage TEXT NOT NULL,
+			created INTEGER NOT NULL, last_seen INTEGER NOT NULL, ip TEXT NOT NULL, lang TEXT NOT NULL);
+		CREATE INDEX IF NOT EXISTS portal_sessions_user ON portal_sessions(user_name);`,
+	},
+	Postgres: []string{
+		// 1
+		`CREATE TABLE portal_meta (k TEXT PRIMARY KEY, v BYTEA NOT NULL);
+		CREATE TABLE portal_users (
+			name TEXT PRIMARY KEY, display TEXT NOT NULL, email TEXT NOT NULL, roles TEXT NOT NULL,
+			source TEXT NOT NULL, password_hash TEXT NOT NULL, totp_secret BYTEA, totp_last BIGINT NOT NULL,
+			disabled INTEGER NOT NULL, failed INTEGER NOT NULL, locked_until BIGINT NOT NULL,
+			created BIGINT NOT NULL, updated BIGINT NOT NULL);
+		CREATE INDEX portal_users_email ON portal_users (email);
+		CREATE TABLE portal_sessions (
+			token_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL, roles TEXT NOT NULL, stage TEXT NOT NULL,
+			created BIGINT NOT NULL, last_seen BIGINT NOT NULL, ip TEXT NOT NULL, lang TEXT NOT NULL);
+		CREATE INDEX portal_sessions_user ON portal_sessions (user_name);`,
+	},
 }
 
 // New returns a store on db, whose tables are at the current Schema version.
@@ -92,19 +110,19 @@ func Open(ctx context.Context, db *sql.DB, now func() time.Time) (*Store, error)
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("accounts: schema: %w", err)
 	}
-	if v > len(Schema) {
-		return nil, fmt.Errorf("accounts: database schema %d is newer than this program (%d)", v, len(Schema))
+	if v > len(Schema.SQLite) {
+		return nil, fmt.Errorf("accounts: database schema %d is newer than this program (%d)", v, len(Schema.SQLite))
 	}
-	for ; v < len(Schema); v++ {
+	for ; v < len(Schema.SQLite); v++ {
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := tx.ExecContext(ctx, Schema[v]); err != nil {
+		if _, err := tx.ExecContext(ctx, Schema.SQLite[v]); err != nil {
 			tx.Rollback()
 			return nil, fmt.Errorf("accounts: migration %d: %w", v+1, err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO portal_meta (k, v) VALUES ('schema', ?)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO portal_meta (k, v) VALUES ('schema', $1)
 			ON CONFLICT(k) DO UPDATE SET v = excluded.v`, fmt.Sprint(v+1)); err != nil {
 			tx.Rollback()
 			return nil, err
@@ -123,11 +141,11 @@ func (s *Store) Secret(ctx context.Context, name string, n int) ([]byte, error) 
 	if _, err := rand.Read(b); err != nil {
 		return nil, err
 	}
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO portal_meta (k, v) VALUES (?, ?) ON CONFLICT(k) DO NOTHING`, "secret:"+name, b); err != nil {
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO portal_meta (k, v) VALUES ($1, $2) ON CONFLICT(k) DO NOTHING`, "secret:"+name, b); err != nil {
 		return nil, err
 	}
 	var got []byte
-	err := s.db.QueryRowContext(ctx, `SELECT v FROM portal_meta WHERE k = ?`, "secret:"+name).Scan(&got)
+	err := s.db.QueryRowContext(ctx, `SELECT v FROM portal_meta WHERE k = $1`, "secret:"+name).Scan(&got)
 	return got, err
 }
 
@@ -165,7 +183,7 @@ func scanUser(sc interface{ Scan(...any) error }) (User, error) {
 
 // User returns the user called name.
 func (s *Store) User(ctx context.Context, name string) (User, error) {
-	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userCols+` FROM portal_users WHERE name = ?`, strings.ToLower(name)))
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userCols+` FROM portal_users WHERE name = $1`, strings.ToLower(name)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, fmt.Errorf("%w: %s", ErrNoUser, name)
 	}
@@ -206,7 +224,7 @@ func (s *Store) CreateUser(ctx context.Context, u User, hash string) error {
 		u.Email = name
 	}
 	now := s.now().UnixNano()
-	_, err = s.db.ExecContext(ctx, `INSERT INTO portal_users (`+userCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	_, err = s.db.ExecContext(ctx, `INSERT INTO portal_users (`+userCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
 		name, u.Display, strings.ToLower(u.Email), u.Roles.String(), string(u.Source), hash, nil, 0, 0, 0, 0, now, now)
 	if err != nil && strings.Contains(strings.ToLower(err.Error()), "unique") {
 		return fmt.Errorf("%w: %s", ErrExists, name)
@@ -214,9 +232,11 @@ func (s *Store) CreateUser(ctx context.Context, u User, hash string) error {
 	return err
 }
 
+// update sets columns of one user: set numbers its placeholders from $1, one per arg.
 func (s *Store) update(ctx context.Context, name, set string, args ...any) error {
+	n := len(args)
 	args = append(append(args, s.now().UnixNano()), strings.ToLower(name))
-	res, err := s.db.ExecContext(ctx, `UPDATE portal_users SET `+set+`, updated = ? WHERE name = ?`, args...)
+	res, err := s.db.ExecContext(ctx, `UPDATE portal_users SET `+set+`, updated = $`+strconv.Itoa(n+1)+` WHERE name = $`+strconv.Itoa(n+2), args...)
 	if err != nil {
 		return err
 	}
@@ -228,7 +248,7 @@ func (s *Store) update(ctx context.Context, name, set string, args ...any) error
 
 // SetPasswordHash replaces a user's password, clears a lockout and ends their sessions.
 func (s *Store) SetPasswordHash(ctx context.Context, name, hash string) error {
-	if err := s.update(ctx, name, `password_hash = ?, failed = 0, locked_until = 0`, hash); err != nil {
+	if err := s.update(ctx, name, `password_hash = $1, failed = 0, locked_until = 0`, hash); err != nil {
 		return err
 	}
 	return s.endSessions(ctx, name)
@@ -236,7 +256,7 @@ func (s *Store) SetPasswordHash(ctx context.Context, name, hash string) error {
 
 // SetTOTP enrols (secret) or removes (nil) a user's TOTP secret and ends their sessions.
 func (s *Store) SetTOTP(ctx context.Context, name string, secret []byte) error {
-	if err := s.update(ctx, name, `totp_secret = ?, totp_last = 0`, secret); err != nil {
+	if err := s.update(ctx, name, `totp_secret = $1, totp_last = 0`, secret); err != nil {
 		return err
 	}
 	return s.endSessions(ctx, name)
@@ -248,7 +268,7 @@ func (s *Store) SetDisabled(ctx context.Context, name string, disabled bool) err
 	if disabled {
 		d = 1
 	}
-	if err := s.update(ctx, name, `disabled = ?, failed = 0, locked_until = 0`, d); err != nil {
+	if err := s.update(ctx, name, `disabled = $1, failed = 0, locked_until = 0`, d); err != nil {
 		return err
 	}
 	if disabled {
@@ -262,7 +282,7 @@ func (s *Store) SetRoles(ctx context.Context, name string, roles Roles) error {
 	if len(roles) == 0 {
 		return errors.New("accounts: a user needs a role")
 	}
-	if err := s.update(ctx, name, `roles = ?`, roles.String()); err != nil {
+	if err := s.update(ctx, name, `roles = $1`, roles.String()); err != nil {
 		return err
 	}
 	return s.endSessions(ctx, name)
@@ -272,7 +292,7 @@ func (s *Store) SetRoles(ctx context.Context, name string, roles Roles) error {
 // mail, display name and roles. A local account of the same name is left alone.
 func (s *Store) upsertDirectoryUser(ctx context.Context, u User) error {
 	now := s.now().UnixNano()
-	_, err := s.db.ExecContext(ctx, `INSERT INTO portal_users (`+userCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO portal_users (`+userCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)
 		ON CONFLICT(name) DO UPDATE SET display = excluded.display, email = excluded.email,
 		roles = excluded.roles, updated = excluded.updated WHERE portal_users.source = 'ldap'`,
 		u.Name, u.Display, strings.ToLower(u.Email), u.Roles.String(), string(LDAP), "", nil, 0, 0, 0, 0, now, now)
@@ -284,7 +304,7 @@ func (s *Store) upsertDirectoryUser(ctx context.Context, u User) error {
 func (s *Store) recordFailure(ctx context.Context, name string, max int, lockFor time.Duration) (bool, error) {
 	now := s.now()
 	res, err := s.db.ExecContext(ctx, `UPDATE portal_users SET failed = failed + 1,
-		locked_until = CASE WHEN failed + 1 >= ? THEN ? ELSE locked_until END WHERE name = ?`,
+		locked_until = CASE WHEN failed + 1 >= $1 THEN $2 ELSE locked_until END WHERE name = $3`,
 		max, now.Add(lockFor).UnixNano(), name)
 	if err != nil {
 		return false, err
@@ -302,14 +322,14 @@ func (s *Store) Unlock(ctx context.Context, name string) error {
 }
 
 func (s *Store) resetFailures(ctx context.Context, name string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE portal_users SET failed = 0, locked_until = 0 WHERE name = ?`, name)
+	_, err := s.db.ExecContext(ctx, `UPDATE portal_users SET failed = 0, locked_until = 0 WHERE name = $1`, name)
 	return err
 }
 
 // useTOTPStep records step as the last one used, only if it is newer: two requests with
 // the same code cannot both succeed.
 func (s *Store) useTOTPStep(ctx context.Context, name string, step int64) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE portal_users SET totp_last = ? WHERE name = ? AND totp_last < ?`, step, name, step)
+	res, err := s.db.ExecContext(ctx, `UPDATE portal_users SET totp_last = $1 WHERE name = $2 AND totp_last < $3`, step, name, step)
 	if err != nil {
 		return false, err
 	}

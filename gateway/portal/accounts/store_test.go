@@ -27,8 +27,12 @@ func (c *clock) add(d time.Duration) {
 	c.mu.Unlock()
 }
 
+// openTest opens a store on a fresh database: SQLite, or PostgreSQL under TestOnPostgres.
 func openTest(t *testing.T) (*Store, *clock, *sql.DB) {
 	t.Helper()
+	if openOther != nil {
+		return openOther(t)
+	}
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "portal.db")+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +92,7 @@ func TestSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int
-	db.QueryRow(`SELECT count(*) FROM portal_sessions WHERE token_hash = ?`, tok).Scan(&n)
+	db.QueryRow(`SELECT count(*) FROM portal_sessions WHERE token_hash = $1`, tok).Scan(&n)
 	if n != 0 || len(tok) < 40 || strings.Contains(tok, s.ID) {
 		t.Fatal("the token itself is stored, or too short")
 	}
