@@ -73,6 +73,7 @@ func commands() []command {
 		{"serve", "run the gateway: SMTP relay, sanitizing pipeline, delivery, metrics", serveCmd, serveHelp},
 		{"quarantine", "list, show, release, delete or purge quarantined items; verify the audit log", quarantineCmd, quarantineHelp},
 		{"transfer", "list, show, approve, reject or purge file transfers; make upload links", transferCmd, transferHelp},
+		{"store", "move the embedded store into a PostgreSQL database several nodes share", storeCmd, storeHelp},
 		{"user", "add portal accounts, set passwords and TOTP, disable users", userCmd, userHelp},
 		{"version", "print the version and the commit it was built from (also --version)", versionCmd, ""},
 		{"help", "show help for a command", nil, ""},
