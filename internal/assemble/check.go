@@ -68,21 +68,16 @@ func checkPortalFiles(cfg *config.Config) error {
 	return errors.Join(errs...)
 }
 
-// checkStore: the database password file of a shared store is readable, and nothing is
-// enabled that cannot yet keep its data in a shared store.
+// checkStore: the database password file of a shared store is readable.
 func checkStore(cfg *config.Config) error {
 	if !cfg.SharedStore() {
 		return nil
 	}
-	var errs []error
 	if f := cfg.Postgres.PasswordFile; f != "" {
 		_, err := readFileFor(cfg, "postgres.password_file", f)
-		errs = append(errs, err)
+		return err
 	}
-	if cfg.Transfer.Enabled {
-		errs = append(errs, cfg.KeyError("transfer.enabled", "true", "needs store: sqlite for now: transfers do not keep their files in a shared store yet"))
-	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // checkNotice renders the configured notice templates once: a field that does not exist

@@ -18,7 +18,9 @@ import (
 	"github.com/sekisho/sekisho/gateway/queue"
 	"github.com/sekisho/sekisho/gateway/smtp"
 	"github.com/sekisho/sekisho/gateway/transfer"
+	"github.com/sekisho/sekisho/gateway/transfer/pgblobs"
 	"github.com/sekisho/sekisho/quarantine"
+	"github.com/sekisho/sekisho/quarantine/postgres"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -77,6 +79,16 @@ func OpenTransfer(ctx context.Context, cfg *config.Config, store *quarantine.Ser
 		return nil, err
 	}
 	db := t.DB()
+	// A shared store keeps the bytes too, so any node serves a file any node received.
+	var blobs transfer.Blobs
+	if pg, ok := store.Backend().(*postgres.Backend); ok {
+		if err := t.MigrateSchema(ctx, "transfer-blobs", pgblobs.Schema); err != nil {
+			return nil, err
+		}
+		if blobs, err = pgblobs.Open(ctx, pg.Pool(), cfg.Postgres.QueryTimeout.Std()); err != nil {
+			return nil, err
+		}
+	}
 	acc, err := OpenAccounts(ctx, cfg, store)
 	if err != nil {
 		return nil, err
@@ -100,7 +112,7 @@ func OpenTransfer(ctx context.Context, cfg *config.Config, store *quarantine.Ser
 	}
 	lim := Limits(transferConfig(cfg, nil).Limits)
 	so := transfer.Options{
-		DB: db, Dir: TransferDir(cfg), TempDir: cfg.TempDir, Quarantine: store, Accounts: acc.Store, Outbox: outbox,
+		DB: db, Dir: TransferDir(cfg), Blobs: blobs, TempDir: cfg.TempDir, Quarantine: store, Accounts: acc.Store, Outbox: outbox,
 		Inbound: tr.inbound.Files, Outbound: tr.outbound.Files,
 		NewBudget:       func() *sanitize.Budget { return sanitize.NewBudget(lim) },
 		SanitizeWorkers: tc.SanitizeWorkers, SanitizeTimeout: tc.SanitizeTimeout.Std(),

@@ -1,0 +1,417 @@
+// Package pgblobs keeps a transfer's bytes (uploads being received, the engine's outputs)
+// as PostgreSQL large objects in the store several nodes share, so that a file uploaded
+// on one node downloads from another (transfer.Blobs).
+//
+// Every call is a statement of its own on the pool: lo_put appends a chunk at an offset,
+// lo_get reads a range, so no transaction stays open while a client uploads or downloads
+// slowly, and nothing is ever whole in memory (chunks of 256 KiB). A chunk lo_put wrote is
+// committed, so Sync is a flush. Outputs are content-addressed like FileBlobs': one large
+// object per SHA-256 however many files share it.
+package pgblobs
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sekisho/sekisho/gateway/transfer"
+	"github.com/sekisho/sekisho/quarantine"
+)
+
+// Schema is the tables mapping uploads and outputs to large objects, applied under the
+// component name "transfer-blobs" (PostgreSQL only: the embedded store keeps files).
+var Schema = quarantine.Schema{Postgres: []string{
+	// 1
+	`CREATE TABLE transfer_staged_lo (id TEXT PRIMARY KEY, oid OID NOT NULL);
+	CREATE TABLE transfer_blob_lo (sum TEXT PRIMARY KEY, oid OID NOT NULL, size BIGINT NOT NULL);
+	CREATE TABLE transfer_blob_tmp (oid OID PRIMARY KEY, created BIGINT NOT NULL);`,
+}}
+
+// chunk is the most one statement moves.
+const chunk = 256 << 10
+
+// Large-object open modes (libpq's INV_WRITE, INV_READ).
+const (
+	invWrite = 0x20000
+	invRead  = 0x40000
+)
+
+// abandoned: an output still being written after this long belongs to a process that
+// died; Open removes it.
+const abandoned = 24 * time.Hour
+
+// Blobs is transfer.Blobs on a PostgreSQL pool.
+type Blobs struct {
+	pool    *pgxpool.Pool
+	timeout time.Duration
+}
+
+var _ transfer.Blobs = (*Blobs)(nil)
+
+// Open returns the store on pool, whose tables are at Schema's version, and removes
+// outputs whose writer died long ago. timeout bounds each call (0: a minute).
+func Open(ctx context.Context, pool *pgxpool.Pool, timeout time.Duration) (*Blobs, error) {
+	if timeout <= 0 {
+		timeout = time.Minute
+	}
+	b := &Blobs{pool: pool, timeout: timeout}
+	_, err := pool.Exec(ctx, `WITH gone AS (DELETE FROM transfer_blob_tmp WHERE created < $1 RETURNING oid)
+		SELECT lo_unlink(oid) FROM gone WHERE EXISTS (SELECT 1 FROM pg_largeobject_metadata m WHERE m.oid = gone.oid)`,
+		time.Now().Add(-abandoned).UnixNano())
+	if err != nil {
+		return nil, fmt.Errorf("transfer blobs: %w", err)
+	}
+	return b, nil
+}
+
+func (b *Blobs) ctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), b.timeout)
+}
+
+// Close leaves the pool to its owner.
+func (b *Blobs) Close() error { return nil }
+
+// Free cannot be told for a database: the upload check that uses it is skipped.
+func (b *Blobs) Free() (int64, error) {
+	return 0, errors.New("transfer blobs: a database's free space is not known to its clients")
+}
+
+func (b *Blobs) stagedOID(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, id string) (uint32, bool, error) {
+	var oid uint32
+	err := q.QueryRow(ctx, `SELECT oid FROM transfer_staged_lo WHERE id = $1`, id).Scan(&oid)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, false, nil
+	}
+	return oid, err == nil, err
+}
+
+// AppendStaged opens upload id for writing at off, creating it, and cuts what lies past off.
+func (b *Blobs) AppendStaged(id string, off int64) (transfer.StagedWriter, error) {
+	if !transfer.ValidID(id) || off < 0 {
+		return nil, transfer.ErrNotFound
+	}
+	ctx, cancel := b.ctx()
+	defer cancel()
+	var oid uint32
+	err := pgx.BeginFunc(ctx, b.pool, func(tx pgx.Tx) error {
+		// Two requests for one upload are not made by the service; the lock keeps a
+		// retry racing its predecessor from creating two objects.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('transfer-staged:' || $1, 0))`, id); err != nil {
+			return err
+		}
+		o, ok, err := b.stagedOID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			if err := tx.QueryRow(ctx, `SELECT lo_create(0)`).Scan(&o); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO transfer_staged_lo (id, oid) VALUES ($1, $2)`, id, o); err != nil {
+				return err
+			}
+		}
+		oid = o
+		_, err = tx.Exec(ctx, `SELECT lo_truncate64(lo_open($1, $2), $3)`, o, invWrite, off)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("transfer blobs: %w", err)
+	}
+	return &stagedWriter{w: writer{b: b, oid: oid, pos: off}, start: off}, nil
+}
+
+// writer appends to a large object through a chunk-sized buffer.
+type writer struct {
+	b   *Blobs
+	oid uint32
+	pos int64 // where buf goes
+	buf []byte
+}
+
+func (w *writer) Write(p []byte) (int, error) {
+	n := 0
+	for len(p) > 0 {
+		if w.buf == nil {
+			w.buf = make([]byte, 0, chunk)
+		}
+		k := min(len(p), chunk-len(w.buf))
+		w.buf = append(w.buf, p[:k]...)
+		p, n = p[k:], n+k
+		if len(w.buf) == chunk {
+			if err := w.flush(); err != nil {
+				return n - len(w.buf), err
+			}
+		}
+	}
+	return n, nil
+}
+
+func (w *writer) flush() error {
+	if len(w.buf) == 0 {
+		return nil
+	}
+	ctx, cancel := w.b.ctx()
+	defer cancel()
+	if _, err := w.b.pool.Exec(ctx, `SELECT lo_put($1, $2, $3)`, w.oid, w.pos, w.buf); err != nil {
+		return fmt.Errorf("transfer blobs: %w", err)
+	}
+	w.pos += int64(len(w.buf))
+	w.buf = w.buf[:0]
+	return nil
+}
+
+type stagedWriter struct {
+	w     writer
+	start int64
+}
+
+func (s *stagedWriter) Write(p []byte) (int, error) { return s.w.Write(p) }
+
+// Sync flushes: what lo_put wrote is committed.
+func (s *stagedWriter) Sync() error { return s.w.flush() }
+
+func (s *stagedWriter) Rollback() error {
+	s.w.buf = s.w.buf[:0]
+	s.w.pos = s.start
+	ctx, cancel := s.w.b.ctx()
+	defer cancel()
+	_, err := s.w.b.pool.Exec(ctx, `SELECT lo_truncate64(lo_open($1, $2), $3)`, s.w.oid, invWrite, s.start)
+	return err
+}
+
+func (s *stagedWriter) Close() error { return s.w.flush() }
+
+func (b *Blobs) ReadStaged(id string) (transfer.Blob, error) {
+	if !transfer.ValidID(id) {
+		return nil, transfer.ErrNotFound
+	}
+	ctx, cancel := b.ctx()
+	defer cancel()
+	oid, ok, err := b.stagedOID(ctx, b.pool, id)
+	if err != nil {
+		return nil, fmt.Errorf("transfer blobs: %w", err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("transfer blobs: staged %s: %w", id, fs.ErrNotExist)
+	}
+	size, err := b.size(ctx, oid)
+	if err != nil {
+		return nil, err
+	}
+	return &blob{b: b, oid: oid, size: size}, nil
+}
+
+func (b *Blobs) size(ctx context.Context, oid uint32) (int64, error) {
+	var n int64
+	if err := b.pool.QueryRow(ctx, `SELECT lo_lseek64(lo_open($1, $2), 0, 2)`, oid, invRead).Scan(&n); err != nil {
+		return 0, fmt.Errorf("transfer blobs: %w", err)
+	}
+	return n, nil
+}
+
+func (b *Blobs) StagedSize(id string) (int64, error) {
+	if !transfer.ValidID(id) {
+		return 0, transfer.ErrNotFound
+	}
+	ctx, cancel := b.ctx()
+	defer cancel()
+	oid, ok, err := b.stagedOID(ctx, b.pool, id)
+	if err != nil || !ok {
+		return 0, err
+	}
+	return b.size(ctx, oid)
+}
+
+func (b *Blobs) RemoveStaged(id string) error {
+	if !transfer.ValidID(id) {
+		return nil
+	}
+	ctx, cancel := b.ctx()
+	defer cancel()
+	_, err := b.pool.Exec(ctx, `WITH gone AS (DELETE FROM transfer_staged_lo WHERE id = $1 RETURNING oid)
+		SELECT lo_unlink(oid) FROM gone`, id)
+	return err
+}
+
+// Create starts an output in a new large object, listed as unfinished until Commit.
+func (b *Blobs) Create() (transfer.BlobWriter, error) {
+	ctx, cancel := b.ctx()
+	defer cancel()
+	var oid uint32
+	err := b.pool.QueryRow(ctx, `WITH o AS (SELECT lo_create(0) AS oid)
+		INSERT INTO transfer_blob_tmp (oid, created) SELECT oid, $1 FROM o RETURNING oid`, time.Now().UnixNano()).Scan(&oid)
+	if err != nil {
+		return nil, fmt.Errorf("transfer blobs: %w", err)
+	}
+	return &blobWriter{w: writer{b: b, oid: oid}, h: sha256.New()}, nil
+}
+
+type blobWriter struct {
+	w    writer
+	h    hash.Hash
+	done bool
+}
+
+func (w *blobWriter) Write(p []byte) (int, error) {
+	n, err := w.w.Write(p)
+	w.h.Write(p[:n])
+	return n, err
+}
+
+// Commit files the object under its SHA-256, or drops it when those bytes are stored
+// already.
+func (w *blobWriter) Commit() (string, int64, error) {
+	w.done = true
+	if err := w.w.flush(); err != nil {
+		w.drop()
+		return "", 0, err
+	}
+	sum, n := hex.EncodeToString(w.h.Sum(nil)), w.w.pos
+	ctx, cancel := w.w.b.ctx()
+	defer cancel()
+	err := pgx.BeginFunc(ctx, w.w.b.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO transfer_blob_lo (sum, oid, size) VALUES ($1, $2, $3) ON CONFLICT (sum) DO NOTHING`,
+			sum, w.w.oid, n)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			if _, err := tx.Exec(ctx, `SELECT lo_unlink($1)`, w.w.oid); err != nil {
+				return err
+			}
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM transfer_blob_tmp WHERE oid = $1`, w.w.oid)
+		return err
+	})
+	if err != nil {
+		w.drop()
+		return "", 0, fmt.Errorf("transfer blobs: %w", err)
+	}
+	return sum, n, nil
+}
+
+func (w *blobWriter) Abort() {
+	if w.done {
+		return
+	}
+	w.done = true
+	w.drop()
+}
+
+// drop removes an unfinished output; what fails here Open removes a day later.
+func (w *blobWriter) drop() {
+	ctx, cancel := w.w.b.ctx()
+	defer cancel()
+	w.w.b.pool.Exec(ctx, `WITH gone AS (DELETE FROM transfer_blob_tmp WHERE oid = $1 RETURNING oid)
+		SELECT lo_unlink(oid) FROM gone`, w.w.oid)
+}
+
+func (b *Blobs) Open(sum string) (transfer.Blob, error) {
+	if !transfer.ValidSum(sum) {
+		return nil, transfer.ErrNotFound
+	}
+	ctx, cancel := b.ctx()
+	defer cancel()
+	var oid uint32
+	var size int64
+	err := b.pool.QueryRow(ctx, `SELECT oid, size FROM transfer_blob_lo WHERE sum = $1`, sum).Scan(&oid, &size)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("transfer blobs: %s: %w", sum, fs.ErrNotExist)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("transfer blobs: %w", err)
+	}
+	return &blob{b: b, oid: oid, size: size}, nil
+}
+
+func (b *Blobs) Remove(sum string) error {
+	if !transfer.ValidSum(sum) {
+		return nil
+	}
+	ctx, cancel := b.ctx()
+	defer cancel()
+	_, err := b.pool.Exec(ctx, `WITH gone AS (DELETE FROM transfer_blob_lo WHERE sum = $1 RETURNING oid)
+		SELECT lo_unlink(oid) FROM gone`, sum)
+	return err
+}
+
+// blob reads a large object by ranges (lo_get), one chunk per statement.
+type blob struct {
+	b    *Blobs
+	oid  uint32
+	size int64
+	mu   sync.Mutex // pos
+	pos  int64
+}
+
+func (r *blob) Size() int64 { return r.size }
+
+func (r *blob) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errors.New("transfer blobs: negative offset")
+	}
+	n := 0
+	for n < len(p) && off+int64(n) < r.size {
+		k := int(min(int64(min(len(p)-n, chunk)), r.size-off-int64(n)))
+		var got []byte
+		ctx, cancel := r.b.ctx()
+		err := r.b.pool.QueryRow(ctx, `SELECT lo_get($1, $2, $3)`, r.oid, off+int64(n), k).Scan(&got)
+		cancel()
+		if err != nil {
+			return n, fmt.Errorf("transfer blobs: %w", err)
+		}
+		if len(got) == 0 {
+			break // cut since it was opened
+		}
+		n += copy(p[n:], got)
+	}
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+func (r *blob) Read(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.pos >= r.size {
+		return 0, io.EOF
+	}
+	n, err := r.ReadAt(p[:min(int64(len(p)), r.size-r.pos)], r.pos)
+	r.pos += int64(n)
+	if errors.Is(err, io.EOF) && n > 0 {
+		err = nil
+	}
+	return n, err
+}
+
+func (r *blob) Seek(off int64, whence int) (int64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch whence {
+	case io.SeekCurrent:
+		off += r.pos
+	case io.SeekEnd:
+		off += r.size
+	}
+	if off < 0 {
+		return 0, errors.New("transfer blobs: seek before the start")
+	}
+	r.pos = off
+	return off, nil
+}
+
+func (r *blob) Close() error { return nil }
