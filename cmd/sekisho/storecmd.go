@@ -18,8 +18,8 @@ import (
 const storeHelp = `Usage: sekisho store migrate --config FILE --to postgres://...
 
 Moves the embedded store of the configuration's data_dir (data_dir/quarantine: records,
-their history, held originals, the audit log, portal accounts, sessions and statistics)
-into an empty PostgreSQL database that several nodes can then share. Everything is
+their history, held originals, the audit log, portal accounts, sessions and statistics,
+file transfers with data_dir/transfer) into an empty PostgreSQL database that several nodes can then share. Everything is
 copied in one transaction and checked afterwards (rows per table, the audit chain to the
 same head, every original by SHA-256); the embedded store is left as it was.
 
@@ -95,7 +95,7 @@ func storeCmd(ctx context.Context, args []string, io stdio) int {
 		return fail(fmt.Errorf("--to %s: %w", config.RedactURL(to), err))
 	}
 	defer db.Close()
-	rep, err := storemigrate.Migrate(ctx, src, db, assemble.ComponentSchemas())
+	rep, err := storemigrate.Migrate(ctx, src, db, assemble.ComponentSchemas(), assemble.TransferDir(cfg))
 	if err != nil {
 		return fail(err)
 	}
@@ -108,6 +108,7 @@ func storeCmd(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintf(io.out, "table %-20s %d rows\n", t, rep.Tables[t])
 	}
 	fmt.Fprintf(io.out, "originals %d (%d bytes), compared by SHA-256\n", rep.Originals, rep.Bytes)
+	fmt.Fprintf(io.out, "transfer files %d (%d bytes), compared by SHA-256\n", rep.TransferFiles, rep.TransferBytes)
 	fmt.Fprintf(io.out, "audit chain %d records, head %s, verified\n", rep.AuditRecords, rep.AuditHead)
 	fmt.Fprintf(io.out, "ok: now set store: %s in the configuration of every node\n", config.RedactURL(to))
 	return exitOK

@@ -25,6 +25,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/sekisho/sekisho/gateway/transfer/pgblobs"
 	"github.com/sekisho/sekisho/quarantine"
 	"github.com/sekisho/sekisho/quarantine/postgres"
 	"github.com/sekisho/sekisho/quarantine/sqlite"
@@ -37,6 +38,8 @@ type Report struct {
 	Bytes        int64            // their stored size (sealed bytes when sealed)
 	AuditRecords int64
 	AuditHead    string // the hash after the last record, the same on both sides
+	// TransferFiles are file transfer uploads and outputs copied (TransferBytes long).
+	TransferFiles, TransferBytes int64
 }
 
 // own is the quarantine's tables whose values are not copied row by row: the chain head
@@ -45,9 +48,10 @@ var own = []string{"audit_head", "schema_versions", "items_fts"}
 
 // Migrate copies src into dst. dst must be empty (a new database: its tables are made by
 // opening it). schemas are the components' tables by component name: a component whose
-// tables src holds must be among them. Changes to src wait while Migrate runs; stop every
-// gateway process before, and point them at dst after.
-func Migrate(ctx context.Context, src *sqlite.Backend, dst *postgres.Backend, schemas map[string]quarantine.Schema) (Report, error) {
+// tables src holds must be among them. transferDir holds the file transfer's bytes
+// (data_dir/transfer; "" or missing: none). Changes to src wait while Migrate runs; stop
+// every gateway process before, and point them at dst after.
+func Migrate(ctx context.Context, src *sqlite.Backend, dst *postgres.Backend, schemas map[string]quarantine.Schema, transferDir string) (Report, error) {
 	rep := Report{Tables: map[string]int64{}}
 	// The chain is verified before the lock is taken (CheckAudit takes it too), and its
 	// links again while it is copied.
@@ -61,6 +65,9 @@ func Migrate(ctx context.Context, src *sqlite.Backend, dst *postgres.Backend, sc
 	defer release()
 	if err := migrateComponents(ctx, src, dst, schemas); err != nil {
 		return rep, err
+	}
+	if err := dst.MigrateSchema(ctx, "transfer-blobs", pgblobs.Schema); err != nil {
+		return rep, fmt.Errorf("destination: %w", err)
 	}
 	tables, err := sourceTables(ctx, src.DB())
 	if err != nil {
@@ -97,10 +104,18 @@ func Migrate(ctx context.Context, src *sqlite.Backend, dst *postgres.Backend, sc
 	if rep.Originals, rep.Bytes, err = copyOriginals(ctx, src, tx, sums); err != nil {
 		return rep, err
 	}
+	if transferDir != "" {
+		if rep.TransferFiles, rep.TransferBytes, err = copyTransferFiles(ctx, transferDir, tx, make([]byte, 256<<10)); err != nil {
+			return rep, err
+		}
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return rep, err
 	}
-	return rep, check(ctx, src, dst, rep, sums)
+	if err := check(ctx, src, dst, rep, sums); err != nil {
+		return rep, err
+	}
+	return rep, checkTransferFiles(ctx, dst, rep.TransferFiles)
 }
 
 // migrateComponents brings every component's tables of src up to this program's version

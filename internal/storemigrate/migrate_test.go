@@ -16,6 +16,8 @@ import (
 
 	"github.com/sekisho/sekisho/gateway/portal"
 	"github.com/sekisho/sekisho/gateway/portal/accounts"
+	"github.com/sekisho/sekisho/gateway/transfer"
+	"github.com/sekisho/sekisho/gateway/transfer/pgblobs"
 	"github.com/sekisho/sekisho/internal/pgtest"
 	"github.com/sekisho/sekisho/quarantine"
 	"github.com/sekisho/sekisho/quarantine/postgres"
@@ -151,9 +153,28 @@ func TestMigrateLosesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dst.Close()
-	rep, err := Migrate(ctx, src, dst, schemas)
+	tdir, staged, output := transferFiles(t)
+	rep, err := Migrate(ctx, src, dst, schemas, tdir)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if rep.TransferFiles != 2 {
+		t.Errorf("copied %d transfer files, want 2", rep.TransferFiles)
+	}
+	pb, err := pgblobs.Open(ctx, dst.Pool(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := pb.ReadStaged(stagedID); err != nil {
+		t.Error(err)
+	} else if got, _ := io.ReadAll(r); !bytes.Equal(got, staged) {
+		t.Errorf("the staged upload differs after migration")
+	}
+	sum := sha256.Sum256(output)
+	if r, err := pb.Open(hex.EncodeToString(sum[:])); err != nil {
+		t.Error(err)
+	} else if got, _ := io.ReadAll(r); !bytes.Equal(got, output) {
+		t.Errorf("the transfer output differs after migration")
 	}
 	want := map[string]int64{"items": 5, "events": 9, "handoffs": 1, "portal_users": 1, "portal_sessions": 1,
 		"portal_meta": 1, "portal_ppap": 1, "portal_stats": 2}
@@ -212,8 +233,72 @@ func TestMigrateLosesNothing(t *testing.T) {
 	}
 
 	// A second run finds the destination in use and changes nothing.
-	if _, err := Migrate(ctx, src, dst, schemas); err == nil || !strings.Contains(err.Error(), "already holds a store") {
+	if _, err := Migrate(ctx, src, dst, schemas, ""); err == nil || !strings.Contains(err.Error(), "already holds a store") {
 		t.Errorf("Migrate into a used database = %v, want a refusal", err)
+	}
+}
+
+const stagedID = "FABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+// transferFiles writes an upload in progress and a sanitized output the way the file
+// transfer keeps them in the embedded store.
+func transferFiles(t *testing.T) (dir string, staged, output []byte) {
+	t.Helper()
+	dir = t.TempDir()
+	fb, err := transfer.OpenFileBlobs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fb.Close()
+	staged, output = make([]byte, 300<<10), make([]byte, 70<<10)
+	rand.Read(staged)
+	rand.Read(output)
+	w, err := fb.AppendStaged(stagedID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(staged)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	bw, err := fb.Create()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bw.Write(output)
+	if _, _, err := bw.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return dir, staged, output
+}
+
+// TestMigrateRefusesADamagedTransferFile: an output whose bytes no longer match its name
+// stops the migration; nothing is committed.
+func TestMigrateRefusesADamagedTransferFile(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	populate(t, dir, nil)
+	tdir, _, output := transferFiles(t)
+	sum := sha256.Sum256(output)
+	name := hex.EncodeToString(sum[:])
+	os.WriteFile(filepath.Join(tdir, "blobs", name[:2], name), append(output, 'x'), 0o600)
+	src, err := sqlite.Open(sqlite.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	dst, err := postgres.Open(ctx, postgres.Options{URL: pgtest.Shared(t).NewDB(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	if _, err := Migrate(ctx, src, dst, schemas, tdir); err == nil || !strings.Contains(err.Error(), "hash to") {
+		t.Fatalf("Migrate with a damaged transfer output = %v", err)
+	}
+	var n int
+	dst.Pool().QueryRow(ctx, `SELECT count(*) FROM items`).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d items committed by a refused migration", n)
 	}
 }
 
@@ -234,7 +319,7 @@ func TestMigrateRefusesABrokenChain(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dst.Close()
-	if _, err := Migrate(ctx, src, dst, schemas); err == nil {
+	if _, err := Migrate(ctx, src, dst, schemas, ""); err == nil {
 		t.Fatal("Migrate of a store whose audit log was edited succeeded")
 	}
 	var n int
