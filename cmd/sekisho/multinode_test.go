@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"mime"
 	"net"
@@ -35,15 +36,16 @@ const purgeEvery = 2 * time.Second
 type node struct {
 	*servedGateway
 	name, dir string
+	internet  string // the transfer service's Internet side
 }
 
 // nodeConfig writes the configuration of node name on the shared store dbURL, delivering
 // to the sink at sinkAddr, and returns its path.
-func nodeConfig(t *testing.T, root, name, dbURL, sinkAddr string) (cfgPath, smtpAddr, httpAddr string) {
+func nodeConfig(t *testing.T, root, name, dbURL, sinkAddr string) (cfgPath, smtpAddr, httpAddr, internetAddr string) {
 	t.Helper()
 	dir := filepath.Join(root, name)
 	os.MkdirAll(dir, 0o755)
-	smtpAddr, httpAddr = freeAddr(t), freeAddr(t)
+	smtpAddr, httpAddr, internetAddr = freeAddr(t), freeAddr(t), freeAddr(t)
 	cfgPath = filepath.Join(dir, "sekisho.yaml")
 	err := os.WriteFile(cfgPath, []byte(fmt.Sprintf(`data_dir: %s
 store: %s
@@ -63,24 +65,31 @@ delivery:
     "*": smtp://%s?tls=none
 http:
   listen: %s
-`, filepath.Join(dir, "data"), dbURL, name, purgeEvery, smtpAddr, name, sinkAddr, httpAddr)), 0o644)
+transfer:
+  enabled: true
+  internet_listen: %s
+`, filepath.Join(dir, "data"), dbURL, name, purgeEvery, smtpAddr, name, sinkAddr, httpAddr, internetAddr)), 0o644)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cfgPath, smtpAddr, httpAddr
+	return cfgPath, smtpAddr, httpAddr, internetAddr
 }
 
 func startNode(t *testing.T, root, name, dbURL, sinkAddr string) *node {
 	t.Helper()
-	cfgPath, smtpAddr, httpAddr := nodeConfig(t, root, name, dbURL, sinkAddr)
+	cfgPath, smtpAddr, httpAddr, internetAddr := nodeConfig(t, root, name, dbURL, sinkAddr)
 	dir := filepath.Dir(cfgPath)
-	return &node{servedGateway: startServe(t, dir, cfgPath, smtpAddr, httpAddr, ""), name: name, dir: dir}
+	n := &node{servedGateway: startServe(t, dir, cfgPath, smtpAddr, httpAddr, ""), name: name, dir: dir,
+		internet: "https://" + internetAddr}
+	waitPort(t, internetAddr)
+	return n
 }
 
 // restart starts the node again on the same configuration (its spool is kept).
 func (n *node) restart(t *testing.T) {
 	t.Helper()
 	n.servedGateway = startServe(t, n.dir, n.cfgPath, n.smtpAddr, strings.TrimPrefix(n.httpURL, "http://"), "")
+	waitPort(t, strings.TrimPrefix(n.internet, "https://"))
 }
 
 // job is a row of the store's table of work that runs on one node.
@@ -96,6 +105,7 @@ type job struct {
 // both, verifies as one; A restarted delivers what it had accepted.
 func TestSharedStoreNodes(t *testing.T) {
 	swaks := testtool.Need(t, "swaks")
+	curl := testtool.Need(t, "curl")
 	ctx := context.Background()
 	cluster := pgtest.New(t, pgtest.Options{})
 	dbURL := cluster.NewDB(t)
@@ -184,6 +194,51 @@ func TestSharedStoreNodes(t *testing.T) {
 	got := waitDumps(t, sinkDir, 2)
 	if !slices.ContainsFunc(got, func(m *mail.Message) bool { return releasedOriginal(t, m, zipEnc) }) {
 		t.Fatalf("the sink never got the released original")
+	}
+
+	// A partner uploads through a link a staff member made on A; the staff member
+	// downloads the sanitized file from B.
+	if r := sekisho(t, root, pw, "user", "add", "tanaka", "--role", "staff", "--config", a.cfgPath); r.code != 0 {
+		t.Fatalf("user add tanaka: %d %s%s", r.code, r.stdout, r.stderr)
+	}
+	text := bytes.Repeat([]byte("明細 line,100\n"), 50000) // 850 KB: several chunks
+	sa := webtest.NewClient(t, a.httpURL)
+	sa.Login("tanaka", strings.TrimSpace(string(pw)), nil)
+	sa.Get("/transfers/links")
+	resp, body := sa.Post("/transfers/links", url.Values{"label": {"見積書"}, "days": {"3"}, "mib": {"100"}})
+	lm := regexp.MustCompile(`id="new-link">https://[^<]+/u/([A-Za-z0-9_-]{43})<`).FindStringSubmatch(body)
+	if resp.StatusCode != 200 || lm == nil {
+		t.Fatalf("upload link on A = %d", resp.StatusCode)
+	}
+	up := filepath.Join(root, "meisai.txt")
+	os.WriteFile(up, text, 0o644)
+	out, err := exec.Command(curl, "-sS", "-k", "-T", up, a.internet+"/api/v1/u/"+lm[1]+"/"+url.PathEscape("明細.txt")).CombinedOutput()
+	var res struct {
+		ID    string `json:"id"`
+		State string `json:"state"`
+		Files []struct {
+			ID string `json:"id"`
+		} `json:"files"`
+	}
+	if err != nil || json.Unmarshal(out, &res) != nil || len(res.Files) != 1 {
+		t.Fatalf("upload on A: %v %s", err, out)
+	}
+	sb := webtest.NewClient(t, b.httpURL)
+	sb.Login("tanaka", strings.TrimSpace(string(pw)), nil)
+	fileURL := "/transfers/" + res.ID + "/files/" + res.Files[0].ID
+	var down []byte
+	waitUntil(t, "the upload downloadable on B", 60*time.Second, func() bool {
+		resp, body := sb.Get(fileURL)
+		down = []byte(body)
+		return resp.StatusCode == 200
+	})
+	if !bytes.Equal(down, text) {
+		t.Fatalf("download on B: %d bytes, want the %d uploaded on A", len(down), len(text))
+	}
+	var los int
+	db.Pool().QueryRow(ctx, `SELECT count(*) FROM transfer_blob_lo`).Scan(&los)
+	if los == 0 {
+		t.Errorf("the transfer's output is not in the database")
 	}
 
 	// The leader purges an item that is past retention; B does not.
