@@ -76,7 +76,7 @@ func TestDiskFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	if err := assemble.MigrateComponent(ctx, store, "transfer", transfer.Schema.SQLite); err != nil {
+	if err := assemble.MigrateComponent(ctx, store, "transfer", transfer.Schema); err != nil {
 		t.Fatal(err)
 	}
 	eng, err := assemble.NewSanitizers(cfg, assemble.Options{})
