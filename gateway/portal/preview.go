@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"fmt"
 	"image"
 	_ "image/jpeg" // page images from the rasterizer
 	_ "image/png"
@@ -166,29 +165,6 @@ func (p *Previewer) message(ctx context.Context, pv *Preview, name string, body 
 	}
 	pv.setText([]byte(sb.String()), p.MaxText)
 	return nil
-}
-
-// pdfPages extracts the page images of an image-only PDF written by the rasterizer.
-func pdfPages(pdf []byte, max int) ([]PageImage, error) {
-	var pages []PageImage
-	conf := pdfConf()
-	err := api.ExtractImages(bytes.NewReader(pdf), []string{fmt.Sprintf("1-%d", max)}, func(img model.Image, _ bool, _ int) error {
-		if len(pages) >= max {
-			return nil
-		}
-		b, err := io.ReadAll(io.LimitReader(img, 64<<20))
-		if err != nil {
-			return err
-		}
-		if pg, ok := pageImage(b); ok {
-			pages = append(pages, pg)
-		}
-		return nil
-	}, conf)
-	if err != nil {
-		return nil, fmt.Errorf("portal: page images: %w", err)
-	}
-	return pages, nil
 }
 
 // pdfConf reads the rasterizer's own output: relaxed, offline, never the per-user
