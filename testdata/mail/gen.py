@@ -626,3 +626,16 @@ write("hold-yenc-body.eml", crlf(
       "From: a@example.com\nTo: list@example.lg.jp\nSubject: report\nMIME-Version: 1.0\n"
       "Content-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: 8bit\n\n"
       "The report, yEnc-encoded:\n\n").encode("ascii") + yenc("report.zip", asset("report.zip")) + b"\r\nbye\r\n")
+
+# 19. Header values in mixed case with odd white space, as hand-rolled mailers write them:
+#     every name and token is case-insensitive (RFC 2045 §5.1, RFC 2183) and white space
+#     may sit between the tokens of a structured field.
+write("headers-case-whitespace.eml", crlf(
+      HDR.format(mid="case-0020", mailer="MyMailer 0.1") +
+      "From: a@example.com\nTo: b@example.lg.jp\nSubject: " + ew("見積書の送付", "UTF-8", "utf-8") + "\nMIME-VERSION: 1.0\n"
+      "CONTENT-TYPE:   MULTIPART/Mixed ;\n\tBOUNDARY = \"CaseB\"\ncontent-transfer-encoding: 7BIT\n\n"
+      "--CaseB\nContent-type: Text/Plain;Charset=\"UTF-8\"\nCONTENT-TRANSFER-ENCODING:   Base64   \n\n" +
+      b64("見積書を送ります。\n".encode()) + "\n"
+      "--CaseB\nContent-Type: Application/PDF; Name = \"invoice.pdf\"\n"
+      "Content-Disposition:ATTACHMENT ;FileName= \"invoice.pdf\"\nContent-Transfer-Encoding: BASE64\n\n" +
+      b64(asset("invoice.pdf")) + "\n--CaseB--\n"))
