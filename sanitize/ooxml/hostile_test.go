@@ -4,7 +4,9 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/xml"
 	"errors"
+	"path"
 	"regexp"
 	"strings"
 	"testing"
@@ -131,6 +133,44 @@ func checkInvariants(t testing.TB, parts map[string]string, links bool) {
 		}
 		if strings.Contains(strings.ToLower(ct), "macroenabled") || strings.Contains(ct, "vbaProject") {
 			t.Errorf("[Content_Types].xml still declares macros: %s", ct)
+		}
+		checkContentTypes(t, ct, parts)
+	}
+}
+
+// checkContentTypes reads [Content_Types].xml with encoding/xml, not the family's parser:
+// every part has a type (an Override or its extension's Default) and every Override
+// names a part that is there.
+func checkContentTypes(t testing.TB, ct string, parts map[string]string) {
+	t.Helper()
+	var doc struct {
+		Default []struct {
+			Extension string `xml:",attr"`
+		}
+		Override []struct {
+			PartName string `xml:",attr"`
+		}
+	}
+	if err := xml.Unmarshal([]byte(ct), &doc); err != nil {
+		t.Errorf("[Content_Types].xml: %v", err)
+		return
+	}
+	typed := map[string]bool{}
+	for _, o := range doc.Override {
+		name := strings.TrimPrefix(o.PartName, "/")
+		typed[strings.ToLower(name)] = true
+		if _, ok := parts[name]; !ok {
+			t.Errorf("[Content_Types].xml declares %s, which the package does not have", o.PartName)
+		}
+	}
+	exts := map[string]bool{}
+	for _, d := range doc.Default {
+		exts[strings.ToLower(d.Extension)] = true
+	}
+	for name := range parts {
+		ext := strings.ToLower(strings.TrimPrefix(path.Ext(name), "."))
+		if name != "[Content_Types].xml" && !typed[strings.ToLower(name)] && !exts[ext] {
+			t.Errorf("part %s has no content type", name)
 		}
 	}
 }
