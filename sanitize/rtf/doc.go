@@ -54,5 +54,6 @@
 // and PICT pictures (no decoder here), pictures that do not decode and, without an
 // Inner, every picture go with their group (removed-part). Word and LibreOffice write a
 // PNG or JPEG for every picture and a WMF only as the fallback for old readers
-// ({\nonshppict}), so documents keep their pictures.
+// ({\nonshppict}), so documents keep their pictures; that fallback copy, after the
+// {\*\shppict} it repeats, is dropped without a report.
 package rtf

@@ -156,6 +156,9 @@ func (rw *rewriter) endHead(f *frame) error {
 		return nil
 	case kindDest:
 		if knownDest(word) && !(rw.stripMeta && metaDest[word]) {
+			if p != nil && strings.EqualFold(word, "shppict") {
+				p.shppict = true
+			}
 			// {\upr{\title ...}{\*\ud{\title ...}}} holds a property twice, ANSI and
 			// Unicode: the ud half is read like the info group it is in.
 			f.info = p != nil && p.info && word == "ud"
@@ -184,6 +187,13 @@ func (rw *rewriter) endHead(f *frame) error {
 		}
 		return nil
 	case kindNormal:
+		if p != nil && p.shppict && len(f.head) > 0 && f.head[0].Kind == Word && strings.EqualFold(f.head[0].Name, "nonshppict") {
+			// The picture again for readers without shapes, usually as a WMF, after the
+			// {\*\shppict} that was kept (or reported): a copy, dropped without a report.
+			p.shppict = false
+			f.mode, f.w, f.rslt = modeSkip, nil, nil
+			return nil
+		}
 		if p != nil && p.info && len(f.head) > 0 && f.head[0].Kind == Word && f.head[0].Name == "hlinkbase" {
 			rw.res.Add(sanitize.ActRemovedExternalLink, rw.path, "base address of relative links (\\hlinkbase)")
 			f.mode, f.w, f.rslt = modeSkip, nil, nil

@@ -48,6 +48,7 @@ type frame struct {
 	sp      *shapeProp       // set on a \sp group
 	info    bool             // the \info group: its children are document properties
 	pict    *pictState       // set on a \pict group
+	shppict bool             // a {\*\shppict} child was kept: its {\nonshppict} twin is a copy
 }
 
 // fieldState buffers a \field group until it closes and its instruction is known: full is
