@@ -504,3 +504,51 @@ func TestStoreMigrateCommand(t *testing.T) {
 		t.Errorf("user list on the database: %d %s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestSharedStoreDown: with the database gone, mail that holds nothing still flows and a
+// message with something to hold waits in the node's spool instead of being lost or
+// passed unsanitized; /healthz says what is wrong.
+func TestSharedStoreDown(t *testing.T) {
+	swaks := testtool.Need(t, "swaks")
+	cluster := pgtest.New(t, pgtest.Options{})
+	dbURL := cluster.NewDB(t)
+	dir := t.TempDir()
+	delivered := filepath.Join(dir, "delivered")
+	smtpAddr, httpAddr := freeAddr(t), freeAddr(t)
+	cfgPath := filepath.Join(dir, "sekisho.yaml")
+	os.WriteFile(cfgPath, []byte(fmt.Sprintf(`data_dir: %s
+store: %s
+node: alone
+postgres:
+  connect_timeout: 2s
+smtp:
+  listen: %s
+  domains: [city.lg.jp]
+delivery:
+  routes:
+    "*": dir:%s
+http:
+  listen: %s
+`, filepath.Join(dir, "data"), dbURL, smtpAddr, delivered, httpAddr)), 0o644)
+	g := startServe(t, dir, cfgPath, smtpAddr, httpAddr, delivered)
+	if err := cluster.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	g.send(swaks, buildMail("plain", "<p>会議は 10 時からです。</p>"))
+	if got := g.waitDelivered(1); !strings.Contains(got[0], "Subject: plain") {
+		t.Fatalf("clean mail with the database down:\n%s", got[0])
+	}
+	zipEnc, err := os.ReadFile(filepath.Join("..", "..", "testdata", "archive", "bad-zipcrypto.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.send(swaks, buildMail("held", "<p>資料</p>", attachment("資料.zip", "application/zip", zipEnc)))
+	g.waitLog("stays in the spool")
+	time.Sleep(time.Second)
+	if got := g.waitDelivered(1); len(got) != 1 {
+		t.Fatalf("%d messages delivered; the one to hold went out without the store", len(got))
+	}
+	if code, body := g.get("/healthz"); code != 503 {
+		t.Errorf("healthz with the database down = %d %q, want 503", code, body)
+	}
+}
