@@ -19,6 +19,7 @@ import (
 	"log"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -40,6 +41,8 @@ func main() {
 	relaySessions := flag.Int("relay-sessions", 8, "parallel SMTP sessions of a relay run")
 	rounds := flag.Int("relay-rounds", 2, "relay runs per store, alternating")
 	zip := flag.String("zip", "testdata/archive/bad-zipcrypto.zip", "the attachment the relay holds")
+	kinds := flag.String("relay-kinds", "held,clean", "relay mail: held (every message holds an attachment), clean (nothing held)")
+	onlyRelay := flag.Bool("relay-only", false, "measure the relay only")
 	flag.Parse()
 	ctx := context.Background()
 	key := make([]byte, 32)
@@ -71,23 +74,28 @@ func main() {
 	defer pg.Close()
 
 	if *binary != "" {
-		fmt.Printf("# relay: %d messages per run over %d sessions, each with an encrypted zip the engine holds\n", *relayN, *relaySessions)
-		for r := range *rounds {
-			for _, st := range []string{"sqlite", "postgres"} {
-				store := "sqlite"
-				if st == "postgres" {
-					if store, err = cluster.CreateDB(ctx); err != nil {
-						log.Fatal(err)
+		for _, kind := range strings.Split(*kinds, ",") {
+			fmt.Printf("# relay, %s mail: %d messages per run over %d sessions\n", kind, *relayN, *relaySessions)
+			for r := range *rounds {
+				for _, st := range []string{"sqlite", "postgres"} {
+					store := "sqlite"
+					if st == "postgres" {
+						if store, err = cluster.CreateDB(ctx); err != nil {
+							log.Fatal(err)
+						}
 					}
+					rate, lat, err := relayRun(*binary, store, *zip, *relayN, *relaySessions, kind == "held")
+					if err != nil {
+						log.Fatalf("relay on %s: %v", st, err)
+					}
+					fmt.Printf("%-8s relay %-5s round %d    %8.1f msg/s  DATA→250 p50 %8s  p99 %8s\n", st, kind, r+1, rate,
+						median(lat).Round(10*time.Microsecond), pct(lat, 99))
 				}
-				rate, lat, err := relayRun(*binary, store, *zip, *relayN, *relaySessions)
-				if err != nil {
-					log.Fatalf("relay on %s: %v", st, err)
-				}
-				fmt.Printf("%-8s relay round %d          %8.1f msg/s  DATA→250 p50 %8s  p99 %8s\n", st, r+1, rate,
-					median(lat).Round(10*time.Microsecond), pct(lat, 99))
 			}
 		}
+	}
+	if *onlyRelay {
+		return
 	}
 
 	fmt.Printf("# records %d, puts %d by %d goroutines (4 KiB sealed originals), list queries %d runs each\n",

@@ -19,14 +19,17 @@ import (
 )
 
 // relayRun is `sekisho serve` on one store taking n messages over sessions parallel SMTP
-// sessions (a new connection per message), each with an encrypted zip the engine holds,
-// so that every message puts an original into the store; a notice per message reaches
-// the sink. It returns messages per second from the first connection to the last notice
+// sessions (a new connection per message). With held, each has an encrypted zip the
+// engine holds, so that every message puts an original into the store and a notice per
+// message reaches the sink; without, each is plain text that never touches the store. It returns messages per second from the first connection to the last notice
 // and the time from DATA to 250 per message.
-func relayRun(binary, store, zipPath string, n, sessions int) (float64, []time.Duration, error) {
-	zip, err := os.ReadFile(zipPath)
-	if err != nil {
-		return 0, nil, err
+func relayRun(binary, store, zipPath string, n, sessions int, held bool) (float64, []time.Duration, error) {
+	var zip []byte
+	if held {
+		var err error
+		if zip, err = os.ReadFile(zipPath); err != nil {
+			return 0, nil, err
+		}
 	}
 	dir, err := os.MkdirTemp("", "sekisho-storebench-relay-")
 	if err != nil {
@@ -149,7 +152,12 @@ func message(i int, zip []byte) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "From: sender@example.com\r\nTo: staff@bench.test\r\nSubject: bench %d\r\nMessage-ID: <bench-%d@example.com>\r\nMIME-Version: 1.0\r\n", i, i)
 	b.WriteString("Content-Type: multipart/mixed; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n")
-	fmt.Fprintf(&b, "資料を送ります。 %d\r\n--B\r\n", i)
+	fmt.Fprintf(&b, "資料を送ります。 %d\r\n", i)
+	if zip == nil {
+		b.WriteString("--B--\r\n")
+		return b.Bytes()
+	}
+	b.WriteString("--B\r\n")
 	b.WriteString("Content-Type: application/zip; name=\"shiryou.zip\"\r\nContent-Disposition: attachment; filename=\"shiryou.zip\"\r\nContent-Transfer-Encoding: base64\r\n\r\n")
 	enc := base64.StdEncoding.EncodeToString(zip)
 	for len(enc) > 76 {
