@@ -123,6 +123,7 @@ var ooxmlNamespaceCases = []string{
 	oxDML + "diagram", oxPurl + "drawingml/diagram", oxDML + "lockedCanvas", oxPurl + "drawingml/lockedCanvas",
 	"http://schemas.openxmlformats.org/officeDocument/2006/math", oxPurl + "officeDocument/math",
 	"http://schemas.openxmlformats.org/officeDocument/2006/bibliography",
+	"http://schemas.openxmlformats.org/officeDocument/2006/customXml", oxPurl + "officeDocument/customXml",
 	"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes", oxPurl + "officeDocument/docPropsVTypes",
 	nsExtProps, nsExtPropsS, nsCoreProps, nsDC, nsDCTerms, "http://purl.org/dc/dcmitype/",
 	"http://www.w3.org/2001/XMLSchema-instance", nsMC,

@@ -30,6 +30,8 @@ var ooxmlNamespaces = map[string]string{
 	oxDML + "lockedCanvas": "locked drawing canvas", oxPurl + "drawingml/lockedCanvas": "locked drawing canvas (strict)",
 	"http://schemas.openxmlformats.org/officeDocument/2006/math": "equations", oxPurl + "officeDocument/math": "equations (strict)",
 	"http://schemas.openxmlformats.org/officeDocument/2006/bibliography":   "bibliography sources",
+	"http://schemas.openxmlformats.org/officeDocument/2006/customXml":      "properties of a data store item: its id and schema names (never fetched)",
+	oxPurl + "officeDocument/customXml":                                    "properties of a data store item (strict)",
 	"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes": "typed values of document properties",
 	oxPurl + "officeDocument/docPropsVTypes":                               "typed values of document properties (strict)",
 	nsExtProps:                                                             "extended properties, rebuilt by the metadata rules", nsExtPropsS: "extended properties (strict)",

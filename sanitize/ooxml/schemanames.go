@@ -43,6 +43,7 @@ var strictTwins = map[string]string{
 	oxPurl + "officeDocument/math":           "http://schemas.openxmlformats.org/officeDocument/2006/math",
 	oxPurl + "officeDocument/docPropsVTypes": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
 	nsExtPropsS:                              nsExtProps,
+	oxPurl + "officeDocument/customXml":      "http://schemas.openxmlformats.org/officeDocument/2006/customXml",
 }
 
 // schemaNames holds the names of every namespace of ooxmlNamespaces the catalogue
