@@ -47,12 +47,18 @@ func nodeConfig(t *testing.T, root, name, dbURL, sinkAddr string) (cfgPath, smtp
 	os.MkdirAll(dir, 0o755)
 	smtpAddr, httpAddr, internetAddr = freeAddr(t), freeAddr(t), freeAddr(t)
 	cfgPath = filepath.Join(dir, "sekisho.yaml")
+	// Both nodes seal with one key: held originals and transfer files.
+	keyFile := filepath.Join(root, "quarantine.key")
+	if _, err := os.Stat(keyFile); err != nil {
+		os.WriteFile(keyFile, []byte(strings.Repeat("5e", 32)+"\n"), 0o600)
+	}
 	err := os.WriteFile(cfgPath, []byte(fmt.Sprintf(`data_dir: %s
 store: %s
 node: %s
 postgres:
   leader_check: 200ms
 quarantine:
+  key_file: %s
   retention: 1h
   purge_interval: %s
 smtp:
@@ -68,7 +74,7 @@ http:
 transfer:
   enabled: true
   internet_listen: %s
-`, filepath.Join(dir, "data"), dbURL, name, purgeEvery, smtpAddr, name, sinkAddr, httpAddr, internetAddr)), 0o644)
+`, filepath.Join(dir, "data"), dbURL, name, keyFile, purgeEvery, smtpAddr, name, sinkAddr, httpAddr, internetAddr)), 0o644)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,9 +242,9 @@ func TestSharedStoreNodes(t *testing.T) {
 		t.Fatalf("download on B: %d bytes, want the %d uploaded on A", len(down), len(text))
 	}
 	var los int
-	db.Pool().QueryRow(ctx, `SELECT count(*) FROM transfer_blob_lo`).Scan(&los)
+	db.Pool().QueryRow(ctx, `SELECT count(*) FROM transfer_blob_lo WHERE sealed`).Scan(&los)
 	if los == 0 {
-		t.Errorf("the transfer's output is not in the database")
+		t.Errorf("the transfer's output is not in the database, sealed")
 	}
 
 	// The leader purges an item that is past retention; B does not.

@@ -85,7 +85,14 @@ func OpenTransfer(ctx context.Context, cfg *config.Config, store *quarantine.Ser
 		if err := t.MigrateSchema(ctx, "transfer-blobs", pgblobs.Schema); err != nil {
 			return nil, err
 		}
-		if blobs, err = pgblobs.Open(ctx, pg.Pool(), cfg.Postgres.QueryTimeout.Std()); err != nil {
+		// Sealed with the quarantine's key, as held originals are.
+		var key []byte
+		if cfg.Quarantine.KeyFile != "" {
+			if key, err = ReadKeyFile(cfg.Quarantine.KeyFile); err != nil {
+				return nil, err
+			}
+		}
+		if blobs, err = pgblobs.Open(ctx, pg.Pool(), cfg.Postgres.QueryTimeout.Std(), key); err != nil {
 			return nil, err
 		}
 	}

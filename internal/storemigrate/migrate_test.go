@@ -161,7 +161,7 @@ func TestMigrateLosesNothing(t *testing.T) {
 	if rep.TransferFiles != 2 {
 		t.Errorf("copied %d transfer files, want 2", rep.TransferFiles)
 	}
-	pb, err := pgblobs.Open(ctx, dst.Pool(), 0)
+	pb, err := pgblobs.Open(ctx, dst.Pool(), 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

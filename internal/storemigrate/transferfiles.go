@@ -88,7 +88,7 @@ func copyFile(ctx context.Context, tx pgx.Tx, path string, buf []byte) (uint32, 
 // checkTransferFiles reads every copied output back and compares it with its name, and
 // counts the uploads in progress.
 func checkTransferFiles(ctx context.Context, dst *postgres.Backend, want int64) error {
-	b, err := pgblobs.Open(ctx, dst.Pool(), 0)
+	b, err := pgblobs.Open(ctx, dst.Pool(), 0, nil)
 	if err != nil {
 		return err
 	}

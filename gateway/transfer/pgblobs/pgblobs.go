@@ -6,7 +6,8 @@
 // lo_get reads a range, so no transaction stays open while a client uploads or downloads
 // slowly, and nothing is ever whole in memory (chunks of 256 KiB). A chunk lo_put wrote is
 // committed, so Sync is a flush. Outputs are content-addressed like FileBlobs': one large
-// object per SHA-256 however many files share it.
+// object per SHA-256 however many files share it. With the quarantine key, objects are
+// sealed in segments (seal.go); each row says whether its object is.
 package pgblobs
 
 import (
@@ -35,6 +36,9 @@ var Schema = quarantine.Schema{Postgres: []string{
 	`CREATE TABLE transfer_staged_lo (id TEXT PRIMARY KEY, oid OID NOT NULL);
 	CREATE TABLE transfer_blob_lo (sum TEXT PRIMARY KEY, oid OID NOT NULL, size BIGINT NOT NULL);
 	CREATE TABLE transfer_blob_tmp (oid OID PRIMARY KEY, created BIGINT NOT NULL);`,
+	// 2
+	`ALTER TABLE transfer_staged_lo ADD COLUMN sealed BOOLEAN NOT NULL DEFAULT false;
+	ALTER TABLE transfer_blob_lo ADD COLUMN sealed BOOLEAN NOT NULL DEFAULT false;`,
 }}
 
 // chunk is the most one statement moves.
@@ -54,17 +58,25 @@ const abandoned = 24 * time.Hour
 type Blobs struct {
 	pool    *pgxpool.Pool
 	timeout time.Duration
+	seal    *sealer // nil: new objects are not sealed
 }
 
 var _ transfer.Blobs = (*Blobs)(nil)
 
 // Open returns the store on pool, whose tables are at Schema's version, and removes
-// outputs whose writer died long ago. timeout bounds each call (0: a minute).
-func Open(ctx context.Context, pool *pgxpool.Pool, timeout time.Duration) (*Blobs, error) {
+// outputs whose writer died long ago. timeout bounds each call (0: a minute). key (32
+// bytes, the quarantine's) seals what is written from now on; nil writes plain objects.
+func Open(ctx context.Context, pool *pgxpool.Pool, timeout time.Duration, key []byte) (*Blobs, error) {
 	if timeout <= 0 {
 		timeout = time.Minute
 	}
 	b := &Blobs{pool: pool, timeout: timeout}
+	if key != nil {
+		var err error
+		if b.seal, err = newSealer(key); err != nil {
+			return nil, err
+		}
+	}
 	_, err := pool.Exec(ctx, `WITH gone AS (DELETE FROM transfer_blob_tmp WHERE created < $1 RETURNING oid)
 		SELECT lo_unlink(oid) FROM gone WHERE EXISTS (SELECT 1 FROM pg_largeobject_metadata m WHERE m.oid = gone.oid)`,
 		time.Now().Add(-abandoned).UnixNano())
@@ -86,15 +98,42 @@ func (b *Blobs) Free() (int64, error) {
 	return 0, errors.New("transfer blobs: a database's free space is not known to its clients")
 }
 
-func (b *Blobs) stagedOID(ctx context.Context, q interface {
+// object is a large object and whether it is sealed.
+type object struct {
+	oid    uint32
+	sealed bool
+}
+
+func (b *Blobs) staged(ctx context.Context, q interface {
 	QueryRow(context.Context, string, ...any) pgx.Row
-}, id string) (uint32, bool, error) {
-	var oid uint32
-	err := q.QueryRow(ctx, `SELECT oid FROM transfer_staged_lo WHERE id = $1`, id).Scan(&oid)
+}, id string) (object, bool, error) {
+	var o object
+	err := q.QueryRow(ctx, `SELECT oid, sealed FROM transfer_staged_lo WHERE id = $1`, id).Scan(&o.oid, &o.sealed)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, false, nil
+		return o, false, nil
 	}
-	return oid, err == nil, err
+	if err == nil && o.sealed && b.seal == nil {
+		err = errors.New("transfer blobs: the object is sealed and quarantine.key_file is not set")
+	}
+	return o, err == nil, err
+}
+
+// appender is a plain or a sealed writer.
+type appender interface {
+	io.Writer
+	flush() error
+	pos() int64
+}
+
+// cut makes o end at off (plaintext) inside tx and returns a writer there.
+func (b *Blobs) cut(ctx context.Context, tx pgx.Tx, o object, off int64) (appender, error) {
+	if o.sealed {
+		return b.cutSealed(ctx, tx, o.oid, off)
+	}
+	if _, err := tx.Exec(ctx, `SELECT lo_truncate64(lo_open($1, $2), $3)`, o.oid, invWrite, off); err != nil {
+		return nil, err
+	}
+	return &writer{b: b, oid: o.oid, at: off}, nil
 }
 
 // AppendStaged opens upload id for writing at off, creating it, and cuts what lies past off.
@@ -104,42 +143,46 @@ func (b *Blobs) AppendStaged(id string, off int64) (transfer.StagedWriter, error
 	}
 	ctx, cancel := b.ctx()
 	defer cancel()
-	var oid uint32
+	var o object
+	var w appender
 	err := pgx.BeginFunc(ctx, b.pool, func(tx pgx.Tx) error {
 		// Two requests for one upload are not made by the service; the lock keeps a
 		// retry racing its predecessor from creating two objects.
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('transfer-staged:' || $1, 0))`, id); err != nil {
 			return err
 		}
-		o, ok, err := b.stagedOID(ctx, tx, id)
-		if err != nil {
+		var ok bool
+		var err error
+		if o, ok, err = b.staged(ctx, tx, id); err != nil {
 			return err
 		}
 		if !ok {
-			if err := tx.QueryRow(ctx, `SELECT lo_create(0)`).Scan(&o); err != nil {
+			o.sealed = b.seal != nil
+			if err := tx.QueryRow(ctx, `SELECT lo_create(0)`).Scan(&o.oid); err != nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO transfer_staged_lo (id, oid) VALUES ($1, $2)`, id, o); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO transfer_staged_lo (id, oid, sealed) VALUES ($1, $2, $3)`, id, o.oid, o.sealed); err != nil {
 				return err
 			}
 		}
-		oid = o
-		_, err = tx.Exec(ctx, `SELECT lo_truncate64(lo_open($1, $2), $3)`, o, invWrite, off)
+		w, err = b.cut(ctx, tx, o, off)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("transfer blobs: %w", err)
 	}
-	return &stagedWriter{w: writer{b: b, oid: oid, pos: off}, start: off}, nil
+	return &stagedWriter{b: b, o: o, w: w, start: off}, nil
 }
 
-// writer appends to a large object through a chunk-sized buffer.
+// writer appends to a plain large object through a chunk-sized buffer.
 type writer struct {
 	b   *Blobs
 	oid uint32
-	pos int64 // where buf goes
+	at  int64 // where buf goes
 	buf []byte
 }
+
+func (w *writer) pos() int64 { return w.at + int64(len(w.buf)) }
 
 func (w *writer) Write(p []byte) (int, error) {
 	n := 0
@@ -165,16 +208,18 @@ func (w *writer) flush() error {
 	}
 	ctx, cancel := w.b.ctx()
 	defer cancel()
-	if _, err := w.b.pool.Exec(ctx, `SELECT lo_put($1, $2, $3)`, w.oid, w.pos, w.buf); err != nil {
+	if _, err := w.b.pool.Exec(ctx, `SELECT lo_put($1, $2, $3)`, w.oid, w.at, w.buf); err != nil {
 		return fmt.Errorf("transfer blobs: %w", err)
 	}
-	w.pos += int64(len(w.buf))
+	w.at += int64(len(w.buf))
 	w.buf = w.buf[:0]
 	return nil
 }
 
 type stagedWriter struct {
-	w     writer
+	b     *Blobs
+	o     object
+	w     appender
 	start int64
 }
 
@@ -184,12 +229,15 @@ func (s *stagedWriter) Write(p []byte) (int, error) { return s.w.Write(p) }
 func (s *stagedWriter) Sync() error { return s.w.flush() }
 
 func (s *stagedWriter) Rollback() error {
-	s.w.buf = s.w.buf[:0]
-	s.w.pos = s.start
-	ctx, cancel := s.w.b.ctx()
+	ctx, cancel := s.b.ctx()
 	defer cancel()
-	_, err := s.w.b.pool.Exec(ctx, `SELECT lo_truncate64(lo_open($1, $2), $3)`, s.w.oid, invWrite, s.start)
-	return err
+	return pgx.BeginFunc(ctx, s.b.pool, func(tx pgx.Tx) error {
+		w, err := s.b.cut(ctx, tx, s.o, s.start)
+		if err == nil {
+			s.w = w
+		}
+		return err
+	})
 }
 
 func (s *stagedWriter) Close() error { return s.w.flush() }
@@ -200,24 +248,35 @@ func (b *Blobs) ReadStaged(id string) (transfer.Blob, error) {
 	}
 	ctx, cancel := b.ctx()
 	defer cancel()
-	oid, ok, err := b.stagedOID(ctx, b.pool, id)
+	o, ok, err := b.staged(ctx, b.pool, id)
 	if err != nil {
 		return nil, fmt.Errorf("transfer blobs: %w", err)
 	}
 	if !ok {
 		return nil, fmt.Errorf("transfer blobs: staged %s: %w", id, fs.ErrNotExist)
 	}
-	size, err := b.size(ctx, oid)
+	size, err := b.size(ctx, o)
 	if err != nil {
 		return nil, err
 	}
-	return &blob{b: b, oid: oid, size: size}, nil
+	return b.reader(o, size), nil
 }
 
-func (b *Blobs) size(ctx context.Context, oid uint32) (int64, error) {
+func (b *Blobs) reader(o object, size int64) transfer.Blob {
+	if o.sealed {
+		return &sealedBlob{b: b, oid: o.oid, size: size}
+	}
+	return &blob{b: b, oid: o.oid, size: size}
+}
+
+// size is the plaintext length of o.
+func (b *Blobs) size(ctx context.Context, o object) (int64, error) {
 	var n int64
-	if err := b.pool.QueryRow(ctx, `SELECT lo_lseek64(lo_open($1, $2), 0, 2)`, oid, invRead).Scan(&n); err != nil {
+	if err := b.pool.QueryRow(ctx, `SELECT lo_lseek64(lo_open($1, $2), 0, 2)`, o.oid, invRead).Scan(&n); err != nil {
 		return 0, fmt.Errorf("transfer blobs: %w", err)
+	}
+	if o.sealed {
+		return sealedSize(n), nil
 	}
 	return n, nil
 }
@@ -228,11 +287,11 @@ func (b *Blobs) StagedSize(id string) (int64, error) {
 	}
 	ctx, cancel := b.ctx()
 	defer cancel()
-	oid, ok, err := b.stagedOID(ctx, b.pool, id)
+	o, ok, err := b.staged(ctx, b.pool, id)
 	if err != nil || !ok {
 		return 0, err
 	}
-	return b.size(ctx, oid)
+	return b.size(ctx, o)
 }
 
 func (b *Blobs) RemoveStaged(id string) error {
@@ -256,11 +315,19 @@ func (b *Blobs) Create() (transfer.BlobWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("transfer blobs: %w", err)
 	}
-	return &blobWriter{w: writer{b: b, oid: oid}, h: sha256.New()}, nil
+	w := &blobWriter{b: b, o: object{oid: oid, sealed: b.seal != nil}, h: sha256.New()}
+	if w.o.sealed {
+		w.w = &sealedWriter{b: b, oid: oid}
+	} else {
+		w.w = &writer{b: b, oid: oid}
+	}
+	return w, nil
 }
 
 type blobWriter struct {
-	w    writer
+	b    *Blobs
+	o    object
+	w    appender
 	h    hash.Hash
 	done bool
 }
@@ -279,21 +346,21 @@ func (w *blobWriter) Commit() (string, int64, error) {
 		w.drop()
 		return "", 0, err
 	}
-	sum, n := hex.EncodeToString(w.h.Sum(nil)), w.w.pos
-	ctx, cancel := w.w.b.ctx()
+	sum, n := hex.EncodeToString(w.h.Sum(nil)), w.w.pos()
+	ctx, cancel := w.b.ctx()
 	defer cancel()
-	err := pgx.BeginFunc(ctx, w.w.b.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `INSERT INTO transfer_blob_lo (sum, oid, size) VALUES ($1, $2, $3) ON CONFLICT (sum) DO NOTHING`,
-			sum, w.w.oid, n)
+	err := pgx.BeginFunc(ctx, w.b.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO transfer_blob_lo (sum, oid, size, sealed) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (sum) DO NOTHING`, sum, w.o.oid, n, w.o.sealed)
 		if err != nil {
 			return err
 		}
 		if tag.RowsAffected() == 0 {
-			if _, err := tx.Exec(ctx, `SELECT lo_unlink($1)`, w.w.oid); err != nil {
+			if _, err := tx.Exec(ctx, `SELECT lo_unlink($1)`, w.o.oid); err != nil {
 				return err
 			}
 		}
-		_, err = tx.Exec(ctx, `DELETE FROM transfer_blob_tmp WHERE oid = $1`, w.w.oid)
+		_, err = tx.Exec(ctx, `DELETE FROM transfer_blob_tmp WHERE oid = $1`, w.o.oid)
 		return err
 	})
 	if err != nil {
@@ -313,10 +380,10 @@ func (w *blobWriter) Abort() {
 
 // drop removes an unfinished output; what fails here Open removes a day later.
 func (w *blobWriter) drop() {
-	ctx, cancel := w.w.b.ctx()
+	ctx, cancel := w.b.ctx()
 	defer cancel()
-	w.w.b.pool.Exec(ctx, `WITH gone AS (DELETE FROM transfer_blob_tmp WHERE oid = $1 RETURNING oid)
-		SELECT lo_unlink(oid) FROM gone`, w.w.oid)
+	w.b.pool.Exec(ctx, `WITH gone AS (DELETE FROM transfer_blob_tmp WHERE oid = $1 RETURNING oid)
+		SELECT lo_unlink(oid) FROM gone`, w.o.oid)
 }
 
 func (b *Blobs) Open(sum string) (transfer.Blob, error) {
@@ -325,16 +392,19 @@ func (b *Blobs) Open(sum string) (transfer.Blob, error) {
 	}
 	ctx, cancel := b.ctx()
 	defer cancel()
-	var oid uint32
+	var o object
 	var size int64
-	err := b.pool.QueryRow(ctx, `SELECT oid, size FROM transfer_blob_lo WHERE sum = $1`, sum).Scan(&oid, &size)
+	err := b.pool.QueryRow(ctx, `SELECT oid, size, sealed FROM transfer_blob_lo WHERE sum = $1`, sum).Scan(&o.oid, &size, &o.sealed)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("transfer blobs: %s: %w", sum, fs.ErrNotExist)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("transfer blobs: %w", err)
 	}
-	return &blob{b: b, oid: oid, size: size}, nil
+	if o.sealed && b.seal == nil {
+		return nil, errors.New("transfer blobs: the object is sealed and quarantine.key_file is not set")
+	}
+	return b.reader(o, size), nil
 }
 
 func (b *Blobs) Remove(sum string) error {

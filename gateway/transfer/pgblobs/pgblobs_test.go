@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"strings"
 	"testing"
 
 	"github.com/sekisho/sekisho/gateway/transfer"
@@ -18,7 +19,7 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-func open(t *testing.T) (*Blobs, *postgres.Backend) {
+func open(t *testing.T, key []byte) (*Blobs, *postgres.Backend) {
 	t.Helper()
 	ctx := context.Background()
 	be, err := postgres.Open(ctx, postgres.Options{URL: pgtest.Shared(t).NewDB(t), Node: "test"})
@@ -29,7 +30,7 @@ func open(t *testing.T) (*Blobs, *postgres.Backend) {
 	if err := be.MigrateSchema(ctx, "transfer-blobs", Schema); err != nil {
 		t.Fatal(err)
 	}
-	b, err := Open(ctx, be.Pool(), 0)
+	b, err := Open(ctx, be.Pool(), 0, key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,10 +60,20 @@ func objects(t *testing.T, be *postgres.Backend) int {
 	return n
 }
 
+// keys runs a test on plain and on sealed objects.
+func keys(t *testing.T, f func(t *testing.T, key []byte)) {
+	key := make([]byte, 32)
+	rand.Read(key)
+	t.Run("plain", func(t *testing.T) { f(t, nil) })
+	t.Run("sealed", func(t *testing.T) { f(t, key) })
+}
+
 // TestStaged follows a resumed upload: parts written and synced, a request cut (its
 // bytes past the recorded offset dropped), a rollback, reads by range.
-func TestStaged(t *testing.T) {
-	b, be := open(t)
+func TestStaged(t *testing.T) { keys(t, testStaged) }
+
+func testStaged(t *testing.T, key []byte) {
+	b, be := open(t, key)
 	const id = "FABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	if !transfer.ValidID(id) {
 		t.Fatal("the test's ID is not one transfer accepts")
@@ -135,8 +146,10 @@ func TestStaged(t *testing.T) {
 }
 
 // TestOutputs: content addressing, the same bytes stored once, Abort leaves nothing.
-func TestOutputs(t *testing.T) {
-	b, be := open(t)
+func TestOutputs(t *testing.T) { keys(t, testOutputs) }
+
+func testOutputs(t *testing.T, key []byte) {
+	b, be := open(t, key)
 	body := random(2*chunk + 7)
 	sum := sha256.Sum256(body)
 	put := func() string {
@@ -182,5 +195,52 @@ func TestOutputs(t *testing.T) {
 	}
 	if n := objects(t, be); n != 0 {
 		t.Errorf("%d large objects left", n)
+	}
+}
+
+// TestSealed: with the key nothing of the plaintext is in the database, a changed or
+// moved segment fails the read, and without the key a sealed object does not open.
+func TestSealed(t *testing.T) {
+	ctx := context.Background()
+	key := make([]byte, 32)
+	rand.Read(key)
+	b, be := open(t, key)
+	marker := bytes.Repeat([]byte("SEKISHO-PLAINTEXT-MARKER "), 8000) // 200 KB: several segments
+	w, err := b.Create()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(marker)
+	sum, n, err := w.Commit()
+	if err != nil || n != int64(len(marker)) {
+		t.Fatalf("Commit = %d, %v", n, err)
+	}
+	var stored []byte
+	if err := be.Pool().QueryRow(ctx, `SELECT string_agg(data, ''::bytea ORDER BY pageno) FROM pg_largeobject`).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(stored, []byte("SEKISHO-PLAINTEXT")) || int64(len(stored)) != int64(len(marker))+4*over {
+		t.Fatalf("stored %d bytes (want %d), plaintext visible: %v", len(stored), len(marker)+4*over,
+			bytes.Contains(stored, []byte("SEKISHO-PLAINTEXT")))
+	}
+	plain, err := Open(ctx, be.Pool(), 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := plain.Open(sum); err == nil {
+		t.Error("a sealed object opened without the key")
+	}
+	// Segment 1 swapped with segment 0: each opens only at its own place.
+	var oid uint32
+	be.Pool().QueryRow(ctx, `SELECT oid FROM transfer_blob_lo WHERE sum = $1`, sum).Scan(&oid)
+	if _, err := be.Pool().Exec(ctx, `SELECT lo_put($1, 0, $2)`, oid, stored[stride:2*stride]); err != nil {
+		t.Fatal(err)
+	}
+	r, err := b.Open(sum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadAll(r); err == nil || !strings.Contains(err.Error(), "does not open") {
+		t.Errorf("read of a moved segment = %v, want a refusal", err)
 	}
 }

@@ -1,0 +1,239 @@
+package pgblobs
+
+import (
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// A sealed object is a run of segments, each seg bytes of plaintext (the last one
+// shorter) stored as nonce || AES-256-GCM(plaintext) with the segment's index as
+// associated data, so any range is read by opening the segments it covers and no segment
+// can be moved to another place unnoticed. Appending rewrites the last, partial segment.
+const (
+	seg    = 64 << 10
+	over   = 12 + 16 // nonce and tag
+	stride = seg + over
+)
+
+// sealer seals and opens segments with the quarantine key.
+type sealer struct{ aead cipher.AEAD }
+
+func newSealer(key []byte) (*sealer, error) {
+	blk, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, fmt.Errorf("transfer blobs: key: %w", err)
+	}
+	a, err := cipher.NewGCM(blk)
+	if err != nil {
+		return nil, err
+	}
+	return &sealer{aead: a}, nil
+}
+
+func segAAD(idx int64) []byte {
+	b := []byte("sekisho transfer segment ........")
+	binary.BigEndian.PutUint64(b[len(b)-8:], uint64(idx))
+	return b
+}
+
+func (s *sealer) seal(idx int64, plain []byte) []byte {
+	out := make([]byte, 12, over+len(plain))
+	rand.Read(out)
+	return s.aead.Seal(out, out[:12], plain, segAAD(idx))
+}
+
+func (s *sealer) open(idx int64, c []byte) ([]byte, error) {
+	if len(c) < over {
+		return nil, fmt.Errorf("transfer blobs: segment %d is cut", idx)
+	}
+	p, err := s.aead.Open(nil, c[:12], c[12:], segAAD(idx))
+	if err != nil {
+		return nil, fmt.Errorf("transfer blobs: segment %d does not open with the key: %w", idx, err)
+	}
+	return p, nil
+}
+
+// sealedSize is the plaintext length of a sealed object of stored length n.
+func sealedSize(n int64) int64 {
+	full, rem := n/stride, n%stride
+	if rem > over {
+		return full*seg + rem - over
+	}
+	return full * seg
+}
+
+// sealedWriter appends plaintext to a sealed object: buf is segment idx so far.
+type sealedWriter struct {
+	b   *Blobs
+	oid uint32
+	idx int64
+	buf []byte
+}
+
+func (w *sealedWriter) pos() int64 { return w.idx*seg + int64(len(w.buf)) }
+
+func (w *sealedWriter) Write(p []byte) (int, error) {
+	n := 0
+	for len(p) > 0 {
+		k := min(len(p), seg-len(w.buf))
+		w.buf = append(w.buf, p[:k]...)
+		p, n = p[k:], n+k
+		if len(w.buf) == seg {
+			if err := w.put(); err != nil {
+				return n, err
+			}
+			w.idx, w.buf = w.idx+1, w.buf[:0]
+		}
+	}
+	return n, nil
+}
+
+// put writes the current segment over its stored (shorter) version.
+func (w *sealedWriter) put() error {
+	ctx, cancel := w.b.ctx()
+	defer cancel()
+	if _, err := w.b.pool.Exec(ctx, `SELECT lo_put($1, $2, $3)`, w.oid, w.idx*stride, w.b.seal.seal(w.idx, w.buf)); err != nil {
+		return fmt.Errorf("transfer blobs: %w", err)
+	}
+	return nil
+}
+
+func (w *sealedWriter) flush() error {
+	if len(w.buf) == 0 {
+		return nil
+	}
+	return w.put()
+}
+
+// cutSealed makes a sealed object end at plaintext offset off in one transaction (the
+// partial segment at off sealed again, what follows dropped) and returns a writer there.
+func (b *Blobs) cutSealed(ctx context.Context, tx pgx.Tx, oid uint32, off int64) (*sealedWriter, error) {
+	w := &sealedWriter{b: b, oid: oid, idx: off / seg}
+	end := w.idx * stride
+	if rem := off % seg; rem > 0 {
+		var c []byte
+		if err := tx.QueryRow(ctx, `SELECT lo_get($1, $2, $3)`, oid, end, stride).Scan(&c); err != nil {
+			return nil, err
+		}
+		p, err := b.seal.open(w.idx, c)
+		if err != nil {
+			return nil, err
+		}
+		if int64(len(p)) < rem {
+			return nil, fmt.Errorf("transfer blobs: resume at %d past the end of the upload", off)
+		}
+		w.buf = append(make([]byte, 0, seg), p[:rem]...)
+		sealed := b.seal.seal(w.idx, w.buf)
+		if _, err := tx.Exec(ctx, `SELECT lo_put($1, $2, $3)`, oid, end, sealed); err != nil {
+			return nil, err
+		}
+		end += int64(len(sealed))
+	}
+	if _, err := tx.Exec(ctx, `SELECT lo_truncate64(lo_open($1, $2), $3)`, oid, invWrite, end); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// sealedBlob reads a sealed object, keeping the last segment it opened.
+type sealedBlob struct {
+	b    *Blobs
+	oid  uint32
+	size int64
+	mu   sync.Mutex // pos and the cached segment
+	pos  int64
+	cidx int64
+	cseg []byte
+}
+
+func (r *sealedBlob) Size() int64 { return r.size }
+
+func (r *sealedBlob) segment(idx int64) ([]byte, error) {
+	r.mu.Lock()
+	if r.cseg != nil && r.cidx == idx {
+		defer r.mu.Unlock()
+		return r.cseg, nil
+	}
+	r.mu.Unlock()
+	ctx, cancel := r.b.ctx()
+	defer cancel()
+	var c []byte
+	if err := r.b.pool.QueryRow(ctx, `SELECT lo_get($1, $2, $3)`, r.oid, idx*stride, stride).Scan(&c); err != nil {
+		return nil, fmt.Errorf("transfer blobs: %w", err)
+	}
+	p, err := r.b.seal.open(idx, c)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	r.cidx, r.cseg = idx, p
+	r.mu.Unlock()
+	return p, nil
+}
+
+func (r *sealedBlob) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errors.New("transfer blobs: negative offset")
+	}
+	n := 0
+	for n < len(p) && off+int64(n) < r.size {
+		at := off + int64(n)
+		s, err := r.segment(at / seg)
+		if err != nil {
+			return n, err
+		}
+		within := int(at % seg)
+		if within >= len(s) {
+			return n, errors.New("transfer blobs: a sealed object is shorter than its size")
+		}
+		n += copy(p[n:], s[within:])
+	}
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+func (r *sealedBlob) Read(p []byte) (int, error) {
+	r.mu.Lock()
+	pos := r.pos
+	r.mu.Unlock()
+	if pos >= r.size {
+		return 0, io.EOF
+	}
+	n, err := r.ReadAt(p[:min(int64(len(p)), r.size-pos)], pos)
+	r.mu.Lock()
+	r.pos += int64(n)
+	r.mu.Unlock()
+	if errors.Is(err, io.EOF) && n > 0 {
+		err = nil
+	}
+	return n, err
+}
+
+func (r *sealedBlob) Seek(off int64, whence int) (int64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch whence {
+	case io.SeekCurrent:
+		off += r.pos
+	case io.SeekEnd:
+		off += r.size
+	}
+	if off < 0 {
+		return 0, errors.New("transfer blobs: seek before the start")
+	}
+	r.pos = off
+	return off, nil
+}
+
+func (r *sealedBlob) Close() error { return nil }
