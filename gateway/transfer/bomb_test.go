@@ -38,6 +38,7 @@ func zipOf(t *testing.T, entries ...any) []byte {
 // transfer decides each exactly as the mail engine decides the same bytes as an
 // attachment: same verdict, same reason.
 func TestArchivesAsInMail(t *testing.T) {
+	t.Parallel()
 	e := start(t, nil)
 	e.user("tanaka", "pw-tanaka-1", accounts.Staff)
 	zeros := make([]byte, 16<<20)

@@ -52,6 +52,7 @@ func waitAttr(t *testing.T, b *browsertest.Browser, sel, attr string) {
 // be used twice. Then tanaka sends a file out, kacho approves it in another browser, and
 // the partner downloads it from the link in the mail; an expired link shows why.
 func TestBrowserTransfer(t *testing.T) {
+	t.Parallel()
 	e := start(t, func(c *config.Config) {
 		c.Transfer.Departments = map[string]config.Department{"総務課": {Members: []string{"tanaka"}, Approval: "pre",
 			Approvers: []string{"kacho"}}}

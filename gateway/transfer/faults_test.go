@@ -68,6 +68,7 @@ func (d *fullDisk) Free() (int64, error) {
 // kept (not half a file); the partner sends it again once there is room, and it goes
 // through. An upload larger than the room left is refused before a byte is written.
 func TestDiskFull(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()

@@ -44,6 +44,7 @@ func (m *mailbox) all() string {
 // TestPostgresStore runs the transfer life cycle on the PostgreSQL store: every query
 // the service writes must work on both dialects (placeholders, upsert, CASE).
 func TestPostgresStore(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	b, err := postgres.Open(ctx, postgres.Options{URL: pgtest.Shared(t).NewDB(t)})
 	if err != nil {

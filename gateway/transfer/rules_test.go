@@ -48,6 +48,7 @@ func (e *env) send(owner string, to []string, body []byte) transfer.Transfer {
 // limit refuse with their keys; and each step is in the audit log with who, where from
 // and how many bytes.
 func TestApprovalRulesQuotasAudit(t *testing.T) {
+	t.Parallel()
 	e := start(t, func(c *config.Config) {
 		c.Transfer.MaxConcurrentUploads = 1
 		c.Transfer.QuotaPerUser = config.Size(3 << 20)

@@ -115,6 +115,7 @@ func send(c *webtest.Client, method, path string) (*http.Response, string) {
 // the Internet side, the upload API) without a session and with made-up tokens: nothing
 // of a transfer is shown and nothing changes.
 func TestEveryRouteAnonymous(t *testing.T) {
+	t.Parallel()
 	e := start(t, nil)
 	e.user("tanaka", "pw-tanaka-1", accounts.Staff)
 	sd := seed(t, e)
@@ -186,6 +187,7 @@ func TestEveryRouteAnonymous(t *testing.T) {
 // transfer's URL; every POST without the session's CSRF token is refused and changes
 // nothing.
 func TestIDORAndCSRF(t *testing.T) {
+	t.Parallel()
 	e := start(t, nil)
 	e.user("tanaka", "pw-tanaka-1", accounts.Staff)
 	e.user("sato", "pw-sato-1", accounts.Staff)
@@ -248,6 +250,7 @@ func TestIDORAndCSRF(t *testing.T) {
 // safe and shown escaped on both sides; the partner's text is escaped too; the login
 // pages of both listeners send only to local paths.
 func TestHostileNamesAndRedirects(t *testing.T) {
+	t.Parallel()
 	e := start(t, nil)
 	e.user("tanaka", "pw-tanaka-1", accounts.Staff)
 	sd := seed(t, e)
