@@ -21,7 +21,14 @@ const maxPagePixels = 36 << 20
 // image XObject /Im0 per page, a JPEG (DCTDecode, sent as it is) or 4-bit gray or RGB
 // samples (FlateDecode, written as a PNG here). pdfcpu's image extraction would do it for
 // any PDF, at a Go call per pixel: most of a preview's time.
-func pdfPages(pdf []byte, max int) ([]PageImage, error) {
+func pdfPages(pdf []byte, max int) (pages []PageImage, err error) {
+	// pdfcpu panics on some malformed files (a nil page tree, seen by FuzzPDFPages); a
+	// preview that cannot be read is a failed preview, not a crashed portal.
+	defer func() {
+		if r := recover(); r != nil {
+			pages, err = nil, fmt.Errorf("portal: page images: unreadable PDF (%v)", r)
+		}
+	}()
 	ctx, err := api.ReadContext(bytes.NewReader(pdf), pdfConf())
 	if err != nil {
 		return nil, fmt.Errorf("portal: page images: %w", err)
@@ -29,7 +36,6 @@ func pdfPages(pdf []byte, max int) ([]PageImage, error) {
 	if err := ctx.EnsurePageCount(); err != nil {
 		return nil, fmt.Errorf("portal: page images: %w", err)
 	}
-	var pages []PageImage
 	for i := 1; i <= min(ctx.PageCount, max); i++ {
 		d, _, _, err := ctx.PageDict(i, false)
 		if err != nil || d == nil {
