@@ -157,9 +157,10 @@ func transferCmd(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintln(io.err, err)
 		return exitUsage
 	}
-	// As with the quarantine: opening would create an empty store where none is.
+	// As with the quarantine: opening would create an empty store where none is (a shared
+	// store is a database the configuration names).
 	dir := assemble.QuarantineDir(cfg)
-	if _, err := os.Stat(filepath.Join(dir, "index.db")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "index.db")); err != nil && !cfg.SharedStore() {
 		fmt.Fprintf(io.err, "sekisho transfer: no store in %s (data_dir %s): check --config and data_dir\n", dir, cfg.DataDir)
 		return exitUsage
 	}
