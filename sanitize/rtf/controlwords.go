@@ -34,6 +34,10 @@ var controlWords = func() map[string]bool {
 			m[strings.ToLower(w)] = true
 		}
 	}
+	for w := range controlWordExtras {
+		m[w] = true
+		m[strings.ToLower(w)] = true
+	}
 	// The ignorable destinations this family keeps are its own allow-list (one, flycntnt,
 	// is only in StarOffice's writer).
 	for w := range destinations {
@@ -42,6 +46,30 @@ var controlWords = func() map[string]bool {
 	}
 	return m
 }()
+
+// controlWordExtras are words real producers write that neither keyword table lists,
+// found by the survey of RTFs from other projects (survey_test.go): Apple's text system
+// (TextEdit, Pages) and AbiWord. Each is a setting or a layout hint; none names a file,
+// an object or code. TestControlWordExtrasCovered fails when an entry has no case.
+var controlWordExtras = map[string]string{
+	"cocoartf":         "Apple: version of the Cocoa text system that wrote the file",
+	"cocoasubrtf":      "Apple: its minor version",
+	"cocoaplatform":    "Apple: the platform that wrote the file",
+	"cocoatextscaling": "Apple: text scaling of the window",
+	"pardirnatural":    "Apple: paragraph direction follows the text",
+	"partightenfactor": "Apple: letter-spacing tightening of the paragraph",
+	"pardeftab":        "Apple: default tab width of the paragraph",
+	"viewh":            "Apple: window height",
+	"vieww":            "Apple: window width",
+	"clheight":         "Apple (Pages): row height of a table cell",
+	"gaph":             "Apple (Pages): cell spacing",
+	"taflags":          "Apple (Pages): tab stop flags",
+	"abinodiroverride": "AbiWord: no bidirectional override on the run",
+	"cssrgb":           "Apple: a colour of the expanded colour table, in CSS sRGB",
+	"csgray":           "Apple: a colour of the expanded colour table, in grey",
+	"csgenericrgb":     "Apple: a colour of the expanded colour table, in generic RGB",
+	"c":                "Apple: one component of such a colour",
+}
 
 // knownWord reports whether a control word is on the list.
 func knownWord(name string) bool {

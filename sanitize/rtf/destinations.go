@@ -98,6 +98,8 @@ var destinations = map[string]string{
 	"footnote":           "footnote or endnote text (LibreOffice marks it ignorable)",
 	"company":            "company of the document properties (dropped with strip)",
 	"manager":            "manager of the document properties (dropped with strip)",
+	"expandedcolortbl":   "colour spaces of the colour table (Apple)",
+	"pgptbl":             "paragraph group properties (Word)",
 }
 
 // destRemoval names the reason for ignorable destinations known to act, for the report.

@@ -21,6 +21,7 @@ var destinationCases = []string{
 	"wgrffmtfilter", "background", "keycode", "nesttableprops", "nonesttables", "ud", "fchars", "lchars",
 	"flymaincnt", "flyanchor", "flycntnt", "revtbl", "rsidtbl", "generator", "userprops", "mmathPr", "moMath",
 	"moMathPara", "moMathParaPr", "shpgrp", "shptxt", "footnote", "company", "manager",
+	"expandedcolortbl", "pgptbl",
 }
 
 // destinationRemovalCases lists every destination of destRemoval.

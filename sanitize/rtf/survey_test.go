@@ -90,3 +90,28 @@ func TestControlWordsFromReaders(t *testing.T) {
 		}
 	}
 }
+
+// TestControlWordExtrasCovered: every word added to the keyword tables stays, with the
+// text around it, and nothing is reported.
+func TestControlWordExtrasCovered(t *testing.T) {
+	var keys []string
+	for w, why := range controlWordExtras {
+		keys = append(keys, w)
+		if why == "" {
+			t.Errorf("extra %s has no reason", w)
+		}
+	}
+	sameSet(t, "controlWordExtras", keys, controlWordExtraCases)
+	for _, w := range controlWordExtraCases {
+		out, res, err := run(t, []byte(`{\rtf1\ansi\`+w+`1 Before\par after.\par}`), Options{})
+		if err != nil || !strings.Contains(string(out), `\`+w) || !strings.Contains(string(out), "Before") || len(res.Actions) != 0 {
+			t.Errorf("\\%s: %q %+v %v, want kept with no action", w, out, res.Actions, err)
+		}
+	}
+}
+
+var controlWordExtraCases = []string{
+	"cocoartf", "cocoasubrtf", "cocoaplatform", "cocoatextscaling", "pardirnatural", "partightenfactor",
+	"pardeftab", "viewh", "vieww", "clheight", "gaph", "taflags", "abinodiroverride", "cssrgb", "csgray",
+	"csgenericrgb", "c",
+}
