@@ -1,4 +1,7 @@
 package portal
 
 // PDFPages lets the external tests compare the page extraction with pdfcpu's.
-var PDFPages = pdfPages
+func PDFPages(pdf []byte, max int) ([]PageImage, error) {
+	p, _, err := pdfPages(pdf, max)
+	return p, err
+}

@@ -10,6 +10,7 @@ import (
 	"io"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
 
@@ -21,47 +22,47 @@ const maxPagePixels = 36 << 20
 // image XObject /Im0 per page, a JPEG (DCTDecode, sent as it is) or 4-bit gray or RGB
 // samples (FlateDecode, written as a PNG here). pdfcpu's image extraction would do it for
 // any PDF, at a Go call per pixel: most of a preview's time.
-func pdfPages(pdf []byte, max int) (pages []PageImage, err error) {
+func pdfPages(pdf []byte, max int) (pages []PageImage, total int, err error) {
 	// pdfcpu panics on some malformed files (a nil page tree, seen by FuzzPDFPages); a
 	// preview that cannot be read is a failed preview, not a crashed portal.
 	defer func() {
 		if r := recover(); r != nil {
-			pages, err = nil, fmt.Errorf("portal: page images: unreadable PDF (%v)", r)
+			pages, total, err = nil, 0, fmt.Errorf("portal: page images: unreadable PDF (%v)", r)
 		}
 	}()
 	ctx, err := api.ReadContext(bytes.NewReader(pdf), pdfConf())
 	if err != nil {
-		return nil, fmt.Errorf("portal: page images: %w", err)
+		return nil, 0, fmt.Errorf("portal: page images: %w", err)
 	}
 	if err := ctx.EnsurePageCount(); err != nil {
-		return nil, fmt.Errorf("portal: page images: %w", err)
+		return nil, 0, fmt.Errorf("portal: page images: %w", err)
 	}
 	for i := 1; i <= min(ctx.PageCount, max); i++ {
 		d, _, _, err := ctx.PageDict(i, false)
 		if err != nil || d == nil {
-			return nil, fmt.Errorf("portal: page %d: %v", i, err)
+			return nil, 0, fmt.Errorf("portal: page %d: %v", i, err)
 		}
 		res, err := ctx.DereferenceDict(d["Resources"])
 		if err != nil || res == nil {
-			return nil, fmt.Errorf("portal: page %d: no resources", i)
+			return nil, 0, fmt.Errorf("portal: page %d: no resources", i)
 		}
 		xo, err := ctx.DereferenceDict(res["XObject"])
 		if err != nil || xo == nil {
-			return nil, fmt.Errorf("portal: page %d: no image", i)
+			return nil, 0, fmt.Errorf("portal: page %d: no image", i)
 		}
 		sd, _, err := ctx.DereferenceStreamDict(xo["Im0"])
 		if err != nil || sd == nil {
-			return nil, fmt.Errorf("portal: page %d: no image", i)
+			return nil, 0, fmt.Errorf("portal: page %d: no image", i)
 		}
 		b, err := pageBytes(sd)
 		if err != nil {
-			return nil, fmt.Errorf("portal: page %d: %w", i, err)
+			return nil, 0, fmt.Errorf("portal: page %d: %w", i, err)
 		}
 		if pg, ok := pageImage(b); ok {
 			pages = append(pages, pg)
 		}
 	}
-	return pages, nil
+	return pages, ctx.PageCount, nil
 }
 
 // pageBytes is one page image as a browser takes it.
@@ -143,4 +144,27 @@ func unpack4(dst, src []byte, scale byte) {
 		}
 		dst[i] = (v & 0x0f) * scale
 	}
+}
+
+// firstPages cuts a PDF original to its first max pages before it is rasterized, so a
+// long document costs a preview no more than the pages it shows, and reports how many it
+// had. A PDF that pdfcpu cannot read or cut goes to the renderer whole, which reads more
+// than pdfcpu does (or fails with its own reason).
+func firstPages(pdf []byte, max int) (out []byte, pages int) {
+	defer func() {
+		if recover() != nil {
+			out, pages = pdf, 0
+		}
+	}()
+	conf := pdfConf()
+	conf.Cmd, conf.Eol = model.TRIM, types.EolLF // without an end of line pdfcpu writes no startxref
+	n, err := api.PageCount(bytes.NewReader(pdf), conf)
+	if err != nil || n <= max {
+		return pdf, n
+	}
+	var cut bytes.Buffer
+	if err := api.Trim(bytes.NewReader(pdf), &cut, []string{fmt.Sprintf("1-%d", max)}, conf); err != nil {
+		return pdf, n
+	}
+	return cut.Bytes(), n
 }

@@ -5,6 +5,8 @@ import (
 	"compress/zlib"
 	"fmt"
 	"image"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/sekisho/sekisho/internal/testtool"
@@ -67,7 +69,7 @@ func FuzzPDFPages(f *testing.F) {
 	f.Add(imagePDF(100, 100, "DeviceRGB", nil))
 	f.Fuzz(func(t *testing.T, pdf []byte) {
 		testtool.Deadline(t, testtool.FuzzInputTimeout)
-		pages, err := pdfPages(pdf, 3)
+		pages, _, err := pdfPages(pdf, 3)
 		if err != nil {
 			return
 		}
@@ -87,7 +89,7 @@ func FuzzPDFPages(f *testing.F) {
 // inputs that reach the sample decoding), and their pixels come out as written.
 func TestImagePDFSeeds(t *testing.T) {
 	for _, cs := range []string{"DeviceGray", "DeviceRGB"} {
-		pages, err := pdfPages(imagePDF(40, 30, cs, nil), 3)
+		pages, _, err := pdfPages(imagePDF(40, 30, cs, nil), 3)
 		if err != nil || len(pages) != 1 || pages[0].Type != "image/png" || pages[0].Width != 40 || pages[0].Height != 30 {
 			t.Fatalf("%s: %+v %v", cs, pages, err)
 		}
@@ -106,4 +108,24 @@ func TestImagePDFSeeds(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzFirstPages: cutting an original PDF (attacker bytes) to its first pages never
+// panics, and what it returns is the original or a PDF.
+func FuzzFirstPages(f *testing.F) {
+	for _, name := range []string{"ja-multipage.pdf", "text-1p.pdf", "qpdf-objstm.pdf"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "pdf", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add(imagePDF(40, 30, "DeviceGray", nil))
+	f.Fuzz(func(t *testing.T, pdf []byte) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
+		out, n := firstPages(pdf, 1)
+		if n < 0 || !bytes.Equal(out, pdf) && !bytes.HasPrefix(out, []byte("%PDF-")) {
+			t.Fatalf("%d pages, %d bytes out", n, len(out))
+		}
+	})
 }

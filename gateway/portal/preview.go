@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/emersion/go-message/mail"
-	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 
 	"github.com/sekisho/sekisho/sanitize"
@@ -91,17 +90,22 @@ func (p *Previewer) Build(ctx context.Context, name, declared string, whole bool
 			pv.Note = "preview.no_renderer"
 			return pv, nil
 		}
+		total := 0
+		if t.Class == sanitize.ClassPDF {
+			body, total = firstPages(body, p.MaxPages)
+		}
 		out, err := p.run(ctx, p.Render, name, declared, body)
 		if err != nil || out == nil {
 			pv.Note = "preview.render_failed"
 			return pv, err
 		}
-		pv.Pages, err = pdfPages(out, p.MaxPages)
+		var rendered int
+		pv.Pages, rendered, err = pdfPages(out, p.MaxPages)
 		if err != nil {
 			pv.Note = "preview.render_failed"
 			return pv, err
 		}
-		if n, err := api.PageCount(bytes.NewReader(out), pdfConf()); err == nil && n > len(pv.Pages) {
+		if max(total, rendered) > len(pv.Pages) {
 			pv.Note = "preview.more_pages"
 		}
 	default:

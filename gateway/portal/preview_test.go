@@ -55,6 +55,7 @@ func TestPreview(t *testing.T) {
 	}{
 		{file: "sample/invoice.csv", text: "'"},
 		{file: "pdf/ja-multipage.pdf", pages: 2, note: "preview.more_pages"},
+		{file: "pdf/text-100p.pdf", pages: 2, note: "preview.more_pages"}, // cut to 2 pages before rendering
 		{file: "pdf/text-1p.pdf", pages: 1},
 		{file: "pdf/bad-encrypted-userpw.pdf", note: "preview.render_failed"},
 		{file: "mail/office-attachments.eml", whole: true, text: "請求書を添付します", entries: 3},
