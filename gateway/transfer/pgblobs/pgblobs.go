@@ -4,8 +4,8 @@
 //
 // Every call is a statement of its own on the pool: lo_put appends a chunk at an offset,
 // lo_get reads a range, so no transaction stays open while a client uploads or downloads
-// slowly, and nothing is ever whole in memory (chunks of 256 KiB). A chunk lo_put wrote is
-// committed, so Sync is a flush. Outputs are content-addressed like FileBlobs': one large
+// slowly, and nothing is ever whole in memory (chunks of 256 KiB, sealed segments of 64
+// KiB). A chunk lo_put wrote is committed, so Sync is a flush. Outputs are content-addressed like FileBlobs': one large
 // object per SHA-256 however many files share it. With the quarantine key, objects are
 // sealed in segments (seal.go); each row says whether its object is.
 package pgblobs
