@@ -71,6 +71,12 @@ var controlWordExtras = map[string]string{
 	"c":                "Apple: one component of such a colour",
 }
 
+// knownSymbols are the control symbols of the specification: \~ nonbreaking space, \-
+// optional hyphen, \_ nonbreaking hyphen, \: index subentry, \| formula character, \*
+// ignorable destination, and the escaped \{, \} and \\. Any other symbol is dropped
+// like an unknown word.
+const knownSymbols = `~-_:|*{}\`
+
 // knownWord reports whether a control word is on the list.
 func knownWord(name string) bool {
 	return controlWords[name] || controlWords[strings.ToLower(name)]

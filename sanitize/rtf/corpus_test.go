@@ -110,7 +110,7 @@ func generatedCorpus(t *testing.T) map[string]string {
 		"gen-unknown-destination.rtf": docStart + `Text {\*\unknownthing payload}{\*\ffentrymcr AutoOpen}{\*\themedata 504b0304}{\*\hlsrc \\\\198.51.100.7\\share} end` + docEnd,
 		// Control words: one no reader's table lists goes, the text around it stays; a
 		// listed word in another case stays.
-		"gen-unknown-words.rtf": docStart + `Before \xyzzyhook42 middle {\futurefeature\b inside} \B after \ZZtop\par tail` + docEnd,
+		"gen-unknown-words.rtf": docStart + `Before \xyzzyhook42 middle {\futurefeature\b inside} \B after \ZZtop\par tail\ with\!symbols\~kept` + docEnd,
 		// Pictures: PNG and JPEG are decoded and encoded again, the rest goes.
 		"gen-picture-png.rtf":       docStart + `Logo: {\pict\pngblip\picw8\pich8\picwgoal240\pichgoal240 ` + hexLines(pngBytes()) + `} end.` + docEnd,
 		"gen-picture-polyglot.rtf":  docStart + `Logo: {\*\shppict{\pict\pngblip\picw8\pich8 ` + hexLines(append(pngBytes(), "MZ\x90\x00attacker payload after IEND"...)) + `}} end.` + docEnd,

@@ -23,8 +23,9 @@
 //     result;
 //   - control words are kept only when on the allow-list of controlwords.go (the words of
 //     the RTF 1.9.1 specification and LibreOffice's extensions, from two readers' keyword
-//     tables); an unknown word is dropped and the text around it stays, as a reader that
-//     does not know a word shows the text (removed-unknown, naming the words);
+//     tables); an unknown word, or a control symbol the specification does not define
+//     ("\ ", "\!"), is dropped and the text around it stays, as a reader that does not
+//     know it shows the text (removed-unknown, naming them);
 //   - ignorable destinations ({\*\name}) are kept only when on the allow-list of
 //     destinations.go; unknown ones, form-field macros, Word 97 hyperlinks, theme
 //     packages and embedded fonts are dropped and reported. A {\* group is the

@@ -117,6 +117,10 @@ func (rw *rewriter) write(w *outBuf, t Token) {
 		rw.dropWord(t.Name)
 		return
 	}
+	if t.Kind == Symbol && !strings.ContainsRune(knownSymbols, rune(t.Sym)) {
+		rw.dropWord(string(t.Sym))
+		return
+	}
 	if t.Kind == Text && w.needSpace {
 		w.WriteByte(' ')
 	}

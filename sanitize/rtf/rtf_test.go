@@ -168,7 +168,7 @@ func TestSanitizeCorpus(t *testing.T) {
 		"gen-hyperlink-switches.rtf": {sanitize.ActRemovedExternalLink, sanitize.ActRemovedExternalLink},
 		"gen-info.rtf":               {sanitize.ActRemovedExternalLink, sanitize.ActRemovedMetadata},
 		"finding-hyperlink-schemes.rtf": {sanitize.ActRemovedExternalLink, sanitize.ActRemovedExternalLink,
-			sanitize.ActRemovedExternalLink, sanitize.ActRemovedExternalLink},
+			sanitize.ActRemovedExternalLink, sanitize.ActRemovedExternalLink, sanitize.ActRemovedUnknown},
 	}
 	for _, file := range corpusFiles(t) {
 		name := filepath.Base(file)

@@ -191,7 +191,9 @@ func (l *Lexer) control() (Token, error) {
 	case c == '\r' || c == '\n':
 		// "\<newline>" is a synonym for \par.
 		return Token{Kind: Word, Name: "par"}, nil
-	case c > 0x20 && c < 0x7f:
+	case c >= 0x20 && c < 0x7f || c == '\t':
+		// Symbols the specification does not define ("\ ", which TX Text Control
+		// writes, "\!") are tokens too; the rewriter drops them (controlwords.go).
 		return Token{Kind: Symbol, Sym: c}, nil
 	}
 	return Token{}, l.errorf("control symbol \\x%02x", c)
