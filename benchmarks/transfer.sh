@@ -16,7 +16,7 @@
 # moves (the wall-time rates do move with it: read the load average in the header).
 #
 # Env: CASES ("big pdfs"; pdf-family alone) FAMILY_N (20) SIZE (2GiB) PDFS (200) WORK (a new directory under /var/tmp)
-#      OUT (benchmarks/results/transfer-<UTC date>.txt)
+#      OUT (benchmarks/results/transfer-<UTC date>.txt) PROFILE (a file: CPU profile of serve)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CASES=${CASES:-"big pdfs"}
@@ -90,7 +90,8 @@ transfer:
 YAML
   printf 'bench-password-1\n' | "$S" user add bench --role staff --config "$d/sekisho.yaml" >/dev/null
   local link; link=$("$S" transfer link --owner bench --config "$d/sekisho.yaml" 2>/dev/null)
-  "$S" serve --config "$d/sekisho.yaml" 2>>"$d/serve.log" & PID=$!
+  local prof=(); [ -n "${PROFILE:-}" ] && prof=(--cpuprofile "$PROFILE")
+  "$S" serve --config "$d/sekisho.yaml" "${prof[@]}" 2>>"$d/serve.log" & PID=$!
   for _ in $(seq 300); do curl -sf "http://127.0.0.1:$hp/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
   local mp=(); [ "$c" = pdfs ] && mp=(-multipart)
   local line; line=$("$L" sekisho -link "$link" -portal "http://127.0.0.1:$hp" -user bench -password bench-password-1 \
