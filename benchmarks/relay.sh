@@ -66,10 +66,22 @@ YAML
   for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null && return 0; sleep 0.1; done
   echo "relay.sh: sekisho did not start:" >&2; tail "$data/serve.log" >&2; exit 1
 }
-stop_sekisho() { # prints the peak RSS in kB
-  local rss; rss=$(awk '/VmHWM/{print $2}' "/proc/$SP/status" 2>/dev/null || echo 0)
+stop_sekisho() { # prints the peak RSS in kB and the CPU seconds used (with children)
+  local rss cpu
+  rss=$(awk '/VmHWM/{print $2}' "/proc/$SP/status" 2>/dev/null || echo 0)
+  # CPU time does not depend on how busy the machine is, unlike msgs/s.
+  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); printf "%.2f", ($12 + $13 + $14 + $15) / hz}' "/proc/$SP/stat" 2>/dev/null || echo 0)
   kill "$SP" 2>/dev/null || true; wait "$SP" 2>/dev/null || true; SP=""
-  echo "$rss"
+  echo "$rss cpu_s=$cpu"
+}
+# postsuper cannot clear the queue here (it drops privileges before opening the root-owned
+# maillog_file); with Postfix stopped the queue files can simply be removed.
+clear_postfix_queue() {
+  local q; q=$(postconf -h queue_directory)
+  for d in maildrop incoming active deferred hold corrupt defer bounce trace; do
+    [ -d "$q/$d" ] && find "$q/$d" -type f -delete
+  done
+  return 0
 }
 trap '[ -n "$SP" ] && kill -9 "$SP" 2>/dev/null; bash "$BENCH/postfix-relay.sh" stop >/dev/null 2>&1 || true' EXIT
 
@@ -81,7 +93,8 @@ run_case() { # relay kind sessions round
     # An empty queue before Postfix starts: messages an interrupted run left would be
     # tried before loadgen's sink listens, and the refused connection marks the next hop
     # down, deferring this run's messages too.
-    postsuper -d ALL >/dev/null 2>&1 || true
+    bash "$BENCH/postfix-relay.sh" stop >/dev/null 2>&1 || true
+    clear_postfix_queue
     bash "$BENCH/postfix-relay.sh" start >/dev/null
     echo "$("${lg[@]}" -label "postfix round=$r" || true) load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT"
     bash "$BENCH/postfix-relay.sh" stop >/dev/null
