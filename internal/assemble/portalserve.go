@@ -45,8 +45,13 @@ func (m muxServer) Serve(ln net.Listener) error {
 // newPortal builds the LGWAN-side portal on the gateway's quarantine, engines and queue.
 func newPortal(cfg *config.Config, g *Gateway) (*portal.Portal, error) {
 	ctx := context.Background()
-	acc, err := OpenAccounts(ctx, cfg, g.store)
-	if err != nil {
+	// One authenticator for both web sides: its dummy hash, the hashes it runs at once
+	// (64 MiB of argon2id each) and its per-address login limit are the gateway's.
+	var acc *Accounts
+	var err error
+	if g.transfer != nil {
+		acc = g.transfer.Accounts
+	} else if acc, err = OpenAccounts(ctx, cfg, g.store); err != nil {
 		return nil, err
 	}
 	secret, err := acc.Store.Secret(ctx, "web", 32)
