@@ -97,7 +97,9 @@ func TestJournalKillNine(t *testing.T) {
 	dir := t.TempDir()
 	acked := map[string]bool{}
 	attempts := map[string]int{}
-	for round := 0; round < 8; round++ {
+	// Eight rounds, or more until 100 messages were acknowledged: on a loaded machine a
+	// child killed at a random moment has often done little more than start.
+	for round := 0; round < 8 || len(acked) < 100 && round < 60; round++ {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), "SEKISHO_JOURNAL_CHILD="+dir)
 		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
