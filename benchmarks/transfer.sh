@@ -62,7 +62,7 @@ inputs() { # case -> file list
 
 run_raw() { # case files...
   local c=$1; shift
-  rm -rf "$WORK/raw"; mkdir -p "$WORK/raw"
+  rm -rf "$WORK/raw" "$WORK/raw.addr"; mkdir -p "$WORK/raw"
   "$L" raw-server -dir "$WORK/raw" > "$WORK/raw.addr" & PID=$!
   for _ in $(seq 100); do [ -s "$WORK/raw.addr" ] && break; sleep 0.1; done
   local line; line=$("$L" raw -url "https://$(cat "$WORK/raw.addr")" "$@")
