@@ -1,0 +1,209 @@
+package jpegre
+
+// coefs holds a scan's quantized coefficients, 64 per block in zig-zag order, blocks in
+// the order the scan carries them (MCU by MCU, component by component).
+type coefs struct {
+	blocks []int16
+	mcus   int
+}
+
+// bitReader reads entropy-coded bits, removing stuffed zero bytes and stopping at the
+// first marker: no bits are ever taken from a marker or from what follows it.
+type bitReader struct {
+	data   []byte
+	pos    int
+	acc    uint64
+	n      uint
+	marker bool
+}
+
+func (r *bitReader) fill() {
+	for r.n <= 56 && !r.marker {
+		if r.pos >= len(r.data) {
+			r.marker = true
+			return
+		}
+		b := r.data[r.pos]
+		if b == 0xff {
+			if r.pos+1 >= len(r.data) || r.data[r.pos+1] != 0 {
+				r.marker = true
+				return
+			}
+			r.pos += 2
+		} else {
+			r.pos++
+		}
+		r.acc = r.acc<<8 | uint64(b)
+		r.n += 8
+	}
+}
+
+func (r *bitReader) bits(k uint) (int32, error) {
+	if r.n < k {
+		r.fill()
+		if r.n < k {
+			return 0, unsupported("scan data ends inside a block")
+		}
+	}
+	r.n -= k
+	return int32(r.acc>>r.n) & (1<<k - 1), nil
+}
+
+func (r *bitReader) decode(t *huffTable) (byte, error) {
+	if r.n < 16 {
+		r.fill()
+	}
+	if r.n >= 8 {
+		if v := t.fast[(r.acc>>(r.n-8))&0xff]; v != 0 {
+			r.n -= uint(v >> 8)
+			return byte(v), nil
+		}
+	}
+	code := int32(0)
+	for l := 1; l <= 16; l++ {
+		b, err := r.bits(1)
+		if err != nil {
+			return 0, err
+		}
+		code = code<<1 | b
+		if code <= t.maxcode[l] {
+			return t.vals[t.valptr[l]+code-t.mincode[l]], nil
+		}
+	}
+	return 0, unsupported("invalid Huffman code")
+}
+
+// align drops the padding bits of the last byte and requires the marker right after it:
+// entropy bytes that no block used are not a plain JPEG.
+func (r *bitReader) align() error {
+	r.n -= r.n % 8
+	if r.n == 0 && !r.marker {
+		r.fill()
+	}
+	if r.n != 0 || !r.marker {
+		return unsupported("entropy data left over at the end of an interval")
+	}
+	return nil
+}
+
+// restart consumes the RSTn marker expected after an interval.
+func (r *bitReader) restart(want int) error {
+	if err := r.align(); err != nil {
+		return err
+	}
+	i := r.pos
+	for i < len(r.data) && r.data[i] == 0xff {
+		i++
+	}
+	if i == r.pos || i >= len(r.data) || r.data[i] != 0xd0+byte(want) {
+		return unsupported("missing or out-of-order restart marker")
+	}
+	r.pos, r.marker, r.acc = i+1, false, 0
+	return nil
+}
+
+func extend(v int32, s uint) int32 {
+	if v < 1<<(s-1) {
+		return v - 1<<s + 1
+	}
+	return v
+}
+
+// The ranges an 8-bit baseline encoder produces and the standard tables can carry: DC
+// differences of at most 11 bits, AC values of at most 10.
+const (
+	minDC, maxDC = -1024, 1023
+	maxAC        = 10
+)
+
+func decodeBlock(r *bitReader, blk []int16, pred *int32, dc, ac *huffTable) error {
+	s, err := r.decode(dc)
+	if err != nil {
+		return err
+	}
+	if s > 11 {
+		return unsupported("DC difference of %d bits", s)
+	}
+	if s > 0 {
+		v, err := r.bits(uint(s))
+		if err != nil {
+			return err
+		}
+		*pred += extend(v, uint(s))
+	}
+	if *pred < minDC || *pred > maxDC {
+		return unsupported("DC coefficient %d out of range", *pred)
+	}
+	blk[0] = int16(*pred)
+	for k := 1; k < 64; {
+		rs, err := r.decode(ac)
+		if err != nil {
+			return err
+		}
+		run, size := int(rs>>4), uint(rs&15)
+		if size == 0 {
+			if run == 15 {
+				k += 16
+				if k > 64 {
+					return unsupported("zero run past the block")
+				}
+				continue
+			}
+			if run != 0 {
+				return unsupported("AC symbol 0x%02x", rs)
+			}
+			break
+		}
+		k += run
+		if k > 63 || size > maxAC {
+			return unsupported("AC symbol 0x%02x at %d", rs, k)
+		}
+		v, err := r.bits(size)
+		if err != nil {
+			return err
+		}
+		blk[k] = int16(extend(v, size))
+		k++
+	}
+	return nil
+}
+
+// layout returns the MCU grid and the blocks per MCU of the frame.
+func (p *parser) layout() (mcus, perMCU int) {
+	hmax, vmax := p.comps[0].h, p.comps[0].v
+	mx, my := (p.w+8*hmax-1)/(8*hmax), (p.h+8*vmax-1)/(8*vmax)
+	for _, c := range p.comps {
+		perMCU += c.h * c.v
+	}
+	return mx * my, perMCU
+}
+
+func (p *parser) decodeScan() (*coefs, error) {
+	mcus, per := p.layout()
+	c := &coefs{blocks: make([]int16, mcus*per*64), mcus: mcus}
+	r := &bitReader{data: p.data, pos: p.pos}
+	var pred [3]int32
+	blk := c.blocks
+	for m := range mcus {
+		if p.restart > 0 && m > 0 && m%p.restart == 0 {
+			if err := r.restart((m/p.restart - 1) & 7); err != nil {
+				return nil, err
+			}
+			pred = [3]int32{}
+		}
+		for ci := range p.comps {
+			comp := &p.comps[ci]
+			for range comp.h * comp.v {
+				if err := decodeBlock(r, blk[:64], &pred[ci], p.dc[comp.td], p.ac[comp.ta]); err != nil {
+					return nil, err
+				}
+				blk = blk[64:]
+			}
+		}
+	}
+	if err := r.align(); err != nil {
+		return nil, err
+	}
+	p.pos = r.pos
+	return c, nil
+}

@@ -1,0 +1,155 @@
+package jpegre
+
+import "math/bits"
+
+// Rebuild parses data as a plain baseline JPEG and returns a new JPEG holding the same
+// quantization tables and coefficients, written with the standard Huffman tables and
+// nothing else: no APPn, no comments, no restart markers. Frames of more than maxPixels
+// pixels are refused before any coefficient is decoded. Any error wraps ErrUnsupported:
+// the caller takes its pixel path instead.
+func Rebuild(data []byte, maxPixels int64) ([]byte, Info, error) {
+	p := &parser{data: data, maxPixels: maxPixels}
+	c, err := p.parse()
+	if err != nil {
+		return nil, Info{}, err
+	}
+	return p.write(c), Info{Width: p.w, Height: p.h, Components: len(p.comps)}, nil
+}
+
+type bitWriter struct {
+	buf []byte
+	acc uint32
+	n   uint
+}
+
+func (w *bitWriter) put(code uint32, size uint) {
+	w.acc = w.acc<<size | code&(1<<size-1)
+	w.n += size
+	for w.n >= 8 {
+		b := byte(w.acc >> (w.n - 8))
+		w.buf = append(w.buf, b)
+		if b == 0xff {
+			w.buf = append(w.buf, 0)
+		}
+		w.n -= 8
+	}
+	w.acc &= 1<<w.n - 1
+}
+
+// value writes the Huffman symbol for a value's size and then its bits (F.1.2.1).
+func (w *bitWriter) value(t *encTable, run int, v int32) {
+	a := v
+	if a < 0 {
+		a, v = -a, v-1
+	}
+	s := uint(bits.Len32(uint32(a)))
+	sym := byte(run<<4) | byte(s)
+	w.put(uint32(t.code[sym]), uint(t.size[sym]))
+	if s > 0 {
+		w.put(uint32(v), s)
+	}
+}
+
+func (w *bitWriter) block(blk []int16, pred *int32, dc, ac *encTable) {
+	w.value(dc, 0, int32(blk[0])-*pred)
+	*pred = int32(blk[0])
+	run := 0
+	for k := 1; k < 64; k++ {
+		if blk[k] == 0 {
+			run++
+			continue
+		}
+		for run > 15 {
+			w.put(uint32(ac.code[0xf0]), uint(ac.size[0xf0]))
+			run -= 16
+		}
+		w.value(ac, run, int32(blk[k]))
+		run = 0
+	}
+	if run > 0 {
+		w.put(uint32(ac.code[0]), uint(ac.size[0]))
+	}
+}
+
+func (p *parser) write(c *coefs) []byte {
+	n := len(p.comps)
+	out := make([]byte, 0, len(p.data)+1024)
+	out = append(out, 0xff, 0xd8)
+
+	// DQT: the tables the components use, each once, 16-bit only where a value needs it.
+	wide := false
+	var done [4]bool
+	for _, comp := range p.comps {
+		if done[comp.tq] {
+			continue
+		}
+		done[comp.tq] = true
+		t := p.quant[comp.tq]
+		pq := 0
+		for _, q := range t {
+			if q > 255 {
+				pq = 1
+			}
+		}
+		wide = wide || pq == 1
+		size := 2 + 1 + 64*(1+pq)
+		out = append(out, 0xff, 0xdb, byte(size>>8), byte(size), byte(pq<<4|comp.tq))
+		for _, q := range t {
+			if pq == 1 {
+				out = append(out, byte(q>>8))
+			}
+			out = append(out, byte(q))
+		}
+	}
+
+	// SOF: component ids renumbered 1..n (image/jpeg and viewers read three of them
+	// without JFIF or Adobe marker as YCbCr, as the parser required of the input).
+	sof := byte(0xc0)
+	if wide {
+		sof = 0xc1
+	}
+	size := 8 + 3*n
+	out = append(out, 0xff, sof, byte(size>>8), byte(size), 8,
+		byte(p.h>>8), byte(p.h), byte(p.w>>8), byte(p.w), byte(n))
+	for i, comp := range p.comps {
+		out = append(out, byte(i+1), byte(comp.h<<4|comp.v), byte(comp.tq))
+	}
+
+	// DHT: luminance tables as 0, chrominance tables as 1.
+	ntab := 2
+	if n > 1 {
+		ntab = 4
+	}
+	for i, t := range stdTables[:ntab] {
+		size := 2 + 1 + 16 + len(t.vals)
+		out = append(out, 0xff, 0xc4, byte(size>>8), byte(size), byte((i&1)<<4|i>>1))
+		out = append(out, t.counts[:]...)
+		out = append(out, t.vals...)
+	}
+
+	// SOS: one interleaved scan.
+	size = 6 + 2*n
+	out = append(out, 0xff, 0xda, byte(size>>8), byte(size), byte(n))
+	for i := range p.comps {
+		t := byte(min(i, 1))
+		out = append(out, byte(i+1), t<<4|t)
+	}
+	out = append(out, 0, 63, 0)
+
+	w := &bitWriter{buf: out}
+	var pred [3]int32
+	blk := c.blocks
+	for range c.mcus {
+		for ci, comp := range p.comps {
+			t := 2 * min(ci, 1)
+			for range comp.h * comp.v {
+				w.block(blk[:64], &pred[ci], encTables[t], encTables[t+1])
+				blk = blk[64:]
+			}
+		}
+	}
+	if w.n > 0 {
+		w.put(1<<(8-w.n)-1, 8-w.n)
+	}
+	return append(w.buf, 0xff, 0xd9)
+}
