@@ -47,20 +47,33 @@ func BenchmarkContent(b *testing.B) {
 	}
 }
 
-// BenchmarkImageJPEG decodes and encodes again a 1200x900 photo, as every DCT image is.
+// BenchmarkImageJPEG passes a 1200x900 baseline photo through the DCT image path:
+// path=rebuild as every baseline XObject JPEG goes (coefficients re-encoded, jpegre),
+// path=pixels as inline images and the rest go (decoded and encoded again).
 func BenchmarkImageJPEG(b *testing.B) {
 	data := readFile(b, filepath.Join(corpusDir, "src", "images", "report-photo.jpg"))
-	b.SetBytes(int64(len(data)))
-	for b.Loop() {
-		bl := testBuilder()
-		px, err := bl.decodeJPEG(data, 1)
-		if err != nil || px == nil {
-			b.Fatal(err)
+	b.Run("path=rebuild", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			px, err := testBuilder().decodeJPEG(data, 1)
+			if err != nil || px == nil || px.dct == nil {
+				b.Fatal("not rebuilt", err)
+			}
 		}
-		if _, err := bl.encodeJPEG(px.jpg); err != nil {
-			b.Fatal(err)
+	})
+	b.Run("path=pixels", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			bl := testBuilder()
+			px, err := bl.decodeJPEG(data, -1)
+			if err != nil || px == nil || px.jpg == nil {
+				b.Fatal("not decoded", err)
+			}
+			if _, err := bl.encodeJPEG(px.jpg); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
+	})
 }
 
 func BenchmarkFontType1(b *testing.B) {

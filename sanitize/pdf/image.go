@@ -14,11 +14,14 @@ import (
 	"golang.org/x/image/ccitt"
 
 	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/internal/jpegre"
 )
 
-// pixels is a decoded image: either a JPEG decoded by image/jpeg (to be encoded again as
-// JPEG) or raw samples, rows of w*n*bpc bits padded to a byte.
+// pixels is a decoded image: a baseline JPEG rebuilt from its coefficients (dct), a JPEG
+// decoded by image/jpeg (to be encoded again as JPEG) or raw samples, rows of w*n*bpc bits
+// padded to a byte.
 type pixels struct {
+	dct     []byte
 	jpg     image.Image
 	samples []byte
 	w, h    int
@@ -96,6 +99,14 @@ func (b *builder) decodeJPEG(data []byte, nr int) (*pixels, error) {
 		err = b.b.AddExpanded(int64(cfg.Width) * int64(cfg.Height) * 4)
 		if err != nil {
 			return nil, err
+		}
+	}
+	if err == nil && nr >= 0 {
+		// An XObject's baseline JPEG is rebuilt from its coefficients: same pixels, a
+		// fraction of the work. Inline images need their samples, so they are decoded.
+		out, info, rerr := jpegre.Rebuild(data, int64(cfg.Width)*int64(cfg.Height))
+		if rerr == nil {
+			return &pixels{dct: out, w: info.Width, h: info.Height, bpc: 8, n: info.Components}, nil
 		}
 	}
 	var m image.Image
@@ -252,6 +263,9 @@ func (b *builder) imageStream(out dict, px *pixels, mask bool) (any, error) {
 	}
 	if d, ok := out["Decode"].(array); ok && len(d) != 2*px.n {
 		delete(out, "Decode")
+	}
+	if px.dct != nil {
+		return &outStream{d: out, data: px.dct, filter: "DCTDecode"}, nil
 	}
 	if px.jpg != nil {
 		data, err := b.encodeJPEG(px.jpg)
