@@ -30,7 +30,7 @@ type encodedBody struct {
 // whichever is smaller.
 func (j *job) encodeBody(text string) encodedBody {
 	if j.outCharset == "iso-2022-jp" {
-		if enc, ok := encodeISO2022JP(text); ok && maxLineLen(enc) <= 998 {
+		if enc, ok := encodeISO2022JP(text); ok && maxLineLen(enc) <= 998 && !hasDashDashLine(enc) {
 			return encodedBody{charset: "ISO-2022-JP", cte: "7bit", data: []byte(enc)}
 		}
 		cte := "base64"
@@ -185,11 +185,15 @@ func (j *job) write(w io.Writer, fields []outField, text string) error {
 func writeEncoded(w io.Writer, cte string, data []byte) error {
 	switch cte {
 	case "quoted-printable":
-		qw := quotedprintable.NewWriter(w)
+		dw := &dashEscaper{w: w, state: dashLineStart}
+		qw := quotedprintable.NewWriter(dw)
 		if _, err := qw.Write(data); err != nil {
 			return err
 		}
-		return qw.Close()
+		if err := qw.Close(); err != nil {
+			return err
+		}
+		return dw.Close()
 	case "base64":
 		if len(data) == 0 {
 			return nil
@@ -311,3 +315,65 @@ func attachmentType(ctype, name string) string {
 }
 
 func base64Encoder(w io.Writer) io.WriteCloser { return base64.NewEncoder(base64.StdEncoding, w) }
+
+// A text body sekisho writes must not hold a line that opens or closes a MIME boundary:
+// a text read from a broken multipart keeps its delimiter lines, and a reader that
+// guesses structure from such lines would split the delivered text into parts sekisho
+// never sanitized. Quoted-printable can say the same text without them ("=2D" for the
+// first dash), so the decoded text stays exactly the same.
+
+// hasDashDashLine reports whether a line of s starts with "--".
+func hasDashDashLine(s string) bool {
+	return strings.HasPrefix(s, "--") || strings.Contains(s, "\n--")
+}
+
+const (
+	dashMidLine = iota
+	dashLineStart
+	dashHeld // at a line start, one '-' read and not yet written
+)
+
+// dashEscaper writes quoted-printable output with a line's leading "--" as "=2D-".
+type dashEscaper struct {
+	w     io.Writer
+	state int
+	out   []byte
+}
+
+func (d *dashEscaper) Write(p []byte) (int, error) {
+	d.out = d.out[:0]
+	for _, c := range p {
+		switch {
+		case d.state == dashHeld && c == '-':
+			d.out = append(d.out, "=2D-"...)
+			d.state = dashMidLine
+			continue
+		case d.state == dashHeld:
+			d.out = append(d.out, '-')
+			d.state = dashMidLine
+		case d.state == dashLineStart && c == '-':
+			d.state = dashHeld
+			continue
+		}
+		d.out = append(d.out, c)
+		if c == '\n' {
+			d.state = dashLineStart
+		} else {
+			d.state = dashMidLine
+		}
+	}
+	if _, err := d.w.Write(d.out); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Close writes a '-' still held at the very end.
+func (d *dashEscaper) Close() error {
+	if d.state != dashHeld {
+		return nil
+	}
+	d.state = dashMidLine
+	_, err := io.WriteString(d.w, "-")
+	return err
+}
