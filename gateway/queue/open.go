@@ -34,14 +34,18 @@ func Open(dir string, o Options) (Queue, error) {
 	var q Queue
 	var err error
 	switch o.Format {
+	// q is set only from a successful open: a nil *Journal or *Spool in a non-nil
+	// Queue would be closed below and panic.
 	case "", FormatJournal:
-		q, err = OpenJournal(dir, o.Journal)
-		if err == nil {
+		j, jerr := OpenJournal(dir, o.Journal)
+		if err = jerr; err == nil {
+			q = j
 			err = migrateFiles(dir, q, o.Logger)
 		}
 	case FormatFiles:
-		q, err = OpenSpool(dir)
-		if err == nil {
+		sp, serr := OpenSpool(dir)
+		if err = serr; err == nil {
+			q = sp
 			err = migrateJournal(dir, q, o.Journal, o.Logger)
 		}
 	default:
