@@ -16,9 +16,12 @@
 //  3. Decoding of the bytes up to the end marker only, through a reader that fails once the
 //     context is done; then re-encoding through a writer that does the same.
 //
-// Output formats. JPEG stays JPEG (Options.JPEGQuality, default 92), baseline, with the
-// EXIF orientation applied to the pixels before EXIF is dropped (also for EXIF in PNG eXIf,
-// WebP EXIF and TIFF tag 274). PNG, WebP, BMP, TIFF and still GIFs become PNG
+// Output formats. JPEG stays JPEG, baseline. A baseline Huffman JPEG of one or three
+// components with no EXIF orientation to apply is rebuilt from its quantization tables and
+// DCT coefficients (sanitize/internal/jpegre): new headers and entropy data, no input byte,
+// exactly the input's pixels. Other JPEGs (progressive, CMYK, rotated, ...) are decoded and
+// encoded at Options.JPEGQuality (default 92), with the EXIF orientation applied to the
+// pixels before EXIF is dropped (also for EXIF in PNG eXIf, WebP EXIF and TIFF tag 274). PNG, WebP, BMP, TIFF and still GIFs become PNG
 // (Result.OutType "image/png", Result.OutName with a .png extension when the type changed).
 //
 // Animated GIFs stay animated GIFs: every frame is re-encoded with its own palette, delay
@@ -42,7 +45,8 @@
 //
 // Known losses: ICC profiles are dropped without colour conversion (wide-gamut photos look
 // slightly less saturated), 16-bit PNG and TIFF keep their depth but 16-bit TIFF becomes
-// PNG, and JPEG is re-encoded even when it was already canonical (one generation of loss).
+// PNG, and a JPEG that is not rebuilt from its coefficients is re-encoded even when it was
+// already canonical (one generation of loss).
 //
 // Limits: decoded pixels are not charged to limits.max_total_size (a zip of ordinary photos
 // would exhaust it); limits.max_pixels bounds each image, and limits.timeout the work.

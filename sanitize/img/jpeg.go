@@ -6,10 +6,35 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"io"
 
 	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/internal/jpegre"
 )
+
+// maxRebuild bounds the JPEGs read whole into memory for jpegre; larger ones stream
+// through the decoder as before.
+const maxRebuild = 16 << 20
+
+// rebuildJPEG returns a baseline JPEG rebuilt from its coefficients by jpegre, or nil
+// when it must be decoded instead: another kind, an EXIF orientation to apply (which
+// moves pixels), too large, or a layout jpegre does not take. Only the bytes up to EOI
+// are read; trailing data is reported by the caller as before.
+func rebuildJPEG(kind string, f *findings, r io.ReaderAt, cfg image.Config) []byte {
+	if kind != "jpeg" || f.orientation >= 2 || f.end > maxRebuild {
+		return nil
+	}
+	data := make([]byte, f.end)
+	if n, _ := r.ReadAt(data, 0); int64(n) != f.end {
+		return nil
+	}
+	out, _, err := jpegre.Rebuild(data, int64(cfg.Width)*int64(cfg.Height))
+	if err != nil {
+		return nil
+	}
+	return out
+}
 
 // countingReader tracks the offset the JPEG and GIF walkers have consumed.
 type countingReader struct {

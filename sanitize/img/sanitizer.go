@@ -143,6 +143,12 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		if err != nil {
 			return res, encodeErr(ctx, err)
 		}
+	} else if out := rebuildJPEG(kind, f, in.Body, cfg); out != nil {
+		outKind = "jpeg"
+		detail = fmt.Sprintf("jpeg %dx%d rebuilt from its coefficients (same pixels)", cfg.Width, cfg.Height)
+		if _, err := bw.Write(out); err != nil {
+			return res, encodeErr(ctx, err)
+		}
 	} else {
 		m, err := decode(kind, src)
 		if err != nil {

@@ -26,8 +26,9 @@
 // Bytes a decoder in the reader parses are written again from their parsed form:
 // content streams are tokenised (lex.go, content.go) with the nesting of q/Q, BT/ET and
 // marked content balanced; CMaps (cmap.go) and calculator functions are rewritten from
-// their mappings and operators; images (image.go) are decoded and encoded again — DCT
-// through image/jpeg, CCITT through golang.org/x/image/ccitt, everything else from its
+// their mappings and operators; images (image.go) are decoded and encoded again — a
+// baseline DCT image XObject of one or three components is rebuilt from its coefficients by
+// sanitize/internal/jpegre (same pixels, no input byte), other DCT through image/jpeg, CCITT through golang.org/x/image/ccitt, everything else from its
 // samples — and JBIG2 or JPX images, which have no decoder here, make Sanitize return
 // sanitize.ErrNeedsRender naming the stream (the engine renders the document when a
 // renderer is configured, else quarantines it); font programs are parsed and written
