@@ -3,6 +3,9 @@ package pdf
 import (
 	"bytes"
 	"context"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"path/filepath"
 	"testing"
 
@@ -47,33 +50,64 @@ func BenchmarkContent(b *testing.B) {
 	}
 }
 
-// BenchmarkImageJPEG passes a 1200x900 baseline photo through the DCT image path:
-// path=rebuild as every baseline XObject JPEG goes (coefficients re-encoded, jpegre),
-// path=pixels as inline images and the rest go (decoded and encoded again).
+// BenchmarkImageJPEG passes baseline JPEGs through the DCT image path: path=rebuild as
+// every baseline XObject JPEG goes (coefficients re-encoded by jpegre), path=pixels as
+// inline images and the rest go (decoded and encoded again). photo is a 1200x900 photo;
+// logo is a 400x200 JPEG like the one in benchmarks/loadgen's mixed mail (image/jpeg,
+// quality 85).
 func BenchmarkImageJPEG(b *testing.B) {
-	data := readFile(b, filepath.Join(corpusDir, "src", "images", "report-photo.jpg"))
-	b.Run("path=rebuild", func(b *testing.B) {
-		b.SetBytes(int64(len(data)))
-		for b.Loop() {
-			px, err := testBuilder().decodeJPEG(data, 1)
-			if err != nil || px == nil || px.dct == nil {
-				b.Fatal("not rebuilt", err)
+	for _, in := range []struct {
+		name string
+		data []byte
+	}{
+		{"photo-1200x900", readFile(b, filepath.Join(corpusDir, "src", "images", "report-photo.jpg"))},
+		{"logo-400x200", benchLogo(b)},
+	} {
+		b.Run("image="+in.name+"/path=rebuild", func(b *testing.B) {
+			b.SetBytes(int64(len(in.data)))
+			for b.Loop() {
+				px, err := testBuilder().decodeJPEG(in.data, 1)
+				if err != nil || px == nil || px.dct == nil {
+					b.Fatal("not rebuilt", err)
+				}
 			}
+		})
+		b.Run("image="+in.name+"/path=pixels", func(b *testing.B) {
+			b.SetBytes(int64(len(in.data)))
+			for b.Loop() {
+				bl := testBuilder()
+				px, err := bl.decodeJPEG(in.data, -1)
+				if err != nil || px == nil || px.jpg == nil {
+					b.Fatal("not decoded", err)
+				}
+				if _, err := bl.encodeJPEG(px.jpg); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// benchLogo draws a 400x200 picture (gradients, a disc, grain) and encodes it at quality 85.
+func benchLogo(b *testing.B) []byte {
+	m := image.NewRGBA(image.Rect(0, 0, 400, 200))
+	seed := uint32(7)
+	for y := range 200 {
+		for x := range 400 {
+			seed = seed*1664525 + 1013904223
+			g := uint8(seed >> 28)
+			c := color.RGBA{uint8(x/2) + g, uint8(y) + g, 200 - uint8(x/4), 255}
+			if dx, dy := x-300, y-100; dx*dx+dy*dy < 60*60 {
+				c = color.RGBA{220, 40 + g, 40, 255}
+			}
+			m.SetRGBA(x, y, c)
 		}
-	})
-	b.Run("path=pixels", func(b *testing.B) {
-		b.SetBytes(int64(len(data)))
-		for b.Loop() {
-			bl := testBuilder()
-			px, err := bl.decodeJPEG(data, -1)
-			if err != nil || px == nil || px.jpg == nil {
-				b.Fatal("not decoded", err)
-			}
-			if _, err := bl.encodeJPEG(px.jpg); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, m, &jpeg.Options{Quality: 85}); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 func BenchmarkFontType1(b *testing.B) {

@@ -83,47 +83,47 @@ func (p *parser) segment() ([]byte, error) {
 	return seg, nil
 }
 
-// parse walks the markers up to the scan, decodes it into coefficients and checks that
-// only EOI (and whitespace a PDF writer may leave) follows.
-func (p *parser) parse() (*coefs, error) {
+// parse walks the markers up to the scan and checks its header; pos is then at the
+// entropy-coded data.
+func (p *parser) parse() error {
 	if len(p.data) < 4 || p.data[0] != 0xff || p.data[1] != 0xd8 {
-		return nil, unsupported("no SOI")
+		return unsupported("no SOI")
 	}
 	p.pos = 2
 	for segs := 0; ; segs++ {
 		if segs > 1024 {
-			return nil, unsupported("too many marker segments")
+			return unsupported("too many marker segments")
 		}
 		m, err := p.marker()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		switch {
 		case m == 0xd9:
-			return nil, unsupported("EOI before the scan")
+			return unsupported("EOI before the scan")
 		case m == 0x00 || m == 0x01 || m == 0xd8 || m >= 0xd0 && m <= 0xd7:
-			return nil, unsupported("marker 0x%02x out of place", m)
+			return unsupported("marker 0x%02x out of place", m)
 		}
 		seg, err := p.segment()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		switch {
 		case m == 0xc0 || m == 0xc1:
 			if err := p.sof(seg); err != nil {
-				return nil, err
+				return err
 			}
 		case m == 0xc4:
 			if err := p.dht(seg); err != nil {
-				return nil, err
+				return err
 			}
 		case m == 0xdb:
 			if err := p.dqt(seg); err != nil {
-				return nil, err
+				return err
 			}
 		case m == 0xdd:
 			if len(seg) != 2 {
-				return nil, unsupported("DRI of %d bytes", len(seg))
+				return unsupported("DRI of %d bytes", len(seg))
 			}
 			p.restart = int(seg[0])<<8 | int(seg[1])
 		case m == 0xe0:
@@ -137,16 +137,9 @@ func (p *parser) parse() (*coefs, error) {
 		case m > 0xe0 && m <= 0xef || m == 0xfe:
 			// Other APPn and comments: read past, never looked into, never carried.
 		case m == 0xda:
-			c, err := p.sos(seg)
-			if err != nil {
-				return nil, err
-			}
-			if err := p.end(); err != nil {
-				return nil, err
-			}
-			return c, nil
+			return p.sos(seg)
 		default:
-			return nil, unsupported("marker 0x%02x", m)
+			return unsupported("marker 0x%02x", m)
 		}
 	}
 }
@@ -286,29 +279,29 @@ func (p *parser) dht(seg []byte) error {
 	return nil
 }
 
-func (p *parser) sos(seg []byte) (*coefs, error) {
+func (p *parser) sos(seg []byte) error {
 	if !p.frame {
-		return nil, unsupported("scan before frame")
+		return unsupported("scan before frame")
 	}
 	n := len(p.comps)
 	if len(seg) != 4+2*n || int(seg[0]) != n {
-		return nil, unsupported("scan does not hold every component")
+		return unsupported("scan does not hold every component")
 	}
 	for i := range p.comps {
 		c := &p.comps[i]
 		if seg[1+2*i] != c.id {
-			return nil, unsupported("scan components out of frame order")
+			return unsupported("scan components out of frame order")
 		}
 		c.td, c.ta = int(seg[2+2*i]>>4), int(seg[2+2*i]&15)
 		if c.td > 3 || c.ta > 3 || p.dc[c.td] == nil || p.ac[c.ta] == nil {
-			return nil, unsupported("scan names an undefined Huffman table")
+			return unsupported("scan names an undefined Huffman table")
 		}
 		if p.quant[c.tq] == nil {
-			return nil, unsupported("frame names an undefined quantization table")
+			return unsupported("frame names an undefined quantization table")
 		}
 	}
 	if ss, se, a := seg[1+2*n], seg[2+2*n], seg[3+2*n]; ss != 0 || se != 63 || a != 0 {
-		return nil, unsupported("scan not sequential (Ss=%d Se=%d A=%#x)", ss, se, a)
+		return unsupported("scan not sequential (Ss=%d Se=%d A=%#x)", ss, se, a)
 	}
-	return p.decodeScan()
+	return nil
 }

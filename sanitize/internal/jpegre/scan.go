@@ -1,12 +1,5 @@
 package jpegre
 
-// coefs holds a scan's quantized coefficients, 64 per block in zig-zag order, blocks in
-// the order the scan carries them (MCU by MCU, component by component).
-type coefs struct {
-	blocks []int16
-	mcus   int
-}
-
 // bitReader reads entropy-coded bits, removing stuffed zero bytes and stopping at the
 // first marker: no bits are ever taken from a marker or from what follows it.
 type bitReader struct {
@@ -168,42 +161,43 @@ func decodeBlock(r *bitReader, blk []int16, pred *int32, dc, ac *huffTable) erro
 	return nil
 }
 
-// layout returns the MCU grid and the blocks per MCU of the frame.
-func (p *parser) layout() (mcus, perMCU int) {
+// layout returns the number of MCUs of the frame (the first component has the largest
+// sampling factors, as the parser required).
+func (p *parser) layout() int {
 	hmax, vmax := p.comps[0].h, p.comps[0].v
-	mx, my := (p.w+8*hmax-1)/(8*hmax), (p.h+8*vmax-1)/(8*vmax)
-	for _, c := range p.comps {
-		perMCU += c.h * c.v
-	}
-	return mx * my, perMCU
+	return (p.w + 8*hmax - 1) / (8 * hmax) * ((p.h + 8*vmax - 1) / (8 * vmax))
 }
 
-func (p *parser) decodeScan() (*coefs, error) {
-	mcus, per := p.layout()
-	c := &coefs{blocks: make([]int16, mcus*per*64), mcus: mcus}
+// transcode decodes the scan block by block and writes each block again at once: the
+// output keeps the input's frame layout, so no coefficient buffer is needed. Restart
+// intervals reset the input's DC prediction only; the output has none.
+func (p *parser) transcode(w *bitWriter) error {
+	mcus := p.layout()
 	r := &bitReader{data: p.data, pos: p.pos}
-	var pred [3]int32
-	blk := c.blocks
+	var pred, outPred [3]int32
+	var blk [64]int16
 	for m := range mcus {
 		if p.restart > 0 && m > 0 && m%p.restart == 0 {
 			if err := r.restart((m/p.restart - 1) & 7); err != nil {
-				return nil, err
+				return err
 			}
 			pred = [3]int32{}
 		}
 		for ci := range p.comps {
 			comp := &p.comps[ci]
+			t := 2 * min(ci, 1)
 			for range comp.h * comp.v {
-				if err := decodeBlock(r, blk[:64], &pred[ci], p.dc[comp.td], p.ac[comp.ta]); err != nil {
-					return nil, err
+				blk = [64]int16{}
+				if err := decodeBlock(r, blk[:], &pred[ci], p.dc[comp.td], p.ac[comp.ta]); err != nil {
+					return err
 				}
-				blk = blk[64:]
+				w.block(blk[:], &outPred[ci], encTables[t], encTables[t+1])
 			}
 		}
 	}
 	if err := r.align(); err != nil {
-		return nil, err
+		return err
 	}
 	p.pos = r.pos
-	return c, nil
+	return nil
 }

@@ -9,11 +9,20 @@ import "math/bits"
 // the caller takes its pixel path instead.
 func Rebuild(data []byte, maxPixels int64) ([]byte, Info, error) {
 	p := &parser{data: data, maxPixels: maxPixels}
-	c, err := p.parse()
-	if err != nil {
+	if err := p.parse(); err != nil {
 		return nil, Info{}, err
 	}
-	return p.write(c), Info{Width: p.w, Height: p.h, Components: len(p.comps)}, nil
+	w := &bitWriter{buf: p.headers()}
+	if err := p.transcode(w); err != nil {
+		return nil, Info{}, err
+	}
+	if err := p.end(); err != nil {
+		return nil, Info{}, err
+	}
+	if w.n > 0 {
+		w.put(1<<(8-w.n)-1, 8-w.n)
+	}
+	return append(w.buf, 0xff, 0xd9), Info{Width: p.w, Height: p.h, Components: len(p.comps)}, nil
 }
 
 type bitWriter struct {
@@ -71,7 +80,8 @@ func (w *bitWriter) block(blk []int16, pred *int32, dc, ac *encTable) {
 	}
 }
 
-func (p *parser) write(c *coefs) []byte {
+// headers writes SOI and the table, frame and scan headers of the output.
+func (p *parser) headers() []byte {
 	n := len(p.comps)
 	out := make([]byte, 0, len(p.data)+1024)
 	out = append(out, 0xff, 0xd8)
@@ -134,22 +144,5 @@ func (p *parser) write(c *coefs) []byte {
 		t := byte(min(i, 1))
 		out = append(out, byte(i+1), t<<4|t)
 	}
-	out = append(out, 0, 63, 0)
-
-	w := &bitWriter{buf: out}
-	var pred [3]int32
-	blk := c.blocks
-	for range c.mcus {
-		for ci, comp := range p.comps {
-			t := 2 * min(ci, 1)
-			for range comp.h * comp.v {
-				w.block(blk[:64], &pred[ci], encTables[t], encTables[t+1])
-				blk = blk[64:]
-			}
-		}
-	}
-	if w.n > 0 {
-		w.put(1<<(8-w.n)-1, 8-w.n)
-	}
-	return append(w.buf, 0xff, 0xd9)
+	return append(out, 0, 63, 0)
 }
