@@ -109,7 +109,10 @@ const (
 	maxAC        = 10
 )
 
-func decodeBlock(r *bitReader, blk []int16, pred *int32, dc, ac *huffTable) error {
+// transcodeBlock reads one block and writes it at once: the DC value differenced against
+// the output's own prediction, each AC symbol with the output's code for it followed by
+// the same value bits. Every symbol and value is checked on the way.
+func transcodeBlock(r *bitReader, w *bitWriter, pred, outPred *int32, dc, ac *huffTable, edc, eac *encTable) error {
 	s, err := r.decode(dc)
 	if err != nil {
 		return err
@@ -127,7 +130,8 @@ func decodeBlock(r *bitReader, blk []int16, pred *int32, dc, ac *huffTable) erro
 	if *pred < minDC || *pred > maxDC {
 		return unsupported("DC coefficient %d out of range", *pred)
 	}
-	blk[0] = int16(*pred)
+	w.value(edc, *pred-*outPred)
+	*outPred = *pred
 	for k := 1; k < 64; {
 		rs, err := r.decode(ac)
 		if err != nil {
@@ -140,11 +144,13 @@ func decodeBlock(r *bitReader, blk []int16, pred *int32, dc, ac *huffTable) erro
 				if k > 64 {
 					return unsupported("zero run past the block")
 				}
+				w.put(uint64(eac.code[rs]), uint(eac.size[rs]))
 				continue
 			}
 			if run != 0 {
 				return unsupported("AC symbol 0x%02x", rs)
 			}
+			w.put(uint64(eac.code[rs]), uint(eac.size[rs]))
 			break
 		}
 		k += run
@@ -155,7 +161,7 @@ func decodeBlock(r *bitReader, blk []int16, pred *int32, dc, ac *huffTable) erro
 		if err != nil {
 			return err
 		}
-		blk[k] = int16(extend(v, size))
+		w.put(uint64(eac.code[rs])<<size|uint64(v), uint(eac.size[rs])+size)
 		k++
 	}
 	return nil
@@ -169,13 +175,13 @@ func (p *parser) layout() int {
 }
 
 // transcode decodes the scan block by block and writes each block again at once: the
-// output keeps the input's frame layout, so no coefficient buffer is needed. Restart
+// output keeps the input's frame layout and the order of the coefficients, so no
+// coefficient buffer is needed. Restart
 // intervals reset the input's DC prediction only; the output has none.
 func (p *parser) transcode(w *bitWriter) error {
 	mcus := p.layout()
 	r := &bitReader{data: p.data, pos: p.pos}
 	var pred, outPred [3]int32
-	var blk [64]int16
 	for m := range mcus {
 		if p.restart > 0 && m > 0 && m%p.restart == 0 {
 			if err := r.restart((m/p.restart - 1) & 7); err != nil {
@@ -187,11 +193,9 @@ func (p *parser) transcode(w *bitWriter) error {
 			comp := &p.comps[ci]
 			t := 2 * min(ci, 1)
 			for range comp.h * comp.v {
-				blk = [64]int16{}
-				if err := decodeBlock(r, blk[:], &pred[ci], p.dc[comp.td], p.ac[comp.ta]); err != nil {
+				if err := transcodeBlock(r, w, &pred[ci], &outPred[ci], p.dc[comp.td], p.ac[comp.ta], encTables[t], encTables[t+1]); err != nil {
 					return err
 				}
-				w.block(blk[:], &outPred[ci], encTables[t], encTables[t+1])
 			}
 		}
 	}

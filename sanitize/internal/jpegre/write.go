@@ -27,11 +27,12 @@ func Rebuild(data []byte, maxPixels int64) ([]byte, Info, error) {
 
 type bitWriter struct {
 	buf []byte
-	acc uint32
+	acc uint64
 	n   uint
 }
 
-func (w *bitWriter) put(code uint32, size uint) {
+// put writes the low size bits of code (size at most 32), stuffing a zero after 0xff.
+func (w *bitWriter) put(code uint64, size uint) {
 	w.acc = w.acc<<size | code&(1<<size-1)
 	w.n += size
 	for w.n >= 8 {
@@ -45,39 +46,14 @@ func (w *bitWriter) put(code uint32, size uint) {
 	w.acc &= 1<<w.n - 1
 }
 
-// value writes the Huffman symbol for a value's size and then its bits (F.1.2.1).
-func (w *bitWriter) value(t *encTable, run int, v int32) {
+// value writes a DC difference: the symbol for its size, then its bits (F.1.2.1).
+func (w *bitWriter) value(t *encTable, v int32) {
 	a := v
 	if a < 0 {
 		a, v = -a, v-1
 	}
 	s := uint(bits.Len32(uint32(a)))
-	sym := byte(run<<4) | byte(s)
-	w.put(uint32(t.code[sym]), uint(t.size[sym]))
-	if s > 0 {
-		w.put(uint32(v), s)
-	}
-}
-
-func (w *bitWriter) block(blk []int16, pred *int32, dc, ac *encTable) {
-	w.value(dc, 0, int32(blk[0])-*pred)
-	*pred = int32(blk[0])
-	run := 0
-	for k := 1; k < 64; k++ {
-		if blk[k] == 0 {
-			run++
-			continue
-		}
-		for run > 15 {
-			w.put(uint32(ac.code[0xf0]), uint(ac.size[0xf0]))
-			run -= 16
-		}
-		w.value(ac, run, int32(blk[k]))
-		run = 0
-	}
-	if run > 0 {
-		w.put(uint32(ac.code[0]), uint(ac.size[0]))
-	}
+	w.put(uint64(t.code[s])<<s|uint64(uint32(v)&(1<<s-1)), uint(t.size[s])+s)
 }
 
 // headers writes SOI and the table, frame and scan headers of the output.
