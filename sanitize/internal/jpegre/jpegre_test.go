@@ -294,3 +294,49 @@ func TestRebuildPixelLimit(t *testing.T) {
 		t.Fatalf("over the limit: %v", err)
 	}
 }
+
+// An Adobe marker with transform 0 after the frame header still makes image/jpeg read the
+// components as RGB: not rebuilt (the output would say YCbCr).
+func TestRebuildLateAdobeRGB(t *testing.T) {
+	m := image.NewRGBA(image.Rect(0, 0, 40, 24))
+	for i := range m.Pix {
+		m.Pix[i] = uint8(i * 7)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, m, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Rebuild(buf.Bytes(), testPixels); err != nil {
+		t.Fatalf("plain file: %v", err)
+	}
+	rgb := adobeAfterSOF(t, buf.Bytes())
+	if _, err := jpeg.Decode(bytes.NewReader(rgb)); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err := Rebuild(rgb, testPixels); !errors.Is(err, ErrUnsupported) || out != nil {
+		t.Fatalf("got %d bytes, %v; want ErrUnsupported", len(out), err)
+	}
+}
+
+// adobeAfterSOF inserts an APP14 Adobe segment with transform 0 (RGB) after the frame
+// header of a JFIF-less three-component JPEG.
+func adobeAfterSOF(t *testing.T, data []byte) []byte {
+	t.Helper()
+	for pos := 2; pos+4 <= len(data); {
+		n := int(data[pos+2])<<8 | int(data[pos+3])
+		if data[pos+1] == 0xc0 {
+			if data[pos+9] != 3 {
+				t.Fatal("not three components")
+			}
+			out := append([]byte{}, data[:pos+2+n]...)
+			out = append(out, segment(0xee, "Adobe\x00\x64\x00\x00\x00\x00\x00")...)
+			return append(out, data[pos+2+n:]...)
+		}
+		if data[pos+1] == 0xe0 {
+			t.Fatal("has JFIF")
+		}
+		pos += 2 + n
+	}
+	t.Fatal("no SOF0")
+	return nil
+}

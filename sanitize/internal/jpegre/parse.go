@@ -212,12 +212,17 @@ func (p *parser) sof(seg []byte) error {
 			return unsupported("chroma sampling %dx%d", c.h, c.v)
 		}
 	}
-	// image/jpeg (and a PDF viewer) read these as RGB, not YCbCr; the rebuilt file would
-	// say YCbCr, so leave them to the pixel path.
-	if !p.jfif && (p.adobe && p.adobeT == 0 || p.comps[0].id == 'R' && p.comps[1].id == 'G' && p.comps[2].id == 'B') {
-		return unsupported("RGB without colour transform")
-	}
 	return nil
+}
+
+// isRGB tells, as image/jpeg does from every marker before the scan, whether three
+// components are RGB rather than YCbCr. The rebuilt file says YCbCr, so RGB ones are left
+// to the pixel path.
+func (p *parser) isRGB() bool {
+	if len(p.comps) != 3 || p.jfif {
+		return false
+	}
+	return p.adobe && p.adobeT == 0 || p.comps[0].id == 'R' && p.comps[1].id == 'G' && p.comps[2].id == 'B'
 }
 
 func (p *parser) dqt(seg []byte) error {
@@ -299,6 +304,9 @@ func (p *parser) sos(seg []byte) error {
 		if p.quant[c.tq] == nil {
 			return unsupported("frame names an undefined quantization table")
 		}
+	}
+	if p.isRGB() {
+		return unsupported("RGB without colour transform")
 	}
 	if ss, se, a := seg[1+2*n], seg[2+2*n], seg[3+2*n]; ss != 0 || se != 63 || a != 0 {
 		return unsupported("scan not sequential (Ss=%d Se=%d A=%#x)", ss, se, a)
