@@ -19,7 +19,6 @@ import (
 	"hash"
 	"io"
 	"io/fs"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -264,10 +263,15 @@ func (b *Blobs) ReadStaged(id string) (transfer.Blob, error) {
 
 func (b *Blobs) reader(o object, size int64) transfer.Blob {
 	if o.sealed {
-		return &sealedBlob{b: b, oid: o.oid, size: size}
+		return section{io.NewSectionReader(&sealedBlob{b: b, oid: o.oid, size: size}, 0, size)}
 	}
-	return &blob{b: b, oid: o.oid, size: size}
+	return section{io.NewSectionReader(&blob{b: b, oid: o.oid, size: size}, 0, size)}
 }
+
+// section gives a large object's ReaderAt the Read and Seek a download needs.
+type section struct{ *io.SectionReader }
+
+func (section) Close() error { return nil }
 
 // size is the plaintext length of o.
 func (b *Blobs) size(ctx context.Context, o object) (int64, error) {
@@ -423,8 +427,6 @@ type blob struct {
 	b    *Blobs
 	oid  uint32
 	size int64
-	mu   sync.Mutex // pos
-	pos  int64
 }
 
 func (r *blob) Size() int64 { return r.size }
@@ -453,35 +455,3 @@ func (r *blob) ReadAt(p []byte, off int64) (int, error) {
 	}
 	return n, nil
 }
-
-func (r *blob) Read(p []byte) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.pos >= r.size {
-		return 0, io.EOF
-	}
-	n, err := r.ReadAt(p[:min(int64(len(p)), r.size-r.pos)], r.pos)
-	r.pos += int64(n)
-	if errors.Is(err, io.EOF) && n > 0 {
-		err = nil
-	}
-	return n, err
-}
-
-func (r *blob) Seek(off int64, whence int) (int64, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	switch whence {
-	case io.SeekCurrent:
-		off += r.pos
-	case io.SeekEnd:
-		off += r.size
-	}
-	if off < 0 {
-		return 0, errors.New("transfer blobs: seek before the start")
-	}
-	r.pos = off
-	return off, nil
-}
-
-func (r *blob) Close() error { return nil }

@@ -149,8 +149,7 @@ type sealedBlob struct {
 	b    *Blobs
 	oid  uint32
 	size int64
-	mu   sync.Mutex // pos and the cached segment
-	pos  int64
+	mu   sync.Mutex // the cached segment
 	cidx int64
 	cseg []byte
 }
@@ -202,38 +201,3 @@ func (r *sealedBlob) ReadAt(p []byte, off int64) (int, error) {
 	}
 	return n, nil
 }
-
-func (r *sealedBlob) Read(p []byte) (int, error) {
-	r.mu.Lock()
-	pos := r.pos
-	r.mu.Unlock()
-	if pos >= r.size {
-		return 0, io.EOF
-	}
-	n, err := r.ReadAt(p[:min(int64(len(p)), r.size-pos)], pos)
-	r.mu.Lock()
-	r.pos += int64(n)
-	r.mu.Unlock()
-	if errors.Is(err, io.EOF) && n > 0 {
-		err = nil
-	}
-	return n, err
-}
-
-func (r *sealedBlob) Seek(off int64, whence int) (int64, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	switch whence {
-	case io.SeekCurrent:
-		off += r.pos
-	case io.SeekEnd:
-		off += r.size
-	}
-	if off < 0 {
-		return 0, errors.New("transfer blobs: seek before the start")
-	}
-	r.pos = off
-	return off, nil
-}
-
-func (r *sealedBlob) Close() error { return nil }
