@@ -86,9 +86,9 @@ func (o *JournalOptions) defaults() {
 	}
 }
 
-// segment is one log file. pins counts the live messages whose body or latest envelope
-// is in it; refs counts open readers plus one for the journal, and the file is closed
-// when it drops to zero (a deleted segment stays readable until then).
+// segment is one log file. pins counts the live messages whose last full record or
+// latest envelope is in it; refs counts open readers plus one for the journal, and the
+// file is closed when it drops to zero (a deleted segment stays readable until then).
 type segment struct {
 	seq  uint64
 	path string
@@ -101,8 +101,12 @@ type segment struct {
 
 // jentry is a live message: where its body is and its current envelope.
 type jentry struct {
-	env    Envelope
-	body   *segment // nil when the body is a blob
+	env  Envelope
+	body *segment // nil when the body is a blob
+	// rec is the segment of the message's last full record (incoming or queued), which
+	// must outlive its updates: replay cannot rebuild a message from an update record.
+	// For an inline body it is body; for a blob it is the only thing keeping the record.
+	rec    *segment
 	off, n int64
 	blob   string
 	envSeg *segment // the segment holding the newest record of this message
@@ -305,7 +309,7 @@ func (j *Journal) apply(s *segment, off int64, payload []byte) error {
 		if m.Env == nil || !ValidID(m.Env.ID) {
 			return errors.New("record without a valid envelope")
 		}
-		e := &jentry{env: *m.Env, body: s, off: bodyOff, n: bodyLen, envSeg: s}
+		e := &jentry{env: *m.Env, body: s, off: bodyOff, n: bodyLen, rec: s, envSeg: s}
 		if m.Blob != "" {
 			e.body, e.off, e.n, e.blob = nil, 0, m.Size, m.Blob
 		}
@@ -341,16 +345,12 @@ func (j *Journal) putLocked(kind byte, e *jentry) {
 		}
 	}
 	m[e.env.ID] = e
-	if e.body != nil {
-		e.body.pins++
-	}
+	e.rec.pins++
 	e.envSeg.pins++
 }
 
 func (j *Journal) unpinLocked(e *jentry) {
-	if e.body != nil {
-		e.body.pins--
-	}
+	e.rec.pins--
 	e.envSeg.pins--
 }
 

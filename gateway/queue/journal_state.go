@@ -166,7 +166,7 @@ func (j *Journal) Enqueue(msgs ...Message) error {
 			}
 			return fail(err)
 		}
-		e := &jentry{env: env, body: wr.seg, off: wr.off + recStart, n: n, envSeg: wr.seg}
+		e := &jentry{env: env, body: wr.seg, off: wr.off + recStart, n: n, rec: wr.seg, envSeg: wr.seg}
 		if blob != "" {
 			e.body, e.off, e.blob = nil, 0, blob
 		}
@@ -251,7 +251,7 @@ func (j *Journal) compactHead() error {
 			m = j.queued
 		}
 		for _, e := range m {
-			if e.body != head && e.envSeg != head {
+			if e.rec != head && e.envSeg != head {
 				continue
 			}
 			orig := *e
@@ -271,9 +271,7 @@ func (j *Journal) compactHead() error {
 		for i, e := range movedTo {
 			j.unpinLocked(e)
 			*e = moved[i]
-			if e.body != nil {
-				e.body.pins++
-			}
+			e.rec.pins++
 			e.envSeg.pins++
 		}
 		return err
@@ -323,9 +321,8 @@ func (j *Journal) copyForwardLocked(kind byte, e *jentry) error {
 	j.unpinLocked(e)
 	if e.blob == "" {
 		e.body, e.off = s, off+recStart
-		s.pins++
 	}
-	e.envSeg = s
-	s.pins++
+	e.rec, e.envSeg = s, s
+	s.pins += 2
 	return nil
 }

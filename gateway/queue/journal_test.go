@@ -215,6 +215,51 @@ func TestJournalBlobs(t *testing.T) {
 	}
 }
 
+// TestJournalUpdatedBlobOutlivesItsSegment: a deferred message whose body is a blob, once
+// updated, has only its queued record in the old segment; that segment must not be
+// dropped from the head while the message lives, or a reopen finds only update records
+// and loses the message (seen as a rare TestJournalKillNine failure).
+func TestJournalUpdatedBlobOutlivesItsSegment(t *testing.T) {
+	dir := t.TempDir()
+	// No compaction: only the dead-head drop runs, which is what deleted the segment.
+	o := JournalOptions{SegmentSize: 8 << 10, InlineMax: 1024, CompactAfter: 1000}
+	j := openJ(t, dir, o)
+	now := time.Now()
+	d := Envelope{ID: NewID(now), Rcpts: []string{"d@city.lg.jp"}, NextTry: now.Add(time.Hour)}
+	if err := j.Enqueue(Message{Env: d, Body: strings.NewReader(bodyOf(3, 5000))}); err != nil {
+		t.Fatal(err)
+	}
+	first := segments(t, dir)[0]
+	for i := 0; i < 40; i++ {
+		env := Envelope{ID: NewID(now), Rcpts: []string{"r@city.lg.jp"}}
+		accept(t, j, env, bodyOf(i, 900))
+		if err := j.RemoveIncoming(env.ID); err != nil {
+			t.Fatal(err)
+		}
+		if d.Attempts == 0 && len(segments(t, dir)) >= 2 { // the update in a later segment
+			d.Attempts = 1
+			if err := j.Update(d); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if len(segments(t, dir)) < 3 {
+		t.Fatalf("the traffic did not rotate segments: %v", segments(t, dir))
+	}
+	if _, err := os.Stat(first); err != nil {
+		t.Errorf("the segment holding the deferred message's queued record was deleted: %v", err)
+	}
+	j.Close()
+	j2 := openJ(t, dir, o)
+	got, _ := j2.Due(now.Add(2 * time.Hour))
+	if len(got) != 1 || got[0].ID != d.ID || got[0].Attempts != 1 {
+		t.Fatalf("after reopen: queued %+v, want %s with 1 attempt", got, d.ID)
+	}
+	if readQueued(t, j2, d.ID) != bodyOf(3, 5000) {
+		t.Errorf("deferred blob body differs after reopen")
+	}
+}
+
 // FuzzJournalReplay feeds arbitrary bytes as a segment: opening never panics, and every
 // message it replays can be read to its recorded length.
 func FuzzJournalReplay(f *testing.F) {

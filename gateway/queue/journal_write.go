@@ -336,7 +336,7 @@ func (w *journalWriter) Commit() error {
 		w.removeBlob()
 		return err
 	}
-	e := &jentry{env: w.env, body: wr.seg, off: wr.off + recStart, n: w.n, envSeg: wr.seg}
+	e := &jentry{env: w.env, body: wr.seg, off: wr.off + recStart, n: w.n, rec: wr.seg, envSeg: wr.seg}
 	if w.blob != nil {
 		e.body, e.off, e.blob = nil, 0, w.blobName
 	}
