@@ -11,7 +11,7 @@
 # Messages come from benchmarks/loadgen, distinct in every attachment byte per message:
 # text (4 KiB), html-ja (10 KiB Japanese HTML, ISO-2022-JP and UTF-8), mixed (50 KiB:
 # HTML + 2-page PDF + DOCX), large (500 KiB: a PDF with photographs + XLSX). loadgen also
-# runs the next hop (127.0.0.1:2526) and counts every Message-ID there: end-to-end rate,
+# runs the next hop (127.0.0.1:$SINK_PORT) and counts every Message-ID there: end-to-end rate,
 # lost and duplicated messages. Each case runs Postfix and sekisho back to back (which goes
 # first alternates by round); the summary gives medians and sekisho/Postfix ratios.
 #
@@ -19,6 +19,7 @@
 #      N_text (3000) N_html_ja (3000) N_mixed (1500) N_large (200) RELAYS ("postfix sekisho")
 #      SOAK_RATE (msgs/s; default 70% of the sekisho median for SOAK_KIND at 8 sessions in
 #      the newest results file) SOAK_KIND (mixed) SOAK_MIN (30) KILL_EVERY (180)
+#      RELAY_PORT (12525) SINK_PORT (12526) HTTP_PORT (19025)
 #      BENCH_DIR (/tmp/bench) OUT (benchmarks/results/relay-<UTC date>.txt)
 # Loopback only; every run is bounded by its message count and loadgen's -timeout.
 set -euo pipefail
@@ -29,6 +30,10 @@ if [ -z "${BENCH:-}" ]; then
   for BENCH in "$ROOT/../shared/bench" "$ROOT/../../shared/bench"; do [ -d "$BENCH" ] && break; done
 fi
 BENCH_DIR=${BENCH_DIR:-/tmp/bench}
+# Not the README's 2525/2526: tests that start the quick-start configuration need those free
+# while a benchmark runs on the same machine. postfix-relay.sh reads the same two variables.
+export RELAY_PORT=${RELAY_PORT:-12525} SINK_PORT=${SINK_PORT:-12526}
+HTTP_PORT=${HTTP_PORT:-19025}
 KINDS=${KINDS:-"text html-ja mixed large"}
 SESSIONS=${SESSIONS:-"8 64"}
 ROUNDS=${ROUNDS:-3}
@@ -51,19 +56,20 @@ start_sekisho() { # data dir, [cpuprofile]
 data_dir: $data
 log: {level: warn}
 smtp:
-  listen: 127.0.0.1:2525
+  listen: 127.0.0.1:$RELAY_PORT
   domains: [bench.test]
   max_message_size: 30MiB
   queue: $QUEUE
+${SANITIZE_WORKERS:+  sanitize_workers: $SANITIZE_WORKERS}
 delivery:
   routes:
-    "*": smtp://127.0.0.1:2526?tls=none
+    "*": smtp://127.0.0.1:$SINK_PORT?tls=none
 http:
-  listen: 127.0.0.1:9025
+  listen: 127.0.0.1:$HTTP_PORT
 YAML
   local prof=(); [ -n "${2:-}" ] && prof=(--cpuprofile "$2")
   "$BENCH_DIR/sekisho" serve --config "$data/sekisho.yaml" "${prof[@]}" 2>>"$data/serve.log" & SP=$!
-  for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null && return 0; sleep 0.1; done
+  for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/$RELAY_PORT) 2>/dev/null && return 0; sleep 0.1; done
   echo "relay.sh: sekisho did not start:" >&2; tail "$data/serve.log" >&2; exit 1
 }
 stop_sekisho() { # prints the peak RSS in kB and the CPU seconds used (with children)
@@ -87,7 +93,7 @@ trap '[ -n "$SP" ] && kill -9 "$SP" 2>/dev/null; bash "$BENCH/postfix-relay.sh" 
 
 run_case() { # relay kind sessions round
   local relay=$1 kind=$2 s=$3 r=$4 n; n=$(count "$kind")
-  local lg=("$BENCH_DIR/loadgen" -addr 127.0.0.1:2525 -sink 127.0.0.1:2526 -kind "$kind" -n "$n" -c "$s"
+  local lg=("$BENCH_DIR/loadgen" -addr 127.0.0.1:$RELAY_PORT -sink 127.0.0.1:$SINK_PORT -kind "$kind" -n "$n" -c "$s"
     -testdata "$ROOT/testdata" -timeout 15m -drain 10m -run "$relay-$kind-$s-$r")
   if [ "$relay" = postfix ]; then
     # An empty queue before Postfix starts: messages an interrupted run left would be
@@ -100,7 +106,9 @@ run_case() { # relay kind sessions round
     bash "$BENCH/postfix-relay.sh" stop >/dev/null
   else
     local data prof=""; data=$(mktemp -d "$BENCH_DIR/sekisho-data.XXXX")
-    [ "${PROFILE:-0}" = 1 ] && prof="$ROOT/benchmarks/results/relay-$(date -u +%Y-%m-%d)-$kind-$s.pprof"
+    # One profile per run, named by time and commit: a later run of the same case must not
+    # overwrite the profile an earlier figure was read from.
+    [ "${PROFILE:-0}" = 1 ] && prof="$ROOT/benchmarks/results/relay-$(date -u +%Y%m%dT%H%M%SZ)-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)-$kind-$s-r$r.pprof"
     start_sekisho "$data" "$prof"
     local line; line=$("${lg[@]}" -label "sekisho round=$r queue=$QUEUE" || true)
     echo "$line peak_rss_kb=$(stop_sekisho) load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT"
@@ -126,7 +134,7 @@ soak() {
   echo "# soak: kind=$kind rate=$rate/s for ${mins} min, kill -9 every ${every}s, 16 sessions" | tee -a "$OUT"
   local data; data=$(mktemp -d "$BENCH_DIR/sekisho-soak.XXXX")
   start_sekisho "$data"
-  "$BENCH_DIR/loadgen" -addr 127.0.0.1:2525 -sink 127.0.0.1:2526 -kind "$kind" -rate "$rate" -c 16 \
+  "$BENCH_DIR/loadgen" -addr 127.0.0.1:$RELAY_PORT -sink 127.0.0.1:$SINK_PORT -kind "$kind" -rate "$rate" -c 16 \
     -duration "${mins}m" -drain 15m -testdata "$ROOT/testdata" -label "sekisho-soak queue=$QUEUE" >"$data/soak.out" 2>"$data/soak.err" & local LG=$!
   local kills=0 end=$(( $(date +%s) + mins * 60 ))
   while [ "$(date +%s)" -lt $((end - 10)) ]; do
