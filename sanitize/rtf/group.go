@@ -106,6 +106,9 @@ func classify(head []Token) (groupKind, string) {
 // (or its end) has arrived, and writes its opening brace and head where they belong.
 func (rw *rewriter) endHead(f *frame) error {
 	f.inHead = false
+	for _, t := range f.head {
+		f.setUC(t)
+	}
 	n := 0
 	for _, t := range f.head {
 		if t.Kind == Word && isFieldWord(t.Name) {
@@ -238,6 +241,7 @@ func (rw *rewriter) endHead(f *frame) error {
 	case kindShapeName:
 		if p != nil && p.sp != nil {
 			f.class = &p.sp.name
+			p.sp.names++
 		}
 	case kindFldrslt:
 		if p != nil && p.field != nil {
@@ -256,12 +260,16 @@ func (rw *rewriter) endHead(f *frame) error {
 // collectHead gives the head's \uN characters to the instruction or name being collected:
 // "{\*\fldinst \u68?..." starts its text inside the head.
 func (rw *rewriter) collectHead(f *frame) {
+	uc := f.headUC
 	for _, t := range f.head {
+		if t.Kind == Word && t.Name == "uc" && t.HasParam && t.Param >= 0 {
+			uc = int(min(t.Param, maxInstr))
+		}
 		if f.instrOf != nil {
-			collectText(&f.instrOf.instr, t)
+			f.instrOf.instr.add(t, uc)
 		}
 		if f.class != nil {
-			collectText(f.class, t)
+			f.class.add(t, uc)
 		}
 	}
 }
@@ -288,6 +296,7 @@ func (rw *rewriter) writeHead(f *frame, w *outBuf, drop string) {
 
 // close ends the group on top of the stack.
 func (rw *rewriter) close(f *frame) error {
+	f.endSkip()
 	if f.pict != nil {
 		rw.stack = rw.stack[:len(rw.stack)-1]
 		return rw.closePicture(f)
@@ -311,8 +320,15 @@ func (rw *rewriter) close(f *frame) error {
 		rw.copyBuffer(f.outW, src)
 		rw.copyBuffer(f.outR, src)
 	case f.sp != nil:
-		if name := strings.TrimSpace(f.sp.name.String()); strings.EqualFold(name, "pibName") {
-			rw.res.Add(sanitize.ActRemovedExternalLink, rw.path, "linked picture (shape property pibName)")
+		name := strings.TrimSpace(f.sp.name.String())
+		if f.sp.names != 1 || !plainName(name) {
+			// Real producers write {\sp{\sn name}{\sv value}}; a property named twice, in
+			// a nested group or in escapes is one whose name readers may not agree on.
+			rw.res.Add(sanitize.ActRemovedUnknown, rw.path, fmt.Sprintf("shape property without one plain name (%s)", quoteClass(name)))
+			return nil
+		}
+		if why := linkedShapeProp(name); why != "" {
+			rw.res.Add(sanitize.ActRemovedExternalLink, rw.path, fmt.Sprintf("%s (shape property %s)", why, name))
 			return nil
 		}
 		rw.copyBuffer(f.outW, &f.sp.buf)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -22,22 +23,24 @@ func TestLibreOfficeOpensOutput(t *testing.T) {
 	soffice := testtool.Need(t, "soffice")
 	pdftotext := testtool.Need(t, "pdftotext")
 	tests := map[string]struct{ want, not []string }{
-		"lo-plain.rtf":             {want: []string{"Sekisho legacy sample document", "日本語のテキストも含まれます"}},
-		"lo-fields.rtf":            {want: []string{"Fields sample 住民票", "the city site", "Page 1 of the report"}},
-		"gen-object-package.rtf":   {want: []string{"Invoice attached:", "see above."}},
-		"gen-object-equation.rtf":  {want: []string{"Equation:", "a+b"}},
-		"gen-object-autlink.rtf":   {want: []string{"Linked:"}},
-		"gen-dde-field.rtf":        {want: []string{"Quarterly figures:", "1,234", "done."}, not: []string{"calc", "cmd.exe"}},
-		"gen-dde-split.rtf":        {want: []string{"Split:", "Result", "done."}, not: []string{"calc"}},
-		"gen-dde-unicode.rtf":      {want: []string{"Unicode:", "safe", "done."}, not: []string{"calc"}},
-		"gen-dde-nested-quote.rtf": {want: []string{"Nested:", "shown", "done."}, not: []string{"calc"}},
-		"gen-includepicture.rtf":   {want: []string{"Remote:", "done."}},
-		"gen-hyperlink.rtf":        {want: []string{"Link:", "www.example.jp", "and page 1"}},
-		"gen-template.rtf":         {want: []string{"Template injection."}},
-		"gen-linked-picture.rtf":   {want: []string{"Logo:", "end."}},
-		"gen-escaped-text.rtf":     {want: []string{`Words that are text: \object \objdata {\objupdate} DDEAUTO.`}},
-		"gen-unicode.rtf":          {want: []string{"請求書"}},
-		"gen-trailing-data.rtf":    {want: []string{"Body."}, not: []string{"payload"}},
+		"lo-plain.rtf":              {want: []string{"Sekisho legacy sample document", "日本語のテキストも含まれます"}},
+		"lo-fields.rtf":             {want: []string{"Fields sample 住民票", "the city site", "Page 1 of the report"}},
+		"gen-object-package.rtf":    {want: []string{"Invoice attached:", "see above."}},
+		"gen-object-equation.rtf":   {want: []string{"Equation:", "a+b"}},
+		"gen-object-autlink.rtf":    {want: []string{"Linked:"}},
+		"gen-dde-field.rtf":         {want: []string{"Quarterly figures:", "1,234", "done."}, not: []string{"calc", "cmd.exe"}},
+		"gen-dde-split.rtf":         {want: []string{"Split:", "Result", "done."}, not: []string{"calc"}},
+		"gen-dde-unicode.rtf":       {want: []string{"Unicode:", "safe", "done."}, not: []string{"calc"}},
+		"gen-dde-nested-quote.rtf":  {want: []string{"Nested:", "shown", "done."}, not: []string{"calc"}},
+		"gen-includepicture.rtf":    {want: []string{"Remote:", "done."}},
+		"gen-hyperlink.rtf":         {want: []string{"Link:", "www.example.jp", "and page 1"}},
+		"gen-template.rtf":          {want: []string{"Template injection."}},
+		"gen-linked-picture.rtf":    {want: []string{"Logo:", "end."}},
+		"gen-escaped-text.rtf":      {want: []string{`Words that are text: \object \objdata {\objupdate} DDEAUTO.`}},
+		"gen-unicode.rtf":           {want: []string{"請求書"}},
+		"gen-uc-skip-hyperlink.rtf": {want: []string{"msdt", "hcp", "kept"}},
+		"gen-shape-links.rtf":       {want: []string{"Fill:", "end."}},
+		"gen-trailing-data.rtf":     {want: []string{"Body."}, not: []string{"payload"}},
 	}
 	dir := t.TempDir()
 	var outs []string
@@ -63,8 +66,23 @@ func TestLibreOfficeOpensOutput(t *testing.T) {
 	if out, err := exec.CommandContext(ctx, soffice, args...).CombinedOutput(); err != nil {
 		t.Fatalf("soffice: %v\n%s", err, out)
 	}
+	// The links LibreOffice reads from the outputs, whatever escapes spelled them.
+	args = append([]string{"-env:UserInstallation=file://" + filepath.Join(dir, "profile"), "--headless",
+		"--convert-to", "html", "--outdir", filepath.Join(dir, "html")}, outs...)
+	if out, err := exec.CommandContext(ctx, soffice, args...).CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
+			html, err := os.ReadFile(filepath.Join(dir, "html", strings.TrimSuffix(name, ".rtf")+".html"))
+			if err != nil {
+				t.Fatalf("LibreOffice did not convert the sanitized %s to HTML: %v", name, err)
+			}
+			for _, m := range loLink.FindAllSubmatch(html, -1) {
+				if u := string(m[2]); !webLink.MatchString(u) {
+					t.Errorf("HTML of sanitized %s links to %q", name, u)
+				}
+			}
 			pdf := filepath.Join(dir, "pdf", strings.TrimSuffix(name, ".rtf")+".pdf")
 			txt, err := exec.CommandContext(ctx, pdftotext, "-layout", pdf, "-").Output()
 			if err != nil {
@@ -84,3 +102,10 @@ func TestLibreOfficeOpensOutput(t *testing.T) {
 		})
 	}
 }
+
+// loLink finds the addresses in LibreOffice's HTML export: links and images.
+var loLink = regexp.MustCompile(`(?i)\b(href|src)="([^"]*)"`)
+
+// webLink is what a kept address may be: a web or mail link, a bookmark, or a picture
+// LibreOffice wrote next to the HTML file.
+var webLink = regexp.MustCompile(`(?i)^(https?://|mailto:|#|[a-z0-9_.-]+\.(png|jpg|gif)$)`)

@@ -42,20 +42,22 @@ type frame struct {
 	field   *fieldState // set on a \field group
 	outW    *outBuf     // a field's writers before it started buffering
 	outR    *outBuf
-	instrOf *fieldState      // set inside a \fldinst: the field whose instruction this is
-	object  *objectState     // set on a dropped object group
-	class   *strings.Builder // where text is collected: an \objclass, a shape property name
-	sp      *shapeProp       // set on a \sp group
-	info    bool             // the \info group: its children are document properties
-	pict    *pictState       // set on a \pict group
-	shppict bool             // a {\*\shppict} child was kept: its {\nonshppict} twin is a copy
+	instrOf *fieldState  // set inside a \fldinst: the field whose instruction this is
+	object  *objectState // set on a dropped object group
+	class   *collector   // where text is collected: an \objclass, a shape property name
+	uc      int          // \ucN in effect: characters a reader skips after each \uN
+	headUC  int          // the \ucN in effect where the group's head starts
+	sp      *shapeProp   // set on a \sp group
+	info    bool         // the \info group: its children are document properties
+	pict    *pictState   // set on a \pict group
+	shppict bool         // a {\*\shppict} child was kept: its {\nonshppict} twin is a copy
 }
 
 // fieldState buffers a \field group until it closes and its instruction is known: full is
 // the group as written, rslt its \fldrslt contents without the destination word.
 type fieldState struct {
 	full, rslt outBuf
-	instr      strings.Builder
+	instr      collector
 	nested     bool // the instruction holds another field: a code built from pieces
 }
 
@@ -63,14 +65,15 @@ type fieldState struct {
 // known: a pibName property links the shape's picture to a file or URL that Word fetches
 // when the document opens.
 type shapeProp struct {
-	buf  outBuf
-	name strings.Builder
+	buf   outBuf
+	name  collector
+	names int // \sn groups seen: a property named twice is not guessed at
 }
 
 // objectState remembers where a dropped object's \result goes.
 type objectState struct {
 	w, rslt *outBuf
-	class   strings.Builder
+	class   collector
 	word    string
 }
 
@@ -140,7 +143,7 @@ func (rw *rewriter) run(ctx context.Context) error {
 	if t.Kind != Open {
 		return fmt.Errorf("%w: rtf: does not start with {", sanitize.ErrMalformed)
 	}
-	rw.stack = append(rw.stack, &frame{mode: modeEmit, w: &rw.root, inHead: true})
+	rw.stack = append(rw.stack, &frame{mode: modeEmit, w: &rw.root, inHead: true, uc: 1, headUC: 1})
 	for n := 0; ; n++ {
 		if n&0xFFF == 0 {
 			if err := ctx.Err(); err != nil {
@@ -293,14 +296,15 @@ func (rw *rewriter) token(t Token) error {
 
 // content handles a token in the body of a group.
 func (rw *rewriter) content(f *frame, t Token) {
+	f.setUC(t)
 	if f.class != nil {
-		collectText(f.class, t)
+		f.class.add(t, f.uc)
 	}
 	if f.mode == modeSkip {
 		return
 	}
 	if f.instrOf != nil {
-		collectText(&f.instrOf.instr, t)
+		f.instrOf.instr.add(t, f.uc)
 	}
 	if f.pict != nil && rw.pictContent(f.pict, t) {
 		return
@@ -314,29 +318,71 @@ func (rw *rewriter) content(f *frame, t Token) {
 // child opens a subgroup. Its kind is decided when its head ends; until then it inherits
 // where its parent writes and what its parent collects.
 func (rw *rewriter) child(p *frame) *frame {
-	return &frame{mode: p.mode, w: p.w, rslt: p.rslt, inHead: true, instrOf: p.instrOf, class: p.class}
+	p.endSkip()
+	return &frame{mode: p.mode, w: p.w, rslt: p.rslt, inHead: true, instrOf: p.instrOf, class: p.class, uc: p.uc, headUC: p.uc}
 }
 
-func collectText(b *strings.Builder, t Token) {
-	if b.Len() >= maxInstr {
+// setUC follows \ucN, which holds until the group ends.
+func (f *frame) setUC(t Token) {
+	if t.Kind == Word && t.Name == "uc" && t.HasParam && t.Param >= 0 {
+		f.uc = int(min(t.Param, maxInstr))
+	}
+}
+
+// endSkip ends the skipping after a \uN at a group boundary, where readers stop it.
+func (f *frame) endSkip() {
+	if f.class != nil {
+		f.class.skip = 0
+	}
+	if f.instrOf != nil {
+		f.instrOf.instr.skip = 0
+	}
+}
+
+// collector gathers the text a reader sees in a field instruction or a name, to judge it:
+// the characters after each \uN that \ucN tells the reader to skip are skipped here too
+// (HYPERLINK "\uc6\u109 ailto:s-msdt:..." is ms-msdt: to Word and LibreOffice).
+type collector struct {
+	b    strings.Builder
+	skip int // characters still to skip after a \uN
+}
+
+func (c *collector) String() string { return c.b.String() }
+
+// add appends what t shows. A control word, a control symbol and a \'hh escape each
+// count as one skipped character, as the specification says.
+func (c *collector) add(t Token, uc int) {
+	if c.b.Len() >= maxInstr {
 		return
+	}
+	if c.skip > 0 {
+		switch t.Kind {
+		case Text:
+			n := min(c.skip, len(t.Text))
+			c.skip -= n
+			t.Text = t.Text[n:]
+		case Hex, Word, Symbol:
+			c.skip--
+			return
+		}
 	}
 	switch t.Kind {
 	case Text:
-		b.Write(t.Text)
+		c.b.Write(t.Text)
 	case Hex:
-		b.WriteByte(t.Sym)
+		c.b.WriteByte(t.Sym)
 	case Word:
 		if t.Name == "u" && t.HasParam {
 			r := rune(t.Param)
 			if r < 0 {
 				r += 65536
 			}
-			b.WriteRune(r)
+			c.b.WriteRune(r)
+			c.skip = uc
 		}
 	case Symbol:
 		if t.Sym == '\\' || t.Sym == '{' || t.Sym == '}' {
-			b.WriteByte(t.Sym)
+			c.b.WriteByte(t.Sym)
 		}
 	}
 }

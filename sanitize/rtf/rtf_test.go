@@ -166,7 +166,10 @@ func TestSanitizeCorpus(t *testing.T) {
 		"gen-unknown-destination.rtf": {sanitize.ActRemovedPart, sanitize.ActRemovedMacros, sanitize.ActRemovedPart,
 			sanitize.ActRemovedExternalLink},
 		"gen-hyperlink-switches.rtf": {sanitize.ActRemovedExternalLink, sanitize.ActRemovedExternalLink},
-		"gen-info.rtf":               {sanitize.ActRemovedExternalLink, sanitize.ActRemovedMetadata},
+		"gen-uc-skip-hyperlink.rtf":  {sanitize.ActRemovedExternalLink, sanitize.ActRemovedExternalLink},
+		"gen-shape-links.rtf": {sanitize.ActRemovedExternalLink, sanitize.ActRemovedExternalLink, sanitize.ActRemovedExternalLink,
+			sanitize.ActRemovedExternalLink, sanitize.ActRemovedUnknown, sanitize.ActRemovedUnknown},
+		"gen-info.rtf": {sanitize.ActRemovedExternalLink, sanitize.ActRemovedMetadata},
 		"finding-hyperlink-schemes.rtf": {sanitize.ActRemovedExternalLink, sanitize.ActRemovedExternalLink,
 			sanitize.ActRemovedExternalLink, sanitize.ActRemovedExternalLink, sanitize.ActRemovedUnknown},
 	}
