@@ -94,13 +94,9 @@ func TestOOXMLNamespacesCovered(t *testing.T) {
 			}
 		}
 		body, kept := `<t:`+elem+`/><t:probeUnknown/>`, `<t:`+elem+`/>`
-		if elem == "" { // attributes only (relationship references)
-			for a := range names.qattrs {
-				if elem == "" || a < elem {
-					elem = a
-				}
-			}
-			body, kept = `<w:p t:`+elem+`="kept" t:probeUnknown="1"/>`, `t:`+elem+`="kept"`
+		if elem == "" { // attributes only (relationship references): on an element that has one
+			hostNS, host, attr := attrCarrier(t, ns)
+			body, kept = `<h:`+host+` xmlns:h="`+hostNS+`" t:`+attr+`="kept" t:probeUnknown="1"/>`, `t:`+attr+`="kept"`
 		}
 		out := rewriteWith(t, r, `<w:document xmlns:w="`+nsW[0]+`"><w:body xmlns:t="`+ns+`">`+body+`</w:body></w:document>`)
 		if !strings.Contains(out, kept) || strings.Contains(out, "probeUnknown") || !hasKind(j.res, sanitize.ActRemovedUnknown) {
@@ -113,6 +109,39 @@ func TestOOXMLNamespacesCovered(t *testing.T) {
 	if strings.Contains(out, "probe") || strings.Contains(out, "payload") || len(j.res.Actions) != 2 {
 		t.Errorf("unknown namespace kept: %s %+v", out, j.res.Actions)
 	}
+}
+
+// attrCarrier finds an element the schema gives an attribute of namespace ns.
+func attrCarrier(t *testing.T, ns string) (hostNS, host, attr string) {
+	t.Helper()
+	if ns == nsMC { // on any element
+		return nsW[0], "p", "Ignorable"
+	}
+	var attrs, spaces []string
+	for a := range schemaNames[ns].qattrs {
+		attrs = append(attrs, a)
+	}
+	for s := range schemaNames {
+		spaces = append(spaces, s)
+	}
+	sort.Strings(attrs)
+	sort.Strings(spaces)
+	for _, s := range spaces {
+		var elems []string
+		for e := range schemaNames[s].elems {
+			elems = append(elems, e)
+		}
+		sort.Strings(elems)
+		for _, e := range elems {
+			for _, a := range attrs {
+				if schemaNames[s].elems[e].has(xml.Name{Space: ns, Local: a}) {
+					return s, e, a
+				}
+			}
+		}
+	}
+	t.Fatalf("no element carries an attribute of %s", ns)
+	return
 }
 
 // ooxmlNamespaceCases lists the namespaces that must stay, as written in the table.
@@ -170,7 +199,7 @@ func TestSheetFormulaTablesCovered(t *testing.T) {
 		cases = append(cases, nameKey(n))
 		// An element its namespace's schema does not define (x:Formula, x:FmlaTextLink,
 		// listed as a precaution) goes whole, its formula with it.
-		undefined := schemaNames[n.Space] != nil && !schemaNames[n.Space].elems[n.Local]
+		undefined := schemaNames[n.Space] != nil && schemaNames[n.Space].elems[n.Local] == nil
 		for _, f := range []string{bad, good} {
 			check(nameKey(n)+" "+f, wrap(n.Space, `<n:`+n.Local+`>`+escText(f)+`</n:`+n.Local+`>`), escText(f)[:6], f == bad || undefined)
 		}
@@ -273,7 +302,7 @@ var sheetDropCases = []xml.Name{
 func TestSchemaExtrasCovered(t *testing.T) {
 	var keys, cases []string
 	for _, x := range schemaExtras {
-		keys = append(keys, x.space+" "+string(x.kind)+" "+x.name)
+		keys = append(keys, extraKey(x.space, x.elem, x.attr))
 	}
 	for _, c := range schemaExtraCases {
 		cases = append(cases, c.key)
@@ -289,29 +318,51 @@ func TestSchemaExtrasCovered(t *testing.T) {
 	covered(t, "schemaExtras", keys, cases)
 }
 
+func extraKey(space, elem string, attr xml.Name) string {
+	return space + " " + elem + " " + attr.Space + " " + attr.Local
+}
+
+// schemaExtraCases: each extra name in a document where it belongs, next to an unknown
+// element and an attribute the schema gives another element.
 var schemaExtraCases = func() []struct{ key, doc, kept string } {
 	w := `xmlns:w="` + nsW[0] + `"`
 	a := `xmlns:a="` + nsA[0] + `"`
 	probe := `<w:probeUnknown/>`
-	in := func(ns, attrs, body string) string {
-		return `<w:document ` + w + ` ` + ns + `><w:body ` + attrs + `>` + body + probe + `</w:body></w:document>`
+	in := func(ns, body string) string {
+		return `<w:document ` + w + ` ` + ns + `><w:body w:probeUnknown="1">` + body + probe + `</w:body></w:document>`
 	}
-	w15 := `xmlns:w15="` + msOffice + `word/2012/wordml"`
-	xr := `xmlns:xr="` + msOffice + `spreadsheetml/2014/revision"`
-	xr3 := `xmlns:xr3="` + msOffice + `spreadsheetml/2016/revision3"`
-	return []struct{ key, doc, kept string }{
-		{nsW[0] + " e smartTag", in("", "", `<w:smartTag w:uri="urn:x" w:element="place"><w:r><w:t>Tokyo</w:t></w:r></w:smartTag>`), `<w:smartTag w:uri="urn:x" w:element="place"><w:r><w:t>Tokyo</w:t>`},
-		{nsW[0] + " e smartTagPr", in("", "", `<w:smartTag><w:smartTagPr><w:attr w:name="n" w:val="v"/></w:smartTagPr></w:smartTag>`), `<w:smartTagPr><w:attr w:name="n" w:val="v"/>`},
-		{nsW[0] + " e smartTagType", in("", "", `<w:smartTagType w:namespaceuri="urn:x" w:name="place"/>`), `<w:smartTagType w:namespaceuri="urn:x" w:name="place"/>`},
-		{nsW[0] + " e doNotEmbedSmartTags", in("", "", `<w:doNotEmbedSmartTags/>`), `<w:doNotEmbedSmartTags/>`},
-		{nsW[0] + " q element", in("", "", `<w:smartTag w:element="City"/>`), `w:element="City"`},
-		{nsW[0] + " q namespaceuri", in("", "", `<w:smartTagType w:namespaceuri="urn:y"/>`), `w:namespaceuri="urn:y"`},
-		{msOffice + "word/2012/wordml q restartNumberingAfterBreak", in(w15, `w15:restartNumberingAfterBreak="0"`, ""), `w15:restartNumberingAfterBreak="0"`},
-		{msOffice + "spreadsheetml/2014/revision q uid", in(xr, `xr:uid="{00000000-0001-0000-0000-000000000000}"`, ""), `xr:uid=`},
-		{msOffice + "spreadsheetml/2016/revision3 q uid", in(xr3, `xr3:uid="{00000000-0010-0000-0000-000000000000}"`, ""), `xr3:uid=`},
-		{nsA[0] + " a xfr1", in(a, "", `<a:duotone xfr1="moreMidClr"/>`), `xfr1="moreMidClr"`},
-		{nsA[0] + " a xfr2", in(a, "", `<a:duotone xfr2="invMoreMidClr"/>`), `xfr2="invMoreMidClr"`},
+	x := func(ns, body string) string {
+		return `<x:worksheet xmlns:x="` + nsX[0] + `" ` + ns + ` probeUnknown="1">` + body + `<x:probeUnknown/></x:worksheet>`
 	}
+	w15 := `xmlns:w15="` + nsW15 + `"`
+	xr := `xmlns:xr="` + nsXR + `"`
+	xr3 := `xmlns:xr3="` + nsXR3 + `"`
+	uid := `xr:uid="{00000000-0001-0000-0000-000000000000}"`
+	wn := func(l string) xml.Name { return xml.Name{Space: nsW[0], Local: l} }
+	cases := []struct{ key, doc, kept string }{
+		{extraKey(nsW[0], "smartTag", xml.Name{}), in("", `<w:smartTag><w:r><w:t>Tokyo</w:t></w:r></w:smartTag>`), `<w:smartTag><w:r><w:t>Tokyo</w:t>`},
+		{extraKey(nsW[0], "smartTag", wn("uri")), in("", `<w:smartTag w:uri="urn:x"/>`), `<w:smartTag w:uri="urn:x"/>`},
+		{extraKey(nsW[0], "smartTag", wn("element")), in("", `<w:smartTag w:element="City"/>`), `w:element="City"`},
+		{extraKey(nsW[0], "smartTagPr", xml.Name{}), in("", `<w:smartTag><w:smartTagPr><w:attr w:name="n" w:val="v"/></w:smartTagPr></w:smartTag>`), `<w:smartTagPr><w:attr w:name="n" w:val="v"/>`},
+		{extraKey(nsW[0], "smartTagType", xml.Name{}), in("", `<w:smartTagType/>`), `<w:smartTagType/>`},
+		{extraKey(nsW[0], "smartTagType", wn("namespaceuri")), in("", `<w:smartTagType w:namespaceuri="urn:y"/>`), `w:namespaceuri="urn:y"`},
+		{extraKey(nsW[0], "smartTagType", wn("name")), in("", `<w:smartTagType w:name="place"/>`), `w:name="place"`},
+		{extraKey(nsW[0], "doNotEmbedSmartTags", wn("val")), in("", `<w:doNotEmbedSmartTags w:val="1"/>`), `<w:doNotEmbedSmartTags w:val="1"/>`},
+		{extraKey(nsW[0], "abstractNum", xml.Name{Space: nsW15, Local: "restartNumberingAfterBreak"}), in(w15, `<w:abstractNum w15:restartNumberingAfterBreak="0"/>`), `w15:restartNumberingAfterBreak="0"`},
+		{extraKey(nsX[0], "worksheet", xml.Name{Space: nsXR, Local: "uid"}), x(xr+" "+uid, ""), uid},
+		{extraKey(nsX[0], "table", xml.Name{Space: nsXR, Local: "uid"}), x(xr, `<x:table `+uid+`/>`), uid},
+		{extraKey(nsX[0], "autoFilter", xml.Name{Space: nsXR, Local: "uid"}), x(xr, `<x:autoFilter `+uid+`/>`), uid},
+		{extraKey(nsX[0], "dataValidation", xml.Name{Space: nsXR, Local: "uid"}), x(xr, `<x:dataValidation `+uid+`/>`), uid},
+		{extraKey(nsX[0], "hyperlink", xml.Name{Space: nsXR, Local: "uid"}), x(xr, `<x:hyperlink `+uid+`/>`), uid},
+		{extraKey(nsX[0], "tableColumn", xml.Name{Space: nsXR3, Local: "uid"}), x(xr3, `<x:tableColumn xr3:uid="{1}"/>`), `xr3:uid="{1}"`},
+		{extraKey(nsA[0], "duotone", xml.Name{Local: "xfr1"}), in(a, `<a:duotone xfr1="moreMidClr"/>`), `xfr1="moreMidClr"`},
+		{extraKey(nsA[0], "duotone", xml.Name{Local: "xfr2"}), in(a, `<a:duotone xfr2="invMoreMidClr"/>`), `xfr2="invMoreMidClr"`},
+	}
+	for _, e := range []string{"shape", "shapetype", "rect", "roundrect", "oval", "line", "polyline", "arc", "curve", "group", "image"} {
+		doc := in(`xmlns:v="`+nsVML+`" xmlns:w14="`+w14AnchorID.Space+`"`, `<w:r><w:pict><v:`+e+` w14:anchorId="6A2B1C3D" w14:paraId="1"/></w:pict></w:r>`)
+		cases = append(cases, struct{ key, doc, kept string }{extraKey(nsVML, e, w14AnchorID), doc, `<v:` + e + ` w14:anchorId="6A2B1C3D"/>`})
+	}
+	return cases
 }()
 
 // TestSlideActionsCovered: every allowed PowerPoint action keeps its link; a macro, a
@@ -347,6 +398,29 @@ func TestSlideActionsCovered(t *testing.T) {
 		r, j := ooxmlRulesFor(ctPML+"slide+xml", true)
 		if out := rewriteWith(t, r, link(act)); strings.Contains(out, "hlinkClick") || !hasKind(j.res, kind) {
 			t.Errorf("action %q: want dropped with %s: %s %+v", act, kind, out, j.res.Actions)
+		}
+	}
+}
+
+// TestAttributesPerElement: an attribute stays only on an element the schema gives it to,
+// not on any element of a namespace that defines it somewhere (strict names included).
+func TestAttributesPerElement(t *testing.T) {
+	w, r, x := `xmlns:w="`+nsW[0]+`"`, `xmlns:r="`+nsR[0]+`"`, `xmlns:x="`+nsX[0]+`"`
+	ac := `xmlns:x14ac="` + msOffice + `spreadsheetml/2009/9/ac"`
+	for _, c := range []struct{ name, doc, want string }{
+		{"rsidRDefault only on w:p", `<w:document ` + w + `><w:body><w:p w:rsidRDefault="00A1" w:rsidR="00A2"><w:r w:rsidRDefault="00A3" w:rsidR="00A4"/></w:p></w:body></w:document>`,
+			`<w:p w:rsidRDefault="00A1" w:rsidR="00A2"><w:r w:rsidR="00A4"/></w:p>`},
+		{"r:embed not on w:hyperlink", `<w:document ` + w + ` ` + r + `><w:body><w:p><w:hyperlink r:id="rId1" r:embed="rId2" w:anchor="x"/></w:p></w:body></w:document>`,
+			`<w:hyperlink r:id="rId1" w:anchor="x"/>`},
+		{"strict names", `<w:document xmlns:w="` + nsW[1] + `" xmlns:r="` + nsR[1] + `"><w:body><w:p w:rsidR="00A1" w:val="1"><w:hyperlink r:id="rId1" r:embed="rId2"/></w:p></w:body></w:document>`,
+			`<w:p w:rsidR="00A1"><w:hyperlink r:id="rId1"/></w:p>`},
+		{"x14ac:dyDescent on rows only", `<x:worksheet ` + x + ` ` + ac + `><x:sheetData><x:row r="1" x14ac:dyDescent="0.2"><x:c r="A1" x14ac:dyDescent="0.2" spans="1:2"/></x:row></x:sheetData></x:worksheet>`,
+			`<x:row r="1" x14ac:dyDescent="0.2"><x:c r="A1"/></x:row>`},
+	} {
+		rules, j := ooxmlRulesFor("application/xml", false) // metadata kept: rsids stay
+		out := rewriteWith(t, rules, c.doc)
+		if !strings.Contains(out, c.want) || !hasKind(j.res, sanitize.ActRemovedUnknown) {
+			t.Errorf("%s: want %s and a removed-unknown report, got %s %+v", c.name, c.want, out, j.res.Actions)
 		}
 	}
 }

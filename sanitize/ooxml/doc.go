@@ -26,10 +26,12 @@
 // reason per entry (README lists them): parts of a known content type reached by a kept
 // relationship whose type is on the relationship allow-list for its source part's type
 // and its target's type (reltables.go; an unlisted relationship is dropped and reported,
-// and its target goes with it unless a listed one also reaches it); elements and
-// attributes that the schema of their namespace defines (schemanames.go, from the Open XML
-// SDK's catalogue of the ECMA-376 schemas and Microsoft's extensions), so that an unknown
-// element of a familiar namespace goes with its subtree; elements, attributes and part roots of known namespaces
+// and its target goes with it unless a listed one also reaches it); elements that the
+// schema of their namespace defines, each with the attributes the schema gives that
+// element (schemanames.go, from the Open XML SDK's catalogue of the ECMA-376 schemas and
+// Microsoft's extensions), so that an unknown element of a familiar namespace goes with its
+// subtree and an attribute of one element written on another goes; elements, attributes
+// and part roots of known namespaces
 // (ooxmltables.go, odftables.go); formulas that sanitize/formula accepts; fields that
 // sanitize/wordfield accepts; document properties of metadata.go. Anything else is
 // dropped and reported, never copied.

@@ -60,6 +60,14 @@ func (r *ooxmlRules) report(kind sanitize.ActionKind, detail string) {
 	r.j.res.Add(kind, r.j.path(r.p.name), detail)
 }
 
+// rawLabel is a name as written (prefix:local), for reports.
+func rawLabel(n xml.Name) string {
+	if n.Space == "" {
+		return clip(n.Local)
+	}
+	return clip(n.Space + ":" + n.Local)
+}
+
 func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 	n := t.name
 	if !r.elemNS.check(n.Space, r.knownElemNS) {
@@ -67,22 +75,35 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 		return opDrop
 	}
 	own := r.elemNames.get(n.Space)
-	if own != nil && !own.elems[n.Local] {
-		r.report(sanitize.ActRemovedUnknown, "element "+clip(n.Local)+" is not in the schema of "+ooxmlNamespaces[n.Space])
-		return opDrop
+	var set *attrSet
+	if own != nil {
+		if set = own.elems[n.Local]; set == nil {
+			r.report(sanitize.ActRemovedUnknown, "element "+clip(n.Local)+" is not in the schema of "+ooxmlNamespaces[n.Space])
+			return opDrop
+		}
 	}
 	for i := 0; i < len(t.attrs); i++ {
 		a := t.attrs[i]
 		switch {
-		case a.Space == nsXML || a.Space == nsXMLNS:
+		case a.Space == nsXML || a.Space == nsXMLNS || a.Space == "" && a.Local == "xmlns":
 			continue
-		case a.Space == "":
-			if own == nil || own.attrs[a.Local] || a.Local == "xmlns" {
+		case a.Space != "" && !r.attrNS.check(a.Space, knownAttrOOXMLNS):
+			r.report(sanitize.ActRemovedPart, "attributes of unknown namespace "+clip(a.Space))
+		case a.Space == nsMC:
+			if mcAttrs[a.Local] {
 				continue
 			}
-			r.report(sanitize.ActRemovedUnknown, "attribute "+clip(a.Local)+" of "+ooxmlNamespaces[n.Space]+" "+clip(n.Local)+" is not in its schema")
-		case !r.attrNS.check(a.Space, knownAttrOOXMLNS):
-			r.report(sanitize.ActRemovedPart, "attributes of unknown namespace "+clip(a.Space))
+			r.report(sanitize.ActRemovedUnknown, "attribute "+clip(a.Local)+" is not in the schema of "+ooxmlNamespaces[a.Space])
+		case own != nil:
+			// The catalogue lists the element's own attributes; one that the namespace of
+			// the attribute does not describe at all (LibreOffice's) is judged by its
+			// namespace alone.
+			if set.has(a) || a.Space != "" && r.attrNames.get(a.Space) == nil {
+				continue
+			}
+			r.report(sanitize.ActRemovedUnknown, "attribute "+rawLabel(t.rawAttr[i].Name)+" of "+rawLabel(t.raw)+" is not in its schema ("+ooxmlNamespaces[n.Space]+")")
+		case a.Space == "":
+			continue
 		default:
 			if q := r.attrNames.get(a.Space); q == nil || q.qattrs[a.Local] {
 				continue

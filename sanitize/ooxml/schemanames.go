@@ -2,31 +2,51 @@ package ooxml
 
 import (
 	_ "embed"
+	"encoding/xml"
+	"maps"
 	"strings"
 )
 
 // The per-element allow-list inside the known namespaces: an element of a namespace the
-// schema catalogue describes stays only if the schema defines it, and an attribute only if
-// some element of its namespace may carry it (unqualified attributes: the union over the
-// namespace's elements; qualified ones: the attributes the namespace defines). So an
-// element the family does not know — a new Office feature, an attacker's extension — is
-// dropped with its subtree and reported even when its namespace is a familiar one. What
-// is active among the schema's own names (macros, links, formulas, fields, controls) is
-// judged by the rules of rules.go, sheetrules.go and fields.go.
+// schema catalogue describes stays only if the schema defines it, and each of its
+// attributes only if the schema gives that attribute to that element (the union over the
+// complex types the catalogue declares the element with). So an element or attribute the
+// family does not know — a new Office feature, an attacker's extension, an attribute of one
+// element written on another — is dropped and reported even when its namespace is a
+// familiar one. What is active among the schema's own names (macros, links, formulas,
+// fields, controls) is judged by the rules of rules.go, sheetrules.go and fields.go.
 //
 // schemanames.txt is generated from the Open XML SDK's schema catalogue (MIT licence),
 // itself generated from the ECMA-376 schemas and Microsoft's published extensions;
 // testdata/schemanames.py says how. Namespaces of ooxmlNamespaces the catalogue does not
-// describe (Dublin Core, core properties, LibreOffice's) stay on the namespace list alone.
+// describe (Dublin Core, core properties, LibreOffice's) stay on the namespace list alone,
+// and so do attributes in them.
 
 //go:embed schemanames.txt
 var schemaNamesText string
 
+// attrSet is the attributes one element may carry. Qualified names use the transitional
+// namespace URI (strict documents are looked up through strictTwins).
+type attrSet struct {
+	names map[string]bool   // unqualified
+	qual  map[xml.Name]bool // in a namespace
+}
+
+func (s *attrSet) has(a xml.Name) bool {
+	if a.Space == "" {
+		return s.names[a.Local]
+	}
+	if s.qual[a] {
+		return true
+	}
+	trans, ok := strictTwins[a.Space]
+	return ok && s.qual[xml.Name{Space: trans, Local: a.Local}]
+}
+
 // nsNames are the names one namespace defines.
 type nsNames struct {
-	elems  map[string]bool // elements
-	attrs  map[string]bool // unqualified attributes of its elements
-	qattrs map[string]bool // attributes in the namespace
+	elems  map[string]*attrSet // elements and their attributes
+	qattrs map[string]bool     // attributes in the namespace, on elements of namespaces the catalogue does not describe
 }
 
 // strictTwins maps each ECMA-376 strict namespace to its transitional twin, whose names
@@ -50,47 +70,73 @@ var strictTwins = map[string]string{
 // describes, and markup compatibility (ECMA-376 Part 3), which it does not.
 var schemaNames = func() map[string]*nsNames {
 	all := map[string]*nsNames{}
+	prefixes := map[string]string{}
+	sets := map[string]*attrSet{}
 	var cur *nsNames
 	for _, line := range strings.Split(schemaNamesText, "\n") {
-		tag, rest, _ := strings.Cut(line, " ")
-		var into map[string]bool
-		switch tag {
-		case "ns":
-			cur = &nsNames{map[string]bool{}, map[string]bool{}, map[string]bool{}}
-			all[rest] = cur
-			continue
-		case "e":
-			into = cur.elems
-		case "a":
-			into = cur.attrs
-		case "q":
-			into = cur.qattrs
-		default:
+		f := strings.Fields(line)
+		if len(f) < 2 {
 			continue
 		}
-		for _, n := range strings.Fields(rest) {
-			into[n] = true
+		switch f[0] {
+		case "p":
+			prefixes[f[1]] = f[2]
+		case "s":
+			s := sets[f[1]]
+			if s == nil {
+				s = &attrSet{map[string]bool{}, map[xml.Name]bool{}}
+				sets[f[1]] = s
+			}
+			for _, n := range f[2:] {
+				if p, local, ok := strings.Cut(n, ":"); ok {
+					s.qual[xml.Name{Space: prefixes[p], Local: local}] = true
+				} else {
+					s.names[n] = true
+				}
+			}
+		case "ns":
+			cur = &nsNames{map[string]*attrSet{}, map[string]bool{}}
+			all[f[1]] = cur
+		case "e":
+			s := sets[f[1]]
+			if s == nil { // the empty set has no "s" line
+				s = &attrSet{map[string]bool{}, map[xml.Name]bool{}}
+				sets[f[1]] = s
+			}
+			for _, n := range f[2:] {
+				cur.elems[n] = s
+			}
+		case "q":
+			for _, n := range f[1:] {
+				cur.qattrs[n] = true
+			}
 		}
 	}
+	choice := &attrSet{map[string]bool{"Requires": true}, map[xml.Name]bool{}}
 	all[nsMC] = &nsNames{
-		elems:  map[string]bool{"AlternateContent": true, "Choice": true, "Fallback": true},
-		attrs:  map[string]bool{"Requires": true},
-		qattrs: map[string]bool{"Ignorable": true, "ProcessContent": true, "MustUnderstand": true, "PreserveElements": true, "PreserveAttributes": true},
+		elems:  map[string]*attrSet{"AlternateContent": choice, "Choice": choice, "Fallback": choice},
+		qattrs: mcAttrs,
 	}
 	for _, x := range schemaExtras {
 		n := all[x.space]
 		if n == nil {
-			n = &nsNames{map[string]bool{}, map[string]bool{}, map[string]bool{}}
+			n = &nsNames{map[string]*attrSet{}, map[string]bool{}}
 			all[x.space] = n
 		}
-		switch x.kind {
-		case 'e':
-			n.elems[x.name] = true
-		case 'a':
-			n.attrs[x.name] = true
-		case 'q':
-			n.qattrs[x.name] = true
+		// Copy before adding: sets are shared by every element of the same type.
+		old := n.elems[x.elem]
+		s := &attrSet{map[string]bool{}, map[xml.Name]bool{}}
+		if old != nil {
+			maps.Copy(s.names, old.names)
+			maps.Copy(s.qual, old.qual)
 		}
+		switch {
+		case x.attr.Space != "":
+			s.qual[x.attr] = true
+		case x.attr.Local != "":
+			s.names[x.attr.Local] = true
+		}
+		n.elems[x.elem] = s
 	}
 	for strict, trans := range strictTwins {
 		all[strict] = all[trans]
@@ -103,30 +149,59 @@ var schemaNames = func() map[string]*nsNames {
 	return all
 }()
 
+// mcAttrs are the markup-compatibility attributes (ECMA-376 Part 3 §7), which any
+// element may carry; what they name is judged by the namespace rules.
+var mcAttrs = map[string]bool{"Ignorable": true, "ProcessContent": true, "MustUnderstand": true, "PreserveElements": true, "PreserveAttributes": true}
+
 // schemaExtra is a name Office writes that the catalogue lacks: ECMA-376 transitional names
 // the SDK left out (smart tags, dropped from Word in 2010) and a few Office writes outside
-// any published schema, found by the survey of Office-written files (survey_test.go).
-// kind: 'e' element, 'a' unqualified attribute of the namespace's elements, 'q' attribute
-// in the namespace. TestSchemaExtrasCovered fails when an entry has no case.
+// any published schema, found by the survey of Office-written files (survey_test.go). Each
+// names the element (space, elem) and, when attr is set, one attribute of it.
+// TestSchemaExtrasCovered fails when an entry has no case.
 type schemaExtra struct {
-	space  string
-	kind   byte
-	name   string
-	reason string
+	space, elem string
+	attr        xml.Name
+	reason      string
 }
 
+var (
+	nsXR  = msOffice + "spreadsheetml/2014/revision"
+	nsXR3 = msOffice + "spreadsheetml/2016/revision3"
+	nsW15 = msOffice + "word/2012/wordml"
+	nsVML = "urn:schemas-microsoft-com:vml"
+
+	w14AnchorID = xml.Name{Space: msOffice + "word/2010/wordml", Local: "anchorId"}
+)
+
 var schemaExtras = []schemaExtra{
-	{nsW[0], 'e', "smartTag", "ECMA-376 Part 4 §2.5.1.9: a run wrapper naming a recognizer by strings; nothing runs"},
-	{nsW[0], 'e', "smartTagPr", "smart tag properties: name and value strings"},
-	{nsW[0], 'e', "smartTagType", "settings: a smart tag type's namespace and name (its url is not listed and goes)"},
-	{nsW[0], 'e', "doNotEmbedSmartTags", "settings: an on/off flag"},
-	{nsW[0], 'q', "element", "smart tag: the recognized element's name"},
-	{nsW[0], 'q', "namespaceuri", "smart tag type: a namespace name, never fetched"},
-	{msOffice + "word/2012/wordml", 'q', "restartNumberingAfterBreak", "Word 2013 list numbering flag on numbering definitions"},
-	{msOffice + "spreadsheetml/2014/revision", 'q', "uid", "Excel revision id, a GUID"},
-	{msOffice + "spreadsheetml/2016/revision3", 'q', "uid", "Excel revision id on table columns, a GUID"},
-	{nsA[0], 'a', "xfr1", "duotone colour transform name PowerPoint 2007 templates write"},
-	{nsA[0], 'a', "xfr2", "duotone colour transform name PowerPoint 2007 templates write"},
+	{nsW[0], "smartTag", xml.Name{}, "ECMA-376 Part 4 §2.5.1.9: a run wrapper naming a recognizer by strings; nothing runs"},
+	{nsW[0], "smartTag", xml.Name{Space: nsW[0], Local: "uri"}, "smart tag: the recognizer's namespace name, never fetched"},
+	{nsW[0], "smartTag", xml.Name{Space: nsW[0], Local: "element"}, "smart tag: the recognized element's name"},
+	{nsW[0], "smartTagPr", xml.Name{}, "smart tag properties: name and value strings"},
+	{nsW[0], "smartTagType", xml.Name{}, "settings: a smart tag type's namespace and name (its url is not listed and goes)"},
+	{nsW[0], "smartTagType", xml.Name{Space: nsW[0], Local: "namespaceuri"}, "smart tag type: a namespace name, never fetched"},
+	{nsW[0], "smartTagType", xml.Name{Space: nsW[0], Local: "name"}, "smart tag type: its name"},
+	{nsW[0], "doNotEmbedSmartTags", xml.Name{Space: nsW[0], Local: "val"}, "settings: an on/off flag"},
+	{nsW[0], "abstractNum", xml.Name{Space: nsW15, Local: "restartNumberingAfterBreak"}, "Word 2013 list numbering flag on numbering definitions"},
+	{nsX[0], "worksheet", xml.Name{Space: nsXR, Local: "uid"}, "Excel revision id, a GUID"},
+	{nsX[0], "table", xml.Name{Space: nsXR, Local: "uid"}, "Excel revision id, a GUID"},
+	{nsX[0], "autoFilter", xml.Name{Space: nsXR, Local: "uid"}, "Excel revision id, a GUID"},
+	{nsX[0], "dataValidation", xml.Name{Space: nsXR, Local: "uid"}, "Excel revision id, a GUID"},
+	{nsX[0], "hyperlink", xml.Name{Space: nsXR, Local: "uid"}, "Excel revision id, a GUID"},
+	{nsX[0], "tableColumn", xml.Name{Space: nsXR3, Local: "uid"}, "Excel revision id on table columns, a GUID"},
+	{nsVML, "shape", w14AnchorID, "Word 2010 anchor id of a VML shape, a hex number"},
+	{nsVML, "shapetype", w14AnchorID, "Word 2010 anchor id of a VML shape, a hex number"},
+	{nsVML, "rect", w14AnchorID, "Word 2010 anchor id of a VML shape, a hex number"},
+	{nsVML, "roundrect", w14AnchorID, "Word 2010 anchor id of a VML shape, a hex number"},
+	{nsVML, "oval", w14AnchorID, "Word 2010 anchor id of a VML shape, a hex number"},
+	{nsVML, "line", w14AnchorID, "Word 2010 anchor id of a VML shape, a hex number"},
+	{nsVML, "polyline", w14AnchorID, "Word 2010 anchor id of a VML shape, a hex number"},
+	{nsVML, "arc", w14AnchorID, "Word 2010 anchor id of a VML shape, a hex number"},
+	{nsVML, "curve", w14AnchorID, "Word 2010 anchor id of a VML shape, a hex number"},
+	{nsVML, "group", w14AnchorID, "Word 2010 anchor id of a VML shape, a hex number"},
+	{nsVML, "image", w14AnchorID, "Word 2010 anchor id of a VML shape, a hex number"},
+	{nsA[0], "duotone", xml.Name{Local: "xfr1"}, "duotone colour transform name PowerPoint 2007 templates write"},
+	{nsA[0], "duotone", xml.Name{Local: "xfr2"}, "duotone colour transform name PowerPoint 2007 templates write"},
 }
 
 // namesMemo remembers the names of the last namespace asked about: elements of one
