@@ -54,7 +54,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 		browsertest.Fill("#user", "op"), browsertest.Fill("#password", "operator-pw-1"),
 		browsertest.ClickAndWait("#login-submit", "#code"))
 	b.Screenshot(filepath.Join(out, "totp.png"))
-	b.Do(browsertest.Fill("#code", webtest.Code(g.secrets["op"])), browsertest.ClickAndWait("#totp-submit", "#held-now"))
+	b.Do(browsertest.FillFunc("#code", func() string { return webtest.Code(g.secrets["op"]) }), browsertest.ClickAndWait("#totp-submit", "#held-now"))
 	b.Screenshot(filepath.Join(out, "dashboard.png"))
 	b.Do(chromedp.Navigate(g.url+"/items"), browsertest.Fill("#f-subject", "経費精算"), browsertest.ClickAndWait("#search", "#items"))
 	if got := b.Text("#items"); !strings.Contains(got, "十二月分の経費精算書") || strings.Contains(got, "見積書") {
@@ -117,7 +117,7 @@ func TestBrowserAdminUsers(t *testing.T) {
 	b.Do(chromedp.Navigate(g.url+"/"),
 		browsertest.Fill("#user", "admin"), browsertest.Fill("#password", "admin-pw-123"),
 		browsertest.ClickAndWait("#login-submit", "#code"),
-		browsertest.Fill("#code", webtest.Code(g.secrets["admin"])), browsertest.ClickAndWait("#totp-submit", "#held-now"),
+		browsertest.FillFunc("#code", func() string { return webtest.Code(g.secrets["admin"]) }), browsertest.ClickAndWait("#totp-submit", "#held-now"),
 		browsertest.ClickAndWait(`header nav a[href="/admin/users"]`, "#add-user"),
 		browsertest.Fill("#new-name", "kobayashi"), browsertest.Fill("#new-display", "小林 花子"),
 		browsertest.Fill("#new-email", "kobayashi@city.lg.jp"),
@@ -142,7 +142,7 @@ func TestBrowserAdminUsers(t *testing.T) {
 	b.Do(browsertest.ClickAndWait("#logout", "#login-submit"),
 		browsertest.Fill("#user", "kobayashi"), browsertest.Fill("#password", "kobayashi-pw-1"),
 		browsertest.ClickAndWait("#login-submit", "#code"),
-		browsertest.Fill("#code", webtest.Code(sec)), browsertest.ClickAndWait("#totp-submit", "#held-now"))
+		browsertest.FillFunc("#code", func() string { return webtest.Code(sec) }), browsertest.ClickAndWait("#totp-submit", "#held-now"))
 	if nav := b.Text("header nav"); strings.Contains(nav, "ユーザー管理") || !strings.Contains(nav, "隔離一覧") {
 		t.Fatalf("operator's navigation: %q", nav)
 	}

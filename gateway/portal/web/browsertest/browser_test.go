@@ -38,7 +38,7 @@ func TestBrowserLogin(t *testing.T) {
 	if loc := b.Location(); !strings.Contains(loc, "/login/totp") {
 		t.Fatalf("after password: %s", loc)
 	}
-	b.Do(browsertest.Fill("#code", webtest.Code(sec)), browsertest.ClickAndWait("#totp-submit", "#home"))
+	b.Do(browsertest.FillFunc("#code", func() string { return webtest.Code(sec) }), browsertest.ClickAndWait("#totp-submit", "#home"))
 	if got := b.Text("#home"); got != "ようこそ op" {
 		t.Fatalf("home: %q", got)
 	}

@@ -129,6 +129,16 @@ func Fill(sel, value string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), value))
 }
 
+// FillFunc is Fill with a value computed when the step runs, not when the steps are
+// built: a one-time code made before a long run of steps may have expired by its turn.
+func FillFunc(sel string, value func() string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.WaitVisible(chromedp.CSS(sel)),
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := chromedp.SendKeys(chromedp.CSS(sel), value())(ctx, t)
+			return err
+		}))
+}
+
 // ClickAndWait clicks sel and waits until the element next is visible on the page that
 // follows. The old page is marked before the click and the wait starts only once the mark
 // is gone: next usually exists on the old page too (a search form above its own result
