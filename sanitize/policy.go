@@ -70,7 +70,6 @@ func DefaultPolicy() Policy {
 		"cpio":                  Quarantine,
 		"lzip":                  Quarantine,
 		"zlib":                  Quarantine,
-		"epub":                  Quarantine,
 		"heic":                  Quarantine,
 		string(ClassMessage):    Sanitize,
 		string(ClassExecutable): Block,

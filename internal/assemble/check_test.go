@@ -60,7 +60,7 @@ func TestCheck(t *testing.T) {
 		{"pass for an executable", "policy:\n  exe: pass\n",
 			[]string{"sekisho.yaml:2: policy.exe: pass would copy exe unchanged, and only inert types (empty, text) may pass", `got "pass"`}},
 		{"pass for a class", "policy:\n  archive: pass\n",
-			[]string{"sekisho.yaml:2: policy.archive: pass would copy bzip2, gzip, tar, xz, zip, zstd unchanged"}},
+			[]string{"sekisho.yaml:2: policy.archive: pass would copy bzip2, epub, gzip, tar, xz, zip, zstd unchanged"}},
 		{"pass for text reaches html", "policy:\n  text: pass\n",
 			[]string{"policy.text: pass would copy calendar, csv, html, json, tsv, vcard, xml unchanged"}},
 		{"pass for pdf, office and unknown", "policy:\n  pdf: pass\n  ooxml: pass\n  unknown: pass\n",

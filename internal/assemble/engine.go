@@ -156,7 +156,7 @@ func NewSanitizers(cfg *config.Config, o Options) (_ *Sanitizers, err error) {
 	// Legacy compound files: inspected and refused with a precise reason.
 	register(string(sanitize.ClassOLE), ole.New(ole.Options{}))
 	// Containers recurse through the engine itself, sharing the item's Budget.
-	register(string(sanitize.ClassArchive), archive.New(archive.Options{Inner: e, TempDir: cfg.TempDir}))
+	register(string(sanitize.ClassArchive), archive.New(archive.Options{Inner: e, TempDir: cfg.TempDir, DefangLinks: cfg.Text.DefangLinks}))
 	// Messages (.eml attachments, archive entries, and every whole message through
 	// Message below): bodies to plain text, attachments back through the engine.
 	register(string(sanitize.ClassMessage), mail.New(mailOptions(cfg, e, o.Holder)))

@@ -20,6 +20,9 @@ type Options struct {
 	// MemThreshold is how many bytes of one entry stay in memory before its spool moves
 	// to a temp file; 0 is 1 MiB. Nested archives hold one entry spool per level.
 	MemThreshold int64
+	// DefangLinks writes the URLs of an EPUB's pages, which are delivered as text, as
+	// hxxp://example[.]com (text.defang_links).
+	DefangLinks bool
 }
 
 // Sanitizer walks zip, tar, gzip and bzip2 containers, sends every entry back through the
@@ -29,6 +32,7 @@ type Sanitizer struct {
 	inner     sanitize.Sanitizer
 	tempDir   string
 	threshold int64
+	defang    bool
 }
 
 var _ sanitize.Sanitizer = (*Sanitizer)(nil)
@@ -38,7 +42,7 @@ func New(o Options) *Sanitizer {
 	if o.MemThreshold <= 0 {
 		o.MemThreshold = 1 << 20
 	}
-	return &Sanitizer{inner: o.Inner, tempDir: o.TempDir, threshold: o.MemThreshold}
+	return &Sanitizer{inner: o.Inner, tempDir: o.TempDir, threshold: o.MemThreshold, defang: o.DefangLinks}
 }
 
 // Sanitize rebuilds one container. See the package documentation for what is kept,
@@ -68,6 +72,8 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		res, err = s.sanitizeTar(ctx, in, w, b, st)
 	case "gzip", "bzip2":
 		res, err = s.sanitizeCompressed(ctx, in, w, b, st, t.Name)
+	case "epub":
+		res, err = s.sanitizeEPUB(ctx, in, w, b)
 	case "xz", "zstd":
 		err = fmt.Errorf("%w archive: %s compression", sanitize.ErrUnsupported, t.Name)
 	default:

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/sekisho/sekisho/sanitize"
 	"github.com/sekisho/sekisho/sanitize/sanitizetest"
@@ -19,12 +20,13 @@ import (
 func TestConformance(t *testing.T) {
 	_, a := testEngine(t, sanitize.Limits{})
 	corpus := append(writeCorpus(t, t.TempDir()), committed(t)...)
-	sanitizetest.Run(t, a, corpus, sanitizetest.Options{Reparse: reparse})
+	// A book comes out as text, which the text family, not this one, reads on a second pass.
+	sanitizetest.Run(t, a, corpus, sanitizetest.Options{Reparse: reparse, NotIdempotent: []string{"lo-ja.epub"}})
 }
 
 // reparse checks an output with the standard library readers, independently of the
 // sanitizer's own parser: it must be a zip, a tar or a gzip whose every entry reads to
-// the end (checksums verified) under a safe name.
+// the end (checksums verified) under a safe name; or, for an e-book, plain UTF-8 text.
 func reparse(out []byte) error {
 	if zr, err := zip.NewReader(bytes.NewReader(out), int64(len(out))); err == nil {
 		for _, f := range zr.File {
@@ -52,7 +54,10 @@ func reparse(out []byte) error {
 	head, _ := br.Peek(512)
 	if !isTar(head) {
 		if !gz {
-			return fmt.Errorf("output is neither zip, tar nor gzip")
+			if utf8.Valid(out) && sanitize.Detect(bytes.NewReader(out)).Class == sanitize.ClassText {
+				return nil
+			}
+			return fmt.Errorf("output is neither zip, tar, gzip nor text")
 		}
 		_, err := io.Copy(io.Discard, br)
 		return err

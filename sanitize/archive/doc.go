@@ -64,4 +64,15 @@
 // Quarantined (Blocked when every entry was blocked), without an error, so the
 // per-entry report survives; its reason starts "no entry could be made safe". Output
 // written to w is meaningful only when the verdict is Clean or Sanitized.
+//
+// # E-books
+//
+// An EPUB is a zip checked like any other, but not rebuilt as one: what a recipient needs
+// from a book is its text, so its pages (the package document's spine, in reading order)
+// go through the text family's HTML→text converter into one plain-text file, under the
+// title and authors; styles, images, fonts, scripts and navigation are dropped and
+// counted. Pages the book's encryption.xml lists under anything but font obfuscation
+// (DRM) fail with sanitize.ErrEncrypted; a book whose pages hold no text (fixed-layout,
+// scanned) fails with sanitize.ErrUnsupported; a page outside the book or missing from it
+// is sanitize.ErrMalformed.
 package archive

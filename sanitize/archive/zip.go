@@ -27,57 +27,10 @@ const (
 // entries with archive/zip and writes a new zip.
 func (s *Sanitizer) sanitizeZip(ctx context.Context, in *sanitize.Item, w io.Writer, b *sanitize.Budget, st *walkState) (sanitize.Result, error) {
 	res := sanitize.Result{Detected: in.Detected}
-	var body io.ReaderAt = in.Body
-	size := in.Body.Size()
-	lim := b.Limits()
-	end, err := readZipEnd(body, size)
+	zr, end, prefix, err := openZip(in, b)
 	if err != nil {
 		return res, err
 	}
-	prefix := end.prefix
-	if prefix > 0 {
-		// Read the archive as it starts after the prefix: every offset is relative to
-		// that point, for our parser and for archive/zip alike.
-		body, size = io.NewSectionReader(in.Body, prefix, size-prefix), size-prefix
-		if end, err = readZipEnd(body, size); err != nil {
-			return res, err
-		}
-	}
-	// Charge the claimed count before anything is allocated per entry: a 100-byte file
-	// whose end record claims a million entries fails here, small and fast.
-	if end.records > uint64(lim.MaxEntries) {
-		return res, &sanitize.LimitError{Limit: "limits.max_entries", Max: int64(lim.MaxEntries), Got: int64(min(end.records, 1<<62))}
-	}
-	if err := b.AddEntries(int(end.records)); err != nil {
-		return res, err
-	}
-	entries, err := readCentral(body, end)
-	if err != nil {
-		return res, err
-	}
-	if err := checkEncryption(entries); err != nil {
-		return res, err
-	}
-	if err := checkLocal(body, end, entries); err != nil {
-		return res, err
-	}
-	if err := checkClaims(b, entries, size); err != nil {
-		return res, err
-	}
-	zr, err := zip.NewReader(body, size)
-	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		return res, errMalformedf("%v", err)
-	}
-	if len(zr.File) != len(entries) {
-		return res, errMalformedf("central directory read as %d entries, expected %d", len(zr.File), len(entries))
-	}
-	for i, f := range zr.File {
-		c := &entries[i]
-		if f.Name != c.name || f.CompressedSize64 != c.csize || f.UncompressedSize64 != c.usize {
-			return res, errMalformedf("entry %q: central directory read two ways", displayName(c.name))
-		}
-	}
-
 	wk, err := s.newWalker(ctx, in, b, st)
 	if err != nil {
 		return res, err
@@ -133,6 +86,64 @@ func (s *Sanitizer) sanitizeZip(ctx context.Context, in *sanitize.Item, w io.Wri
 		return res, err
 	}
 	return wk.finish(), nil
+}
+
+// openZip checks a zip's structure with our own parser (limits, encryption, local
+// headers, claimed sizes), then opens it with archive/zip and checks that both readings
+// of the central directory agree. A prefix before the archive is skipped; its length is
+// returned.
+func openZip(in *sanitize.Item, b *sanitize.Budget) (*zip.Reader, *zipEnd, int64, error) {
+	var body io.ReaderAt = in.Body
+	size := in.Body.Size()
+	lim := b.Limits()
+	end, err := readZipEnd(body, size)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	prefix := end.prefix
+	if prefix > 0 {
+		// Read the archive as it starts after the prefix: every offset is relative to
+		// that point, for our parser and for archive/zip alike.
+		body, size = io.NewSectionReader(in.Body, prefix, size-prefix), size-prefix
+		if end, err = readZipEnd(body, size); err != nil {
+			return nil, nil, 0, err
+		}
+	}
+	// Charge the claimed count before anything is allocated per entry: a 100-byte file
+	// whose end record claims a million entries fails here, small and fast.
+	if end.records > uint64(lim.MaxEntries) {
+		return nil, nil, 0, &sanitize.LimitError{Limit: "limits.max_entries", Max: int64(lim.MaxEntries), Got: int64(min(end.records, 1<<62))}
+	}
+	if err := b.AddEntries(int(end.records)); err != nil {
+		return nil, nil, 0, err
+	}
+	entries, err := readCentral(body, end)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if err := checkEncryption(entries); err != nil {
+		return nil, nil, 0, err
+	}
+	if err := checkLocal(body, end, entries); err != nil {
+		return nil, nil, 0, err
+	}
+	if err := checkClaims(b, entries, size); err != nil {
+		return nil, nil, 0, err
+	}
+	zr, err := zip.NewReader(body, size)
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+		return nil, nil, 0, errMalformedf("%v", err)
+	}
+	if len(zr.File) != len(entries) {
+		return nil, nil, 0, errMalformedf("central directory read as %d entries, expected %d", len(zr.File), len(entries))
+	}
+	for i, f := range zr.File {
+		c := &entries[i]
+		if f.Name != c.name || f.CompressedSize64 != c.csize || f.UncompressedSize64 != c.usize {
+			return nil, nil, 0, errMalformedf("entry %q: central directory read two ways", displayName(c.name))
+		}
+	}
+	return zr, end, prefix, nil
 }
 
 func (s *Sanitizer) zipEntry(wk *walker, f *zip.File, clean string, e *entryInfo, out sink) error {
