@@ -51,6 +51,14 @@ type BlobWriter interface {
 	Abort()
 }
 
+// ChangeCommitter is implemented by a BlobWriter that can commit a new item's Change in
+// the same transaction as its original (instead of Commit): a store in another process
+// then pays one round of commits per held item instead of two, and the original and its
+// record appear together or not at all.
+type ChangeCommitter interface {
+	CommitChange(c Change) error
+}
+
 // Change is one state change for Backend.Commit.
 type Change struct {
 	// Record is the item's new state. Insert stores a new record; otherwise the stored

@@ -69,8 +69,8 @@ func newID(t time.Time) string {
 }
 
 // Put stores body as a new held item and returns its record. The original is written and
-// made durable before the record is committed, so a record never points at a missing
-// original. The caller's ID, Time, Status, Size and SHA256 are replaced.
+// made durable before the record is committed (or with it, by a ChangeCommitter), so a
+// record never points at a missing original. The caller's ID, Time, Status, Size and SHA256 are replaced.
 func (s *Service) Put(ctx context.Context, rec Record, body io.Reader, actor Actor) (Record, error) {
 	now := s.now().UTC()
 	rec.ID, rec.Time, rec.Status, rec.History = newID(now), now, Held, nil
@@ -96,15 +96,22 @@ func (s *Service) Put(ctx context.Context, rec Record, body io.Reader, actor Act
 		bw.Abort()
 		return Record{}, fmt.Errorf("quarantine: write original: %w", err)
 	}
-	if err := bw.Commit(); err != nil {
-		return Record{}, err
-	}
 	rec.Size, rec.SHA256 = n, hex.EncodeToString(h.Sum(nil))
 	ev := Event{Time: now, Action: ActQuarantine, Actor: actor, Reason: rec.Reason}
-	if err := s.b.Commit(ctx, Change{Record: rec, Insert: true, Event: ev,
-		Audit: AuditEntry{Time: now, Action: ActQuarantine, ID: rec.ID, Actor: actor, Reason: rec.Reason}}); err != nil {
-		s.b.RemoveBlob(ctx, rec.ID)
-		return Record{}, err
+	c := Change{Record: rec, Insert: true, Event: ev,
+		Audit: AuditEntry{Time: now, Action: ActQuarantine, ID: rec.ID, Actor: actor, Reason: rec.Reason}}
+	if cc, ok := bw.(ChangeCommitter); ok {
+		if err := cc.CommitChange(c); err != nil {
+			return Record{}, err
+		}
+	} else {
+		if err := bw.Commit(); err != nil {
+			return Record{}, err
+		}
+		if err := s.b.Commit(ctx, c); err != nil {
+			s.b.RemoveBlob(ctx, rec.ID)
+			return Record{}, err
+		}
 	}
 	rec.History = []Event{ev}
 	return rec, nil

@@ -20,6 +20,7 @@ const blobChunk = 256 << 10
 // Commit ends by recording the blob's row: until then no other session sees the object,
 // and a writer that dies or aborts leaves nothing.
 type blobWriter struct {
+	b    *Backend
 	ctx  context.Context
 	tx   pgx.Tx
 	id   string
@@ -40,7 +41,7 @@ func (b *Backend) CreateBlob(ctx context.Context, id string) (quarantine.BlobWri
 	if err != nil {
 		return nil, fmt.Errorf("quarantine: create blob: %w", err)
 	}
-	w := &blobWriter{ctx: ctx, tx: tx, id: id}
+	w := &blobWriter{b: b, ctx: ctx, tx: tx, id: id}
 	los := tx.LargeObjects()
 	if w.oid, err = los.Create(ctx, 0); err == nil {
 		w.lo, err = los.Open(ctx, w.oid, pgx.LargeObjectModeWrite)
@@ -73,7 +74,14 @@ func (w *blobWriter) Write(p []byte) (int, error) {
 
 // Commit writes what is buffered and commits the object with its row; with
 // synchronous_commit on (the default) it is durable when Commit returns.
-func (w *blobWriter) Commit() error {
+func (w *blobWriter) Commit() error { return w.commit(nil) }
+
+// CommitChange commits the object, its row and the new item's change in one transaction:
+// one commit (one WAL flush) per held item, and no window in which an original exists
+// without its record or the reverse.
+func (w *blobWriter) CommitChange(c quarantine.Change) error { return w.commit(&c) }
+
+func (w *blobWriter) commit(c *quarantine.Change) error {
 	if w.done {
 		return errors.New("quarantine: blob already finished")
 	}
@@ -84,6 +92,12 @@ func (w *blobWriter) Commit() error {
 	}
 	if err == nil {
 		_, err = w.tx.Exec(w.ctx, `INSERT INTO blobs (id, oid, size) VALUES ($1, $2, $3)`, w.id, w.oid, w.n)
+	}
+	if err == nil && c != nil {
+		if err = w.b.apply(w.ctx, w.tx, *c); err != nil {
+			w.tx.Rollback(context.WithoutCancel(w.ctx))
+			return err
+		}
 	}
 	if err == nil {
 		err = w.tx.Commit(w.ctx)
@@ -158,3 +172,4 @@ func (b *Backend) RemoveBlob(ctx context.Context, id string) error {
 		return los.Unlink(ctx, oid)
 	})
 }
+var _ quarantine.ChangeCommitter = (*blobWriter)(nil)

@@ -115,3 +115,44 @@ func TestRemoveBlobUnlinksObject(t *testing.T) {
 		t.Errorf("RemoveBlob(gone) = %v, want nil", err)
 	}
 }
+
+// TestHeldItemOneTransaction: a new item's original, record and audit record commit
+// together, so a record that cannot be stored takes its original (and no audit record)
+// with it.
+func TestHeldItemOneTransaction(t *testing.T) {
+	b := open(t, pgtest.Shared(t).NewDB(t), "n")
+	s := service(t, b)
+	ctx := context.Background()
+	first, err := s.Put(ctx, quarantine.Record{Reason: "r"}, &pattern{left: 100 << 10}, quarantine.System)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := b.CreateBlob(ctx, "second")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(make([]byte, 300<<10)); err != nil {
+		t.Fatal(err)
+	}
+	dup := first
+	dup.History = nil
+	now := first.Time
+	err = w.(quarantine.ChangeCommitter).CommitChange(quarantine.Change{Record: dup, Insert: true,
+		Event: quarantine.Event{Time: now, Action: quarantine.ActQuarantine, Actor: quarantine.System},
+		Audit: quarantine.AuditEntry{Time: now, Action: quarantine.ActQuarantine, ID: dup.ID, Actor: quarantine.System}})
+	if err == nil {
+		t.Fatal("CommitChange inserting an existing item's ID succeeded")
+	}
+	if _, err := b.OpenBlob(ctx, "second"); !errors.Is(err, quarantine.ErrNotFound) {
+		t.Errorf("OpenBlob of a blob whose record failed = %v, want ErrNotFound", err)
+	}
+	var items, blobs, objects, audit int
+	b.Pool().QueryRow(ctx, `SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM blobs),
+		(SELECT count(*) FROM pg_largeobject_metadata), (SELECT count(*) FROM audit)`).Scan(&items, &blobs, &objects, &audit)
+	if items != 1 || blobs != 1 || objects != 1 || audit != 1 {
+		t.Errorf("after one Put and one failed: %d items, %d blobs, %d large objects, %d audit records; want 1 each", items, blobs, objects, audit)
+	}
+	if n, err := s.Verify(ctx); err != nil || n != 1 {
+		t.Errorf("Verify = %d, %v; want 1, nil", n, err)
+	}
+}

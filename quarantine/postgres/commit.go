@@ -18,50 +18,53 @@ import (
 // checked, the record, its history event and the hand-off written, and the audit record
 // appended last (locking the chain's head). Either all of it commits or none.
 func (b *Backend) Commit(ctx context.Context, c quarantine.Change) error {
-	return b.inTx(ctx, func(tx pgx.Tx) error {
-		rec := c.Record
-		if rec.ID != "" && !c.Insert {
-			var status string
-			err := tx.QueryRow(ctx, `SELECT status FROM items WHERE id = $1 FOR UPDATE`, rec.ID).Scan(&status)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return fmt.Errorf("%w: %s", quarantine.ErrNotFound, rec.ID)
-			}
-			if err != nil {
-				return err
-			}
-			if !slices.Contains(c.From, quarantine.Status(status)) {
-				return fmt.Errorf("%w: %s is %s", quarantine.ErrState, rec.ID, status)
-			}
+	return b.inTx(ctx, func(tx pgx.Tx) error { return b.apply(ctx, tx, c) })
+}
+
+// apply writes c inside tx, the audit record last.
+func (b *Backend) apply(ctx context.Context, tx pgx.Tx, c quarantine.Change) error {
+	rec := c.Record
+	if rec.ID != "" && !c.Insert {
+		var status string
+		err := tx.QueryRow(ctx, `SELECT status FROM items WHERE id = $1 FOR UPDATE`, rec.ID).Scan(&status)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("%w: %s", quarantine.ErrNotFound, rec.ID)
 		}
-		if rec.ID != "" {
-			var err error
-			if c.Insert {
-				_, err = tx.Exec(ctx, `INSERT INTO items (id, time, kind, direction, queue_id, mail_from, rcpts, subject,
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(c.From, quarantine.Status(status)) {
+			return fmt.Errorf("%w: %s is %s", quarantine.ErrState, rec.ID, status)
+		}
+	}
+	if rec.ID != "" {
+		var err error
+		if c.Insert {
+			_, err = tx.Exec(ctx, `INSERT INTO items (id, time, kind, direction, queue_id, mail_from, rcpts, subject,
 					file_name, declared_type, detected_type, size, sha256, reason, status)
 					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`, rec.ID, rec.Time.UnixNano(),
-					string(rec.Kind), string(rec.Direction), rec.QueueID, rec.MailFrom, quarantine.ListColumn(rec.Rcpts), rec.Subject,
-					rec.FileName, rec.DeclaredType, rec.DetectedType, rec.Size, rec.SHA256, rec.Reason, string(rec.Status))
-			} else {
-				_, err = tx.Exec(ctx, `UPDATE items SET status = $1 WHERE id = $2`, string(rec.Status), rec.ID)
-			}
-			if err != nil {
-				return fmt.Errorf("quarantine: index: %w", err)
-			}
-			e := c.Event
-			if _, err := tx.Exec(ctx, `INSERT INTO events (item_id, seq, time, action, actor, reason, rcpts, detail)
+				string(rec.Kind), string(rec.Direction), rec.QueueID, rec.MailFrom, quarantine.ListColumn(rec.Rcpts), rec.Subject,
+				rec.FileName, rec.DeclaredType, rec.DetectedType, rec.Size, rec.SHA256, rec.Reason, string(rec.Status))
+		} else {
+			_, err = tx.Exec(ctx, `UPDATE items SET status = $1 WHERE id = $2`, string(rec.Status), rec.ID)
+		}
+		if err != nil {
+			return fmt.Errorf("quarantine: index: %w", err)
+		}
+		e := c.Event
+		if _, err := tx.Exec(ctx, `INSERT INTO events (item_id, seq, time, action, actor, reason, rcpts, detail)
 				VALUES ($1, (SELECT COALESCE(MAX(seq) + 1, 0) FROM events WHERE item_id = $1), $2, $3, $4, $5, $6, $7)`,
-				rec.ID, e.Time.UnixNano(), string(e.Action), string(e.Actor), e.Reason, quarantine.ListColumn(e.Rcpts), e.Detail); err != nil {
-				return fmt.Errorf("quarantine: history: %w", err)
-			}
+			rec.ID, e.Time.UnixNano(), string(e.Action), string(e.Actor), e.Reason, quarantine.ListColumn(e.Rcpts), e.Detail); err != nil {
+			return fmt.Errorf("quarantine: history: %w", err)
 		}
-		if h := c.Handoff; h != nil {
-			if _, err := tx.Exec(ctx, `INSERT INTO handoffs (item_id, rcpts, actor, reason, created) VALUES ($1, $2, $3, $4, $5)`,
-				h.ItemID, quarantine.ListColumn(h.Rcpts), string(h.Actor), h.Reason, h.Created.UnixNano()); err != nil {
-				return fmt.Errorf("quarantine: outbox: %w", err)
-			}
+	}
+	if h := c.Handoff; h != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO handoffs (item_id, rcpts, actor, reason, created) VALUES ($1, $2, $3, $4, $5)`,
+			h.ItemID, quarantine.ListColumn(h.Rcpts), string(h.Actor), h.Reason, h.Created.UnixNano()); err != nil {
+			return fmt.Errorf("quarantine: outbox: %w", err)
 		}
-		return b.appendAudit(ctx, tx, c.Audit)
-	})
+	}
+	return b.appendAudit(ctx, tx, c.Audit)
 }
 
 // validID reports whether id can be stored as text: UTF-8 without NUL bytes. Any other
