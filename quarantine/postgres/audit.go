@@ -40,14 +40,12 @@ func (b *Backend) appendAudit(ctx context.Context, tx pgx.Tx, e quarantine.Audit
 	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO audit (seq, line, time, action, item_id, actor, node) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		rec.Seq, line, rec.Time.UnixNano(), rec.Action, rec.ID, rec.Actor, rec.Node); err != nil {
-		return fmt.Errorf("audit: append: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE k = 1`, rec.Seq, hashLine(line)); err != nil {
-		return fmt.Errorf("audit: head: %w", err)
-	}
-	return nil
+	// One round trip while the head is locked, besides the lock itself and the commit.
+	return runBatch(ctx, tx, []stmt{
+		{"audit: append", `INSERT INTO audit (seq, line, time, action, item_id, actor, node) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			[]any{rec.Seq, line, rec.Time.UnixNano(), rec.Action, rec.ID, rec.Actor, rec.Node}},
+		{"audit: head", `UPDATE audit_head SET seq = $1, hash = $2 WHERE k = 1`, []any{rec.Seq, hashLine(line)}},
+	})
 }
 
 // AuditError says where the chain breaks.

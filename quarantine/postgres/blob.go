@@ -16,60 +16,75 @@ import (
 // read: 32 KiB writes would cost a round trip each.
 const blobChunk = 256 << 10
 
+var _ quarantine.ChangeCommitter = (*blobWriter)(nil)
+
 // blobWriter streams an original into a large object inside its own transaction, which
 // Commit ends by recording the blob's row: until then no other session sees the object,
-// and a writer that dies or aborts leaves nothing.
+// and a writer that dies or aborts leaves nothing. The transaction starts with the first
+// full chunk: an original that fits in one chunk (most held attachments) is sent in the
+// statement that records it, a few round trips instead of one per large-object call.
 type blobWriter struct {
 	b    *Backend
 	ctx  context.Context
-	tx   pgx.Tx
 	id   string
+	buf  []byte // up to blobChunk bytes not yet sent
+	tx   pgx.Tx // nil until the first chunk is sent
 	oid  uint32
 	lo   *pgx.LargeObject
-	buf  *bufio.Writer
-	n    int64
+	n    int64 // bytes sent
 	done bool
 }
 
-// CreateBlob starts a large object for item id. The writer holds a connection until
-// Commit or Abort.
+// CreateBlob starts an original for item id. Once it has more than one chunk the writer
+// holds a connection until Commit or Abort.
 func (b *Backend) CreateBlob(ctx context.Context, id string) (quarantine.BlobWriter, error) {
 	if !validID(id) {
 		return nil, fmt.Errorf("quarantine: create blob: invalid id %q", id)
 	}
-	tx, err := b.pool.Begin(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("quarantine: create blob: %w", err)
-	}
-	w := &blobWriter{b: b, ctx: ctx, tx: tx, id: id}
-	los := tx.LargeObjects()
-	if w.oid, err = los.Create(ctx, 0); err == nil {
-		w.lo, err = los.Open(ctx, w.oid, pgx.LargeObjectModeWrite)
-	}
-	if err != nil {
-		tx.Rollback(context.WithoutCancel(ctx))
-		return nil, fmt.Errorf("quarantine: create blob: %w", err)
-	}
-	w.buf = bufio.NewWriterSize(countWriter{w.lo, &w.n}, blobChunk)
-	return w, nil
-}
-
-type countWriter struct {
-	w io.Writer
-	n *int64
-}
-
-func (c countWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	*c.n += int64(n)
-	return n, err
+	return &blobWriter{b: b, ctx: ctx, id: id, buf: make([]byte, 0, blobChunk)}, nil
 }
 
 func (w *blobWriter) Write(p []byte) (int, error) {
 	if w.done {
 		return 0, errors.New("quarantine: write to a finished blob")
 	}
-	return w.buf.Write(p)
+	total := len(p)
+	for len(p) > 0 {
+		if len(w.buf) == blobChunk {
+			if err := w.send(); err != nil {
+				return total - len(p), err
+			}
+		}
+		k := copy(w.buf[len(w.buf):blobChunk], p)
+		w.buf, p = w.buf[:len(w.buf)+k], p[k:]
+	}
+	return total, nil
+}
+
+// send writes the buffered chunk to the large object, starting the transaction and the
+// object with the first one.
+func (w *blobWriter) send() error {
+	if w.tx == nil {
+		tx, err := w.b.pool.Begin(w.ctx)
+		if err != nil {
+			return fmt.Errorf("quarantine: create blob: %w", err)
+		}
+		w.tx = tx
+		los := tx.LargeObjects()
+		if w.oid, err = los.Create(w.ctx, 0); err == nil {
+			w.lo, err = los.Open(w.ctx, w.oid, pgx.LargeObjectModeWrite)
+		}
+		if err != nil {
+			return fmt.Errorf("quarantine: create blob: %w", err)
+		}
+	}
+	n, err := w.lo.Write(w.buf)
+	w.n += int64(n)
+	w.buf = w.buf[:0]
+	if err != nil {
+		return fmt.Errorf("quarantine: write blob: %w", err)
+	}
+	return nil
 }
 
 // Commit writes what is buffered and commits the object with its row; with
@@ -86,15 +101,14 @@ func (w *blobWriter) commit(c *quarantine.Change) error {
 		return errors.New("quarantine: blob already finished")
 	}
 	w.done = true
-	err := w.buf.Flush()
+	row, err := w.finish()
 	if err == nil {
-		err = w.lo.Close()
-	}
-	if err == nil {
-		_, err = w.tx.Exec(w.ctx, `INSERT INTO blobs (id, oid, size) VALUES ($1, $2, $3)`, w.id, w.oid, w.n)
-	}
-	if err == nil && c != nil {
-		if err = w.b.apply(w.ctx, w.tx, *c); err != nil {
+		if c != nil {
+			err = w.b.apply(w.ctx, w.tx, *c, row)
+		} else {
+			err = runBatch(w.ctx, w.tx, []stmt{row})
+		}
+		if err != nil {
 			w.tx.Rollback(context.WithoutCancel(w.ctx))
 			return err
 		}
@@ -103,10 +117,35 @@ func (w *blobWriter) commit(c *quarantine.Change) error {
 		err = w.tx.Commit(w.ctx)
 	}
 	if err != nil {
-		w.tx.Rollback(context.WithoutCancel(w.ctx))
+		if w.tx != nil {
+			w.tx.Rollback(context.WithoutCancel(w.ctx))
+		}
 		return fmt.Errorf("quarantine: store blob: %w", err)
 	}
 	return nil
+}
+
+// finish stores what is buffered, in a transaction left open, and returns the statement
+// recording the blob's row (sent with the record's).
+func (w *blobWriter) finish() (stmt, error) {
+	const what = "quarantine: store blob"
+	if w.tx == nil {
+		tx, err := w.b.pool.Begin(w.ctx)
+		if err != nil {
+			return stmt{}, err
+		}
+		w.tx = tx
+		return stmt{what, `INSERT INTO blobs (id, oid, size) VALUES ($1, lo_from_bytea(0, $2), $3)`, []any{w.id, w.buf, len(w.buf)}}, nil
+	}
+	if len(w.buf) > 0 {
+		if err := w.send(); err != nil {
+			return stmt{}, err
+		}
+	}
+	if err := w.lo.Close(); err != nil {
+		return stmt{}, err
+	}
+	return stmt{what, `INSERT INTO blobs (id, oid, size) VALUES ($1, $2, $3)`, []any{w.id, w.oid, w.n}}, nil
 }
 
 // Abort discards the object.
@@ -115,7 +154,9 @@ func (w *blobWriter) Abort() {
 		return
 	}
 	w.done = true
-	w.tx.Rollback(context.WithoutCancel(w.ctx))
+	if w.tx != nil {
+		w.tx.Rollback(context.WithoutCancel(w.ctx))
+	}
 }
 
 // blobReader reads a large object inside a read-only transaction that Close ends.
@@ -172,4 +213,3 @@ func (b *Backend) RemoveBlob(ctx context.Context, id string) error {
 		return los.Unlink(ctx, oid)
 	})
 }
-var _ quarantine.ChangeCommitter = (*blobWriter)(nil)

@@ -1,13 +1,16 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/sekisho/sekisho/internal/pgtest"
 	"github.com/sekisho/sekisho/quarantine"
@@ -154,5 +157,53 @@ func TestHeldItemOneTransaction(t *testing.T) {
 	}
 	if n, err := s.Verify(ctx); err != nil || n != 1 {
 		t.Errorf("Verify = %d, %v; want 1, nil", n, err)
+	}
+}
+
+// TestBlobSizes writes originals around the chunk size: one that fits in one chunk is
+// sent with its row, a longer one streamed into a large object; both read back whole,
+// through Commit and through CommitChange.
+func TestBlobSizes(t *testing.T) {
+	b := open(t, pgtest.Shared(t).NewDB(t), "n")
+	ctx := context.Background()
+	for i, size := range []int64{0, 1, blobChunk - 1, blobChunk, blobChunk + 1, 3*blobChunk + 5} {
+		for _, change := range []bool{false, true} {
+			id := fmt.Sprintf("b%d-%v", i, change)
+			w, err := b.CreateBlob(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := sha256.New()
+			// Odd write sizes cross the chunk boundary inside one Write.
+			if _, err := io.CopyBuffer(io.MultiWriter(w, want), io.LimitReader(&pattern{left: size}, size), make([]byte, 7777)); err != nil {
+				t.Fatal(err)
+			}
+			if change {
+				now := time.Now()
+				err = w.(quarantine.ChangeCommitter).CommitChange(quarantine.Change{Record: quarantine.Record{ID: id, Time: now, Status: quarantine.Held}, Insert: true,
+					Event: quarantine.Event{Time: now, Action: quarantine.ActQuarantine, Actor: quarantine.System},
+					Audit: quarantine.AuditEntry{Time: now, Action: quarantine.ActQuarantine, ID: id, Actor: quarantine.System}})
+			} else {
+				err = w.Commit()
+			}
+			if err != nil {
+				t.Fatalf("%d bytes: %v", size, err)
+			}
+			rc, err := b.OpenBlob(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := sha256.New()
+			n, err := io.Copy(got, rc)
+			rc.Close()
+			if err != nil || n != size || !bytes.Equal(got.Sum(nil), want.Sum(nil)) {
+				t.Errorf("%d bytes (change %v): read back %d bytes, %v, same hash %v", size, change, n, err, bytes.Equal(got.Sum(nil), want.Sum(nil)))
+			}
+		}
+	}
+	var objects int
+	b.Pool().QueryRow(ctx, `SELECT count(*) FROM pg_largeobject_metadata`).Scan(&objects)
+	if objects != 12 {
+		t.Errorf("%d large objects for 12 blobs", objects)
 	}
 }
