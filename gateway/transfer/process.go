@@ -11,17 +11,25 @@ import (
 	"github.com/sekisho/sekisho/sanitize"
 )
 
-// purgeEvery is how often expired transfers are purged and idle open ones finished.
+// purgeEvery is how often expired transfers are purged and idle open ones finished, by
+// default.
 const purgeEvery = 10 * time.Minute
 
 // idleFinish: an open transfer with nothing uploaded for this long is finished, so a
 // partner who closed the page without pressing "finish" still reaches the recipient.
 const idleFinish = 24 * time.Hour
 
+// taskTransfer names the transfer's periodic work among the work that must run once on
+// a store several nodes share.
+const taskTransfer = "transfer"
+
 // Start recovers what a crash left and runs the sanitizing workers and the purge loop
 // until Close: uploads in progress get their offset from the staged file (what was
 // written survives a killed process), complete files waiting for the engine are queued
-// again, and transfers whose files are all done are completed.
+// again, and transfers whose files are all done are completed. With a store several nodes
+// share (Options.Elector) another node may be sanitizing those files right now: the
+// recovery then runs with the purge, on the one node that leads it, and takes only what
+// no node has touched for a while (see adopt).
 func (s *Service) Start(ctx context.Context) error {
 	if s.started {
 		return nil
@@ -30,39 +38,14 @@ func (s *Service) Start(ctx context.Context) error {
 	if t, ok := s.blobs.(interface{ RemoveTemporary() }); ok {
 		t.RemoveTemporary()
 	}
-	up, err := s.st.filesInState(ctx, Uploading)
-	if err != nil {
-		return err
-	}
-	for _, f := range up {
-		size, err := s.blobs.StagedSize(f.ID)
-		if err != nil {
-			return err
-		}
-		if f.Length >= 0 && size > f.Length {
-			size = f.Length
-		}
-		if size != f.Offset {
-			s.st.setOffset(ctx, f.ID, size, s.now().UTC())
-		}
-	}
 	for i := 0; i < s.o.SanitizeWorkers; i++ {
 		s.wg.Add(1)
 		go s.worker() // exits when stop is closed
 	}
-	waiting, err := s.st.filesInState(ctx, Uploaded)
-	if err != nil {
-		return err
-	}
-	for _, f := range waiting {
-		s.enqueue(f.ID)
-	}
-	proc, err := s.st.list(ctx, Query{States: []State{Processing}, Limit: 1000})
-	if err != nil {
-		return err
-	}
-	for _, t := range proc {
-		s.checkComplete(ctx, t.ID)
+	if s.o.Elector == nil {
+		if err := s.recover(ctx, time.Time{}); err != nil {
+			return err
+		}
 	}
 	if s.o.Outbox != nil {
 		s.wg.Add(1)
@@ -83,9 +66,18 @@ func (s *Service) Start(ctx context.Context) error {
 		}()
 	}
 	s.wg.Add(1)
+	if s.o.Elector != nil {
+		lctx, cancel := context.WithCancel(context.Background())
+		go func() { // exits when stop is closed
+			defer s.wg.Done()
+			go func() { <-s.stop; cancel() }()
+			quarantine.Periodic(lctx, s.o.Elector, taskTransfer, s.o.PurgeEvery, s.leaderWork, s.log)
+		}()
+		return nil
+	}
 	go func() { // exits when stop is closed
 		defer s.wg.Done()
-		tick := time.NewTicker(purgeEvery)
+		tick := time.NewTicker(s.o.PurgeEvery)
 		defer tick.Stop()
 		for {
 			select {
@@ -101,12 +93,82 @@ func (s *Service) Start(ctx context.Context) error {
 	return nil
 }
 
+// leaderWork is the periodic work of the node leading the transfer task on a shared store.
+func (s *Service) leaderWork(ctx context.Context) {
+	if err := s.recover(ctx, s.now().Add(-s.orphanAfter())); err != nil && ctx.Err() == nil {
+		s.log.Error("transfer recovery failed", "err", err)
+	}
+	if _, err := s.Purge(ctx, s.now()); err != nil && ctx.Err() == nil {
+		s.log.Error("transfer purge failed", "err", err)
+	}
+}
+
+// orphanAfter is how long a file may wait for the engine, or an upload stay idle, before
+// the leader of a shared store takes it for a node that stopped or died: more than a file
+// can spend being sanitized. A file still waiting in a live node's queue after that is
+// sanitized twice, and only the first result is recorded (updateFile's state check).
+func (s *Service) orphanAfter() time.Duration { return max(2*s.o.SanitizeTimeout, s.o.PurgeEvery) }
+
+// recover fixes uploads' offsets, queues the files waiting for the engine and completes
+// transfers whose files are done; with a non-zero before, only files last changed before it.
+func (s *Service) recover(ctx context.Context, before time.Time) error {
+	old := func(f File) bool { return before.IsZero() || f.Updated.Before(before) }
+	up, err := s.st.filesInState(ctx, Uploading)
+	if err != nil {
+		return err
+	}
+	for _, f := range up {
+		if !old(f) {
+			continue
+		}
+		size, err := s.blobs.StagedSize(f.ID)
+		if err != nil {
+			return err
+		}
+		if f.Length >= 0 && size > f.Length {
+			size = f.Length
+		}
+		if size != f.Offset {
+			s.st.setOffset(ctx, f.ID, size, s.now().UTC())
+		}
+	}
+	waiting, err := s.st.filesInState(ctx, Uploaded)
+	if err != nil {
+		return err
+	}
+	for _, f := range waiting {
+		if old(f) {
+			s.enqueue(f.ID)
+		}
+	}
+	proc, err := s.st.list(ctx, Query{States: []State{Processing}, Limit: 1000})
+	if err != nil {
+		return err
+	}
+	for _, t := range proc {
+		s.checkComplete(ctx, t.ID)
+	}
+	return nil
+}
+
+// enqueue queues a file for the workers, once: a file already queued on this node is not
+// queued again.
 func (s *Service) enqueue(id string) {
+	s.mu.Lock()
+	if s.queued[id] {
+		s.mu.Unlock()
+		return
+	}
+	s.queued[id] = true
+	s.mu.Unlock()
 	select {
 	case s.jobs <- id:
 	default:
+		s.mu.Lock()
+		delete(s.queued, id)
+		s.mu.Unlock()
 		// The queue holds 65,536 files; beyond that they wait in the database for the
-		// next start (state uploaded).
+		// next start (state uploaded), or the leader's recovery on a shared store.
 		s.log.Error("transfer sanitize queue full; the file waits for a restart", "file", id)
 	}
 }
@@ -119,6 +181,9 @@ func (s *Service) worker() {
 			return
 		case id := <-s.jobs:
 			s.process(id)
+			s.mu.Lock()
+			delete(s.queued, id)
+			s.mu.Unlock()
 		}
 	}
 }

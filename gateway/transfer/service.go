@@ -98,6 +98,10 @@ type Options struct {
 	Hostname    string // names the gateway in the mail it writes
 	Logger      *slog.Logger
 	Now         func() time.Time
+	// Elector, set for a store several nodes share, makes the purge and the recovery of
+	// files a stopped node left run on one node at a time.
+	Elector    quarantine.Elector
+	PurgeEvery time.Duration // default 10 minutes
 }
 
 // Service is the transfer state machine over its store, the engines and the quarantine.
@@ -116,6 +120,7 @@ type Service struct {
 	started bool
 
 	mu        sync.Mutex
+	queued    map[string]bool // file IDs queued for or in the workers
 	uploading map[string]bool // file IDs with a request writing to them
 	perOwner  map[string]int  // uploads in progress per user or link
 	hashes    map[string]*runningHash
@@ -155,6 +160,9 @@ func New(o Options) (*Service, error) {
 	if o.Mode == "" {
 		o.Mode = "pre"
 	}
+	if o.PurgeEvery <= 0 {
+		o.PurgeEvery = purgeEvery
+	}
 	if o.Hostname == "" {
 		o.Hostname = "sekisho.local"
 	}
@@ -168,7 +176,7 @@ func New(o Options) (*Service, error) {
 	}
 	return &Service{o: o, st: store{o.DB}, blobs: b, log: o.Logger, now: o.Now,
 		jobs: make(chan string, 1<<16), stop: make(chan struct{}),
-		uploading: map[string]bool{}, perOwner: map[string]int{}}, nil
+		queued: map[string]bool{}, uploading: map[string]bool{}, perOwner: map[string]int{}}, nil
 }
 
 // Options returns the options the service runs with (after defaults).

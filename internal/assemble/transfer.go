@@ -131,6 +131,9 @@ func OpenTransfer(ctx context.Context, cfg *config.Config, store *quarantine.Ser
 		Departments: departments(tc.Departments), InternetURL: InternetURL(cfg, nil), PortalURL: PortalURL(cfg),
 		Hostname: cfg.SMTP.Hostname, Logger: o.logger().With("component", "transfer"),
 	}
+	if el, ok := store.Backend().(quarantine.Elector); ok {
+		so.Elector = el // a shared store: the purge and recovery run on one node
+	}
 	if tr.Service, err = transfer.New(so); err != nil {
 		return nil, err
 	}
