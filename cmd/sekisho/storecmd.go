@@ -80,6 +80,13 @@ func storeCmd(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintf(io.err, "sekisho store migrate: %v\n", err)
 		return exitInternal
 	}
+	// Transfer files are sealed as they are copied, as the nodes seal what they store.
+	var key []byte
+	if cfg.Quarantine.KeyFile != "" {
+		if key, err = assemble.ReadKeyFile(cfg.Quarantine.KeyFile); err != nil {
+			return fail(err)
+		}
+	}
 	log := newLogger(cfg.Log, io.err)
 	src, err := sqlite.Open(sqlite.Options{Dir: dir, Logger: log})
 	if err != nil {
@@ -95,7 +102,7 @@ func storeCmd(ctx context.Context, args []string, io stdio) int {
 		return fail(fmt.Errorf("--to %s: %w", config.RedactURL(to), err))
 	}
 	defer db.Close()
-	rep, err := storemigrate.Migrate(ctx, src, db, assemble.ComponentSchemas(), assemble.TransferDir(cfg))
+	rep, err := storemigrate.Migrate(ctx, src, db, assemble.ComponentSchemas(), assemble.TransferDir(cfg), key)
 	if err != nil {
 		return fail(err)
 	}
@@ -108,7 +115,11 @@ func storeCmd(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintf(io.out, "table %-20s %d rows\n", t, rep.Tables[t])
 	}
 	fmt.Fprintf(io.out, "originals %d (%d bytes), compared by SHA-256\n", rep.Originals, rep.Bytes)
-	fmt.Fprintf(io.out, "transfer files %d (%d bytes), compared by SHA-256\n", rep.TransferFiles, rep.TransferBytes)
+	sealed := ""
+	if key != nil && rep.TransferFiles > 0 {
+		sealed = ", sealed with quarantine.key_file"
+	}
+	fmt.Fprintf(io.out, "transfer files %d (%d bytes%s), compared by SHA-256\n", rep.TransferFiles, rep.TransferBytes, sealed)
 	fmt.Fprintf(io.out, "audit chain %d records, head %s, verified\n", rep.AuditRecords, rep.AuditHead)
 	fmt.Fprintf(io.out, "ok: now set store: %s in the configuration of every node\n", config.RedactURL(to))
 	return exitOK

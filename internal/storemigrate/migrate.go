@@ -49,9 +49,11 @@ var own = []string{"audit_head", "schema_versions", "items_fts"}
 // Migrate copies src into dst. dst must be empty (a new database: its tables are made by
 // opening it). schemas are the components' tables by component name: a component whose
 // tables src holds must be among them. transferDir holds the file transfer's bytes
-// (data_dir/transfer; "" or missing: none). Changes to src wait while Migrate runs; stop
-// every gateway process before, and point them at dst after.
-func Migrate(ctx context.Context, src *sqlite.Backend, dst *postgres.Backend, schemas map[string]quarantine.Schema, transferDir string) (Report, error) {
+// (data_dir/transfer; "" or missing: none); with transferKey (quarantine.key_file) they
+// are sealed as they are copied, as a node with that key seals the files it stores. Changes
+// to src wait while Migrate runs; stop every gateway process before, and point them at dst
+// after.
+func Migrate(ctx context.Context, src *sqlite.Backend, dst *postgres.Backend, schemas map[string]quarantine.Schema, transferDir string, transferKey []byte) (Report, error) {
 	rep := Report{Tables: map[string]int64{}}
 	// The chain is verified before the lock is taken (CheckAudit takes it too), and its
 	// links again while it is copied.
@@ -76,7 +78,7 @@ func Migrate(ctx context.Context, src *sqlite.Backend, dst *postgres.Backend, sc
 	if err := mustBeEmpty(ctx, dst, tables); err != nil {
 		return rep, err
 	}
-	sums := map[string]string{}
+	sums, staged := map[string]string{}, map[string]string{}
 	tx, err := dst.Pool().Begin(ctx)
 	if err != nil {
 		return rep, err
@@ -105,7 +107,7 @@ func Migrate(ctx context.Context, src *sqlite.Backend, dst *postgres.Backend, sc
 		return rep, err
 	}
 	if transferDir != "" {
-		if rep.TransferFiles, rep.TransferBytes, err = copyTransferFiles(ctx, transferDir, tx, make([]byte, 256<<10)); err != nil {
+		if rep.TransferFiles, rep.TransferBytes, err = copyTransferFiles(ctx, transferDir, transferKey, tx, make([]byte, 256<<10), staged); err != nil {
 			return rep, err
 		}
 	}
@@ -115,7 +117,7 @@ func Migrate(ctx context.Context, src *sqlite.Backend, dst *postgres.Backend, sc
 	if err := check(ctx, src, dst, rep, sums); err != nil {
 		return rep, err
 	}
-	return rep, checkTransferFiles(ctx, dst, rep.TransferFiles)
+	return rep, checkTransferFiles(ctx, dst, transferKey, rep.TransferFiles, staged)
 }
 
 // migrateComponents brings every component's tables of src up to this program's version

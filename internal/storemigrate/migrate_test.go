@@ -136,11 +136,18 @@ func originalSum(t *testing.T, s *quarantine.Service, id string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// TestMigrateLosesNothing moves a populated store, with and without the quarantine key:
+// with it, held originals stay sealed and transfer files are sealed in the copy.
 func TestMigrateLosesNothing(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
 	key := make([]byte, 32)
 	rand.Read(key)
+	t.Run("plain", func(t *testing.T) { testMigrate(t, nil) })
+	t.Run("sealed", func(t *testing.T) { testMigrate(t, key) })
+}
+
+func testMigrate(t *testing.T, key []byte) {
+	ctx := context.Background()
+	dir := t.TempDir()
 	populate(t, dir, key)
 
 	src, err := sqlite.Open(sqlite.Options{Dir: dir})
@@ -154,16 +161,35 @@ func TestMigrateLosesNothing(t *testing.T) {
 	}
 	defer dst.Close()
 	tdir, staged, output := transferFiles(t)
-	rep, err := Migrate(ctx, src, dst, schemas, tdir)
+	rep, err := Migrate(ctx, src, dst, schemas, tdir, key)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rep.TransferFiles != 2 {
 		t.Errorf("copied %d transfer files, want 2", rep.TransferFiles)
 	}
-	pb, err := pgblobs.Open(ctx, dst.Pool(), 0, nil)
+	pb, err := pgblobs.Open(ctx, dst.Pool(), 0, key)
 	if err != nil {
 		t.Fatal(err)
+	}
+	var sealed, found int
+	if err := dst.Pool().QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM transfer_staged_lo WHERE sealed) + (SELECT count(*) FROM transfer_blob_lo WHERE sealed),
+		(SELECT count(*) FROM pg_largeobject WHERE position($1::bytea IN data) > 0 OR position($2::bytea IN data) > 0)`,
+		staged[1000:1032], output[1000:1032]).Scan(&sealed, &found); err != nil {
+		t.Fatal(err)
+	}
+	if key != nil && (sealed != 2 || found != 0) {
+		t.Errorf("with the key: %d of 2 transfer files sealed, plaintext found in %d large-object pages", sealed, found)
+	}
+	if key == nil && (sealed != 0 || found == 0) {
+		t.Errorf("without a key: %d transfer files sealed, plaintext in %d pages", sealed, found)
+	}
+	if key != nil {
+		nokey, _ := pgblobs.Open(ctx, dst.Pool(), 0, nil)
+		if _, err := nokey.ReadStaged(stagedID); err == nil {
+			t.Error("a sealed upload opened without the key")
+		}
 	}
 	if r, err := pb.ReadStaged(stagedID); err != nil {
 		t.Error(err)
@@ -233,7 +259,7 @@ func TestMigrateLosesNothing(t *testing.T) {
 	}
 
 	// A second run finds the destination in use and changes nothing.
-	if _, err := Migrate(ctx, src, dst, schemas, ""); err == nil || !strings.Contains(err.Error(), "already holds a store") {
+	if _, err := Migrate(ctx, src, dst, schemas, "", nil); err == nil || !strings.Contains(err.Error(), "already holds a store") {
 		t.Errorf("Migrate into a used database = %v, want a refusal", err)
 	}
 }
@@ -292,7 +318,7 @@ func TestMigrateRefusesADamagedTransferFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dst.Close()
-	if _, err := Migrate(ctx, src, dst, schemas, tdir); err == nil || !strings.Contains(err.Error(), "hash to") {
+	if _, err := Migrate(ctx, src, dst, schemas, tdir, nil); err == nil || !strings.Contains(err.Error(), "hash to") {
 		t.Fatalf("Migrate with a damaged transfer output = %v", err)
 	}
 	var n int
@@ -319,7 +345,7 @@ func TestMigrateRefusesABrokenChain(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dst.Close()
-	if _, err := Migrate(ctx, src, dst, schemas, ""); err == nil {
+	if _, err := Migrate(ctx, src, dst, schemas, "", nil); err == nil {
 		t.Fatal("Migrate of a store whose audit log was edited succeeded")
 	}
 	var n int

@@ -19,22 +19,26 @@ import (
 )
 
 // copyTransferFiles moves the file transfer's bytes (transfer.FileBlobs under dir:
-// staging/<file ID>, blobs/<ab>/<sha256>) into large objects where pgblobs finds them.
-// An output whose bytes do not match its name is refused, not copied.
-func copyTransferFiles(ctx context.Context, dir string, tx pgx.Tx, buf []byte) (n, bytes int64, err error) {
-	staged, _ := filepath.Glob(filepath.Join(dir, "staging", "*"))
-	for _, p := range staged {
+// staging/<file ID>, blobs/<ab>/<sha256>) into large objects where pgblobs finds them,
+// sealed with key (quarantine.key_file) when there is one, as the nodes then seal what they
+// store. An output whose bytes do not match its name is refused, not copied. staged gets
+// each upload's SHA-256, for the check.
+func copyTransferFiles(ctx context.Context, dir string, key []byte, tx pgx.Tx, buf []byte, staged map[string]string) (n, bytes int64, err error) {
+	sealed := key != nil
+	uploads, _ := filepath.Glob(filepath.Join(dir, "staging", "*"))
+	for _, p := range uploads {
 		id := filepath.Base(p)
 		if !transfer.ValidID(id) {
 			return n, bytes, fmt.Errorf("transfer upload %s: not a file ID", p)
 		}
-		oid, size, _, err := copyFile(ctx, tx, p, buf)
+		oid, size, sum, err := copyFile(ctx, tx, p, key, buf)
 		if err != nil {
 			return n, bytes, fmt.Errorf("transfer upload %s: %w", id, err)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO transfer_staged_lo (id, oid) VALUES ($1, $2)`, id, oid); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO transfer_staged_lo (id, oid, sealed) VALUES ($1, $2, $3)`, id, oid, sealed); err != nil {
 			return n, bytes, err
 		}
+		staged[id] = sum
 		n, bytes = n+1, bytes+size
 	}
 	outputs, _ := filepath.Glob(filepath.Join(dir, "blobs", "*", "*"))
@@ -43,14 +47,14 @@ func copyTransferFiles(ctx context.Context, dir string, tx pgx.Tx, buf []byte) (
 		if !transfer.ValidSum(sum) || filepath.Base(filepath.Dir(p)) != sum[:2] {
 			return n, bytes, fmt.Errorf("transfer output %s: not a stored output", p)
 		}
-		oid, size, got, err := copyFile(ctx, tx, p, buf)
+		oid, size, got, err := copyFile(ctx, tx, p, key, buf)
 		if err != nil {
 			return n, bytes, fmt.Errorf("transfer output %s: %w", sum, err)
 		}
 		if got != sum {
 			return n, bytes, fmt.Errorf("transfer output %s: its bytes hash to %s", sum, got)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO transfer_blob_lo (sum, oid, size) VALUES ($1, $2, $3)`, sum, oid, size); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO transfer_blob_lo (sum, oid, size, sealed) VALUES ($1, $2, $3, $4)`, sum, oid, size, sealed); err != nil {
 			return n, bytes, err
 		}
 		n, bytes = n+1, bytes+size
@@ -58,8 +62,9 @@ func copyTransferFiles(ctx context.Context, dir string, tx pgx.Tx, buf []byte) (
 	return n, bytes, nil
 }
 
-// copyFile streams a file into a new large object and returns its SHA-256.
-func copyFile(ctx context.Context, tx pgx.Tx, path string, buf []byte) (uint32, int64, string, error) {
+// copyFile streams a file into a new large object, sealed with key if not nil, and
+// returns its length and the SHA-256 of its (plain) bytes.
+func copyFile(ctx context.Context, tx pgx.Tx, path string, key []byte, buf []byte) (uint32, int64, string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, 0, "", err
@@ -74,8 +79,19 @@ func copyFile(ctx context.Context, tx pgx.Tx, path string, buf []byte) (uint32, 
 	if err != nil {
 		return 0, 0, "", err
 	}
+	var w io.Writer = lo
+	var sw *pgblobs.SealingWriter
+	if key != nil {
+		if sw, err = pgblobs.NewSealingWriter(lo, key); err != nil {
+			return 0, 0, "", err
+		}
+		w = sw
+	}
 	h := sha256.New()
-	n, err := io.CopyBuffer(io.MultiWriter(lo, h), f, buf)
+	n, err := io.CopyBuffer(io.MultiWriter(w, h), f, buf)
+	if err == nil && sw != nil {
+		err = sw.Close()
+	}
 	if err == nil {
 		err = lo.Close()
 	}
@@ -85,10 +101,10 @@ func copyFile(ctx context.Context, tx pgx.Tx, path string, buf []byte) (uint32, 
 	return oid, n, hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// checkTransferFiles reads every copied output back and compares it with its name, and
-// counts the uploads in progress.
-func checkTransferFiles(ctx context.Context, dst *postgres.Backend, want int64) error {
-	b, err := pgblobs.Open(ctx, dst.Pool(), 0, nil)
+// checkTransferFiles reads every copied file back (opening sealed ones with key) and
+// compares it with its name or with the upload's hash before the copy.
+func checkTransferFiles(ctx context.Context, dst *postgres.Backend, key []byte, want int64, uploads map[string]string) error {
+	b, err := pgblobs.Open(ctx, dst.Pool(), 0, key)
 	if err != nil {
 		return err
 	}
@@ -112,18 +128,34 @@ func checkTransferFiles(ctx context.Context, dst *postgres.Backend, want int64) 
 		if errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("check: transfer output %s is missing in the copy", sum)
 		}
+		if err == nil {
+			err = hashIs(r, sum)
+		}
 		if err != nil {
-			return err
+			return fmt.Errorf("check: transfer output %s: %w", sum, err)
 		}
-		h := sha256.New()
-		_, err = io.Copy(h, r)
-		r.Close()
+	}
+	for id, sum := range uploads {
+		r, err := b.ReadStaged(id)
+		if err == nil {
+			err = hashIs(r, sum)
+		}
 		if err != nil {
-			return err
+			return fmt.Errorf("check: transfer upload %s: %w", id, err)
 		}
-		if hex.EncodeToString(h.Sum(nil)) != sum {
-			return fmt.Errorf("check: transfer output %s differs in the copy", sum)
-		}
+	}
+	return nil
+}
+
+// hashIs reads r to its end and closes it; an error unless its bytes hash to sum.
+func hashIs(r transfer.Blob, sum string) error {
+	defer r.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, r); err != nil {
+		return err
+	}
+	if hex.EncodeToString(h.Sum(nil)) != sum {
+		return errors.New("differs in the copy")
 	}
 	return nil
 }

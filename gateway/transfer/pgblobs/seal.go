@@ -201,3 +201,51 @@ func (r *sealedBlob) ReadAt(p []byte, off int64) (int, error) {
 	}
 	return n, nil
 }
+
+// SealingWriter seals what it is given in the segment layout of a sealed object onto w,
+// written from the object's start: `sekisho store migrate` seals the embedded store's
+// transfer files with it as it copies them. Close seals the last, partial segment.
+type SealingWriter struct {
+	s   *sealer
+	w   io.Writer
+	idx int64
+	buf []byte
+}
+
+// NewSealingWriter returns a SealingWriter onto w with the quarantine key.
+func NewSealingWriter(w io.Writer, key []byte) (*SealingWriter, error) {
+	s, err := newSealer(key)
+	if err != nil {
+		return nil, err
+	}
+	return &SealingWriter{s: s, w: w, buf: make([]byte, 0, seg)}, nil
+}
+
+func (w *SealingWriter) Write(p []byte) (int, error) {
+	n := 0
+	for len(p) > 0 {
+		k := min(len(p), seg-len(w.buf))
+		w.buf = append(w.buf, p[:k]...)
+		p, n = p[k:], n+k
+		if len(w.buf) == seg {
+			if err := w.put(); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, nil
+}
+
+func (w *SealingWriter) put() error {
+	_, err := w.w.Write(w.s.seal(w.idx, w.buf))
+	w.idx, w.buf = w.idx+1, w.buf[:0]
+	return err
+}
+
+// Close writes the last segment, if any; it does not close w.
+func (w *SealingWriter) Close() error {
+	if len(w.buf) == 0 {
+		return nil
+	}
+	return w.put()
+}
