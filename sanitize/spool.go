@@ -119,6 +119,21 @@ func (s *Spool) WriteTo(w io.Writer) (int64, error) {
 	return io.Copy(w, io.NewSectionReader(s.f, 0, s.n))
 }
 
+// Reset empties the spool for writing again from the start: a family that finds, late,
+// that it must redo its output (the text family's charset) does not need a second spool.
+func (s *Spool) Reset() error {
+	s.mem.Reset()
+	s.n = 0
+	if s.f == nil {
+		return nil
+	}
+	if err := s.f.Truncate(0); err != nil {
+		return err
+	}
+	_, err := s.f.Seek(0, io.SeekStart)
+	return err
+}
+
 // Remove releases the memory or deletes the temp file. It is safe to call twice.
 func (s *Spool) Remove() error {
 	s.mem = bytes.Buffer{}

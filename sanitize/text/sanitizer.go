@@ -59,14 +59,55 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 	if err := b.CheckFileSize(in.Body.Size()); err != nil {
 		return res, err
 	}
-	cs, err := s.charsetOf(ctx, in)
+	p := in.Path
+	rw, restartable := w.(restarter)
+	cs, rest, err := s.charsetOf(ctx, in, restartable)
 	if err != nil {
 		return res, err
 	}
-	var st DecodeStats
-	dec, err := newDecodeReader(&ctxReader{ctx: ctx, r: in.Reader()}, cs, &st)
+	spent := b.Expanded()
+	res, st, err := s.write(ctx, in, w, b, res, cs, rest)
+	if rest != nil && rest.bad {
+		// The rest of a large input contradicts what its head decided: forget what was
+		// written and decide from the whole content, as for a small input.
+		if err := rw.Reset(); err != nil {
+			return res, err
+		}
+		b.AddExpanded(spent - b.Expanded())
+		if cs, _, err = s.charsetOf(ctx, in, false); err != nil {
+			return res, err
+		}
+		res = sanitize.Result{Detected: t}
+		res, st, err = s.write(ctx, in, w, b, res, cs, nil)
+	}
 	if err != nil {
 		return res, err
+	}
+	if err := checkBinary(st); err != nil {
+		return res, err
+	}
+	s.report(&res, p, t, st)
+	if len(res.Actions) == 0 {
+		res.Verdict = sanitize.Clean
+	} else {
+		res.Verdict = sanitize.Sanitized
+	}
+	return res, nil
+}
+
+// write decodes in from charset cs (checking the rest against the head's decision when
+// rest is set) and writes the type's rewrite to w.
+func (s *Sanitizer) write(ctx context.Context, in *sanitize.Item, w io.Writer, b *sanitize.Budget, res sanitize.Result,
+	cs string, rest *restCheck) (sanitize.Result, DecodeStats, error) {
+	var st DecodeStats
+	t := in.Detected
+	src := io.Reader(&ctxReader{ctx: ctx, r: in.Reader()})
+	if rest != nil {
+		src = rest.reader(src)
+	}
+	dec, err := newDecodeReader(src, cs, &st)
+	if err != nil {
+		return res, st, err
 	}
 	max := b.Limits().MaxFileSize
 	dec = b.Expand(dec, max)
@@ -81,12 +122,12 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		}
 		if s.o.CSVBOM {
 			if _, err := io.WriteString(out, "\ufeff"); err != nil {
-				return res, err
+				return res, st, err
 			}
 		}
 		cst, err := NeutralizeCSV(out, dec, comma)
 		if err != nil {
-			return res, err
+			return res, st, err
 		}
 		if cst.Neutralized > 0 {
 			res.Add(sanitize.ActNeutralizedFormula, p, strconv.Itoa(cst.Neutralized))
@@ -98,14 +139,14 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 	case "html":
 		hst, err := HTMLToText(out, dec, HTMLOptions{DefangLinks: s.o.DefangLinks, MaxOutput: max})
 		if err != nil {
-			return res, err
+			return res, st, err
 		}
 		res.Add(sanitize.ActConvertedToText, p, htmlDetail(hst))
 		res.OutType = textPlain
 		res.OutName = sanitize.ReplaceExt(in.Name, ".txt")
 	default:
 		if _, err := io.Copy(out, dec); err != nil {
-			return res, err
+			return res, st, err
 		}
 		res.OutType = textPlain
 		if t.Name != "text" && in.Name != "" && !strings.EqualFold(path.Ext(in.Name), ".txt") {
@@ -116,18 +157,9 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return res, err
+		return res, st, err
 	}
-	if err := checkBinary(st); err != nil {
-		return res, err
-	}
-	s.report(&res, p, t, st)
-	if len(res.Actions) == 0 {
-		res.Verdict = sanitize.Clean
-	} else {
-		res.Verdict = sanitize.Sanitized
-	}
-	return res, nil
+	return res, st, nil
 }
 
 // report adds the actions that decoding took.
@@ -183,14 +215,23 @@ const scanChunk = 64 << 10
 // charsetOf decides the charset from the whole content (not just its head: a CSV whose
 // first megabyte is ASCII can still hold Shift_JIS further down). A charset declared by
 // the sender (DeclaredType's parameter, an HTML meta) is used only when the content is
-// inconclusive, since declarations are often wrong.
-func (s *Sanitizer) charsetOf(ctx context.Context, in *sanitize.Item) (string, error) {
+// inconclusive, since declarations are often wrong. When restartable (the output can be
+// thrown away and written again), an input larger than detectPrefix whose head decides
+// clearly is not scanned beyond the head: the returned restCheck verifies the rest while
+// it is decoded, and asks for a rescan when it would have changed the decision.
+func (s *Sanitizer) charsetOf(ctx context.Context, in *sanitize.Item, restartable bool) (string, *restCheck, error) {
 	var d detector
 	buf := make([]byte, scanChunk)
 	var head []byte
 	for off := int64(0); off < in.Body.Size(); {
 		if err := ctx.Err(); err != nil {
-			return "", err
+			return "", nil, err
+		}
+		if restartable && off >= detectPrefix {
+			restartable = false // decide once, at the head's end
+			if rc := headDecides(&d, in.Body.Size()); rc != nil {
+				return rc.cs, rc, nil
+			}
 		}
 		n, err := in.Body.ReadAt(buf, off)
 		if n > 0 {
@@ -204,33 +245,33 @@ func (s *Sanitizer) charsetOf(ctx context.Context, in *sanitize.Item) (string, e
 			break
 		}
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 	}
 	if cs := d.Result(); cs != "" {
-		return cs, nil
+		return cs, nil, nil
 	}
 	// Neither UTF-8 nor Japanese: a declaration is believed when the bytes are valid in
 	// it (a page that claims UTF-8 but is windows-1256 is not), then the 8-bit model
 	// decides, as a browser does for an undeclared page.
 	sample, err := readHead(in.Body, sampleLen)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if _, params, err := mime.ParseMediaType(in.DeclaredType); err == nil && params["charset"] != "" {
 		if validIn(params["charset"], sample) {
-			return params["charset"], nil
+			return params["charset"], nil, nil
 		}
 	}
 	if in.Detected.Name == "html" {
 		if name := metaCharset(sample); name != "" && validIn(name, sample) {
-			return name, nil
+			return name, nil, nil
 		}
 	}
 	if cs := d.legacy(); cs != "" && !d.ebcdic() {
-		return cs, nil
+		return cs, nil, nil
 	}
-	return "", undetermined(&d)
+	return "", nil, undetermined(&d)
 }
 
 // readHead reads up to n bytes from the start of b.
