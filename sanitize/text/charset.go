@@ -217,6 +217,13 @@ func lookupCharset(label string) (encoding.Encoding, string, error) {
 // newDecodeReader returns a reader of normalized UTF-8 decoded from r in charset cs; st is
 // filled as the reader is consumed and is final after EOF.
 func newDecodeReader(r io.Reader, cs string, st *DecodeStats) (io.Reader, error) {
+	return newCheckedDecodeReader(r, cs, st, nil)
+}
+
+// newCheckedDecodeReader is newDecodeReader counting, in *invalid when set, the input's
+// byte sequences that are not UTF-8 (for UTF-8 input, which has no decoder before the
+// normalizer).
+func newCheckedDecodeReader(r io.Reader, cs string, st *DecodeStats, invalid *int64) (io.Reader, error) {
 	enc, name, err := lookupCharset(cs)
 	if err != nil {
 		return nil, err
@@ -227,6 +234,7 @@ func newDecodeReader(r io.Reader, cs string, st *DecodeStats) (io.Reader, error)
 	st.Charset = name
 	n := &normalizer{st: st}
 	if enc == nil {
+		n.invalid = invalid
 		return transform.NewReader(r, n), nil
 	}
 	return transform.NewReader(r, transform.Chain(enc.NewDecoder(), n)), nil

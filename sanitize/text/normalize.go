@@ -13,7 +13,8 @@ import (
 // this" and is counted as unmappable.
 type normalizer struct {
 	st      *DecodeStats
-	started bool // a character has been seen: a U+FEFF after this is content, not a BOM
+	started bool   // a character has been seen: a U+FEFF after this is content, not a BOM
+	invalid *int64 // when set, counts byte sequences that are not UTF-8 (the charset check of a large input)
 }
 
 var getaUTF8 = []byte(string(Geta))
@@ -80,6 +81,9 @@ func (n *normalizer) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err
 			}
 			r, size = Geta, 1 // one mark per undecodable byte
 			st.Unmappable++
+			if n.invalid != nil {
+				*n.invalid++
+			}
 		} else if r == utf8.RuneError {
 			r = Geta
 			st.Unmappable++

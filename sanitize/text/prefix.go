@@ -29,6 +29,9 @@ type restCheck struct {
 	off  int64 // bytes checked past the head
 	bom  bool  // a byte order mark decided: whatever follows cannot change it
 	bad  bool
+	// invalid counts what the normalizer found not to be UTF-8: for UTF-8 the decode
+	// itself is the check, at no extra cost, and the head had none.
+	invalid int64
 }
 
 // headDecides returns the check for the rest of an input of size bytes when the head seen
@@ -92,8 +95,7 @@ func (c *restCheck) check(p []byte) {
 	case "iso-2022-jp":
 		c.bad = hasHighBit(p)
 	case "utf-8":
-		c.d.scanUTF8(p)
-		c.bad = c.d.utf8Bad
+		// Checked by the normalizer while decoding (invalid), judged in finish.
 	case "shift_jis":
 		c.d.sjis.shiftJIS(p)
 		c.bad = c.d.sjis.errs > 0
@@ -108,6 +110,10 @@ func (c *restCheck) check(p []byte) {
 func (c *restCheck) finish() {
 	if c.d.n+c.off != c.size {
 		c.bad = true // the input changed size under the decode
+		return
+	}
+	if c.cs == "utf-8" && !c.bom && c.invalid > 0 {
+		c.bad = true
 		return
 	}
 	whole := *c.d

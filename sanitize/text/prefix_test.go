@@ -3,9 +3,13 @@ package text
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
+	"os"
 	"reflect"
 	"testing"
 
+	"github.com/sekisho/sekisho/internal/testtool"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -88,13 +92,53 @@ func TestHeadDecidesLikeWholeScan(t *testing.T) {
 			if exp := int64(whole.Len()); tc.rescan && b.Expanded() > exp+int64(len(tc.data)) {
 				t.Fatalf("expanded %d bytes charged for %d of output", b.Expanded(), exp)
 			}
-			if tc.rescan && rc != nil {
-				var sink bytes.Buffer
-				r := rc.reader(item().Reader())
-				if _, err := sink.ReadFrom(r); err != errRescan {
-					t.Fatalf("the rest's check said %v, want a rescan", err)
+			if rc != nil {
+				it := item()
+				s.write(context.Background(), it, io.Discard, sanitize.NewBudget(sanitize.Limits{}), sanitize.Result{}, rc.cs, rc)
+				if rc.bad != tc.rescan {
+					t.Fatalf("the rest's check asks for a rescan: %v, want %v", rc.bad, tc.rescan)
 				}
 			}
 		})
 	}
+}
+
+// FuzzHeadDecides: with a head of 256 bytes, any input gives through a restartable output
+// exactly the result, error and output of the whole-input scan.
+func FuzzHeadDecides(f *testing.F) {
+	for _, file := range corpus(f) {
+		data, _ := os.ReadFile(file)
+		f.Add(data, uint8(0))
+		f.Add(append(bytes.Repeat([]byte("ascii head "), 30), data...), uint8(2))
+	}
+	old := detectPrefix
+	detectPrefix = 256
+	f.Cleanup(func() { detectPrefix = old })
+	f.Fuzz(func(t *testing.T, data []byte, ty uint8) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
+		typ := fuzzTypes[int(ty)%len(fuzzTypes)]
+		s := New(Options{})
+		lim := sanitize.Limits{MaxFileSize: 4 << 20}
+		var whole bytes.Buffer
+		want, werr := s.Sanitize(context.Background(), &sanitize.Item{Body: bytes.NewReader(data), Path: "item", Detected: typ}, &whole, sanitize.NewBudget(lim))
+		sp := sanitize.NewSpool(sanitize.SpoolOptions{Dir: t.TempDir(), Threshold: 128})
+		defer sp.Remove()
+		got, gerr := s.Sanitize(context.Background(), &sanitize.Item{Body: bytes.NewReader(data), Path: "item", Detected: typ}, sp, sanitize.NewBudget(lim))
+		if fmt.Sprint(werr) != fmt.Sprint(gerr) {
+			t.Fatalf("errors differ: whole scan %v, head %v", werr, gerr)
+		}
+		if werr != nil {
+			return
+		}
+		if !reflect.DeepEqual(want, got) {
+			t.Fatalf("results differ:\nwhole scan %+v\nhead       %+v", want, got)
+		}
+		var out bytes.Buffer
+		if _, err := sp.WriteTo(&out); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(whole.Bytes(), out.Bytes()) {
+			t.Fatalf("outputs differ:\nwhole scan %q\nhead       %q", whole.Bytes(), out.Bytes())
+		}
+	})
 }

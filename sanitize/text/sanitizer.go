@@ -102,10 +102,11 @@ func (s *Sanitizer) write(ctx context.Context, in *sanitize.Item, w io.Writer, b
 	var st DecodeStats
 	t := in.Detected
 	src := io.Reader(&ctxReader{ctx: ctx, r: in.Reader()})
+	var invalid *int64
 	if rest != nil {
-		src = rest.reader(src)
+		src, invalid = rest.reader(src), &rest.invalid
 	}
-	dec, err := newDecodeReader(src, cs, &st)
+	dec, err := newCheckedDecodeReader(src, cs, &st, invalid)
 	if err != nil {
 		return res, st, err
 	}
