@@ -195,9 +195,9 @@ func (e *Engine) sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget)
 		}
 	}
 
-	sp := e.NewSpool()
-	defer sp.Remove()
-	r, err := e.run(ctx, h, in, sp, b)
+	out := e.output(w)
+	defer out.close()
+	r, err := e.run(ctx, h, in, out, b)
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err()
 	}
@@ -205,16 +205,19 @@ func (e *Engine) sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget)
 	if errors.Is(err, ErrNeedsRender) && act != Render {
 		if rh := e.lookup(e.renderers, t); rh != nil {
 			rendered = []Action{{Kind: ActRasterized, Path: in.Path, Detail: err.Error()}}
-			sp.Remove()
-			sp = e.NewSpool()
-			defer sp.Remove()
-			r, err = e.run(ctx, rh, in, sp, b)
+			if rerr := out.Restart(); rerr != nil {
+				return res, fmt.Errorf("write output: %w", rerr)
+			}
+			r, err = e.run(ctx, rh, in, out, b)
 			if err == nil && ctx.Err() != nil {
 				err = ctx.Err()
 			}
 		}
 	}
 	if err != nil {
+		if rerr := out.discard(); rerr != nil {
+			return res, fmt.Errorf("write output: %w", rerr)
+		}
 		reason := e.reason(err, b)
 		if hint != "" {
 			reason += "; " + hint
@@ -232,6 +235,9 @@ func (e *Engine) sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget)
 	if !r.Verdict.HasOutput() {
 		// A family may decide an item cannot be made safe without an error (e.g. an OOXML
 		// package that is really xlsb). Nothing it wrote is kept.
+		if rerr := out.discard(); rerr != nil {
+			return r, fmt.Errorf("write output: %w", rerr)
+		}
 		if r.Reason == "" {
 			r.Reason = string(r.Verdict)
 		}
@@ -250,7 +256,7 @@ func (e *Engine) sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget)
 		r.Verdict = Sanitized
 	}
 	fixOutputName(t, in, &r)
-	if _, err := sp.WriteTo(w); err != nil {
+	if err := out.finish(); err != nil {
 		return r, fmt.Errorf("write output: %w", err)
 	}
 	return r, nil

@@ -96,8 +96,15 @@ func TestEngineFailClosed(t *testing.T) {
 			return Result{}, err
 		}), limits: Limits{MaxFileSize: 32}, wantV: Quarantined, wantReason: "limits.max_file_size"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
+	// Each case twice: spooled into a plain writer, and written straight into a
+	// Restartable output that must be empty after a refusal.
+	for i := range 2 * len(tests) {
+		tc, direct := tests[i/2], i%2 == 1
+		name := tc.name
+		if direct {
+			name += "/direct"
+		}
+		t.Run(name, func(t *testing.T) {
 			e := NewEngine(EngineOptions{Policy: DefaultPolicy().With(tc.policy), Limits: tc.limits})
 			if tc.handler != nil {
 				e.Register("text", tc.handler)
@@ -108,8 +115,12 @@ func TestEngineFailClosed(t *testing.T) {
 			item := tc.item
 			item.Body = bytes.NewReader(text)
 			item.Path = "item"
-			var out bytes.Buffer
-			res, err := e.Sanitize(context.Background(), &item, &out, nil)
+			var out restartBuffer
+			var w io.Writer = &out.Buffer
+			if direct {
+				w = &out
+			}
+			res, err := e.Sanitize(context.Background(), &item, w, nil)
 			if err != nil {
 				t.Fatalf("Sanitize error: %v", err)
 			}
@@ -131,6 +142,11 @@ func TestEngineFailClosed(t *testing.T) {
 		})
 	}
 }
+
+// restartBuffer is a Restartable output in memory.
+type restartBuffer struct{ bytes.Buffer }
+
+func (r *restartBuffer) Restart() error { r.Reset(); return nil }
 
 func TestEngineMismatchIsAFinding(t *testing.T) {
 	e := NewEngine(EngineOptions{})

@@ -15,9 +15,6 @@ var detectPrefix int64 = 8 << 20 // a variable for tests
 // errRescan ends a decode whose rest contradicted the head's decision.
 var errRescan = errors.New("text: the rest of the input contradicts the charset its head decided")
 
-// restarter is an output that can be emptied and written again (the engine's spool).
-type restarter interface{ Reset() error }
-
 // restCheck verifies, while the input is decoded, that the bytes after the detected head
 // would not have changed what a scan of the whole input decides. It keeps the head's
 // detector, so a multibyte character split at the head's end is seen whole. Any doubt

@@ -1,6 +1,7 @@
 package text
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -60,7 +61,7 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		return res, err
 	}
 	p := in.Path
-	rw, restartable := w.(restarter)
+	rw, restartable := w.(sanitize.Restartable)
 	cs, rest, err := s.charsetOf(ctx, in, restartable)
 	if err != nil {
 		return res, err
@@ -70,7 +71,7 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 	if rest != nil && rest.bad {
 		// The rest of a large input contradicts what its head decided: forget what was
 		// written and decide from the whole content, as for a small input.
-		if err := rw.Reset(); err != nil {
+		if err := rw.Restart(); err != nil {
 			return res, err
 		}
 		b.AddExpanded(spent - b.Expanded())
@@ -106,6 +107,9 @@ func (s *Sanitizer) write(ctx context.Context, in *sanitize.Item, w io.Writer, b
 	if rest != nil {
 		src, invalid = rest.reader(src), &rest.invalid
 	}
+	// The decoder reads 4 KiB at a time: one read of the input each would be a system
+	// call per 4 KiB of a large file.
+	src = bufio.NewReaderSize(src, 64<<10)
 	dec, err := newCheckedDecodeReader(src, cs, &st, invalid)
 	if err != nil {
 		return res, st, err
