@@ -115,6 +115,7 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		memo: map[memoKey]ref{}, pageRefs: map[int]ref{}, pageNo: map[int]int{},
 		objStmCharged: map[int]int64{}, fonts: map[[32]byte]fontResult{},
 	}
+	defer bl.w.release()
 	root, err := bl.catalog()
 	if err != nil {
 		return sanitize.Result{Detected: in.Detected}, err

@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/klauspost/compress/zlib"
 )
@@ -49,7 +51,13 @@ type writer struct {
 }
 
 func newWriter(w io.Writer) *writer {
-	wr := &writer{w: bufio.NewWriterSize(w, 64<<10), offsets: []int64{0}}
+	bw, ok := bufWriters.Get().(*bufio.Writer)
+	if ok {
+		bw.Reset(w)
+	} else {
+		bw = bufio.NewWriterSize(w, 64<<10)
+	}
+	wr := &writer{w: bw, offsets: []int64{0}}
 	wr.sum = sha256.New()
 	// The binary comment tells transfer programs the file is not text.
 	wr.raw("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
@@ -125,16 +133,44 @@ func (wr *writer) put(r ref, v any) {
 	wr.rawBytes(b.Bytes())
 }
 
+// zlibWriters keeps compressors between documents: a new one allocates close to a
+// megabyte of tables and history, which a relay sanitizing one small PDF per message
+// otherwise pays (and collects) for every message.
+var zlibWriters sync.Pool
+
+var errReleased = errors.New("pdf: internal: writer used after finish")
+
 func (wr *writer) deflate(p []byte) []byte {
 	wr.zbuf.Reset()
 	if wr.zw == nil {
-		wr.zw, _ = zlib.NewWriterLevel(&wr.zbuf, zlib.BestSpeed)
-	} else {
-		wr.zw.Reset(&wr.zbuf)
+		if zw, ok := zlibWriters.Get().(*zlib.Writer); ok {
+			wr.zw = zw
+		} else {
+			wr.zw, _ = zlib.NewWriterLevel(&wr.zbuf, zlib.BestSpeed)
+		}
 	}
+	wr.zw.Reset(&wr.zbuf)
 	wr.zw.Write(p)
 	wr.zw.Close()
 	return wr.zbuf.Bytes()
+}
+
+var bufWriters sync.Pool
+
+// release returns the compressor and the output buffer to their pools; wr writes nothing
+// afterwards.
+func (wr *writer) release() {
+	if wr.w != nil {
+		wr.w.Reset(io.Discard)
+		bufWriters.Put(wr.w)
+		wr.w = nil
+		wr.err = errReleased
+	}
+	if wr.zw != nil {
+		wr.zw.Reset(io.Discard) // drop the reference to this document's buffer
+		zlibWriters.Put(wr.zw)
+		wr.zw = nil
+	}
 }
 
 // finish writes every allocated object that was never written as null (a reference to
@@ -162,10 +198,12 @@ func (wr *writer) finish(root, info ref) error {
 	encode(&b, t)
 	fmt.Fprintf(&b, "\nstartxref\n%d\n%%%%EOF\n", xref)
 	wr.rawBytes(b.Bytes())
-	if wr.err != nil {
-		return wr.err
+	err := wr.err
+	if err == nil {
+		err = wr.w.Flush()
 	}
-	return wr.w.Flush()
+	wr.release()
+	return err
 }
 
 // encode writes v in PDF syntax.
