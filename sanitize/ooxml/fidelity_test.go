@@ -19,6 +19,7 @@ import (
 // sanitizing, and the sanitized export must keep at least 99% of the characters of the
 // original one, every formula of the spreadsheets, and every https link.
 func TestFidelity(t *testing.T) {
+	t.Parallel() // LibreOffice round trips: each has its own profile
 	if testing.Short() {
 		t.Skip("LibreOffice exports are slow")
 	}

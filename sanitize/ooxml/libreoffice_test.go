@@ -31,6 +31,7 @@ var corpusText = map[string][]string{
 // (pdftotext), pass unzip's own CRC test, and list no risky part in unzip -l. All files go
 // to one soffice call, since each start costs seconds.
 func TestLibreOffice(t *testing.T) {
+	t.Parallel() // LibreOffice round trips: each has its own profile
 	if testing.Short() {
 		t.Skip("LibreOffice conversion is slow")
 	}

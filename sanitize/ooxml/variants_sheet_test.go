@@ -185,6 +185,7 @@ func drawingEdits(object string, more []edit) []edit {
 // TestSheetVariants sanitizes every payload in every position and judges the outputs;
 // the benign formula of each position must come through.
 func TestSheetVariants(t *testing.T) {
+	t.Parallel() // LibreOffice round trips: each has its own profile
 	_, s := newEngine(true)
 	var items []judged
 	for _, pos := range sheetPositions() {

@@ -79,6 +79,7 @@ func fieldPositions() []fieldPosition {
 // TestFieldVariants: every field payload in every position goes, its result stays; a web
 // link and a page number in the same positions stay.
 func TestFieldVariants(t *testing.T) {
+	t.Parallel() // LibreOffice round trips: each has its own profile
 	_, s := newEngine(true)
 	var items []judged
 	for _, pos := range fieldPositions() {
@@ -169,6 +170,7 @@ func odtPositions() map[string]func(v string) []edit {
 // TestODTVariants: link targets, script URLs and Word field codes in every position of an
 // OpenDocument text; the shown text stays.
 func TestODTVariants(t *testing.T) {
+	t.Parallel() // LibreOffice round trips: each has its own profile
 	_, s := newEngine(true)
 	var items []judged
 	add := func(name string, edits []edit, marker string) {
@@ -277,6 +279,7 @@ func odsPositions() map[string]func(f string) []edit {
 // TestODSVariants: every OpenFormula payload in every formula and condition position of an
 // OpenDocument spreadsheet, plus a named range over another file's cells.
 func TestODSVariants(t *testing.T) {
+	t.Parallel() // LibreOffice round trips: each has its own profile
 	_, s := newEngine(true)
 	var items []judged
 	for pos, edits := range odsPositions() {
