@@ -185,7 +185,15 @@ func (e *Engine) sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget)
 		}
 		// Without LibreOffice the family's own reason (macros, encryption, ...) is still the
 		// most useful one; the hint tells the operator how to get the document delivered.
-		hint = fmt.Sprintf("no converter for %s: install LibreOffice (soffice) to deliver it converted", t.Name)
+		tool := "LibreOffice (soffice)"
+		if t.Name == "heic" {
+			tool = "heif-convert (Debian libheif-examples)"
+		}
+		hint = fmt.Sprintf("no converter for %s: install %s to deliver it converted", t.Name, tool)
+		if r := heldReason(t); r != "" {
+			// A format no family reads (a HEIC photo): the recipient's reason, then the hint.
+			return e.refuse(res, in, Quarantined, r+"; "+hint), nil
+		}
 		if h = e.lookup(e.handlers, t); h == nil {
 			return e.refuse(res, in, Quarantined, hint), nil
 		}

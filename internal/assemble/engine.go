@@ -185,6 +185,20 @@ func NewSanitizers(cfg *config.Config, o Options) (_ *Sanitizers, err error) {
 		}
 	}
 
+	// HEIC photos (the iPhone's format) have no Go decoder: libheif decodes them in the
+	// same sandbox and the image family rebuilds the JPEG. Finding heif-convert is cheap.
+	if pol.Lookup(sanitize.Type{Name: "heic", Class: sanitize.ClassImage}) == sanitize.Convert {
+		p, err := render.NewPhotoConverter(render.PhotoOptions{Inner: e, Timeout: cfg.Render.ConvertTimeout.Std(), TempDir: cfg.TempDir})
+		switch {
+		case errors.Is(err, render.ErrNoHEIFDecoder):
+			log.Warn("convert: heif-convert not found; HEIC photos will be quarantined (install libheif-examples)")
+		case err != nil:
+			return nil, fmt.Errorf("convert: %w", err)
+		default:
+			e.RegisterConverter("heic", p)
+		}
+	}
+
 	// The rasterizer exists only when the policy asks for it: compiling PDFium costs
 	// seconds and ~330 MB. It lives until Close.
 	if cfg.UsesRender() {

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/sekisho/sekisho/sanitize"
@@ -72,14 +71,7 @@ func newConverter(soffice, tmp string, timeout time.Duration, n, reuse int) (*co
 		return nil, fmt.Errorf("render: temp folder: %w", err)
 	}
 	c := &converter{soffice: soffice, tmp: tmp, timeout: timeout, slots: make(chan struct{}, n)}
-	if os.Geteuid() == 0 {
-		if p, err := exec.LookPath("unshare"); err == nil && exec.Command(p, "-n", "true").Run() == nil {
-			c.unshare = p
-		}
-	}
-	if p, err := exec.LookPath("prlimit"); err == nil {
-		c.prlimit = p
-	}
+	c.unshare, c.prlimit = sandboxTools()
 	if reuse > 1 {
 		c.pool = &warmPool{reuse: reuse}
 	}
@@ -325,32 +317,13 @@ func (c *converter) run(ctx context.Context, dir string, maxFile int64, args ...
 	cmd := c.command(dir, maxFile, c.soffice, args...)
 	out := &capped{max: 8 << 10}
 	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("render: start soffice: %w", err)
-	}
-	// The group is killed only while its leader is known not to be reaped (alive, or a
-	// zombie observed with WNOWAIT): after a reap the number can be reused by an unrelated
-	// process that makes itself a group leader (a daemon calling setsid), and a kill of
-	// -pid would hit that process's whole group.
-	pid := cmd.Process.Pid
-	exited := make(chan struct{})
-	go func() { waitNoReap(pid); close(exited) }() // ends when the leader exits
-	var timedOut error
-	select {
-	case <-exited:
-	case <-ctx.Done():
-		// LibreOffice starts helper processes (oosplash, soffice.bin): kill the whole group.
-		_ = syscall.Kill(-pid, syscall.SIGKILL)
-		<-exited
-		timedOut = ctx.Err()
-	}
-	// Whatever the exit status, nothing of the group may outlive the conversion.
-	_ = syscall.Kill(-pid, syscall.SIGKILL)
-	err := cmd.Wait()
-	if timedOut != nil {
-		return out.bytes(), timedOut
-	}
-	if err != nil {
+	if err := runGroup(ctx, cmd); err != nil {
+		switch {
+		case errors.Is(err, errStart):
+			return nil, fmt.Errorf("render: start soffice: %w", err)
+		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+			return out.bytes(), err
+		}
 		return out.bytes(), fmt.Errorf("%w: libreoffice failed: %v: %s", sanitize.ErrMalformed, err, out.bytes())
 	}
 	return out.bytes(), nil
@@ -360,25 +333,7 @@ func (c *converter) run(ctx context.Context, dir string, maxFile int64, args ...
 // its home and temp folder, in its own process group, every file it writes capped at
 // maxFile+1 bytes, and in a network namespace of its own when unshare is usable.
 func (c *converter) command(dir string, maxFile int64, name string, args ...string) *exec.Cmd {
-	if c.prlimit != "" {
-		// Every file the converter writes (its output above all) is capped: a document
-		// that expands into gigabytes fails to write instead of filling the disk. One byte
-		// over the limit is allowed, so a capped output is seen as over it, not as a
-		// truncated file of exactly the limit.
-		args = append([]string{fmt.Sprintf("--fsize=%d", maxFile+1), "--", name}, args...)
-		name = c.prlimit
-	}
-	if c.unshare != "" {
-		args = append([]string{"-n", name}, args...)
-		name = c.unshare
-	}
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = []string{"HOME=" + dir, "PATH=/usr/bin:/bin", "LANG=C.UTF-8", "TMPDIR=" + dir}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	// A helper that keeps the output pipe open must not hold Wait forever.
-	cmd.WaitDelay = 2 * time.Second
-	return cmd
+	return sandboxed(c.unshare, c.prlimit, dir, []string{fmt.Sprintf("--fsize=%d", maxFile+1)}, name, args...)
 }
 
 func writeFile(name string, in *sanitize.Item) error {
