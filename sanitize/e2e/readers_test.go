@@ -53,6 +53,7 @@ func TestReadersRTF(t *testing.T) {
 		{"rtf/shape-name-unicode-escape", "a.rtf", "", shape(`{\sp{\sn \u112?ibName}{\sv http://attacker.example/a.png}}`), "safe", ""},
 		{"rtf/shape-name-twice", "a.rtf", "", shape(`{\sp{\sn shapeType}{\sn pibName}{\sv http://attacker.example/a.png}}`), "safe", ""},
 		{"rtf/shape-name-nested-group", "a.rtf", "", shape(`{\sp{{\sn pibName}}{\sv http://attacker.example/a.png}}`), "safe", ""},
+		{"rtf/shape-property-outside-sp", "a.rtf", "", shape(`{\wp{\sn pibName}{\sv http://attacker.example/a.png}}`), "safe", ""},
 	}
 	runCases(t, cases)
 }

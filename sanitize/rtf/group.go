@@ -19,11 +19,12 @@ const (
 	kindFldinst
 	kindFldrslt
 	kindResult
-	kindShapeProp // \sp
-	kindShapeName // \sn
-	kindInfo      // \info: document properties
-	kindPict      // \pict: a picture, re-encoded (picture.go)
-	kindDest      // {\*\name}: an ignorable destination, kept or dropped by destinations.go
+	kindShapeProp  // \sp
+	kindShapeName  // \sn
+	kindShapeValue // \sv
+	kindInfo       // \info: document properties
+	kindPict       // \pict: a picture, re-encoded (picture.go)
+	kindDest       // {\*\name}: an ignorable destination, kept or dropped by destinations.go
 )
 
 // dangerous reports whether a control word starts a group that is always removed. Matching
@@ -85,6 +86,8 @@ func classify(head []Token) (groupKind, string) {
 			kind = kindShapeProp
 		case "sn":
 			kind = kindShapeName
+		case "sv":
+			kind = kindShapeValue
 		case "info":
 			kind = kindInfo
 		case "pict":
@@ -127,7 +130,7 @@ func (rw *rewriter) endHead(f *frame) error {
 		}
 		switch kind {
 		case kindNormal:
-		case kindInfo, kindShapeName, kindPict:
+		case kindInfo, kindShapeName, kindShapeValue, kindPict:
 			kind = kindNormal // meaningless in the document's own header
 		default:
 			return fmt.Errorf("%w: rtf: \\%s in the document group's header", sanitize.ErrMalformed, word)
@@ -238,8 +241,16 @@ func (rw *rewriter) endHead(f *frame) error {
 		f.sp = &shapeProp{}
 		f.outW, f.outR = f.w, f.rslt
 		f.w, f.rslt = &f.sp.buf, nil
-	case kindShapeName:
-		if p != nil && p.sp != nil {
+	case kindShapeName, kindShapeValue:
+		if p == nil || p.sp == nil {
+			// A name or value outside {\sp} belongs to no property a reader could agree on:
+			// {{\sn pibName}{\sv url}} after a damaged \sp is dropped, not guessed at.
+			w := map[groupKind]string{kindShapeName: "sn", kindShapeValue: "sv"}[kind]
+			rw.res.Add(sanitize.ActRemovedUnknown, rw.path, fmt.Sprintf("shape property \\%s outside a \\sp group", w))
+			f.mode, f.w, f.rslt = modeSkip, nil, nil
+			return nil
+		}
+		if kind == kindShapeName {
 			f.class = &p.sp.name
 			p.sp.names++
 		}
