@@ -239,11 +239,10 @@ func deadlineOf(nc net.Conn) *deadlineConn {
 	return dc
 }
 
-// lineProbe is how many octets of DATA the session reads at a time. go-smtp's data
-// reader returns only when the buffer is full, so line ends inside a larger read would be
-// seen late; a small read lets lineDone follow the client within a few hundred octets
-// (a client slower than that per command timeout is cut even if its lines are short).
-const lineProbe = 256
+// lineProbe is how many octets of DATA the session reads at a time. The data reader
+// (go-smtp, patched) returns what has arrived rather than waiting for a full buffer, so
+// every line end is seen as soon as the client sends it, whatever the buffer's size.
+const lineProbe = 32 << 10
 
 // lineReader passes DATA through and tells the connection each time a line ends.
 type lineReader struct {

@@ -2,6 +2,7 @@ package smtp
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 )
@@ -104,6 +105,31 @@ func (r *dataReader) Read(b []byte) (n int, err error) {
 		stateEOF              // reached .\r\n end marker line
 	)
 	for n < len(b) && r.state != stateEOF {
+		// sekisho patch: inside a line, every byte up to the next CR is data; copy
+		// what is buffered in one go instead of one ReadByte per byte.
+		if r.state == stateData {
+			if avail := r.r.Buffered(); avail > 0 {
+				if avail > len(b)-n {
+					avail = len(b) - n
+				}
+				buf, _ := r.r.Peek(avail)
+				k := bytes.IndexByte(buf, '\r')
+				if k < 0 {
+					k = len(buf)
+				}
+				if k > 0 {
+					n += copy(b[n:], buf[:k])
+					r.r.Discard(k)
+					continue
+				}
+			}
+		}
+		if n > 0 && r.r.Buffered() == 0 {
+			// sekisho patch: return what arrived instead of waiting for the client to
+			// fill b, so that the caller sees each line when it ends (per-line
+			// deadlines) and can read in large buffers.
+			break
+		}
 		var c byte
 		c, err = r.r.ReadByte()
 		if err != nil {
