@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/sekisho/sekisho/gateway/portal/web"
 )
 
 // APIPrefix is where the upload API is mounted on both listeners.
@@ -126,11 +128,11 @@ func (a *API) writeErr(ctx *fasthttp.RequestCtx, err error) {
 	default:
 		a.s.log.Error("transfer api failed", "method", string(ctx.Method()), "err", err)
 	}
+	writeJSON(ctx, status, map[string]string{"error": msg})
 	if status >= 400 && status != 409 && status != 404 && ctx.Request.IsBodyStream() {
 		// The body was not read to its end: the connection cannot carry another request.
-		ctx.SetConnectionClose()
+		web.LingerClose(ctx)
 	}
-	writeJSON(ctx, status, map[string]string{"error": msg})
 }
 
 func writeJSON(ctx *fasthttp.RequestCtx, status int, v any) {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"io"
 	"net/netip"
 	"strings"
@@ -93,12 +94,13 @@ func (s *Server) boundBody(ctx *fasthttp.RequestCtx) bool {
 		return false
 	}
 	b, err := io.ReadAll(io.LimitReader(ctx.RequestBodyStream(), max+1))
-	if err != nil {
-		ctx.SetConnectionClose()
+	if err != nil && !errors.Is(err, fasthttp.ErrBodyTooLarge) {
 		ctx.Error("bad request", fasthttp.StatusBadRequest)
+		LingerClose(ctx)
 		return false
 	}
-	if int64(len(b)) > max {
+	// fasthttp refuses a chunk that would take the body past MaxRequestBodySize itself.
+	if err != nil || int64(len(b)) > max {
 		s.tooLarge(ctx)
 		return false
 	}
@@ -107,8 +109,8 @@ func (s *Server) boundBody(ctx *fasthttp.RequestCtx) bool {
 }
 
 func (s *Server) tooLarge(ctx *fasthttp.RequestCtx) {
-	ctx.SetConnectionClose()
 	ctx.Error("request body too large", fasthttp.StatusRequestEntityTooLarge)
+	LingerClose(ctx)
 }
 
 // ClientIP is the request's client address: the connection's, or with a trusted proxy in

@@ -82,3 +82,39 @@ func TestMountStream(t *testing.T) {
 		t.Errorf("small chunked form = %d, want 403 (csrf)", resp.StatusCode)
 	}
 }
+
+// TestRefusalReachesASendingClient: a client still sending a body the server refused
+// halfway (a transfer above its limit) reads the 413 and a Connection: close, instead of
+// a reset that destroys the response (closing with unread bytes sends one), every time.
+func TestRefusalReachesASendingClient(t *testing.T) {
+	st, auth, _ := webtest.Accounts(t, accounts.AuthOptions{})
+	srv, err := web.New(web.Options{Store: st, Auth: auth, Audit: &webtest.Recorder{}, Secret: bytes.Repeat([]byte("k"), 32),
+		Pages: pages, MaxBodySize: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.MountStream("/up/", web.Stream{ReadTimeout: time.Minute, Handler: func(ctx *fasthttp.RequestCtx) {
+		io.CopyN(io.Discard, ctx.RequestBodyStream(), 64<<10)
+		ctx.Error("over the limit", fasthttp.StatusRequestEntityTooLarge)
+		web.LingerClose(ctx)
+	}})
+	base := webtest.Serve(t, srv, false)
+	big := bytes.Repeat([]byte("p"), 8<<20)
+	for i := 0; i < 20; i++ {
+		for _, chunked := range []bool{false, true} {
+			var body io.Reader = bytes.NewReader(big)
+			if chunked {
+				body = io.MultiReader(body)
+			}
+			resp, err := http.Post(base+"/up/x", "application/octet-stream", body)
+			if err != nil {
+				t.Fatalf("try %d (chunked %v): %v", i, chunked, err)
+			}
+			msg, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
+			resp.Body.Close()
+			if resp.StatusCode != 413 || !resp.Close {
+				t.Fatalf("try %d (chunked %v): %d %q, close %v; want 413 with Connection: close", i, chunked, resp.StatusCode, msg, resp.Close)
+			}
+		}
+	}
+}
