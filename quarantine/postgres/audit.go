@@ -25,27 +25,39 @@ func hashLine(line []byte) string {
 	return hex.EncodeToString(h[:])
 }
 
-// appendAudit adds e to the chain inside tx. The head row's lock is held until tx ends,
-// so appends from every node form one chain in commit order; take it last in a
-// transaction, so the lock is held for as short a time as possible.
+// lockHead reads and locks the chain's head row: appends from every node wait for the
+// lock, so they form one chain in commit order. Take it last in a transaction, so the
+// lock is held for as short a time as possible.
+const lockHead = `SELECT seq, hash FROM audit_head WHERE k = 1 FOR UPDATE`
+
+// appendAudit adds e to the chain inside tx. The head row's lock is held until tx ends.
 func (b *Backend) appendAudit(ctx context.Context, tx pgx.Tx, e quarantine.AuditEntry) error {
 	var seq int64
 	var prev string
-	if err := tx.QueryRow(ctx, `SELECT seq, hash FROM audit_head WHERE k = 1 FOR UPDATE`).Scan(&seq, &prev); err != nil {
+	if err := tx.QueryRow(ctx, lockHead).Scan(&seq, &prev); err != nil {
 		return fmt.Errorf("audit: head: %w", err)
 	}
-	rec := AuditRecord{Seq: seq + 1, Time: e.Time.UTC(), Action: string(e.Action), ID: e.ID, Actor: string(e.Actor),
-		Reason: e.Reason, Rcpts: e.Rcpts, Detail: e.Detail, Node: b.o.Node, Prev: prev}
-	line, err := json.Marshal(rec)
+	stmts, err := b.auditStmts(seq, prev, e)
 	if err != nil {
 		return err
 	}
 	// One round trip while the head is locked, besides the lock itself and the commit.
-	return runBatch(ctx, tx, []stmt{
+	return runBatch(ctx, tx, stmts)
+}
+
+// auditStmts append e after the record seq whose hash is prev, and move the head.
+func (b *Backend) auditStmts(seq int64, prev string, e quarantine.AuditEntry) ([]stmt, error) {
+	rec := AuditRecord{Seq: seq + 1, Time: e.Time.UTC(), Action: string(e.Action), ID: e.ID, Actor: string(e.Actor),
+		Reason: e.Reason, Rcpts: e.Rcpts, Detail: e.Detail, Node: b.o.Node, Prev: prev}
+	line, err := json.Marshal(rec)
+	if err != nil {
+		return nil, err
+	}
+	return []stmt{
 		{"audit: append", `INSERT INTO audit (seq, line, time, action, item_id, actor, node) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 			[]any{rec.Seq, line, rec.Time.UnixNano(), rec.Action, rec.ID, rec.Actor, rec.Node}},
 		{"audit: head", `UPDATE audit_head SET seq = $1, hash = $2 WHERE k = 1`, []any{rec.Seq, hashLine(line)}},
-	})
+	}, nil
 }
 
 // AuditError says where the chain breaks.

@@ -101,7 +101,13 @@ func (w *blobWriter) commit(c *quarantine.Change) error {
 		return errors.New("quarantine: blob already finished")
 	}
 	w.done = true
+	if w.tx == nil && c != nil && c.Insert {
+		return w.commitPipelined(*c)
+	}
 	row, err := w.finish()
+	if err == nil && w.tx == nil {
+		w.tx, err = w.b.pool.Begin(w.ctx)
+	}
 	if err == nil {
 		if c != nil {
 			err = w.b.apply(w.ctx, w.tx, *c, row)
@@ -125,16 +131,12 @@ func (w *blobWriter) commit(c *quarantine.Change) error {
 	return nil
 }
 
-// finish stores what is buffered, in a transaction left open, and returns the statement
-// recording the blob's row (sent with the record's).
+// finish sends what is buffered to a large object already started and returns the
+// statement recording the blob's row (sent with the record's); an original that fits in
+// one chunk is all in that statement.
 func (w *blobWriter) finish() (stmt, error) {
 	const what = "quarantine: store blob"
 	if w.tx == nil {
-		tx, err := w.b.pool.Begin(w.ctx)
-		if err != nil {
-			return stmt{}, err
-		}
-		w.tx = tx
 		return stmt{what, `INSERT INTO blobs (id, oid, size) VALUES ($1, lo_from_bytea(0, $2), $3)`, []any{w.id, w.buf, len(w.buf)}}, nil
 	}
 	if len(w.buf) > 0 {
@@ -146,6 +148,58 @@ func (w *blobWriter) finish() (stmt, error) {
 		return stmt{}, err
 	}
 	return stmt{what, `INSERT INTO blobs (id, oid, size) VALUES ($1, $2, $3)`, []any{w.id, w.oid, w.n}}, nil
+}
+
+// commitPipelined stores a one-chunk original with its new item in two round trips: the
+// transaction's writes with the head lock, then the audit append with the commit. Under
+// load each round trip costs a wake-up of both processes, and a held item is written for
+// every message that holds something.
+func (w *blobWriter) commitPipelined(c quarantine.Change) (err error) {
+	ctx := w.ctx
+	conn, err := w.b.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("quarantine: store blob: %w", err)
+	}
+	defer conn.Release()
+	committed := false
+	defer func() {
+		if committed {
+			return
+		}
+		bg := context.WithoutCancel(ctx)
+		if _, rerr := conn.Exec(bg, "ROLLBACK"); rerr != nil {
+			conn.Conn().Close(bg) // not returned to the pool in an unknown state
+		}
+	}()
+	row, _ := w.finish()
+	stmts := append([]stmt{{"quarantine: begin", "BEGIN", nil}, row}, changeStmts(c)...)
+	var seq int64
+	var prev string
+	err = sendBatch(ctx, conn.Conn(), stmts, func(br pgx.BatchResults) error {
+		if err := br.QueryRow().Scan(&seq, &prev); err != nil {
+			return fmt.Errorf("audit: head: %w", err)
+		}
+		return nil
+	}, lockHead)
+	if err != nil {
+		return err
+	}
+	as, err := w.b.auditStmts(seq, prev, c.Audit)
+	if err != nil {
+		return err
+	}
+	err = sendBatch(ctx, conn.Conn(), as, func(br pgx.BatchResults) error {
+		ct, err := br.Exec()
+		if err == nil && ct.String() == "ROLLBACK" {
+			err = pgx.ErrTxCommitRollback
+		}
+		if err != nil {
+			return fmt.Errorf("quarantine: commit: %w", err)
+		}
+		return nil
+	}, "COMMIT")
+	committed = err == nil
+	return err
 }
 
 // Abort discards the object.

@@ -121,9 +121,21 @@ func TestRemoveBlobUnlinksObject(t *testing.T) {
 
 // TestHeldItemOneTransaction: a new item's original, record and audit record commit
 // together, so a record that cannot be stored takes its original (and no audit record)
-// with it.
+// with it; for an original sent with its row (one chunk) and for one streamed into a
+// large object. The connection that failed serves the next Put.
 func TestHeldItemOneTransaction(t *testing.T) {
-	b := open(t, pgtest.Shared(t).NewDB(t), "n")
+	for _, size := range []int{100 << 10, 300 << 10} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) { testHeldItemOneTransaction(t, size) })
+	}
+}
+
+func testHeldItemOneTransaction(t *testing.T, size int) {
+	// One connection: the one whose transaction failed must serve the next Put.
+	b, err := Open(context.Background(), Options{URL: pgtest.Shared(t).NewDB(t), Node: "n", MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
 	s := service(t, b)
 	ctx := context.Background()
 	first, err := s.Put(ctx, quarantine.Record{Reason: "r"}, &pattern{left: 100 << 10}, quarantine.System)
@@ -134,7 +146,7 @@ func TestHeldItemOneTransaction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.Write(make([]byte, 300<<10)); err != nil {
+	if _, err := w.Write(make([]byte, size)); err != nil {
 		t.Fatal(err)
 	}
 	dup := first
@@ -155,8 +167,11 @@ func TestHeldItemOneTransaction(t *testing.T) {
 	if items != 1 || blobs != 1 || objects != 1 || audit != 1 {
 		t.Errorf("after one Put and one failed: %d items, %d blobs, %d large objects, %d audit records; want 1 each", items, blobs, objects, audit)
 	}
-	if n, err := s.Verify(ctx); err != nil || n != 1 {
-		t.Errorf("Verify = %d, %v; want 1, nil", n, err)
+	if _, err := s.Put(ctx, quarantine.Record{Reason: "r"}, &pattern{left: int64(size)}, quarantine.System); err != nil {
+		t.Fatalf("Put after a failed one: %v", err)
+	}
+	if n, err := s.Verify(ctx); err != nil || n != 2 {
+		t.Errorf("Verify = %d, %v; want 2, nil", n, err)
 	}
 }
 

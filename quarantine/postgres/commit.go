@@ -31,15 +31,30 @@ type stmt struct {
 // runBatch sends the statements in one round trip; they run in order and the first error
 // stops them.
 func runBatch(ctx context.Context, tx pgx.Tx, stmts []stmt) error {
+	return sendBatch(ctx, tx.Conn(), stmts, nil, "")
+}
+
+// sendBatch sends the statements and then last (when not "") in one round trip, and
+// reads last's result with read.
+func sendBatch(ctx context.Context, conn *pgx.Conn, stmts []stmt, read func(pgx.BatchResults) error, last string) error {
 	var batch pgx.Batch
 	for _, s := range stmts {
 		batch.Queue(s.sql, s.args...)
 	}
-	br := tx.SendBatch(ctx, &batch)
+	if last != "" {
+		batch.Queue(last)
+	}
+	br := conn.SendBatch(ctx, &batch)
 	for _, s := range stmts {
 		if _, err := br.Exec(); err != nil {
 			br.Close()
 			return fmt.Errorf("%s: %w", s.what, err)
+		}
+	}
+	if read != nil {
+		if err := read(br); err != nil {
+			br.Close()
+			return err
 		}
 	}
 	return br.Close()
@@ -63,7 +78,18 @@ func (b *Backend) apply(ctx context.Context, tx pgx.Tx, c quarantine.Change, fir
 			return fmt.Errorf("%w: %s is %s", quarantine.ErrState, rec.ID, status)
 		}
 	}
-	stmts := first
+	if stmts := append(first, changeStmts(c)...); len(stmts) > 0 {
+		if err := runBatch(ctx, tx, stmts); err != nil {
+			return err
+		}
+	}
+	return b.appendAudit(ctx, tx, c.Audit)
+}
+
+// changeStmts write c's record, history event and hand-off (not its audit record).
+func changeStmts(c quarantine.Change) []stmt {
+	rec := c.Record
+	var stmts []stmt
 	if rec.ID != "" {
 		if c.Insert {
 			stmts = append(stmts, stmt{"quarantine: index", `INSERT INTO items (id, time, kind, direction, queue_id, mail_from, rcpts, subject,
@@ -83,12 +109,7 @@ func (b *Backend) apply(ctx context.Context, tx pgx.Tx, c quarantine.Change, fir
 		stmts = append(stmts, stmt{"quarantine: outbox", `INSERT INTO handoffs (item_id, rcpts, actor, reason, created) VALUES ($1, $2, $3, $4, $5)`,
 			[]any{h.ItemID, quarantine.ListColumn(h.Rcpts), string(h.Actor), h.Reason, h.Created.UnixNano()}})
 	}
-	if len(stmts) > 0 {
-		if err := runBatch(ctx, tx, stmts); err != nil {
-			return err
-		}
-	}
-	return b.appendAudit(ctx, tx, c.Audit)
+	return stmts
 }
 
 // validID reports whether id can be stored as text: UTF-8 without NUL bytes. Any other
