@@ -43,6 +43,7 @@ type ooxmlRules struct {
 	meta                    *metaRules
 	elemNS, attrNS, sheetNS nsMemo
 	elemNames, attrNames    namesMemo       // schemanames.go
+	elems                   elemCache       // schemanames.go
 	inUnit                  bool            // inside a held formula unit (see formulaStart)
 	unitErr                 error           // a refused formula attribute inside the held unit
 	sharedKept              map[string]bool // shared-formula indices (si) whose master was kept
@@ -74,16 +75,17 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 		r.report(sanitize.ActRemovedPart, "elements of unknown namespace "+clip(n.Space))
 		return opDrop
 	}
-	own := r.elemNames.get(n.Space)
-	var set *attrSet
-	if own != nil {
-		if set = own.elems[n.Local]; set == nil {
-			r.report(sanitize.ActRemovedUnknown, "element "+clip(n.Local)+" is not in the schema of "+ooxmlNamespaces[n.Space])
-			return opDrop
-		}
+	ce := r.elems.get(n, &r.elemNames)
+	if ce.own != nil && ce.set == nil {
+		r.report(sanitize.ActRemovedUnknown, "element "+clip(n.Local)+" is not in the schema of "+ooxmlNamespaces[n.Space])
+		return opDrop
 	}
+	own, set := ce.own, ce.set
 	for i := 0; i < len(t.attrs); i++ {
 		a := t.attrs[i]
+		if ce.kept(a) {
+			continue
+		}
 		switch {
 		case a.Space == nsXML || a.Space == nsXMLNS || a.Space == "" && a.Local == "xmlns":
 			continue
@@ -99,6 +101,7 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 			// the attribute does not describe at all (LibreOffice's) is judged by its
 			// namespace alone.
 			if set.has(a) || a.Space != "" && r.attrNames.get(a.Space) == nil {
+				ce.keep(a)
 				continue
 			}
 			r.report(sanitize.ActRemovedUnknown, "attribute "+rawLabel(t.rawAttr[i].Name)+" of "+rawLabel(t.raw)+" is not in its schema ("+ooxmlNamespaces[n.Space]+")")
@@ -113,18 +116,16 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 		t.removeAttr(i)
 		i--
 	}
-	s, _ := t.start()
 	// References to removed relationships: the element goes with its target (an OLE object
 	// keeps its preview picture, a control its shape). A hyperlink keeps its text.
 	for i := 0; i < len(t.attrs) && len(r.dead) > 0; i++ {
 		a := t.attrs[i]
 		isRef := nsR.has(a.Space) || (a.Space == nsO && a.Local == "relid")
-		if !isRef || !r.dead[s.Attr[i].Value] {
+		if !isRef || !r.dead[t.rawAttr[i].Value] {
 			continue
 		}
 		if nsW.has(n.Space) && n.Local == "hyperlink" {
 			t.removeAttr(i)
-			s, _ = t.start()
 			i--
 			continue
 		}
@@ -138,10 +139,9 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 	// Macro assignments on shapes and form controls (Excel: macro="", fmlaMacro="").
 	for i := 0; i < len(t.attrs); i++ {
 		a := t.attrs[i]
-		if a.Space == "" && (a.Local == "macro" || a.Local == "fmlaMacro") && s.Attr[i].Value != "" {
-			r.report(sanitize.ActRemovedMacros, "macro assignment "+clip(s.Attr[i].Value))
+		if a.Space == "" && (a.Local == "macro" || a.Local == "fmlaMacro") && t.rawAttr[i].Value != "" {
+			r.report(sanitize.ActRemovedMacros, "macro assignment "+clip(t.rawAttr[i].Value))
 			t.removeAttr(i)
-			s, _ = t.start()
 			i--
 		}
 	}

@@ -218,3 +218,53 @@ func (m *namesMemo) get(space string) *nsNames {
 	}
 	return m.names
 }
+
+// elemCache remembers the schema's answer for elements met recently, and the attributes
+// already found on their lists: a part repeats a few dozen names thousands of times, and
+// a lookup in a namespace's table of hundreds of names misses the processor's cache each
+// time. Names from the scanner are interned, so comparing them mostly compares pointers.
+type elemCache struct {
+	slots [64]elemEntry
+}
+
+type elemEntry struct {
+	name  xml.Name
+	own   *nsNames // the element's namespace, nil when the catalogue does not describe it
+	set   *attrSet // its attributes; nil with own set: not in the schema
+	valid bool
+	n     int
+	ok    [4]xml.Name // attributes the schema check kept on it
+}
+
+func (c *elemCache) get(n xml.Name, m *namesMemo) *elemEntry {
+	h := uint(len(n.Space))
+	for i := 0; i < len(n.Local); i++ {
+		h = h*31 + uint(n.Local[i])
+	}
+	e := &c.slots[(h^h>>7)%uint(len(c.slots))]
+	if e.valid && e.name == n {
+		return e
+	}
+	e.name, e.own, e.set, e.valid, e.n = n, m.get(n.Space), nil, true, 0
+	if e.own != nil {
+		e.set = e.own.elems[n.Local]
+	}
+	return e
+}
+
+// kept reports whether a passed the schema check on this element before.
+func (e *elemEntry) kept(a xml.Name) bool {
+	for i := range e.n {
+		if e.ok[i] == a {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *elemEntry) keep(a xml.Name) {
+	if e.n < len(e.ok) {
+		e.ok[e.n] = a
+		e.n++
+	}
+}
