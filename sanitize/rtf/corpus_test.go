@@ -100,6 +100,9 @@ func generatedCorpus(t *testing.T) map[string]string {
 		// "\uc6\u109 ailto:s-msdt:..." as ms-msdt:, "\uc7\u104 ttps://cp:" as hcp:.
 		"gen-uc-skip-hyperlink.rtf": docStart + `{\field{\*\fldinst HYPERLINK "\uc6\u109 ailto:s-msdt:/id PCWDiagnostic /skip force"}{\fldrslt msdt}} ` +
 			`{\field{\*\fldinst HYPERLINK "\uc7\u104 ttps://cp://198.51.100.7/x"}{\fldrslt hcp}} ` +
+			// LibreOffice carries the count across {} (ms-msdt:) and into a child group.
+			`{\field{\*\fldinst HYPERLINK "\uc6\u109 {}ailto:s-msdt:/id PCWDiagnostic"}{\fldrslt across}} ` +
+			`{\field{\*\fldinst HYPERLINK "\uc6\u109 {ailto:}s-msdt:/id PCWDiagnostic"}{\fldrslt into}} ` +
 			`{\field{\*\fldinst HYPERLINK "https://www.example.jp/\u12354\'82\'a0"}{\fldrslt kept}}` + docEnd,
 		// Pictures linked through other shape properties and names spelled so that only
 		// a reader that decodes them sees pibName.

@@ -16,7 +16,9 @@
 //     (removed-ole-object); with Options.Objects "quarantine" the document is refused;
 //   - field instructions and shape property names are judged on the text a reader sees:
 //     \'hh and \uN decoded, and the characters \ucN says to skip after each \uN skipped
-//     (HYPERLINK "\uc6\u109 ailto:s-msdt:..." is ms-msdt: to Word);
+//     (HYPERLINK "\uc6\u109 ailto:s-msdt:..." is ms-msdt: to Word); an instruction or
+//     name in which a group starts or ends before those characters are skipped is
+//     dropped, since readers disagree on whether the skipping crosses it;
 //   - fields are judged by the allow-list of sanitize/wordfield: type, arguments and
 //     switches, HYPERLINK only to http, https or mailto (every argument a reader could take
 //     as the target, after \l, \o or \t switches too). DDE anywhere in an instruction

@@ -29,6 +29,8 @@ func decideField(fs *fieldState) (keep bool, kind sanitize.ActionKind, detail st
 		return false, sanitize.ActRemovedDDE, fmt.Sprintf("DDE field %s", short(orig))
 	case fs.nested:
 		return false, sanitize.ActRemovedPart, fmt.Sprintf("field code built from nested fields (%s)", short(orig))
+	case fs.instr.ambiguous:
+		return false, sanitize.ActRemovedUnknown, fmt.Sprintf("field code whose \\uN skips cross a group, read differently by readers (%s)", short(orig))
 	}
 	err := wordfield.Check(orig)
 	switch {

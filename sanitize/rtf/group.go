@@ -332,7 +332,7 @@ func (rw *rewriter) close(f *frame) error {
 		rw.copyBuffer(f.outR, src)
 	case f.sp != nil:
 		name := strings.TrimSpace(f.sp.name.String())
-		if f.sp.names != 1 || !plainName(name) {
+		if f.sp.names != 1 || !plainName(name) || f.sp.name.ambiguous {
 			// Real producers write {\sp{\sn name}{\sv value}}; a property named twice, in
 			// a nested group or in escapes is one whose name readers may not agree on.
 			rw.res.Add(sanitize.ActRemovedUnknown, rw.path, fmt.Sprintf("shape property without one plain name (%s)", quoteClass(name)))

@@ -329,22 +329,34 @@ func (f *frame) setUC(t Token) {
 	}
 }
 
-// endSkip ends the skipping after a \uN at a group boundary, where readers stop it.
+// endSkip marks a group boundary. Readers disagree on whether characters still to be
+// skipped after a \uN are skipped across one: LibreOffice carries the count into the
+// child group and back to the parent after it, a reader that resets it does not. Text
+// collected across such a boundary is ambiguous and judged unsafe.
 func (f *frame) endSkip() {
-	if f.class != nil {
-		f.class.skip = 0
+	for _, c := range []*collector{f.class, f.instr()} {
+		if c != nil && c.skip > 0 {
+			c.ambiguous = true
+			c.skip = 0
+		}
 	}
-	if f.instrOf != nil {
-		f.instrOf.instr.skip = 0
+}
+
+// instr is the instruction collector of the field this frame is the instruction of.
+func (f *frame) instr() *collector {
+	if f.instrOf == nil {
+		return nil
 	}
+	return &f.instrOf.instr
 }
 
 // collector gathers the text a reader sees in a field instruction or a name, to judge it:
 // the characters after each \uN that \ucN tells the reader to skip are skipped here too
 // (HYPERLINK "\uc6\u109 ailto:s-msdt:..." is ms-msdt: to Word and LibreOffice).
 type collector struct {
-	b    strings.Builder
-	skip int // characters still to skip after a \uN
+	b         strings.Builder
+	skip      int  // characters still to skip after a \uN
+	ambiguous bool // a group started or ended while characters were still to be skipped
 }
 
 func (c *collector) String() string { return c.b.String() }

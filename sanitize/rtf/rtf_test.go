@@ -166,7 +166,7 @@ func TestSanitizeCorpus(t *testing.T) {
 		"gen-unknown-destination.rtf": {sanitize.ActRemovedPart, sanitize.ActRemovedMacros, sanitize.ActRemovedPart,
 			sanitize.ActRemovedExternalLink},
 		"gen-hyperlink-switches.rtf":    {sanitize.ActRemovedExternalLink, sanitize.ActRemovedExternalLink},
-		"gen-uc-skip-hyperlink.rtf":     {sanitize.ActRemovedExternalLink, sanitize.ActRemovedExternalLink},
+		"gen-uc-skip-hyperlink.rtf":     {sanitize.ActRemovedExternalLink, sanitize.ActRemovedExternalLink, sanitize.ActRemovedUnknown, sanitize.ActRemovedUnknown},
 		"gen-shape-orphan-property.rtf": {sanitize.ActRemovedUnknown, sanitize.ActRemovedUnknown, sanitize.ActRemovedUnknown},
 		"gen-shape-links.rtf": {sanitize.ActRemovedExternalLink, sanitize.ActRemovedExternalLink, sanitize.ActRemovedExternalLink,
 			sanitize.ActRemovedExternalLink, sanitize.ActRemovedUnknown, sanitize.ActRemovedUnknown, sanitize.ActRemovedUnknown},
