@@ -26,7 +26,7 @@ func FuzzEngine(f *testing.F) {
 	fuzzing := testtool.Fuzzing()
 	seen := map[string]bool{}
 	for i, file := range corpus(f) {
-		if raceEnabled && i%3 != 0 {
+		if raceEnabled && i%6 != 0 {
 			continue // the seeds run whole without -race (CI's full sets); keep -race within budget
 		}
 		if fuzzing {
