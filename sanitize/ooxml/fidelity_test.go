@@ -23,6 +23,9 @@ func TestFidelity(t *testing.T) {
 	if testing.Short() {
 		t.Skip("LibreOffice exports are slow")
 	}
+	if raceEnabled {
+		t.Skip("LibreOffice does the work here, out of the race detector's sight: runs without -race")
+	}
 	soffice := testtool.Need(t, "soffice")
 	pdftotext := testtool.Need(t, "pdftotext")
 	files := []string{

@@ -31,7 +31,7 @@ type judged struct {
 
 // judge writes every output to a temporary folder and runs both judges on all of them.
 // LibreOffice runs once per export format, for every file at once (each start costs
-// seconds); under -short only the python judge runs.
+// seconds); under -short or -race only the python judge runs (see raceEnabled).
 func judge(t *testing.T, items []judged) {
 	t.Helper()
 	py := testtool.Need(t, "python3")
@@ -44,7 +44,7 @@ func judge(t *testing.T, items []judged) {
 		}
 		spec[p] = it.markers
 	}
-	if !testing.Short() {
+	if !testing.Short() && !raceEnabled {
 		soffice := testtool.Need(t, "soffice")
 		// Outputs that are byte for byte the same (a position whose payloads all leave the
 		// same document behind) are read by LibreOffice once, against all their markers.

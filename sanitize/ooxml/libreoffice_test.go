@@ -35,6 +35,9 @@ func TestLibreOffice(t *testing.T) {
 	if testing.Short() {
 		t.Skip("LibreOffice conversion is slow")
 	}
+	if raceEnabled {
+		t.Skip("LibreOffice does the work here, out of the race detector's sight: runs without -race")
+	}
 	soffice := testtool.Need(t, "soffice")
 	testtool.Need(t, "pdftotext")
 	testtool.Need(t, "unzip")

@@ -1,0 +1,5 @@
+//go:build !race
+
+package ooxml
+
+const raceEnabled = false
