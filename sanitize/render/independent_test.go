@@ -141,6 +141,11 @@ func TestTextLayerJapanese(t *testing.T) {
 	pdfinfo := testtool.Need(t, "pdfinfo")
 	data := readFile(t, corpusFile("render", "ja-50p.pdf"))
 	for _, text := range []bool{true, false} {
+		if raceEnabled && !text {
+			// 50 pages under the race detector take a minute a pass; the pass without a
+			// text layer runs in CI's full-sets phase, without the race detector.
+			continue
+		}
 		out, res, err := run(t, renderer(t, Options{TextLayer: text}), data, "ja-50p.pdf", sanitize.Limits{})
 		if err != nil {
 			t.Fatal(err)
