@@ -109,7 +109,8 @@ func TestTypeConfusion(t *testing.T) {
 		{"markup/xsl-named-xsl", "style.xsl", "", []byte(`<?xml version="1.0"?><xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:msxsl="urn:schemas-microsoft-com:xslt"><msxsl:script>x</msxsl:script></xsl:stylesheet>`), "sanitized", "style.txt"},
 		{"markup/html-in-text-named-doc", "report.doc", "", []byte("report\n<html><link rel=import href=http://example.invalid/x></html>"), "sanitized", "report.txt"},
 		{"markup/html-utf16-bom-named-txt", "page.txt", "", append([]byte{0xff, 0xfe}, utf16le("<html><script>alert(1)</script></html>")...), "delivered", "page.txt"},
-		{"markup/utf16-no-bom", "page.txt", "", utf16le("<html><script>alert(1)</script> hello world</html>"), refused, ""},
+		// Without a BOM the page is named by its decoded start, as with one: HTML, converted to text.
+		{"markup/utf16-no-bom", "page.txt", "", utf16le("<html><script>alert(1)</script> hello world</html>"), "delivered", "page.txt"},
 		{"markup/utf32-no-bom", "page.txt", "", utf32le("<script>alert(1)</script>"), refused, ""},
 		// Scripts without a #! line.
 		{"script/vbscript-named-txt", "readme.txt", "", []byte("Set s = CreateObject(\"WScript.Shell\")\r\ns.Run \"calc.exe\"\r\n"), refused, ""},
