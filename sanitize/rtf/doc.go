@@ -19,6 +19,8 @@
 //     (HYPERLINK "\uc6\u109 ailto:s-msdt:..." is ms-msdt: to Word); an instruction or
 //     name in which a group starts or ends before those characters are skipped is
 //     dropped, since readers disagree on whether the skipping crosses it;
+//     \tab, \line, \par and the \*space words count as the white space that separates
+//     arguments;
 //   - fields are judged by the allow-list of sanitize/wordfield: type, arguments and
 //     switches, HYPERLINK only to http, https or mailto (every argument a reader could take
 //     as the target, after \l, \o or \t switches too). DDE anywhere in an instruction

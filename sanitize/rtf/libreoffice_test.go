@@ -40,6 +40,7 @@ func TestLibreOfficeOpensOutput(t *testing.T) {
 		"gen-unicode.rtf":               {want: []string{"請求書"}},
 		"gen-uc-skip-hyperlink.rtf":     {want: []string{"msdt", "hcp", "across", "into", "kept"}},
 		"gen-shape-links.rtf":           {want: []string{"Fill:", "end."}},
+		"gen-hyperlink-space-words.rtf": {want: []string{"tab", "emspace"}},
 		"gen-shape-orphan-property.rtf": {want: []string{"Logo:", "end."}},
 		"gen-trailing-data.rtf":         {want: []string{"Body."}, not: []string{"payload"}},
 	}

@@ -167,6 +167,7 @@ func TestSanitizeCorpus(t *testing.T) {
 			sanitize.ActRemovedExternalLink},
 		"gen-hyperlink-switches.rtf":    {sanitize.ActRemovedExternalLink, sanitize.ActRemovedExternalLink},
 		"gen-uc-skip-hyperlink.rtf":     {sanitize.ActRemovedExternalLink, sanitize.ActRemovedExternalLink, sanitize.ActRemovedUnknown, sanitize.ActRemovedUnknown},
+		"gen-hyperlink-space-words.rtf": {sanitize.ActRemovedExternalLink, sanitize.ActRemovedExternalLink},
 		"gen-shape-orphan-property.rtf": {sanitize.ActRemovedUnknown, sanitize.ActRemovedUnknown, sanitize.ActRemovedUnknown},
 		"gen-shape-links.rtf": {sanitize.ActRemovedExternalLink, sanitize.ActRemovedExternalLink, sanitize.ActRemovedExternalLink,
 			sanitize.ActRemovedExternalLink, sanitize.ActRemovedUnknown, sanitize.ActRemovedUnknown, sanitize.ActRemovedUnknown},
