@@ -7,3 +7,13 @@ import "context"
 func (s *Service) CountDownload(ctx context.Context, l Link, fileID string, bytes int64) error {
 	return s.countDownload(ctx, l, fileID, bytes)
 }
+
+// AdoptExpired runs the periodic check for files whose claim ran out.
+func (s *Service) AdoptExpired(ctx context.Context) error { return s.adoptExpired(ctx) }
+
+// Idle reports that no file is queued for or in this node's workers.
+func (s *Service) Idle() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.queued) == 0
+}

@@ -66,6 +66,22 @@ func (s *Service) Start(ctx context.Context) error {
 		}()
 	}
 	s.wg.Add(1)
+	go func() { // exits when stop is closed
+		defer s.wg.Done()
+		tick := time.NewTicker(s.o.Lease)
+		defer tick.Stop()
+		for {
+			select {
+			case <-s.stop:
+				return
+			case <-tick.C:
+				if err := s.adoptExpired(context.Background()); err != nil {
+					s.log.Error("transfer claims not checked", "err", err)
+				}
+			}
+		}
+	}()
+	s.wg.Add(1)
 	if s.o.Elector != nil {
 		lctx, cancel := context.WithCancel(context.Background())
 		go func() { // exits when stop is closed
@@ -106,7 +122,8 @@ func (s *Service) leaderWork(ctx context.Context) {
 // orphanAfter is how long a file may wait for the engine, or an upload stay idle, before
 // the leader of a shared store takes it for a node that stopped or died: more than a file
 // can spend being sanitized. A file still waiting in a live node's queue after that is
-// sanitized twice, and only the first result is recorded (updateFile's state check).
+// queued on both; the claim in the store (lease.go) lets one of them sanitize it. A file
+// whose node died while sanitizing it is taken over sooner, once its claim runs out.
 func (s *Service) orphanAfter() time.Duration { return max(2*s.o.SanitizeTimeout, s.o.PurgeEvery) }
 
 // recover fixes uploads' offsets, queues the files waiting for the engine and completes
@@ -192,7 +209,13 @@ func (s *Service) worker() {
 // by its hash, a refused original goes to the quarantine, and the staged upload is
 // removed either way.
 func (s *Service) process(id string) {
-	ctx := context.Background()
+	l := s.takeLease(context.Background(), id)
+	if l == nil {
+		return // done, or another node is sanitizing it
+	}
+	defer l.cancel()
+	defer l.release()
+	ctx := l.ctx
 	f, err := s.st.file(ctx, id)
 	if err != nil || f.State != Uploaded {
 		return
@@ -205,6 +228,18 @@ func (s *Service) process(id string) {
 	log := s.log.With("transfer", t.ID, "file", f.ID)
 	start := time.Now()
 	res, sum, size, err := s.sanitize(ctx, t, f)
+	// The result counts only from the node that still holds the claim: one that was
+	// taken for dead drops what it made.
+	ctx = context.WithoutCancel(ctx)
+	if !l.held() {
+		if err == nil && sum != "" {
+			s.dropBlob(ctx, sum)
+		}
+		log.Warn("transfer file result dropped: another node took the file over")
+		return
+	}
+	// Just renewed: the claim outlasts recording the result, which ends it.
+	l.release()
 	now := s.now().UTC()
 	f.Updated = now
 	switch {

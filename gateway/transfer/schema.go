@@ -45,6 +45,9 @@ var Schema = quarantine.Schema{
 			PRIMARY KEY (link_id, file_id)) WITHOUT ROWID;`,
 		// 2
 		`CREATE TABLE transfer_outbox (id TEXT PRIMARY KEY, rcpts TEXT NOT NULL, msg BLOB NOT NULL, created INTEGER NOT NULL);`,
+		// 3: the node sanitizing a file, and until when (lease.go)
+		`ALTER TABLE transfer_files ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+			ALTER TABLE transfer_files ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;`,
 	},
 	Postgres: []string{
 		// 1
@@ -85,5 +88,8 @@ var Schema = quarantine.Schema{
 			PRIMARY KEY (link_id, file_id));`,
 		// 2
 		`CREATE TABLE transfer_outbox (id TEXT PRIMARY KEY, rcpts TEXT NOT NULL, msg BYTEA NOT NULL, created BIGINT NOT NULL);`,
+		// 3
+		`ALTER TABLE transfer_files ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+			ALTER TABLE transfer_files ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;`,
 	},
 }

@@ -102,6 +102,12 @@ type Options struct {
 	// files a stopped node left run on one node at a time.
 	Elector    quarantine.Elector
 	PurgeEvery time.Duration // default 10 minutes
+	// Node names this node in the claims it takes on files it sanitizes (distinct per
+	// node sharing the store; default a random ID). Lease is how long a claim lasts
+	// unrenewed (default one minute): another node takes the file of a node that died
+	// that long after; the node itself, restarted, at once.
+	Node  string
+	Lease time.Duration
 }
 
 // Service is the transfer state machine over its store, the engines and the quarantine.
@@ -165,6 +171,12 @@ func New(o Options) (*Service, error) {
 	}
 	if o.Hostname == "" {
 		o.Hostname = "sekisho.local"
+	}
+	if o.Node == "" {
+		o.Node = newID("N")
+	}
+	if o.Lease <= 0 {
+		o.Lease = defaultLease
 	}
 	b := o.Blobs
 	if b == nil {

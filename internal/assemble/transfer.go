@@ -130,6 +130,9 @@ func OpenTransfer(ctx context.Context, cfg *config.Config, store *quarantine.Ser
 		MaxDownloads: tc.MaxDownloads, AccessCode: tc.AccessCode, Mode: tc.Approval, Rules: rules(tc.AutoApprove),
 		Departments: departments(tc.Departments), InternetURL: InternetURL(cfg, nil), PortalURL: PortalURL(cfg),
 		Hostname: cfg.SMTP.Hostname, Logger: o.logger().With("component", "transfer"),
+		// Claims on files being sanitized name the node: restarted, it takes its own back
+		// at once; another node waits until the claim runs out.
+		Node: NodeName(cfg),
 	}
 	if el, ok := store.Backend().(quarantine.Elector); ok {
 		so.Elector = el // a shared store: the purge and recovery run on one node
