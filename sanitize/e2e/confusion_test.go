@@ -159,5 +159,6 @@ func summarize(res sanitize.Result) string {
 var knownBypass = map[string]string{
 	"ooxml/field-binary-data":      "ooxml: w:fldData (binary field data Word parses for some field types) is copied byte for byte",
 	"odf/form-image-data-remote":   "odf: form:image-data with an http(s) address is kept (file: and UNC are removed); LibreOffice fetches it when the form shows",
+	"xlsx/web-publish-to-share":    "ooxml: the workbook's webPublishObjects (destinationFile on a share, autoRepublish) are kept, the sheet's webPublishItems are removed; Excel writes the HTML there on save",
 	"odf/form-external-datasource": "odf: form:datasource (a database URL such as sdbc:mysql:jdbc:host) is kept; LibreOffice connects when the form loads",
 }

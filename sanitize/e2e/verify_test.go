@@ -44,7 +44,7 @@ var hexName = regexp.MustCompile(`#([0-9A-Fa-f]{2})`)
 
 // ooxmlActive matches parts and markup of macros, ActiveX, OLE and DDE in OOXML and ODF.
 var ooxmlActivePart = regexp.MustCompile(`(?i)(vbaProject|vbaData|activeX|oleObject|/embeddings/|macrosheets/|/Basic/|Scripts/|\.bin$|\.exe$|\.js$|\.vbs$)`)
-var ooxmlActiveXML = regexp.MustCompile(`(?i)(DDEAUTO|\bDDE\b|ddeLink|ddeService|script:event-listener|<office:script[ >]|<office:scripts>\s*<|<office:event-listeners>\s*<|macro="|vnd\.sun\.star\.script:|xlink:href="macro:|<draw:(image|object|object-ole|plugin|applet|floating-frame)\b[^>]*xlink:href="(https?:|file:|ftp:|\\\\)|<w:attachedTemplate|<w:subDoc|INCLUDETEXT|INCLUDEPICTURE|<o:OLEObject|<w:control|<w:altChunk|QUOTE\s+\d+(\s+\d+){3,}|<w:fldData\b[^>]*>[^<]|form:datasource="[^"]|form:image-data="(https?:|file:|\\\\)|<v:imagedata[^>]*(src|o:href)="(https?:|file:|\\\\)|<v:fill[^>]*src="(https?:|file:|\\\\))`)
+var ooxmlActiveXML = regexp.MustCompile(`(?i)(DDEAUTO|\bDDE\b|ddeLink|ddeService|script:event-listener|<office:script[ >]|<office:scripts>\s*<|<office:event-listeners>\s*<|macro="|vnd\.sun\.star\.script:|xlink:href="macro:|<draw:(image|object|object-ole|plugin|applet|floating-frame)\b[^>]*xlink:href="(https?:|file:|ftp:|\\\\)|<w:attachedTemplate|<w:subDoc|INCLUDETEXT|INCLUDEPICTURE|<o:OLEObject|<w:control|<w:altChunk|QUOTE\s+\d+(\s+\d+){3,}|<w:fldData\b[^>]*>[^<]|form:datasource="[^"]|destinationFile="[^"]|form:image-data="(https?:|file:|\\\\)|<v:imagedata[^>]*(src|o:href)="(https?:|file:|\\\\)|<v:fill[^>]*src="(https?:|file:|\\\\))`)
 
 // sheetFormulaActive matches spreadsheet formulas that fetch, start a COM server, call a
 // DLL or run DDE: WEBSERVICE, RTD, CALL/REGISTER, EXEC, and app|'topic'!item.
