@@ -147,6 +147,9 @@ func (s *Sanitizer) sanitizeEPUB(ctx context.Context, in *sanitize.Item, w io.Wr
 	if err := bw.Flush(); err != nil {
 		return res, err
 	}
+	if pages == 0 {
+		return res, fmt.Errorf("%w: EPUB whose reading order lists no XHTML page; ask the sender for a PDF", sanitize.ErrUnsupported)
+	}
 	if !seen.ink {
 		return res, fmt.Errorf("%w: EPUB without text (its pages are images: a fixed-layout or scanned book); ask the sender for a PDF", sanitize.ErrUnsupported)
 	}

@@ -106,6 +106,8 @@ func TestEPUBCases(t *testing.T) {
 		{"image pages only", makeEPUB(t, epubOPF(`<itemref idref="c1"/><itemref idref="img"/>`, items...),
 			zfile{name: "OEBPS/text/ch1.xhtml", body: []byte(imageOnly)}, zfile{name: "OEBPS/images/a.png", body: []byte("\x89PNG")}),
 			nil, sanitize.ErrUnsupported},
+		{"no pages", makeEPUB(t, epubOPF(`<itemref idref="img"/>`, items...), zfile{name: "OEBPS/images/a.png", body: []byte("\x89PNG")}),
+			nil, sanitize.ErrUnsupported},
 		{"page outside the book", makeEPUB(t, epubOPF(`<itemref idref="x"/>`, `<item id="x" href="../../etc/passwd" media-type="application/xhtml+xml"/>`)),
 			nil, sanitize.ErrMalformed},
 		{"remote page", makeEPUB(t, epubOPF(`<itemref idref="x"/>`, `<item id="x" href="https://example.com/p.xhtml" media-type="application/xhtml+xml"/>`)),

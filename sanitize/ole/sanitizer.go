@@ -77,6 +77,15 @@ func Reason(info Info, detected string) error {
 	if info.HasAttachment {
 		with = append(with, "attachments")
 	}
+	if kind == "msg" {
+		// A message saved from Outlook is an ordinary thing to attach: the recipient reads
+		// what to ask for, in Japanese first, and the operator the evidence.
+		found := "without macro or object storages"
+		if len(with) > 0 {
+			found = "with " + strings.Join(with, " and ")
+		}
+		return fmt.Errorf("%w: %s %s: %s", sanitize.ErrUnsupported, what, found, msgReason)
+	}
 	if len(with) == 0 {
 		switch kind {
 		case "doc", "xls":
@@ -90,6 +99,10 @@ func Reason(info Info, detected string) error {
 	}
 	return fmt.Errorf("%w: %s with %s", sanitize.ErrUnsupported, what, strings.Join(with, " and "))
 }
+
+// msgReason says why an Outlook message file is held and what to ask the sender for.
+const msgReason = "Outlook のメッセージファイル (.msg) は無害化に対応していないため保留しました。送信者に、メールそのものの転送か、本文の貼り付け・PDF での再送を依頼してください" +
+	" / Outlook message file held: .msg files are not sanitized here; ask the sender to forward the mail itself, or to paste its text or send a PDF"
 
 func describeKind(kind string) string {
 	switch kind {
