@@ -32,6 +32,13 @@ type Transfer struct {
 	// Default 4GiB. The engine's limits.max_file_size does not apply to transfers: this
 	// does.
 	MaxFileSize Size `yaml:"max_file_size"`
+	// MaxTotalSize bounds the bytes decoded or decompressed across all the nested work of
+	// one file (archive entries, attachments of a message, ...), as limits.max_total_size
+	// does in mail; a text file's own decoding counts apart (up to twice its size), so a
+	// large text file is not refused for it. Default: limits.max_total_size, so an archive
+	// refused in mail for what it expands to is refused in a transfer too unless raised
+	// here. Depth, entries, ratio, pixels and pages are the mail limits as they are.
+	MaxTotalSize Size `yaml:"max_total_size"`
 	// MaxTransferSize bounds all files of one transfer together. Default 10GiB.
 	MaxTransferSize Size `yaml:"max_transfer_size"`
 	// MaxFiles is the number of files in one transfer. Default 100.
@@ -154,6 +161,9 @@ func (t Transfer) validate(p *problems) {
 		}
 	}
 	p.atLeastSize("transfer.max_file_size", t.MaxFileSize, 1<<10)
+	if t.MaxTotalSize < 0 {
+		p.add("transfer.max_total_size", t.MaxTotalSize.String(), "must not be negative (0: limits.max_total_size)")
+	}
 	if t.MaxTransferSize < t.MaxFileSize {
 		p.add("transfer.max_transfer_size", t.MaxTransferSize.String(), "must be at least transfer.max_file_size ("+t.MaxFileSize.String()+")")
 	}

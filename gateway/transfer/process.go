@@ -325,7 +325,7 @@ func (s *Service) sanitize(ctx context.Context, t Transfer, f File) (sanitize.Re
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.o.SanitizeTimeout)
 	defer cancel()
-	res, err := eng.Sanitize(ctx, item, w, s.o.NewBudget())
+	res, err := eng.Sanitize(ctx, item, w, s.budget(in))
 	if err != nil || !res.Verdict.HasOutput() {
 		w.Abort()
 		if isNoSpace(err) {
@@ -338,6 +338,19 @@ func (s *Service) sanitize(ctx context.Context, t Transfer, f File) (sanitize.Re
 		err = ErrStorage
 	}
 	return res, sum, n, err
+}
+
+// budget is the engine's budget for one file. The text family counts its own decoding of
+// the file against the expansion limit (limits.max_total_size in mail, where a text item
+// is at most limits.max_file_size): a text file's decoded bytes (at most twice its size,
+// Latin-1 to UTF-8) are allowed on top, so a multi-gigabyte text transfer is not refused
+// while what archives and nested items may expand to stays the configured limit.
+func (s *Service) budget(in Blob) *sanitize.Budget {
+	lim := s.o.NewBudget().Limits()
+	if sanitize.Detect(in).Class == sanitize.ClassText {
+		lim.MaxTotalSize += 2 * in.Size()
+	}
+	return sanitize.NewBudget(lim)
 }
 
 // hold keeps a refused original in the quarantine. The record has no recipients, so an

@@ -78,7 +78,8 @@ type Options struct {
 	// Inbound sanitizes what arrives from the Internet side, Outbound what leaves the
 	// LGWAN side (each an engine with its direction's policy and metadata setting).
 	Inbound, Outbound sanitize.Sanitizer
-	// NewBudget returns the budget for one file (the transfer limits, not the mail ones).
+	// NewBudget returns the budget for one file (the transfer limits, not the mail ones);
+	// a text file's own decoding is allowed on top of its expansion limit.
 	NewBudget       func() *sanitize.Budget
 	SanitizeWorkers int
 	SanitizeTimeout time.Duration
@@ -145,7 +146,7 @@ func New(o Options) (*Service, error) {
 	}
 	if o.NewBudget == nil {
 		o.NewBudget = func() *sanitize.Budget {
-			return sanitize.NewBudget(sanitize.Limits{MaxFileSize: o.Limits.MaxFileSize, MaxTotalSize: 2 * o.Limits.MaxFileSize})
+			return sanitize.NewBudget(sanitize.Limits{MaxFileSize: o.Limits.MaxFileSize}.WithDefaults())
 		}
 	}
 	if o.SanitizeWorkers <= 0 {

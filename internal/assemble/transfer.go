@@ -49,9 +49,10 @@ func (t *Transfer) Close() error {
 }
 
 // transferConfig is cfg as the engines of one direction see it: the policy with the
-// direction's overrides, and the transfer limits in place of the mail ones (a transfer
-// may be gigabytes; expansion ratios and depth stay as for mail, so a zip bomb or an
-// encrypted archive behaves as it does in mail).
+// direction's overrides, and the transfer's own limits where it has them: file size
+// (a transfer may be gigabytes), nested expansion (transfer.max_total_size, the mail
+// limit unless raised) and time; depth, entries, ratio, pixels and pages stay as for
+// mail, so a zip bomb or an encrypted archive behaves as it does in mail.
 func transferConfig(cfg *config.Config, overrides map[string]string) *config.Config {
 	c := *cfg
 	c.Policy = map[string]string{}
@@ -63,7 +64,9 @@ func transferConfig(cfg *config.Config, overrides map[string]string) *config.Con
 	}
 	t := cfg.Transfer
 	c.Limits.MaxFileSize = t.MaxFileSize
-	c.Limits.MaxTotalSize = max(cfg.Limits.MaxTotalSize, 2*t.MaxFileSize)
+	if t.MaxTotalSize > 0 {
+		c.Limits.MaxTotalSize = t.MaxTotalSize
+	}
 	c.Limits.Timeout = t.SanitizeTimeout
 	return &c
 }
