@@ -206,8 +206,8 @@ func (e *Engine) sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget)
 	out := e.output(w)
 	defer out.close()
 	r, err := e.run(ctx, h, in, out, b)
-	if err == nil && ctx.Err() != nil {
-		err = ctx.Err()
+	if err == nil {
+		err = expired(ctx, b)
 	}
 	var rendered []Action
 	if errors.Is(err, ErrNeedsRender) && act != Render {
@@ -217,8 +217,8 @@ func (e *Engine) sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget)
 				return res, fmt.Errorf("write output: %w", rerr)
 			}
 			r, err = e.run(ctx, rh, in, out, b)
-			if err == nil && ctx.Err() != nil {
-				err = ctx.Err()
+			if err == nil {
+				err = expired(ctx, b)
 			}
 		}
 	}
@@ -272,6 +272,19 @@ func (e *Engine) sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget)
 
 // run calls the family with a per-item recover: pdfcpu and the image decoders panic on some
 // malformed input, and one hostile file must not take down the gateway.
+// expired reports a family that returned after the item's time was up, whether or not
+// the context's timer has fired yet: on a loaded machine the timer goroutine can run
+// late, and a result that came in past limits.timeout is not accepted.
+func expired(ctx context.Context, b *Budget) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d := b.Deadline(); !d.IsZero() && !time.Now().Before(d) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
 func (e *Engine) run(ctx context.Context, h Sanitizer, in *Item, w io.Writer, b *Budget) (r Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
