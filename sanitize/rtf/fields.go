@@ -29,6 +29,10 @@ func decideField(fs *fieldState) (keep bool, kind sanitize.ActionKind, detail st
 		return false, sanitize.ActRemovedDDE, fmt.Sprintf("DDE field %s", short(orig))
 	case fs.nested:
 		return false, sanitize.ActRemovedPart, fmt.Sprintf("field code built from nested fields (%s)", short(orig))
+	case fs.instrs > 1:
+		// LibreOffice reads the last instruction: {\*\fldinst PAGE }{\*\fldinst HYPERLINK ...}
+		// is a link to it, and PAGE to a judge of the joined text.
+		return false, sanitize.ActRemovedUnknown, fmt.Sprintf("field with %d instructions, read differently by readers (%s)", fs.instrs, short(orig))
 	case fs.instr.ambiguous:
 		return false, sanitize.ActRemovedUnknown, fmt.Sprintf("field code whose \\uN skips cross a group, read differently by readers (%s)", short(orig))
 	}

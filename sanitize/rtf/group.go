@@ -237,6 +237,7 @@ func (rw *rewriter) endHead(f *frame) error {
 			return nil
 		}
 		f.instrOf = p.field
+		p.field.instrs++
 	case kindShapeProp:
 		f.sp = &shapeProp{}
 		f.outW, f.outR = f.w, f.rslt

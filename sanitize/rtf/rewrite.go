@@ -59,6 +59,7 @@ type fieldState struct {
 	full, rslt outBuf
 	instr      collector
 	nested     bool // the instruction holds another field: a code built from pieces
+	instrs     int  // \fldinst groups: readers take the last, the collector joins them all
 }
 
 // shapeProp buffers a shape property ({\sp{\sn name}{\sv value}}) until its name is
