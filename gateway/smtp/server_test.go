@@ -46,6 +46,8 @@ func TestSmuggling(t *testing.T) {
 		{"LF.LF", "\n.\n"},
 		{"NUL after dot", "\r\n.\x00\r\n"},
 		{"bare CR line", "\r.\r"},
+		{"CRLF.CR", "\r\n.\r"}, // the CR after a stuffing dot is data, not swallowed
+		{"CRLF..CR", "\r\n..\r"},
 	}
 	for _, policy := range []string{"reject", "normalize"} {
 		for _, v := range variants {

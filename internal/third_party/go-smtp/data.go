@@ -160,6 +160,11 @@ func (r *dataReader) Read(b []byte) (n int, err error) {
 				r.state = stateEOF
 				continue
 			}
+			// sekisho patch: not the end-of-data line, so the dot was a stuffing dot
+			// and the CR after it is data. Upstream dropped that CR, which hid a bare CR
+			// from the smuggling check and changed the message; net/textproto emits it.
+			r.r.UnreadByte()
+			c = '\r'
 			r.state = stateData
 		case stateCR:
 			if c == '\n' {
