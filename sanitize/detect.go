@@ -61,8 +61,10 @@ var mimeTable = map[string]typeEntry{
 	"image/webp": {"webp", ClassImage, ".webp"},
 	"image/bmp":  {"bmp", ClassImage, ".bmp"},
 	"image/tiff": {"tiff", ClassImage, ".tiff"},
-	// HEIC/HEIF (iPhone photos): no decoder here, held by policy with a reason that
-	// says what to ask for.
+	// HEIC/HEIF (iPhone photos) and AVIF (the same container around AV1): no Go
+	// decoder; converted by libheif in the render sandbox, or held with a reason that says
+	// what to ask for.
+	"image/avif":          {"avif", ClassImage, ".avif"},
 	"image/heic":          {"heic", ClassImage, ".heic"},
 	"image/heic-sequence": {"heic", ClassImage, ".heic"},
 	"image/heif":          {"heic", ClassImage, ".heif"},

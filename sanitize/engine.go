@@ -186,7 +186,7 @@ func (e *Engine) sanitize(ctx context.Context, in *Item, w io.Writer, b *Budget)
 		// Without LibreOffice the family's own reason (macros, encryption, ...) is still the
 		// most useful one; the hint tells the operator how to get the document delivered.
 		tool := "LibreOffice (soffice)"
-		if t.Name == "heic" {
+		if t.Name == "heic" || t.Name == "avif" {
 			tool = "heif-convert (Debian libheif-examples)"
 		}
 		hint = fmt.Sprintf("no converter for %s: install %s to deliver it converted", t.Name, tool)

@@ -17,7 +17,7 @@ func TestHeldReasons(t *testing.T) {
 		file, typ string
 		want      []string
 	}{
-		{"uns-da-1p.heic", "heic", []string{"HEIC/HEIF 画像", "JPEG", "HEIC/HEIF image held"}},
+		{"uns-da-1p.heic", "heic", []string{"HEIC/HEIF 画像", "JPEG", "HEIC/HEIF image held", "install heif-convert"}},
 		{"uns-eng-spa-mult.epub", "epub", []string{"電子書籍 (EPUB)", "PDF", "EPUB e-book held by policy"}},
 	}
 	e := NewEngine(EngineOptions{Policy: DefaultPolicy().With(map[string]PolicyAction{"epub": Quarantine})})

@@ -70,9 +70,10 @@ func DefaultPolicy() Policy {
 		"cpio":               Quarantine,
 		"lzip":               Quarantine,
 		"zlib":               Quarantine,
-		// HEIC photos are decoded by libheif in the render sandbox and delivered as a JPEG;
-		// without heif-convert they are held with a reason asking for a JPEG.
+		// HEIC photos and AVIF images are decoded by libheif in the render sandbox and
+		// delivered as a JPEG; without heif-convert they are held with a reason asking for one.
 		"heic":                  Convert,
+		"avif":                  Convert,
 		string(ClassMessage):    Sanitize,
 		string(ClassExecutable): Block,
 		string(ClassScript):     Block,

@@ -187,15 +187,17 @@ func NewSanitizers(cfg *config.Config, o Options) (_ *Sanitizers, err error) {
 
 	// HEIC photos (the iPhone's format) have no Go decoder: libheif decodes them in the
 	// same sandbox and the image family rebuilds the JPEG. Finding heif-convert is cheap.
-	if pol.Lookup(sanitize.Type{Name: "heic", Class: sanitize.ClassImage}) == sanitize.Convert {
+	if photos := photoTypes(pol); len(photos) > 0 {
 		p, err := render.NewPhotoConverter(render.PhotoOptions{Inner: e, Timeout: cfg.Render.ConvertTimeout.Std(), TempDir: cfg.TempDir})
 		switch {
 		case errors.Is(err, render.ErrNoHEIFDecoder):
-			log.Warn("convert: heif-convert not found; HEIC photos will be quarantined (install libheif-examples)")
+			log.Warn("convert: heif-convert not found; HEIC and AVIF images will be quarantined (install libheif-examples)")
 		case err != nil:
 			return nil, fmt.Errorf("convert: %w", err)
 		default:
-			e.RegisterConverter("heic", p)
+			for _, name := range photos {
+				e.RegisterConverter(name, p)
+			}
 		}
 	}
 
@@ -258,6 +260,17 @@ func messageEngine(cfg *config.Config, log *slog.Logger, obs sanitize.Observer, 
 }
 
 // usesConvert reports whether any entry of the effective policy says convert.
+// photoTypes lists the image types libheif decodes that the policy says to convert.
+func photoTypes(p sanitize.Policy) []string {
+	var out []string
+	for _, name := range []string{"heic", "avif"} {
+		if p.Lookup(sanitize.Type{Name: name, Class: sanitize.ClassImage}) == sanitize.Convert {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 func usesConvert(p sanitize.Policy) bool {
 	for _, a := range p {
 		if a == sanitize.Convert {

@@ -64,4 +64,12 @@
 // runs with the host's network: block it outside (a firewall rule for the service user).
 // The converted PDF is capped at limits.max_file_size and rasterized as above. Without
 // LibreOffice these types fail with sanitize.ErrUnsupported, "renderer unavailable".
+//
+// # Photos
+//
+// PhotoConverter (the convert policy for HEIC/HEIF) runs libheif's heif-convert in the
+// same sandbox (sandbox.go: process group, network namespace, prlimit file size, plus an
+// address-space cap), after the dimensions the file declares were checked against
+// limits.max_pixels, and hands the JPEG, rebuilt from its coefficients without any APPn,
+// to the image family.
 package render

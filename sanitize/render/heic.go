@@ -87,8 +87,8 @@ func NewPhotoConverter(o PhotoOptions) (*PhotoConverter, error) {
 // Sanitize decodes a HEIC/HEIF photo to a JPEG and sanitizes that through Inner.
 func (p *PhotoConverter) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer, b *sanitize.Budget) (sanitize.Result, error) {
 	res := sanitize.Result{Detected: in.Detected}
-	if in.Detected.Name != "heic" {
-		return res, fmt.Errorf("%w: the photo converter reads HEIC/HEIF, not %s", sanitize.ErrUnsupported, in.Detected.Name)
+	if in.Detected.Name != "heic" && in.Detected.Name != "avif" {
+		return res, fmt.Errorf("%w: the photo converter reads HEIC/HEIF and AVIF, not %s", sanitize.ErrUnsupported, in.Detected.Name)
 	}
 	lim := b.Limits()
 	if err := b.CheckFileSize(in.Body.Size()); err != nil {
@@ -139,7 +139,7 @@ func (p *PhotoConverter) Sanitize(ctx context.Context, in *sanitize.Item, w io.W
 	if !r.Verdict.HasOutput() {
 		return res, fmt.Errorf("decoded photo refused: %s", r.Reason)
 	}
-	res.Add(sanitize.ActConverted, in.Path, "heic → jpeg by libheif (EXIF, XMP, thumbnails and other images of the file not carried over)")
+	res.Add(sanitize.ActConverted, in.Path, in.Detected.Name+" → jpeg by libheif (EXIF, XMP, thumbnails and other images of the file not carried over)")
 	for _, a := range r.Actions {
 		if a.Kind != sanitize.ActRenamed {
 			res.Actions = append(res.Actions, a)
@@ -162,6 +162,7 @@ func (p *PhotoConverter) decode(ctx context.Context, in *sanitize.Item, maxFile 
 		return nil, fmt.Errorf("render: %w", err)
 	}
 	defer os.RemoveAll(dir)
+	// libheif reads the container, not the name: one name serves HEIC and AVIF.
 	if err := writeFile(filepath.Join(dir, "in.heic"), in); err != nil {
 		return nil, err
 	}
