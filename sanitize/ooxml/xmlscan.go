@@ -35,6 +35,7 @@ type scanner struct {
 	rerr    error // read error to return once the buffer is drained
 	endTag  bool  // a self-closing tag was returned: its end comes next
 	endName xml.Name
+	expect  xml.Name // the open element's raw name, set by the reader: its end tag is read without interning
 	attrs   []xml.Attr
 	vals    []byte   // decoded attribute values of the current start tag
 	refs    []valRef // per attribute: where its value is
@@ -57,7 +58,7 @@ var scannerPool = sync.Pool{New: func() any {
 
 func getScanner(r io.Reader) *scanner {
 	s := scannerPool.Get().(*scanner)
-	s.r, s.pos, s.end, s.eof, s.rerr, s.endTag = r, 0, 0, false, nil, false
+	s.r, s.pos, s.end, s.eof, s.rerr, s.endTag, s.expect = r, 0, 0, false, nil, false, xml.Name{}
 	return s
 }
 
@@ -222,6 +223,23 @@ func (s *scanner) chars(t *tok, b []byte) error {
 }
 
 func (s *scanner) endElement(t *tok, b []byte) error {
+	// The end tag nearly always names the open element, written as it was opened and
+	// closed at once: compare the bytes instead of hashing and interning the name again.
+	if x := s.expect; x.Local != "" {
+		i := 2
+		if x.Space != "" {
+			if !hasAt(b, i, x.Space) || i+len(x.Space) >= len(b) || b[i+len(x.Space)] != ':' {
+				goto general
+			}
+			i += len(x.Space) + 1
+		}
+		if hasAt(b, i, x.Local) && i+len(x.Local) < len(b) && b[i+len(x.Local)] == '>' {
+			s.pos += i + len(x.Local) + 1
+			t.kind, t.raw = kEnd, x
+			return nil
+		}
+	}
+general:
 	gt := bytes.IndexByte(b, '>')
 	if gt < 0 {
 		return errNeedMore
@@ -237,6 +255,11 @@ func (s *scanner) endElement(t *tok, b []byte) error {
 	s.pos += gt + 1
 	t.kind, t.raw = kEnd, name
 	return nil
+}
+
+// hasAt reports whether b holds s at i.
+func hasAt(b []byte, i int, s string) bool {
+	return i+len(s) <= len(b) && string(b[i:i+len(s)]) == s
 }
 
 func (s *scanner) startElement(t *tok, b []byte) error {

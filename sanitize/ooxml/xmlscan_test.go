@@ -23,6 +23,7 @@ func scanTokens(r io.Reader) ([]string, error) {
 	defer putScanner(s)
 	var out []string
 	var text []byte
+	var open []xml.Name // as readXML does, so that end tags take the scanner's fast path
 	flush := func() {
 		if text != nil {
 			out = append(out, fmt.Sprintf("T %q", text))
@@ -31,10 +32,21 @@ func scanTokens(r io.Reader) ([]string, error) {
 	}
 	for {
 		var t tok
+		if len(open) > 0 {
+			s.expect = open[len(open)-1]
+		}
 		err := s.next(&t)
 		if err == io.EOF {
 			flush()
 			return out, nil
+		}
+		switch t.kind {
+		case kStart:
+			open = append(open, t.raw)
+		case kEnd:
+			if len(open) > 0 {
+				open = open[:len(open)-1]
+			}
 		}
 		if err != nil {
 			return nil, err
@@ -219,4 +231,33 @@ func FuzzScanner(f *testing.F) {
 			t.Fatalf("bytewise read differs (%v)", err)
 		}
 	})
+}
+
+// TestEndTags: the reader's end tags, on the scanner's fast path (the open element's name
+// followed by '>') and off it, are read and matched as written.
+func TestEndTags(t *testing.T) {
+	const ns = `xmlns:w="urn:w" xmlns:x="urn:w"`
+	for _, c := range []struct {
+		doc string
+		ok  bool
+	}{
+		{`<r ` + ns + `><w:t>a</w:t></r>`, true},
+		{`<r ` + ns + `><w:t>a</w:t ></r>`, true},
+		{`<r ` + ns + `><w:t>a</w:t` + "\n" + `></r >`, true},
+		{`<r ` + ns + `><w:t>a</w:tab></r>`, false},
+		{`<r ` + ns + `><w:tab>a</w:t></r>`, false},
+		{`<r ` + ns + `><w:t>a</x:t></r>`, false}, // same namespace, other prefix: not the same tag
+		{`<r ` + ns + `><w:t>a</t></r>`, false},
+		{`<r ` + ns + `><t>a</w:t></r>`, false},
+		{`<r ` + ns + `><w:t>a</w:t></r></r>`, false},
+		{`<r ` + ns + `><w:t>a</w:t`, false},
+		{`<r ` + ns + `><w:t>a</w:`, false},
+	} {
+		for _, r := range []io.Reader{strings.NewReader(c.doc), iotest.OneByteReader(strings.NewReader(c.doc))} {
+			err := readXML(context.Background(), r, discard{})
+			if (err == nil) != c.ok {
+				t.Errorf("%s: err = %v, want ok = %v", c.doc, err, c.ok)
+			}
+		}
+	}
 }

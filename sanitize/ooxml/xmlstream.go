@@ -196,6 +196,10 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 		if t.field != nil {
 			t.field = nil
 		}
+		scn.expect = xml.Name{}
+		if len(stack) > 0 {
+			scn.expect = stack[len(stack)-1].raw
+		}
 		err := scn.next(t)
 		if err == io.EOF {
 			break
