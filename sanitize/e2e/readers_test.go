@@ -226,6 +226,10 @@ func TestReadersMailAndNames(t *testing.T) {
 		{"mail/part-in-preamble", "a.eml", "", raw("Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n" + exePart + "\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b--\r\n"), "safe", ""},
 		{"mail/part-in-epilogue", "a.eml", "", raw("Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b--\r\n--b\r\n" + exePart + "\r\n--b--\r\n"), "safe", ""},
 		{"mail/rfc822-in-base64", "a.eml", "", eml("Content-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n" + b64lines([]byte("Content-Type: multipart/mixed; boundary=\"c\"\r\n\r\n--c\r\n"+exePart+"\r\n--c--\r\n"))), "safe", ""},
+		// Text whose decoded lines repeat the message's boundary: re-encoded as 7bit or
+		// 8bit with the same boundary, they would start new parts.
+		{"mail/boundary-inside-base64-text", "a.eml", "", raw("Content-Type: multipart/mixed; boundary=\"BB\"\r\n\r\n--BB\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" + b64lines([]byte("hello\r\n--BB\r\nContent-Type: text/html\r\n\r\n<script>alert(1)</script>\r\n--BB\r\n"+exePart+"\r\n--BB--\r\n")) + "\r\n--BB--\r\n"), "safe", ""},
+		{"mail/boundary-inside-qp-text", "a.eml", "", raw("Content-Type: multipart/alternative; boundary=\"BB\"\r\n\r\n--BB\r\nContent-Type: text/plain; charset=iso-2022-jp\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nhello\r\n=2D-BB\r\nContent-Type: text/html\r\n\r\n<script>alert(1)</script>\r\n--BB--\r\n"), "safe", ""},
 		{"mail/transfer-encoding-twice", "a.eml", "", eml("Content-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"a.pdf\"\r\nContent-Transfer-Encoding: 7bit\r\nContent-Transfer-Encoding: base64\r\n\r\n" + b64lines(exe)), "safe", ""},
 		{"mail/begin-base64-in-text", "a.eml", "", raw("Content-Type: text/plain\r\n\r\nhello\r\nbegin-base64 644 x.exe\r\n" + b64lines(exe) + "\r\n====\r\n"), "safe", ""},
 		{"mail/text-part-named-hta", "a.eml", "", eml("Content-Type: text/plain\r\nContent-Disposition: attachment; filename=\"x.hta\"\r\n\r\n<script>new ActiveXObject(\"WScript.Shell\").Run(\"calc\")</script>"), "safe", ""},
