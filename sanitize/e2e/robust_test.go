@@ -84,8 +84,13 @@ func mutations(data []byte, seed uint64, few bool) map[string][]byte {
 }
 
 // robustTimeout is what one damaged file may take; the default budget is two minutes, so
-// anything close to this is already a finding.
-const robustTimeout = 20 * time.Second
+// anything close to this is already a finding. It is also the engine's deadline here, so a
+// variant that reaches it is quarantined for its time; robustGrace is what stopping the work
+// may take on a loaded machine (a converter's process group killed and reaped).
+const (
+	robustTimeout = 20 * time.Second
+	robustGrace   = 10 * time.Second
+)
 
 // TestRobustnessCorpusMutations runs truncated and bit-flipped variants of every committed
 // test file through the engine: no recovered panic, bounded time, and every output that the
@@ -131,8 +136,8 @@ func TestRobustnessCorpusMutations(t *testing.T) {
 				t.Errorf("%s/%s: %v", rel, kind, err)
 				continue
 			}
-			if d := time.Since(start); d > robustTimeout {
-				t.Errorf("%s/%s: took %v, want under %v", rel, kind, d, robustTimeout)
+			if d := time.Since(start); d > robustTimeout+robustGrace {
+				t.Errorf("%s/%s: took %v, want the engine to stop it at %v", rel, kind, d, robustTimeout)
 			}
 			if res.Verdict.HasOutput() {
 				if err := reparse(res, out.Bytes()); err != nil {
