@@ -156,10 +156,4 @@ func summarize(res sanitize.Result) string {
 // knownBypass lists the open bypasses that live inside a family, by case name, as
 // "<family>: <one line>". The case is skipped until the family's owner fixes it; delete
 // the entry to see it fail.
-var knownBypass = map[string]string{
-	"ooxml/field-binary-data":       "ooxml: w:fldData (binary field data Word parses for some field types) is copied byte for byte",
-	"odf/form-image-data-remote":    "odf: form:image-data with an http(s) address is kept (file: and UNC are removed); LibreOffice fetches it when the form shows",
-	"xlsx/web-publish-to-share":     "ooxml: the workbook's webPublishObjects (destinationFile on a share, autoRepublish) are kept, the sheet's webPublishItems are removed; Excel writes the HTML there on save",
-	"ods/data-pilot-source-service": "odf: a data pilot table's table:source-service (a UNO service name, a source on a share, user and password) is kept; LibreOffice instantiates the service to fill the table",
-	"odf/form-external-datasource":  "odf: form:datasource (a database URL such as sdbc:mysql:jdbc:host) is kept; LibreOffice connects when the form loads",
-}
+var knownBypass = map[string]string{}

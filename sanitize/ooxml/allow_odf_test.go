@@ -91,7 +91,7 @@ var odfDropCases = []xml.Name{
 	{Space: nsTable, Local: "database-source-query"}, {Space: nsText, Local: "database-display"},
 	{Space: nsText, Local: "database-next"}, {Space: nsText, Local: "database-row-select"},
 	{Space: nsText, Local: "database-row-number"}, {Space: nsText, Local: "database-name"},
-	{Space: nsOffice, Local: "binary-data"},
+	{Space: nsOffice, Local: "binary-data"}, {Space: nsTable, Local: "source-service"},
 }
 
 var odfUnwrapCases = []xml.Name{
@@ -177,7 +177,6 @@ func TestODFURIAndSettingsCovered(t *testing.T) {
 	}
 	uris := map[xml.Name]string{
 		{Space: nsText, Local: "url"}:             `<text:bibliography-mark text:url="V">b</text:bibliography-mark>`,
-		{Space: nsForm, Local: "image-data"}:      `<form:button form:image-data="V"/>`,
 		{Space: nsGRDDL, Local: "transformation"}: `<text:span grddl:transformation="V">s</text:span>`,
 	}
 	for n, snippet := range uris {
@@ -192,6 +191,48 @@ func TestODFURIAndSettingsCovered(t *testing.T) {
 		}
 	}
 	covered(t, "odfURIAttrs", keys, have)
+
+	keys, have = nil, nil
+	for n := range odfFetchAttrs {
+		keys = append(keys, nameKey(n))
+	}
+	fetched := map[xml.Name]string{
+		{Space: nsForm, Local: "image-data"}: `<form:button form:image-data="V"/>`,
+	}
+	for n, snippet := range fetched {
+		have = append(have, nameKey(n))
+		for _, v := range []string{"https://probe.example/a.png", "file://probe/a.png", `\\probe\s\a.png`, "../probe.png", "/probe.png"} {
+			out, res := odfRewrite(t, `<text:p>`+strings.Replace(snippet, "V", v, 1)+`</text:p>`)
+			if strings.Contains(out, "probe") || len(res.Actions) != 1 || res.Actions[0].Kind != sanitize.ActRemovedExternalLink {
+				t.Errorf("%s %s: kept or not reported: %s %+v", nameKey(n), v, out, res.Actions)
+			}
+		}
+		r, j := odfRulesFor("content.xml", true)
+		j.kept = map[string]bool{"Pictures/a.png": true}
+		for _, v := range []string{"Pictures/a.png", "./Pictures/a.png"} {
+			out := rewriteWith(t, r, odfRoot+`<text:p>`+strings.Replace(snippet, "V", v, 1)+`</text:p></office:document-content>`)
+			if !strings.Contains(out, v) {
+				t.Errorf("%s %s: package picture dropped: %s", nameKey(n), v, out)
+			}
+		}
+	}
+	covered(t, "odfFetchAttrs", keys, have)
+
+	keys, have = nil, nil
+	for n := range odfAttrDrop {
+		keys = append(keys, nameKey(n))
+	}
+	dropped := map[xml.Name]string{
+		{Space: nsForm, Local: "datasource"}: `<office:forms><form:form form:name="F" form:datasource="V"/></office:forms>`,
+	}
+	for n, snippet := range dropped {
+		have = append(have, nameKey(n))
+		out, res := odfRewrite(t, `<office:body><office:text>`+strings.Replace(snippet, "V", "sdbc:mysql:jdbc:probe:3306/db", 1)+`</office:text></office:body>`)
+		if strings.Contains(out, "probe") || !strings.Contains(out, `form:name="F"`) || len(res.Actions) != 1 || res.Actions[0].Kind != odfAttrDrop[n].kind {
+			t.Errorf("%s: %s %+v, want the attribute dropped with %s", nameKey(n), out, res.Actions, odfAttrDrop[n].kind)
+		}
+	}
+	covered(t, "odfAttrDrop", keys, have)
 
 	item := func(name, typ, v string) string {
 		r, _ := odfRulesFor("settings.xml", true)

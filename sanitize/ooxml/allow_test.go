@@ -294,6 +294,7 @@ var formulaAttrCases = []struct {
 
 var sheetDropCases = []xml.Name{
 	{Space: nsXTrans, Local: "webPublishItems"}, {Space: nsXStrict, Local: "webPublishItems"},
+	{Space: nsXTrans, Local: "webPublishObjects"}, {Space: nsXStrict, Local: "webPublishObjects"},
 	{Space: nsXTrans, Local: "calculatedMember"}, {Space: nsXStrict, Local: "calculatedMember"},
 }
 

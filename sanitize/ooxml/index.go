@@ -106,6 +106,8 @@ var (
 	odfUnitsIdx        = indexByLocal(odfUnits)
 	odfFormulaAttrsIdx = indexByLocal(odfFormulaAttrs)
 	odfURIAttrsIdx     = indexByLocal(odfURIAttrs)
+	odfFetchAttrsIdx   = indexByLocal(odfFetchAttrs)
+	odfAttrDropIdx     = indexByLocal(odfAttrDrop)
 	metaKeepIdx        = indexByLocal(metaKeep)
 	metaKeepAlsoIdx    = indexByLocal(metaKeepAlso)
 	authorElemAttrsIdx = indexByLocal(authorElemAttrs)

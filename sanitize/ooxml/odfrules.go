@@ -169,6 +169,20 @@ func (r *odfRules) attrRule(t *tok, a xml.Name, v string) (op, bool) {
 		}
 		return opKeep, false
 	}
+	if what, ok := odfFetchAttrsIdx.get(a); ok {
+		if v != "" && !r.internalRef(v) {
+			r.report(sanitize.ActRemovedExternalLink, what+" "+clip(v))
+			return opKeep, true
+		}
+		return opKeep, false
+	}
+	if d, ok := odfAttrDropIdx.get(a); ok {
+		if v != "" {
+			r.report(d.kind, d.detail+" "+clip(v))
+			return opKeep, true
+		}
+		return opKeep, false
+	}
 	if what, ok := odfURIAttrsIdx.get(a); ok {
 		if v != "" && !(r.j.s.keepLinks && safeLinkScheme(v)) {
 			r.report(sanitize.ActRemovedExternalLink, what+" "+clip(v))

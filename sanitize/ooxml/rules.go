@@ -215,6 +215,11 @@ func (r *ooxmlRules) word(t *tok, n xml.Name) op {
 	case "mailMerge":
 		r.report(sanitize.ActRemovedExternalLink, "mail merge data source and query")
 		return opDrop
+	case "fldData":
+		// Opaque binary that Word hands to the field's own parser (legacy form fields,
+		// some linked fields): nothing here can judge it, and the field works without it.
+		r.report(sanitize.ActRemovedUnknown, "binary field data (w:fldData), not parsed")
+		return opDrop
 	}
 	return opKeep
 }

@@ -88,10 +88,12 @@ var formulaAttrs = map[xml.Name]map[string]bool{
 
 // sheetDrop are spreadsheet elements removed wherever they appear.
 var sheetDrop = map[xml.Name]removal{
-	{Space: nsXTrans, Local: "webPublishItems"}:   {sanitize.ActRemovedExternalLink, "web publishing targets (written to a path or URL on save)"},
-	{Space: nsXStrict, Local: "webPublishItems"}:  {sanitize.ActRemovedExternalLink, "web publishing targets (written to a path or URL on save)"},
-	{Space: nsXTrans, Local: "calculatedMember"}:  {sanitize.ActNeutralizedFormula, "OLAP calculated member (MDX)"},
-	{Space: nsXStrict, Local: "calculatedMember"}: {sanitize.ActNeutralizedFormula, "OLAP calculated member (MDX)"},
+	{Space: nsXTrans, Local: "webPublishItems"}:    {sanitize.ActRemovedExternalLink, "web publishing targets (written to a path or URL on save)"},
+	{Space: nsXStrict, Local: "webPublishItems"}:   {sanitize.ActRemovedExternalLink, "web publishing targets (written to a path or URL on save)"},
+	{Space: nsXTrans, Local: "webPublishObjects"}:  {sanitize.ActRemovedExternalLink, "web publishing objects (written to a path or URL on save)"},
+	{Space: nsXStrict, Local: "webPublishObjects"}: {sanitize.ActRemovedExternalLink, "web publishing objects (written to a path or URL on save)"},
+	{Space: nsXTrans, Local: "calculatedMember"}:   {sanitize.ActNeutralizedFormula, "OLAP calculated member (MDX)"},
+	{Space: nsXStrict, Local: "calculatedMember"}:  {sanitize.ActNeutralizedFormula, "OLAP calculated member (MDX)"},
 }
 
 // formulaStart decides on an element of a part that may hold formulas: it holds the
