@@ -140,7 +140,10 @@ func TestDeadlines(t *testing.T) {
 		{name: "data line at one byte per 100ms", command: 600 * time.Millisecond, data: time.Minute, setup: toData,
 			chunks: bytesOf("Subject: a header line that never ends in time\r\n"), every: 100 * time.Millisecond,
 			cutMin: 500 * time.Millisecond, cutMax: 3 * time.Second, wantReply: "421 4.4.2", wantPhase: "data_line"},
-		{name: "whole data over its deadline, every line in time", command: time.Second, data: 2 * time.Second, setup: toData,
+		// The per-line deadline is above the whole-data one: on a loaded machine the
+		// trickle's 100 ms sleeps can stretch past a second, and that must not end the
+		// session first.
+		{name: "whole data over its deadline, every line in time", command: 3 * time.Second, data: 2 * time.Second, setup: toData,
 			chunks: linesOf(100, 300), every: 100 * time.Millisecond,
 			cutMin: 1800 * time.Millisecond, cutMax: 5 * time.Second, wantReply: "421 4.4.2", wantPhase: "data"},
 	}
