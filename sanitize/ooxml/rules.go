@@ -152,6 +152,15 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 	if strings.HasPrefix(n.Space, "urn:schemas-microsoft-com:") {
 		for i := 0; i < len(t.attrs); i++ {
 			a := t.attrs[i]
+			if a.Space == nsO && a.Local == "gfxdata" {
+				// A whole zipped package (content types, relationships, DrawingML) that
+				// Word 2007 unpacks into the shape: its parts and relationships are out of
+				// the package's sight, like w:fldData. The VML shape stays as drawn.
+				r.report(sanitize.ActRemovedUnknown, "zipped DrawingML copy of a shape (o:gfxdata), not parsed")
+				t.removeAttr(i)
+				i--
+				continue
+			}
 			if a.Local != "src" && a.Local != "href" && a.Local != "althref" || !externalTarget(t.rawAttr[i].Value) {
 				continue
 			}
