@@ -51,7 +51,7 @@ func (j *job) extractEmbedded(path, s string) (string, error) {
 				}
 			}
 			if end < 0 {
-				end = len(lines) - 1
+				end = len(lines) - 1 // the begin line itself when it is the last line
 			}
 			blocks++
 			if blocks > maxEmbeddedBlocks {
@@ -59,7 +59,7 @@ func (j *job) extractEmbedded(path, s string) (string, error) {
 			}
 			name := strings.TrimSpace(m[2])
 			block := strings.Join(lines[i:end+1], "")
-			data, err := uudecode(lines[i+1:end], m[1] != "")
+			data, err := uudecode(lines[min(i+1, end):end], m[1] != "")
 			j.res.Add(sanitize.ActRemovedPart, path, fmt.Sprintf("uuencoded file %q taken out of the text", name))
 			if err != nil {
 				if err := j.quarantineBlob([]byte(block), name, "text/x-uuencode", "uuencoded block does not decode: "+err.Error()); err != nil {
