@@ -75,7 +75,9 @@ func killNine(t *testing.T, format string) {
 		child = cmd
 		mu.Unlock()
 		go func() { cmd.Wait(); logf.Close() }()
-		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		// A restarted child replays the queue first; under -race on a loaded machine that
+		// took more than 10 s (the test failed with the child still starting).
+		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 			if c, err := net.Dial("tcp", addr); err == nil {
 				c.Close()
 				return
