@@ -82,16 +82,28 @@ type sealedWriter struct {
 func (w *sealedWriter) pos() int64 { return w.idx*seg + int64(len(w.buf)) }
 
 func (w *sealedWriter) Write(p []byte) (int, error) {
+	return fillSegments(&w.buf, p, func() error {
+		if err := w.put(); err != nil {
+			return err
+		}
+		w.idx, w.buf = w.idx+1, w.buf[:0]
+		return nil
+	})
+}
+
+// fillSegments appends p to the segment being filled in *buf, calling full each time it
+// holds a whole segment (full seals it and starts the next); it returns how much of p
+// was taken.
+func fillSegments(buf *[]byte, p []byte, full func() error) (int, error) {
 	n := 0
 	for len(p) > 0 {
-		k := min(len(p), seg-len(w.buf))
-		w.buf = append(w.buf, p[:k]...)
+		k := min(len(p), seg-len(*buf))
+		*buf = append(*buf, p[:k]...)
 		p, n = p[k:], n+k
-		if len(w.buf) == seg {
-			if err := w.put(); err != nil {
+		if len(*buf) == seg {
+			if err := full(); err != nil {
 				return n, err
 			}
-			w.idx, w.buf = w.idx+1, w.buf[:0]
 		}
 	}
 	return n, nil
@@ -221,20 +233,7 @@ func NewSealingWriter(w io.Writer, key []byte) (*SealingWriter, error) {
 	return &SealingWriter{s: s, w: w, buf: make([]byte, 0, seg)}, nil
 }
 
-func (w *SealingWriter) Write(p []byte) (int, error) {
-	n := 0
-	for len(p) > 0 {
-		k := min(len(p), seg-len(w.buf))
-		w.buf = append(w.buf, p[:k]...)
-		p, n = p[k:], n+k
-		if len(w.buf) == seg {
-			if err := w.put(); err != nil {
-				return n, err
-			}
-		}
-	}
-	return n, nil
-}
+func (w *SealingWriter) Write(p []byte) (int, error) { return fillSegments(&w.buf, p, w.put) }
 
 func (w *SealingWriter) put() error {
 	_, err := w.w.Write(w.s.seal(w.idx, w.buf))
