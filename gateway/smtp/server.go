@@ -25,7 +25,7 @@ type Options struct {
 
 	MaxMessageBytes int64         // default 25 MiB
 	MaxRecipients   int           // default 100
-	MaxLineLength   int           // go-smtp's line cap, also inside DATA: default 1 MiB
+	MaxLineLength   int           // octets in a line with its CRLF, also inside DATA (longer: 500); default 1 MiB
 	CommandTimeout  time.Duration // deadline for each command line and each line of DATA; default 5m
 	DataTimeout     time.Duration // deadline for a whole DATA (or BDAT) transfer; default 10m
 	WriteTimeout    time.Duration // default 1m

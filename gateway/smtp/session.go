@@ -158,6 +158,14 @@ func (ss *session) Data(r io.Reader) error {
 		log.Info("data aborted: deadline passed")
 		dc.saidGoodbye()
 		return errTimeout
+	case errors.Is(err, gosmtp.ErrTooLongLine):
+		// Permanent: the same message would fail the same way on a retry. The rest of the
+		// line was never read, so go-smtp closes the session after this reply.
+		w.Abort()
+		ss.s.m.rejected.Inc("too_long_line")
+		log.Info("rejected: line too long", "max_line_length", ss.s.o.MaxLineLength)
+		return &gosmtp.SMTPError{Code: 500, EnhancedCode: gosmtp.EnhancedCode{5, 6, 0},
+			Message: fmt.Sprintf("Line longer than %d octets in message", ss.s.o.MaxLineLength)}
 	case errors.As(err, &smtpErr):
 		// ErrDataTooLarge and friends come from go-smtp's reader; return them bare.
 		w.Abort()

@@ -1,6 +1,7 @@
 package smtp
 
 import (
+	"bytes"
 	"errors"
 	"io"
 )
@@ -18,6 +19,10 @@ type lineLimitReader struct {
 	curLineLength int
 }
 
+// sekisho patch: a line's octets are counted up to and including its LF (a line of
+// exactly LineLimit octets with its CRLF passes, one more does not, the first line of a
+// connection like any other; upstream counted a line's LF on the next line), and the
+// buffer is searched for LFs with bytes.IndexByte instead of looked at octet by octet.
 func (r *lineLimitReader) Read(b []byte) (int, error) {
 	if r.curLineLength > r.LineLimit && r.LineLimit > 0 {
 		return 0, ErrTooLongLine
@@ -32,15 +37,21 @@ func (r *lineLimitReader) Read(b []byte) (int, error) {
 		return n, nil
 	}
 
-	for _, chr := range b[:n] {
-		if chr == '\n' {
-			r.curLineLength = 0
+	for p := b[:n]; len(p) > 0; {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			r.curLineLength += len(p)
+			break
 		}
-		r.curLineLength++
-
+		r.curLineLength += i + 1
 		if r.curLineLength > r.LineLimit {
-			return 0, ErrTooLongLine
+			break
 		}
+		r.curLineLength = 0
+		p = p[i+1:]
+	}
+	if r.curLineLength > r.LineLimit {
+		return 0, ErrTooLongLine
 	}
 
 	return n, nil
