@@ -16,7 +16,8 @@ import (
 // BenchmarkSanitize measures the whole pass (parse, rebuild, write) on real producers'
 // files: LibreOffice text of 1 and 100 pages, Japanese with an embedded TrueType font,
 // object streams, a 1 MB merge of those by qpdf (312 pages), Chromium's Japanese notice
-// (Type 3 fonts, images), img2pdf's five image kinds, and a hostile sample. MB/s counts
+// (Type 3 fonts, images), img2pdf's five image kinds, a hostile sample, and the PDF of the relay benchmark's mixed
+// mail (benchmarks/loadgen: text and a 400x200 JPEG logo). MB/s counts
 // input bytes; pages/s counts input pages. benchmarks/pdf.sh runs it on this tree and on
 // the deny-list walker it replaced, with the same inputs.
 func BenchmarkSanitize(b *testing.B) {
@@ -32,6 +33,7 @@ func BenchmarkSanitize(b *testing.B) {
 		{"bench/merged-1mb.pdf", 312},
 		{"chromium-ja.pdf", 1},
 		{"img2pdf-images.pdf", 5},
+		{"bench/loadgen-mixed.pdf", 2},
 	} {
 		data, err := os.ReadFile(filepath.Join(corpusDir, tc.file))
 		if err != nil {
