@@ -11,7 +11,8 @@ import (
 )
 
 // FuzzRebuild: whatever is accepted decodes, to the same pixels image/jpeg reads from the
-// input, and holds none of the input's APPn or COM segments.
+// input, and holds none of the input's APPn or COM segments; the combined lookups accept
+// and write exactly what the symbol-by-symbol path does.
 func FuzzRebuild(f *testing.F) {
 	for _, name := range []string{"mail/assets/logo.jpg", "img/gray.jpg", "img/photo.jpg"} {
 		data, err := os.ReadFile(filepath.Join("..", "..", "..", "testdata", name))
@@ -23,6 +24,10 @@ func FuzzRebuild(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		out, _, err := Rebuild(data, 1<<22)
+		slow, _, serr := rebuild(&parser{data: data, maxPixels: 1 << 22, noLookup: true})
+		if (err == nil) != (serr == nil) || !bytes.Equal(out, slow) {
+			t.Fatalf("lookups and the slow path differ: %v / %v, %d / %d bytes", err, serr, len(out), len(slow))
+		}
 		if err != nil {
 			return
 		}

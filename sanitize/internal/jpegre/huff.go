@@ -1,5 +1,7 @@
 package jpegre
 
+import "sync"
+
 // huffTable decodes one Huffman table as in T.81 F.2.2.3, with a lookup of the first
 // eight bits for the short codes that carry most symbols.
 type huffTable struct {
@@ -9,6 +11,25 @@ type huffTable struct {
 	vals    []byte
 	// fast[bits] is length<<8 | value for codes of at most 8 bits, 0 otherwise.
 	fast [256]uint16
+	// std is 1 + the index in stdTables of a table equal to this one (of its class), 0
+	// for any other: most encoders write the standard tables, whose lookups are built once.
+	std int
+}
+
+// stdIndex is 1 + the index of the standard table of class tc (0 DC, 1 AC) equal to
+// counts and vals, or 0.
+func stdIndex(tc byte, counts [16]int, vals []byte) int {
+	for i := int(tc); i < len(stdTables); i += 2 {
+		st := stdTables[i]
+		same := string(st.vals) == string(vals)
+		for l := range counts {
+			same = same && counts[l] == int(st.counts[l])
+		}
+		if same {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 func newHuffTable(counts [16]int, vals []byte) (*huffTable, error) {
@@ -38,6 +59,122 @@ func newHuffTable(counts [16]int, vals []byte) (*huffTable, error) {
 		k += n
 	}
 	return t, nil
+}
+
+// lookBits is how many bits of the scan the combined lookups read at once.
+const lookBits = 10
+
+// acLookup maps the next lookBits bits of the scan to a whole AC symbol whose code and
+// value bits both fit in them, already written with the output's code for the symbol:
+// most symbols then cost one table read to decode, check and encode. An entry is
+// out | outLen<<32 | inLen<<40 | rs<<48; 0 leaves the bits to the slow path, which
+// also reports every symbol no baseline scan may hold (those never get an entry).
+type acLookup [1 << lookBits]uint64
+
+func newACLookup(in *huffTable, out *encTable) *acLookup {
+	t := new(acLookup)
+	for l := int32(1); l <= lookBits; l++ {
+		if in.maxcode[l] < 0 {
+			continue
+		}
+		for c := in.mincode[l]; c <= in.maxcode[l]; c++ {
+			rs := in.vals[in.valptr[l]+c-in.mincode[l]]
+			size := int32(rs & 15)
+			if size == 0 && rs != 0 && rs != 0xf0 || size > maxAC || out.size[rs] == 0 || l+size > lookBits {
+				continue
+			}
+			free := lookBits - l - size
+			for v := range int32(1) << size {
+				e := (uint64(out.code[rs])<<size | uint64(v)) | uint64(int32(out.size[rs])+size)<<32 |
+					uint64(l+size)<<40 | uint64(rs)<<48
+				base := (c<<size | v) << free
+				for j := range int32(1) << free {
+					t[base|j] = e
+				}
+			}
+		}
+	}
+	return t
+}
+
+// dcLookup does the same for DC differences: an entry is the difference as an int16 in
+// the low bits, inLen<<16, and 1<<24 to mark it set.
+type dcLookup [1 << lookBits]uint32
+
+func newDCLookup(in *huffTable) *dcLookup {
+	t := new(dcLookup)
+	for l := int32(1); l <= lookBits; l++ {
+		if in.maxcode[l] < 0 {
+			continue
+		}
+		for c := in.mincode[l]; c <= in.maxcode[l]; c++ {
+			s := int32(in.vals[in.valptr[l]+c-in.mincode[l]])
+			if s > 11 || l+s > lookBits {
+				continue
+			}
+			free := lookBits - l - s
+			for v := range int32(1) << s {
+				d := int32(0)
+				if s > 0 {
+					d = extend(v, uint(s))
+				}
+				e := uint32(uint16(int16(d))) | uint32(l+s)<<16 | 1<<24
+				base := (c<<s | v) << free
+				for j := range int32(1) << free {
+					t[base|j] = e
+				}
+			}
+		}
+	}
+	return t
+}
+
+// stdLookups holds the lookups of the standard tables: dc by table index (0, 2), ac by
+// the index of the table read (1, 3) and of the table written (1, 3).
+type stdLookups struct {
+	dc [4]*dcLookup
+	ac [4][4]*acLookup
+}
+
+var standardLookups = sync.OnceValue(func() *stdLookups {
+	s := &stdLookups{}
+	var in [4]*huffTable
+	for i, st := range stdTables {
+		var counts [16]int
+		for l, c := range st.counts {
+			counts[l] = int(c)
+		}
+		in[i], _ = newHuffTable(counts, st.vals)
+	}
+	for _, i := range []int{0, 2} {
+		s.dc[i] = newDCLookup(in[i])
+	}
+	for _, i := range []int{1, 3} {
+		for _, j := range []int{1, 3} {
+			s.ac[i][j] = newACLookup(in[i], encTables[j])
+		}
+	}
+	return s
+})
+
+// lookups returns the lookups for reading with dc and ac and writing with encTables[out]
+// (1 or 3): shared ones for the standard tables, new ones otherwise.
+func lookups(dc, ac *huffTable, out int) (*dcLookup, *acLookup) {
+	std := standardLookups()
+	fdc, fac := (*dcLookup)(nil), (*acLookup)(nil)
+	if dc.std > 0 {
+		fdc = std.dc[dc.std-1]
+	}
+	if ac.std > 0 {
+		fac = std.ac[ac.std-1][out]
+	}
+	if fdc == nil {
+		fdc = newDCLookup(dc)
+	}
+	if fac == nil {
+		fac = newACLookup(ac, encTables[out])
+	}
+	return fdc, fac
 }
 
 // encTable holds a code and its length per symbol.

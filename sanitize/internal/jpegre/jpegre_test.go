@@ -164,6 +164,32 @@ func TestRebuildRealFiles(t *testing.T) {
 	}
 }
 
+// TestLookupsMatchSlowPath: the combined lookups are only a faster way to read and write
+// the same symbols, so every file gives the same bytes, or the same refusal, without them.
+func TestLookupsMatchSlowPath(t *testing.T) {
+	// Both kinds of lookup must be exercised: the shared ones of the standard tables and
+	// those built for a file's own tables.
+	var std, own int
+	for name, data := range testJPEGs(t) {
+		out, _, err := Rebuild(data, testPixels)
+		slow, _, serr := rebuild(&parser{data: data, maxPixels: testPixels, noLookup: true})
+		if fmt.Sprint(err) != fmt.Sprint(serr) || !bytes.Equal(out, slow) {
+			t.Errorf("%s: lookups give %d bytes (%v), the slow path %d (%v)", name, len(out), err, len(slow), serr)
+		}
+		if p := (&parser{data: data, maxPixels: testPixels}); err == nil && p.parse() == nil {
+			if p.ac[p.comps[0].ta].std > 0 {
+				std++
+			} else {
+				own++
+			}
+		}
+	}
+	t.Logf("standard tables %d, own %d", std, own)
+	if std == 0 || own == 0 {
+		t.Fatalf("rebuilt %d files with the standard tables and %d with their own", std, own)
+	}
+}
+
 func readTestdata(t *testing.T, name string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("..", "..", "..", "testdata", name))

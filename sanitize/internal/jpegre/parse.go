@@ -51,6 +51,8 @@ type parser struct {
 	frame bool
 	w, h  int
 	comps []component
+
+	noLookup bool // tests: every symbol the slow way, to compare outputs
 }
 
 // marker reads a marker at pos, after any fill bytes.
@@ -274,6 +276,7 @@ func (p *parser) dht(seg []byte) error {
 		if err != nil {
 			return err
 		}
+		t.std = stdIndex(tc, counts, seg[17:17+total])
 		if tc == 0 {
 			p.dc[th] = t
 		} else {

@@ -1,5 +1,7 @@
 package jpegre
 
+import "encoding/binary"
+
 // bitReader reads entropy-coded bits, removing stuffed zero bytes and stopping at the
 // first marker: no bits are ever taken from a marker or from what follows it.
 type bitReader struct {
@@ -11,6 +13,18 @@ type bitReader struct {
 }
 
 func (r *bitReader) fill() {
+	// Eight bytes without 0xff hold neither a stuffed byte nor a marker: take as many
+	// whole bytes of them as the accumulator holds at once.
+	if !r.marker && r.pos+8 <= len(r.data) {
+		x := binary.BigEndian.Uint64(r.data[r.pos:])
+		if !hasFF(x) {
+			nb := (63 - r.n) / 8
+			r.acc = r.acc<<(8*nb) | x>>(64-8*nb)
+			r.n += 8 * nb
+			r.pos += int(nb)
+			return
+		}
+	}
 	for r.n <= 56 && !r.marker {
 		if r.pos >= len(r.data) {
 			r.marker = true
@@ -29,6 +43,12 @@ func (r *bitReader) fill() {
 		r.acc = r.acc<<8 | uint64(b)
 		r.n += 8
 	}
+}
+
+// hasFF tells whether any byte of x is 0xff (a zero byte of ^x).
+func hasFF(x uint64) bool {
+	x = ^x
+	return (x-0x0101010101010101)&^x&0x8080808080808080 != 0
 }
 
 func (r *bitReader) bits(k uint) (int32, error) {
@@ -112,27 +132,53 @@ const (
 // transcodeBlock reads one block and writes it at once: the DC value differenced against
 // the output's own prediction, each AC symbol with the output's code for it followed by
 // the same value bits. Every symbol and value is checked on the way.
-func transcodeBlock(r *bitReader, w *bitWriter, pred, outPred *int32, dc, ac *huffTable, edc, eac *encTable) error {
-	s, err := r.decode(dc)
-	if err != nil {
+func transcodeBlock(r *bitReader, w *bitWriter, pred, outPred *int32, t *tables) error {
+	if r.n < lookBits {
+		r.fill()
+	}
+	var e uint32
+	if t.fdc != nil && r.n >= lookBits {
+		e = t.fdc[(r.acc>>(r.n-lookBits))&(1<<lookBits-1)]
+	}
+	if e != 0 {
+		r.n -= uint(e>>16) & 0xff
+		*pred += int32(int16(e))
+	} else if err := dcSlow(r, pred, t.dc); err != nil {
 		return err
-	}
-	if s > 11 {
-		return unsupported("DC difference of %d bits", s)
-	}
-	if s > 0 {
-		v, err := r.bits(uint(s))
-		if err != nil {
-			return err
-		}
-		*pred += extend(v, uint(s))
 	}
 	if *pred < minDC || *pred > maxDC {
 		return unsupported("DC coefficient %d out of range", *pred)
 	}
-	w.value(edc, *pred-*outPred)
+	w.value(t.edc, *pred-*outPred)
 	*outPred = *pred
+	ac, eac := t.ac, t.eac
 	for k := 1; k < 64; {
+		if t.fac != nil {
+			if r.n < lookBits {
+				r.fill()
+			}
+			if r.n >= lookBits {
+				if e := t.fac[(r.acc>>(r.n-lookBits))&(1<<lookBits-1)]; e != 0 {
+					r.n -= uint(e>>40) & 0xff
+					switch rs := byte(e >> 48); rs {
+					case 0:
+						w.put(e&0xffffffff, uint(e>>32)&0xff)
+						return nil
+					case 0xf0:
+						if k += 16; k > 64 {
+							return unsupported("zero run past the block")
+						}
+					default:
+						if k += int(rs >> 4); k > 63 {
+							return unsupported("AC symbol 0x%02x at %d", rs, k)
+						}
+						k++
+					}
+					w.put(e&0xffffffff, uint(e>>32)&0xff)
+					continue
+				}
+			}
+		}
 		rs, err := r.decode(ac)
 		if err != nil {
 			return err
@@ -167,6 +213,34 @@ func transcodeBlock(r *bitReader, w *bitWriter, pred, outPred *int32, dc, ac *hu
 	return nil
 }
 
+// dcSlow reads a DC difference symbol by symbol.
+func dcSlow(r *bitReader, pred *int32, dc *huffTable) error {
+	s, err := r.decode(dc)
+	if err != nil {
+		return err
+	}
+	if s > 11 {
+		return unsupported("DC difference of %d bits", s)
+	}
+	if s > 0 {
+		v, err := r.bits(uint(s))
+		if err != nil {
+			return err
+		}
+		*pred += extend(v, uint(s))
+	}
+	return nil
+}
+
+// tables are what one component's blocks are read and written with: the input's Huffman
+// tables, the output's, and the combined lookups (nil when disabled).
+type tables struct {
+	dc, ac   *huffTable
+	edc, eac *encTable
+	fdc      *dcLookup
+	fac      *acLookup
+}
+
 // layout returns the number of MCUs of the frame (the first component has the largest
 // sampling factors, as the parser required).
 func (p *parser) layout() int {
@@ -182,6 +256,21 @@ func (p *parser) transcode(w *bitWriter) error {
 	mcus := p.layout()
 	r := &bitReader{data: p.data, pos: p.pos}
 	var pred, outPred [3]int32
+	var ts [3]*tables
+	for ci, comp := range p.comps {
+		o := 2 * min(ci, 1)
+		t := &tables{dc: p.dc[comp.td], ac: p.ac[comp.ta], edc: encTables[o], eac: encTables[o+1]}
+		// Components sharing input and output tables share the lookups too.
+		for _, u := range ts[:ci] {
+			if u.dc == t.dc && u.ac == t.ac && u.eac == t.eac {
+				t.fdc, t.fac = u.fdc, u.fac
+			}
+		}
+		if t.fac == nil && !p.noLookup {
+			t.fdc, t.fac = lookups(t.dc, t.ac, o+1)
+		}
+		ts[ci] = t
+	}
 	for m := range mcus {
 		if p.restart > 0 && m > 0 && m%p.restart == 0 {
 			if err := r.restart((m/p.restart - 1) & 7); err != nil {
@@ -191,9 +280,8 @@ func (p *parser) transcode(w *bitWriter) error {
 		}
 		for ci := range p.comps {
 			comp := &p.comps[ci]
-			t := 2 * min(ci, 1)
 			for range comp.h * comp.v {
-				if err := transcodeBlock(r, w, &pred[ci], &outPred[ci], p.dc[comp.td], p.ac[comp.ta], encTables[t], encTables[t+1]); err != nil {
+				if err := transcodeBlock(r, w, &pred[ci], &outPred[ci], ts[ci]); err != nil {
 					return err
 				}
 			}

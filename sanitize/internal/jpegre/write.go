@@ -1,6 +1,9 @@
 package jpegre
 
-import "math/bits"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // Rebuild parses data as a plain baseline JPEG and returns a new JPEG holding the same
 // quantization tables and coefficients, written with the standard Huffman tables and
@@ -8,7 +11,10 @@ import "math/bits"
 // pixels are refused before any coefficient is decoded. Any error wraps ErrUnsupported:
 // the caller takes its pixel path instead.
 func Rebuild(data []byte, maxPixels int64) ([]byte, Info, error) {
-	p := &parser{data: data, maxPixels: maxPixels}
+	return rebuild(&parser{data: data, maxPixels: maxPixels})
+}
+
+func rebuild(p *parser) ([]byte, Info, error) {
 	if err := p.parse(); err != nil {
 		return nil, Info{}, err
 	}
@@ -19,31 +25,55 @@ func Rebuild(data []byte, maxPixels int64) ([]byte, Info, error) {
 	if err := p.end(); err != nil {
 		return nil, Info{}, err
 	}
-	if w.n > 0 {
-		w.put(1<<(8-w.n)-1, 8-w.n)
-	}
+	w.finish()
 	return append(w.buf, 0xff, 0xd9), Info{Width: p.w, Height: p.h, Components: len(p.comps)}, nil
 }
 
 type bitWriter struct {
 	buf []byte
 	acc uint64
-	n   uint
+	n   uint // bits in acc not yet written, fewer than 32 between calls
 }
 
 // put writes the low size bits of code (size at most 32), stuffing a zero after 0xff.
+// Bits go out four bytes at a time; only a group holding 0xff is written byte by byte.
 func (w *bitWriter) put(code uint64, size uint) {
 	w.acc = w.acc<<size | code&(1<<size-1)
 	w.n += size
-	for w.n >= 8 {
-		b := byte(w.acc >> (w.n - 8))
+	if w.n < 32 {
+		return
+	}
+	w.n -= 32
+	v := uint32(w.acc >> w.n)
+	w.acc &= 1<<w.n - 1
+	if x := ^v; (x-0x01010101)&^x&0x80808080 == 0 {
+		w.buf = binary.BigEndian.AppendUint32(w.buf, v)
+		return
+	}
+	for i := 24; i >= 0; i -= 8 {
+		b := byte(v >> i)
 		w.buf = append(w.buf, b)
 		if b == 0xff {
 			w.buf = append(w.buf, 0)
 		}
-		w.n -= 8
 	}
-	w.acc &= 1<<w.n - 1
+}
+
+// finish pads the last byte with one bits (F.1.2.3) and writes what is left.
+func (w *bitWriter) finish() {
+	if pad := (8 - w.n%8) % 8; pad > 0 {
+		w.acc = w.acc<<pad | 1<<pad - 1
+		w.n += pad
+	}
+	for w.n > 0 {
+		w.n -= 8
+		b := byte(w.acc >> w.n)
+		w.buf = append(w.buf, b)
+		if b == 0xff {
+			w.buf = append(w.buf, 0)
+		}
+	}
+	w.acc = 0
 }
 
 // value writes a DC difference: the symbol for its size, then its bits (F.1.2.1).
