@@ -35,14 +35,18 @@ type bitWriter struct {
 	n   uint // bits in acc not yet written, fewer than 32 between calls
 }
 
-// put writes the low size bits of code (size at most 32), stuffing a zero after 0xff.
+// put writes size bits (at most 32; code has none above them), stuffing a zero after 0xff.
 // Bits go out four bytes at a time; only a group holding 0xff is written byte by byte.
 func (w *bitWriter) put(code uint64, size uint) {
-	w.acc = w.acc<<size | code&(1<<size-1)
+	w.acc = w.acc<<size | code
 	w.n += size
-	if w.n < 32 {
-		return
+	if w.n >= 32 {
+		w.flush32()
 	}
+}
+
+// flush32 writes the oldest 32 of the pending bits.
+func (w *bitWriter) flush32() {
 	w.n -= 32
 	v := uint32(w.acc >> w.n)
 	w.acc &= 1<<w.n - 1
