@@ -282,6 +282,41 @@ func TestSpool(t *testing.T) {
 	}
 }
 
+// TestSpoolReuse: the memory of a removed spool serves the next one (memBufs); the
+// removed spool reads nothing, the new one exactly what was written to it, also when it
+// is shorter than what the buffer held before or grows past it or spills to a file.
+func TestSpoolReuse(t *testing.T) {
+	dir := t.TempDir()
+	prev := NewSpool(SpoolOptions{Dir: dir, Threshold: 1 << 20})
+	prev.Write(bytes.Repeat([]byte("secret-of-the-last-message "), 1000))
+	prev.Remove()
+	for _, size := range []int{1, 100, 40 << 10, 2 << 20} {
+		s := NewSpool(SpoolOptions{Dir: dir, Threshold: 1 << 20})
+		data := bytes.Repeat([]byte{'n'}, size)
+		for p := data; len(p) > 0; p = p[min(len(p), 4000):] {
+			if _, err := s.Write(p[:min(len(p), 4000)]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := make([]byte, size+100)
+		n, err := s.ReadAt(got, 0)
+		if err != nil && err != io.EOF || !bytes.Equal(got[:n], data) {
+			t.Fatalf("size %d: spool read back %d bytes (%v), want exactly what was written", size, n, err)
+		}
+		if n, _ := prev.ReadAt(got, 0); n != 0 {
+			t.Fatalf("a removed spool read %d bytes", n)
+		}
+		var out bytes.Buffer
+		if _, err := prev.WriteTo(&out); err != nil || out.Len() != 0 {
+			t.Fatalf("a removed spool wrote %d bytes (%v)", out.Len(), err)
+		}
+		if err := s.Remove(); err != nil {
+			t.Fatal(err)
+		}
+		prev = s
+	}
+}
+
 func TestEngineStricterByNameActiveMarkup(t *testing.T) {
 	tests := []struct {
 		name string

@@ -56,17 +56,39 @@ func (s *Spool) Write(p []byte) (int, error) {
 			return 0, err
 		}
 		s.f = f
-		s.mem = bytes.Buffer{}
+		s.dropMem()
 	}
 	var n int
 	var err error
 	if s.f != nil {
 		n, err = s.f.Write(p)
 	} else {
+		if s.mem.Cap() == 0 && len(p) < maxPooledMem {
+			bp := memBufs.Get().(*[]byte)
+			s.mem = *bytes.NewBuffer((*bp)[:0])
+		}
 		n, err = s.mem.Write(p)
 	}
 	s.n += int64(n)
 	return n, err
+}
+
+// memBufs hold the memory of removed spools for the next ones: a mail's parts and
+// attachments each pass through a spool, and growing a fresh buffer for every one was a
+// large share of a relay's garbage. Nothing reads a spool's memory after Remove (ReadAt
+// and WriteTo lend it only for the call), so a reused buffer shows no earlier content.
+var memBufs = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}
+
+// maxPooledMem keeps the memory of large spools out of the pool.
+const maxPooledMem = 1 << 20
+
+// dropMem lets go of the in-memory content, giving its buffer back to memBufs.
+func (s *Spool) dropMem() {
+	if c := s.mem.Cap(); c > 0 && c <= maxPooledMem {
+		b := s.mem.Bytes()[:0]
+		memBufs.Put(&b)
+	}
+	s.mem = bytes.Buffer{}
 }
 
 // copyBufs are reused by ReadFrom: archives and mail spool thousands of small entries.
@@ -136,7 +158,7 @@ func (s *Spool) Reset() error {
 
 // Remove releases the memory or deletes the temp file. It is safe to call twice.
 func (s *Spool) Remove() error {
-	s.mem = bytes.Buffer{}
+	s.dropMem()
 	if s.f == nil {
 		return nil
 	}

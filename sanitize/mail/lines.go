@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"sync"
 
 	"github.com/sekisho/sekisho/sanitize"
 )
@@ -17,13 +18,24 @@ type lineReader struct {
 	buf []byte
 }
 
+// lineBufs are the line readers' buffers, reused: a message's walk opens one reader per
+// entity header, per multipart split and per boundary guess.
+var lineBufs = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 16<<10) }}
+
+// newLineReader reads [start,end) of b; the caller calls release when done with it.
 func newLineReader(b sanitize.Blob, start, end int64) *lineReader {
-	sr := io.NewSectionReader(b, start, end-start)
-	size := 16 << 10
-	if end-start < int64(size) {
-		size = max(int(end-start), 16)
+	br := lineBufs.Get().(*bufio.Reader)
+	br.Reset(io.NewSectionReader(b, start, end-start))
+	return &lineReader{br: br, off: start, end: end}
+}
+
+// release gives the buffer back; the reader is not used after it.
+func (lr *lineReader) release() {
+	if lr.br != nil {
+		lr.br.Reset(nil)
+		lineBufs.Put(lr.br)
+		lr.br = nil
 	}
-	return &lineReader{br: bufio.NewReaderSize(sr, size), off: start, end: end}
 }
 
 // line is one line of input: its first bytes (without the line ending), where it starts,
@@ -79,4 +91,14 @@ func (lr *lineReader) next(keep int) (line, error) {
 func trimEOL(b []byte) []byte {
 	b = bytes.TrimSuffix(b, []byte("\n"))
 	return bytes.TrimSuffix(b, []byte("\r"))
+}
+
+// copyBufs serve copies into writers that cannot read for themselves (the base64 encoder,
+// a hash): io.Copy would allocate 32 KiB for each attachment.
+var copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+func copyPooled(dst io.Writer, src io.Reader) (int64, error) {
+	bp := copyBufs.Get().(*[]byte)
+	defer copyBufs.Put(bp)
+	return io.CopyBuffer(dst, src, *bp)
 }

@@ -250,7 +250,7 @@ func (w *walker) hashPart(p *part) ([32]byte, error) {
 	if err != nil {
 		dec = io.NewSectionReader(w.blob, p.start, p.size())
 	}
-	_, err = io.Copy(h, w.b.Expand(&ctxReader{ctx: w.ctx, r: dec}, 0))
+	_, err = copyPooled(h, w.b.Expand(&ctxReader{ctx: w.ctx, r: dec}, 0))
 	var le *sanitize.LimitError
 	if err != nil && (w.ctx.Err() != nil || errors.As(err, &le)) {
 		return [32]byte{}, err

@@ -92,6 +92,7 @@ func (w *walker) entity(start, end int64, id string, mdepth int, top, digest boo
 	}
 	lr := newLineReader(w.blob, start, end)
 	hdr, body, err := w.readHeader(lr, top, id)
+	lr.release() // before the parts below open their own
 	if err != nil {
 		return nil, err
 	}
@@ -327,6 +328,7 @@ func (w *walker) partPath(p *part) string {
 func (w *walker) split(p *part, boundary string) ([][2]int64, error) {
 	delim := []byte("--" + boundary)
 	lr := newLineReader(w.blob, p.start, p.end)
+	defer lr.release()
 	var (
 		ranges   [][2]int64
 		cur      int64 = -1
@@ -433,6 +435,7 @@ func (w *walker) split(p *part, boundary string) ([][2]int64, error) {
 // whose "--X--" close also appears.
 func (w *walker) boundaryCandidates(p *part) []string {
 	lr := newLineReader(w.blob, p.start, p.end)
+	defer lr.release()
 	var opens []string
 	seen := map[string]bool{}
 	closes := map[string]bool{}

@@ -163,7 +163,7 @@ func (j *job) write(w io.Writer, fields []outField, text string) error {
 			continue
 		}
 		enc := base64.NewEncoder(base64.StdEncoding, &lineWrapper{w: pw})
-		if _, err := io.Copy(enc, r); err != nil {
+		if _, err := copyPooled(enc, r); err != nil {
 			return err
 		}
 		if err := enc.Close(); err != nil {
