@@ -1,6 +1,7 @@
 package ooxml
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -9,10 +10,17 @@ import (
 	"strings"
 
 	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/img/metafile"
 )
 
 // mediaOut locates one sanitized image inside the job's media spool.
-type mediaOut struct{ off, n int64 }
+type mediaOut struct {
+	off, n int64
+	// metafile is "WMF" or "EMF" when the picture was such a metafile, now a PNG; rendered
+	// tells what of it was not drawn.
+	metafile string
+	rendered *metafile.Result
+}
 
 // sanitizeMedia runs one image through the inner sanitizer and appends the result to out.
 // It returns nil and a reason when the image must be removed. The decompressed input is
@@ -33,14 +41,27 @@ func sanitizeMedia(ctx context.Context, inner sanitize.Sanitizer, parent *saniti
 	defer src.Remove()
 	var head [44]byte
 	n, _ := src.ReadAt(head[:], 0)
-	if kind := metafileKind(ctype, head[:n]); kind != "" {
-		return nil, nil, kind + metafileReason, nil
-	}
 	item := &sanitize.Item{
 		Body:         src.Blob(),
 		Path:         sanitize.JoinPath(parent.Path, name),
 		Name:         path.Base(name),
 		DeclaredType: ctype,
+	}
+	kind := metafileKind(ctype, head[:n])
+	var rendered *metafile.Result
+	if kind != "" {
+		lim := b.Limits()
+		data, res, err := metafile.ToPNG(ctx, src, src.Size(), metafile.Limits{MaxBytes: int(min(lim.MaxFileSize, 64<<20)), MaxPixels: lim.MaxPixels})
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, nil, "", ctx.Err()
+			}
+			return nil, nil, kind + " picture (vector metafile of GDI drawing records) is left out: " + err.Error() + metafileAdvice, nil
+		}
+		rendered = res
+		item.Body = bytes.NewReader(data)
+		item.Name = strings.TrimSuffix(item.Name, path.Ext(item.Name)) + ".png"
+		item.DeclaredType, ctype = "image/png", "image/png"
 	}
 	item.Detected = sanitize.Detect(item.Body)
 	start := out.Size()
@@ -59,15 +80,14 @@ func sanitizeMedia(ctx context.Context, inner sanitize.Sanitizer, parent *saniti
 		// would no longer match it.
 		return nil, &res, "image format changed by the image sanitizer", nil
 	}
-	return &mediaOut{off: start, n: out.Size() - start}, &res, "", nil
+	return &mediaOut{off: start, n: out.Size() - start, metafile: kind, rendered: rendered}, &res, "", nil
 }
 
-// metafileReason says why a WMF or EMF picture is left out. A metafile is a list of GDI
-// drawing calls (with escapes, embedded bitmaps and objects) that no family here rebuilds.
-// Only LibreOffice rasterizes them on this system (ImageMagick has no WMF delegate), and
-// one soffice start is seconds of wall time per document, against the family's budget of
-// milliseconds; a document with many pictures (clip art, equations) would take minutes.
-const metafileReason = " picture (vector metafile of GDI drawing records) is not rebuilt by the gateway and is left out; send it as PNG or use the render policy"
+// A WMF or EMF picture is a list of GDI drawing calls a renderer executes (with escapes,
+// comments carrying EMF+ or EPS, embedded bitmaps). It is never copied: sanitize/img/metafile
+// draws the records it knows into a PNG, which replaces the part. A picture with a record
+// that would change the drawing and is not drawn, or one of text only, is left out.
+const metafileAdvice = "; send it as PNG or use the render policy"
 
 // metafileKind names a WMF or EMF picture from its declared type or its first bytes:
 // the placeable WMF key, a WMF header (type 1 or 2, header size 9 words, version
@@ -79,15 +99,7 @@ func metafileKind(ctype string, head []byte) string {
 	case "image/x-emf", "image/emf":
 		return "EMF"
 	}
-	switch {
-	case len(head) >= 4 && string(head[:4]) == "\xd7\xcd\xc6\x9a":
-		return "WMF"
-	case len(head) >= 6 && (head[0] == 1 || head[0] == 2) && head[1] == 0 && head[2] == 9 && head[3] == 0 && head[4] == 0 && (head[5] == 1 || head[5] == 3):
-		return "WMF"
-	case len(head) >= 44 && head[0] == 1 && head[1] == 0 && head[2] == 0 && head[3] == 0 && string(head[40:44]) == " EMF":
-		return "EMF"
-	}
-	return ""
+	return metafile.Kind(head)
 }
 
 func sameMediaType(a, b string) bool {
@@ -156,8 +168,55 @@ func (j *job) processMedia() error {
 			continue
 		}
 		p.media = mo
+		if mo.metafile != "" {
+			j.pictureToPNG(p)
+		}
 	}
 	return nil
+}
+
+// pictureToPNG renames a metafile part that now holds a PNG (image1.wmf becomes
+// image1.png), points its relationships at the new name, declares its type and reports
+// the conversion with what was not drawn.
+func (j *job) pictureToPNG(p *part) {
+	old := p.name
+	base := strings.TrimSuffix(old, path.Ext(old))
+	name := base + ".png"
+	for i := 2; !strings.EqualFold(name, old) && j.byKey[strings.ToLower(name)] != nil; i++ {
+		name = fmt.Sprintf("%s-%d.png", base, i)
+	}
+	delete(j.byKey, p.key)
+	p.name, p.key, p.ctype = name, strings.ToLower(name), "image/png"
+	j.byKey[p.key] = p
+	j.ct.overrides = append(j.ct.overrides, ctEntry{name, "image/png"})
+	j.ct.byPart[p.key] = "image/png"
+	for _, rp := range j.relsOf {
+		for _, r := range rp.rels {
+			if r.external || !strings.EqualFold(r.target, old) {
+				continue
+			}
+			r.target = name
+			ob, nb := path.Base(old), path.Base(name)
+			if len(r.Target) >= len(ob) && strings.EqualFold(r.Target[len(r.Target)-len(ob):], ob) {
+				r.Target = r.Target[:len(r.Target)-len(ob)] + nb
+			} else {
+				r.Target = partNameToURI(name)
+			}
+		}
+	}
+	j.res.Add(sanitize.ActRasterized, j.path(name), metafileNote(p.media, old))
+}
+
+// metafileNote says what became of a metafile picture.
+func metafileNote(mo *mediaOut, old string) string {
+	s := fmt.Sprintf("%s picture %s drawn as PNG (%dx%d)", mo.metafile, path.Base(old), mo.rendered.Image.Rect.Dx(), mo.rendered.Image.Rect.Dy())
+	if mo.rendered.Text > 0 {
+		s += fmt.Sprintf("; its text (%d records) is not drawn", mo.rendered.Text)
+	}
+	if mo.rendered.Approximated > 0 {
+		s += fmt.Sprintf("; %d records drawn approximately", mo.rendered.Approximated)
+	}
+	return s
 }
 
 func (j *job) writeMedia(w io.Writer, p *part) error {

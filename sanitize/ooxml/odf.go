@@ -245,6 +245,15 @@ func (j *odfJob) processMedia() error {
 			continue
 		}
 		p.media = mo
+		if mo.metafile != "" {
+			// The entry keeps its name: the document refers to it by name, and readers
+			// take a picture's format from its bytes; the manifest declares the new type.
+			p.ctype = "image/png"
+			if e := j.listed[p.name]; e != nil {
+				e.MediaType = "image/png"
+			}
+			j.res.Add(sanitize.ActRasterized, j.path(p.name), metafileNote(mo, p.name))
+		}
 	}
 	return nil
 }

@@ -1,0 +1,48 @@
+package metafile
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image/png"
+	"io"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// ToPNG renders the metafile in r (size bytes) and encodes it as PNG. A picture that
+// draws nothing but text comes out empty (no fonts are drawn) and is refused: an empty
+// picture in place of an equation would lose it silently, where a removal is reported.
+func ToPNG(ctx context.Context, r io.ReaderAt, size int64, lim Limits) ([]byte, *Result, error) {
+	lim = lim.withDefaults()
+	if size > int64(lim.MaxBytes) {
+		return nil, nil, &sanitize.LimitError{Limit: "metafile bytes", Max: int64(lim.MaxBytes), Got: size}
+	}
+	data := make([]byte, size)
+	if _, err := r.ReadAt(data, 0); err != nil && err != io.EOF {
+		return nil, nil, err
+	}
+	res, err := Render(ctx, data, lim)
+	if err != nil {
+		return nil, nil, err
+	}
+	if res.Text > 0 && blank(res) {
+		return nil, res, errUnsupported("the picture is text only (%d text records, e.g. an equation) and the gateway draws no text", res.Text)
+	}
+	var b bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&b, res.Image); err != nil {
+		return nil, nil, fmt.Errorf("metafile: encoding PNG: %w", err)
+	}
+	return b.Bytes(), res, nil
+}
+
+// blank reports whether nothing was drawn.
+func blank(res *Result) bool {
+	pix := res.Image.Pix
+	for i := 3; i < len(pix); i += 4 {
+		if pix[i] != 0 {
+			return false
+		}
+	}
+	return true
+}

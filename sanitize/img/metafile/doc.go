@@ -1,0 +1,35 @@
+// Package metafile draws Windows metafiles (WMF, with or without the placeable header, and
+// EMF) into an RGBA picture, so that a document's clip art, pasted charts and OLE preview
+// pictures survive as PNG instead of being removed. Nothing of the metafile is copied: the
+// output is pixels drawn from the records this package understands.
+//
+// Positive model. The record stream is parsed with hard bounds (input bytes, records,
+// object-table size, SaveDC depth, bitmap pixels, output pixels within limits.max_pixels
+// and a longest side, the drawing work of all fills and blits together, the caller's
+// deadline) and each record is one of three kinds:
+//
+//   - drawn: header and placeable header, window/viewport origin and extent, mapping modes
+//     (anisotropic, isotropic, text and the metric ones), world transforms (EMF set and
+//     modify), pens, brushes (solid, hatched, DIB pattern), SaveDC/RestoreDC, MoveTo/LineTo,
+//     Polyline, Polygon, PolyPolygon (32- and 16-bit), Bézier curves, Rectangle, RoundRect,
+//     Ellipse, Arc/Chord/Pie (flattened), EMF paths (fill, stroke, both; a path clip by its
+//     bounding box), clip rectangles and regions (by bounding box), PatBlt and the bitmap
+//     blits (DIBBitBlt, DIBStretchBlt, StretchDIB, SetDIBitsToDevice, EMR_BITBLT,
+//     EMR_STRETCHBLT, EMR_STRETCHDIBITS) with 1/4/8/16/24/32-bit BI_RGB and BI_BITFIELDS
+//     bitmaps and the copy/and/or/xor raster operations, FillRgn/PaintRgn;
+//   - known to change nothing drawn here: palettes, text layout state, stretch modes,
+//     escapes and GDI comments (EMF+ travels in comments; a dual EMF+/GDI file carries the
+//     whole picture as GDI records too, and an EMF+-only file is refused);
+//   - anything else (flood fills, PlgBlt/MaskBlt, RLE/JPEG/PNG bitmaps, palette-index
+//     colours, unknown records): the picture is refused with an error naming the record, and
+//     the caller keeps today's behaviour of leaving it out with that reason.
+//
+// Text is not drawn: there are no fonts here. Text records are counted (Result.Text) and
+// an opaque text background is filled; a picture that draws nothing but text (an
+// equation) is refused by ToPNG rather than delivered empty. Approximations are counted
+// too (Result.Approximated): dashed pens are drawn solid, clips of other shapes by their
+// bounding box, arcs always counter-clockwise, inverting raster operations skipped.
+//
+// Filling is a scanline rasterizer of our own (non-zero and even-odd rules, anti-aliased
+// by coverage) since x/image/vector has no even-odd rule; bitmaps are sampled nearest.
+package metafile

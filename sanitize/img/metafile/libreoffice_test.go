@@ -1,0 +1,105 @@
+package metafile
+
+import (
+	"context"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sekisho/sekisho/internal/testtool"
+)
+
+// TestAgainstLibreOffice draws the real pictures in testdata and compares each with
+// LibreOffice's rendering of the same file (soffice --convert-to png puts it on a page):
+// the ink maps of both, cropped to what is drawn, must correlate at least as much as the
+// table says. It checks that the records are drawn in the right places, not pixel
+// equality; pictures whose text LibreOffice draws and this renderer does not have lower
+// floors.
+func TestAgainstLibreOffice(t *testing.T) {
+	soffice := testtool.Need(t, "soffice")
+	floors := map[string]float64{
+		"clipart-computer.wmf":     0.95,
+		"clipart-people.wmf":       0.95,
+		"ole-icon-bitmap.emf":      0.95,
+		"curves.emf":               0.95,
+		"graph.emf":                0.8,  // axis labels are text
+		"thumbnail-invitation.wmf": 0.8,  // some text
+		"chart-bars.wmf":           0.3,  // the title and axis labels are text, and the crop follows them
+		"chart-3d.emf":             0.5,  // axis labels and legend are text
+		"pie-3d.emf":               0.15, // five labels around a small pie
+	}
+	dir := t.TempDir()
+	args := []string{"-env:UserInstallation=file://" + filepath.Join(dir, "profile"), "--headless", "--norestore",
+		"--convert-to", "png", "--outdir", dir}
+	for name := range floors {
+		args = append(args, filepath.Join(corpusDir, name))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, soffice, args...).CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	for name, floor := range floors {
+		data, err := os.ReadFile(filepath.Join(corpusDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Render(context.Background(), data, Limits{})
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		f, err := os.Open(filepath.Join(dir, strings.TrimSuffix(name, filepath.Ext(name))+".png"))
+		if err != nil {
+			t.Errorf("%s: LibreOffice made no PNG: %v", name, err)
+			continue
+		}
+		lo, err := png.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sim := similarity(inkMap(res.Image, 32), inkMap(lo, 32))
+		t.Logf("%s: similarity %.2f (floor %.2f), %d records, %d text", name, sim, floor, res.Records, res.Text)
+		if sim < floor {
+			t.Errorf("%s: similarity to LibreOffice's rendering %.2f, want >= %.2f", name, sim, floor)
+		}
+	}
+}
+
+// TestRealPictures: every real picture in testdata renders, or is refused for the reason
+// the table gives.
+func TestRealPictures(t *testing.T) {
+	refused := map[string]string{
+		"equation-text-only.wmf": "text only",
+	}
+	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.[we]mf"))
+	if len(files) < 10 {
+		t.Fatalf("%d pictures in testdata", len(files))
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		png, res, err := ToPNG(context.Background(), strings.NewReader(string(data)), int64(len(data)), Limits{})
+		name := filepath.Base(file)
+		if want := refused[name]; want != "" {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: error %v, want %q", name, err, want)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if len(png) == 0 || blank(res) {
+			t.Errorf("%s: nothing drawn", name)
+		}
+	}
+}

@@ -1,0 +1,365 @@
+package metafile
+
+import (
+	"context"
+	"fmt"
+	"image"
+)
+
+// wmfNoop are WMF records that change nothing this renderer draws: text layout state
+// (fonts are not drawn), palettes (colours are drawn as RGB), stretch modes, the viewport
+// (the window is always mapped onto the whole picture) and escapes (comments, printer
+// controls and the EMF copies some producers embed; the WMF records themselves draw the
+// picture).
+var wmfNoop = map[uint16]string{
+	0x0103: "SETMAPMODE", 0x0105: "SETRELABS", 0x0107: "SETSTRETCHBLTMODE", 0x0108: "SETTEXTCHAREXTRA",
+	0x012E: "SETTEXTALIGN", 0x0231: "SETMAPPERFLAGS", 0x020A: "SETTEXTJUSTIFICATION", 0x0149: "SETLAYOUT",
+	0x0234: "SELECTPALETTE", 0x0035: "REALIZEPALETTE", 0x0037: "SETPALENTRIES", 0x0139: "RESIZEPALETTE",
+	0x0436: "ANIMATEPALETTE", 0x020D: "SETVIEWPORTORG", 0x020E: "SETVIEWPORTEXT", 0x0211: "OFFSETVIEWPORTORG",
+	0x0412: "SCALEVIEWPORTEXT", 0x0626: "ESCAPE", 0x0220: "OFFSETCLIPRGN",
+}
+
+// wmfObjects are records that create an object taking the lowest free table slot.
+type wmfPlayer struct {
+	*player
+	data []byte
+	objs []any
+}
+
+func renderWMF(ctx context.Context, data []byte, lim Limits) (*Result, error) {
+	off := 0
+	var bbox [4]float64
+	inch := 0.0
+	if string(data[:4]) == "\xd7\xcd\xc6\x9a" {
+		if len(data) < 22 {
+			return nil, errMalformed("WMF placeable header truncated")
+		}
+		for i := range 4 {
+			bbox[i] = float64(int16(le.Uint16(data[6+2*i:])))
+		}
+		inch = float64(le.Uint16(data[14:]))
+		off = 22
+	}
+	if len(data) < off+18 {
+		return nil, errMalformed("WMF header truncated")
+	}
+	h := data[off:]
+	if le.Uint16(h[2:]) != 9 {
+		return nil, errMalformed("WMF header size %d words", le.Uint16(h[2:]))
+	}
+	nObj := int(le.Uint16(h[10:]))
+	recs := off + 18
+	if inch == 0 {
+		// No placeable header: the picture's size is its first window extent; only the
+		// aspect ratio matters, the document sets the size it is shown at.
+		org, ext, ok := wmfFirstWindow(data[recs:])
+		if !ok {
+			return nil, errUnsupported("WMF without a placeable header or a window extent")
+		}
+		bbox = [4]float64{org[0], org[1], org[0] + ext[0], org[1] + ext[1]}
+		inch = max(abs(ext[0]), abs(ext[1])) * lim.DPI / 1024
+	}
+	w, hgt, err := outputSize(abs(bbox[2]-bbox[0]), abs(bbox[3]-bbox[1]), inch, lim)
+	if err != nil {
+		return nil, err
+	}
+	wp := &wmfPlayer{player: newPlayer(ctx, lim, "WMF", w, hgt), data: data, objs: make([]any, nObj)}
+	s := &wp.st
+	s.mapMode = 8
+	s.wOrg = [2]float64{bbox[0], bbox[1]}
+	s.wExt = [2]float64{bbox[2] - bbox[0], bbox[3] - bbox[1]}
+	s.vExt = [2]float64{float64(w), float64(hgt)}
+	for off := recs; off+6 <= len(data); {
+		if err := wp.step(); err != nil {
+			return nil, err
+		}
+		size := int64(le.Uint32(data[off:])) * 2
+		fn := le.Uint16(data[off+4:])
+		if size < 6 || int64(off)+size > int64(len(data)) {
+			if fn == 0 && size >= 6 {
+				break // an EOF record whose size runs past the end
+			}
+			return nil, errMalformed("WMF record 0x%04x at %d: size %d", fn, off, size)
+		}
+		r := rec{b: data[off+6 : off+int(size)]}
+		if fn == 0 {
+			break
+		}
+		if err := wp.record(fn, r); err != nil {
+			return nil, fmt.Errorf("WMF record 0x%04x at byte %d: %w", fn, off, err)
+		}
+		off += int(size)
+	}
+	return wp.res, nil
+}
+
+func abs(v float64) float64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// wmfFirstWindow finds the first window origin and extent records.
+func wmfFirstWindow(b []byte) (org, ext [2]float64, ok bool) {
+	for off, n := 0, 0; off+10 <= len(b) && n < 10000; n++ {
+		size := int(le.Uint32(b[off:])) * 2
+		fn := le.Uint16(b[off+4:])
+		if size < 6 || off+size > len(b) || fn == 0 {
+			break
+		}
+		if size >= 10 {
+			y, x := float64(int16(le.Uint16(b[off+6:]))), float64(int16(le.Uint16(b[off+8:])))
+			switch fn {
+			case 0x020B:
+				org = [2]float64{x, y}
+			case 0x020C:
+				if x != 0 && y != 0 {
+					return org, [2]float64{x, y}, true
+				}
+			}
+		}
+		off += size
+	}
+	return org, ext, false
+}
+
+// rec reads a record's parameters; a read past the end marks it short.
+type rec struct {
+	b     []byte
+	short bool
+}
+
+func (r *rec) u16(i int) uint16 {
+	if i*2+2 > len(r.b) {
+		r.short = true
+		return 0
+	}
+	return le.Uint16(r.b[i*2:])
+}
+
+func (r *rec) i16(i int) float64 { return float64(int16(r.u16(i))) }
+
+func (r *rec) u32(i int) uint32 { return uint32(r.u16(i)) | uint32(r.u16(i+1))<<16 }
+
+func (r *rec) words() int { return len(r.b) / 2 }
+
+func (wp *wmfPlayer) record(fn uint16, r rec) error {
+	if _, ok := wmfNoop[fn]; ok {
+		return nil
+	}
+	err := wp.draw(fn, &r)
+	if err == nil && r.short {
+		return errMalformed("record too short")
+	}
+	return err
+}
+
+func (wp *wmfPlayer) draw(fn uint16, r *rec) error {
+	p := wp.player
+	s := &p.st
+	switch fn {
+	case 0x020B: // SETWINDOWORG
+		s.wOrg = [2]float64{r.i16(1), r.i16(0)}
+	case 0x020C: // SETWINDOWEXT
+		if x, y := r.i16(1), r.i16(0); x != 0 && y != 0 {
+			s.wExt = [2]float64{x, y}
+		}
+	case 0x020F: // OFFSETWINDOWORG
+		s.wOrg[0] += r.i16(1)
+		s.wOrg[1] += r.i16(0)
+	case 0x0410: // SCALEWINDOWEXT
+		yd, yn, xd, xn := r.i16(0), r.i16(1), r.i16(2), r.i16(3)
+		if xd != 0 && yd != 0 && xn != 0 && yn != 0 {
+			s.wExt = [2]float64{s.wExt[0] * xn / xd, s.wExt[1] * yn / yd}
+		}
+	case 0x0102: // SETBKMODE
+		s.bkMode = int(r.u16(0))
+	case 0x0201: // SETBKCOLOR
+		s.bkClr = colorRef(r.u32(0))
+	case 0x0209: // SETTEXTCOLOR
+		s.textColor = colorRef(r.u32(0))
+	case 0x0106: // SETPOLYFILLMODE
+		s.evenOdd = r.u16(0) != 2
+	case 0x0104: // SETROP2
+		s.rop2 = int(r.u16(0))
+		if s.rop2 != 13 && s.rop2 != 11 {
+			p.res.Approximated++
+		}
+	case 0x001E: // SAVEDC
+		return p.save()
+	case 0x0127: // RESTOREDC
+		p.restore(int(r.i16(0)))
+	case 0x02FA: // CREATEPENINDIRECT
+		return wp.create(&pen{style: int(r.u16(0)), width: abs(r.i16(1)), color: colorRef(r.u32(3))})
+	case 0x02FC: // CREATEBRUSHINDIRECT
+		return wp.create(&brush{style: int(r.u16(0)), color: colorRef(r.u32(1)), hatch: int(r.u16(3))})
+	case 0x0142: // DIBCREATEPATTERNBRUSH
+		if r.words() < 2 {
+			return errMalformed("record too short")
+		}
+		tile, err := decodeDIB(r.b[4:], min(p.lim.MaxPixels, 1<<20))
+		if err != nil {
+			return err
+		}
+		return wp.create(&brush{style: 5, tile: tile})
+	case 0x02FB: // CREATEFONTINDIRECT
+		return wp.create(font{})
+	case 0x00F7: // CREATEPALETTE
+		return wp.create(palette{})
+	case 0x06FF: // CREATEREGION
+		return wp.create(region{})
+	case 0x01F9: // CREATEPATTERNBRUSH (a device-dependent bitmap)
+		return errUnsupported("pattern brush of a device-dependent bitmap")
+	case 0x012D: // SELECTOBJECT
+		i := int(r.u16(0))
+		if i >= len(wp.objs) || wp.objs[i] == nil {
+			return nil // GDI fails the call and draws on
+		}
+		switch o := wp.objs[i].(type) {
+		case *pen:
+			s.pen = o
+		case *brush:
+			s.brush = o
+		}
+	case 0x01F0: // DELETEOBJECT
+		if i := int(r.u16(0)); i < len(wp.objs) {
+			wp.objs[i] = nil
+		}
+	case 0x012C: // SELECTCLIPREGION
+		i := int(r.u16(0))
+		if i < len(wp.objs) && wp.objs[i] != nil {
+			if _, ok := wp.objs[i].(region); ok {
+				p.res.Approximated++ // region clips are not applied
+				return nil
+			}
+		}
+		p.resetClip()
+	case 0x0416: // INTERSECTCLIPRECT
+		p.intersectClip(p.devRect(r.i16(3), r.i16(2), r.i16(1), r.i16(0)))
+	case 0x0415: // EXCLUDECLIPRECT
+		p.excludeClip(p.devRect(r.i16(3), r.i16(2), r.i16(1), r.i16(0)))
+	case 0x0214: // MOVETO
+		s.cur = [2]float64{r.i16(1), r.i16(0)}
+	case 0x0213: // LINETO
+		p.lineTo([]float64{r.i16(1), r.i16(0)})
+	case 0x0325, 0x0324: // POLYLINE, POLYGON
+		n := int(r.u16(0))
+		if n*2+1 > r.words() {
+			return errMalformed("%d points in a record of %d words", n, r.words())
+		}
+		poly := p.pts(wmfPoints(r, 1, n))
+		if fn == 0x0325 {
+			p.strokeLine(poly, false)
+		} else {
+			p.fillStroke([][]pt{poly}, true, true)
+		}
+	case 0x0538: // POLYPOLYGON
+		n := int(r.u16(0))
+		if n+1 > r.words() {
+			return errMalformed("%d polygons in a record of %d words", n, r.words())
+		}
+		at := 1 + n
+		var polys [][]pt
+		for i := range n {
+			c := int(r.u16(1 + i))
+			if at+2*c > r.words() {
+				return errMalformed("polygon points past the record")
+			}
+			polys = append(polys, p.pts(wmfPoints(r, at, c)))
+			at += 2 * c
+		}
+		p.fillStroke(polys, true, true)
+	case 0x041B: // RECTANGLE
+		p.rect(r.i16(3), r.i16(2), r.i16(1), r.i16(0), 0, 0)
+	case 0x061C: // ROUNDRECT
+		p.rect(r.i16(5), r.i16(4), r.i16(3), r.i16(2), r.i16(1), r.i16(0))
+	case 0x0418: // ELLIPSE
+		p.ellipse(r.i16(3), r.i16(2), r.i16(1), r.i16(0))
+	case 0x0817, 0x081A, 0x0830: // ARC, PIE, CHORD
+		kind := map[uint16]int{0x0817: 0, 0x0830: 1, 0x081A: 2}[fn]
+		p.arc(kind, r.i16(7), r.i16(6), r.i16(5), r.i16(4), r.i16(3), r.i16(2), r.i16(1), r.i16(0))
+	case 0x041F: // SETPIXEL
+		x, y := r.i16(3), r.i16(2)
+		d := p.toDev(x, y)
+		p.cv.fill([][]pt{{{d.x, d.y}, {d.x + 1, d.y}, {d.x + 1, d.y + 1}, {d.x, d.y + 1}}}, false, &paint{c: colorRef(r.u32(0))}, &s.clip)
+	case 0x061D: // PATBLT
+		return p.blit(r.u32(0), r.i16(5), r.i16(4), r.i16(3), r.i16(2), nil, 0, 0, 0, 0)
+	case 0x0940: // DIBBITBLT
+		if len(r.b) == 9*2 { // no bitmap: a pattern operation
+			return p.blit(r.u32(0), r.i16(8), r.i16(7), r.i16(6), r.i16(5), nil, 0, 0, 0, 0)
+		}
+		img, err := decodeDIBAt(r, 16, p.lim.MaxPixels)
+		if err != nil {
+			return err
+		}
+		return p.blit(r.u32(0), r.i16(7), r.i16(6), r.i16(5), r.i16(4), img, r.i16(3), r.i16(2), r.i16(5), r.i16(4))
+	case 0x0B41: // DIBSTRETCHBLT
+		if len(r.b) == 11*2 {
+			return p.blit(r.u32(0), r.i16(10), r.i16(9), r.i16(8), r.i16(7), nil, 0, 0, 0, 0)
+		}
+		img, err := decodeDIBAt(r, 20, p.lim.MaxPixels)
+		if err != nil {
+			return err
+		}
+		return p.blit(r.u32(0), r.i16(9), r.i16(8), r.i16(7), r.i16(6), img, r.i16(5), r.i16(4), r.i16(3), r.i16(2))
+	case 0x0F43: // STRETCHDIB
+		if r.u16(2) != 0 {
+			return errUnsupported("bitmap with palette-index colours")
+		}
+		img, err := decodeDIBAt(r, 22, p.lim.MaxPixels)
+		if err != nil {
+			return err
+		}
+		return p.blit(r.u32(0), r.i16(10), r.i16(9), r.i16(8), r.i16(7), img, r.i16(6), r.i16(5), r.i16(4), r.i16(3))
+	case 0x0D33: // SETDIBTODEV
+		if r.u16(0) != 0 {
+			return errUnsupported("bitmap with palette-index colours")
+		}
+		img, err := decodeDIBAt(r, 18, p.lim.MaxPixels)
+		if err != nil {
+			return err
+		}
+		w, h := r.i16(6), r.i16(5)
+		return p.blit(ropSrcCopy<<16, r.i16(8), r.i16(7), w, h, img, r.i16(4), r.i16(3), w, h)
+	case 0x0521: // TEXTOUT
+		p.res.Text++
+	case 0x0A32: // EXTTEXTOUT
+		p.res.Text++
+		if opts := r.u16(3); opts&2 != 0 && r.words() >= 8 { // ETO_OPAQUE
+			p.fillRect(r.i16(4), r.i16(5), r.i16(6), r.i16(7), &paint{c: s.bkClr})
+		}
+	default:
+		return errUnsupported("record 0x%04x is not drawn by the gateway", fn)
+	}
+	return nil
+}
+
+// wmfPoints reads n (x, y) pairs of 16-bit coordinates from word at.
+func wmfPoints(r *rec, at, n int) []float64 {
+	xy := make([]float64, 0, 2*n)
+	for i := range 2 * n {
+		xy = append(xy, r.i16(at+i))
+	}
+	return xy
+}
+
+func decodeDIBAt(r *rec, at int, maxPixels int64) (*image.RGBA, error) {
+	if at >= len(r.b) {
+		return nil, errMalformed("bitmap missing")
+	}
+	return decodeDIB(r.b[at:], maxPixels)
+}
+
+// create puts an object into the lowest free slot of the table.
+func (wp *wmfPlayer) create(o any) error {
+	for i, v := range wp.objs {
+		if v == nil {
+			wp.objs[i] = o
+			return nil
+		}
+	}
+	// GDI fails the creation when the table is full; a later selection of the missing
+	// index then draws with the current objects.
+	return nil
+}
