@@ -96,13 +96,16 @@ func TestEngineFailClosed(t *testing.T) {
 			return Result{}, err
 		}), limits: Limits{MaxFileSize: 32}, wantV: Quarantined, wantReason: "limits.max_file_size"},
 	}
-	// Each case twice: spooled into a plain writer, and written straight into a
-	// Restartable output that must be empty after a refusal.
-	for i := range 2 * len(tests) {
-		tc, direct := tests[i/2], i%2 == 1
+	// Each case three times: spooled into a plain writer, and written straight into a
+	// Restartable output (a buffer, an ItemSpool) that must be empty after a refusal.
+	for i := range 3 * len(tests) {
+		tc, direct, itemSpool := tests[i/3], i%3 == 1, i%3 == 2
 		name := tc.name
 		if direct {
 			name += "/direct"
+		}
+		if itemSpool {
+			name += "/itemspool"
 		}
 		t.Run(name, func(t *testing.T) {
 			e := NewEngine(EngineOptions{Policy: DefaultPolicy().With(tc.policy), Limits: tc.limits})
@@ -120,9 +123,17 @@ func TestEngineFailClosed(t *testing.T) {
 			if direct {
 				w = &out
 			}
+			sp := NewSpool(SpoolOptions{Dir: t.TempDir(), Threshold: 8})
+			defer sp.Remove()
+			if itemSpool {
+				w = ItemSpool{sp}
+			}
 			res, err := e.Sanitize(context.Background(), &item, w, nil)
 			if err != nil {
 				t.Fatalf("Sanitize error: %v", err)
+			}
+			if itemSpool {
+				sp.WriteTo(&out.Buffer)
 			}
 			if res.Verdict != tc.wantV {
 				t.Fatalf("verdict = %s (%s), want %s", res.Verdict, res.Reason, tc.wantV)

@@ -1,6 +1,9 @@
 package sanitize
 
-import "io"
+import (
+	"io"
+	"sync"
+)
 
 // Restartable is an output that holds one item's output and nothing else (a new file of
 // its own, not a buffer shared with other items), so it can be emptied and written again.
@@ -48,8 +51,14 @@ func (o *itemOutput) ReadFrom(r io.Reader) (int64, error) {
 	if o.sp != nil {
 		return o.sp.ReadFrom(r)
 	}
-	return io.CopyBuffer(struct{ io.Writer }{o}, r, make([]byte, 256<<10))
+	bp := directCopyBufs.Get().(*[]byte)
+	defer directCopyBufs.Put(bp)
+	return io.CopyBuffer(struct{ io.Writer }{o}, r, *bp)
 }
+
+// directCopyBufs serve ReadFrom into a Restartable: large writes for a file transfer's
+// output file, reused because a mail's every attachment is copied this way too.
+var directCopyBufs = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
 
 func (o *itemOutput) Restart() error {
 	o.n = 0

@@ -91,6 +91,15 @@ func (s *Spool) dropMem() {
 	s.mem = bytes.Buffer{}
 }
 
+// ItemSpool is a spool that holds one item's output and nothing else. It is Restartable:
+// Engine.Sanitize writes the family's output straight into it, instead of into a spool of
+// its own that it copies once the item is judged (a mail's attachments and the message
+// itself were each copied once more that way).
+type ItemSpool struct{ *Spool }
+
+// Restart empties the spool.
+func (s ItemSpool) Restart() error { return s.Reset() }
+
 // copyBufs are reused by ReadFrom: archives and mail spool thousands of small entries.
 var copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 

@@ -48,7 +48,7 @@ func (d *Delivery) process(id string) {
 	// recorded with the message's sender, recipients and queue ID.
 	item := &sanitize.Item{Body: in.Body, Path: "message", DeclaredType: "message/rfc822",
 		Origin: &sanitize.Origin{Ref: in.Env.ID, From: in.Env.From, Rcpts: in.Env.Rcpts}}
-	res, serr := d.san.Sanitize(ctx, item, out, sanitize.NewBudget(d.o.Limits))
+	res, serr := d.san.Sanitize(ctx, item, sanitize.ItemSpool{Spool: out}, sanitize.NewBudget(d.o.Limits))
 	cancel()
 	d.m.sanitizeLatency.Observe(time.Since(start).Seconds())
 	if d.ctx.Err() != nil {

@@ -344,7 +344,7 @@ func (j *job) sendInner(body sanitize.Blob, name, declType string, others ...str
 		r = refusal(item, sanitize.Quarantined, "no inner sanitizer configured")
 	default:
 		out := j.newSpool()
-		r, err = j.s.o.Inner.Sanitize(j.ctx, item, out, nb)
+		r, err = j.s.o.Inner.Sanitize(j.ctx, item, sanitize.ItemSpool{Spool: out}, nb)
 		if err != nil {
 			return err
 		}
