@@ -574,7 +574,12 @@ func (a *API) linkPut(c context.Context, ctx *fasthttp.RequestCtx, token, name s
 	if err := a.checkLength(ctx, f, off); err != nil {
 		return err
 	}
-	newOff, err := a.s.Write(c, t, f, off, a.body(ctx), ip)
+	var newOff int64
+	if cr == "" {
+		newOff, err = a.s.WriteWhole(c, t, f, a.body(ctx), ip)
+	} else {
+		newOff, err = a.s.Write(c, t, f, off, a.body(ctx), ip)
+	}
 	if err != nil {
 		ctx.Response.Header.Set("Upload-Offset", fmt.Sprint(newOff))
 		return err

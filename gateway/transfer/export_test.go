@@ -17,3 +17,9 @@ func (s *Service) Idle() bool {
 	defer s.mu.Unlock()
 	return len(s.queued) == 0
 }
+
+// LiveRuns counts the engine runs that followed an upload: started, whose result was
+// recorded, dropped (the upload failed or the run did not stand for the file).
+func (s *Service) LiveRuns() (started, used, dropped int64) {
+	return s.liveRuns.started.Load(), s.liveRuns.used.Load(), s.liveRuns.dropped.Load()
+}

@@ -4,22 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"net"
 	"net/http"
-	"net/netip"
 	"os"
 	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
 
-	"github.com/valyala/fasthttp"
-
-	"github.com/sekisho/sekisho/config"
 	"github.com/sekisho/sekisho/gateway/transfer"
-	"github.com/sekisho/sekisho/internal/assemble"
-	"github.com/sekisho/sekisho/quarantine/sqlite"
 )
 
 // fullDisk is the file store with a disk that fills up: while full is set, a staged
@@ -70,52 +61,14 @@ func (d *fullDisk) Free() (int64, error) {
 func TestDiskFull(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	store, err := assemble.OpenQuarantine(cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	if err := assemble.MigrateComponent(ctx, store, "transfer", transfer.Schema); err != nil {
-		t.Fatal(err)
-	}
-	eng, err := assemble.NewSanitizers(cfg, assemble.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
 	fb, err := transfer.OpenFileBlobs(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	disk := &fullDisk{FileBlobs: fb, room: 300 << 10, free: 1 << 30}
-	svc, err := transfer.New(transfer.Options{DB: store.Backend().(*sqlite.Backend).DB(), Blobs: disk, Quarantine: store,
-		Inbound: eng.Files, Outbound: eng.Files, LinkExpiry: time.Hour, Retention: time.Hour,
-		Limits: transfer.Limits{MaxFileSize: 4 << 30, MaxTransferSize: 8 << 30, MaxFiles: 10}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer svc.Close()
-	api := transfer.NewAPI(svc, transfer.Inbound, func(c *fasthttp.RequestCtx) netip.Addr {
-		a, _ := netip.AddrFromSlice(c.RemoteIP())
-		return a.Unmap()
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &fasthttp.Server{Handler: api.Handler, StreamRequestBody: true}
-	go srv.Serve(ln)
-	defer srv.Shutdown()
-	_, token, err := svc.CreateUploadLink(ctx, "tanaka", transfer.UploadLinkRequest{}, "127.0.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := fmt.Sprintf("http://%s%su/%s/明細.txt", ln.Addr(), transfer.APIPrefix, token)
+	e := newFaultEnv(t, disk)
+	svc := e.svc
+	url := e.url("明細.txt")
 	body := bytes.Repeat([]byte("明細 line\n"), 100000) // 1.2 MB
 	put := func() (int, string) {
 		req, _ := http.NewRequest("PUT", url, bytes.NewReader(body))

@@ -209,6 +209,8 @@ func (s *Service) worker() {
 // by its hash, a refused original goes to the quarantine, and the staged upload is
 // removed either way.
 func (s *Service) process(id string) {
+	lv := s.takeLive(id)
+	defer lv.drop()
 	l := s.takeLease(context.Background(), id)
 	if l == nil {
 		return // done, or another node is sanitizing it
@@ -227,7 +229,10 @@ func (s *Service) process(id string) {
 	}
 	log := s.log.With("transfer", t.ID, "file", f.ID)
 	start := time.Now()
-	res, sum, size, err := s.sanitize(ctx, t, f)
+	res, sum, size, err, live := lv.result(ctx, s, f.SHA256)
+	if !live {
+		res, sum, size, err = s.sanitize(ctx, t, f)
+	}
 	// The result counts only from the node that still holds the claim: one that was
 	// taken for dead drops what it made.
 	ctx = context.WithoutCancel(ctx)
@@ -310,13 +315,8 @@ func (s *Service) sanitize(ctx context.Context, t Transfer, f File) (sanitize.Re
 		return sanitize.Result{}, "", 0, err
 	}
 	defer in.Close()
-	eng := s.o.Inbound
-	if t.Direction == Outbound {
-		eng = s.o.Outbound
-	}
-	item := &sanitize.Item{Body: in, Path: f.Name, Name: f.RawName,
-		DeclaredType: f.DeclaredType, Origin: &sanitize.Origin{Ref: t.ID, From: t.Sender}}
-	w, err := s.blobs.Create()
+	eng := s.engine(t)
+	w, err := s.output(f, in)
 	if err != nil {
 		if isNoSpace(err) {
 			err = ErrStorage
@@ -325,7 +325,36 @@ func (s *Service) sanitize(ctx context.Context, t Transfer, f File) (sanitize.Re
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.o.SanitizeTimeout)
 	defer cancel()
-	res, err := eng.Sanitize(ctx, item, w, s.budget(in))
+	res, err := eng.Sanitize(ctx, s.item(t, f, in), w, s.budget(in))
+	return s.store(res, w, err)
+}
+
+// engine is the engine for t's direction.
+func (s *Service) engine(t Transfer) sanitize.Sanitizer {
+	if t.Direction == Outbound {
+		return s.o.Outbound
+	}
+	return s.o.Inbound
+}
+
+func (s *Service) item(t Transfer, f File, in sanitize.Blob) *sanitize.Item {
+	return &sanitize.Item{Body: in, Path: f.Name, Name: f.RawName,
+		DeclaredType: f.DeclaredType, Origin: &sanitize.Origin{Ref: t.ID, From: t.Sender}}
+}
+
+// output is where the engine writes f's output: compared with the staged upload when the
+// store can keep that as the output (sameOutput), else a new blob.
+func (s *Service) output(f File, in sanitize.Blob) (BlobWriter, error) {
+	if k, ok := s.blobs.(stagedKeeper); ok {
+		o := newSameOutput(s.blobs, k, f.ID, in)
+		o.sum = f.SHA256
+		return o, nil
+	}
+	return s.blobs.Create()
+}
+
+// store commits the output of an engine run that gave res and err, or drops it.
+func (s *Service) store(res sanitize.Result, w BlobWriter, err error) (sanitize.Result, string, int64, error) {
 	if err != nil || !res.Verdict.HasOutput() {
 		w.Abort()
 		if isNoSpace(err) {
@@ -345,7 +374,7 @@ func (s *Service) sanitize(ctx context.Context, t Transfer, f File) (sanitize.Re
 // is at most limits.max_file_size): a text file's decoded bytes (at most twice its size,
 // Latin-1 to UTF-8) are allowed on top, so a multi-gigabyte text transfer is not refused
 // while what archives and nested items may expand to stays the configured limit.
-func (s *Service) budget(in Blob) *sanitize.Budget {
+func (s *Service) budget(in sanitize.Blob) *sanitize.Budget {
 	lim := s.o.NewBudget().Limits()
 	if sanitize.Detect(in).Class == sanitize.ClassText {
 		lim.MaxTotalSize += 2 * in.Size()

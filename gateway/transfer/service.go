@@ -131,6 +131,9 @@ type Service struct {
 	uploading map[string]bool // file IDs with a request writing to them
 	perOwner  map[string]int  // uploads in progress per user or link
 	hashes    map[string]*runningHash
+	live      map[string]*liveRun // uploads complete, their live run waiting for the worker
+	liveSlots chan struct{}       // live runs at once: transfer.sanitize_workers
+	liveRuns  liveCounts
 }
 
 // New opens the blob store under o.Dir. Start runs the workers; Close stops them.
@@ -189,7 +192,8 @@ func New(o Options) (*Service, error) {
 	}
 	return &Service{o: o, st: store{o.DB}, blobs: b, log: o.Logger, now: o.Now,
 		jobs: make(chan string, 1<<16), stop: make(chan struct{}),
-		queued: map[string]bool{}, uploading: map[string]bool{}, perOwner: map[string]int{}}, nil
+		queued: map[string]bool{}, uploading: map[string]bool{}, perOwner: map[string]int{},
+		live: map[string]*liveRun{}, liveSlots: make(chan struct{}, o.SanitizeWorkers)}, nil
 }
 
 // Options returns the options the service runs with (after defaults).

@@ -138,6 +138,16 @@ type runningHash struct {
 // nothing of the request (ErrStorage). When the file is complete it is queued for the
 // engine.
 func (s *Service) Write(ctx context.Context, t Transfer, f File, off int64, body io.Reader, ip string) (int64, error) {
+	return s.write(ctx, t, f, off, body, ip, false)
+}
+
+// WriteWhole is Write of a body that is the whole file from its first byte (a PUT with
+// its length): a text file is then sanitized while it arrives (live.go).
+func (s *Service) WriteWhole(ctx context.Context, t Transfer, f File, body io.Reader, ip string) (int64, error) {
+	return s.write(ctx, t, f, 0, body, ip, true)
+}
+
+func (s *Service) write(ctx context.Context, t Transfer, f File, off int64, body io.Reader, ip string, whole bool) (int64, error) {
 	if f.State != Uploading {
 		return f.Offset, ErrState
 	}
@@ -175,6 +185,12 @@ func (s *Service) Write(ctx context.Context, t Transfer, f File, off int64, body
 	if rh != nil {
 		dst = io.MultiWriter(w, rh.h)
 	}
+	var lv *liveRun
+	if whole && off == 0 && rh != nil {
+		if lv = s.startLive(t, f); lv != nil {
+			dst = io.MultiWriter(dst, lv.in)
+		}
+	}
 	buf := make([]byte, 256<<10)
 	body = clientReader{body}
 	n, copyErr := io.CopyBuffer(dst, io.LimitReader(body, remaining), buf)
@@ -185,6 +201,17 @@ func (s *Service) Write(ctx context.Context, t Transfer, f File, off int64, body
 		if m, _ := io.ReadFull(body, one[:]); m > 0 {
 			over = true
 		}
+	}
+	complete := f.Length >= 0 && n == remaining || f.Length < 0 && copyErr == nil
+	if whole && !complete && copyErr == nil {
+		// fasthttp ends a body cut short of its Content-Length with a plain EOF: for a
+		// body that is the whole file that is a cut, to resume, not a file to finish.
+		copyErr = &ClientError{io.ErrUnexpectedEOF}
+	}
+	if over || !complete {
+		// The engine stops and its output is gone before the request answers.
+		lv.stop()
+		lv = nil
 	}
 	switch {
 	case over || isNoSpace(copyErr):
@@ -203,6 +230,7 @@ func (s *Service) Write(ctx context.Context, t Transfer, f File, off int64, body
 		return off, ErrStorage
 	}
 	if err := w.Sync(); err != nil {
+		lv.stop()
 		w.Rollback()
 		s.dropHash(f.ID)
 		if isNoSpace(err) {
@@ -215,7 +243,6 @@ func (s *Service) Write(ctx context.Context, t Transfer, f File, off int64, body
 		rh.off = newOff
 	}
 	now := s.now().UTC()
-	complete := f.Length >= 0 && newOff == f.Length || f.Length < 0 && copyErr == nil
 	if !complete {
 		// A body that ended where the client meant it to (a tus chunk) or one that was
 		// cut: either way what arrived is kept and the upload goes on from newOff.
@@ -224,7 +251,14 @@ func (s *Service) Write(ctx context.Context, t Transfer, f File, off int64, body
 		}
 		return newOff, copyErr
 	}
-	return newOff, s.complete(context.WithoutCancel(ctx), t, f, newOff, ip)
+	if lv != nil {
+		s.setLive(f.ID, lv)
+	}
+	if err := s.complete(context.WithoutCancel(ctx), t, f, newOff, ip); err != nil {
+		s.takeLive(f.ID).stop()
+		return newOff, err
+	}
+	return newOff, nil
 }
 
 // complete marks a fully received file as uploaded and queues it for the engine.

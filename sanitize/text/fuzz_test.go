@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"unicode/utf8"
 
 	"github.com/sekisho/sekisho/internal/testtool"
@@ -89,6 +90,13 @@ func FuzzToUTF8(f *testing.F) {
 		}
 		if int64(utf8.RuneCount(out.Bytes())) != st.Runes {
 			t.Fatalf("ToUTF8(%q): Runes = %d, output has %d", label, st.Runes, utf8.RuneCount(out.Bytes()))
+		}
+		// Fed a byte at a time the normalizer sees no run to copy whole: its bulk path
+		// must give what its per-character path gives.
+		var slow bytes.Buffer
+		st2, err := ToUTF8(&slow, iotest.OneByteReader(bytes.NewReader(data)), label)
+		if err != nil || !bytes.Equal(slow.Bytes(), out.Bytes()) || st2 != st {
+			t.Fatalf("ToUTF8(%q) a byte at a time: %q %+v %v, whole: %q %+v", label, slow.Bytes(), st2, err, out.Bytes(), st)
 		}
 	})
 }

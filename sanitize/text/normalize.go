@@ -1,6 +1,7 @@
 package text
 
 import (
+	"encoding/binary"
 	"unicode"
 	"unicode/utf8"
 
@@ -24,6 +25,16 @@ func (n *normalizer) Reset() { n.started = false }
 func (n *normalizer) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err error) {
 	st := n.st
 	for nSrc < len(src) {
+		if k, runes := cleanRun(src[nSrc:], len(dst)-nDst); k > 0 {
+			copy(dst[nDst:], src[nSrc:nSrc+k])
+			nDst += k
+			nSrc += k
+			st.Runes += runes
+			n.started = true
+			if nSrc == len(src) {
+				break
+			}
+		}
 		c := src[nSrc]
 		if c < utf8.RuneSelf {
 			// ASCII fast path: printable, tab and LF are copied as they are.
@@ -120,4 +131,41 @@ func (n *normalizer) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err
 		n.started = true
 	}
 	return nDst, nSrc, nil
+}
+
+// cleanRun returns the length of the longest prefix of p, at most max bytes, that the
+// normalizer copies unchanged (printable ASCII, tab, LF and U+3000..U+9FFF, as the fast
+// paths below) and the characters in it, so that most of a large UTF-8 text is checked
+// eight ASCII bytes at a time and copied in one piece.
+func cleanRun(p []byte, max int) (int, int64) {
+	if len(p) > max {
+		p = p[:max]
+	}
+	const hi, ones = 0x8080808080808080, 0x0101010101010101
+	i := 0
+	var runes int64
+	for i < len(p) {
+		if i+8 <= len(p) {
+			w := binary.LittleEndian.Uint64(p[i:])
+			del := w ^ 0x7f*ones
+			// No byte ≥ 0x80, none below 0x20 and none 0x7f (the classic "has less
+			// than" and "has zero" word tests, exact when no byte has its top bit).
+			if w&hi == 0 && (w-0x20*ones)&^w&hi == 0 && (del-ones)&^del&hi == 0 {
+				i += 8
+				runes += 8
+				continue
+			}
+		}
+		c := p[i]
+		switch {
+		case c < utf8.RuneSelf && (c >= 0x20 && c != 0x7f || c == '\t' || c == '\n'):
+			i++
+		case c >= 0xe3 && c <= 0xe9 && i+2 < len(p) && p[i+1]&0xc0 == 0x80 && p[i+2]&0xc0 == 0x80:
+			i += 3
+		default:
+			return i, runes
+		}
+		runes++
+	}
+	return i, runes
 }

@@ -1,0 +1,231 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// A file that arrives whole in one request (a PUT with its length) is sanitized while it
+// is received when it is text, the family that reads its input once from start to end:
+// the engine follows the staged upload as it grows, so its result is ready shortly after
+// the last byte instead of a whole file's engine time later. Nothing changes in what is
+// kept or shown: the output is committed only by the worker that records the result,
+// after the upload is complete (process), and a request that fails (413, 507, a cut, a
+// cancel) stops the engine and drops its output before it answers. A run that did not
+// see the whole upload, or failed, is dropped and the file is sanitized from its staged
+// copy as any other.
+
+// errUploadEnded stops a live run whose upload did not complete.
+var errUploadEnded = errors.New("transfer: the upload ended before the file was complete")
+
+// growing is a staged upload being written, read by the engine: a read waits until the
+// bytes it asks for have been written (or the upload failed). Size is the declared length.
+type growing struct {
+	r     io.ReaderAt
+	size  int64
+	mu    sync.Mutex
+	cond  sync.Cond
+	avail int64
+	err   error
+}
+
+func newGrowing(r io.ReaderAt, size int64) *growing {
+	g := &growing{r: r, size: size}
+	g.cond.L = &g.mu
+	return g
+}
+
+func (g *growing) Size() int64 { return g.size }
+
+func (g *growing) ReadAt(p []byte, off int64) (int, error) {
+	if off >= g.size {
+		return 0, io.EOF
+	}
+	want := min(off+int64(len(p)), g.size)
+	g.mu.Lock()
+	for g.avail < want && g.err == nil {
+		g.cond.Wait()
+	}
+	err := g.err
+	g.mu.Unlock()
+	if err != nil {
+		return 0, err
+	}
+	n, err := g.r.ReadAt(p[:want-off], off)
+	if err == nil && n < len(p) {
+		err = io.EOF
+	}
+	return n, err
+}
+
+// Write records that len(p) more bytes are in the staged file (it follows the file's own
+// write in an io.MultiWriter).
+func (g *growing) Write(p []byte) (int, error) {
+	g.mu.Lock()
+	g.avail += int64(len(p))
+	g.mu.Unlock()
+	g.cond.Broadcast()
+	return len(p), nil
+}
+
+// fail makes every waiting and later read return err.
+func (g *growing) fail(err error) {
+	g.mu.Lock()
+	if g.err == nil {
+		g.err = err
+	}
+	g.mu.Unlock()
+	g.cond.Broadcast()
+}
+
+// whole reports whether every byte arrived and no read was failed.
+func (g *growing) whole() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.err == nil && g.avail == g.size
+}
+
+// liveRun is the engine following one upload.
+type liveRun struct {
+	s      *Service
+	in     *growing
+	staged io.Closer
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the engine returned
+	// Set before done is closed.
+	res  sanitize.Result
+	out  BlobWriter
+	err  error
+	used bool // the engine saw the whole upload and no failure: res stands for the file
+	once sync.Once
+}
+
+// startLive starts the engine on f as its upload arrives, or returns nil: not a store
+// whose uploads can be read while written, an empty file, or every sanitizing slot busy.
+func (s *Service) startLive(t Transfer, f File) *liveRun {
+	k, ok := s.blobs.(stagedKeeper)
+	if !ok || f.Length <= 0 {
+		return nil
+	}
+	select {
+	case s.liveSlots <- struct{}{}:
+	default:
+		return nil
+	}
+	staged, err := s.blobs.ReadStaged(f.ID)
+	if err != nil {
+		<-s.liveSlots
+		return nil
+	}
+	s.liveRuns.started.Add(1)
+	in := newGrowing(staged, f.Length)
+	ctx, cancel := context.WithTimeout(context.Background(), s.o.SanitizeTimeout)
+	lv := &liveRun{s: s, in: in, staged: staged, cancel: cancel, done: make(chan struct{})}
+	go func() { // ends when the engine returns: the upload ended or the context did
+		defer close(lv.done)
+		defer func() { <-s.liveSlots }()
+		go func() { // ends with the run
+			select {
+			case <-s.stop:
+				cancel()
+			case <-lv.done:
+			}
+		}()
+		// A read waiting for bytes does not see the context: failing the input wakes it.
+		defer context.AfterFunc(ctx, func() { in.fail(ctx.Err()) })()
+		if sanitize.Detect(in).Class != sanitize.ClassText {
+			lv.err = errUploadEnded // another family: the worker runs it on the whole file
+			return
+		}
+		// The engine's clock runs from the upload's first bytes: a slow upload runs out of
+		// it, and the file is then sanitized afresh from its staged copy with a budget of
+		// its own.
+		b := s.budget(in)
+		ctx, cancel := context.WithDeadline(ctx, b.Deadline())
+		defer cancel()
+		defer context.AfterFunc(ctx, func() { in.fail(ctx.Err()) })()
+		out := newSameOutput(s.blobs, k, f.ID, in)
+		res, err := s.engine(t).Sanitize(ctx, s.item(t, f, in), out, b)
+		lv.res, lv.out, lv.err = res, out, err
+		lv.used = err == nil && in.whole() && ctx.Err() == nil && time.Now().Before(b.Deadline())
+	}()
+	return lv
+}
+
+// stop ends a run whose upload failed or was not complete: the engine is stopped and its
+// output dropped before the request answers.
+func (lv *liveRun) stop() {
+	if lv == nil {
+		return
+	}
+	lv.in.fail(errUploadEnded)
+	lv.drop()
+}
+
+// drop waits for the engine and removes its output unless the result was taken.
+func (lv *liveRun) drop() {
+	if lv == nil {
+		return
+	}
+	lv.once.Do(func() {
+		<-lv.done
+		lv.cancel()
+		if lv.out != nil {
+			lv.out.Abort()
+		}
+		lv.staged.Close()
+		lv.s.liveRuns.dropped.Add(1)
+	})
+}
+
+// result waits for the engine and returns its result on the complete upload whose hash is
+// sum, committing the output; ok is false when the run does not stand for the file (the
+// caller sanitizes the staged file instead).
+func (lv *liveRun) result(ctx context.Context, s *Service, sum string) (res sanitize.Result, out string, n int64, err error, ok bool) {
+	if lv == nil {
+		return res, "", 0, nil, false
+	}
+	select {
+	case <-lv.done:
+	case <-ctx.Done():
+		return res, "", 0, nil, false
+	}
+	if !lv.used {
+		return res, "", 0, nil, false
+	}
+	lv.once.Do(func() {
+		if so, isSame := lv.out.(*sameOutput); isSame {
+			so.sum = sum
+		}
+		res, out, n, err = s.store(lv.res, lv.out, nil)
+		ok = true
+		s.liveRuns.used.Add(1)
+		lv.cancel()
+		lv.staged.Close()
+	})
+	return res, out, n, err, ok
+}
+
+// liveCounts counts live runs: started, whose result was used, dropped.
+type liveCounts struct{ started, used, dropped atomic.Int64 }
+
+// setLive hands a run whose upload completed to the worker that will record the file.
+func (s *Service) setLive(id string, lv *liveRun) {
+	s.mu.Lock()
+	s.live[id] = lv
+	s.mu.Unlock()
+}
+
+func (s *Service) takeLive(id string) *liveRun {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lv := s.live[id]
+	delete(s.live, id)
+	return lv
+}
