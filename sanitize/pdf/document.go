@@ -486,6 +486,13 @@ type treeEntry struct {
 
 // nameTreeDests rebuilds the named destinations as one flat, sorted name tree.
 func (b *builder) nameTreeDests(v types.Object) (any, bool, error) {
+	return b.flatNameTree(v, "Dest")
+}
+
+// flatNameTree rebuilds a name tree as one flat, sorted Names array whose values are
+// rebuilt as typ; the first of duplicate keys wins, entries that do not rebuild are left
+// out, and a tree left empty is dropped.
+func (b *builder) flatNameTree(v types.Object, typ string) (any, bool, error) {
 	es, err := b.treeEntries(v, false)
 	if err != nil {
 		return nil, false, err
@@ -496,12 +503,12 @@ func (b *builder) nameTreeDests(v types.Object) (any, bool, error) {
 		if i > 0 && bytes.Equal(e.k, es[i-1].k) {
 			continue
 		}
-		dv, ok, err := b.typed(e.v, "Dest")
+		r, ok, err := b.typed(e.v, typ)
 		if err != nil {
 			return nil, false, err
 		}
 		if ok {
-			names = append(names, str(e.k), dv)
+			names = append(names, str(e.k), r)
 		}
 	}
 	if len(names) == 0 {

@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"bytes"
 	"slices"
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
@@ -218,26 +217,5 @@ func (b *builder) parentTree(v types.Object) (any, bool, error) {
 
 // idTree rebuilds the element identifier tree flat.
 func (b *builder) idTree(v types.Object) (any, bool, error) {
-	es, err := b.treeEntries(v, false)
-	if err != nil {
-		return nil, false, err
-	}
-	slices.SortStableFunc(es, func(x, y treeEntry) int { return bytes.Compare(x.k, y.k) })
-	names := array{}
-	for i, e := range es {
-		if i > 0 && bytes.Equal(e.k, es[i-1].k) {
-			continue
-		}
-		r, ok, err := b.typed(e.v, "StructElem")
-		if err != nil {
-			return nil, false, err
-		}
-		if ok {
-			names = append(names, str(e.k), r)
-		}
-	}
-	if len(names) == 0 {
-		return nil, false, nil
-	}
-	return dict{"Names": names}, true, nil
+	return b.flatNameTree(v, "StructElem")
 }
