@@ -65,12 +65,15 @@ func BenchmarkImageJPEG(b *testing.B) {
 	} {
 		b.Run("image="+in.name+"/path=rebuild", func(b *testing.B) {
 			b.SetBytes(int64(len(in.data)))
+			cpu, n := cpuTime(), 0
 			for b.Loop() {
 				px, err := testBuilder().decodeJPEG(in.data, 1)
 				if err != nil || px == nil || px.dct == nil {
 					b.Fatal("not rebuilt", err)
 				}
+				n++
 			}
+			b.ReportMetric((cpuTime()-cpu).Seconds()*1000/float64(n), "cpu-ms/op")
 		})
 		b.Run("image="+in.name+"/path=pixels", func(b *testing.B) {
 			b.SetBytes(int64(len(in.data)))

@@ -42,6 +42,7 @@ type builder struct {
 
 	objStmCharged map[int]int64           // object stream -> decoded bytes charged to the budget
 	zr            io.ReadCloser           // reused Flate decompressor
+	args          array                   // operands of the content operator being written
 	fonts         map[[32]byte]fontResult // font programs rebuilt, by content
 	structRootNr  int                     // the input's structure tree root
 	structRoot    ref                     // and its rebuilt form

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/sekisho/sekisho/sanitize"
@@ -22,6 +21,8 @@ const maxOperands = 64
 func (b *builder) content(data []byte, label string) ([]byte, error) {
 	l := lexer{data: data}
 	var out bytes.Buffer
+	// Written again, a stream is about as long as it was: one allocation, not a dozen.
+	out.Grow(len(data) + len(data)/8 + 64)
 	var operands []any
 	var dropped []string
 	junk := 0
@@ -67,7 +68,10 @@ func (b *builder) content(data []byte, label string) ([]byte, error) {
 			operands = append(operands, v)
 			continue
 		}
-		op := string(t.b)
+		op, known := opNames[string(t.b)]
+		if !known {
+			op = string(t.b)
+		}
 		if op == "BI" {
 			operands = operands[:0]
 			img, err := b.inlineImage(&l)
@@ -88,6 +92,7 @@ func (b *builder) content(data []byte, label string) ([]byte, error) {
 			continue
 		}
 		args, ok := b.matchOperands(operands, spec.args)
+		b.args = args[:0] // written out below, then reused for the next operator
 		operands = operands[:0]
 		if !ok {
 			dropped = append(dropped, op+" (operands)")
@@ -140,6 +145,17 @@ func (b *builder) content(data []byte, label string) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
+// opNames holds each allowed operator's name once, so that looking up an operator and
+// naming it costs no allocation per operator.
+var opNames = func() map[string]string {
+	m := make(map[string]string, len(contentOps)+1)
+	for op := range contentOps {
+		m[op] = op
+	}
+	m["BI"] = "BI"
+	return m
+}()
+
 // summarize lists dropped operators with counts: "PS ×2, BX, EX".
 func summarize(ops []string, junk int) string {
 	counts := map[string]int{}
@@ -178,7 +194,8 @@ func shorten(s string, n int) string {
 }
 
 // matchOperands checks the operands against an operator's spec and returns the ones it
-// takes. Extra operands before them are ignored, as viewers do.
+// takes, in b.args's memory: the caller writes them before the next call. Extra operands
+// before them are ignored, as viewers do.
 func (b *builder) matchOperands(ops []any, spec string) (array, bool) {
 	switch spec {
 	case "c", "C":
@@ -193,7 +210,7 @@ func (b *builder) matchOperands(ops []any, spec string) (array, bool) {
 		for i > 0 && isNum(ops[i-1]) && len(ops)-i < 32 {
 			i--
 		}
-		out := slices.Clone(array(ops[i:]))
+		out := append(b.args[:0], ops[i:]...)
 		if pat != nil {
 			out = append(out, pat)
 		}
@@ -203,7 +220,7 @@ func (b *builder) matchOperands(ops []any, spec string) (array, bool) {
 		return nil, false
 	}
 	ops = ops[len(ops)-len(spec):]
-	out := make(array, len(spec))
+	out := append(b.args[:0], make(array, len(spec))...)
 	for i, c := range []byte(spec) {
 		v := ops[i]
 		switch c {

@@ -27,9 +27,11 @@ func checkDirectEncrypt(x *model.XRefTable, r io.ReaderAt, size int64) error {
 			}
 		}
 	}
-	const chunk = 1 << 20
 	kw := []byte("trailer")
-	buf := make([]byte, min(size, chunk)+int64(len(kw)))
+	bp := scanBuffers.Get().(*[]byte)
+	defer scanBuffers.Put(bp)
+	buf := (*bp)[:scanChunk+len(kw)]
+	const chunk = scanChunk
 	for start := int64(0); start < size; start += chunk {
 		n := int(min(size-start, int64(len(buf))))
 		if _, err := r.ReadAt(buf[:n], start); err != nil && err != io.EOF {

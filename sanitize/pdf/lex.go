@@ -185,6 +185,17 @@ func unhex(c byte) (byte, bool) {
 }
 
 func (l *lexer) name() []byte {
+	// Names without #xx escapes are their own bytes, as keywords are.
+	for i := l.pos; i <= len(l.data); i++ {
+		if i == len(l.data) || isSpace(l.data[i]) || isDelim(l.data[i]) {
+			s := l.data[l.pos:i:i]
+			l.pos = i
+			return s
+		}
+		if l.data[i] == '#' {
+			break
+		}
+	}
 	var out []byte
 	for l.pos < len(l.data) {
 		c := l.data[l.pos]
@@ -208,6 +219,22 @@ func (l *lexer) name() []byte {
 
 // literal reads a literal string after its opening parenthesis (7.3.4.2).
 func (l *lexer) literal() ([]byte, error) {
+	// Most strings hold no escape and no CR: they are their own bytes, returned without a
+	// copy (capped so that nothing appends into the stream).
+	for i, depth := l.pos, 1; i < len(l.data); i++ {
+		switch l.data[i] {
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth == 0 {
+				s := l.data[l.pos:i:i]
+				l.pos = i + 1
+				return s, nil
+			}
+		case '\\', '\r':
+			i = len(l.data)
+		}
+	}
 	var out []byte
 	depth := 1
 	for l.pos < len(l.data) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/klauspost/compress/zlib"
 	"github.com/pdfcpu/pdfcpu/pkg/filter"
@@ -495,11 +496,34 @@ func (b *builder) shading(v types.Object, nr int) (any, bool, error) {
 	})
 }
 
-// inflate decodes a Flate stream without predictor with a reader the builder reuses:
-// most streams of a document are small, and a fresh decompressor for each costs more
-// than decoding it. Data after the end of the compressed stream is ignored, as viewers do.
+// inflate decodes a Flate stream without predictor with a reader kept between streams
+// and documents: most streams are small, and a fresh decompressor (a 32 KiB window) for
+// each costs more than decoding it. Data after the end of the compressed stream is
+// ignored, as viewers do.
+var zlibReaders sync.Pool
+
+// emptyZlib is a complete zlib stream of nothing: a pooled reader is reset to it so that
+// it keeps no reference to the last document's data.
+var emptyZlib = []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01}
+
+// releaseInflater returns the decompressor to the pool.
+func (b *builder) releaseInflater() {
+	if b.zr == nil {
+		return
+	}
+	if b.zr.(zlib.Resetter).Reset(bytes.NewReader(emptyZlib), nil) == nil {
+		zlibReaders.Put(b.zr)
+	}
+	b.zr = nil
+}
+
 func (b *builder) inflate(data []byte, left int64) ([]byte, error) {
 	var err error
+	if b.zr == nil {
+		if zr, ok := zlibReaders.Get().(io.ReadCloser); ok {
+			b.zr = zr
+		}
+	}
 	if b.zr == nil {
 		b.zr, err = zlib.NewReader(bytes.NewReader(data))
 	} else {
@@ -508,7 +532,22 @@ func (b *builder) inflate(data []byte, left int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := io.ReadAll(io.LimitReader(b.zr, left+1))
+	// io.ReadAll, starting from the usual size of decoded content instead of 512 bytes.
+	out := make([]byte, 0, min(left+1, int64(len(data))*4+512))
+	r := io.LimitReader(b.zr, left+1)
+	for {
+		if len(out) == cap(out) {
+			out = append(out, 0)[:len(out)]
+		}
+		n, rerr := r.Read(out[len(out):cap(out)])
+		out = out[:len(out)+n]
+		if rerr != nil {
+			if rerr != io.EOF {
+				err = rerr
+			}
+			break
+		}
+	}
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, err
 	}

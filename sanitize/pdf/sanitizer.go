@@ -116,6 +116,7 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		objStmCharged: map[int]int64{}, fonts: map[[32]byte]fontResult{},
 	}
 	defer bl.w.release()
+	defer bl.releaseInflater()
 	root, err := bl.catalog()
 	if err != nil {
 		return sanitize.Result{Detected: in.Detected}, err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/sekisho/sekisho/sanitize"
 )
@@ -16,7 +17,9 @@ import (
 func trailingBytes(r io.ReaderAt, size int64) (int64, error) {
 	const chunk = 8 << 10
 	marker := []byte("%%EOF")
-	buf := make([]byte, chunk+len(marker))
+	bp := scanBuffers.Get().(*[]byte)
+	defer scanBuffers.Put(bp)
+	buf := (*bp)[:chunk+len(marker)]
 	end := size
 	for end > 0 {
 		start := max(0, end-chunk)
@@ -58,3 +61,12 @@ func onlySpace(r io.ReaderAt, from, to int64, buf []byte) bool {
 	}
 	return true
 }
+
+// scanChunk is how much of the input the raw scans for "trailer" and %%EOF read at once;
+// their buffers are kept between documents.
+const scanChunk = 64 << 10
+
+var scanBuffers = sync.Pool{New: func() any {
+	b := make([]byte, scanChunk+16)
+	return &b
+}}
