@@ -67,8 +67,9 @@ const lookBits = 10
 // acLookup maps the next lookBits bits of the scan to a whole AC symbol whose code and
 // value bits both fit in them, already written with the output's code for the symbol:
 // most symbols then cost one table read to decode, check and encode. An entry is
-// out | outLen<<32 | inLen<<40 | rs<<48; 0 leaves the bits to the slow path, which
-// also reports every symbol no baseline scan may hold (those never get an entry).
+// out | outLen<<32 | inLen<<40 | rs<<48. A code that fits without its value bits, or
+// whose symbol no baseline scan may hold, gets rs<<48 | codeLen<<40 | 1<<56: the symbol
+// only, checked and finished by the slow path. 0 leaves the bits to the slow path.
 type acLookup [1 << lookBits]uint64
 
 func newACLookup(in *huffTable, out *encTable) *acLookup {
@@ -81,6 +82,11 @@ func newACLookup(in *huffTable, out *encTable) *acLookup {
 			rs := in.vals[in.valptr[l]+c-in.mincode[l]]
 			size := int32(rs & 15)
 			if size == 0 && rs != 0 && rs != 0xf0 || size > maxAC || out.size[rs] == 0 || l+size > lookBits {
+				e := uint64(rs)<<48 | uint64(l)<<40 | 1<<56
+				free := lookBits - l
+				for j := range int32(1) << free {
+					t[c<<free|j] = e
+				}
 				continue
 			}
 			free := lookBits - l - size

@@ -153,35 +153,43 @@ func transcodeBlock(r *bitReader, w *bitWriter, pred, outPred *int32, t *tables)
 	*outPred = *pred
 	ac, eac := t.ac, t.eac
 	for k := 1; k < 64; {
+		var e uint64
 		if t.fac != nil {
 			if r.n < lookBits {
 				r.fill()
 			}
 			if r.n >= lookBits {
-				if e := t.fac[(r.acc>>(r.n-lookBits))&(1<<lookBits-1)]; e != 0 {
-					r.n -= uint(e>>40) & 0xff
-					switch rs := byte(e >> 48); rs {
-					case 0:
-						w.put(e&0xffffffff, uint(e>>32)&0xff)
-						return nil
-					case 0xf0:
-						if k += 16; k > 64 {
-							return unsupported("zero run past the block")
-						}
-					default:
-						if k += int(rs >> 4); k > 63 {
-							return unsupported("AC symbol 0x%02x at %d", rs, k)
-						}
-						k++
-					}
-					w.put(e&0xffffffff, uint(e>>32)&0xff)
-					continue
-				}
+				e = t.fac[(r.acc>>(r.n-lookBits))&(1<<lookBits-1)]
 			}
 		}
-		rs, err := r.decode(ac)
-		if err != nil {
-			return err
+		var rs byte
+		if e != 0 {
+			r.n -= uint(e>>40) & 0xff
+			rs = byte(e >> 48)
+			if e>>56 == 0 {
+				// The whole symbol with its value bits, checked when the lookup was built.
+				switch rs {
+				case 0:
+					w.put(e&0xffffffff, uint(e>>32)&0xff)
+					return nil
+				case 0xf0:
+					if k += 16; k > 64 {
+						return unsupported("zero run past the block")
+					}
+				default:
+					if k += int(rs >> 4); k > 63 {
+						return unsupported("AC symbol 0x%02x at %d", rs, k)
+					}
+					k++
+				}
+				w.put(e&0xffffffff, uint(e>>32)&0xff)
+				continue
+			}
+		} else {
+			var err error
+			if rs, err = r.decode(ac); err != nil {
+				return err
+			}
 		}
 		run, size := int(rs>>4), uint(rs&15)
 		if size == 0 {

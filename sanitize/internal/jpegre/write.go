@@ -51,7 +51,14 @@ func (w *bitWriter) flush32() {
 	v := uint32(w.acc >> w.n)
 	w.acc &= 1<<w.n - 1
 	if x := ^v; (x-0x01010101)&^x&0x80808080 == 0 {
-		w.buf = binary.BigEndian.AppendUint32(w.buf, v)
+		// Reslicing only stores the length: no write barrier per four bytes while the
+		// collector runs, as append's pointer store would have.
+		n := len(w.buf)
+		if cap(w.buf)-n < 4 {
+			w.buf = append(w.buf, make([]byte, 4+n/2)...)[:n]
+		}
+		w.buf = w.buf[:n+4]
+		binary.BigEndian.PutUint32(w.buf[n:], v)
 		return
 	}
 	for i := 24; i >= 0; i -= 8 {
