@@ -86,7 +86,8 @@ func sanitizeMedia(ctx context.Context, inner sanitize.Sanitizer, parent *saniti
 // A WMF or EMF picture is a list of GDI drawing calls a renderer executes (with escapes,
 // comments carrying EMF+ or EPS, embedded bitmaps). It is never copied: sanitize/img/metafile
 // draws the records it knows into a PNG, which replaces the part. A picture with a record
-// that would change the drawing and is not drawn, or one of text only, is left out.
+// that would change the drawing and is not drawn, or one that would come out empty or as
+// boxes only, is left out.
 const metafileAdvice = "; send it as PNG or use the render policy"
 
 // metafileKind names a WMF or EMF picture from its declared type or its first bytes:
@@ -210,8 +211,11 @@ func (j *job) pictureToPNG(p *part) {
 // metafileNote says what became of a metafile picture.
 func metafileNote(mo *mediaOut, old string) string {
 	s := fmt.Sprintf("%s picture %s drawn as PNG (%dx%d)", mo.metafile, path.Base(old), mo.rendered.Image.Rect.Dx(), mo.rendered.Image.Rect.Dy())
-	if mo.rendered.Text > 0 {
-		s += fmt.Sprintf("; its text (%d records) is not drawn", mo.rendered.Text)
+	if r := mo.rendered; r.Text > 0 {
+		s += fmt.Sprintf("; its text (%d records) in the gateway's fonts", r.Text)
+		if r.Boxes > 0 {
+			s += fmt.Sprintf(", %d characters without a glyph there drawn as boxes", r.Boxes)
+		}
 	}
 	if mo.rendered.Approximated > 0 {
 		s += fmt.Sprintf("; %d records drawn approximately", mo.rendered.Approximated)

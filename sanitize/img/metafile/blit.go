@@ -26,6 +26,9 @@ const (
 // drawn: the picture is refused.
 func (p *player) blit(rop uint32, x, y, w, h float64, src *image.RGBA, sx, sy, sw, sh float64) error {
 	op := int(rop >> 16 & 0xff)
+	if op != ropNop {
+		p.res.Shapes++
+	}
 	switch op {
 	case ropNop:
 		return nil

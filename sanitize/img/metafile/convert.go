@@ -10,9 +10,10 @@ import (
 	"github.com/sekisho/sekisho/sanitize"
 )
 
-// ToPNG renders the metafile in r (size bytes) and encodes it as PNG. A picture that
-// draws nothing but text comes out empty (no fonts are drawn) and is refused: an empty
-// picture in place of an equation would lose it silently, where a removal is reported.
+// ToPNG renders the metafile in r (size bytes) and encodes it as PNG. A picture of text
+// that comes out empty, or that is text of which no character has a glyph in the Go fonts
+// (boxes only, e.g. Japanese text), is refused: it would lose the picture silently, where
+// a removal is reported. A picture that draws nothing at all is delivered as drawn.
 func ToPNG(ctx context.Context, r io.ReaderAt, size int64, lim Limits) ([]byte, *Result, error) {
 	lim = lim.withDefaults()
 	if size > int64(lim.MaxBytes) {
@@ -26,8 +27,11 @@ func ToPNG(ctx context.Context, r io.ReaderAt, size int64, lim Limits) ([]byte, 
 	if err != nil {
 		return nil, nil, err
 	}
-	if res.Text > 0 && blank(res) {
-		return nil, res, errUnsupported("the picture is text only (%d text records, e.g. an equation) and the gateway draws no text", res.Text)
+	switch {
+	case res.Text > 0 && blank(res):
+		return nil, res, errUnsupported("nothing of the picture's text is drawn (%d text records)", res.Text)
+	case res.Text > 0 && res.Shapes == 0 && res.Glyphs == 0:
+		return nil, res, errUnsupported("the picture is text only and none of its %d characters has a glyph in the gateway's fonts", res.Boxes)
 	}
 	var b bytes.Buffer
 	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&b, res.Image); err != nil {

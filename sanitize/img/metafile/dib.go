@@ -8,6 +8,13 @@ import (
 
 var le = binary.LittleEndian
 
+// monoColors are the colours of a monochrome pattern whose bitmap indexes the palette,
+// and the size of its colour-table entries (2 for DIB_PAL_COLORS, 0 for DIB_PAL_INDICES).
+type monoColors struct {
+	colors [2]rgba
+	entry  int
+}
+
 // dibInfo is a parsed BITMAPINFO (or BITMAPCOREINFO) header with its colour table.
 type dibInfo struct {
 	w, h    int
@@ -20,9 +27,10 @@ type dibInfo struct {
 	size int
 }
 
-// parseDIBHeader reads the header. Bitmaps whose colours index the selected palette
-// (DIB_PAL_COLORS), JPEG/PNG-compressed and RLE bitmaps are not decoded.
-func parseDIBHeader(b []byte, maxPixels int64) (*dibInfo, error) {
+// parseDIBHeader reads the header. pal is set for bitmaps whose colours index the
+// selected palette (DIB_PAL_COLORS), taken only for monochrome patterns; JPEG/PNG-compressed
+// and RLE bitmaps are not decoded.
+func parseDIBHeader(b []byte, maxPixels int64, pal *monoColors) (*dibInfo, error) {
 	if len(b) < 12 {
 		return nil, errMalformed("bitmap header truncated")
 	}
@@ -80,6 +88,18 @@ func parseDIBHeader(b []byte, maxPixels int64) (*dibInfo, error) {
 		} else if u := int(le.Uint32(b[32:])); u > 0 && u < n {
 			n = u
 		}
+		if pal != nil {
+			// DIB_PAL_COLORS (16-bit indices into the selected palette) or DIB_PAL_INDICES
+			// (no table): palettes are not drawn here, so only a two-colour pattern is
+			// taken, in the colours GDI gives a monochrome brush (text colour for 0 bits,
+			// background for 1).
+			if d.bpp != 1 || len(b) < d.size+pal.entry*n {
+				return nil, errUnsupported("bitmap of %d bits per pixel with palette-index colours", d.bpp)
+			}
+			d.colors = pal.colors[:]
+			d.size += pal.entry * n
+			return d, nil
+		}
 		if len(b) < d.size+n*entry {
 			return nil, errMalformed("bitmap colour table truncated")
 		}
@@ -98,8 +118,13 @@ func (d *dibInfo) stride() int { return (d.w*d.bpp + 31) / 32 * 4 }
 // 32-bit pixels outside AlphaBlend).
 func (d *dibInfo) decode(px []byte) (*image.RGBA, error) {
 	st := d.stride()
-	if int64(len(px)) < int64(st)*int64(d.h) {
-		return nil, errMalformed("bitmap pixels truncated: %d bytes for %dx%d", len(px), d.w, d.h)
+	if need := int64(st) * int64(d.h); int64(len(px)) < need {
+		// Some writers leave out the last row's padding or the row itself; GDI draws
+		// what is there. More missing is a damaged bitmap.
+		if int64(len(px)) < need-int64(st) {
+			return nil, errMalformed("bitmap pixels truncated: %d bytes for %dx%d", len(px), d.w, d.h)
+		}
+		px = append(px[:len(px):len(px)], make([]byte, need-int64(len(px)))...)
 	}
 	img := image.NewRGBA(image.Rect(0, 0, d.w, d.h))
 	for y := range d.h {
@@ -148,7 +173,7 @@ func maskColor(v uint32, m [3]uint32) rgba {
 
 // decodeDIB decodes a packed DIB: header, colour table and pixels in one buffer.
 func decodeDIB(b []byte, maxPixels int64) (*image.RGBA, error) {
-	d, err := parseDIBHeader(b, maxPixels)
+	d, err := parseDIBHeader(b, maxPixels, nil)
 	if err != nil {
 		return nil, err
 	}

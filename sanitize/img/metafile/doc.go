@@ -17,18 +17,25 @@
 //     blits (DIBBitBlt, DIBStretchBlt, StretchDIB, SetDIBitsToDevice, EMR_BITBLT,
 //     EMR_STRETCHBLT, EMR_STRETCHDIBITS) with 1/4/8/16/24/32-bit BI_RGB and BI_BITFIELDS
 //     bitmaps and the copy/and/or/xor raster operations, FillRgn/PaintRgn;
-//   - known to change nothing drawn here: palettes, text layout state, stretch modes,
+//   - text: TextOut, ExtTextOut, EMR_EXTTEXTOUTA/W, fonts and text alignment (below);
+//   - known to change nothing drawn here: palettes, mapper flags, stretch modes,
 //     escapes and GDI comments (EMF+ travels in comments; a dual EMF+/GDI file carries the
 //     whole picture as GDI records too, and an EMF+-only file is refused);
 //   - anything else (flood fills, PlgBlt/MaskBlt, RLE/JPEG/PNG bitmaps, palette-index
 //     colours, unknown records): the picture is refused with an error naming the record, and
 //     the caller keeps today's behaviour of leaving it out with that reason.
 //
-// Text is not drawn: there are no fonts here. Text records are counted (Result.Text) and
-// an opaque text background is filled; a picture that draws nothing but text (an
-// equation) is refused by ToPNG rather than delivered empty. Approximations are counted
-// too (Result.Approximated): dashed pens are drawn solid, clips of other shapes by their
-// bounding box, arcs always counter-clockwise, inverting raster operations skipped.
+// Text is drawn in the Go fonts (golang.org/x/image/font/gofont: regular, bold, italic,
+// bold italic and mono, compiled in; no font files are read), since a metafile names its
+// fonts but does not carry them: each character at the place the record's advances give,
+// in the text colour, with the record's alignment, escapement, underline and strike-out;
+// 8-bit strings are decoded by their LOGFONT charset (Windows code pages, Shift_JIS, GBK,
+// Big5, EUC-KR) and the Symbol face is mapped to Unicode (Greek, operators). Characters
+// the Go fonts lack (CJK, Wingdings, some mathematical symbols) are drawn as the fonts'
+// empty box and counted (Result.Boxes). ToPNG refuses a picture of text that comes out
+// empty or as boxes only. Approximations are counted (Result.Approximated): dashed pens are
+// drawn solid, clips of other shapes by their bounding box, arcs always
+// counter-clockwise, inverting raster operations skipped.
 //
 // Filling is a scanline rasterizer of our own (non-zero and even-odd rules, anti-aliased
 // by coverage) since x/image/vector has no even-odd rule; bitmaps are sampled nearest.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"unicode/utf16"
 )
 
 // emfNoop are EMF records that change nothing this renderer draws (see wmfNoop), plus
@@ -12,7 +13,7 @@ import (
 // EMF+/GDI file carries the whole picture as GDI records too (an EMF+-only file is
 // refused from its header comment).
 var emfNoop = map[uint32]string{
-	13: "SETBRUSHORGEX", 16: "SETMAPPERFLAGS", 21: "SETSTRETCHBLTMODE", 22: "SETTEXTALIGN",
+	13: "SETBRUSHORGEX", 16: "SETMAPPERFLAGS", 21: "SETSTRETCHBLTMODE",
 	23: "SETCOLORADJUSTMENT", 28: "SETMETARGN", 48: "SELECTPALETTE", 50: "SETPALETTEENTRIES",
 	51: "RESIZEPALETTE", 52: "REALIZEPALETTE", 58: "SETMITERLIMIT", 65: "FLATTENPATH", 70: "GDICOMMENT",
 	98: "SETICMMODE", 99: "CREATECOLORSPACE", 100: "SETCOLORSPACE", 101: "DELETECOLORSPACE",
@@ -241,6 +242,8 @@ func (ep *emfPlayer) record(typ uint32, r *erec) error {
 			s.pen = o
 		case *brush:
 			s.brush = o
+		case *logFont:
+			s.font = o
 		}
 	case 40: // DELETEOBJECT
 		if i := r.u32(8); int64(i) < int64(len(ep.objs)) {
@@ -262,16 +265,36 @@ func (ep *emfPlayer) record(typ uint32, r *erec) error {
 	case 39: // CREATEBRUSHINDIRECT
 		return ep.set(r.u32(8), &brush{style: int(r.u32(12)), color: colorRef(r.u32(16)), hatch: int(r.u32(20))})
 	case 93, 94: // CREATEMONOBRUSH, CREATEDIBPATTERNBRUSHPT
-		if r.u32(12) != 0 {
-			return errUnsupported("pattern brush with palette-index colours")
+		var pal *monoColors
+		switch u := r.u32(12); u {
+		case 0:
+		case 1, 2: // DIB_PAL_COLORS, DIB_PAL_INDICES
+			pal = &monoColors{colors: [2]rgba{s.textColor, s.bkClr}, entry: 2 * int(2-u)}
+		default:
+			return errUnsupported("pattern brush colour usage %d", r.u32(12))
 		}
-		tile, err := ep.dib(r, 16, 20, 24, 28, 1<<20)
+		tile, err := ep.dib(r, 16, 20, 24, 28, 1<<20, pal)
 		if err != nil {
 			return err
 		}
 		return ep.set(r.u32(8), &brush{style: 5, tile: tile})
 	case 82: // EXTCREATEFONTINDIRECTW
-		return ep.set(r.u32(8), font{})
+		if len(r.b) < 44 {
+			return errMalformed("record too short")
+		}
+		u := make([]uint16, 0, 32)
+		for o := 40; o+2 <= min(len(r.b), 104); o += 2 {
+			c := le.Uint16(r.b[o:])
+			if c == 0 {
+				break
+			}
+			u = append(u, c)
+		}
+		return ep.set(r.u32(8), &logFont{height: r.i32(12), width: r.i32(16), esc: r.i32(20), weight: int(r.i32(28)),
+			italic: r.b[32] != 0, underline: r.b[33] != 0, strike: r.b[34] != 0, charset: int(r.b[35]),
+			face: string(utf16.Decode(u))})
+	case 22: // SETTEXTALIGN
+		s.textAlign = int(r.u32(8))
 	case 49: // CREATEPALETTE
 		return ep.set(r.u32(8), palette{})
 	case 54: // LINETO
@@ -389,7 +412,7 @@ func (ep *emfPlayer) record(typ uint32, r *erec) error {
 		if t := readXform(r, 52); t.b != 0 || t.c != 0 {
 			return errUnsupported("rotated or sheared source bitmap")
 		}
-		img, err := ep.dib(r, 84, 88, 92, 96, p.lim.MaxPixels)
+		img, err := ep.dib(r, 84, 88, 92, 96, p.lim.MaxPixels, nil)
 		if err != nil {
 			return err
 		}
@@ -402,7 +425,7 @@ func (ep *emfPlayer) record(typ uint32, r *erec) error {
 		if r.u32(64) != 0 {
 			return errUnsupported("bitmap with palette-index colours")
 		}
-		img, err := ep.dib(r, 48, 52, 56, 60, p.lim.MaxPixels)
+		img, err := ep.dib(r, 48, 52, 56, 60, p.lim.MaxPixels, nil)
 		if err != nil {
 			return err
 		}
@@ -415,14 +438,8 @@ func (ep *emfPlayer) record(typ uint32, r *erec) error {
 			return errUnsupported("partial-scan SetDIBitsToDevice")
 		}
 		return p.blit(rop, x, y, w, h, img, sx, sy, sw, sh)
-	case 83, 84, 96, 97, 108: // EXTTEXTOUTA/W, POLYTEXTOUTA/W, SMALLTEXTOUT
-		p.res.Text++
-		if typ == 83 || typ == 84 {
-			if r.u32(52)&2 != 0 { // ETO_OPAQUE
-				l, t, rr, b := r.rect(56)
-				p.fillRect(l, t, rr, b, &paint{c: s.bkClr})
-			}
-		}
+	case 83, 84: // EXTTEXTOUTA, EXTTEXTOUTW
+		return ep.extTextOut(r, typ == 84)
 	default:
 		return errUnsupported("record %d is not drawn by the gateway", typ)
 	}
@@ -455,12 +472,12 @@ func (ep *emfPlayer) points(r *erec, o, n int, small bool) ([]float64, error) {
 
 // dib decodes the bitmap whose header and bits the record locates by the offset and
 // size fields at the given positions.
-func (ep *emfPlayer) dib(r *erec, offBmi, cbBmi, offBits, cbBits int, maxPixels int64) (*image.RGBA, error) {
+func (ep *emfPlayer) dib(r *erec, offBmi, cbBmi, offBits, cbBits int, maxPixels int64, pal *monoColors) (*image.RGBA, error) {
 	hdr, err := r.span(r.u32(offBmi), r.u32(cbBmi))
 	if err != nil {
 		return nil, err
 	}
-	d, err := parseDIBHeader(hdr, min(maxPixels, ep.lim.MaxPixels))
+	d, err := parseDIBHeader(hdr, min(maxPixels, ep.lim.MaxPixels), pal)
 	if err != nil {
 		return nil, err
 	}
@@ -520,5 +537,53 @@ func (ep *emfPlayer) selectClipRgn(r *erec) error {
 	default:
 		p.res.Approximated++
 	}
+	return nil
+}
+
+// extTextOut draws EMR_EXTTEXTOUTA/W: the EMRTEXT at byte 36 locates the string and the
+// advances (pairs with ETO_PDY) in the record.
+func (ep *emfPlayer) extTextOut(r *erec, wide bool) error {
+	p := ep.player
+	n, opts := r.u32(44), r.u32(52)
+	if n == 0 {
+		p.res.Text++
+		return nil
+	}
+	if n > uint32(len(r.b)) {
+		return errMalformed("%d characters in a record of %d bytes", n, len(r.b))
+	}
+	cw := uint32(1)
+	if wide {
+		cw = 2
+	}
+	str, err := r.span(r.u32(48), n*cw)
+	if err != nil {
+		return err
+	}
+	var dx []float64
+	step := uint32(4)
+	if opts&0x2000 != 0 { // ETO_PDY: x and y advances
+		step = 8
+	}
+	if off := r.u32(72); off != 0 {
+		if b, err := r.span(off, n*step); err == nil {
+			for i := uint32(0); i < n; i++ {
+				dx = append(dx, float64(int32(le.Uint32(b[i*step:]))))
+			}
+		}
+	}
+	l, t, rr, b := r.rect(56)
+	rect := &[4]float64{l, t, rr, b}
+	lf := p.st.font
+	if lf == nil {
+		lf = &logFont{}
+	}
+	var rs []rune
+	if wide {
+		rs, dx = decode16(str, dx, lf)
+	} else {
+		rs, dx = decode8(str, dx, lf)
+	}
+	p.textOut(r.i32(36), r.i32(40), rs, dx, opts, rect)
 	return nil
 }

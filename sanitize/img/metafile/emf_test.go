@@ -18,7 +18,6 @@ func emfSetup() *emfFile {
 }
 
 func TestEMFRecords(t *testing.T) {
-	bmp := dib24([][][3]uint8{{{255, 0, 0}, {0, 255, 0}}, {{0, 0, 255}, {255, 255, 0}}})
 	// EMR_STRETCHDIBITS: header fields take 80 bytes, then the BITMAPINFOHEADER and bits.
 	stretch := func(x, y, w, h int) []any {
 		return []any{0, 0, 0, 0, x, y, 0, 0, 2, 2, 80, 40, 120, len(bmp) - 40, 0, uint32(0x00CC0020), w, h, bmp}

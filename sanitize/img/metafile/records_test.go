@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"image"
 	"strings"
 	"testing"
 
@@ -32,15 +33,18 @@ func wmfSetup() *wmfFile {
 	return f
 }
 
-func TestWMFRecords(t *testing.T) {
-	bmp := dib24([][][3]uint8{{{255, 0, 0}, {0, 255, 0}}, {{0, 0, 255}, {255, 255, 0}}})
-	stretch := func(rop uint32, src []byte, x, y, w, h int) []byte {
-		var p []byte
-		for _, v := range []int{int(rop & 0xffff), int(rop >> 16), 0, 2, 2, 0, 0, h, w, y, x} {
-			p = append(p, byte(v), byte(v>>8))
-		}
-		return append(p, src...)
+var bmp = dib24([][][3]uint8{{{255, 0, 0}, {0, 255, 0}}, {{0, 0, 255}, {255, 255, 0}}})
+
+// stretch is a META_STRETCHDIB payload drawing the 2x2 source into (x, y, w, h).
+func stretch(rop uint32, src []byte, x, y, w, h int) []byte {
+	var p []byte
+	for _, v := range []int{int(rop & 0xffff), int(rop >> 16), 0, 2, 2, 0, 0, h, w, y, x} {
+		p = append(p, byte(v), byte(v>>8))
 	}
+	return append(p, src...)
+}
+
+func TestWMFRecords(t *testing.T) {
 	white1 := dib24([][][3]uint8{{{255, 255, 255}}})
 	cases := []struct {
 		name   string
@@ -75,6 +79,8 @@ func TestWMFRecords(t *testing.T) {
 			[]probe{{x: 50, y: 50, r: 255}, {x: 30, y: 30, clear: true}}, 0},
 		{"StretchDIB scales the bitmap", wmfSetup().raw(0x0F43, stretch(0x00CC0020, bmp, 10, 10, 40, 40)),
 			[]probe{{x: 15, y: 15, r: 255}, {x: 45, y: 15, g: 255}, {x: 15, y: 45, b: 255}, {x: 45, y: 45, r: 255, g: 255}, {x: 60, y: 60, clear: true}}, 0},
+		{"StretchDIB missing its last row draws the rows there", wmfSetup().raw(0x0F43, stretch(0x00CC0020, bmp[:len(bmp)-8], 10, 10, 40, 40)),
+			[]probe{{x: 15, y: 15}, {x: 15, y: 45, b: 255}, {x: 45, y: 45, r: 255, g: 255}}, 0},
 		{"SRCAND of white keeps the background transparent", wmfSetup().raw(0x0F43, stretch(0x008800C6, white1, 10, 10, 40, 40)),
 			[]probe{{x: 30, y: 30, clear: true}}, 0},
 		{"ExcludeClipRect", wmfSetup().rec(0x0415, 60, 60, 40, 40).rec(0x041B, 90, 90, 10, 10),
@@ -159,6 +165,7 @@ func TestWMFRefused(t *testing.T) {
 			d[4], d[5] = 0xd0, 0x07 // width 2000
 			return append(b, d...)
 		}()).bytes(), Limits{MaxPixels: 1000}, sanitize.ErrMalformed, "bitmap size"},
+		{"bitmap missing more than a row", wmfSetup().raw(0x0F43, stretch(0x00CC0020, bmp[:len(bmp)-10], 10, 10, 40, 40)).bytes(), Limits{}, sanitize.ErrMalformed, "truncated"},
 		{"not a metafile", []byte("GIF89a................................................"), Limits{}, sanitize.ErrMalformed, "header"},
 	}
 	for _, c := range cases {
@@ -193,19 +200,113 @@ func TestOutputBounded(t *testing.T) {
 	}
 }
 
-// TestTextOnlyRefused: a picture of nothing but text (an equation) would come out empty.
-func TestTextOnlyRefused(t *testing.T) {
+// TestText: text records are drawn in the Go fonts where the record places them, with
+// the alignment, charset and face mapping; characters without a glyph are boxes.
+func TestText(t *testing.T) {
+	// font: height -20 (em), weight, charset, face
+	str := func(s string) []int {
+		var p []int
+		for i := 0; i < len(s); i += 2 {
+			v := int(s[i])
+			if i+1 < len(s) {
+				v |= int(s[i+1]) << 8
+			}
+			p = append(p, v)
+		}
+		return p
+	}
+	font := func(weight, charset int, face string) []int {
+		return cat([]int{-20 & 0xffff, 0, 0, 0, weight, 0, charset << 8, 0, 0}, str(face+"\x00"))
+	}
+	text := func(face string, charset int, align int, s string) *wmfFile {
+		f := &wmfFile{w: 100, h: 60}
+		f.rec(0x02FB, font(400, charset, face)...).rec(0x012D, 0).rec(0x0102, 1).rec(0x0209, colorWords(0, 0, 255)...)
+		f.rec(0x012E, align)
+		return f.rec(0x0A32, cat(30, 10, len(s), 0, str(s))...)
+	}
+	cases := []struct {
+		name          string
+		f             *wmfFile
+		in, out       image.Rectangle // ink expected inside in, none in out
+		glyphs, boxes int
+	}{
+		{"top-left aligned", text("Arial", 0, 0, "HH"), image.Rect(10, 30, 40, 52), image.Rect(0, 0, 100, 28), 2, 0},
+		{"baseline", text("Arial", 0, 24, "HH"), image.Rect(10, 14, 40, 30), image.Rect(0, 32, 100, 60), 2, 0},
+		{"right aligned", text("Arial", 0, 2, "HH"), image.Rect(0, 30, 10, 52), image.Rect(12, 0, 100, 60), 2, 0},
+		{"Symbol face maps to Greek", text("Symbol", 2, 0, "ab"), image.Rect(10, 30, 40, 52), image.Rect(0, 0, 100, 28), 2, 0},
+		{"Wingdings has no glyphs", text("Wingdings", 2, 0, "ab"), image.Rect(10, 30, 40, 52), image.Rect(0, 0, 100, 28), 0, 2},
+		{"Shift_JIS decoded, CJK drawn as boxes", text("MS Gothic", 128, 0, "\x93\xfa\x96\x7b"), image.Rect(10, 30, 50, 52), image.Rect(0, 0, 100, 28), 0, 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res, err := Render(context.Background(), c.f.bytes(), Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Text != 1 || res.Glyphs != c.glyphs || res.Boxes != c.boxes {
+				t.Errorf("text %d glyphs %d boxes %d, want 1, %d, %d", res.Text, res.Glyphs, res.Boxes, c.glyphs, c.boxes)
+			}
+			if n := ink(res, c.in); n < 20 {
+				t.Errorf("%d inked pixels in %v", n, c.in)
+			}
+			if n := ink(res, c.out); n > 0 {
+				t.Errorf("%d inked pixels in %v", n, c.out)
+			}
+		})
+	}
+}
+
+func ink(res *Result, r image.Rectangle) int {
+	n := 0
+	r = r.Intersect(res.Image.Rect)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if res.Image.Pix[res.Image.PixOffset(x, y)+3] > 64 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// TestEMFText: EMR_EXTTEXTOUTW draws its UTF-16 string at the reference point with the
+// advances the record gives.
+func TestEMFText(t *testing.T) {
+	face := make([]byte, 64)
+	copy(face, []byte{'A', 0, 'r', 0, 'i', 0, 'a', 0, 'l', 0})
+	f := &emfFile{w: 100, h: 60}
+	f.rec(82, 1, -20, 0, 0, 0, 400, []byte{0, 0, 0, 0, 0, 0, 0, 0}, face)
+	f.rec(37, 1).rec(18, 1).rec(22, 24) // transparent, TA_BASELINE
+	// EMRTEXT at 36: reference (10, 30), 2 chars, string at 76, options 0, rectangle, dx at 80.
+	f.rec(84, 0, 0, 0, 0, 1, float32(1), float32(1), 10, 30, 2, 76, 0, 0, 0, 0, 0, 80, []byte{'H', 0, 'H', 0}, 40, 40)
+	res, err := Render(context.Background(), f.bytes(), Limits{DPI: 254})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Glyphs != 2 {
+		t.Fatalf("%d glyphs", res.Glyphs)
+	}
+	// The second H starts 40 units after the first: ink around x = 50..60, none between.
+	if ink(res, image.Rect(50, 14, 62, 30)) < 20 || ink(res, image.Rect(30, 0, 48, 60)) > 0 {
+		t.Errorf("advances not applied: %d, %d", ink(res, image.Rect(50, 14, 62, 30)), ink(res, image.Rect(30, 0, 48, 60)))
+	}
+}
+
+// TestBoxesOnlyRefused: a picture of text only whose characters have no glyph here would
+// come out as a row of boxes; it is refused. With a shape besides, it is drawn.
+func TestBoxesOnlyRefused(t *testing.T) {
 	f := &wmfFile{w: 100, h: 40}
-	f.rec(0x02FB, make([]int, 9)...).rec(0x012D, 0).rec(0x0A32, 20, 10, 2, 0, 'x'|'y'<<8)
+	face := []int{-20 & 0xffff, 0, 0, 0, 400, 0, 128 << 8, 0, 0, 'M' | 'S'<<8, 0}
+	f.rec(0x02FB, face...).rec(0x012D, 0).rec(0x0102, 1).rec(0x0A32, 20, 10, 2, 0, 0x93|0xfa<<8)
 	data := f.bytes()
 	_, _, err := ToPNG(context.Background(), bytes.NewReader(data), int64(len(data)), Limits{})
-	if !errors.Is(err, sanitize.ErrUnsupported) || !strings.Contains(err.Error(), "text only") {
-		t.Fatalf("error %v, want a text-only refusal", err)
+	if !errors.Is(err, sanitize.ErrUnsupported) || !strings.Contains(err.Error(), "has a glyph") {
+		t.Fatalf("error %v, want a refusal", err)
 	}
 	f.rec(0x041B, 30, 30, 0, 0)
 	data = f.bytes()
 	png, res, err := ToPNG(context.Background(), bytes.NewReader(data), int64(len(data)), Limits{})
-	if err != nil || res.Text != 1 || !bytes.HasPrefix(png, []byte("\x89PNG")) {
+	if err != nil || res.Boxes != 1 || !bytes.HasPrefix(png, []byte("\x89PNG")) {
 		t.Fatalf("with a drawing: %v, %+v", err, res)
 	}
 }

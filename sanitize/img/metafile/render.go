@@ -43,9 +43,12 @@ type Result struct {
 	Image   *image.RGBA
 	Kind    string // "WMF" or "EMF"
 	Records int
-	// Text counts text records: the renderer has no fonts, so text is not drawn (an
-	// opaque text background is).
-	Text int
+	// Text counts text records. They are drawn in the Go fonts (the producer's fonts are
+	// not in the file): Glyphs characters had a glyph there, Boxes did not and are drawn
+	// as the fonts' empty box (most CJK text).
+	Text, Glyphs, Boxes int
+	// Shapes counts the drawing operations other than text that painted something.
+	Shapes int
 	// Approximated counts records drawn approximately (dash styles, arc directions under
 	// mirroring, raster operations other than copy/and/or/xor, non-rectangular clips).
 	Approximated int
@@ -132,8 +135,6 @@ type brush struct {
 	tile  *image.RGBA
 }
 
-type font struct{}
-
 type palette struct{}
 
 type region struct{}
@@ -160,6 +161,8 @@ func (t xform) then(u xform) xform {
 type dc struct {
 	pen              *pen
 	brush            *brush
+	font             *logFont
+	textAlign        int
 	textColor, bkClr rgba
 	bkMode           int // 1 TRANSPARENT, 2 OPAQUE
 	evenOdd          bool
@@ -324,6 +327,7 @@ func (p *player) fillStroke(polys [][]pt, fill, stroke bool) {
 	}
 	if fill {
 		if pa := p.brushPaint(p.st.brush); pa != nil {
+			p.res.Shapes++
 			p.cv.fill(polys, p.st.evenOdd, pa, &p.st.clip)
 		}
 	}
@@ -356,6 +360,7 @@ func (p *player) strokeLine(line []pt, closed bool) {
 	for i, q := range line {
 		c[i] = pt{q.x + 0.5, q.y + 0.5}
 	}
+	p.res.Shapes++
 	p.cv.fill(strokePolys(c, closed, w), false, &paint{c: pe.color}, &p.st.clip)
 }
 

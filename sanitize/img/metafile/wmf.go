@@ -13,7 +13,7 @@ import (
 // picture).
 var wmfNoop = map[uint16]string{
 	0x0103: "SETMAPMODE", 0x0105: "SETRELABS", 0x0107: "SETSTRETCHBLTMODE", 0x0108: "SETTEXTCHAREXTRA",
-	0x012E: "SETTEXTALIGN", 0x0231: "SETMAPPERFLAGS", 0x020A: "SETTEXTJUSTIFICATION", 0x0149: "SETLAYOUT",
+	0x0231: "SETMAPPERFLAGS", 0x020A: "SETTEXTJUSTIFICATION", 0x0149: "SETLAYOUT",
 	0x0234: "SELECTPALETTE", 0x0035: "REALIZEPALETTE", 0x0037: "SETPALENTRIES", 0x0139: "RESIZEPALETTE",
 	0x0436: "ANIMATEPALETTE", 0x020D: "SETVIEWPORTORG", 0x020E: "SETVIEWPORTEXT", 0x0211: "OFFSETVIEWPORTORG",
 	0x0412: "SCALEVIEWPORTEXT", 0x0626: "ESCAPE", 0x0220: "OFFSETCLIPRGN",
@@ -49,15 +49,18 @@ func renderWMF(ctx context.Context, data []byte, lim Limits) (*Result, error) {
 	}
 	nObj := int(le.Uint16(h[10:]))
 	recs := off + 18
-	if inch == 0 {
-		// No placeable header: the picture's size is its first window extent; only the
-		// aspect ratio matters, the document sets the size it is shown at.
+	if inch == 0 || bbox[0] == bbox[2] || bbox[1] == bbox[3] {
+		// No placeable header, or one with an empty box: the picture's size is its first
+		// window extent; only the aspect ratio matters, the document sets the size it is
+		// shown at.
 		org, ext, ok := wmfFirstWindow(data[recs:])
 		if !ok {
 			return nil, errUnsupported("WMF without a placeable header or a window extent")
 		}
 		bbox = [4]float64{org[0], org[1], org[0] + ext[0], org[1] + ext[1]}
-		inch = max(abs(ext[0]), abs(ext[1])) * lim.DPI / 1024
+		if inch == 0 {
+			inch = max(abs(ext[0]), abs(ext[1])) * lim.DPI / 1024
+		}
 	}
 	w, hgt, err := outputSize(abs(bbox[2]-bbox[0]), abs(bbox[3]-bbox[1]), inch, lim)
 	if err != nil {
@@ -204,7 +207,14 @@ func (wp *wmfPlayer) draw(fn uint16, r *rec) error {
 		}
 		return wp.create(&brush{style: 5, tile: tile})
 	case 0x02FB: // CREATEFONTINDIRECT
-		return wp.create(font{})
+		if len(r.b) < 18 {
+			return errMalformed("record too short")
+		}
+		return wp.create(&logFont{height: r.i16(0), width: r.i16(1), esc: r.i16(2), weight: int(r.i16(4)),
+			italic: r.b[10] != 0, underline: r.b[11] != 0, strike: r.b[12] != 0, charset: int(r.b[13]),
+			face: faceName(r.b[18:min(len(r.b), 18+32)])})
+	case 0x012E: // SETTEXTALIGN
+		s.textAlign = int(r.u16(0))
 	case 0x00F7: // CREATEPALETTE
 		return wp.create(palette{})
 	case 0x06FF: // CREATEREGION
@@ -221,6 +231,8 @@ func (wp *wmfPlayer) draw(fn uint16, r *rec) error {
 			s.pen = o
 		case *brush:
 			s.brush = o
+		case *logFont:
+			s.font = o
 		}
 	case 0x01F0: // DELETEOBJECT
 		if i := int(r.u16(0)); i < len(wp.objs) {
@@ -323,12 +335,19 @@ func (wp *wmfPlayer) draw(fn uint16, r *rec) error {
 		w, h := r.i16(6), r.i16(5)
 		return p.blit(ropSrcCopy<<16, r.i16(8), r.i16(7), w, h, img, r.i16(4), r.i16(3), w, h)
 	case 0x0521: // TEXTOUT
-		p.res.Text++
-	case 0x0A32: // EXTTEXTOUT
-		p.res.Text++
-		if opts := r.u16(3); opts&2 != 0 && r.words() >= 8 { // ETO_OPAQUE
-			p.fillRect(r.i16(4), r.i16(5), r.i16(6), r.i16(7), &paint{c: s.bkClr})
+		n := int(r.u16(0))
+		w := (n + 1) / 2
+		if 1+w+2 > r.words() {
+			return errMalformed("string of %d bytes past the record", n)
 		}
+		lf := s.font
+		if lf == nil {
+			lf = &logFont{}
+		}
+		rs, _ := decode8(r.b[2:2+n], nil, lf)
+		p.textOut(r.i16(2+w), r.i16(1+w), rs, nil, 0, nil)
+	case 0x0A32: // EXTTEXTOUT
+		return wp.extTextOut(r)
 	default:
 		return errUnsupported("record 0x%04x is not drawn by the gateway", fn)
 	}
@@ -361,5 +380,34 @@ func (wp *wmfPlayer) create(o any) error {
 	}
 	// GDI fails the creation when the table is full; a later selection of the missing
 	// index then draws with the current objects.
+	return nil
+}
+
+// extTextOut draws META_EXTTEXTOUT: y, x, length, options, an optional rectangle, the
+// string (padded to a word) and optional advances, one per byte.
+func (wp *wmfPlayer) extTextOut(r *rec) error {
+	p := wp.player
+	n, opts := int(r.u16(2)), uint32(r.u16(3))
+	off := 8
+	var rect *[4]float64
+	if opts&6 != 0 && len(r.b) >= 16 {
+		rect = &[4]float64{r.i16(4), r.i16(5), r.i16(6), r.i16(7)}
+		off = 16
+	}
+	if r.short || off+n > len(r.b) {
+		return errMalformed("string of %d bytes past the record", n)
+	}
+	var dx []float64
+	if d := off + n + n%2; d+2*n <= len(r.b) {
+		for i := range n {
+			dx = append(dx, r.i16(d/2+i))
+		}
+	}
+	lf := p.st.font
+	if lf == nil {
+		lf = &logFont{}
+	}
+	rs, dx := decode8(r.b[off:off+n], dx, lf)
+	p.textOut(r.i16(1), r.i16(0), rs, dx, opts, rect)
 	return nil
 }
