@@ -73,7 +73,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 		t.Fatalf("release notice: %q", got)
 	}
 	waitFor(t, "the released spreadsheet at smtp-sink", 60*time.Second, func() bool {
-		for _, m := range sinkMessages(g.sinkDir) {
+		for _, m := range g.sink.Dumps() {
 			if strings.Contains(m, xrec.ID) && strings.Contains(m, "tanaka@city.lg.jp") {
 				return true
 			}
@@ -96,7 +96,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 	s.Do(browsertest.Fill("#ppap-password", "ppap-2026"), browsertest.ClickAndWait("#ppap-submit", "#ppap-done"))
 	s.Screenshot(filepath.Join(out, "ppap.png"))
 	waitFor(t, "the PPAP contents at smtp-sink", 60*time.Second, func() bool {
-		for _, m := range sinkMessages(g.sinkDir) {
+		for _, m := range g.sink.Dumps() {
 			if strings.Contains(strings.ToLower(m), strings.ToLower("X-Sekisho-PPAP: "+zrec.ID)) {
 				return true
 			}

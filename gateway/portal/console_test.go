@@ -62,13 +62,13 @@ func TestConsolePages(t *testing.T) {
 	}
 	defer func() {
 		if t.Failed() {
-			for _, m := range sinkMessages(g.sinkDir) {
+			for _, m := range g.sink.Dumps() {
 				t.Logf("sink: %.600s", m)
 			}
 		}
 	}()
 	waitFor(t, "the released item at smtp-sink", 60e9, func() bool {
-		for _, m := range sinkMessages(g.sinkDir) {
+		for _, m := range g.sink.Dumps() {
 			if strings.Contains(m, "tanaka@city.lg.jp>") && strings.Contains(m, rec.ID) {
 				return true
 			}

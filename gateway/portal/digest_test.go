@@ -40,7 +40,7 @@ func TestDailyDigest(t *testing.T) {
 		t.Fatalf("second digest for the same day: %q %v", qid, err)
 	}
 	waitFor(t, "the digest at smtp-sink", 60*time.Second, func() bool {
-		for _, m := range sinkMessages(g.sinkDir) {
+		for _, m := range g.sink.Dumps() {
 			if strings.Contains(m, "op@city.lg.jp") && strings.Contains(m, "digest") {
 				return strings.Contains(m, "delivered: 2") || strings.Contains(m, "delivered: 2\r")
 			}

@@ -7,11 +7,9 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/smtp"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,12 +20,12 @@ import (
 	"github.com/sekisho/sekisho/gateway/portal/web/webtest"
 	gwsmtp "github.com/sekisho/sekisho/gateway/smtp"
 	"github.com/sekisho/sekisho/internal/assemble"
-	"github.com/sekisho/sekisho/internal/testtool"
+	"github.com/sekisho/sekisho/internal/relaytest"
 	"github.com/sekisho/sekisho/quarantine"
 )
 
 // gateway is a whole sekisho (relay, quarantine, portal) on free loopback ports,
-// delivering to Postfix's smtp-sink, which writes every message it receives to sinkDir.
+// delivering to Postfix's smtp-sink, whose dumps hold every message it received.
 type gateway struct {
 	t       testing.TB
 	gw      *assemble.Gateway
@@ -35,67 +33,8 @@ type gateway struct {
 	acc     *assemble.Accounts
 	url     string
 	smtp    string
-	sinkDir string
+	sink    *relaytest.Postfix
 	secrets map[string][]byte
-}
-
-func freeAddr(t testing.TB) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// startSink runs smtp-sink dumping each message into a file of dir.
-func startSink(t testing.TB) (string, string) {
-	bin := testtool.Need(t, "smtp-sink")
-	addr := freeAddr(t)
-	// smtp-sink drops to nobody when run as root: its directory must be reachable by
-	// nobody, which t.TempDir's parents are not.
-	dir, err := os.MkdirTemp("", "sekisho-sink-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(dir, 0o777)
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	args := []string{"-d", dir + "/%H%M%S.", "-c", addr, "64"}
-	if os.Geteuid() == 0 {
-		args = append([]string{"-u", "nobody"}, args...)
-	}
-	cmd := exec.Command(bin, args...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	for i := 0; ; i++ {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			break
-		}
-		if i > 100 {
-			t.Fatalf("smtp-sink did not start: %s", out.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return addr, dir
-}
-
-// sinkMessages returns the messages smtp-sink has written so far.
-func sinkMessages(dir string) []string {
-	var out []string
-	filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
-		if err == nil && !fi.IsDir() {
-			if b, err := os.ReadFile(p); err == nil {
-				out = append(out, string(b))
-			}
-		}
-		return nil
-	})
-	return out
 }
 
 func waitFor(t testing.TB, what string, d time.Duration, f func() bool) {
@@ -111,14 +50,14 @@ func waitFor(t testing.TB, what string, d time.Duration, f func() bool) {
 // startGateway runs a gateway with the portal; useTLS serves it over HTTPS.
 func startGateway(t testing.TB, useTLS bool, mod func(*config.Config)) *gateway {
 	t.Helper()
-	sinkAddr, sinkDir := startSink(t)
+	sink := relaytest.PostfixSink(t)
 	dir := t.TempDir()
 	cfg := config.Default()
 	cfg.DataDir = dir
 	cfg.SMTP.Listen = "127.0.0.1:0"
 	cfg.SMTP.Domains = []string{"city.lg.jp"}
 	cfg.HTTP.Listen = "127.0.0.1:0"
-	cfg.Delivery.Routes = map[string]string{"city.lg.jp": "smtp://" + sinkAddr + "?tls=none", "*": "dir:" + filepath.Join(dir, "other")}
+	cfg.Delivery.Routes = map[string]string{"city.lg.jp": "smtp://" + sink.Addr + "?tls=none", "*": "dir:" + filepath.Join(dir, "other")}
 	cfg.Delivery.RetryBase = config.Duration(time.Second)
 	if useTLS {
 		certFile, keyFile := filepath.Join(dir, "portal.pem"), filepath.Join(dir, "portal.key")
@@ -163,7 +102,7 @@ func startGateway(t testing.TB, useTLS bool, mod func(*config.Config)) *gateway 
 		scheme = "https://"
 	}
 	return &gateway{t: t, gw: gw, cfg: cfg, acc: acc, url: scheme + gw.HTTPAddr().String(), smtp: gw.SMTPAddr().String(),
-		sinkDir: sinkDir, secrets: map[string][]byte{}}
+		sink: sink, secrets: map[string][]byte{}}
 }
 
 type testWriter struct{ t testing.TB }

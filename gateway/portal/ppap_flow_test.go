@@ -62,13 +62,13 @@ func TestPPAPFlow(t *testing.T) {
 	var delivered *gomail.Reader
 	defer func() {
 		if t.Failed() {
-			for _, m := range sinkMessages(g.sinkDir) {
+			for _, m := range g.sink.Dumps() {
 				t.Logf("sink: %.1500s", m)
 			}
 		}
 	}()
 	waitFor(t, "the sanitized contents at smtp-sink", 60e9, func() bool {
-		for _, m := range sinkMessages(g.sinkDir) {
+		for _, m := range g.sink.Dumps() {
 			if strings.Contains(strings.ToLower(m), strings.ToLower("X-Sekisho-PPAP: "+zrec.ID)) {
 				delivered = readMessage(t, m)
 				return true

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +17,7 @@ import (
 	"github.com/sekisho/sekisho/gateway/portal/web/webtest"
 	"github.com/sekisho/sekisho/gateway/transfer"
 	"github.com/sekisho/sekisho/internal/assemble"
+	"github.com/sekisho/sekisho/internal/relaytest"
 	"github.com/sekisho/sekisho/internal/testtool"
 )
 
@@ -32,51 +32,9 @@ type env struct {
 	svc      *transfer.Service
 	internet string // https://127.0.0.1:port
 	portal   string // http://127.0.0.1:port
-	sinkDir  string
+	sink     *relaytest.Postfix
 	otherDir string
 	secrets  map[string][]byte
-}
-
-func freeAddr(t testing.TB) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-func startSink(t testing.TB) (string, string) {
-	bin := testtool.Need(t, "smtp-sink")
-	addr := freeAddr(t)
-	dir, err := os.MkdirTemp("", "sekisho-sink-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(dir, 0o777) // smtp-sink runs as nobody when started as root
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	args := []string{"-d", dir + "/%H%M%S.", "-c", addr, "64"}
-	if os.Geteuid() == 0 {
-		args = append([]string{"-u", "nobody"}, args...)
-	}
-	cmd := exec.Command(bin, args...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	for i := 0; ; i++ {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			break
-		}
-		if i > 100 {
-			t.Fatalf("smtp-sink did not start: %s", out.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return addr, dir
 }
 
 type testWriter struct{ t testing.TB }
@@ -89,7 +47,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 // start runs a gateway with transfer enabled; mod changes the configuration first.
 func start(t testing.TB, mod func(*config.Config)) *env {
 	t.Helper()
-	sinkAddr, sinkDir := startSink(t)
+	sink := relaytest.PostfixSink(t)
 	dir := t.TempDir()
 	cfg := config.Default()
 	cfg.DataDir = dir
@@ -99,7 +57,7 @@ func start(t testing.TB, mod func(*config.Config)) *env {
 	cfg.Transfer.Enabled = true
 	cfg.Transfer.InternetListen = "127.0.0.1:0"
 	cfg.Portal.DigestTime = ""
-	cfg.Delivery.Routes = map[string]string{"city.lg.jp": "smtp://" + sinkAddr + "?tls=none", "*": "dir:" + filepath.Join(dir, "other")}
+	cfg.Delivery.Routes = map[string]string{"city.lg.jp": "smtp://" + sink.Addr + "?tls=none", "*": "dir:" + filepath.Join(dir, "other")}
 	cfg.Delivery.RetryBase = config.Duration(time.Second)
 	if mod != nil {
 		mod(cfg)
@@ -125,7 +83,7 @@ func start(t testing.TB, mod func(*config.Config)) *env {
 	tr := gw.Transfer()
 	return &env{t: t, gw: gw, cfg: cfg, acc: tr.Accounts, svc: tr.Service,
 		internet: "https://" + gw.TransferAddr().String(), portal: "http://" + gw.HTTPAddr().String(),
-		sinkDir: sinkDir, otherDir: filepath.Join(dir, "other"), secrets: map[string][]byte{}}
+		sink: sink, otherDir: filepath.Join(dir, "other"), secrets: map[string][]byte{}}
 }
 
 // user creates an account whose e-mail is name@city.lg.jp.
@@ -209,18 +167,7 @@ func (e *env) final(id string) (transfer.Transfer, []transfer.File) {
 }
 
 // sinkMessages returns the messages smtp-sink has received.
-func (e *env) sinkMessages() []string {
-	var out []string
-	filepath.Walk(e.sinkDir, func(p string, fi os.FileInfo, err error) error {
-		if err == nil && !fi.IsDir() {
-			if b, err := os.ReadFile(p); err == nil {
-				out = append(out, string(b))
-			}
-		}
-		return nil
-	})
-	return out
-}
+func (e *env) sinkMessages() []string { return e.sink.Dumps() }
 
 // otherMessages returns the messages delivered to other domains (partners).
 func (e *env) otherMessages() []string {
