@@ -307,18 +307,22 @@ func regular(c byte) bool {
 }
 
 func writeName(b *bytes.Buffer, s string) {
-	b.WriteByte('/')
+	const hex = "0123456789ABCDEF"
+	// Appended to the buffer's free space and written once: a call per byte cost more
+	// than the bytes.
+	out := append(b.AvailableBuffer(), '/')
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if regular(c) {
-			b.WriteByte(c)
+			out = append(out, c)
 			continue
 		}
 		if c == 0 {
 			continue // a name cannot hold NUL (7.3.5)
 		}
-		fmt.Fprintf(b, "#%02X", c)
+		out = append(out, '#', hex[c>>4], hex[c&15])
 	}
+	b.Write(out)
 }
 
 // writeString writes printable text as a literal string and anything else (CID codes,
@@ -333,29 +337,27 @@ func writeString(b *bytes.Buffer, s []byte) {
 	}
 	if !printable {
 		const hex = "0123456789ABCDEF"
-		b.WriteByte('<')
+		out := append(b.AvailableBuffer(), '<')
 		for _, c := range s {
-			b.WriteByte(hex[c>>4])
-			b.WriteByte(hex[c&15])
+			out = append(out, hex[c>>4], hex[c&15])
 		}
-		b.WriteByte('>')
+		b.Write(append(out, '>'))
 		return
 	}
-	b.WriteByte('(')
+	out := append(b.AvailableBuffer(), '(')
 	for _, c := range s {
 		switch c {
 		case '(', ')', '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
+			out = append(out, '\\', c)
 		case '\n':
-			b.WriteString(`\n`)
+			out = append(out, '\\', 'n')
 		case '\r':
-			b.WriteString(`\r`)
+			out = append(out, '\\', 'r')
 		case '\t':
-			b.WriteString(`\t`)
+			out = append(out, '\\', 't')
 		default:
-			b.WriteByte(c)
+			out = append(out, c)
 		}
 	}
-	b.WriteByte(')')
+	b.Write(append(out, ')'))
 }
