@@ -2,6 +2,7 @@ package ooxml
 
 import (
 	"bytes"
+	"encoding/binary"
 	"unicode/utf8"
 )
 
@@ -23,18 +24,17 @@ var xmlByte = func() (t [256]byte) {
 // ends normalized: src itself when nothing changes, else dst with the result appended
 // (copied is then true). '<' never reaches it in text, which ends there.
 func (s *scanner) decode(dst, src []byte) (out []byte, copied bool, err error) {
-	i := 0
-	for i < len(src) && xmlByte[src[i]] == 0 {
-		i++
-	}
+	i := plainPrefix(src)
 	for i < len(src) {
 		c := src[i]
 		switch {
 		case xmlByte[c] == 0:
+			// A run of plain bytes goes in one piece: text is mostly runs of them.
+			j := i + 1 + plainPrefix(src[i+1:])
 			if copied {
-				dst = append(dst, c)
+				dst = append(dst, src[i:j]...)
 			}
-			i++
+			i = j
 		case c >= 0x80:
 			r, size := utf8.DecodeRune(src[i:])
 			if r == utf8.RuneError && size == 1 || !xmlChar(r) {
@@ -73,6 +73,34 @@ func (s *scanner) decode(dst, src []byte) (out []byte, copied bool, err error) {
 		return src, false, nil
 	}
 	return dst, true, nil
+}
+
+// plainPrefix returns how many bytes at the start of b are plain ASCII character data
+// (xmlByte 0). It tests eight bytes at a time for any byte that needs a look (a high bit,
+// a byte below 0x20, '&' or '<'; tab and line feed are then sorted out one at a time):
+// text is most of a part's bytes, and a table lookup per byte was the scanner's largest
+// cost on it.
+func plainPrefix(b []byte) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	i := 0
+	for i < len(b) {
+		if i+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[i:])
+			amp, lt := x^(ones*'&'), x^(ones*'<')
+			if (x|(x-ones*0x20)|(amp-ones)&^amp|(lt-ones)&^lt)&highs == 0 {
+				i += 8
+				continue
+			}
+		}
+		if xmlByte[b[i]] != 0 {
+			break
+		}
+		i++
+	}
+	return i
 }
 
 // reference decodes the reference at the start of b ("&amp;", "&#x9;"), returning the

@@ -218,7 +218,7 @@ func (s *scanner) chars(t *tok, b []byte) error {
 		s.text = txt[:0]
 	}
 	s.pos += n
-	t.kind, t.text = kText, txt
+	t.kind, t.text, t.plain = kText, txt, !copied
 	return nil
 }
 
@@ -584,7 +584,7 @@ func (s *scanner) bang(t *tok, b []byte) error {
 			s.text = txt[:0]
 		}
 		s.pos += 9 + end + 3
-		t.kind, t.text = kText, txt
+		t.kind, t.text, t.plain = kText, txt, false
 		return nil
 	case len(b) < 9 && (bytes.HasPrefix([]byte("<![CDATA["), b) || bytes.HasPrefix([]byte("<!--"), b)):
 		return errNeedMore

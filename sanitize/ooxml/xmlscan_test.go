@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -261,3 +262,71 @@ func TestEndTags(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainPrefix checks the eight-bytes-at-a-time scan against the byte table it stands
+// for: every byte value at every position of a word and across the boundary of two, then
+// random mixes of plain and special bytes.
+func TestPlainPrefix(t *testing.T) {
+	ref := func(b []byte) int {
+		i := 0
+		for i < len(b) && xmlByte[b[i]] == 0 {
+			i++
+		}
+		return i
+	}
+	for c := range 256 {
+		for pos := range 19 {
+			for _, fill := range []byte{'a', '\t', '\n', ' ', '>', 0x7f} {
+				b := bytes.Repeat([]byte{fill}, 19)
+				b[pos] = byte(c)
+				for _, n := range []int{pos + 1, 19} {
+					if got, want := plainPrefix(b[:n]), ref(b[:n]); got != want {
+						t.Fatalf("plainPrefix(%q) = %d, want %d", b[:n], got, want)
+					}
+				}
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	special := []byte("&<\r\x00\x1f\x80\xe3\xff\t\n ")
+	for range 20000 {
+		b := make([]byte, r.IntN(40))
+		for i := range b {
+			b[i] = byte(0x20 + r.IntN(0x5f))
+			if r.IntN(12) == 0 {
+				b[i] = special[r.IntN(len(special))]
+			}
+		}
+		if got, want := plainPrefix(b), ref(b); got != want {
+			t.Fatalf("plainPrefix(%q) = %d, want %d", b, got, want)
+		}
+	}
+}
+
+// TestPlainTextEscape: text the scanner hands out as written is escaped like any other
+// text on output, '>' included, and decoded text still has its references escaped.
+func TestPlainTextEscape(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`<a>x &gt; y > z</a>`, `<a>x &gt; y &gt; z</a>`},
+		{`<a>only > plain >></a>`, `<a>only &gt; plain &gt;&gt;</a>`},
+		{`<a>a &amp; b &lt; c</a>`, `<a>a &amp; b &lt; c</a>`},
+		{"<a>cr\r\nlf</a>", "<a>cr\nlf</a>"},
+		{`<a><![CDATA[<b>&]]></a>`, `<a>&lt;b&gt;&amp;</a>`},
+		{`<a>関所 > 無害化</a>`, `<a>関所 &gt; 無害化</a>`},
+	} {
+		var out bytes.Buffer
+		w := newWriter(&out, keepAll{})
+		if err := readXML(context.Background(), strings.NewReader(tc.in), w); err != nil {
+			t.Fatalf("%q: %v", tc.in, err)
+		}
+		if out.String() != tc.want {
+			t.Errorf("%q: got %q, want %q", tc.in, out.String(), tc.want)
+		}
+	}
+}
+
+// keepAll is a rule set that keeps everything.
+type keepAll struct{}
+
+func (keepAll) start(*tok, xml.Name) op { return opKeep }
+func (keepAll) held(*heldElem) bool     { return true }

@@ -44,6 +44,7 @@ type tok struct {
 	raw     xml.Name   // Start/End: prefix (in Space) and local name as written
 	rawAttr []xml.Attr // Start: attributes as written
 	text    []byte     // Text: decoded character data
+	plain   bool       // Text: as written, without references or CRs: only '>' needs escaping
 	target  string     // ProcInst
 	name    xml.Name   // Start/End: Space is the namespace URI
 	attrs   []xml.Name // Start: resolved attribute names, parallel to rawAttr
@@ -67,7 +68,7 @@ func (t *tok) clone() *tok {
 // slices: a stage that queues tokens recycles the copies once it has passed them on.
 func (t *tok) copyTo(c *tok) {
 	rawAttr, attrs, text := c.rawAttr[:0], c.attrs[:0], c.text[:0]
-	*c = tok{kind: t.kind, raw: t.raw, name: t.name, target: t.target, drop: t.drop, unwrap: t.unwrap, field: t.field, ns: t.ns}
+	*c = tok{kind: t.kind, raw: t.raw, name: t.name, target: t.target, drop: t.drop, unwrap: t.unwrap, field: t.field, ns: t.ns, plain: t.plain}
 	c.rawAttr, c.attrs, c.text = rawAttr, attrs, text
 	switch t.kind {
 	case kStart:
@@ -527,7 +528,11 @@ func (w *writer) push(t *tok) error {
 			h := &w.held.texts[top.htext-1]
 			h.text = append(h.text, v...)
 		}
-		*w.d = appendEscText(*w.d, v)
+		if t.plain {
+			*w.d = appendEscGT(*w.d, v)
+		} else {
+			*w.d = appendEscText(*w.d, v)
+		}
 	case kProcInst:
 		if t.target == "xml" && !w.wrote {
 			*w.d = append(*w.d, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"...)

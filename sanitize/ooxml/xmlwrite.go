@@ -1,6 +1,7 @@
 package ooxml
 
 import (
+	"bytes"
 	"encoding/xml"
 	"io"
 )
@@ -71,6 +72,21 @@ func appendEscText(b, s []byte) []byte {
 		}
 	}
 	return append(b, s[last:]...)
+}
+
+// appendEscGT appends text that can hold no '<', '&' or CR (the scanner's plain text):
+// only '>' is left to escape, and a search for one byte is much faster than a test of
+// every byte.
+func appendEscGT(b, s []byte) []byte {
+	for {
+		i := bytes.IndexByte(s, '>')
+		if i < 0 {
+			return append(b, s...)
+		}
+		b = append(b, s[:i]...)
+		b = append(b, "&gt;"...)
+		s = s[i+1:]
+	}
 }
 
 func appendEscAttr(b []byte, s string) []byte {
