@@ -1,7 +1,6 @@
 package ooxml
 
 import (
-	"encoding/xml"
 	"fmt"
 	"strings"
 
@@ -35,7 +34,9 @@ type fieldStage struct {
 	queue  []*tok
 	free   []*tok // copies already passed on, for reuse
 	wstack []*field
-	elems  []xml.Name // write side element stack
+	// inRun is the write side's element stack, reduced to what emit asks of a parent: is
+	// it a w:r. Bools carry no pointers, so pushing them costs no write barrier.
+	inRun []bool
 }
 
 func newFieldStage(next stage, ru *ooxmlRules) *fieldStage {
@@ -129,7 +130,7 @@ func (fs *fieldStage) read(t *tok) bool {
 			}
 		}
 	case kEnd:
-		if nsW.has(t.name.Space) && (t.name.Local == "instrText" || t.name.Local == "delInstrText") && fs.instr > 0 {
+		if fs.instr > 0 && nsW.has(t.name.Space) && (t.name.Local == "instrText" || t.name.Local == "delInstrText") {
 			fs.instr--
 		}
 	case kText:
@@ -173,12 +174,10 @@ func (fs *fieldStage) suppressed() bool {
 func (fs *fieldStage) emit(t *tok) error {
 	switch t.kind {
 	case kStart:
-		parent := xml.Name{}
-		if len(fs.elems) > 0 {
-			parent = fs.elems[len(fs.elems)-1]
-		}
-		fs.elems = append(fs.elems, t.name)
-		if nsW.has(t.name.Space) && t.name.Local == "fldChar" && t.field != nil {
+		parentRun := len(fs.inRun) > 0 && fs.inRun[len(fs.inRun)-1]
+		isW := nsW.has(t.name.Space)
+		fs.inRun = append(fs.inRun, isW && t.name.Local == "r")
+		if isW && t.name.Local == "fldChar" && t.field != nil {
 			f := t.field
 			switch wattr(t, "fldCharType") {
 			case "begin":
@@ -195,12 +194,12 @@ func (fs *fieldStage) emit(t *tok) error {
 			}
 			break
 		}
-		if nsW.has(parent.Space) && parent.Local == "r" && t.name.Local != "rPr" && fs.suppressed() {
+		if parentRun && t.name.Local != "rPr" && len(fs.wstack) > 0 && fs.suppressed() {
 			t.drop = true
 		}
 	case kEnd:
-		if len(fs.elems) > 0 {
-			fs.elems = fs.elems[:len(fs.elems)-1]
+		if len(fs.inRun) > 0 {
+			fs.inRun = fs.inRun[:len(fs.inRun)-1]
 		}
 	}
 	return fs.next.push(t)

@@ -26,6 +26,9 @@ type part struct {
 	// viaUnlisted: removed because the only relationships to it were not on the
 	// allow-list (reported with them).
 	viaUnlisted bool
+	// data is the part's decompressed bytes when unknownRoots kept them for the rewrite
+	// (small parts, see keepSmall).
+	data []byte
 }
 
 // job is the state of one OOXML package being sanitized.
@@ -448,11 +451,18 @@ func (j *job) write(w io.Writer, retype map[string]string) error {
 
 // rewriteXML streams one XML part through the rules of its family.
 func (j *job) rewriteXML(w io.Writer, p *part) error {
-	rc, err := openPart(p.f, j.b, 0)
-	if err != nil {
-		return err
+	var rc io.Reader
+	if p.data != nil {
+		rc = bytes.NewReader(p.data)
+		defer func() { p.data = nil }()
+	} else {
+		prc, err := openPart(p.f, j.b, 0)
+		if err != nil {
+			return err
+		}
+		defer prc.Close()
+		rc = prc
 	}
-	defer rc.Close()
 	ru := &ooxmlRules{j: j, p: p, dead: j.deadIDs(p)}
 	ru.meta = &metaRules{strip: j.s.stripMeta, report: ru.report}
 	switch strings.ToLower(p.ctype) {
@@ -494,24 +504,46 @@ func (s *rootScan) finish() error { return nil }
 // unknownRoots removes the XML parts whose root element is of a namespace the family does
 // not know: nothing in them is known to be inert, and dropping only their elements would
 // leave an empty part.
+//
+// Reading a part to its root still inflates its first deflate block, which is all of a
+// small part; the small ones are read whole and kept for the rewrite instead, within
+// keepSmall, so that a typical package is inflated once.
 func (j *job) unknownRoots() error {
+	kept := int64(0)
 	for _, p := range j.parts {
 		if p.gone || p.rels != nil || p.media != nil {
 			continue
 		}
-		rc, err := openPart(p.f, j.b, 0)
-		if err != nil {
-			return err
-		}
 		var sc rootScan
-		err = readXML(j.ctx, rc, &sc)
-		rc.Close()
+		var err error
+		if size := int64(p.f.UncompressedSize64); size <= keepSmallPart && kept+size <= keepSmall {
+			if p.data, err = readPart(p.f, j.b, keepSmallPart); err != nil {
+				return fmt.Errorf("%s: %w", p.name, err)
+			}
+			kept += int64(len(p.data))
+			err = readXML(j.ctx, bytes.NewReader(p.data), &sc)
+		} else {
+			var rc io.ReadCloser
+			if rc, err = openPart(p.f, j.b, 0); err != nil {
+				return err
+			}
+			err = readXML(j.ctx, rc, &sc)
+			rc.Close()
+		}
 		if err != nil && !errors.Is(err, errRootSeen) {
 			return fmt.Errorf("%s: %w", p.name, err)
 		}
 		if !knownOOXMLNS(sc.name.Space, p.ctype) {
+			p.data = nil
 			j.remove(p, sanitize.ActRemovedPart, "part of unknown namespace "+clip(sc.name.Space))
 		}
 	}
 	return nil
 }
+
+// keepSmall bounds the bytes of small parts (each at most keepSmallPart) that unknownRoots
+// keeps in memory between its look at a part's root and the part's rewrite.
+const (
+	keepSmall     = 2 << 20
+	keepSmallPart = 64 << 10
+)
