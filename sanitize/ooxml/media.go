@@ -223,11 +223,6 @@ func metafileNote(mo *mediaOut, old string) string {
 	return s
 }
 
-func (j *job) writeMedia(w io.Writer, p *part) error {
-	_, err := io.Copy(w, io.NewSectionReader(j.mediaOut, p.media.off, p.media.n))
-	return err
-}
-
 func (j *job) closeMedia() {
 	if j.mediaOut != nil {
 		j.mediaOut.Remove()

@@ -284,16 +284,17 @@ func (j *odfJob) write(w io.Writer) error {
 		if err := j.ctx.Err(); err != nil {
 			return err
 		}
+		if p.media != nil {
+			if err := zo.media(p.name, p.ctype, j.mediaOut, p.media.off, p.media.n); err != nil {
+				return err
+			}
+			continue
+		}
 		pw, err := zo.create(p.name)
 		if err != nil {
 			return err
 		}
-		if p.media != nil {
-			_, err = io.Copy(pw, io.NewSectionReader(j.mediaOut, p.media.off, p.media.n))
-		} else {
-			err = j.rewriteXML(pw, p)
-		}
-		if err != nil {
+		if err := j.rewriteXML(pw, p); err != nil {
 			return err
 		}
 	}

@@ -430,16 +430,19 @@ func (j *job) write(w io.Writer, retype map[string]string) error {
 		if err := j.ctx.Err(); err != nil {
 			return err
 		}
+		if p.media != nil {
+			if err := zo.media(p.name, p.ctype, j.mediaOut, p.media.off, p.media.n); err != nil {
+				return err
+			}
+			continue
+		}
 		pw, err := zo.create(p.name)
 		if err != nil {
 			return err
 		}
-		switch {
-		case p.rels != nil:
+		if p.rels != nil {
 			err = p.rels.write(pw)
-		case p.media != nil:
-			err = j.writeMedia(pw, p)
-		default:
+		} else {
 			err = j.rewriteXML(pw, p)
 		}
 		if err != nil {

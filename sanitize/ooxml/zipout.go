@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"hash/crc32"
 	"io"
+	"mime"
 	"sync"
 
 	"github.com/klauspost/compress/flate"
@@ -83,6 +84,52 @@ func (z *zipOut) stored(name string, data []byte) error {
 	}
 	_, err = w.Write(data)
 	return err
+}
+
+// media writes an image part from the media spool. A JPEG, PNG or GIF is compressed
+// already: deflate would spend CPU to save nothing, so it is stored. Its CRC is computed
+// first, so that the entry has no data descriptor (a stored entry with one cannot be
+// skipped by a reader that trusts local headers).
+func (z *zipOut) media(name, ctype string, r io.ReaderAt, off, n int64) error {
+	if !precompressed(ctype) {
+		w, err := z.create(name)
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(w, io.NewSectionReader(r, off, n))
+		return err
+	}
+	sum := crc32.NewIEEE()
+	if _, err := io.Copy(sum, io.NewSectionReader(r, off, n)); err != nil {
+		return err
+	}
+	h := &zip.FileHeader{
+		Name:               name,
+		Method:             zip.Store,
+		CRC32:              sum.Sum32(),
+		CompressedSize64:   uint64(n),
+		UncompressedSize64: uint64(n),
+	}
+	stamp(h)
+	w, err := z.zw.CreateRaw(h)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(w, io.NewSectionReader(r, off, n))
+	return err
+}
+
+// precompressed reports the image types whose data is compressed already.
+func precompressed(ctype string) bool {
+	mt, _, err := mime.ParseMediaType(ctype)
+	if err != nil {
+		return false
+	}
+	switch mt {
+	case "image/jpeg", "image/jpg", "image/pjpeg", "image/png", "image/gif":
+		return true
+	}
+	return false
 }
 
 func (z *zipOut) close() error { return z.zw.Close() }
