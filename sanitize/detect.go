@@ -481,6 +481,25 @@ var scriptMarkers = [][]byte{
 // batchStart are first lines that make a text a batch or PowerShell script.
 var batchStart = [][]byte{[]byte("@echo off"), []byte("@echo on"), []byte("@setlocal"), []byte("#requires -")}
 
+// lowerASCII lowers b for finding the ASCII markers above: ASCII letters are lowered, other
+// bytes kept. That finds what bytes.ToLower's output finds, because the only characters
+// that lower to ASCII are the Kelvin sign and the capital I with a dot (bytes.ToLower is
+// used when either occurs); bytes.ToLower decodes every character of a Japanese text
+// instead, a visible share of detecting a mail body.
+func lowerASCII(b []byte) []byte {
+	if bytes.Contains(b, []byte("\u212a")) || bytes.Contains(b, []byte("\u0130")) {
+		return bytes.ToLower(b)
+	}
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
+}
+
 // sniffRunnable reclassifies text that is really a program: the EICAR file as an
 // executable, and Windows scripts, HTAs and PowerShell without a #! line as scripts.
 func sniffRunnable(b Blob, head []byte, t Type) Type {
@@ -498,7 +517,7 @@ func sniffRunnable(b Blob, head []byte, t Type) Type {
 	}
 	// The markers are ASCII: in UTF-16 the low bytes suffice.
 	win = asciiView(win)
-	low := bytes.ToLower(win)
+	low := lowerASCII(win)
 	first := bytes.TrimLeft(bytes.TrimPrefix(low, []byte("\xef\xbb\xbf")), " \t\r\n")
 	for _, m := range batchStart {
 		if bytes.HasPrefix(first, m) {

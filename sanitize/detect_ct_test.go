@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+	"unicode"
 
 	"github.com/sekisho/sekisho/internal/testtool"
 )
@@ -171,6 +173,57 @@ func BenchmarkOOXMLMainType(b *testing.B) {
 			if mainTypeByUnmarshal(data) == "" {
 				b.Fatal("no main type")
 			}
+		}
+	})
+}
+
+// runnableMarks is what sniffRunnable looks for in a lowered window: a batch first line
+// and the script markers.
+func runnableMarks(low []byte) (batch []bool, markers []bool) {
+	first := bytes.TrimLeft(bytes.TrimPrefix(low, []byte("\xef\xbb\xbf")), " \t\r\n")
+	for _, m := range batchStart {
+		batch = append(batch, bytes.HasPrefix(first, m))
+	}
+	for _, m := range scriptMarkers {
+		markers = append(markers, bytes.Contains(low, m))
+	}
+	return batch, markers
+}
+
+// TestLowerASCII: every character whose lowercase is ASCII is one lowerASCII hands to
+// bytes.ToLower, and both find the same markers in the corpus's texts and in the tricks.
+func TestLowerASCII(t *testing.T) {
+	for r := rune(0x80); r <= unicode.MaxRune; r++ {
+		if l := unicode.ToLower(r); l < 0x80 && r != '\u212a' && r != '\u0130' {
+			t.Fatalf("%U lowers to ASCII %q: lowerASCII must hand it to bytes.ToLower", r, l)
+		}
+	}
+	inputs := []string{"WScript.Shell", "@ECHO OFF\r\n", "\ufeff  @Echo Off", "Invo\u212ae-Expression",
+		"WScr\u0130pt.Shell", "日本語のテキスト WSCRIPT.SHELL", "\xff\xfeW\x00S\x00", "plain text"}
+	names, _ := filepath.Glob(filepath.Join("..", "testdata", "text", "*"))
+	for _, n := range names {
+		if b, err := os.ReadFile(n); err == nil {
+			inputs = append(inputs, string(b))
+		}
+	}
+	for _, in := range inputs {
+		gb, gm := runnableMarks(lowerASCII([]byte(in)))
+		wb, wm := runnableMarks(bytes.ToLower([]byte(in)))
+		if !slices.Equal(gb, wb) || !slices.Equal(gm, wm) {
+			t.Errorf("%.40q: lowerASCII finds %v %v, bytes.ToLower %v %v", in, gb, gm, wb, wm)
+		}
+	}
+}
+
+func FuzzLowerASCII(f *testing.F) {
+	f.Add([]byte("Invo\u212ae-Expression"))
+	f.Add([]byte("@echo off"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
+		gb, gm := runnableMarks(lowerASCII(data))
+		wb, wm := runnableMarks(bytes.ToLower(data))
+		if !slices.Equal(gb, wb) || !slices.Equal(gm, wm) {
+			t.Fatalf("lowerASCII finds %v %v, bytes.ToLower %v %v", gb, gm, wb, wm)
 		}
 	})
 }
