@@ -3,6 +3,7 @@ package text
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"testing"
 
@@ -104,6 +105,33 @@ func BenchmarkSanitize(b *testing.B) {
 				in := &sanitize.Item{Body: bytes.NewReader(tc.data), Path: "item", Detected: tc.typ}
 				if _, err := s.Sanitize(context.Background(), in, io.Discard, sanitize.NewBudget(sanitize.Limits{})); err != nil {
 					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCleanRun measures the normalizer's bulk path on text that needs no change:
+// Japanese lines with numbers (the transfer benchmark's file) and English prose.
+func BenchmarkCleanRun(b *testing.B) {
+	var ja, en bytes.Buffer
+	for i := 0; ja.Len() < 1<<20; i++ {
+		fmt.Fprintf(&ja, "%09d 令和8年度の業務委託契約について、東京都千代田区霞が関の庁舎で数量 %d、単価 %d 円として記録する。\n", i, i%97, i%10007)
+		fmt.Fprintf(&en, "%09d The contract for fiscal 2026 was recorded at the Kasumigaseki office: quantity %d, unit price %d yen.\n", i, i%97, i%10007)
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{{"text=ja", ja.Bytes()}, {"text=en", en.Bytes()}} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(tc.data)))
+			for b.Loop() {
+				for p := tc.data; len(p) > 0; {
+					k, _ := cleanRun(p, len(p))
+					if k == 0 {
+						k = 1
+					}
+					p = p[k:]
 				}
 			}
 		})

@@ -136,7 +136,7 @@ func (n *normalizer) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err
 // cleanRun returns the length of the longest prefix of p, at most max bytes, that the
 // normalizer copies unchanged (printable ASCII, tab, LF and U+3000..U+9FFF, as the fast
 // paths below) and the characters in it, so that most of a large UTF-8 text is checked
-// eight ASCII bytes at a time and copied in one piece.
+// a word at a time and copied in one piece.
 func cleanRun(p []byte, max int) (int, int64) {
 	if len(p) > max {
 		p = p[:max]
@@ -147,20 +147,26 @@ func cleanRun(p []byte, max int) (int, int64) {
 	for i < len(p) {
 		if i+8 <= len(p) {
 			w := binary.LittleEndian.Uint64(p[i:])
-			del := w ^ 0x7f*ones
-			// No byte ≥ 0x80, none below 0x20 and none 0x7f (the classic "has less
-			// than" and "has zero" word tests, exact when no byte has its top bit).
-			if w&hi == 0 && (w-0x20*ones)&^w&hi == 0 && (del-ones)&^del&hi == 0 {
-				i += 8
-				runes += 8
+			if w&hi == 0 {
+				// Eight ASCII bytes: none below 0x20 and none 0x7f (the classic "has
+				// less than" and "has zero" word tests, exact when no byte has its top
+				// bit).
+				if del := w ^ 0x7f*ones; (w-0x20*ones)&^w&hi == 0 && (del-ones)&^del&hi == 0 {
+					i += 8
+					runes += 8
+					continue
+				}
+			} else if w&0x0000c0c000c0c000 == 0x0000808000808000 && byte(w)-0xe3 <= 0xe9-0xe3 && byte(w>>24)-0xe3 <= 0xe9-0xe3 {
+				// Two characters of U+3000..U+9FFF: leads E3..E9, continuations 10xxxxxx.
+				i += 6
+				runes += 2
 				continue
 			}
 		}
-		c := p[i]
-		switch {
-		case c < utf8.RuneSelf && (c >= 0x20 && c != 0x7f || c == '\t' || c == '\n'):
+		switch c := p[i]; {
+		case cleanASCII[c]:
 			i++
-		case c >= 0xe3 && c <= 0xe9 && i+2 < len(p) && p[i+1]&0xc0 == 0x80 && p[i+2]&0xc0 == 0x80:
+		case c-0xe3 <= 0xe9-0xe3 && i+2 < len(p) && p[i+1]&0xc0 == 0x80 && p[i+2]&0xc0 == 0x80:
 			i += 3
 		default:
 			return i, runes
@@ -169,3 +175,12 @@ func cleanRun(p []byte, max int) (int, int64) {
 	}
 	return i, runes
 }
+
+// cleanASCII marks the bytes the normalizer copies as they are: printable ASCII, tab, LF.
+var cleanASCII = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = true
+	}
+	t['\t'], t['\n'] = true, true
+	return t
+}()
