@@ -20,6 +20,9 @@ import (
 // equality; text is drawn in other fonts than LibreOffice's, so pictures of text have
 // lower floors.
 func TestAgainstLibreOffice(t *testing.T) {
+	if raceEnabled {
+		t.Skip("LibreOffice does the work here, out of the race detector's sight: runs without -race")
+	}
 	soffice := testtool.Need(t, "soffice")
 	floors := map[string]float64{
 		"clipart-computer.wmf":     0.95,

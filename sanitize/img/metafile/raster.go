@@ -192,10 +192,17 @@ func addSpan(cov []float32, a, b float64, wt float32) {
 
 // composite blends row y's coverage in [lo, hi) over the image and clears it.
 func (c *canvas) composite(y, lo, hi int, p *paint, clip *clipState) {
+	solid := p.tile == nil && p.c.a == 255
+	row := c.img.Pix[c.img.PixOffset(0, y):]
 	for x := lo; x < hi; x++ {
 		cv := c.cov[x]
 		c.cov[x] = 0
 		if cv <= 0 || len(clip.excl) > 0 && !clip.inside(x, y) {
+			continue
+		}
+		if solid && cv >= 0.999 {
+			// Fully covered by an opaque colour: most pixels of a filled shape.
+			copy(row[4*x:4*x+4], []uint8{p.c.r, p.c.g, p.c.b, 255})
 			continue
 		}
 		c.blend(x, y, p.at(x, y), min(cv, 1))

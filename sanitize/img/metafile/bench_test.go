@@ -1,0 +1,43 @@
+package metafile
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkRender draws each real picture in testdata (file=<name>); BenchmarkToPNG adds
+// the PNG encoding the document families deliver.
+func BenchmarkRender(b *testing.B) {
+	benchFiles(b, func(data []byte) error {
+		_, err := Render(context.Background(), data, Limits{})
+		return err
+	})
+}
+
+func BenchmarkToPNG(b *testing.B) {
+	benchFiles(b, func(data []byte) error {
+		_, _, err := ToPNG(context.Background(), bytes.NewReader(data), int64(len(data)), Limits{})
+		return err
+	})
+}
+
+func benchFiles(b *testing.B, run func([]byte) error) {
+	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.[we]mf"))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run("file="+filepath.Base(f), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if err := run(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package metafile
+
+const raceEnabled = false
