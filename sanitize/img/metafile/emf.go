@@ -8,20 +8,6 @@ import (
 	"unicode/utf16"
 )
 
-// emfNoop are EMF records that change nothing this renderer draws (see wmfNoop), plus
-// colour management and GDI comments: EMF+ records travel in comments, and a dual
-// EMF+/GDI file carries the whole picture as GDI records too (an EMF+-only file is
-// refused from its header comment).
-var emfNoop = map[uint32]string{
-	13: "SETBRUSHORGEX", 16: "SETMAPPERFLAGS", 21: "SETSTRETCHBLTMODE",
-	23: "SETCOLORADJUSTMENT", 28: "SETMETARGN", 48: "SELECTPALETTE", 50: "SETPALETTEENTRIES",
-	51: "RESIZEPALETTE", 52: "REALIZEPALETTE", 58: "SETMITERLIMIT", 65: "FLATTENPATH", 70: "GDICOMMENT",
-	98: "SETICMMODE", 99: "CREATECOLORSPACE", 100: "SETCOLORSPACE", 101: "DELETECOLORSPACE",
-	104: "PIXELFORMAT", 105: "DRAWESCAPE", 106: "EXTESCAPE", 109: "FORCEUFIMAPPING", 110: "NAMEDESCAPE",
-	111: "COLORCORRECTPALETTE", 112: "SETICMPROFILEA", 113: "SETICMPROFILEW", 115: "SETLAYOUT",
-	119: "SETLINKEDUFIS", 120: "SETTEXTJUSTIFICATION", 121: "COLORMATCHTOTARGETW", 122: "CREATECOLORSPACEW",
-}
-
 type emfPlayer struct {
 	*player
 	objs []any
@@ -152,7 +138,11 @@ func (ep *emfPlayer) set(i uint32, o any) error {
 }
 
 func (ep *emfPlayer) record(typ uint32, r *erec) error {
-	if _, ok := emfNoop[typ]; ok {
+	a, ok := emfRecords[typ]
+	if !ok {
+		return errUnsupported("record %d is not drawn by the gateway", typ)
+	}
+	if a.noop {
 		if typ == 70 && r.u32(12) == 0x2B464D45 && len(r.b) >= 20 && le.Uint16(r.b[16:]) == 0x4001 && le.Uint16(r.b[18:])&1 == 0 {
 			return errUnsupported("EMF+ only picture (no GDI records to draw)")
 		}
@@ -380,7 +370,7 @@ func (ep *emfPlayer) record(typ uint32, r *erec) error {
 		return ep.selectClipRgn(r)
 	case 71, 74: // FILLRGN, PAINTRGN
 		pa := p.brushPaint(s.brush)
-		at := 16
+		at := 28 // PAINTRGN: bounds, cbRgnData, then the region
 		if typ == 71 {
 			at = 32
 			if i := r.u32(28); i&0x80000000 != 0 {
@@ -441,7 +431,7 @@ func (ep *emfPlayer) record(typ uint32, r *erec) error {
 	case 83, 84: // EXTTEXTOUTA, EXTTEXTOUTW
 		return ep.extTextOut(r, typ == 84)
 	default:
-		return errUnsupported("record %d is not drawn by the gateway", typ)
+		return errUnsupported("record %d is allowed but has no drawing", typ)
 	}
 	return nil
 }

@@ -17,7 +17,13 @@ func emfSetup() *emfFile {
 	return f
 }
 
-func TestEMFRecords(t *testing.T) {
+type emfCase struct {
+	name   string
+	f      *emfFile
+	probes []probe
+}
+
+func emfCases() []emfCase {
 	// EMR_STRETCHDIBITS: header fields take 80 bytes, then the BITMAPINFOHEADER and bits.
 	stretch := func(x, y, w, h int) []any {
 		return []any{0, 0, 0, 0, x, y, 0, 0, 2, 2, 80, 40, 120, len(bmp) - 40, 0, uint32(0x00CC0020), w, h, bmp}
@@ -29,11 +35,7 @@ func TestEMFRecords(t *testing.T) {
 		}
 		return f
 	}
-	cases := []struct {
-		name   string
-		f      *emfFile
-		probes []probe
-	}{
+	return []emfCase{
 		{"rectangle", emfSetup().rec(43, 10, 10, 50, 50),
 			[]probe{{x: 30, y: 30, r: 255}, {x: 60, y: 60, clear: true}}},
 		{"world transform scales", emfSetup().rec(35, float32(2), float32(0), float32(0), float32(2), float32(0), float32(0)).rec(43, 10, 10, 20, 20),
@@ -59,6 +61,10 @@ func TestEMFRecords(t *testing.T) {
 		{"dual EMF+ file draws its GDI records", emfSetup().rec(70, 28, uint32(0x2B464D45), int16(0x4001), int16(1), 28, 16, 0xDBC01002, 0, 96, 96).rec(43, 10, 10, 50, 50),
 			[]probe{{x: 30, y: 30, r: 255}}},
 	}
+}
+
+func TestEMFRecords(t *testing.T) {
+	cases := append(emfCases(), emfMoreCases()...)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			res, err := Render(context.Background(), c.f.bytes(), Limits{DPI: 254})

@@ -6,20 +6,6 @@ import (
 	"image"
 )
 
-// wmfNoop are WMF records that change nothing this renderer draws: text layout state
-// (fonts are not drawn), palettes (colours are drawn as RGB), stretch modes, the viewport
-// (the window is always mapped onto the whole picture) and escapes (comments, printer
-// controls and the EMF copies some producers embed; the WMF records themselves draw the
-// picture).
-var wmfNoop = map[uint16]string{
-	0x0103: "SETMAPMODE", 0x0105: "SETRELABS", 0x0107: "SETSTRETCHBLTMODE", 0x0108: "SETTEXTCHAREXTRA",
-	0x0231: "SETMAPPERFLAGS", 0x020A: "SETTEXTJUSTIFICATION", 0x0149: "SETLAYOUT",
-	0x0234: "SELECTPALETTE", 0x0035: "REALIZEPALETTE", 0x0037: "SETPALENTRIES", 0x0139: "RESIZEPALETTE",
-	0x0436: "ANIMATEPALETTE", 0x020D: "SETVIEWPORTORG", 0x020E: "SETVIEWPORTEXT", 0x0211: "OFFSETVIEWPORTORG",
-	0x0412: "SCALEVIEWPORTEXT", 0x0626: "ESCAPE", 0x0220: "OFFSETCLIPRGN",
-}
-
-// wmfObjects are records that create an object taking the lowest free table slot.
 type wmfPlayer struct {
 	*player
 	data []byte
@@ -148,7 +134,11 @@ func (r *rec) u32(i int) uint32 { return uint32(r.u16(i)) | uint32(r.u16(i+1))<<
 func (r *rec) words() int { return len(r.b) / 2 }
 
 func (wp *wmfPlayer) record(fn uint16, r rec) error {
-	if _, ok := wmfNoop[fn]; ok {
+	a, ok := wmfRecords[fn]
+	if !ok {
+		return errUnsupported("record 0x%04x is not drawn by the gateway", fn)
+	}
+	if a.noop {
 		return nil
 	}
 	err := wp.draw(fn, &r)
@@ -219,8 +209,6 @@ func (wp *wmfPlayer) draw(fn uint16, r *rec) error {
 		return wp.create(palette{})
 	case 0x06FF: // CREATEREGION
 		return wp.create(region{})
-	case 0x01F9: // CREATEPATTERNBRUSH (a device-dependent bitmap)
-		return errUnsupported("pattern brush of a device-dependent bitmap")
 	case 0x012D: // SELECTOBJECT
 		i := int(r.u16(0))
 		if i >= len(wp.objs) || wp.objs[i] == nil {
@@ -349,7 +337,7 @@ func (wp *wmfPlayer) draw(fn uint16, r *rec) error {
 	case 0x0A32: // EXTTEXTOUT
 		return wp.extTextOut(r)
 	default:
-		return errUnsupported("record 0x%04x is not drawn by the gateway", fn)
+		return errUnsupported("record 0x%04x is allowed but has no drawing", fn)
 	}
 	return nil
 }
