@@ -69,7 +69,8 @@ type Blob interface {
 // FileBlobs is Blobs in a directory, opened as an os.Root (no name can leave it):
 //
 //	staging/<file ID>      an upload in progress, or complete and waiting for the engine
-//	blobs/<ab>/<sha256>    a sanitized output
+//	blobs/<ab>/<sha256>    a sanitized output (a hard link to the staged upload when the
+//	                       engine wrote it unchanged: KeepStaged)
 //	blobs/tmp-*            an output being written
 type FileBlobs struct {
 	dir  string
