@@ -32,7 +32,8 @@
 // 8-bit strings are decoded by their LOGFONT charset (Windows code pages, Shift_JIS, GBK,
 // Big5, EUC-KR) and the Symbol face is mapped to Unicode (Greek, operators). Characters
 // the Go fonts lack (CJK, Wingdings, some mathematical symbols) are drawn as the fonts'
-// empty box and counted (Result.Boxes). ToPNG refuses a picture of text that comes out
+// empty box and counted (Result.Boxes), except the pieces of tall brackets (Equation
+// Editor matrices), drawn as lines. ToPNG refuses a picture of text that comes out
 // empty or as boxes only. Approximations are counted (Result.Approximated): dashed pens are
 // drawn solid, clips of other shapes by their bounding box, arcs always
 // counter-clockwise, inverting raster operations skipped.

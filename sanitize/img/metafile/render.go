@@ -15,7 +15,7 @@ type Limits struct {
 	MaxBytes   int     // input size (default 64 MiB)
 	MaxRecords int     // records (default 1,000,000)
 	MaxPixels  int64   // output width*height, and each embedded bitmap (default 50,000,000)
-	MaxSide    int     // longest output side in pixels (default 4096)
+	MaxSide    int     // longest output side in pixels (default 2048: wider than a page at 150 dpi)
 	DPI        float64 // output resolution for the picture's physical size (default 150)
 }
 
@@ -30,7 +30,7 @@ func (l Limits) withDefaults() Limits {
 		l.MaxPixels = 50_000_000
 	}
 	if l.MaxSide <= 0 {
-		l.MaxSide = 4096
+		l.MaxSide = 2048
 	}
 	if l.DPI <= 0 {
 		l.DPI = 150

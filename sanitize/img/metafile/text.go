@@ -253,9 +253,17 @@ func (p *player) textOut(x, y float64, rs []rune, dx []float64, opts uint32, rec
 	for i, g := range idx {
 		r := rs[i]
 		if r > ' ' && r != 0xA0 && !(r >= 0x2000 && r <= 0x200B) {
-			if g == 0 {
+			switch piece := bracketPieces[r]; {
+			case g == 0 && piece != nil:
+				// A piece of a tall bracket (Equation Editor matrices): no Go font has
+				// them, and they are lines.
+				p.res.Glyphs++
+				polys = append(polys, p.bracketPiece(piece, pen, adv[i], -asc*em, desc*em, em, at)...)
+				pen += adv[i]
+				continue
+			case g == 0:
 				p.res.Boxes++
-			} else {
+			default:
 				p.res.Glyphs++
 			}
 			if segs, err := f.LoadGlyph(&buf, g, ppem, nil); err == nil {
@@ -336,4 +344,36 @@ func faceName(b []byte) string {
 		}
 	}
 	return string(b)
+}
+
+// bracketPieces draw the pieces of tall parentheses and brackets the Symbol face has
+// (U+239B..U+23A6) as lines in the character cell: x from 0 (left) to 1 (right) of the
+// advance, y from 0 (top of the cell) to 1 (bottom); a piece whose first point has x < 0
+// is a curve through its three points.
+var bracketPieces = map[rune][][2]float64{
+	'⎛': {{-0.75, 0}, {0.35, 0.35}, {0.35, 1}}, '⎜': {{0.35, 0}, {0.35, 1}}, '⎝': {{-0.35, 0}, {0.35, 0.65}, {0.75, 1}},
+	'⎞': {{-0.25, 0}, {0.65, 0.35}, {0.65, 1}}, '⎟': {{0.65, 0}, {0.65, 1}}, '⎠': {{-0.65, 0}, {0.65, 0.65}, {0.25, 1}},
+	'⎡': {{0.75, 0}, {0.35, 0}, {0.35, 1}}, '⎢': {{0.35, 0}, {0.35, 1}}, '⎣': {{0.35, 0}, {0.35, 1}, {0.75, 1}},
+	'⎤': {{0.25, 0}, {0.65, 0}, {0.65, 1}}, '⎥': {{0.65, 0}, {0.65, 1}}, '⎦': {{0.65, 0}, {0.65, 1}, {0.25, 1}},
+}
+
+// bracketPiece strokes a piece in the cell from pen to pen+adv along the baseline and
+// from top to bottom across it.
+func (p *player) bracketPiece(piece [][2]float64, pen, adv, top, bottom, em float64, at func(along, down float64) (float64, float64)) [][]pt {
+	pts := piece
+	if piece[0][0] < 0 { // a curve: flatten the quadratic through the control point
+		a, c, b := [2]float64{-piece[0][0], piece[0][1]}, piece[1], piece[2]
+		pts = nil
+		for i := range 9 {
+			t := float64(i) / 8
+			u := 1 - t
+			pts = append(pts, [2]float64{u*u*a[0] + 2*u*t*c[0] + t*t*b[0], u*u*a[1] + 2*u*t*c[1] + t*t*b[1]})
+		}
+	}
+	line := make([]pt, 0, len(pts))
+	for _, q := range pts {
+		x, y := at(pen+q[0]*adv, top+q[1]*(bottom-top))
+		line = append(line, p.toDev(x, y))
+	}
+	return strokePolys(line, false, math.Max(em*0.06*p.scale(), 1))
 }
