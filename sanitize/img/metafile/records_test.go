@@ -244,6 +244,7 @@ func textCases() []textCase {
 		{"baseline", text("Arial", 0, 24, "HH"), image.Rect(10, 14, 40, 30), image.Rect(0, 32, 100, 60), 2, 0},
 		{"right aligned", text("Arial", 0, 2, "HH"), image.Rect(0, 30, 10, 52), image.Rect(12, 0, 100, 60), 2, 0},
 		{"Symbol face maps to Greek", text("Symbol", 2, 0, "ab"), image.Rect(10, 30, 40, 52), image.Rect(0, 0, 100, 28), 2, 0},
+		{"a dot operator drawn as a middle dot", text("Symbol", 2, 0, "a\xd7b"), image.Rect(10, 30, 50, 52), image.Rect(0, 0, 100, 28), 3, 0},
 		{"tall parenthesis pieces drawn as lines", text("Symbol", 2, 0, "\xe6\xe8"), image.Rect(10, 30, 40, 52), image.Rect(0, 0, 100, 28), 2, 0},
 		{"Wingdings has no glyphs", text("Wingdings", 2, 0, "ab"), image.Rect(10, 30, 40, 52), image.Rect(0, 0, 100, 28), 0, 2},
 		{"Shift_JIS decoded, CJK drawn as boxes", text("MS Gothic", 128, 0, "\x93\xfa\x96\x7b"), image.Rect(10, 30, 50, 52), image.Rect(0, 0, 100, 28), 0, 2},

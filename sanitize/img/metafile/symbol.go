@@ -27,3 +27,9 @@ var symbolRunes = map[byte]rune{
 	0xF1: '〉', 0xF2: '∫', 0xF3: '⌠', 0xF4: '⎮', 0xF5: '⌡', 0xF6: '⎞', 0xF7: '⎟', 0xF8: '⎠',
 	0xF9: '⎤', 0xFA: '⎥', 0xFB: '⎦', 0xFC: '⎫', 0xFD: '⎬', 0xFE: '⎭',
 }
+
+// glyphFallback draws a character the Go fonts lack as one they have that looks the same
+// at text sizes.
+var glyphFallback = map[rune]rune{
+	'⋅': '·', '∗': '*', '∼': '~', '⏐': '|', '⎮': '|', '⎯': '—', '〈': '‹', '〉': '›', 'ϕ': 'φ', 'ϑ': 'θ',
+}

@@ -210,6 +210,9 @@ func (p *player) textOut(x, y float64, rs []rune, dx []float64, opts uint32, rec
 	total := 0.0
 	for i, r := range rs {
 		g, _ := f.GlyphIndex(&buf, r)
+		if fb, ok := glyphFallback[r]; ok && g == 0 {
+			g, _ = f.GlyphIndex(&buf, fb)
+		}
 		idx[i] = g
 		if i < len(dx) {
 			adv[i] = dx[i]
