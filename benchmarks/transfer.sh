@@ -15,7 +15,12 @@
 # fresh serve per case; server_cpu_s its CPU time, which the shared machine's load barely
 # moves (the wall-time rates do move with it: read the load average in the header).
 #
-# Env: CASES ("big pdfs"; pdf-family alone) FAMILY_N (20) SIZE (2GiB) PDFS (200) WORK (a new directory under /var/tmp)
+# The raw upload and the download each write the file to the same disk, whose page cache
+# throttles writers to the disk's rate: DISCARD=1 adds a second sekisho run per case whose
+# driver reads the downloads without writing them (mode=sekisho-discard), to tell the
+# disk's share from sekisho's.
+#
+# Env: CASES ("big pdfs"; pdf-family alone) FAMILY_N (20) SIZE (2GiB) PDFS (200) WORK (a new directory under /var/tmp) DISCARD
 #      OUT (benchmarks/results/transfer-<UTC date>.txt) PROFILE (a file: CPU profile of serve)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,7 +46,7 @@ stop() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID="
 {
   echo "# benchmarks/transfer.sh $(date -u +%Y-%m-%dT%H:%M:%SZ) commit $(git -C "$ROOT" rev-parse --short=12 HEAD)$(git -C "$ROOT" diff --quiet || echo -dirty)"
   echo "# $(go version); $(uname -sr); $(nproc) CPUs; $(awk '/MemTotal/{printf "%.0f GiB RAM", $2/1048576}' /proc/meminfo); load $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "# CASES=\"$CASES\" SIZE=$SIZE PDFS=$PDFS WORK=$WORK"
+  echo "# CASES=\"$CASES\" SIZE=$SIZE PDFS=$PDFS WORK=$WORK DISCARD=${DISCARD:-}"
 } | tee -a "$OUT"
 
 inputs() { # case -> file list
@@ -70,8 +75,9 @@ run_raw() { # case files...
   stop; rm -rf "$WORK/raw"
 }
 
-run_sekisho() { # case files...
+run_sekisho() { # case [-discard] files...
   local c=$1; shift
+  local dl=(); [ "$1" = -discard ] && { dl=(-discard); shift; }
   local d="$WORK/data-$c"
   rm -rf "$d" "$WORK/dl"; mkdir -p "$d" "$WORK/dl"
   local hp; hp=$(port)
@@ -95,7 +101,7 @@ YAML
   for _ in $(seq 300); do curl -sf "http://127.0.0.1:$hp/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
   local mp=(); [ "$c" = pdfs ] && mp=(-multipart)
   local line; line=$("$L" sekisho -link "$link" -portal "http://127.0.0.1:$hp" -user bench -password bench-password-1 \
-    "${mp[@]}" -out "$WORK/dl" "$@")
+    "${mp[@]}" "${dl[@]}" -out "$WORK/dl" "$@")
   echo "case=$c $line server_cpu_s=$(cpu "$PID") peak_rss_MiB=$(peak "$PID")" | tee -a "$OUT"
   stop; rm -rf "$d" "$WORK/dl"
 }
@@ -122,6 +128,7 @@ for c in $CASES; do
   mapfile -t files < <(inputs "$c")
   run_raw "$c" "${files[@]}"
   run_sekisho "$c" "${files[@]}"
+  [ -n "${DISCARD:-}" ] && run_sekisho "$c" -discard "${files[@]}"
   [ "$c" = pdfs ] && run_family
 done
 if [ -z "${KEEP:-}" ]; then rm -rf "$WORK"; fi

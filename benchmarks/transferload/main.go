@@ -283,6 +283,7 @@ func sekisho(args []string) error {
 	password := fs.String("password", "", "")
 	useMultipart := fs.Bool("multipart", false, "all files in one multipart POST (else one PUT each)")
 	out := fs.String("out", "", "directory the downloads are written to")
+	discard := fs.Bool("discard", false, "read the downloads without writing them to disk (where the disk, not sekisho, bounds the run)")
 	fs.Parse(args)
 	files := fs.Args()
 	lu, err := url.Parse(*link)
@@ -382,10 +383,12 @@ func sekisho(args []string) error {
 			if err != nil {
 				return err
 			}
-			dst, err := os.Create(filepath.Join(*out, f.ID))
-			if err != nil {
-				resp.Body.Close()
-				return err
+			var dst io.WriteCloser = nopCloser{io.Discard}
+			if !*discard {
+				if dst, err = os.Create(filepath.Join(*out, f.ID)); err != nil {
+					resp.Body.Close()
+					return err
+				}
 			}
 			n, err := io.Copy(dst, resp.Body)
 			resp.Body.Close()
@@ -402,7 +405,15 @@ func sekisho(args []string) error {
 	for k, v := range verdicts {
 		vs = append(vs, fmt.Sprintf("%s:%d", k, v))
 	}
-	fmt.Printf("mode=sekisho files=%d bytes=%d downloaded=%d upload_s=%.2f sanitized_s=%.2f seconds=%.2f MiB/s=%.1f results=%s\n",
-		len(files), n, got, uploaded.Seconds(), sanitized.Seconds(), d.Seconds(), mibs(n, d), strings.Join(vs, ","))
+	mode := "sekisho"
+	if *discard {
+		mode = "sekisho-discard"
+	}
+	fmt.Printf("mode=%s files=%d bytes=%d downloaded=%d upload_s=%.2f sanitized_s=%.2f seconds=%.2f MiB/s=%.1f results=%s\n",
+		mode, len(files), n, got, uploaded.Seconds(), sanitized.Seconds(), d.Seconds(), mibs(n, d), strings.Join(vs, ","))
 	return nil
 }
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
