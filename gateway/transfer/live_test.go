@@ -115,7 +115,8 @@ func bigText(n int, crlf bool) []byte {
 // uploaded (same bytes, same hash, nothing written twice), a CRLF one gets LF newlines.
 func TestLiveSanitize(t *testing.T) {
 	t.Parallel()
-	fb, err := transfer.OpenFileBlobs(t.TempDir())
+	dir := t.TempDir()
+	fb, err := transfer.OpenFileBlobs(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,6 +173,9 @@ func TestLiveSanitize(t *testing.T) {
 			t.Errorf("crlf=%v: %d live results used, want the file's", crlf, used)
 		}
 	}
+	// The two outputs and nothing else: no temporary blob, no staged upload left (the
+	// staged file goes just after the result is recorded).
+	waitFor(t, "only the two outputs to be left", 30*time.Second, func() bool { return len(files(t, dir)) == 2 })
 }
 
 // TestLiveRefusal: an upload that fails while the engine follows it (a full disk: 507;

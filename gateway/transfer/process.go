@@ -186,6 +186,7 @@ func (s *Service) enqueue(id string) {
 		s.mu.Unlock()
 		// The queue holds 65,536 files; beyond that they wait in the database for the
 		// next start (state uploaded), or the leader's recovery on a shared store.
+		s.takeLive(id).drop()
 		s.log.Error("transfer sanitize queue full; the file waits for a restart", "file", id)
 	}
 }

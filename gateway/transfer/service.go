@@ -229,6 +229,15 @@ func (s *Service) Close() error {
 		close(s.stop)
 	}
 	s.wg.Wait()
+	// Runs whose upload completed but no worker recorded: their output goes; the file is
+	// sanitized again at the next start.
+	s.mu.Lock()
+	live := s.live
+	s.live = map[string]*liveRun{}
+	s.mu.Unlock()
+	for _, lv := range live {
+		lv.drop()
+	}
 	return s.blobs.Close()
 }
 
