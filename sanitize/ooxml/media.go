@@ -86,8 +86,8 @@ func sanitizeMedia(ctx context.Context, inner sanitize.Sanitizer, parent *saniti
 // A WMF or EMF picture is a list of GDI drawing calls a renderer executes (with escapes,
 // comments carrying EMF+ or EPS, embedded bitmaps). It is never copied: sanitize/img/metafile
 // draws the records it knows into a PNG, which replaces the part. A picture with a record
-// that would change the drawing and is not drawn, or one that would come out empty or as
-// boxes only, is left out.
+// that would change the drawing and is not drawn, or one of text that would come out
+// empty or as boxes only, is left out.
 const metafileAdvice = "; send it as PNG or use the render policy"
 
 // metafileKind names a WMF or EMF picture from its declared type or its first bytes:
