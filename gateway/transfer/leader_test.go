@@ -54,7 +54,10 @@ type pgNode struct {
 func newPGNode(t *testing.T, url, name string, retention time.Duration, starts *runLog) *pgNode {
 	t.Helper()
 	ctx := context.Background()
-	b, err := postgres.Open(ctx, postgres.Options{URL: url, Node: name, LeadPoll: 500 * time.Millisecond})
+	// The leader gives the lead up when a ping of its session takes longer than LeadPoll:
+	// at 500 ms a loaded machine made that happen mid-run, and the other node's run then
+	// came 123 ms after the leader's. 2 s keeps the take-over quick and such stalls rare.
+	b, err := postgres.Open(ctx, postgres.Options{URL: url, Node: name, LeadPoll: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
