@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -134,6 +135,14 @@ func TestMetafileConverted(t *testing.T) {
 		})
 		t.Run(pic+"/odt", func(t *testing.T) {
 			in, name := metafileODT(t, data)
+			es := unpack(t, in)
+			for i := range es {
+				if es[i].name == "content.xml" {
+					// As LibreOffice writes a metafile picture.
+					es[i].data = regexp.MustCompile(`draw:mime-type="[^"]*"`).ReplaceAll(es[i].data, []byte(`draw:mime-type="image/x-wmf"`))
+				}
+			}
+			in = pack(t, es)
 			out, res, err := sanitizeBytes(t, s, "report.odt", in)
 			if err != nil {
 				t.Fatal(err)
@@ -141,6 +150,12 @@ func TestMetafileConverted(t *testing.T) {
 			parts := readParts(t, out)
 			if !strings.HasPrefix(parts[name], "\x89PNG") {
 				t.Fatalf("%s is not a PNG", name)
+			}
+			if c := parts["content.xml"]; strings.Contains(c, "image/x-wmf") || !strings.Contains(c, `draw:mime-type="image/png"`) {
+				t.Errorf("the image's declared type did not follow: %s", regexp.MustCompile(`<draw:image[^>]*>`).FindString(c))
+			}
+			if !strings.Contains(parts["META-INF/manifest.xml"], `manifest:full-path="`+name+`" manifest:media-type="image/png"`) {
+				t.Errorf("manifest: %s", parts["META-INF/manifest.xml"])
 			}
 			if res.Verdict != sanitize.Sanitized {
 				t.Errorf("verdict %s", res.Verdict)

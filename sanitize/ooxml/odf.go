@@ -55,6 +55,8 @@ type odfJob struct {
 	goneDirs map[string]bool // folders holding removed entries
 	mediaOut *sanitize.Spool
 	reported map[string]bool
+	// converted are the metafile pictures now holding a PNG (their names are kept).
+	converted map[string]bool
 }
 
 func (j *odfJob) path(name string) string { return sanitize.JoinPath(j.in.Path, name) }
@@ -247,11 +249,16 @@ func (j *odfJob) processMedia() error {
 		p.media = mo
 		if mo.metafile != "" {
 			// The entry keeps its name: the document refers to it by name, and readers
-			// take a picture's format from its bytes; the manifest declares the new type.
+			// take a picture's format from its bytes; the manifest and the images
+			// pointing at it (odfRules.href) declare the new type.
 			p.ctype = "image/png"
 			if e := j.listed[p.name]; e != nil {
 				e.MediaType = "image/png"
 			}
+			if j.converted == nil {
+				j.converted = map[string]bool{}
+			}
+			j.converted[p.name] = true
 			j.res.Add(sanitize.ActRasterized, j.path(p.name), metafileNote(mo, p.name))
 		}
 	}

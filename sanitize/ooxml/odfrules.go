@@ -364,6 +364,14 @@ func (r *odfRules) href(t *tok, i int, v string) op {
 			return lose("", "") // reported with the removed part
 		}
 		if r.internalRef(v) {
+			if r.j.converted[pkgPath(v)] {
+				// A metafile picture now a PNG: the image's declared type follows.
+				for k, a := range t.attrs {
+					if a.Local == "mime-type" && (a.Space == nsDraw || a.Space == nsLOExt) {
+						t.rawAttr[k].Value = "image/png"
+					}
+				}
+			}
 			return opKeep
 		}
 	}
