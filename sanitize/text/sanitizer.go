@@ -108,8 +108,13 @@ func (s *Sanitizer) write(ctx context.Context, in *sanitize.Item, w io.Writer, b
 		src, invalid = rest.reader(src), &rest.invalid
 	}
 	// The decoder reads 4 KiB at a time: one read of the input each would be a system
-	// call per 4 KiB of a large file.
-	src = bufio.NewReaderSize(src, 64<<10)
+	// call per 4 KiB of a large file. A multi-megabyte input (a file transfer) is read
+	// 256 KiB at a time; a mail part keeps the smaller buffer.
+	size := 64 << 10
+	if in.Body.Size() > 4<<20 {
+		size = bigRead
+	}
+	src = bufio.NewReaderSize(src, size)
 	dec, err := newCheckedDecodeReader(src, cs, &st, invalid)
 	if err != nil {
 		return res, st, err
@@ -342,7 +347,10 @@ func metaCharset(sample []byte) string {
 	}
 }
 
-// ctxReader stops reading once ctx is done; reads are at most 32 KiB, so the check runs
+// bigRead is the largest read of the input: ctxReader checks ctx at least that often.
+const bigRead = 256 << 10
+
+// ctxReader stops reading once ctx is done; reads are at most bigRead, so the check runs
 // at least that often.
 type ctxReader struct {
 	ctx context.Context
@@ -353,8 +361,8 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}
-	if len(p) > 32<<10 {
-		p = p[:32<<10]
+	if len(p) > bigRead {
+		p = p[:bigRead]
 	}
 	return c.r.Read(p)
 }
