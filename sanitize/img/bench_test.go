@@ -24,9 +24,14 @@ func BenchmarkSanitize(b *testing.B) {
 		{"type=png/size=2MP/compression=default", "bench-2mp.png", Options{PNGCompression: "default"}},
 		{"type=jpeg/file=photo-exif-gps-orient6.jpg", "photo-exif-gps-orient6.jpg", Options{}},
 		{"type=gif/file=animated.gif", "animated.gif", Options{}},
+		{"type=png/file=gray16.png", "gray16.png", Options{}},
+		{"type=png/file=report.docx-image1.png", "", Options{}}, // the 16-bit PNG of loadgen's DOCX
 	}
 	for _, c := range cases {
 		data, err := os.ReadFile(filepath.Join(corpusDir, c.file))
+		if c.file == "" {
+			data, err = docxPNG16(b), nil
+		}
 		if err != nil {
 			b.Fatal(err)
 		}

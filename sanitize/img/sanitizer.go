@@ -237,6 +237,9 @@ func decode(kind string, r io.Reader) (image.Image, error) {
 }
 
 func (s *Sanitizer) encodePNG(w io.Writer, m image.Image) error {
+	if done, err := encodePNG16(w, m, s.level); done {
+		return err
+	}
 	enc := png.Encoder{CompressionLevel: s.level, BufferPool: &s.pngBufs}
 	return enc.Encode(w, m)
 }
