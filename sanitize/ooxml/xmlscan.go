@@ -36,6 +36,7 @@ type scanner struct {
 	endTag  bool  // a self-closing tag was returned: its end comes next
 	endName xml.Name
 	expect  xml.Name // the open element's raw name, set by the reader: its end tag is read without interning
+	matched bool     // the end tag just returned is known to close the open element
 	attrs   []xml.Attr
 	vals    []byte   // decoded attribute values of the current start tag
 	refs    []valRef // per attribute: where its value is
@@ -118,8 +119,9 @@ func (s *scanner) fill() (bool, error) {
 // whole tok cost a bulk write barrier per token while the collector runs). It returns
 // io.EOF at the end of the input.
 func (s *scanner) next(t *tok) error {
+	s.matched = false
 	if s.endTag {
-		s.endTag = false
+		s.endTag, s.matched = false, true
 		t.kind, t.raw = kEnd, s.endName
 		return nil
 	}
@@ -235,7 +237,7 @@ func (s *scanner) endElement(t *tok, b []byte) error {
 		}
 		if hasAt(b, i, x.Local) && i+len(x.Local) < len(b) && b[i+len(x.Local)] == '>' {
 			s.pos += i + len(x.Local) + 1
-			t.kind, t.raw = kEnd, x
+			t.kind, t.raw, s.matched = kEnd, x, true
 			return nil
 		}
 	}

@@ -148,6 +148,7 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 	type binding struct{ prefix, uri string }
 	type scope struct {
 		raw   xml.Name
+		name  xml.Name // resolved: the end tag takes it instead of resolving again
 		nbind int
 	}
 	var (
@@ -219,6 +220,7 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 				return fmt.Errorf("%w: xml: nesting deeper than %d", sanitize.ErrMalformed, maxXMLDepth)
 			}
 			stack = append(stack, scope{raw: t.raw, nbind: len(binds)})
+			top := &stack[len(stack)-1]
 			for _, a := range t.rawAttr {
 				switch {
 				case a.Name.Space == "xmlns":
@@ -229,11 +231,17 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 					ncache = 0
 				}
 			}
-			u, ok := lookup(t.raw.Space)
+			// The first cached binding answers most names (Word's w:): test it here,
+			// where a call through the closure would cost more than the test.
+			u, ok := cache[0].uri, ncache > 0 && cache[0].prefix == t.raw.Space
+			if !ok {
+				u, ok = lookup(t.raw.Space)
+			}
 			if !ok {
 				return fmt.Errorf("%w: xml: undeclared prefix %q", sanitize.ErrMalformed, t.raw.Space)
 			}
 			t.name = xml.Name{Space: u, Local: t.raw.Local}
+			top.name = t.name
 			if cap(names) < len(t.rawAttr) {
 				names = make([]xml.Name, len(t.rawAttr), 2*len(t.rawAttr))
 			}
@@ -243,7 +251,10 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 				case a.Name.Space == "":
 					t.attrs[i] = xml.Name{Local: a.Name.Local} // unprefixed attributes have no namespace
 				default:
-					au, ok := lookup(a.Name.Space)
+					au, ok := cache[0].uri, ncache > 0 && cache[0].prefix == a.Name.Space
+					if !ok {
+						au, ok = lookup(a.Name.Space)
+					}
 					if !ok {
 						return fmt.Errorf("%w: xml: undeclared prefix %q", sanitize.ErrMalformed, a.Name.Space)
 					}
@@ -258,11 +269,12 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 				}
 			}
 		case kEnd:
-			if len(stack) == 0 || stack[len(stack)-1].raw != t.raw {
+			// The scanner compared the bytes with the open element's name already when
+			// it says so: comparing the strings again read them twice.
+			if len(stack) == 0 || !scn.matched && stack[len(stack)-1].raw != t.raw {
 				return fmt.Errorf("%w: xml: unexpected end element </%s>", sanitize.ErrMalformed, qname(t.raw))
 			}
-			u, _ := lookup(t.raw.Space)
-			t.name = xml.Name{Space: u, Local: t.raw.Local}
+			t.name = stack[len(stack)-1].name
 			if nb := stack[len(stack)-1].nbind; nb != len(binds) {
 				binds = binds[:nb]
 				ncache = 0
@@ -364,7 +376,6 @@ func (h *heldElem) attr(local string) (string, bool) {
 
 type frame struct {
 	name    xml.Name
-	raw     xml.Name
 	skip    bool // inside a dropped subtree
 	unwrap  bool
 	pending []byte // serialized start tag not yet written (opPruneEmpty)
@@ -433,12 +444,12 @@ func (w *writer) push(t *tok) error {
 			w.skip = 1
 			return nil
 		case opUnwrap:
-			w.stack = append(w.stack, frame{name: t.name, raw: t.raw, unwrap: true})
+			w.stack = append(w.stack, frame{name: t.name, unwrap: true})
 			return nil
 		case opPruneEmpty:
 			b := appendStart(nil, t)
 			b = append(b, '>')
-			w.stack = append(w.stack, frame{name: t.name, raw: t.raw, pending: b, open: true})
+			w.stack = append(w.stack, frame{name: t.name, pending: b, open: true})
 			w.npending++
 			return nil
 		case opHold:
@@ -450,13 +461,13 @@ func (w *writer) push(t *tok) error {
 				w.heldLen = 0
 				w.hold = w.hold[:0]
 				w.d = &w.hold
-				w.stack = append(w.stack, frame{name: t.name, raw: t.raw, hold: true})
+				w.stack = append(w.stack, frame{name: t.name, hold: true})
 				w.writeStartTok(t)
 				return nil
 			}
 		}
 		w.flushPending()
-		w.stack = append(w.stack, frame{name: t.name, raw: t.raw, mute: o == opEmpty})
+		w.stack = append(w.stack, frame{name: t.name, mute: o == opEmpty})
 		if o == opEmpty {
 			w.mute++
 		}
