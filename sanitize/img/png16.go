@@ -14,31 +14,24 @@ import (
 // image/png encodes every 16-bit image (Gray16, RGBA64, NRGBA64: what the PNG and TIFF
 // decoders return for 16-bit samples) pixel by pixel through At() and the color.Color
 // interface, one allocation per pixel. encodePNG16 writes the same file from the decoded
-// image's Pix rows instead: same colour type, same adaptive filter, same zlib level and
-// IDAT chunking, so the output is byte-for-byte what image/png writes (the tests hold it to
-// that). The other types image/png reaches through At() or ColorIndexAt (Alpha, Alpha16,
-// paletted images of 16 colours or fewer) are left to it: no decoder here returns the first
-// two and the third is an index lookup, not a colour conversion.
+// image's Pix rows instead, with the same colour type, zlib level and IDAT chunking, and
+// the Paeth filter on every row where image/png tries all five per row (paethRow says
+// why). Without compression the output is byte for byte image/png's. The other types
+// image/png reaches through At() or ColorIndexAt (Alpha, Alpha16, paletted images of 16
+// colours or fewer) are left to it: no decoder here returns the first two and the third is
+// an index lookup, not a colour conversion.
 
 // png16Buf holds one encode's reusable zlib writer, chunking buffer and filter rows.
 type png16Buf struct {
 	zw      *zlib.Writer
 	zwLevel int
 	bw      *bufio.Writer
-	cr      [5][]byte // cr[0] unfiltered row; cr[1..4] the row under filters Sub..Paeth
-	pr      []byte    // previous unfiltered row
+	cr, pr  []byte // current and previous unfiltered rows, filter type byte first
+	fr      []byte // the current row under the Paeth filter
 	crc     [8]byte
 }
 
 var png16Pool = sync.Pool{New: func() any { return new(png16Buf) }}
-
-const (
-	ftNone = iota
-	ftSub
-	ftUp
-	ftAverage
-	ftPaeth
-)
 
 // encodePNG16 writes m when it is a 16-bit type and reports whether it did.
 func encodePNG16(w io.Writer, m image.Image, level png.CompressionLevel) (bool, error) {
@@ -113,29 +106,27 @@ func encodePNG16(w io.Writer, m image.Image, level png.CompressionLevel) (bool, 
 		e.zw.Reset(e.bw)
 	}
 	sz := 1 + bpp*wd
-	for i := range e.cr {
-		if cap(e.cr[i]) < sz {
-			e.cr[i] = make([]byte, sz)
+	for _, p := range []*[]byte{&e.cr, &e.pr, &e.fr} {
+		if cap(*p) < sz {
+			*p = make([]byte, sz)
 		}
-		e.cr[i] = e.cr[i][:sz]
-		e.cr[i][0] = byte(i)
+		*p = (*p)[:sz]
 	}
-	if cap(e.pr) < sz {
-		e.pr = make([]byte, sz)
-	}
-	e.pr = e.pr[:sz]
-	clear(e.pr)
 	cr, pr := e.cr, e.pr
+	cr[0] = 0 // None
+	clear(pr)
+	e.fr[0] = 4 // Paeth
 	for y := b.Min.Y; y < b.Max.Y; y++ {
-		row(cr[0][1:], y)
-		f := ftNone
-		if zl != zlib.NoCompression {
-			f = filter(&cr, pr, bpp)
+		row(cr[1:], y)
+		out := cr
+		if zl != zlib.NoCompression { // like image/png: filters only help the compressor
+			paethRow(e.fr[1:], cr[1:], pr[1:], bpp)
+			out = e.fr
 		}
-		if _, err := e.zw.Write(cr[f]); err != nil {
+		if _, err := e.zw.Write(out); err != nil {
 			return true, err
 		}
-		pr, cr[0] = cr[0], pr
+		pr, cr = cr, pr
 	}
 	e.cr, e.pr = cr, pr
 	if err := e.zw.Close(); err != nil {
@@ -214,96 +205,32 @@ func (c *chunkWriter) chunk(name string, data []byte) error {
 	return err
 }
 
-// filter picks the filter with the smallest sum of absolute differences, trying them in the
-// order image/png does (its filter function, BSD licence, The Go Authors), so that ties
-// resolve the same way.
-func filter(cr *[5][]byte, pr []byte, bpp int) int {
-	cdat0, cdat1, cdat2, cdat3, cdat4 := cr[0][1:], cr[1][1:], cr[2][1:], cr[3][1:], cr[4][1:]
-	pdat := pr[1:]
-	n := len(cdat0)
-
-	sum := 0
-	for i := 0; i < n; i++ {
-		cdat2[i] = cdat0[i] - pdat[i]
-		sum += abs8(cdat2[i])
-	}
-	best, f := sum, ftUp
-
-	sum = 0
+// paethRow writes cur under the Paeth filter: for 16-bit samples it compresses as well as
+// image/png's per-row adaptive choice (within 0.03% on a 16-bit photo, 16% smaller on the
+// DOCX corpus image) at a fraction of the cost (see the benchmarks README).
+func paethRow(dst, cur, prev []byte, bpp int) {
 	for i := 0; i < bpp; i++ {
-		cdat4[i] = cdat0[i] - pdat[i]
-		sum += abs8(cdat4[i])
+		dst[i] = cur[i] - prev[i]
 	}
-	for i := bpp; i < n && sum < best; i++ {
-		cdat4[i] = cdat0[i] - paeth(cdat0[i-bpp], pdat[i], pdat[i-bpp])
-		sum += abs8(cdat4[i])
+	for i := bpp; i < len(cur); i++ {
+		a, b, c := int(cur[i-bpp]), int(prev[i]), int(prev[i-bpp])
+		pa, pb := b-c, a-c
+		pc := pa + pb
+		if pa < 0 {
+			pa = -pa
+		}
+		if pb < 0 {
+			pb = -pb
+		}
+		if pc < 0 {
+			pc = -pc
+		}
+		p := c
+		if pa <= pb && pa <= pc {
+			p = a
+		} else if pb <= pc {
+			p = b
+		}
+		dst[i] = cur[i] - byte(p)
 	}
-	if sum < best {
-		best, f = sum, ftPaeth
-	}
-
-	sum = 0
-	for i := 0; i < n && sum < best; i++ {
-		sum += abs8(cdat0[i])
-	}
-	if sum < best {
-		best, f = sum, ftNone
-	}
-
-	sum = 0
-	for i := 0; i < bpp; i++ {
-		cdat1[i] = cdat0[i]
-		sum += abs8(cdat1[i])
-	}
-	for i := bpp; i < n && sum < best; i++ {
-		cdat1[i] = cdat0[i] - cdat0[i-bpp]
-		sum += abs8(cdat1[i])
-	}
-	if sum < best {
-		best, f = sum, ftSub
-	}
-
-	sum = 0
-	for i := 0; i < bpp; i++ {
-		cdat3[i] = cdat0[i] - pdat[i]/2
-		sum += abs8(cdat3[i])
-	}
-	for i := bpp; i < n && sum < best; i++ {
-		cdat3[i] = cdat0[i] - uint8((int(cdat0[i-bpp])+int(pdat[i]))/2)
-		sum += abs8(cdat3[i])
-	}
-	if sum < best {
-		f = ftAverage
-	}
-	return f
-}
-
-func abs8(d uint8) int {
-	if d < 128 {
-		return int(d)
-	}
-	return 256 - int(d)
-}
-
-// paeth is the PNG Paeth predictor.
-func paeth(a, b, c uint8) uint8 {
-	pc := int(c)
-	pa := int(b) - pc
-	pb := int(a) - pc
-	pc = abs(pa + pb)
-	pa = abs(pa)
-	pb = abs(pb)
-	if pa <= pb && pa <= pc {
-		return a
-	} else if pb <= pc {
-		return b
-	}
-	return c
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
 }
