@@ -444,12 +444,13 @@ func (w *writer) push(t *tok) error {
 			w.skip = 1
 			return nil
 		case opUnwrap:
-			w.stack = append(w.stack, frame{name: t.name, unwrap: true})
+			w.pushFrame(t.name).unwrap = true
 			return nil
 		case opPruneEmpty:
 			b := appendStart(nil, t)
 			b = append(b, '>')
-			w.stack = append(w.stack, frame{name: t.name, pending: b, open: true})
+			f := w.pushFrame(t.name)
+			f.pending, f.open = b, true
 			w.npending++
 			return nil
 		case opHold:
@@ -461,13 +462,13 @@ func (w *writer) push(t *tok) error {
 				w.heldLen = 0
 				w.hold = w.hold[:0]
 				w.d = &w.hold
-				w.stack = append(w.stack, frame{name: t.name, hold: true})
+				w.pushFrame(t.name).hold = true
 				w.writeStartTok(t)
 				return nil
 			}
 		}
 		w.flushPending()
-		w.stack = append(w.stack, frame{name: t.name, mute: o == opEmpty})
+		w.pushFrame(t.name).mute = o == opEmpty
 		if o == opEmpty {
 			w.mute++
 		}
@@ -558,6 +559,25 @@ func (w *writer) push(t *tok) error {
 		return w.flush()
 	}
 	return nil
+}
+
+// pushFrame opens a frame for an element and returns it, its flags cleared. It reuses the
+// slot in place: appending a frame literal built and copied the whole struct for every
+// element.
+func (w *writer) pushFrame(name xml.Name) *frame {
+	n := len(w.stack)
+	if n == cap(w.stack) {
+		w.stack = append(w.stack, frame{})
+	} else {
+		w.stack = w.stack[:n+1]
+	}
+	f := &w.stack[n]
+	f.name = name
+	f.skip, f.unwrap, f.open, f.hold, f.mute, f.htext = false, false, false, false, false, 0
+	if f.pending != nil {
+		f.pending = nil
+	}
+	return f
 }
 
 func (w *writer) flush() error {
