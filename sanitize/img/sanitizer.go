@@ -69,6 +69,10 @@ func (p *pngPool) Get() *png.EncoderBuffer {
 
 func (p *pngPool) Put(b *png.EncoderBuffer) { p.p.Put(b) }
 
+// outBufs holds the 32 KiB output buffers: allocating and zeroing one per image cost more
+// than encoding a small PNG.
+var outBufs = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 32<<10) }}
+
 var configFuncs = map[string]func(io.Reader) (image.Config, error){
 	"png":  png.DecodeConfig,
 	"jpeg": jpeg.DecodeConfig,
@@ -124,7 +128,9 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 
 	// 3. Decode only what the scan understood, then re-encode.
 	src := ctxSection{ctx, io.NewSectionReader(in.Body, 0, f.end)}
-	bw := bufio.NewWriterSize(ctxWriter{ctx, w}, 32<<10)
+	bw := outBufs.Get().(*bufio.Writer)
+	bw.Reset(ctxWriter{ctx, w})
+	defer func() { bw.Reset(nil); outBufs.Put(bw) }()
 	var detail string
 	outKind := "png"
 	if kind == "gif" {
