@@ -205,9 +205,10 @@ func (c *chunkWriter) chunk(name string, data []byte) error {
 	return err
 }
 
-// paethRow writes cur under the Paeth filter: for 16-bit samples it compresses as well as
-// image/png's per-row adaptive choice (within 0.03% on a 16-bit photo, 16% smaller on the
-// DOCX corpus image) at a fraction of the cost (see the benchmarks README).
+// paethRow writes cur under the Paeth filter: on 16-bit samples it compresses about as well
+// as image/png's per-row adaptive choice (+0.03% on a 16-bit photo, +2.5% on a graphic,
+// 16-25% smaller on the DOCX corpus image and gray16.png) at about half the cost; the
+// benchmarks README has the table.
 func paethRow(dst, cur, prev []byte, bpp int) {
 	for i := 0; i < bpp; i++ {
 		dst[i] = cur[i] - prev[i]
