@@ -210,17 +210,7 @@ func (j *job) pictureToPNG(p *part) {
 
 // metafileNote says what became of a metafile picture.
 func metafileNote(mo *mediaOut, old string) string {
-	s := fmt.Sprintf("%s picture %s drawn as PNG (%dx%d)", mo.metafile, path.Base(old), mo.rendered.Image.Rect.Dx(), mo.rendered.Image.Rect.Dy())
-	if r := mo.rendered; r.Text > 0 {
-		s += fmt.Sprintf("; its text (%d records) in the gateway's fonts", r.Text)
-		if r.Boxes > 0 {
-			s += fmt.Sprintf(", %d characters without a glyph there drawn as boxes", r.Boxes)
-		}
-	}
-	if mo.rendered.Approximated > 0 {
-		s += fmt.Sprintf("; %d records drawn approximately", mo.rendered.Approximated)
-	}
-	return s
+	return fmt.Sprintf("%s picture %s %s", mo.metafile, path.Base(old), mo.rendered.Summary())
 }
 
 func (j *job) closeMedia() {

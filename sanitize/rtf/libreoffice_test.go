@@ -2,10 +2,13 @@ package rtf
 
 import (
 	"context"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,14 +18,20 @@ import (
 
 // TestLibreOfficeOpensOutput is the independent check: LibreOffice must open every
 // sanitized document, and the text around each removed object or field must survive,
-// while the removed payloads must not appear.
+// while the removed payloads must not appear. Metafile pictures drawn into PNGs must be
+// in LibreOffice's PDF as the pictures of the sizes drawn (the metafiles themselves would
+// be vector drawings there, not images).
 func TestLibreOfficeOpensOutput(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts LibreOffice")
 	}
 	soffice := testtool.Need(t, "soffice")
 	pdftotext := testtool.Need(t, "pdftotext")
-	tests := map[string]struct{ want, not []string }{
+	pdfimages := testtool.Need(t, "pdfimages")
+	tests := map[string]struct {
+		want, not []string
+		images    []float64 // the width/height ratio of each picture in the PDF
+	}{
 		"lo-plain.rtf":                   {want: []string{"Sekisho legacy sample document", "日本語のテキストも含まれます"}},
 		"lo-fields.rtf":                  {want: []string{"Fields sample 住民票", "the city site", "Page 1 of the report"}},
 		"gen-object-package.rtf":         {want: []string{"Invoice attached:", "see above."}},
@@ -44,6 +53,8 @@ func TestLibreOfficeOpensOutput(t *testing.T) {
 		"gen-field-two-instructions.rtf": {want: []string{"two"}},
 		"gen-shape-orphan-property.rtf":  {want: []string{"Logo:", "end."}},
 		"gen-trailing-data.rtf":          {want: []string{"Body."}, not: []string{"payload"}},
+		"lo-metafile-pictures.rtf": {want: []string{"Clip art:", "end.", "Chart:", "done."},
+			images: []float64{1024.0 / 815, 797.0 / 598}}, // the PNGs drawn
 	}
 	dir := t.TempDir()
 	var outs []string
@@ -101,6 +112,30 @@ func TestLibreOfficeOpensOutput(t *testing.T) {
 				if strings.Contains(text, n) {
 					t.Errorf("PDF of sanitized %s shows %q", name, n)
 				}
+			}
+			if tc.images == nil {
+				return
+			}
+			list, err := exec.CommandContext(ctx, pdfimages, "-list", pdf).Output()
+			if err != nil {
+				t.Fatalf("pdfimages %s: %v", name, err)
+			}
+			// Two header lines, then one line per image: page, num, type, width, height, ...
+			// LibreOffice scales pictures down to 300 dpi: their shapes are compared.
+			var got []float64
+			for _, l := range strings.Split(strings.TrimSpace(string(list)), "\n")[2:] {
+				f := strings.Fields(l)
+				if len(f) < 5 || f[2] != "image" {
+					continue
+				}
+				w, _ := strconv.ParseFloat(f[3], 64)
+				h, _ := strconv.ParseFloat(f[4], 64)
+				if h > 0 {
+					got = append(got, w/h)
+				}
+			}
+			if !slices.EqualFunc(got, tc.images, func(a, b float64) bool { return math.Abs(a/b-1) < 0.02 }) {
+				t.Errorf("pictures in the PDF of sanitized %s have the shapes %.3f, want %.3f\n%s", name, got, tc.images, list)
 			}
 		})
 	}

@@ -7,17 +7,23 @@ import (
 	"strings"
 
 	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/img/metafile"
 )
 
 // Pictures ({\pict ...}) hold bytes an image decoder in the reader parses, so they are
 // never copied: PNG and JPEG pictures are decoded and encoded again by Options.Inner (the
-// engine's image family); formats without a decoder here (WMF, EMF, DIB, PICT) and
-// anything that does not decode go, with the group. The picture's words (size, scale,
+// engine's image family); WMF and EMF pictures are drawn into a PNG first (metapict.go);
+// formats without a decoder here (DIB, PICT), metafiles the renderer refuses and anything
+// that does not decode go, with the group. The picture's words (size, scale,
 // crop) and property groups are kept; only the data is new.
 
 // pictBlips are the picture types that can be re-encoded, with the type name the image
 // family reports for them.
 var pictBlips = map[string]string{"pngblip": "png", "jpegblip": "jpeg"}
+
+// pictMeta are the Windows metafile picture types: drawn into a PNG by
+// sanitize/img/metafile (metapict.go), which is then re-encoded like a PNG picture.
+var pictMeta = map[string]string{"wmetafile": "WMF", "emfblip": "EMF"}
 
 // pictOther are the other picture-type words: they mark pictures that go.
 var pictOther = map[string]bool{
@@ -36,6 +42,11 @@ type pictState struct {
 	outW     *outBuf
 	outR     *outBuf
 	maxBytes int64
+	// metaAt is where in buf the metafile type word was left out: \pngblip goes there
+	// when the picture is drawn. picw, pich and the goal flags size the drawn picture.
+	metaAt             int
+	picw, pich         int64
+	hasWGoal, hasHGoal bool
 }
 
 // pictContent takes a token written directly in a picture group.
@@ -60,6 +71,20 @@ func (rw *rewriter) pictContent(p *pictState, t Token) bool {
 			}
 			p.blip = n
 		}
+		switch n {
+		case "picw":
+			p.picw = t.Param
+		case "pich":
+			p.pich = t.Param
+		case "picwgoal":
+			p.hasWGoal = true
+		case "pichgoal":
+			p.hasHGoal = true
+		}
+		if _, ok := pictMeta[n]; ok {
+			p.metaAt = p.buf.Len()
+			return true
+		}
 		if n == "bin" {
 			if p.bin || p.data.Len() > 0 {
 				p.bad = true
@@ -82,11 +107,12 @@ func (rw *rewriter) pictContent(p *pictState, t Token) bool {
 func (rw *rewriter) closePicture(f *frame) error {
 	p := f.pict
 	kind, ok := pictBlips[p.blip]
+	meta := pictMeta[p.blip]
 	why := ""
 	switch {
 	case p.blip == "":
 		why = "picture without a type"
-	case !ok:
+	case !ok && meta == "":
 		why = fmt.Sprintf("picture in a format without a decoder here (\\%s)", p.blip)
 	case p.bad:
 		why = "picture data that is not hex"
@@ -102,12 +128,29 @@ func (rw *rewriter) closePicture(f *frame) error {
 				why = "picture data that is not hex"
 			}
 		}
+		var drawn *metafile.Result
+		var words string
+		if why == "" && meta != "" {
+			var err error
+			raw, drawn, words, why, err = rw.drawMetafile(p, raw, meta)
+			if err != nil {
+				return err
+			}
+			kind = "png"
+		}
 		if why == "" {
 			var err error
 			img, why, err = rw.reencode(raw, kind)
 			if err != nil {
 				return err
 			}
+		}
+		if why == "" && drawn != nil {
+			old := p.buf.Bytes()
+			b := append(append(append(make([]byte, 0, len(old)+len(words)), old[:p.metaAt]...), words...), old[p.metaAt:]...)
+			p.buf.Reset()
+			p.buf.Write(b)
+			rw.res.Add(sanitize.ActRasterized, rw.path, fmt.Sprintf("%s picture (\\%s) %s", meta, p.blip, drawn.Summary()))
 		}
 	}
 	if why != "" {

@@ -50,3 +50,19 @@ func blank(res *Result) bool {
 	}
 	return true
 }
+
+// Summary says, for a report, how the picture was drawn: its size in pixels, its text in
+// the gateway's fonts, the characters drawn as boxes and the approximated records.
+func (r *Result) Summary() string {
+	s := fmt.Sprintf("drawn as PNG (%dx%d)", r.Image.Rect.Dx(), r.Image.Rect.Dy())
+	if r.Text > 0 {
+		s += fmt.Sprintf("; its text (%d records) in the gateway's fonts", r.Text)
+		if r.Boxes > 0 {
+			s += fmt.Sprintf(", %d characters without a glyph there drawn as boxes", r.Boxes)
+		}
+	}
+	if r.Approximated > 0 {
+		s += fmt.Sprintf("; %d records drawn approximately", r.Approximated)
+	}
+	return s
+}
