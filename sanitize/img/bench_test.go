@@ -25,6 +25,7 @@ func BenchmarkSanitize(b *testing.B) {
 		{"type=jpeg/file=photo-exif-gps-orient6.jpg", "photo-exif-gps-orient6.jpg", Options{}},
 		{"type=gif/file=animated.gif", "animated.gif", Options{}},
 		{"type=png/file=gray16.png", "gray16.png", Options{}},
+		{"type=png/file=palette.png", "palette.png", Options{}},
 		{"type=png/file=report.docx-image1.png", "", Options{}}, // the 16-bit PNG of loadgen's DOCX
 	}
 	for _, c := range cases {

@@ -243,7 +243,7 @@ func decode(kind string, r io.Reader) (image.Image, error) {
 }
 
 func (s *Sanitizer) encodePNG(w io.Writer, m image.Image) error {
-	if done, err := encodePNG16(w, m, s.level); done {
+	if done, err := encodePNGRows(w, m, s.level); done {
 		return err
 	}
 	enc := png.Encoder{CompressionLevel: s.level, BufferPool: &s.pngBufs}

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"image"
+	"image/color"
 	"image/png"
 	"io"
 	"sync"
@@ -13,13 +14,14 @@ import (
 
 // image/png encodes every 16-bit image (Gray16, RGBA64, NRGBA64: what the PNG and TIFF
 // decoders return for 16-bit samples) pixel by pixel through At() and the color.Color
-// interface, one allocation per pixel. encodePNG16 writes the same file from the decoded
-// image's Pix rows instead, with the same colour type, zlib level and IDAT chunking, and
-// the Paeth filter on every row where image/png tries all five per row (paethRow says
-// why). Without compression the output is byte for byte image/png's. The other types
-// image/png reaches through At() or ColorIndexAt (Alpha, Alpha16, paletted images of 16
-// colours or fewer) are left to it: no decoder here returns the first two and the third is
-// an index lookup, not a colour conversion.
+// interface, one allocation per pixel, and packs 1-, 2- and 4-bit palette indices through
+// one ColorIndexAt interface call per pixel. encodePNGRows writes the same file from the
+// decoded image's Pix rows instead, with the same colour type, bit depth, palette, zlib
+// level and IDAT chunking. Paletted rows are not filtered, as in image/png, so that output
+// is byte for byte image/png's; 16-bit rows get the Paeth filter where image/png tries all
+// five per row (paethRow says why), and are byte for byte image/png's only without
+// compression. The other types image/png reaches through At() (Alpha, Alpha16) are left to
+// it: no decoder here returns them.
 
 // png16Buf holds one encode's reusable zlib writer, chunking buffer and filter rows.
 type png16Buf struct {
@@ -33,15 +35,35 @@ type png16Buf struct {
 
 var png16Pool = sync.Pool{New: func() any { return new(png16Buf) }}
 
-// encodePNG16 writes m when it is a 16-bit type and reports whether it did.
-func encodePNG16(w io.Writer, m image.Image, level png.CompressionLevel) (bool, error) {
+// encodePNGRows writes m when it is a 16-bit type or a palette of at most 16 colours and
+// reports whether it did.
+func encodePNGRows(w io.Writer, m image.Image, level png.CompressionLevel) (bool, error) {
 	var (
 		colorType byte
-		bpp       int // bytes per pixel in the file
+		bpp       int // bytes per pixel in the file (16-bit types)
+		bits      = 16
+		pal       color.Palette
 		row       func(dst []byte, y int)
 	)
 	b := m.Bounds()
 	switch s := m.(type) {
+	case *image.Paletted:
+		pal = s.Palette
+		switch n := len(pal); {
+		case n < 1 || n > 16:
+			return false, nil // a bad palette is image/png's to refuse; 8-bit indices it copies
+		case n <= 2:
+			bits = 1
+		case n <= 4:
+			bits = 2
+		default:
+			bits = 4
+		}
+		colorType = 3
+		row = func(dst []byte, y int) {
+			i := s.PixOffset(b.Min.X, y)
+			packIndices(dst, s.Pix[i:i+b.Dx()], bits)
+		}
 	case *image.Gray16:
 		colorType, bpp = 0, 2
 		row = func(dst []byte, y int) {
@@ -84,9 +106,14 @@ func encodePNG16(w io.Writer, m image.Image, level png.CompressionLevel) (bool, 
 	var ihdr [13]byte
 	binary.BigEndian.PutUint32(ihdr[0:4], uint32(wd))
 	binary.BigEndian.PutUint32(ihdr[4:8], uint32(ht))
-	ihdr[8], ihdr[9] = 16, colorType // compression, filter and interlace methods stay 0
+	ihdr[8], ihdr[9] = byte(bits), colorType // compression, filter and interlace methods stay 0
 	if err := cw.chunk("IHDR", ihdr[:]); err != nil {
 		return true, err
+	}
+	if pal != nil {
+		if err := writePalette(cw, pal); err != nil {
+			return true, err
+		}
 	}
 
 	// Chunking as image/png does: zlib output through a 32 KiB buffer, one IDAT per flush.
@@ -106,6 +133,9 @@ func encodePNG16(w io.Writer, m image.Image, level png.CompressionLevel) (bool, 
 		e.zw.Reset(e.bw)
 	}
 	sz := 1 + bpp*wd
+	if pal != nil {
+		sz = 1 + (bits*wd+7)/8
+	}
 	for _, p := range []*[]byte{&e.cr, &e.pr, &e.fr} {
 		if cap(*p) < sz {
 			*p = make([]byte, sz)
@@ -119,7 +149,7 @@ func encodePNG16(w io.Writer, m image.Image, level png.CompressionLevel) (bool, 
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		row(cr[1:], y)
 		out := cr
-		if zl != zlib.NoCompression { // like image/png: filters only help the compressor
+		if zl != zlib.NoCompression && pal == nil { // as image/png: filters help the compressor, not palettes
 			paethRow(e.fr[1:], cr[1:], pr[1:], bpp)
 			out = e.fr
 		}
@@ -136,6 +166,52 @@ func encodePNG16(w io.Writer, m image.Image, level png.CompressionLevel) (bool, 
 		return true, err
 	}
 	return true, cw.chunk("IEND", nil)
+}
+
+// packIndices packs palette indices into bits-wide fields, first pixel in the high bits, as
+// image/png does (indices are not masked there either; decoders return them in range).
+func packIndices(dst, idx []byte, bits int) {
+	perByte := 8 / bits
+	var a uint8
+	c, i := 0, 0
+	for _, v := range idx {
+		a = a<<uint(bits) | v
+		c++
+		if c == perByte {
+			dst[i] = a
+			i++
+			a, c = 0, 0
+		}
+	}
+	if c != 0 {
+		for ; c != perByte; c++ {
+			a <<= uint(bits)
+		}
+		dst[i] = a
+	}
+}
+
+// writePalette writes PLTE, and tRNS up to the last colour that is not opaque, as
+// image/png does.
+func writePalette(cw *chunkWriter, pal color.Palette) error {
+	var plte [3 * 16]byte
+	var trns [16]byte
+	last := -1
+	for i, c := range pal {
+		n := color.NRGBAModel.Convert(c).(color.NRGBA)
+		plte[3*i], plte[3*i+1], plte[3*i+2] = n.R, n.G, n.B
+		trns[i] = n.A
+		if n.A != 0xff {
+			last = i
+		}
+	}
+	if err := cw.chunk("PLTE", plte[:3*len(pal)]); err != nil {
+		return err
+	}
+	if last < 0 {
+		return nil
+	}
+	return cw.chunk("tRNS", trns[:last+1])
 }
 
 // dropAlpha16 copies the 6 colour bytes of each 8-byte opaque pixel.

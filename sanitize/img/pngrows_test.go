@@ -109,16 +109,16 @@ func checkPNG16(t *testing.T, m image.Image, lv png.CompressionLevel) {
 	if err := (&png.Encoder{CompressionLevel: lv}).Encode(&want, m); err != nil {
 		t.Fatal(err)
 	}
-	done, err := encodePNG16(&got, m, lv)
+	done, err := encodePNGRows(&got, m, lv)
 	if !done || err != nil {
-		t.Fatalf("encodePNG16 = %v, %v", done, err)
+		t.Fatalf("encodePNGRows = %v, %v", done, err)
 	}
 	const sigIHDR = 8 + 8 + 13 + 4
 	if got.Len() < sigIHDR || !bytes.Equal(got.Bytes()[:sigIHDR], want.Bytes()[:sigIHDR]) {
 		t.Fatalf("signature and IHDR differ from image/png's")
 	}
-	if lv == png.NoCompression && !bytes.Equal(got.Bytes(), want.Bytes()) {
-		t.Fatalf("uncompressed output differs from image/png's (%d bytes against %d)", got.Len(), want.Len())
+	if _, paletted := m.(*image.Paletted); (paletted || lv == png.NoCompression) && !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Fatalf("output differs from image/png's (%d bytes against %d)", got.Len(), want.Len())
 	}
 	d, err := png.Decode(&got)
 	if err != nil {
@@ -137,6 +137,48 @@ func mustDecode(t *testing.T, b []byte) image.Image {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// paletteN returns n colours, some of them transparent or partly so.
+func paletteN(n int, seed uint64) color.Palette {
+	r := rand.New(rand.NewPCG(seed, 4))
+	p := make(color.Palette, n)
+	for i := range p {
+		a := uint8(0xff)
+		if r.IntN(3) == 0 {
+			a = uint8(r.IntN(256))
+		}
+		p[i] = color.NRGBA{uint8(r.IntN(256)), uint8(r.IntN(256)), uint8(r.IntN(256)), a}
+	}
+	return p
+}
+
+func paletted(n, w, h int, seed uint64) *image.Paletted {
+	r := rand.New(rand.NewPCG(seed, 8))
+	m := image.NewPaletted(image.Rect(2, 1, 2+w, 1+h), paletteN(n, seed))
+	for i := range m.Pix {
+		if r.IntN(4) == 0 {
+			m.Pix[i] = uint8(r.IntN(n))
+		} else {
+			m.Pix[i] = uint8(i / 7 % n) // runs, as in drawings
+		}
+	}
+	return m
+}
+
+// TestPNGPalettedMatchesStdlib: images of 1 to 16 colours (1-, 2- and 4-bit indices) come
+// out byte for byte as image/png writes them, at every level and odd widths.
+func TestPNGPalettedMatchesStdlib(t *testing.T) {
+	levels := []png.CompressionLevel{png.BestSpeed, png.DefaultCompression, png.BestCompression, png.NoCompression}
+	for _, n := range []int{1, 2, 3, 4, 5, 16} {
+		for _, sz := range [][2]int{{1, 1}, {3, 2}, {7, 5}, {9, 3}, {257, 4}, {160, 120}} {
+			for _, lv := range levels {
+				t.Run(fmt.Sprintf("colours=%d/%dx%d/level=%d", n, sz[0], sz[1], lv), func(t *testing.T) {
+					checkPNG16(t, paletted(n, sz[0], sz[1], uint64(n*sz[0])), lv)
+				})
+			}
+		}
+	}
 }
 
 // samePixels compares two images as non-premultiplied 16-bit colour, which is what a PNG
@@ -162,9 +204,9 @@ func samePixels(t *testing.T, want, got image.Image) {
 func TestPNG16OthersLeftToStdlib(t *testing.T) {
 	r := image.Rect(0, 0, 2, 2)
 	for _, m := range []image.Image{image.NewRGBA(r), image.NewNRGBA(r), image.NewGray(r), image.NewAlpha16(r),
-		image.NewPaletted(r, color.Palette{color.Black, color.White}), image.NewGray16(image.Rect(0, 0, 0, 3))} {
-		if done, err := encodePNG16(io.Discard, m, png.BestSpeed); done || err != nil {
-			t.Errorf("%T %v: encodePNG16 = %v, %v, want it left to image/png", m, m.Bounds(), done, err)
+		image.NewPaletted(r, paletteN(17, 1)), image.NewPaletted(r, color.Palette{}), image.NewGray16(image.Rect(0, 0, 0, 3))} {
+		if done, err := encodePNGRows(io.Discard, m, png.BestSpeed); done || err != nil {
+			t.Errorf("%T %v: encodePNGRows = %v, %v, want it left to image/png", m, m.Bounds(), done, err)
 		}
 	}
 }
@@ -191,8 +233,9 @@ func docxPNG16(t testing.TB) []byte {
 }
 
 // TestPNG16Independently sanitizes 16-bit PNGs of each colour type (written by image/png,
-// plus the real one from the DOCX corpus and gray16.png) and has ImageMagick compare output
-// with input: zero differing pixels, and still 16 bits per sample.
+// plus the real one from the DOCX corpus and gray16.png) and PNGs of 2 to 16 colours, and
+// has ImageMagick compare output with input: zero differing pixels, and 16-bit stays
+// 16-bit of the same colour type.
 func TestPNG16Independently(t *testing.T) {
 	compare := testtool.Need(t, "/usr/bin/compare")
 	identify := testtool.Need(t, "/usr/bin/identify")
@@ -209,6 +252,18 @@ func TestPNG16Independently(t *testing.T) {
 			t.Fatal(err)
 		}
 		inputs[kind+".png"] = b.Bytes()
+	}
+	pal, err := os.ReadFile(filepath.Join(corpusDir, "palette.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs["palette.png"] = pal
+	for _, n := range []int{2, 3, 11} {
+		var b bytes.Buffer
+		if err := png.Encode(&b, paletted(n, 61, 43, 5)); err != nil {
+			t.Fatal(err)
+		}
+		inputs[fmt.Sprintf("paletted-%d.png", n)] = b.Bytes()
 	}
 	s := New(Options{})
 	for name, data := range inputs {
@@ -239,6 +294,9 @@ func TestPNG16Independently(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if strings.HasPrefix(name, "pal") {
+				return // palettes: the pixels are what counts; depth follows the colour count
+			}
 			if l := strings.Split(strings.TrimSpace(string(hdrs)), "\n"); len(l) != 2 || l[0] != l[1] || !strings.HasPrefix(l[0], "16 ") {
 				t.Errorf("identify depth and colour type (in, out) = %q, want the same 16-bit type", hdrs)
 			}
@@ -246,16 +304,17 @@ func TestPNG16Independently(t *testing.T) {
 	}
 }
 
-// FuzzPNG16 builds a 16-bit image of fuzzed type, size and samples and holds the encoder to
+// FuzzPNG16 builds a 16-bit or paletted image of fuzzed type, size and samples and holds the encoder to
 // what TestPNG16MatchesStdlib checks.
 func FuzzPNG16(f *testing.F) {
 	f.Add(byte(0), byte(3), []byte("\x00\x01\x02\x03\xff\xfe\x80\x00\x7f\xff"))
 	f.Add(byte(2), byte(1), []byte("\x12\x34\x56\x78\x9a\xbc\x00\x10"))
 	f.Add(byte(5), byte(2), bytes.Repeat([]byte{0xff, 0x00, 0x80}, 40))
+	f.Add(byte(3), byte(6), bytes.Repeat([]byte{0, 1, 2, 3, 4, 5, 6}, 20))
 	f.Fuzz(func(t *testing.T, kind, width byte, pix []byte) {
 		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		w := int(width%64) + 1
-		bpp := []int{2, 8, 8}[int(kind)%3]
+		bpp := []int{2, 8, 8, 1}[int(kind)%4]
 		h := len(pix) / (bpp * w)
 		if h == 0 || h > 256 {
 			return
@@ -263,7 +322,13 @@ func FuzzPNG16(f *testing.F) {
 		pix = bytes.Clone(pix[:h*w*bpp])
 		r := image.Rect(0, 0, w, h)
 		var m image.Image
-		switch kind % 3 {
+		switch kind % 4 {
+		case 3:
+			n := int(width%16) + 1
+			for i := range pix {
+				pix[i] %= byte(n) // in range, as the decoders return indices
+			}
+			m = &image.Paletted{Pix: pix, Stride: w, Rect: r, Palette: paletteN(n, uint64(kind))}
 		case 0:
 			m = &image.Gray16{Pix: pix, Stride: 2 * w, Rect: r}
 		case 1:
@@ -285,8 +350,8 @@ func FuzzPNG16(f *testing.F) {
 }
 
 // BenchmarkEncodePNG16 compares image/png with the row encoder on the same decoded images,
-// in the same run: the DOCX corpus image the load generator mails, gray16.png, and a
-// generated 1 MP RGBA64 image.
+// in the same run: the DOCX corpus image the load generator mails, gray16.png,
+// palette.png (4-bit indices) and a generated 1 MP RGBA64 image.
 func BenchmarkEncodePNG16(b *testing.B) {
 	docx, err := png.Decode(bytes.NewReader(docxPNG16(b)))
 	if err != nil {
@@ -300,12 +365,21 @@ func BenchmarkEncodePNG16(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	palData, err := os.ReadFile(filepath.Join(corpusDir, "palette.png"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	pal, err := png.Decode(bytes.NewReader(palData))
+	if err != nil {
+		b.Fatal(err)
+	}
 	images := []struct {
 		name string
 		m    image.Image
 	}{
 		{"image=docx-48x32-rgb16", docx},
 		{"image=gray16.png-128x96", gray},
+		{"image=palette.png-160x120-16colours", pal},
 		{"image=1MP-rgba64-opaque", image16("rgba64-opaque", 1200, 800, 1)},
 	}
 	for _, im := range images {
@@ -320,7 +394,7 @@ func BenchmarkEncodePNG16(b *testing.B) {
 					if enc == "stdlib" {
 						err = (&png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: pool}).Encode(&out, im.m)
 					} else {
-						_, err = encodePNG16(&out, im.m, png.BestSpeed)
+						_, err = encodePNGRows(&out, im.m, png.BestSpeed)
 					}
 					if err != nil {
 						b.Fatal(err)
