@@ -89,7 +89,9 @@ clear_postfix_queue() {
   done
   return 0
 }
-trap '[ -n "$SP" ] && kill -9 "$SP" 2>/dev/null; bash "$BENCH/postfix-relay.sh" stop >/dev/null 2>&1 || true' EXIT
+# SP may name a process already stopped: stop_sekisho runs in a command substitution, whose
+# SP="" the script never sees; a failed kill here must not become the script's exit status.
+trap '{ [ -z "$SP" ] || kill -9 "$SP"; } 2>/dev/null || true; bash "$BENCH/postfix-relay.sh" stop >/dev/null 2>&1 || true' EXIT
 
 run_case() { # relay kind sessions round
   local relay=$1 kind=$2 s=$3 r=$4 n; n=$(count "$kind")
