@@ -15,7 +15,7 @@ import (
 // files: a 1.5 MB LibreOffice document, 50 pages of Japanese text (400 KB of \uN escapes)
 // and a document with an embedded Package object.
 func BenchmarkRewrite(b *testing.B) {
-	for _, name := range []string{"lo-large.rtf", "lo-ja-guide.rtf", "lo-plain.rtf", "gen-object-package.rtf", "gen-dde-field.rtf"} {
+	for _, name := range []string{"lo-large.rtf", "lo-ja-guide.rtf", "lo-plain.rtf", "gen-object-package.rtf", "gen-dde-field.rtf", "lo-metafile-pictures.rtf"} {
 		data, err := os.ReadFile(filepath.Join(corpusDir, name))
 		if err != nil {
 			b.Fatal(err)

@@ -65,9 +65,10 @@
 // PNG and JPEG pictures are decoded and encoded again through Options.Inner (the
 // engine's image family, under the same Budget) and written back as hex; WMF and EMF
 // pictures (\wmetafile, \emfblip) are drawn into a PNG by sanitize/img/metafile, encoded
-// again the same way and written back as \pngblip with their display size (rasterized);
-// a metafile the renderer refuses, DIB and PICT pictures (no decoder here), pictures that
-// do not decode and, without an Inner, every picture go with their group (removed-part).
+// again the same way and written back as \pngblip with their display size, at 150 dpi of
+// that size (rasterized); a metafile the renderer refuses, DIB and PICT pictures (no
+// decoder here), pictures that do not decode and, without an Inner, every picture go with
+// their group (removed-part).
 // Word and LibreOffice write a bitmap picture as PNG or JPEG and a WMF copy only as the
 // fallback for old readers ({\nonshppict}); that copy, after the {\*\shppict} it
 // repeats, is dropped without a report. A picture that is a metafile in the document

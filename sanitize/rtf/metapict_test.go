@@ -40,23 +40,24 @@ func TestMetafilePictures(t *testing.T) {
 		want       sanitize.ActionKind
 		words      string // the picture's words in the output
 		detail     string
+		side       int // the PNG's longer side: 150 dpi of the size shown, at least 64
 	}{
 		{"wmf with its size", `{\pict\picscalex60\wmetafile8\picw319\pich254\picwgoal4785\pichgoal3810 ` + hexLines(wmf) + `}`,
-			sanitize.ActRasterized, `\picscalex60\pngblip\picw319\pich254\picwgoal4785\pichgoal3810`, `WMF picture (\wmetafile) drawn as PNG`},
+			sanitize.ActRasterized, `\picscalex60\pngblip\picw319\pich254\picwgoal4785\pichgoal3810`, `WMF picture (\wmetafile) drawn as PNG`, 396},
 		{"wmf sized from picw and pich", `{\pict\wmetafile8\picw1000\pich800\bin` + fmt.Sprint(len(wmf)) + ` ` + string(wmf) + `}`,
-			sanitize.ActRasterized, `\pngblip\picwgoal566\pichgoal453\picw1000\pich800`, "drawn as PNG"},
+			sanitize.ActRasterized, `\pngblip\picwgoal566\pichgoal453\picw1000\pich800`, "drawn as PNG", 64},
 		{"emf sized from its frame", `{\pict\picw510\pich383\picwgoal7654\emfblip ` + hexLines(emf) + `}`,
-			sanitize.ActRasterized, `\picw510\pich383\picwgoal7654\pngblip\pichgoal5740`, `EMF picture (\emfblip) drawn as PNG`},
+			sanitize.ActRasterized, `\picw510\pich383\picwgoal7654\pngblip\pichgoal5740`, `EMF picture (\emfblip) drawn as PNG`, 797},
 		{"upper case word", `{\pict\EMFBLIP ` + hexLines(emf) + `}`,
-			sanitize.ActRasterized, `\pngblip\picwgoal7653\pichgoal5740`, "its text (13 records)"},
+			sanitize.ActRasterized, `\pngblip\picwgoal7653\pichgoal5740`, "its text (13 records)", 797},
 		{"emf marked wmf", `{\pict\wmetafile8\picw10\pich10 ` + hexLines(emf) + `}`,
-			sanitize.ActRemovedPart, "", `picture marked \wmetafile that is not a WMF metafile`},
+			sanitize.ActRemovedPart, "", `picture marked \wmetafile that is not a WMF metafile`, 0},
 		{"a record the renderer does not draw", `{\pict\wmetafile8\picw10\pich10 ` + flood + `}`,
-			sanitize.ActRemovedPart, "", `WMF picture (\wmetafile, vector metafile of GDI drawing records) left out: `},
+			sanitize.ActRemovedPart, "", `WMF picture (\wmetafile, vector metafile of GDI drawing records) left out: `, 0},
 		{"truncated", `{\pict\emfblip ` + hexLines(emf[:30]) + `}`,
-			sanitize.ActRemovedPart, "", "not a EMF metafile"},
+			sanitize.ActRemovedPart, "", "not a EMF metafile", 0},
 		{"two types", `{\pict\emfblip\wmetafile8 ` + hexLines(emf) + `}`,
-			sanitize.ActRemovedPart, "", "picture data that is not hex"},
+			sanitize.ActRemovedPart, "", "picture data that is not hex", 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -96,6 +97,9 @@ func TestMetafilePictures(t *testing.T) {
 			}
 			if sz := fmt.Sprintf("(%dx%d)", img.Bounds().Dx(), img.Bounds().Dy()); !strings.Contains(res.Actions[0].Detail, sz) {
 				t.Errorf("PNG of %s, report says %q", sz, res.Actions[0].Detail)
+			}
+			if side := max(img.Bounds().Dx(), img.Bounds().Dy()); side != tc.side {
+				t.Errorf("PNG's longer side %d, want %d", side, tc.side)
 			}
 			// The output is a fixed point: the PNG is re-encoded to the same bytes.
 			out2, res2, err := run(t, out, Options{})

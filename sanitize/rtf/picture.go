@@ -46,7 +46,9 @@ type pictState struct {
 	// when the picture is drawn. picw, pich and the goal flags size the drawn picture.
 	metaAt             int
 	picw, pich         int64
+	wGoal, hGoal       int64
 	hasWGoal, hasHGoal bool
+	scaleX, scaleY     int64 // \picscalex, \picscaley: percent, 0 when not given
 }
 
 // pictContent takes a token written directly in a picture group.
@@ -77,9 +79,13 @@ func (rw *rewriter) pictContent(p *pictState, t Token) bool {
 		case "pich":
 			p.pich = t.Param
 		case "picwgoal":
-			p.hasWGoal = true
+			p.hasWGoal, p.wGoal = true, t.Param
 		case "pichgoal":
-			p.hasHGoal = true
+			p.hasHGoal, p.hGoal = true, t.Param
+		case "picscalex":
+			p.scaleX = t.Param
+		case "picscaley":
+			p.scaleY = t.Param
 		}
 		if _, ok := pictMeta[n]; ok {
 			p.metaAt = p.buf.Len()

@@ -13,9 +13,10 @@ import (
 
 // BenchmarkPictures measures a full Sanitize call with pictures re-encoded (the test image
 // family: standard-library decode and encode): lo-large.rtf carries two JPEG photos, each
-// with a WMF fallback that goes. Compare with BenchmarkRewrite, which drops pictures.
+// with a WMF fallback that goes; lo-metafile-pictures.rtf a WMF and an EMF picture drawn
+// into PNGs. Compare with BenchmarkRewrite, which drops pictures.
 func BenchmarkPictures(b *testing.B) {
-	for _, name := range []string{"lo-large.rtf", "gen-picture-png.rtf"} {
+	for _, name := range []string{"lo-large.rtf", "gen-picture-png.rtf", "lo-metafile-pictures.rtf"} {
 		data, err := os.ReadFile(filepath.Join(corpusDir, name))
 		if err != nil {
 			b.Fatal(err)
