@@ -76,16 +76,7 @@ func TestMaxLineLength(t *testing.T) {
 				}
 				return
 			}
-			var got string
-			relaytest.WaitFor(t, "delivery", func() bool {
-				for _, m := range relaytest.Delivered(r.Dir) {
-					if strings.Contains(m, "<"+id+"@example.com>") {
-						got = m
-						return true
-					}
-				}
-				return false
-			})
+			got := relaytest.WaitDelivered(t, r.Dir, "<"+id+"@example.com>")
 			if !strings.Contains(got, "\r\n"+long) {
 				t.Fatalf("delivered message lost the %d-octet line", tc.size)
 			}

@@ -89,16 +89,7 @@ func TestSizeBoundary(t *testing.T) {
 				if tc.want != "250 " {
 					return
 				}
-				var got string
-				relaytest.WaitFor(t, "delivery", func() bool {
-					for _, m := range relaytest.Delivered(r.Dir) {
-						if strings.Contains(m, "<"+id+"@example.com>") {
-							got = m
-							return true
-						}
-					}
-					return false
-				})
+				got := relaytest.WaitDelivered(t, r.Dir, "<"+id+"@example.com>")
 				if !strings.HasSuffix(got, "\r\n"+msg) {
 					t.Fatalf("delivered message does not end with the %d octets sent", len(msg))
 				}

@@ -195,6 +195,23 @@ func Delivered(dir string) []string {
 	return out
 }
 
+// WaitDelivered waits until the dir transport under dir has written a message holding
+// needle (a Message-ID, say) and returns it.
+func WaitDelivered(t testing.TB, dir, needle string) string {
+	t.Helper()
+	var got string
+	WaitFor(t, "delivery of "+needle, func() bool {
+		for _, m := range Delivered(dir) {
+			if strings.Contains(m, needle) {
+				got = m
+				return true
+			}
+		}
+		return false
+	})
+	return got
+}
+
 // Counter returns the value of a counter the relay exports (all label values summed).
 func (r *Relay) Counter(name string) float64 {
 	mfs, _ := r.Metrics.Prometheus().Gather()
