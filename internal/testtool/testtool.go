@@ -39,3 +39,19 @@ func Lookup(name string) (string, error) {
 	}
 	return "", nil
 }
+
+// NeedFile returns the first of paths that exists, or fails (CI) or skips the test: for
+// data files of a package (fonts) rather than programs; pkg names the package to install.
+func NeedFile(t testing.TB, pkg string, paths ...string) string {
+	t.Helper()
+	for _, p := range paths {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s is required under CI (none of %v); .ci/run must install it", pkg, paths)
+	}
+	t.Skipf("%s not installed (run .ci/run or apt-get install it)", pkg)
+	return ""
+}

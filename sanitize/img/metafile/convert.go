@@ -12,7 +12,7 @@ import (
 
 // ToPNG renders the metafile in r (size bytes) and encodes it as PNG. A picture of text
 // that comes out empty, or that is text of which no character has a glyph in the Go fonts
-// (boxes only, e.g. Japanese text), is refused: it would lose the picture silently, where
+// or the system CJK font (boxes only), is refused: it would lose the picture silently, where
 // a removal is reported. A picture that draws nothing at all is delivered as drawn.
 func ToPNG(ctx context.Context, r io.ReaderAt, size int64, lim Limits) ([]byte, *Result, error) {
 	lim = lim.withDefaults()
@@ -52,11 +52,15 @@ func blank(res *Result) bool {
 }
 
 // Summary says, for a report, how the picture was drawn: its size in pixels, its text in
-// the gateway's fonts, the characters drawn as boxes and the approximated records.
+// the gateway's fonts, the characters drawn from the system CJK font and as boxes, and
+// the approximated records.
 func (r *Result) Summary() string {
 	s := fmt.Sprintf("drawn as PNG (%dx%d)", r.Image.Rect.Dx(), r.Image.Rect.Dy())
 	if r.Text > 0 {
 		s += fmt.Sprintf("; its text (%d records) in the gateway's fonts", r.Text)
+		if r.Fallback > 0 {
+			s += fmt.Sprintf(", %d characters in the system's Japanese font", r.Fallback)
+		}
 		if r.Boxes > 0 {
 			s += fmt.Sprintf(", %d characters without a glyph there drawn as boxes", r.Boxes)
 		}

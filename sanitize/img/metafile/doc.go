@@ -31,9 +31,12 @@
 // in the text colour, with the record's alignment, escapement, underline and strike-out;
 // 8-bit strings are decoded by their LOGFONT charset (Windows code pages, Shift_JIS, GBK,
 // Big5, EUC-KR) and the Symbol face is mapped to Unicode (Greek, operators). Characters
-// the Go fonts lack (CJK, Wingdings, some mathematical symbols) are drawn as the fonts'
-// empty box and counted (Result.Boxes), except the pieces of tall brackets (Equation
-// Editor matrices), drawn as lines. ToPNG refuses a picture of text that comes out
+// the Go fonts lack are drawn from a system CJK font when one is installed (IPA Mincho for
+// mincho and serif faces, IPA Gothic otherwise; found at well-known paths, read once and
+// shared; counted in Result.Fallback; Limits.NoSystemFonts turns this off). Characters
+// without a glyph there either (Wingdings, CJK without the fonts, some mathematical
+// symbols) are drawn as the Go fonts' empty box and counted (Result.Boxes), except the
+// pieces of tall brackets (Equation Editor matrices), drawn as lines. ToPNG refuses a picture of text that comes out
 // empty or as boxes only. Approximations are counted (Result.Approximated): dashed pens are
 // drawn solid, clips of other shapes by their bounding box, arcs always
 // counter-clockwise, inverting raster operations skipped.

@@ -215,6 +215,7 @@ type textCase struct {
 	f             *wmfFile
 	in, out       image.Rectangle // ink expected inside in, none in out
 	glyphs, boxes int
+	lim           Limits
 }
 
 func textCases() []textCase {
@@ -240,14 +241,14 @@ func textCases() []textCase {
 		return f.rec(0x0A32, cat(30, 10, len(s), 0, str(s))...)
 	}
 	return []textCase{
-		{"top-left aligned", text("Arial", 0, 0, "HH"), image.Rect(10, 30, 40, 52), image.Rect(0, 0, 100, 28), 2, 0},
-		{"baseline", text("Arial", 0, 24, "HH"), image.Rect(10, 14, 40, 30), image.Rect(0, 32, 100, 60), 2, 0},
-		{"right aligned", text("Arial", 0, 2, "HH"), image.Rect(0, 30, 10, 52), image.Rect(12, 0, 100, 60), 2, 0},
-		{"Symbol face maps to Greek", text("Symbol", 2, 0, "ab"), image.Rect(10, 30, 40, 52), image.Rect(0, 0, 100, 28), 2, 0},
-		{"a dot operator drawn as a middle dot", text("Symbol", 2, 0, "a\xd7b"), image.Rect(10, 30, 50, 52), image.Rect(0, 0, 100, 28), 3, 0},
-		{"tall parenthesis pieces drawn as lines", text("Symbol", 2, 0, "\xe6\xe8"), image.Rect(10, 30, 40, 52), image.Rect(0, 0, 100, 28), 2, 0},
-		{"Wingdings has no glyphs", text("Wingdings", 2, 0, "ab"), image.Rect(10, 30, 40, 52), image.Rect(0, 0, 100, 28), 0, 2},
-		{"Shift_JIS decoded, CJK drawn as boxes", text("MS Gothic", 128, 0, "\x93\xfa\x96\x7b"), image.Rect(10, 30, 50, 52), image.Rect(0, 0, 100, 28), 0, 2},
+		{"top-left aligned", text("Arial", 0, 0, "HH"), image.Rect(10, 30, 40, 52), image.Rect(0, 0, 100, 28), 2, 0, Limits{}},
+		{"baseline", text("Arial", 0, 24, "HH"), image.Rect(10, 14, 40, 30), image.Rect(0, 32, 100, 60), 2, 0, Limits{}},
+		{"right aligned", text("Arial", 0, 2, "HH"), image.Rect(0, 30, 10, 52), image.Rect(12, 0, 100, 60), 2, 0, Limits{}},
+		{"Symbol face maps to Greek", text("Symbol", 2, 0, "ab"), image.Rect(10, 30, 40, 52), image.Rect(0, 0, 100, 28), 2, 0, Limits{}},
+		{"a dot operator drawn as a middle dot", text("Symbol", 2, 0, "a\xd7b"), image.Rect(10, 30, 50, 52), image.Rect(0, 0, 100, 28), 3, 0, Limits{}},
+		{"tall parenthesis pieces drawn as lines", text("Symbol", 2, 0, "\xe6\xe8"), image.Rect(10, 30, 40, 52), image.Rect(0, 0, 100, 28), 2, 0, Limits{}},
+		{"Wingdings has no glyphs", text("Wingdings", 2, 0, "ab"), image.Rect(10, 30, 40, 52), image.Rect(0, 0, 100, 28), 0, 2, Limits{}},
+		{"Shift_JIS decoded, CJK drawn as boxes", text("MS Gothic", 128, 0, "\x93\xfa\x96\x7b"), image.Rect(10, 30, 50, 52), image.Rect(0, 0, 100, 28), 0, 2, Limits{NoSystemFonts: true}},
 	}
 }
 
@@ -255,7 +256,7 @@ func TestText(t *testing.T) {
 	cases := textCases()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			res, err := Render(context.Background(), c.f.bytes(), Limits{})
+			res, err := Render(context.Background(), c.f.bytes(), c.lim)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -315,13 +316,14 @@ func TestBoxesOnlyRefused(t *testing.T) {
 	face := []int{-20 & 0xffff, 0, 0, 0, 400, 0, 128 << 8, 0, 0, 'M' | 'S'<<8, 0}
 	f.rec(0x02FB, face...).rec(0x012D, 0).rec(0x0102, 1).rec(0x0A32, 20, 10, 2, 0, 0x93|0xfa<<8)
 	data := f.bytes()
-	_, _, err := ToPNG(context.Background(), bytes.NewReader(data), int64(len(data)), Limits{})
+	boxes := Limits{NoSystemFonts: true}
+	_, _, err := ToPNG(context.Background(), bytes.NewReader(data), int64(len(data)), boxes)
 	if !errors.Is(err, sanitize.ErrUnsupported) || !strings.Contains(err.Error(), "has a glyph") {
 		t.Fatalf("error %v, want a refusal", err)
 	}
 	f.rec(0x041B, 30, 30, 0, 0)
 	data = f.bytes()
-	png, res, err := ToPNG(context.Background(), bytes.NewReader(data), int64(len(data)), Limits{})
+	png, res, err := ToPNG(context.Background(), bytes.NewReader(data), int64(len(data)), boxes)
 	if err != nil || res.Boxes != 1 || !bytes.HasPrefix(png, []byte("\x89PNG")) {
 		t.Fatalf("with a drawing: %v, %+v", err, res)
 	}

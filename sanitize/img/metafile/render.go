@@ -17,6 +17,9 @@ type Limits struct {
 	MaxPixels  int64   // output width*height, and each embedded bitmap (default 50,000,000)
 	MaxSide    int     // longest output side in pixels (default 2048: wider than a page at 150 dpi)
 	DPI        float64 // output resolution for the picture's physical size (default 150)
+	// NoSystemFonts draws the characters the Go fonts lack as boxes even where a system
+	// CJK font is installed (see fallback.go).
+	NoSystemFonts bool
 }
 
 func (l Limits) withDefaults() Limits {
@@ -44,9 +47,10 @@ type Result struct {
 	Kind    string // "WMF" or "EMF"
 	Records int
 	// Text counts text records. They are drawn in the Go fonts (the producer's fonts are
-	// not in the file): Glyphs characters had a glyph there, Boxes did not and are drawn
-	// as the fonts' empty box (most CJK text).
-	Text, Glyphs, Boxes int
+	// not in the file): Glyphs characters had a glyph there or in the system CJK font
+	// (Fallback of them, the latter), Boxes had neither and are drawn as the Go fonts'
+	// empty box (CJK text when no CJK font is installed).
+	Text, Glyphs, Fallback, Boxes int
 	// Shapes counts the drawing operations other than text that painted something.
 	Shapes int
 	// Approximated counts records drawn approximately (dash styles, arc directions under

@@ -207,17 +207,41 @@ func (p *player) textOut(x, y float64, rs []rune, dx []float64, opts uint32, rec
 	uy := [2]float64{math.Sin(a), sgn * math.Cos(a)}
 	adv := make([]float64, len(rs))
 	idx := make([]sfnt.GlyphIndex, len(rs))
+	// inCJK marks the characters drawn from the system CJK font (cjk), for those the Go
+	// font lacks.
+	inCJK := make([]bool, len(rs))
+	var cjk *sfnt.Font
+	var cjkBuf sfnt.Buffer
+	cjkLooked := false
 	total := 0.0
 	for i, r := range rs {
 		g, _ := f.GlyphIndex(&buf, r)
 		if fb, ok := glyphFallback[r]; ok && g == 0 {
 			g, _ = f.GlyphIndex(&buf, fb)
 		}
+		if g == 0 && r > ' ' && bracketPieces[r] == nil && !p.lim.NoSystemFonts {
+			if !cjkLooked {
+				cjk, cjkLooked = lf.fallback(), true
+			}
+			if cjk != nil {
+				if cg, err := cjk.GlyphIndex(&cjkBuf, r); err == nil && cg != 0 {
+					g, inCJK[i] = cg, true
+				}
+			}
+		}
 		idx[i] = g
-		if i < len(dx) {
+		switch {
+		case i < len(dx):
 			adv[i] = dx[i]
-		} else if ga, err := f.GlyphAdvance(&buf, g, ppem, font.HintingNone); err == nil {
-			adv[i] = float64(ga) / 64 / upm * em
+		case inCJK[i]:
+			cu := float64(cjk.UnitsPerEm())
+			if ga, err := cjk.GlyphAdvance(&cjkBuf, g, fixed.I(int(cu)), font.HintingNone); err == nil {
+				adv[i] = float64(ga) / 64 / cu * em
+			}
+		default:
+			if ga, err := f.GlyphAdvance(&buf, g, ppem, font.HintingNone); err == nil {
+				adv[i] = float64(ga) / 64 / upm * em
+			}
 		}
 		total += adv[i]
 	}
@@ -262,6 +286,15 @@ func (p *player) textOut(x, y float64, rs []rune, dx []float64, opts uint32, rec
 				// them, and they are lines.
 				p.res.Glyphs++
 				polys = append(polys, p.bracketPiece(piece, pen, adv[i], -asc*em, desc*em, em, at)...)
+				pen += adv[i]
+				continue
+			case inCJK[i]:
+				p.res.Glyphs++
+				p.res.Fallback++
+				cu := float64(cjk.UnitsPerEm())
+				if segs, err := cjk.LoadGlyph(&cjkBuf, g, fixed.I(int(cu)), nil); err == nil {
+					polys = append(polys, p.glyphPolys(segs, cu, em, pen, at)...)
+				}
 				pen += adv[i]
 				continue
 			case g == 0:
@@ -335,13 +368,18 @@ func (p *player) glyphPolys(segs sfnt.Segments, upm, em, pen float64, at func(al
 	return polys
 }
 
-// faceName reads a LOGFONT face name: NUL-terminated, ANSI when not UTF-8.
-func faceName(b []byte) string {
+// faceName reads a LOGFONT face name: NUL-terminated, in the font's charset (ＭＳ 明朝 is
+// Shift_JIS in a Japanese WMF) when not UTF-8.
+func faceName(b []byte, charset int) string {
 	if i := strings.IndexByte(string(b), 0); i >= 0 {
 		b = b[:i]
 	}
 	if !utf8.Valid(b) {
-		s, err := charmap.Windows1252.NewDecoder().Bytes(b)
+		enc := charsetEncodings[charset]
+		if enc == nil {
+			enc = charmap.Windows1252
+		}
+		s, err := enc.NewDecoder().Bytes(b)
 		if err == nil {
 			return string(s)
 		}

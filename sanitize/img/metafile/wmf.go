@@ -202,7 +202,7 @@ func (wp *wmfPlayer) draw(fn uint16, r *rec) error {
 		}
 		return wp.create(&logFont{height: r.i16(0), width: r.i16(1), esc: r.i16(2), weight: int(r.i16(4)),
 			italic: r.b[10] != 0, underline: r.b[11] != 0, strike: r.b[12] != 0, charset: int(r.b[13]),
-			face: faceName(r.b[18:min(len(r.b), 18+32)])})
+			face: faceName(r.b[18:min(len(r.b), 18+32)], int(r.b[13]))})
 	case 0x012E: // SETTEXTALIGN
 		s.textAlign = int(r.u16(0))
 	case 0x00F7: // CREATEPALETTE

@@ -1,0 +1,96 @@
+package metafile
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+
+	"golang.org/x/image/font/sfnt"
+)
+
+// The Go fonts have no CJK characters, and most text in the metafiles of Japanese
+// municipal documents (chart labels, captions) is Japanese. Characters the Go fonts lack
+// are drawn from a system CJK font when one is installed: IPA Gothic, or IPA Mincho for
+// serif faces (ＭＳ 明朝 and the like). These are trusted files of the operating system
+// (Debian fonts-ipafont-gothic and fonts-ipafont-mincho), not input: read once, when a
+// picture first needs them, parsed with sfnt and shared by every rendering.
+
+// gothicPaths and minchoPaths are where Debian, Ubuntu, Fedora and Alpine install the IPA
+// fonts; the first that parses is used.
+var (
+	gothicPaths = []string{
+		"/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf",
+		"/usr/share/fonts/truetype/fonts-japanese-gothic.ttf",
+		"/usr/share/fonts/ipa-gothic/ipag.ttf",
+		"/usr/share/fonts/ipa-gothic-fonts/ipag.ttf",
+		"/usr/share/fonts/truetype/ipafont-gothic/ipag.ttf",
+	}
+	minchoPaths = []string{
+		"/usr/share/fonts/opentype/ipafont-mincho/ipam.ttf",
+		"/usr/share/fonts/truetype/fonts-japanese-mincho.ttf",
+		"/usr/share/fonts/ipa-mincho/ipam.ttf",
+		"/usr/share/fonts/ipa-mincho-fonts/ipam.ttf",
+		"/usr/share/fonts/truetype/ipafont-mincho/ipam.ttf",
+	}
+)
+
+// maxFontBytes bounds a system font file (the IPA fonts are 6 and 8 MB).
+const maxFontBytes = 32 << 20
+
+// cjkSet holds the fallback fonts found; either may be nil.
+type cjkSet struct {
+	gothic, mincho *sfnt.Font
+}
+
+var cjkFonts = sync.OnceValue(func() cjkSet {
+	return cjkSet{gothic: loadFirst(gothicPaths), mincho: loadFirst(minchoPaths)}
+})
+
+// loadFirst parses the first of paths that is a font file within maxFontBytes.
+func loadFirst(paths []string) *sfnt.Font {
+	for _, p := range paths {
+		if f, err := loadFont(p); err == nil {
+			return f
+		}
+	}
+	return nil
+}
+
+func loadFont(path string) (*sfnt.Font, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	b, err := io.ReadAll(io.LimitReader(fh, maxFontBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxFontBytes {
+		return nil, fmt.Errorf("metafile: font %s larger than %d bytes", path, maxFontBytes)
+	}
+	return sfnt.Parse(b)
+}
+
+// SystemFonts says which CJK fallback fonts this process draws with (loading them if it
+// has not yet), for a startup log line or a health check.
+func SystemFonts() (gothic, mincho bool) {
+	s := cjkFonts()
+	return s.gothic != nil, s.mincho != nil
+}
+
+// fallback returns the system font for a face name, mincho for serif faces and gothic
+// otherwise (each standing in for the other when only one is installed), or nil.
+func (lf *logFont) fallback() *sfnt.Font {
+	s := cjkFonts()
+	face := strings.ToLower(lf.face)
+	serif := strings.Contains(face, "mincho") || strings.Contains(face, "明朝") ||
+		strings.Contains(face, "times") || strings.Contains(face, "century") ||
+		(strings.Contains(face, "serif") && !strings.Contains(face, "sans"))
+	if serif && s.mincho != nil || s.gothic == nil {
+		return s.mincho
+	}
+	return s.gothic
+}
