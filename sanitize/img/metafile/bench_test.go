@@ -41,3 +41,30 @@ func benchFiles(b *testing.B, run func([]byte) error) {
 		})
 	}
 }
+
+// BenchmarkCJKText draws a six-character Japanese caption from the system IPA font
+// (fonts=ipa, after the one-time load) and as boxes (fonts=none).
+func BenchmarkCJKText(b *testing.B) {
+	data := cjkText("ＭＳ ゴシック", "「人口推移」")
+	for _, c := range []struct {
+		name string
+		lim  Limits
+	}{{"ipa", Limits{DPI: 254}}, {"none", Limits{DPI: 254, NoSystemFonts: true}}} {
+		b.Run("fonts="+c.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Render(context.Background(), data, c.lim); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkLoadSystemFonts is the one-time cost of reading and parsing both IPA fonts.
+func BenchmarkLoadSystemFonts(b *testing.B) {
+	for b.Loop() {
+		if loadFirst(gothicPaths) == nil || loadFirst(minchoPaths) == nil {
+			b.Skip("IPA fonts not installed")
+		}
+	}
+}

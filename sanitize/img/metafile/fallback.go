@@ -64,12 +64,17 @@ func loadFont(path string) (*sfnt.Font, error) {
 		return nil, err
 	}
 	defer fh.Close()
-	b, err := io.ReadAll(io.LimitReader(fh, maxFontBytes+1))
+	st, err := fh.Stat()
 	if err != nil {
 		return nil, err
 	}
-	if len(b) > maxFontBytes {
+	if st.Size() > maxFontBytes {
 		return nil, fmt.Errorf("metafile: font %s larger than %d bytes", path, maxFontBytes)
+	}
+	// Read to the size exactly: the font stays in memory for the life of the process.
+	b := make([]byte, st.Size())
+	if _, err := io.ReadFull(fh, b); err != nil {
+		return nil, err
 	}
 	return sfnt.Parse(b)
 }
