@@ -86,14 +86,20 @@ func SystemFonts() (gothic, mincho bool) {
 	return s.gothic != nil, s.mincho != nil
 }
 
+// serifFaces are (lower-case) parts of the names of serif faces, Japanese, Chinese and
+// Korean ones (their Han characters are drawn in mincho) and the common Latin ones.
+var serifFaces = []string{"mincho", "simsun", "song", "mingliu", "batang", "times", "century"}
+
 // fallback returns the system font for a face name, mincho for serif faces and gothic
 // otherwise (each standing in for the other when only one is installed), or nil.
 func (lf *logFont) fallback() *sfnt.Font {
 	s := cjkFonts()
 	face := strings.ToLower(lf.face)
-	serif := strings.Contains(face, "mincho") || strings.Contains(face, "明朝") ||
-		strings.Contains(face, "times") || strings.Contains(face, "century") ||
-		(strings.Contains(face, "serif") && !strings.Contains(face, "sans"))
+	serif := (strings.Contains(face, "serif") && !strings.Contains(face, "sans")) ||
+		strings.ContainsFunc(face, func(r rune) bool { return r == '明' || r == '宋' }) // 明朝, 細明體, 宋体
+	for _, name := range serifFaces {
+		serif = serif || strings.Contains(face, name)
+	}
 	if serif && s.mincho != nil || s.gothic == nil {
 		return s.mincho
 	}

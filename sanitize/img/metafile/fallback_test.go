@@ -149,7 +149,8 @@ func TestFallbackFace(t *testing.T) {
 		mincho bool
 	}{
 		{"ＭＳ 明朝", true}, {sjis("ＭＳ 明朝"), true}, {"MS Mincho", true}, {"Times New Roman", true},
-		{"ＭＳ ゴシック", false}, {sjis("ＭＳ Ｐゴシック"), false}, {"Arial", false}, {"MS Sans Serif", false}, {"", false},
+		{"宋体", true}, {"SimSun", true}, {"PMingLiU", true}, {"細明體", true}, {"HG明朝E", true},
+		{"ＭＳ ゴシック", false}, {"Wingdings", false}, {"SimHei", false}, {sjis("ＭＳ Ｐゴシック"), false}, {"Arial", false}, {"MS Sans Serif", false}, {"", false},
 	} {
 		want := fs.gothic
 		if c.mincho {
