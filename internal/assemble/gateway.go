@@ -20,6 +20,7 @@ import (
 	"github.com/sekisho/sekisho/quarantine"
 	"github.com/sekisho/sekisho/quarantine/sqlite"
 	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/img/metafile"
 )
 
 // ShutdownGrace bounds how long Run waits for in-flight work after its context ends.
@@ -185,6 +186,16 @@ func (g *Gateway) Run(ctx context.Context) error {
 	}
 	close(g.ready)
 	g.log.Info("serving", "smtp", g.smtpAddr.String(), "http", fmt.Sprint(g.httpAddr), "data_dir", g.cfg.DataDir)
+	// Loading the fonts now spares the first picture with Japanese text the wait, and tells
+	// the operator at start what such text will look like.
+	go func() {
+		gothic, mincho := metafile.SystemFonts()
+		if !gothic && !mincho {
+			g.log.Warn("no Japanese system font found: CJK text in WMF/EMF pictures is drawn as boxes (install fonts-ipafont-gothic and fonts-ipafont-mincho)")
+			return
+		}
+		g.log.Info("Japanese fonts for text in WMF/EMF pictures", "gothic", gothic, "mincho", mincho)
+	}()
 
 	// The retention loop ends with rctx, before the listeners are shut down.
 	rctx, stopRetention := context.WithCancel(ctx)
