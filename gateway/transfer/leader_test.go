@@ -57,21 +57,8 @@ func newPGNode(t *testing.T, url, name string, retention time.Duration, starts *
 	// The leader gives the lead up when a ping of its session takes longer than LeadPoll:
 	// at 500 ms a loaded machine made that happen mid-run, and the other node's run then
 	// came 123 ms after the leader's. 2 s keeps the take-over quick and such stalls rare.
-	b, err := postgres.Open(ctx, postgres.Options{URL: url, Node: name, LeadPoll: 2 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.MigrateSchema(ctx, "transfer", transfer.Schema); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.MigrateSchema(ctx, "transfer-blobs", pgblobs.Schema); err != nil {
-		t.Fatal(err)
-	}
+	b, q := openPGStore(t, postgres.Options{URL: url, Node: name, LeadPoll: 2 * time.Second})
 	blobs, err := pgblobs.Open(ctx, b.Pool(), time.Minute, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := quarantine.New(b, quarantine.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,6 +92,32 @@ func newPGNode(t *testing.T, url, name string, retention time.Duration, starts *
 	}
 	t.Cleanup(n.stop)
 	return n
+}
+
+// openPGStore opens the PostgreSQL store o names with the transfer and transfer-blobs
+// schemas migrated, and a quarantine over it; the caller closes the store.
+func openPGStore(t *testing.T, o postgres.Options) (*postgres.Backend, *quarantine.Service) {
+	t.Helper()
+	ctx := context.Background()
+	b, err := postgres.Open(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []struct {
+		name   string
+		schema quarantine.Schema
+	}{{"transfer", transfer.Schema}, {"transfer-blobs", pgblobs.Schema}} {
+		if err := b.MigrateSchema(ctx, m.name, m.schema); err != nil {
+			b.Close()
+			t.Fatal(err)
+		}
+	}
+	q, err := quarantine.New(b, quarantine.Options{})
+	if err != nil {
+		b.Close()
+		t.Fatal(err)
+	}
+	return b, q
 }
 
 // purgeEvery is the transfer purge's interval in TestTransferLeader.

@@ -13,7 +13,6 @@ import (
 	"github.com/sekisho/sekisho/gateway/transfer/pgblobs"
 	"github.com/sekisho/sekisho/internal/assemble"
 	"github.com/sekisho/sekisho/internal/pgtest"
-	"github.com/sekisho/sekisho/quarantine"
 	"github.com/sekisho/sekisho/quarantine/postgres"
 )
 
@@ -45,21 +44,8 @@ func (g *gatedBlobs) Close() error { return nil }
 func TestTwoNodesClaimFiles(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	b, err := postgres.Open(ctx, postgres.Options{URL: pgtest.Shared(t).NewDB(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, q := openPGStore(t, postgres.Options{URL: pgtest.Shared(t).NewDB(t)})
 	defer b.Close()
-	if err := b.MigrateSchema(ctx, "transfer", transfer.Schema); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.MigrateSchema(ctx, "transfer-blobs", pgblobs.Schema); err != nil {
-		t.Fatal(err)
-	}
-	q, err := quarantine.New(b, quarantine.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
 	eng, err := assemble.NewSanitizers(cfg, assemble.Options{})

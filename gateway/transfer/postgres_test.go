@@ -46,19 +46,9 @@ func (m *mailbox) all() string {
 func TestPostgresStore(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	b, err := postgres.Open(ctx, postgres.Options{URL: pgtest.Shared(t).NewDB(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, q := openPGStore(t, postgres.Options{URL: pgtest.Shared(t).NewDB(t)})
 	defer b.Close()
 	var _ quarantine.Tables = b
-	if err := b.MigrateSchema(ctx, "transfer", transfer.Schema); err != nil {
-		t.Fatal(err)
-	}
-	q, err := quarantine.New(b, quarantine.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
 	in, err := assemble.NewSanitizers(cfg, assemble.Options{})
