@@ -68,22 +68,7 @@ func TestArchivesAsInMail(t *testing.T) {
 			if res.Verdict == sanitize.Clean || res.Verdict == sanitize.Sanitized {
 				t.Fatalf("the mail engine passes %s: the case tests nothing", name)
 			}
-			tr, _, err := e.svc.OpenInbound(ctx, "tanaka", "", "127.0.0.1")
-			if err != nil {
-				t.Fatal(err)
-			}
-			f, err := e.svc.AddFile(ctx, tr, name, "application/zip", int64(len(body)), "127.0.0.1")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := e.svc.Write(ctx, tr, f, 0, bytes.NewReader(body), "127.0.0.1"); err != nil {
-				t.Fatal(err)
-			}
-			if err := e.svc.Finish(ctx, tr, "tanaka", "127.0.0.1"); err != nil {
-				t.Fatal(err)
-			}
-			_, fs := e.final(tr.ID)
-			got := fs[0]
+			got := e.receive(t, name, "application/zip", body)
 			t.Logf("%s: %s %q", name, got.Verdict, got.Reason)
 			if got.Verdict != res.Verdict || got.Reason != res.Reason {
 				t.Errorf("transfer: %s %q; mail: %s %q", got.Verdict, got.Reason, res.Verdict, res.Reason)
@@ -93,6 +78,29 @@ func TestArchivesAsInMail(t *testing.T) {
 			}
 		})
 	}
+}
+
+// receive brings one file into LGWAN for tanaka through an inbound transfer and returns
+// the file once the engine has decided it.
+func (e *env) receive(t *testing.T, name, ctype string, body []byte) transfer.File {
+	t.Helper()
+	ctx := context.Background()
+	tr, _, err := e.svc.OpenInbound(ctx, "tanaka", "", "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := e.svc.AddFile(ctx, tr, name, ctype, int64(len(body)), "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Write(ctx, tr, f, 0, bytes.NewReader(body), "127.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Finish(ctx, tr, "tanaka", "127.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	_, fs := e.final(tr.ID)
+	return fs[0]
 }
 
 // TestExpansionLimitAsInMail: an archive refused in mail for what it expands to
@@ -122,25 +130,7 @@ func TestExpansionLimitAsInMail(t *testing.T) {
 	small := func(c *config.Config) {
 		c.Limits.MaxFileSize, c.Limits.MaxTotalSize, c.SMTP.MaxMessageSize = 2<<20, 2<<20, 2<<20
 	}
-	upload := func(e *env, name string, body []byte) transfer.File {
-		ctx := context.Background()
-		tr, _, err := e.svc.OpenInbound(ctx, "tanaka", "", "127.0.0.1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := e.svc.AddFile(ctx, tr, name, "", int64(len(body)), "127.0.0.1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.svc.Write(ctx, tr, f, 0, bytes.NewReader(body), "127.0.0.1"); err != nil {
-			t.Fatal(err)
-		}
-		if err := e.svc.Finish(ctx, tr, "tanaka", "127.0.0.1"); err != nil {
-			t.Fatal(err)
-		}
-		_, fs := e.final(tr.ID)
-		return fs[0]
-	}
+	upload := func(e *env, name string, body []byte) transfer.File { return e.receive(t, name, "", body) }
 	mail := func(e *env, name string, body []byte) sanitize.Result {
 		res, err := e.gw.Sanitizers().Files.Sanitize(context.Background(), &sanitize.Item{Body: bytes.NewReader(body), Path: name, Name: name},
 			io.Discard, sanitize.NewBudget(assemble.Limits(e.cfg.Limits)))
