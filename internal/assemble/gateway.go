@@ -191,7 +191,7 @@ func (g *Gateway) Run(ctx context.Context) error {
 	go func() {
 		gothic, mincho := metafile.SystemFonts()
 		if !gothic && !mincho {
-			g.log.Warn("no Japanese system font found: CJK text in WMF/EMF pictures is drawn as boxes (install fonts-ipafont-gothic and fonts-ipafont-mincho)")
+			g.log.Warn("no Japanese system font found: CJK text in WMF/EMF pictures is drawn as boxes (install fonts-ipafont-gothic and fonts-ipafont-mincho, or fonts-noto-cjk)")
 			return
 		}
 		g.log.Info("Japanese fonts for text in WMF/EMF pictures", "gothic", gothic, "mincho", mincho)

@@ -32,7 +32,8 @@
 // 8-bit strings are decoded by their LOGFONT charset (Windows code pages, Shift_JIS, GBK,
 // Big5, EUC-KR) and the Symbol face is mapped to Unicode (Greek, operators). Characters
 // the Go fonts lack are drawn from a system CJK font when one is installed (IPA Mincho for
-// mincho and serif faces, IPA Gothic otherwise; found at well-known paths, read once and
+// mincho and serif faces, IPA Gothic otherwise, or the Japanese faces of the Noto Serif/Sans
+// CJK collections; found at well-known paths, read once and
 // shared; counted in Result.Fallback; Limits.NoSystemFonts turns this off). Characters
 // without a glyph there either (Wingdings, CJK without the fonts, some mathematical
 // symbols) are drawn as the Go fonts' empty box and counted (Result.Boxes), except the

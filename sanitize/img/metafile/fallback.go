@@ -1,6 +1,7 @@
 package metafile
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -13,12 +14,14 @@ import (
 // The Go fonts have no CJK characters, and most text in the metafiles of Japanese
 // municipal documents (chart labels, captions) is Japanese. Characters the Go fonts lack
 // are drawn from a system CJK font when one is installed: IPA Gothic, or IPA Mincho for
-// serif faces (ＭＳ 明朝 and the like). These are trusted files of the operating system
-// (Debian fonts-ipafont-gothic and fonts-ipafont-mincho), not input: read once, when a
-// picture first needs them, parsed with sfnt and shared by every rendering.
+// serif faces (ＭＳ 明朝 and the like), or Noto Sans/Serif CJK where the IPA fonts are
+// missing. These are trusted files of the operating system (Debian fonts-ipafont-gothic,
+// fonts-ipafont-mincho, fonts-noto-cjk), not input: read once, when a picture first needs
+// them, parsed with sfnt and shared by every rendering.
 
 // gothicPaths and minchoPaths are where Debian, Ubuntu, Fedora and Alpine install the IPA
-// fonts; the first that parses is used.
+// fonts, then the Noto CJK collections; the first that parses is used. IPA comes first
+// because its glyphs are the ones LibreOffice draws for MS Gothic and MS Mincho.
 var (
 	gothicPaths = []string{
 		"/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf",
@@ -26,6 +29,10 @@ var (
 		"/usr/share/fonts/ipa-gothic/ipag.ttf",
 		"/usr/share/fonts/ipa-gothic-fonts/ipag.ttf",
 		"/usr/share/fonts/truetype/ipafont-gothic/ipag.ttf",
+		"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+		"/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+		"/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+		"/usr/share/fonts/noto/NotoSansCJK-Regular.ttc",
 	}
 	minchoPaths = []string{
 		"/usr/share/fonts/opentype/ipafont-mincho/ipam.ttf",
@@ -33,10 +40,15 @@ var (
 		"/usr/share/fonts/ipa-mincho/ipam.ttf",
 		"/usr/share/fonts/ipa-mincho-fonts/ipam.ttf",
 		"/usr/share/fonts/truetype/ipafont-mincho/ipam.ttf",
+		"/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+		"/usr/share/fonts/google-noto-cjk/NotoSerifCJK-Regular.ttc",
+		"/usr/share/fonts/noto-cjk/NotoSerifCJK-Regular.ttc",
+		"/usr/share/fonts/noto/NotoSerifCJK-Regular.ttc",
 	}
 )
 
-// maxFontBytes bounds a system font file (the IPA fonts are 6 and 8 MB).
+// maxFontBytes bounds a system font file (the IPA fonts are 6 and 8 MB, the Noto CJK
+// collections 19 and 26 MB).
 const maxFontBytes = 32 << 20
 
 // cjkSet holds the fallback fonts found; either may be nil.
@@ -76,7 +88,39 @@ func loadFont(path string) (*sfnt.Font, error) {
 	if _, err := io.ReadFull(fh, b); err != nil {
 		return nil, err
 	}
-	return sfnt.Parse(b)
+	if !bytes.HasPrefix(b, []byte("ttcf")) {
+		return sfnt.Parse(b)
+	}
+	c, err := sfnt.ParseCollection(b)
+	if err != nil {
+		return nil, err
+	}
+	return japaneseFace(c)
+}
+
+// japaneseFace picks the Japanese member of a CJK collection: Noto's hold one font per
+// region (JP, KR, SC, TC, HK) whose Han glyphs differ in shape, so a Japanese document's
+// text is drawn with the JP forms. Without one named so, the first font is used.
+func japaneseFace(c *sfnt.Collection) (*sfnt.Font, error) {
+	var buf sfnt.Buffer
+	var first *sfnt.Font
+	for i := range c.NumFonts() {
+		f, err := c.Font(i)
+		if err != nil {
+			continue
+		}
+		if first == nil {
+			first = f
+		}
+		name, err := f.Name(&buf, sfnt.NameIDFamily)
+		if err == nil && strings.Contains(name, " JP") {
+			return f, nil
+		}
+	}
+	if first == nil {
+		return nil, fmt.Errorf("metafile: font collection holds no usable font")
+	}
+	return first, nil
 }
 
 // SystemFonts says which CJK fallback fonts this process draws with (loading them if it

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"image"
+	"os"
+	"slices"
 	"testing"
 	"unicode/utf16"
 
 	"github.com/sekisho/sekisho/internal/testtool"
+	"golang.org/x/image/font/sfnt"
 	"golang.org/x/text/encoding/japanese"
 )
 
@@ -159,5 +162,83 @@ func TestFallbackFace(t *testing.T) {
 		if got := (&logFont{face: c.face}).fallback(); got != want {
 			t.Errorf("face %q: mincho %v, want %v", c.face, got == fs.mincho, c.mincho)
 		}
+	}
+}
+
+// TestNotoCollection: where the IPA fonts are missing, the Noto CJK collections stand in;
+// the Japanese member of each collection is the one read (its Han forms are Japanese), its
+// CFF outlines draw, and Japanese text comes out as glyphs, not boxes.
+func TestNotoCollection(t *testing.T) {
+	notoSans := []string{"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"}
+	notoSerif := []string{"/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"}
+	sansPath := testtool.NeedFile(t, "fonts-noto-cjk", notoSans...)
+	serifPath := testtool.NeedFile(t, "fonts-noto-cjk", notoSerif...)
+	if !slices.Contains(gothicPaths, sansPath) || !slices.Contains(minchoPaths, serifPath) {
+		t.Fatal("the Noto CJK collections are not among the fallback paths")
+	}
+	var set cjkSet
+	for _, c := range []struct {
+		path string
+		dst  **sfnt.Font
+		want string
+	}{{sansPath, &set.gothic, "Noto Sans CJK JP"}, {serifPath, &set.mincho, "Noto Serif CJK JP"}} {
+		f, err := loadFont(c.path)
+		if err != nil {
+			t.Fatalf("%s: %v", c.path, err)
+		}
+		var buf sfnt.Buffer
+		if name, err := f.Name(&buf, sfnt.NameIDFamily); err != nil || name != c.want {
+			t.Errorf("%s: family %q (%v), want %q", c.path, name, err, c.want)
+		}
+		*c.dst = f
+	}
+
+	old := cjkFonts
+	cjkFonts = func() cjkSet { return set }
+	defer func() { cjkFonts = old }()
+	const caption = "「人口推移」"
+	render := func(face string, lim Limits) *Result {
+		t.Helper()
+		lim.DPI = 254
+		res, err := Render(context.Background(), cjkText(face, caption), lim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	boxes := render("ＭＳ ゴシック", Limits{NoSystemFonts: true})
+	for _, face := range []string{"ＭＳ ゴシック", "ＭＳ 明朝"} {
+		res := render(face, Limits{})
+		if res.Fallback != 6 || res.Boxes != 0 {
+			t.Errorf("%s: fallback %d boxes %d, want 6 0", face, res.Fallback, res.Boxes)
+		}
+		for i := 1; i <= 4; i++ {
+			cell := image.Rect(10+45*i, 15, 10+45*(i+1), 72)
+			if n := ink(res, cell); n < 20 {
+				t.Errorf("%s: character %d: %d inked pixels", face, i, n)
+			}
+			if d := maskDiff(inkMask(res, cell), inkMask(boxes, cell)); d < 0.5 {
+				t.Errorf("%s: %c differs from the box in %.0f%% of its ink", face, []rune(caption)[i], 100*d)
+			}
+		}
+	}
+}
+
+// TestFontCollectionWithoutJapanese: a collection with no member named JP falls back to
+// its first font; a collection that does not parse is not used.
+func TestFontCollectionWithoutJapanese(t *testing.T) {
+	if _, err := sfnt.ParseCollection([]byte("ttcf\x00\x01\x00\x00\x00\x00\x00\x00")); err == nil {
+		t.Fatal("an empty collection parsed")
+	}
+	dir := t.TempDir()
+	p := dir + "/broken.ttc"
+	if err := os.WriteFile(p, []byte("ttcf\x00\x01\x00\x00\x00\x00\x00\x01\x00\x00\x00\x10"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := loadFont(p); err == nil || f != nil {
+		t.Fatalf("a broken collection loaded: %v", err)
+	}
+	if loadFirst([]string{p}) != nil {
+		t.Fatal("loadFirst returned a font for a broken collection")
 	}
 }
