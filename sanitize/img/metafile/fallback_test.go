@@ -79,24 +79,26 @@ func maskDiff(a, b []bool) float64 {
 	return float64(diff) / float64(union)
 }
 
+// renderCaption draws caption in the face at 254 dpi (one pixel per 0.1 mm unit).
+func renderCaption(t *testing.T, face, caption string, lim Limits) *Result {
+	t.Helper()
+	lim.DPI = 254
+	res, err := Render(context.Background(), cjkText(face, caption), lim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 // TestCJKFallback: Japanese text (「人口推移」, a chart caption) is drawn from the
 // system's IPA fonts, mincho for a mincho face and gothic otherwise, and each character
 // is its glyph, not the box drawn when the fonts are not used.
 func TestCJKFallback(t *testing.T) {
 	needCJKFonts(t)
 	const caption = "「人口推移」"
-	render := func(face string, lim Limits) *Result {
-		t.Helper()
-		lim.DPI = 254
-		res, err := Render(context.Background(), cjkText(face, caption), lim)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res
-	}
-	mincho := render("ＭＳ 明朝", Limits{})
-	gothic := render("ＭＳ ゴシック", Limits{})
-	boxes := render("ＭＳ ゴシック", Limits{NoSystemFonts: true})
+	mincho := renderCaption(t, "ＭＳ 明朝", caption, Limits{})
+	gothic := renderCaption(t, "ＭＳ ゴシック", caption, Limits{})
+	boxes := renderCaption(t, "ＭＳ ゴシック", caption, Limits{NoSystemFonts: true})
 	for name, c := range map[string]struct {
 		res                     *Result
 		glyphs, fallback, boxes int
@@ -197,18 +199,9 @@ func TestNotoCollection(t *testing.T) {
 	cjkFonts = func() cjkSet { return set }
 	defer func() { cjkFonts = old }()
 	const caption = "「人口推移」"
-	render := func(face string, lim Limits) *Result {
-		t.Helper()
-		lim.DPI = 254
-		res, err := Render(context.Background(), cjkText(face, caption), lim)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res
-	}
-	boxes := render("ＭＳ ゴシック", Limits{NoSystemFonts: true})
+	boxes := renderCaption(t, "ＭＳ ゴシック", caption, Limits{NoSystemFonts: true})
 	for _, face := range []string{"ＭＳ ゴシック", "ＭＳ 明朝"} {
-		res := render(face, Limits{})
+		res := renderCaption(t, face, caption, Limits{})
 		if res.Fallback != 6 || res.Boxes != 0 {
 			t.Errorf("%s: fallback %d boxes %d, want 6 0", face, res.Fallback, res.Boxes)
 		}
