@@ -5,8 +5,8 @@
 //
 // Positive model. The record stream is parsed with hard bounds (input bytes, records,
 // object-table size, SaveDC depth, bitmap pixels, output pixels within limits.max_pixels
-// and a longest side, the drawing work of all fills and blits together, the caller's
-// deadline) and each record is one of three kinds:
+// and a longest side, the drawing work of all fills and blits together with the points
+// the records make, charged before they are made, the caller's deadline) and each record is one of three kinds:
 //
 //   - drawn: header and placeable header, window/viewport origin and extent, mapping modes
 //     (anisotropic, isotropic, text and the metric ones), world transforms (EMF set and

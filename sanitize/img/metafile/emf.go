@@ -98,6 +98,9 @@ func renderEMF(ctx context.Context, data []byte, lim Limits) (*Result, error) {
 		}
 		off += int(size)
 	}
+	if err := ep.checkWork(); err != nil {
+		return nil, err
+	}
 	return ep.res, nil
 }
 

@@ -74,18 +74,21 @@ func (p *player) poly(kind int, xy []float64) {
 		p.st.cur = [2]float64{xy[0], xy[1]}
 		p.pathMove()
 		saved := p.st.cur
-		p.lineTo(flattenBeziers(xy[0], xy[1], xy[2:]))
+		p.lineTo(p.flattenBeziers(xy[0], xy[1], xy[2:]))
 		p.st.cur = saved
 		p.pathMove()
 	case 5:
-		p.lineTo(flattenBeziers(p.st.cur[0], p.st.cur[1], xy))
+		p.lineTo(p.flattenBeziers(p.st.cur[0], p.st.cur[1], xy))
 	}
 }
 
 // flattenBeziers turns cubic segments (three points each, after the start point) into
-// line points.
-func flattenBeziers(x0, y0 float64, xy []float64) []float64 {
+// line points (none once the work budget is spent: sixteen points for each).
+func (p *player) flattenBeziers(x0, y0 float64, xy []float64) []float64 {
 	const steps = 16
+	if !p.spend(len(xy) / 6 * steps) {
+		return nil
+	}
 	var out []float64
 	for i := 0; i+5 < len(xy); i += 6 {
 		x1, y1, x2, y2, x3, y3 := xy[i], xy[i+1], xy[i+2], xy[i+3], xy[i+4], xy[i+5]

@@ -82,8 +82,20 @@ func newCanvas(w, h int) *canvas {
 	return &canvas{img: image.NewRGBA(image.Rect(0, 0, w, h)), cov: make([]float32, w+1)}
 }
 
+func (c *canvas) spend(points int) bool {
+	c.work += int64(points) * pointCost
+	return c.work <= c.maxWork
+}
+
 // fill paints the union of the closed polygons with p under the winding rule.
 func (c *canvas) fill(polys [][]pt, evenOdd bool, p *paint, clip *clipState) {
+	n := 0
+	for _, poly := range polys {
+		n += len(poly)
+	}
+	if !c.spend(n) { // the edges and their sort
+		return
+	}
 	c.edges = c.edges[:0]
 	minY, maxY := math.Inf(1), math.Inf(-1)
 	for _, poly := range polys {

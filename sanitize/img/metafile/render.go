@@ -207,7 +207,8 @@ func newPlayer(ctx context.Context, lim Limits, kind string, w, h int) *player {
 	p := &player{ctx: ctx, lim: lim, res: &Result{Kind: kind}, cv: newCanvas(w, h)}
 	p.res.Image = p.cv.img
 	// The drawing work of all fills and blits together is bounded, so that a small file
-	// of many full-picture fills ends in bounded time even without a deadline.
+	// of many full-picture fills, or of records that make many points, ends in bounded
+	// time and memory even without a deadline.
 	p.cv.maxWork = 64*int64(w)*int64(h) + 1<<26
 	p.st = dc{pen: blackPen, brush: whiteBrush, textColor: rgba{0, 0, 0, 255}, bkClr: rgba{255, 255, 255, 255},
 		bkMode: 2, evenOdd: true, mapMode: 1, wExt: [2]float64{1, 1}, vExt: [2]float64{1, 1}, world: identity, rop2: 13,
@@ -222,11 +223,30 @@ func (p *player) step() error {
 	if p.res.Records > p.lim.MaxRecords {
 		return &sanitize.LimitError{Limit: "metafile records", Max: int64(p.lim.MaxRecords), Got: int64(p.res.Records)}
 	}
+	return p.checkWork()
+}
+
+// checkWork refuses a picture whose drawing went over the work budget (a record that did
+// stopped drawing there) or whose deadline passed. It runs before each record and once
+// after the last, so that the last record's work counts too.
+func (p *player) checkWork() error {
 	if w := p.cv.work; w > p.cv.maxWork {
-		return &sanitize.LimitError{Limit: "metafile drawing work (pixels and edge crossings)", Max: p.cv.maxWork, Got: w}
+		return &sanitize.LimitError{Limit: "metafile drawing work (pixels, points and edge crossings)", Max: p.cv.maxWork, Got: w}
 	}
 	return p.ctx.Err()
 }
+
+// pointCost is the work charged for each point a record makes: transformed, flattened
+// from a curve, stroked or taken from a glyph outline. A point costs about what a few
+// pixels filled do, and then an edge and its share of the fill's sort; charging it before
+// it is made bounds the time and memory of records that multiply points (a short text
+// record of many characters, a long Bézier or a wide pen), which the pixel count alone
+// would see only after they were all built.
+const pointCost = 16
+
+// spend charges n points to the work budget and reports whether it still holds: a record
+// stops making points when it does not, and the picture is refused.
+func (p *player) spend(n int) bool { return p.cv.spend(n) }
 
 // toDev maps a logical point to output pixels.
 func (p *player) toDev(x, y float64) pt {
@@ -264,6 +284,7 @@ func (p *player) scale() float64 {
 }
 
 func (p *player) pts(xy []float64) []pt {
+	p.spend(len(xy) / 2)
 	out := make([]pt, 0, len(xy)/2)
 	for i := 0; i+1 < len(xy); i += 2 {
 		out = append(out, p.toDev(xy[i], xy[i+1]))
@@ -349,6 +370,9 @@ func (p *player) strokeLine(line []pt, closed bool) {
 	}
 	pe := p.st.pen
 	if pe == nil || pe.style&0xf == 5 || len(line) < 2 || p.st.rop2 == 11 {
+		return
+	}
+	if !p.spend(8 * len(line)) { // strokePolys makes up to eight points of each
 		return
 	}
 	if s := pe.style & 0xf; s >= 1 && s <= 4 {

@@ -276,9 +276,23 @@ func (p *player) textOut(x, y float64, rs []rune, dx []float64, opts uint32, rec
 		p.cv.fill([][]pt{quad(0, -asc*em, total, desc*em)}, false, &paint{c: s.bkClr}, &s.clip)
 	}
 	var polys [][]pt
+	// A record of many characters is filled a batch at a time: what it holds at once
+	// stays small however long its string, and each glyph's points are charged to the
+	// work budget before they are made.
+	held := 0
+	flush := func() {
+		p.cv.fill(polys, false, &paint{c: s.textColor}, &s.clip)
+		polys, held = polys[:0], 0
+	}
 	pen := 0.0
 	for i, g := range idx {
 		r := rs[i]
+		if held >= textBatch {
+			flush()
+		}
+		if p.cv.work > p.cv.maxWork {
+			break
+		}
 		if r > ' ' && r != 0xA0 && !(r >= 0x2000 && r <= 0x200B) {
 			switch piece := bracketPieces[r]; {
 			case g == 0 && piece != nil:
@@ -286,6 +300,7 @@ func (p *player) textOut(x, y float64, rs []rune, dx []float64, opts uint32, rec
 				// them, and they are lines.
 				p.res.Glyphs++
 				polys = append(polys, p.bracketPiece(piece, pen, adv[i], -asc*em, desc*em, em, at)...)
+				held += 4
 				pen += adv[i]
 				continue
 			case inCJK[i]:
@@ -294,6 +309,7 @@ func (p *player) textOut(x, y float64, rs []rune, dx []float64, opts uint32, rec
 				cu := float64(cjk.UnitsPerEm())
 				if segs, err := cjk.LoadGlyph(&cjkBuf, g, fixed.I(int(cu)), nil); err == nil {
 					polys = append(polys, p.glyphPolys(segs, cu, em, pen, at)...)
+					held += len(segs)
 				}
 				pen += adv[i]
 				continue
@@ -304,6 +320,7 @@ func (p *player) textOut(x, y float64, rs []rune, dx []float64, opts uint32, rec
 			}
 			if segs, err := f.LoadGlyph(&buf, g, ppem, nil); err == nil {
 				polys = append(polys, p.glyphPolys(segs, upm, em, pen, at)...)
+				held += len(segs)
 			}
 		}
 		pen += adv[i]
@@ -314,11 +331,14 @@ func (p *player) textOut(x, y float64, rs []rune, dx []float64, opts uint32, rec
 	if lf.strike {
 		polys = append(polys, quad(0, -em*0.3, total, -em*0.25))
 	}
-	p.cv.fill(polys, false, &paint{c: s.textColor}, &s.clip)
+	flush()
 	if s.textAlign&1 != 0 {
 		s.cur[0], s.cur[1] = x+total*ux[0], y+total*ux[1]
 	}
 }
+
+// textBatch is how many glyph outline segments a text record fills at a time.
+const textBatch = 1 << 14
 
 // glyphPolys flattens a glyph outline (font units at ppem = units per em, y down) placed
 // at pen along the baseline into output-pixel polygons.
@@ -333,6 +353,9 @@ func (p *player) glyphPolys(segs sfnt.Segments, upm, em, pen float64, at func(al
 		lx, ly = fx, fy
 	}
 	steps := max(min(int(em*p.scale()/4), 12), 2)
+	if !p.spend(len(segs) * steps) {
+		return nil
+	}
 	for _, s := range segs {
 		a := s.Args
 		switch s.Op {
@@ -415,6 +438,9 @@ func (p *player) bracketPiece(piece [][2]float64, pen, adv, top, bottom, em floa
 	for _, q := range pts {
 		x, y := at(pen+q[0]*adv, top+q[1]*(bottom-top))
 		line = append(line, p.toDev(x, y))
+	}
+	if !p.spend(8 * len(line)) {
+		return nil
 	}
 	return strokePolys(line, false, math.Max(em*0.06*p.scale(), 1))
 }

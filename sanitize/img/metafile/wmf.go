@@ -79,6 +79,9 @@ func renderWMF(ctx context.Context, data []byte, lim Limits) (*Result, error) {
 		}
 		off += int(size)
 	}
+	if err := wp.checkWork(); err != nil {
+		return nil, err
+	}
 	return wp.res, nil
 }
 
