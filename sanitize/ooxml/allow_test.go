@@ -28,7 +28,7 @@ func rewriteWith(t *testing.T, ru rules, doc string) string {
 
 func ooxmlRulesFor(ctype string, strip bool) (*ooxmlRules, *job) {
 	j := &job{s: &Sanitizer{keepLinks: true, stripMeta: strip}, ctx: context.Background(), in: &sanitize.Item{Path: "item"}}
-	r := &ooxmlRules{j: j, p: &part{name: "part.xml", ctype: ctype}}
+	r := &ooxmlRules{j: j, p: &part{name: "part.xml", ctype: ctype}, elems: new(elemCache)}
 	r.meta = &metaRules{strip: strip, report: r.report}
 	return r, j
 }

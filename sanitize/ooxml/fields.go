@@ -27,23 +27,33 @@ type field struct {
 }
 
 type fieldStage struct {
-	next   stage
+	// next is the writer itself, not a stage: emit reads the parent element off its frame
+	// stack instead of keeping a stack of its own, and the call is direct.
+	next   *writer
 	ru     *ooxmlRules
 	rstack []*field
 	instr  int // read side: depth inside w:instrText / w:delInstrText
 	queue  []*tok
 	free   []*tok // copies already passed on, for reuse
 	wstack []*field
-	// inRun is the write side's element stack, reduced to what emit asks of a parent: is
-	// it a w:r. Bools carry no pointers, so pushing them costs no write barrier.
-	inRun []bool
 }
 
-func newFieldStage(next stage, ru *ooxmlRules) *fieldStage {
+func newFieldStage(next *writer, ru *ooxmlRules) *fieldStage {
 	return &fieldStage{next: next, ru: ru}
 }
 
+// fieldElem reports the local names read tracks; the namespace is tested after it.
+func fieldElem(local string) bool {
+	return local == "fldChar" || local == "instrText" || local == "delInstrText"
+}
+
 func (fs *fieldStage) push(t *tok) error {
+	// Outside fields, which is nearly every token of a part, neither side has anything to
+	// do: read acts on fldChar and instruction tags and on text inside an instruction,
+	// emit only inside a field being written.
+	if len(fs.queue) == 0 && fs.instr == 0 && len(fs.wstack) == 0 && (t.kind != kStart || !fieldElem(t.name.Local)) {
+		return fs.next.push(t)
+	}
 	begin := fs.read(t)
 	if len(fs.queue) == 0 && !begin {
 		return fs.emit(t)
@@ -172,11 +182,8 @@ func (fs *fieldStage) suppressed() bool {
 
 // emit applies the decisions on the write side and passes the token on.
 func (fs *fieldStage) emit(t *tok) error {
-	switch t.kind {
-	case kStart:
-		parentRun := len(fs.inRun) > 0 && fs.inRun[len(fs.inRun)-1]
+	if t.kind == kStart {
 		isW := nsW.has(t.name.Space)
-		fs.inRun = append(fs.inRun, isW && t.name.Local == "r")
 		if isW && t.name.Local == "fldChar" && t.field != nil {
 			f := t.field
 			switch wattr(t, "fldCharType") {
@@ -192,14 +199,8 @@ func (fs *fieldStage) emit(t *tok) error {
 				}
 				t.drop = f.verdict != nil || fs.suppressed()
 			}
-			break
-		}
-		if parentRun && t.name.Local != "rPr" && len(fs.wstack) > 0 && fs.suppressed() {
+		} else if len(fs.wstack) > 0 && t.name.Local != "rPr" && fs.next.parentIsRun() && fs.suppressed() {
 			t.drop = true
-		}
-	case kEnd:
-		if len(fs.inRun) > 0 {
-			fs.inRun = fs.inRun[:len(fs.inRun)-1]
 		}
 	}
 	return fs.next.push(t)

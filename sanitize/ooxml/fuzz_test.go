@@ -78,7 +78,7 @@ func FuzzRewriteXML(f *testing.F) {
 	f.Add([]byte(`<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>DDE</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:document>`))
 	rewrite := func(data []byte) ([]byte, error) {
 		j := &job{s: &Sanitizer{keepLinks: true}, ctx: context.Background(), in: &sanitize.Item{Path: "x"}}
-		ru := &ooxmlRules{j: j, p: &part{name: "word/document.xml"}, dead: map[string]bool{"rId1": true}}
+		ru := &ooxmlRules{j: j, p: &part{name: "word/document.xml"}, dead: map[string]bool{"rId1": true}, elems: new(elemCache)}
 		var out bytes.Buffer
 		err := readXML(context.Background(), bytes.NewReader(data), newFieldStage(newWriter(&out, ru), ru))
 		return out.Bytes(), err

@@ -47,6 +47,7 @@ type job struct {
 	mediaOut *sanitize.Spool
 	sheetMap *sheetMap // workbook sheets removed and the index remapping
 	unlisted []unlistedRel
+	elems    *elemCache // the schema's answers, shared by the parts' rules
 }
 
 func (j *job) path(name string) string { return sanitize.JoinPath(j.in.Path, name) }
@@ -65,6 +66,8 @@ func (j *job) remove(p *part, kind sanitize.ActionKind, detail string) {
 
 func (s *Sanitizer) sanitizeOOXML(ctx context.Context, in *sanitize.Item, z *pkgZip, w io.Writer, b *sanitize.Budget) (sanitize.Result, error) {
 	j := &job{s: s, ctx: ctx, in: in, b: b, byKey: map[string]*part{}, relsOf: map[string]*relsPart{}}
+	j.elems = getElemCache()
+	defer putElemCache(j.elems)
 	if err := j.load(z); err != nil {
 		return sanitize.Result{}, err
 	}
@@ -466,7 +469,7 @@ func (j *job) rewriteXML(w io.Writer, p *part) error {
 		defer prc.Close()
 		rc = prc
 	}
-	ru := &ooxmlRules{j: j, p: p, dead: j.deadIDs(p)}
+	ru := &ooxmlRules{j: j, p: p, dead: j.deadIDs(p), elems: j.elems}
 	ru.meta = &metaRules{strip: j.s.stripMeta, report: ru.report}
 	switch strings.ToLower(p.ctype) {
 	case ctCoreProps:
@@ -477,9 +480,10 @@ func (j *job) rewriteXML(w io.Writer, p *part) error {
 	if p == j.main && j.fam == famExcel {
 		ru.sheets = j.sheetMap
 	}
-	var st stage = newWriter(w, ru)
+	wr := newWriter(w, ru)
+	var st stage = wr
 	if j.fam == famWord {
-		st = newFieldStage(st, ru)
+		st = newFieldStage(wr, ru)
 	}
 	if err := readXML(j.ctx, rc, st); err != nil {
 		return fmt.Errorf("%s: %w", p.name, err)

@@ -43,7 +43,7 @@ type ooxmlRules struct {
 	meta                    *metaRules
 	elemNS, attrNS, sheetNS nsMemo
 	elemNames, attrNames    namesMemo       // schemanames.go
-	elems                   elemCache       // schemanames.go
+	elems                   *elemCache      // the job's, shared by its parts (schemanames.go)
 	inUnit                  bool            // inside a held formula unit (see formulaStart)
 	unitErr                 error           // a refused formula attribute inside the held unit
 	sharedKept              map[string]bool // shared-formula indices (si) whose master was kept

@@ -561,6 +561,17 @@ func (w *writer) push(t *tok) error {
 	return nil
 }
 
+// parentIsRun reports whether the element a start token would open sits in a w:r. The
+// writer keeps a frame for every open element it writes; when it writes nothing (inside a
+// dropped or emptied element) the answer does not matter, the token goes anyway.
+func (w *writer) parentIsRun() bool {
+	if len(w.stack) == 0 {
+		return false
+	}
+	n := w.stack[len(w.stack)-1].name
+	return n.Local == "r" && nsW.has(n.Space)
+}
+
 // pushFrame opens a frame for an element and returns it, its flags cleared. It reuses the
 // slot in place: appending a frame literal built and copied the whole struct for every
 // element.
