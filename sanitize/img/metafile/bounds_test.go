@@ -52,7 +52,22 @@ func amplifiers() []amplifier {
 		ell.rec(42, 0, 0, 90, 50)
 	}
 	ell.rec(60).rec(62, 0, 0, 0, 0)
+	// 300 pattern brushes of a one-bit megapixel bitmap (128 KB each, 4 MB decoded), all
+	// kept in the object table.
+	brushes := &emfFile{w: 100, h: 60}
+	bmi := binary.LittleEndian.AppendUint32(nil, 40)
+	bmi = binary.LittleEndian.AppendUint32(bmi, 1024)
+	bmi = binary.LittleEndian.AppendUint32(bmi, 1024)
+	bmi = binary.LittleEndian.AppendUint16(bmi, 1)
+	bmi = binary.LittleEndian.AppendUint16(bmi, 1)
+	bmi = append(bmi, make([]byte, 24)...)
+	bmi = append(bmi, 0, 0, 0, 0, 255, 255, 255, 0) // colour table: black, white
+	bits := bytes.Repeat([]byte{0x55}, 1024*1024/8)
+	for i := range 300 {
+		brushes.rec(94, i+1, 0, 32, len(bmi), 32+len(bmi), len(bits), bmi, bits)
+	}
 	return []amplifier{
+		{"many bitmap pattern brushes", brushes.bytes()},
 		{"text of many glyphs", text.bytes()},
 		{"long Bézier path", bez.bytes()},
 		{"long line with a wide pen", pen.bytes()},
@@ -79,7 +94,7 @@ func TestWorkBounded(t *testing.T) {
 			// The limit lets 67 million units of work through: about 4 million points
 			// (at 16 each) with their edges, plus what the input itself takes decoded.
 			alloc := m1.TotalAlloc - m0.TotalAlloc
-			if bound := uint64(400<<20 + 64*len(c.data)); alloc > bound {
+			if bound := uint64(400<<20 + 8*len(c.data)); alloc > bound {
 				t.Errorf("%d MB allocated for %d KB of input, want at most %d MB", alloc>>20, len(c.data)>>10, bound>>20)
 			}
 		})

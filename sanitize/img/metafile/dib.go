@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"image"
 	"math/bits"
+
+	"github.com/sekisho/sekisho/sanitize"
 )
 
 var le = binary.LittleEndian
@@ -172,10 +174,21 @@ func maskColor(v uint32, m [3]uint32) rgba {
 }
 
 // decodeDIB decodes a packed DIB: header, colour table and pixels in one buffer.
-func decodeDIB(b []byte, maxPixels int64) (*image.RGBA, error) {
+func (c *canvas) decodeDIB(b []byte, maxPixels int64) (*image.RGBA, error) {
 	d, err := parseDIBHeader(b, maxPixels, nil)
 	if err != nil {
 		return nil, err
 	}
-	return d.decode(b[d.size:])
+	return c.decode(d, b[d.size:])
+}
+
+// decode decodes a bitmap whose header was read, charging its pixels to the work budget
+// first: a one-bit bitmap takes 32 times its bytes once decoded, and pattern brushes stay
+// in the object table, so without the charge a file of many bitmaps holds many times its
+// size (300 brushes of a megapixel from 38 MB: 1.2 GB).
+func (c *canvas) decode(d *dibInfo, px []byte) (*image.RGBA, error) {
+	if !c.spendBytes(4 * int64(d.w) * int64(d.h)) {
+		return nil, &sanitize.LimitError{Limit: "metafile drawing work (decoded bitmap pixels)", Max: c.maxWork, Got: c.work}
+	}
+	return d.decode(px)
 }

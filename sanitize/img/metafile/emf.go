@@ -478,7 +478,7 @@ func (ep *emfPlayer) dib(r *erec, offBmi, cbBmi, offBits, cbBits int, maxPixels 
 	if err != nil {
 		return nil, err
 	}
-	return d.decode(px)
+	return ep.cv.decode(d, px)
 }
 
 // regionRects reads the rectangles of a RegionData at byte o (device units of the

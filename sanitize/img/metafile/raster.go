@@ -82,8 +82,11 @@ func newCanvas(w, h int) *canvas {
 	return &canvas{img: image.NewRGBA(image.Rect(0, 0, w, h)), cov: make([]float32, w+1)}
 }
 
-func (c *canvas) spend(points int) bool {
-	c.work += int64(points) * pointCost
+func (c *canvas) spend(points int) bool { return c.spendBytes(int64(points) * pointCost) }
+
+// spendBytes charges n units (a byte of a decoded bitmap is one) to the work budget.
+func (c *canvas) spendBytes(n int64) bool {
+	c.work += n
 	return c.work <= c.maxWork
 }
 

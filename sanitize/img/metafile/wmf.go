@@ -194,7 +194,7 @@ func (wp *wmfPlayer) draw(fn uint16, r *rec) error {
 		if r.words() < 2 {
 			return errMalformed("record too short")
 		}
-		tile, err := decodeDIB(r.b[4:], min(p.lim.MaxPixels, 1<<20))
+		tile, err := p.cv.decodeDIB(r.b[4:], min(p.lim.MaxPixels, 1<<20))
 		if err != nil {
 			return err
 		}
@@ -292,7 +292,7 @@ func (wp *wmfPlayer) draw(fn uint16, r *rec) error {
 		if len(r.b) == 9*2 { // no bitmap: a pattern operation
 			return p.blit(r.u32(0), r.i16(8), r.i16(7), r.i16(6), r.i16(5), nil, 0, 0, 0, 0)
 		}
-		img, err := decodeDIBAt(r, 16, p.lim.MaxPixels)
+		img, err := p.decodeDIBAt(r, 16, p.lim.MaxPixels)
 		if err != nil {
 			return err
 		}
@@ -301,7 +301,7 @@ func (wp *wmfPlayer) draw(fn uint16, r *rec) error {
 		if len(r.b) == 11*2 {
 			return p.blit(r.u32(0), r.i16(10), r.i16(9), r.i16(8), r.i16(7), nil, 0, 0, 0, 0)
 		}
-		img, err := decodeDIBAt(r, 20, p.lim.MaxPixels)
+		img, err := p.decodeDIBAt(r, 20, p.lim.MaxPixels)
 		if err != nil {
 			return err
 		}
@@ -310,7 +310,7 @@ func (wp *wmfPlayer) draw(fn uint16, r *rec) error {
 		if r.u16(2) != 0 {
 			return errUnsupported("bitmap with palette-index colours")
 		}
-		img, err := decodeDIBAt(r, 22, p.lim.MaxPixels)
+		img, err := p.decodeDIBAt(r, 22, p.lim.MaxPixels)
 		if err != nil {
 			return err
 		}
@@ -319,7 +319,7 @@ func (wp *wmfPlayer) draw(fn uint16, r *rec) error {
 		if r.u16(0) != 0 {
 			return errUnsupported("bitmap with palette-index colours")
 		}
-		img, err := decodeDIBAt(r, 18, p.lim.MaxPixels)
+		img, err := p.decodeDIBAt(r, 18, p.lim.MaxPixels)
 		if err != nil {
 			return err
 		}
@@ -354,11 +354,11 @@ func wmfPoints(r *rec, at, n int) []float64 {
 	return xy
 }
 
-func decodeDIBAt(r *rec, at int, maxPixels int64) (*image.RGBA, error) {
+func (p *player) decodeDIBAt(r *rec, at int, maxPixels int64) (*image.RGBA, error) {
 	if at >= len(r.b) {
 		return nil, errMalformed("bitmap missing")
 	}
-	return decodeDIB(r.b[at:], maxPixels)
+	return p.cv.decodeDIB(r.b[at:], maxPixels)
 }
 
 // create puts an object into the lowest free slot of the table.
