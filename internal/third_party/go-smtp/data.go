@@ -171,7 +171,14 @@ func (r *dataReader) Read(b []byte) (n int, err error) {
 				r.state = stateBeginLine
 				break
 			}
-			r.state = stateData
+			// sekisho patch: a CR after a CR may itself start the line's CRLF
+			// ("x<CR><CR><LF>.<CR><LF>" ends the data, as net/textproto reads it).
+			// Upstream took it as plain data: the end-of-data line after it was not
+			// seen, so the session went on reading the client's next commands as
+			// message text, and a stuffing dot after it stayed in the message.
+			if c != '\r' {
+				r.state = stateData
+			}
 		case stateData:
 			if c == '\r' {
 				r.state = stateCR
