@@ -10,18 +10,25 @@
 # sekisho: `sekisho serve` with transfer enabled; the file goes up through an upload link
 # (`sekisho transfer link`), PUT (curl -T) for the big file, one multipart POST for the
 # PDFs; the driver waits until every file has its result, logs in on the portal and
-# downloads every sanitized file to disk. The rate is input bytes over the whole wall time
-# (upload + sanitize + download, one after another). Peak RSS is the server's VmHWM, one
-# fresh serve per case; server_cpu_s its CPU time, which the shared machine's load barely
-# moves (the wall-time rates do move with it: read the load average in the header).
+# downloads every sanitized file, checking its SHA-256 against the ETag (the output's
+# hash). The rate is input bytes over the whole wall time (upload + sanitize + download,
+# one after another). Peak RSS is the server's VmHWM, one fresh serve per case;
+# server_cpu_s its CPU time, which the shared machine's load barely moves (the wall-time
+# rates do move with it: read the load average in the header).
 #
-# The raw upload and the download each write the file to the same disk, whose page cache
-# throttles writers to the disk's rate: DISCARD=1 adds a second sekisho run per case whose
-# driver reads the downloads without writing them (mode=sekisho-discard), to tell the
-# disk's share from sekisho's.
+# Durability is the same on both sides: the raw handler and sekisho each fsync the
+# uploaded bytes before they answer, and neither fsyncs the directory of a new file.
+# sekisho does more before it answers a PUT: the sanitize result, its database commits
+# and an fsync of the output's directory.
 #
-# Env: CASES ("big pdfs"; pdf-family alone) FAMILY_N (20) SIZE (2GiB) PDFS (200) WORK (a new directory under /var/tmp) DISCARD
-#      OUT (benchmarks/results/transfer-<UTC date>.txt) PROFILE (a file: CPU profile of serve)
+# The downloading client is a staff terminal, not the gateway: by default the driver
+# reads and hashes a download without writing it. WRITE=1 adds a run per case whose
+# driver also writes the downloads to this machine's disk (mode=sekisho-write), the disk
+# the raw handler and the staged upload write to; its page cache throttles writers to the
+# disk's rate, so that run tells the disk's share.
+#
+# Env: CASES ("big pdfs"; pdf-family alone) FAMILY_N (20) SIZE (2GiB) PDFS (200) WORK (a new directory under /var/tmp) WRITE
+#      OUT (benchmarks/results/transfer-<UTC date>.txt) PROFILE (a file: CPU profile of serve) KEEP (keep WORK)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CASES=${CASES:-"big pdfs"}
@@ -46,7 +53,7 @@ stop() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID="
 {
   echo "# benchmarks/transfer.sh $(date -u +%Y-%m-%dT%H:%M:%SZ) commit $(git -C "$ROOT" rev-parse --short=12 HEAD)$(git -C "$ROOT" diff --quiet || echo -dirty)"
   echo "# $(go version); $(uname -sr); $(nproc) CPUs; $(awk '/MemTotal/{printf "%.0f GiB RAM", $2/1048576}' /proc/meminfo); load $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "# CASES=\"$CASES\" SIZE=$SIZE PDFS=$PDFS WORK=$WORK DISCARD=${DISCARD:-}"
+  echo "# CASES=\"$CASES\" SIZE=$SIZE PDFS=$PDFS WORK=$WORK WRITE=${WRITE:-}"
 } | tee -a "$OUT"
 
 inputs() { # case -> file list
@@ -75,9 +82,9 @@ run_raw() { # case files...
   stop; rm -rf "$WORK/raw"
 }
 
-run_sekisho() { # case [-discard] files...
+run_sekisho() { # case [-write] files...
   local c=$1; shift
-  local dl=(); [ "$1" = -discard ] && { dl=(-discard); shift; }
+  local dl=(); [ "$1" = -write ] && { dl=(-out "$WORK/dl"); shift; }
   local d="$WORK/data-$c"
   rm -rf "$d" "$WORK/dl"; mkdir -p "$d" "$WORK/dl"
   local hp; hp=$(port)
@@ -101,7 +108,7 @@ YAML
   for _ in $(seq 300); do curl -sf "http://127.0.0.1:$hp/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
   local mp=(); [ "$c" = pdfs ] && mp=(-multipart)
   local line; line=$("$L" sekisho -link "$link" -portal "http://127.0.0.1:$hp" -user bench -password bench-password-1 \
-    "${mp[@]}" "${dl[@]}" -out "$WORK/dl" "$@")
+    "${mp[@]}" "${dl[@]}" "$@")
   echo "case=$c $line server_cpu_s=$(cpu "$PID") peak_rss_MiB=$(peak "$PID")" | tee -a "$OUT"
   stop; rm -rf "$d" "$WORK/dl"
 }
@@ -128,7 +135,7 @@ for c in $CASES; do
   mapfile -t files < <(inputs "$c")
   run_raw "$c" "${files[@]}"
   run_sekisho "$c" "${files[@]}"
-  [ -n "${DISCARD:-}" ] && run_sekisho "$c" -discard "${files[@]}"
+  [ -n "${WRITE:-}" ] && run_sekisho "$c" -write "${files[@]}"
   [ "$c" = pdfs ] && run_family
 done
 if [ -z "${KEEP:-}" ]; then rm -rf "$WORK"; fi

@@ -6,9 +6,11 @@
 //	transferload gen-text -size 2GiB -o FILE
 //	transferload raw-server -dir DIR              (prints its address, serves until killed)
 //	transferload raw -url https://ADDR FILE...
-//	transferload sekisho -link URL -portal URL -user U -password P [-multipart] -out DIR FILE...
+//	transferload sekisho -link URL -portal URL -user U -password P [-multipart] [-out DIR] FILE...
 //
-// Each run prints one line of key=value figures.
+// Each run prints one line of key=value figures. A download is read and its SHA-256
+// checked against the ETag (the output's hash) as a staff terminal would receive it, not
+// written to this machine's disk unless -out names a directory.
 package main
 
 import (
@@ -16,9 +18,11 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -282,8 +286,7 @@ func sekisho(args []string) error {
 	user := fs.String("user", "", "portal user the link is for")
 	password := fs.String("password", "", "")
 	useMultipart := fs.Bool("multipart", false, "all files in one multipart POST (else one PUT each)")
-	out := fs.String("out", "", "directory the downloads are written to")
-	discard := fs.Bool("discard", false, "read the downloads without writing them to disk (where the disk, not sekisho, bounds the run)")
+	out := fs.String("out", "", "directory the downloads are also written to (default: read and hashed only)")
 	fs.Parse(args)
 	files := fs.Args()
 	lu, err := url.Parse(*link)
@@ -297,6 +300,7 @@ func sekisho(args []string) error {
 
 	start := time.Now()
 	var statusURLs []string
+	var tail time.Duration // from each PUT body's last byte to its answer (the result)
 	if *useMultipart {
 		pr, pw := io.Pipe()
 		mw := multipart.NewWriter(pw)
@@ -335,12 +339,16 @@ func sekisho(args []string) error {
 				return err
 			}
 			fi, _ := fh.Stat()
-			req, _ := http.NewRequest("PUT", api+"/"+url.PathEscape(filepath.Base(f)), fh)
+			body := &lastByte{r: fh}
+			req, _ := http.NewRequest("PUT", api+"/"+url.PathEscape(filepath.Base(f)), body)
 			req.ContentLength = fi.Size()
 			resp, err := c.Do(req)
 			fh.Close()
 			if err != nil {
 				return err
+			}
+			if !body.at.IsZero() {
+				tail += time.Since(body.at)
 			}
 			var t transferJSON
 			err = json.NewDecoder(resp.Body).Decode(&t)
@@ -364,13 +372,14 @@ func sekisho(args []string) error {
 				transfers = append(transfers, t)
 				break
 			}
-			time.Sleep(200 * time.Millisecond)
+			time.Sleep(20 * time.Millisecond)
 		}
 	}
 	sanitized := time.Since(start)
 	if err := login(c, *portal, *user, *password); err != nil {
 		return err
 	}
+	dlStart := time.Now()
 	var got int64
 	verdicts := map[string]int{}
 	for _, t := range transfers {
@@ -383,37 +392,62 @@ func sekisho(args []string) error {
 			if err != nil {
 				return err
 			}
-			var dst io.WriteCloser = nopCloser{io.Discard}
-			if !*discard {
-				if dst, err = os.Create(filepath.Join(*out, f.ID)); err != nil {
+			h := sha256.New()
+			var dst io.Writer = h
+			var file *os.File
+			if *out != "" {
+				if file, err = os.Create(filepath.Join(*out, f.ID)); err != nil {
 					resp.Body.Close()
 					return err
 				}
+				dst = io.MultiWriter(file, h)
 			}
-			n, err := io.Copy(dst, resp.Body)
+			n, err := io.CopyBuffer(dst, resp.Body, make([]byte, 256<<10))
 			resp.Body.Close()
-			dst.Close()
+			if file != nil {
+				if cerr := file.Close(); err == nil {
+					err = cerr
+				}
+			}
 			if err != nil || resp.StatusCode != 200 || n != f.OutSize {
 				return fmt.Errorf("download %s: %s, %d of %d bytes: %v", f.Name, resp.Status, n, f.OutSize, err)
+			}
+			if sum := hex.EncodeToString(h.Sum(nil)); resp.Header.Get("ETag") != `"`+sum+`"` {
+				return fmt.Errorf("download %s: SHA-256 %s, ETag %s", f.Name, sum, resp.Header.Get("ETag"))
 			}
 			got += n
 		}
 	}
 	d := time.Since(start)
+	downloaded := time.Since(dlStart)
 	n := total(files)
 	var vs []string
 	for k, v := range verdicts {
 		vs = append(vs, fmt.Sprintf("%s:%d", k, v))
 	}
 	mode := "sekisho"
-	if *discard {
-		mode = "sekisho-discard"
+	if *out != "" {
+		mode = "sekisho-write"
 	}
-	fmt.Printf("mode=%s files=%d bytes=%d downloaded=%d upload_s=%.2f sanitized_s=%.2f seconds=%.2f MiB/s=%.1f results=%s\n",
-		mode, len(files), n, got, uploaded.Seconds(), sanitized.Seconds(), d.Seconds(), mibs(n, d), strings.Join(vs, ","))
+	tailS := ""
+	if !*useMultipart {
+		tailS = fmt.Sprintf(" put_tail_s=%.2f", tail.Seconds())
+	}
+	fmt.Printf("mode=%s files=%d bytes=%d downloaded=%d upload_s=%.2f%s sanitized_s=%.2f download_s=%.2f seconds=%.2f MiB/s=%.1f results=%s\n",
+		mode, len(files), n, got, uploaded.Seconds(), tailS, sanitized.Seconds(), downloaded.Seconds(), d.Seconds(), mibs(n, d), strings.Join(vs, ","))
 	return nil
 }
 
-type nopCloser struct{ io.Writer }
+// lastByte is an upload body that notes when its last byte was handed to the connection.
+type lastByte struct {
+	r  io.Reader
+	at time.Time
+}
 
-func (nopCloser) Close() error { return nil }
+func (l *lastByte) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	if err == io.EOF && l.at.IsZero() {
+		l.at = time.Now()
+	}
+	return n, err
+}
