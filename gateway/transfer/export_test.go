@@ -23,3 +23,6 @@ func (s *Service) Idle() bool {
 func (s *Service) LiveRuns() (started, used, dropped int64) {
 	return s.liveRuns.started.Load(), s.liveRuns.used.Load(), s.liveRuns.dropped.Load()
 }
+
+// SentByFile counts the download bodies sent by sendfile.
+func SentByFile() int64 { return sentByFile.Load() }
