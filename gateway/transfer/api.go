@@ -424,6 +424,7 @@ func (a *API) status(c context.Context, ctx *fasthttp.RequestCtx, t Transfer, up
 func (a *API) waitDone(c context.Context, ctx *fasthttp.RequestCtx, t Transfer, key string) error {
 	end := time.Now().Add(a.wait)
 	for {
+		processed := a.s.processedSignal()
 		cur, fs, err := a.s.Transfer(c, t.ID)
 		if err != nil {
 			return err
@@ -436,7 +437,13 @@ func (a *API) waitDone(c context.Context, ctx *fasthttp.RequestCtx, t Transfer, 
 			writeJSON(ctx, fasthttp.StatusCreated, toJSON(cur, fs, APIPrefix+"t/"+key))
 			return nil
 		}
-		time.Sleep(100 * time.Millisecond)
+		// Another node's result (a shared store) is seen at the next look.
+		look := time.NewTimer(100 * time.Millisecond)
+		select {
+		case <-processed:
+		case <-look.C:
+		}
+		look.Stop()
 	}
 }
 

@@ -303,6 +303,29 @@ func (s *Service) process(id string) {
 		log.Error("transfer sanitize result not audited", "err", err)
 	}
 	s.checkComplete(ctx, t.ID)
+	s.announceProcessed()
+}
+
+// processedSignal returns a channel closed the next time this node records a file's
+// result: a request waiting for its transfer's results answers at once instead of at its
+// next look. Take it before reading the state, so a result recorded in between is not
+// missed.
+func (s *Service) processedSignal() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.processed == nil {
+		s.processed = make(chan struct{})
+	}
+	return s.processed
+}
+
+func (s *Service) announceProcessed() {
+	s.mu.Lock()
+	if s.processed != nil {
+		close(s.processed)
+		s.processed = nil
+	}
+	s.mu.Unlock()
 }
 
 func oneLine(s string) string {

@@ -134,6 +134,7 @@ type Service struct {
 	live      map[string]*liveRun // uploads complete, their live run waiting for the worker
 	liveSlots chan struct{}       // live runs at once: transfer.sanitize_workers
 	liveRuns  liveCounts
+	processed chan struct{} // closed when this node records a file's result (then replaced)
 }
 
 // New opens the blob store under o.Dir. Start runs the workers; Close stops them.

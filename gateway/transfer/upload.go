@@ -182,18 +182,18 @@ func (s *Service) write(ctx context.Context, t Transfer, f File, off int64, body
 	defer w.Close()
 	rh := s.hashFor(f.ID, off)
 	dst := io.Writer(w)
+	var h hash.Hash
 	if rh != nil {
-		dst = io.MultiWriter(w, rh.h)
+		h = rh.h
 	}
 	var lv *liveRun
 	if whole && off == 0 && rh != nil {
 		if lv = s.startLive(t, f); lv != nil {
-			dst = io.MultiWriter(dst, lv.in)
+			dst = io.MultiWriter(w, lv.in)
 		}
 	}
-	buf := make([]byte, 256<<10)
 	body = clientReader{body}
-	n, copyErr := io.CopyBuffer(dst, io.LimitReader(body, remaining), buf)
+	n, copyErr := copyHashing(dst, io.LimitReader(body, remaining), h)
 	var over bool
 	if copyErr == nil {
 		// One more byte means the body is longer than it may be.
@@ -349,6 +349,59 @@ func (s *Service) originalSum(id string, size int64) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// copyHashing copies src to dst as io.Copy does and writes what dst took to h (when not
+// nil) on a goroutine of its own: the request reads and writes the next block while the
+// last one is hashed, so a large upload's TLS, write and SHA-256 use two CPUs instead of
+// queueing on one. h has seen every copied byte when it returns.
+func copyHashing(dst io.Writer, src io.Reader, h hash.Hash) (int64, error) {
+	const size, depth = 256 << 10, 3
+	if h == nil {
+		return io.CopyBuffer(struct{ io.Writer }{dst}, src, make([]byte, size))
+	}
+	free := make(chan []byte, depth)
+	for range depth {
+		free <- make([]byte, size)
+	}
+	full := make(chan []byte, depth)
+	hashed := make(chan struct{})
+	go func() { // ends when full is closed, below
+		defer close(hashed)
+		for b := range full {
+			h.Write(b)
+			free <- b[:cap(b)]
+		}
+	}()
+	var n int64
+	var err error
+	for {
+		b := <-free
+		k, rerr := src.Read(b)
+		if k > 0 {
+			wk, werr := dst.Write(b[:k])
+			n += int64(wk)
+			full <- b[:wk]
+			if werr == nil && wk < k {
+				werr = io.ErrShortWrite
+			}
+			if werr != nil {
+				err = werr
+				break
+			}
+		} else {
+			free <- b
+		}
+		if rerr != nil {
+			if rerr != io.EOF {
+				err = rerr
+			}
+			break
+		}
+	}
+	close(full)
+	<-hashed
+	return n, err
 }
 
 func isNoSpace(err error) bool {
