@@ -136,64 +136,101 @@ func canonicalNS(uri string) string {
 	return uri
 }
 
+// binding is a namespace binding in scope; scope is an open element: its name as written,
+// resolved (the end tag takes it instead of resolving again), and how many bindings there
+// were before it.
+type (
+	binding struct{ prefix, uri string }
+	scope   struct {
+		raw   xml.Name
+		name  xml.Name
+		nbind int
+	}
+)
+
+// readState is what readXML keeps while it reads a part: the open elements, the
+// namespace bindings in scope (innermost last) and a small cache of recent prefix
+// answers, cleared whenever the bindings change (Office parts declare nearly everything
+// on the root, so it answers most lookups). It is pooled: allocated per part, its slices
+// and the token were most of a small document's allocations.
+type readState struct {
+	stack  []scope
+	binds  []binding
+	cache  [4]binding
+	ncache int
+	names  []xml.Name
+	cur    tok
+	lookup func(prefix string) (string, bool) // rs.resolve, bound once
+}
+
+var readStates = sync.Pool{New: func() any {
+	rs := &readState{}
+	rs.lookup = rs.resolve
+	return rs
+}}
+
+func (rs *readState) resolve(prefix string) (string, bool) {
+	for i := range rs.ncache {
+		if rs.cache[i].prefix == prefix {
+			return rs.cache[i].uri, true
+		}
+	}
+	switch prefix {
+	case "xml":
+		return nsXML, true
+	case "xmlns":
+		return nsXMLNS, true
+	}
+	for i := len(rs.binds) - 1; i >= 0; i-- {
+		if rs.binds[i].prefix == prefix {
+			if rs.ncache < len(rs.cache) {
+				rs.cache[rs.ncache] = rs.binds[i]
+				rs.ncache++
+			}
+			return rs.binds[i].uri, true
+		}
+	}
+	return "", prefix == ""
+}
+
+// release drops the part's strings and returns the state to the pool.
+func (rs *readState) release() {
+	clear(rs.stack[:cap(rs.stack)])
+	clear(rs.binds[:cap(rs.binds)])
+	clear(rs.names[:cap(rs.names)])
+	rs.stack, rs.binds, rs.names = rs.stack[:0], rs.binds[:0], rs.names[:0]
+	rs.cache, rs.ncache = [4]binding{}, 0
+	lookup := rs.lookup
+	rs.cur = tok{rawAttr: rs.cur.rawAttr[:0], text: rs.cur.text[:0], ns: lookup}
+	readStates.Put(rs)
+}
+
 // readXML decodes r and pushes every token, resolved, to st. It enforces the structure
 // (matching tags, one root, declared prefixes, bounded depth) that the scanner leaves to
 // it.
 func readXML(ctx context.Context, r io.Reader, st stage) error {
 	scn := getScanner(r)
 	defer putScanner(scn)
-	// Namespace bindings in scope, innermost last; each open element remembers how many
-	// there were before it. Office parts declare nearly everything on the root, so a small
-	// cache of recent answers, cleared whenever the bindings change, answers most lookups.
-	type binding struct{ prefix, uri string }
-	type scope struct {
-		raw   xml.Name
-		name  xml.Name // resolved: the end tag takes it instead of resolving again
-		nbind int
-	}
-	var (
-		stack  []scope
-		binds  []binding
-		cache  [4]binding
-		ncache int
-	)
-	lookup := func(prefix string) (string, bool) {
-		for i := range ncache {
-			if cache[i].prefix == prefix {
-				return cache[i].uri, true
-			}
-		}
-		switch prefix {
-		case "xml":
-			return nsXML, true
-		case "xmlns":
-			return nsXMLNS, true
-		}
-		for i := len(binds) - 1; i >= 0; i-- {
-			if binds[i].prefix == prefix {
-				if ncache < len(cache) {
-					cache[ncache] = binds[i]
-					ncache++
-				}
-				return binds[i].uri, true
-			}
-		}
-		return "", prefix == ""
-	}
+	rs := readStates.Get().(*readState)
+	defer rs.release()
+	// The loop works on local copies of the slices it grows most; rs keeps their arrays
+	// when they grow, for the next part.
+	stack := rs.stack
+	lookup := rs.lookup
 	roots, n := 0, 0
 	// One tok and one attribute-name buffer serve every token: stages consume a token
 	// before the next is read, and the one that keeps tokens (the Word field queue)
 	// copies them (see tok.clone).
-	var cur tok
+	cur := &rs.cur
 	cur.ns = lookup
-	var names []xml.Name
+	names := rs.names
 	for {
 		if n++; n%ctxCheckEvery == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		t := &cur
+		t := cur
 		t.drop, t.unwrap = false, false
 		if t.field != nil {
 			t.field = nil
@@ -219,21 +256,24 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 			if len(stack) >= maxXMLDepth {
 				return fmt.Errorf("%w: xml: nesting deeper than %d", sanitize.ErrMalformed, maxXMLDepth)
 			}
-			stack = append(stack, scope{raw: t.raw, nbind: len(binds)})
+			stack = append(stack, scope{raw: t.raw, nbind: len(rs.binds)})
+			if cap(stack) != cap(rs.stack) {
+				rs.stack = stack[:0]
+			}
 			top := &stack[len(stack)-1]
 			for _, a := range t.rawAttr {
 				switch {
 				case a.Name.Space == "xmlns":
-					binds = append(binds, binding{a.Name.Local, canonicalNS(a.Value)})
-					ncache = 0
+					rs.binds = append(rs.binds, binding{a.Name.Local, canonicalNS(a.Value)})
+					rs.ncache = 0
 				case a.Name.Space == "" && a.Name.Local == "xmlns":
-					binds = append(binds, binding{"", canonicalNS(a.Value)})
-					ncache = 0
+					rs.binds = append(rs.binds, binding{"", canonicalNS(a.Value)})
+					rs.ncache = 0
 				}
 			}
 			// The first cached binding answers most names (Word's w:): test it here,
 			// where a call through the closure would cost more than the test.
-			u, ok := cache[0].uri, ncache > 0 && cache[0].prefix == t.raw.Space
+			u, ok := rs.cache[0].uri, rs.ncache > 0 && rs.cache[0].prefix == t.raw.Space
 			if !ok {
 				u, ok = lookup(t.raw.Space)
 			}
@@ -244,6 +284,7 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 			top.name = t.name
 			if cap(names) < len(t.rawAttr) {
 				names = make([]xml.Name, len(t.rawAttr), 2*len(t.rawAttr))
+				rs.names = names[:0]
 			}
 			t.attrs = names[:len(t.rawAttr)]
 			for i, a := range t.rawAttr {
@@ -251,7 +292,7 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 				case a.Name.Space == "":
 					t.attrs[i] = xml.Name{Local: a.Name.Local} // unprefixed attributes have no namespace
 				default:
-					au, ok := cache[0].uri, ncache > 0 && cache[0].prefix == a.Name.Space
+					au, ok := rs.cache[0].uri, rs.ncache > 0 && rs.cache[0].prefix == a.Name.Space
 					if !ok {
 						au, ok = lookup(a.Name.Space)
 					}
@@ -275,9 +316,9 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 				return fmt.Errorf("%w: xml: unexpected end element </%s>", sanitize.ErrMalformed, qname(t.raw))
 			}
 			t.name = stack[len(stack)-1].name
-			if nb := stack[len(stack)-1].nbind; nb != len(binds) {
-				binds = binds[:nb]
-				ncache = 0
+			if nb := stack[len(stack)-1].nbind; nb != len(rs.binds) {
+				rs.binds = rs.binds[:nb]
+				rs.ncache = 0
 			}
 			stack = stack[:len(stack)-1]
 		case kText:
@@ -407,10 +448,14 @@ type writer struct {
 
 const writerFlush = 32 << 10
 
-var writerBufs = sync.Pool{New: func() any { b := make([]byte, 0, writerFlush+4<<10); return &b }}
+// writers are pooled with their buffers and frame stacks, which a part grows once: a
+// writer per part was, after the inflater's input, the largest allocation of a small
+// document.
+var writers = sync.Pool{New: func() any { return &writer{buf: make([]byte, 0, writerFlush+4<<10)} }}
 
 func newWriter(w io.Writer, r rules) *writer {
-	wr := &writer{out: w, r: r, buf: (*writerBufs.Get().(*[]byte))[:0]}
+	wr := writers.Get().(*writer)
+	wr.out, wr.r = w, r
 	wr.d = &wr.buf
 	return wr
 }
@@ -599,13 +644,25 @@ func (w *writer) flush() error {
 
 func (w *writer) finish() error {
 	err := w.flush()
-	if cap(w.buf) <= 2*writerFlush {
-		// A pointer to a copy of the header: &w.buf would hand the pool this writer's
-		// field, which the next line clears while another writer may already hold it.
-		b := w.buf[:0]
-		writerBufs.Put(&b)
+	if cap(w.buf) > 2*writerFlush || len(w.stack) > 0 || w.holding || w.skip > 0 {
+		// A buffer grown by one large element goes; a writer stopped inside an element
+		// (its reader failed) is not reused at all.
+		w.buf, w.d = nil, nil
+		return err
 	}
-	w.buf, w.d = nil, nil
+	// Drop this part's strings; keep the buffers.
+	clear(w.stack[:cap(w.stack)])
+	clear(w.held.attrs[:cap(w.held.attrs)])
+	clear(w.held.names[:cap(w.held.names)])
+	ts := w.held.texts[:cap(w.held.texts)]
+	for i := range ts {
+		ts[i].name = xml.Name{}
+	}
+	*w = writer{
+		buf: w.buf[:0], hold: w.hold[:0], stack: w.stack[:0],
+		held: heldElem{attrs: w.held.attrs[:0], names: w.held.names[:0], texts: w.held.texts[:0]},
+	}
+	writers.Put(w)
 	return err
 }
 

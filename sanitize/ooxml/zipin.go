@@ -238,9 +238,23 @@ func readPart(f *zip.File, b *sanitize.Budget, max int64) ([]byte, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(rc)
-	if err != nil {
+	// archive/zip holds the part to its declared size (more is an error, less too, at the
+	// end): read exactly that into one allocation, where io.ReadAll grew a slice from 512
+	// bytes, then read the end, where the CRC is checked.
+	data := make([]byte, f.UncompressedSize64)
+	if _, err := io.ReadFull(rc, data); err != nil {
+		if err == io.ErrUnexpectedEOF || err == io.EOF {
+			err = fmt.Errorf("%w: zip entry %q is shorter than declared", sanitize.ErrMalformed, f.Name)
+		}
 		return nil, err
 	}
-	return data, nil
+	var one [1]byte
+	switch _, err := io.ReadFull(rc, one[:]); err {
+	case io.EOF:
+		return data, nil
+	case nil:
+		return nil, fmt.Errorf("%w: zip entry %q is longer than declared", sanitize.ErrMalformed, f.Name)
+	default:
+		return nil, err
+	}
 }
