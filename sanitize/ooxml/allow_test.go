@@ -425,3 +425,41 @@ func TestAttributesPerElement(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainElemFollowsRules checks the shortcut of ooxmlRules.start: no element of the
+// schema catalogue that plainElem lets skip the element rules has a rule there. A case
+// added to word, or a formula element added to the sheet tables, without updating
+// plainElem fails here.
+func TestPlainElemFollowsRules(t *testing.T) {
+	plain := 0
+	for space, names := range schemaNames {
+		for local := range names.elems {
+			n := xml.Name{Space: space, Local: local}
+			if !plainElem(n) {
+				continue
+			}
+			plain++
+			r, j := ooxmlRulesFor("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml", true)
+			tk := &tok{kind: kStart, name: n, raw: xml.Name{Local: local}}
+			if nsW.has(space) {
+				if o := r.word(tk, n); o != opKeep {
+					t.Errorf("%s: word decides %d, but plainElem skips it", local, o)
+				}
+			}
+			if o, ok := r.formulaStart(tk); ok {
+				t.Errorf("%s %s: formulaStart decides %d, but plainElem skips it", space, local, o)
+			}
+			if len(j.res.Actions) > 0 {
+				t.Errorf("%s %s: reported %v, but plainElem skips it", space, local, j.res.Actions)
+			}
+		}
+	}
+	for local := range wordRuled {
+		if plainElem(xml.Name{Space: nsW[0], Local: local}) {
+			t.Errorf("w:%s is ruled by word but plain", local)
+		}
+	}
+	if plain < 1000 {
+		t.Errorf("only %d plain elements: the catalogue did not load?", plain)
+	}
+}

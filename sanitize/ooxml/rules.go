@@ -145,6 +145,9 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 			i--
 		}
 	}
+	if ce.plain {
+		return opKeep
+	}
 	// VML shapes and images can point at a file outside the package by attribute alone
 	// (<v:imagedata src="file://\\host\x" o:href="\\host\x">), without a relationship:
 	// Word fetches them, which leaks NTLM credentials to the host. A picture or fill that
@@ -209,6 +212,29 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 	}
 	return opKeep
 }
+
+// plainElem reports an element that nothing in ooxmlRules.start after the attribute
+// checks (the schema, removed relationships, metadata, macro assignments) looks at: not
+// VML, not markup compatibility, not SpreadsheetML, DrawingML or PresentationML (their
+// rules look at every element), no formula-bearing element of the sheet tables, and none
+// of the WordprocessingML elements word decides on. It must follow those rules: an element
+// it calls plain skips them. TestPlainElemFollowsRules checks it against them.
+func plainElem(n xml.Name) bool {
+	switch {
+	case strings.HasPrefix(n.Space, "urn:schemas-microsoft-com:"), n.Space == nsMC,
+		nsX.has(n.Space), nsA.has(n.Space), nsP.has(n.Space):
+		return false
+	case nsW.has(n.Space):
+		if _, ok := wordRuled[n.Local]; ok {
+			return false
+		}
+	}
+	e, _ := sheetIdx.get(n)
+	return e == nil
+}
+
+// wordRuled are the WordprocessingML elements word decides on.
+var wordRuled = map[string]struct{}{"fldSimple": {}, "entryMacro": {}, "exitMacro": {}, "mailMerge": {}, "fldData": {}}
 
 func (r *ooxmlRules) word(t *tok, n xml.Name) op {
 	switch n.Local {

@@ -242,6 +242,9 @@ type elemEntry struct {
 	own   *nsNames // the element's namespace, nil when the catalogue does not describe it
 	set   *attrSet // its attributes; nil with own set: not in the schema
 	valid bool
+	// plain: no rule of ooxmlRules.start but the attribute checks concerns the element
+	// (see plainElem); it depends on the name alone, like the rest of the entry.
+	plain bool
 	n     int
 	ok    [4]xml.Name // attributes the schema check kept on it
 }
@@ -255,7 +258,7 @@ func (c *elemCache) get(n xml.Name, m *namesMemo) *elemEntry {
 	if e.valid && e.name == n {
 		return e
 	}
-	e.name, e.own, e.set, e.valid, e.n = n, m.get(n.Space), nil, true, 0
+	e.name, e.own, e.set, e.valid, e.n, e.plain = n, m.get(n.Space), nil, true, 0, plainElem(n)
 	if e.own != nil {
 		e.set = e.own.elems[n.Local]
 	}
