@@ -59,7 +59,10 @@ func (p *player) blit(rop uint32, x, y, w, h float64, src *image.RGBA, sx, sy, s
 	r := image.Rect(int(math.Floor(math.Min(d0.x, d1.x))), int(math.Floor(math.Min(d0.y, d1.y))),
 		int(math.Ceil(math.Max(d0.x, d1.x))), int(math.Ceil(math.Max(d0.y, d1.y))))
 	r = r.Intersect(p.st.clip.rect).Intersect(p.cv.img.Rect)
-	p.cv.work += int64(r.Dx()) * int64(r.Dy())
+	p.cv.work += int64(r.Dx()) * int64(r.Dy()) * int64(1+len(p.st.clip.excl))
+	if p.cv.work > p.cv.maxWork {
+		return nil // refused at the next record
+	}
 	sb := src.Bounds()
 	img := p.cv.img
 	for oy := r.Min.Y; oy < r.Max.Y; oy++ {

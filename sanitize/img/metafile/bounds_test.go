@@ -13,7 +13,8 @@ import (
 
 // amplifier is a small picture whose records multiply work: each record makes many more
 // points (glyph outlines, Bézier steps, stroke quadrilaterals, ellipse segments) than its
-// bytes hold.
+// bytes hold, decodes a bitmap many times its size, or costs more per pixel or object
+// than the budget counted (clip exclusions, a full object table).
 type amplifier struct {
 	name string
 	data []byte
@@ -66,7 +67,27 @@ func amplifiers() []amplifier {
 	for i := range 300 {
 		brushes.rec(94, i+1, 0, 32, len(bmi), 32+len(bmi), len(bits), bmi, bits)
 	}
+	// A WMF object table of 65,535 slots, filled, then creations that each look through
+	// the full table for a free slot.
+	churn := &wmfFile{w: 100, h: 60}
+	for range 65535 + 100000 {
+		churn.rec(0x02FC, 0, 0, 0, 0)
+	}
+	table := churn.bytes()
+	binary.LittleEndian.PutUint16(table[32:], 65535)
+	// 256 excluded rectangles (each pixel drawn is tested against all of them), then
+	// full-picture fills.
+	excl := &emfFile{w: 2048, h: 2048}
+	excl.rec(39, 1, 0, colorRefU(0, 0, 255), 0).rec(37, 1)
+	for i := range 256 {
+		excl.rec(29, 3000+i, 3000, 3001+i, 3001)
+	}
+	for range 30 {
+		excl.rec(43, 0, 0, 2048, 2048)
+	}
 	return []amplifier{
+		{"fills under many excluded rectangles", excl.bytes()},
+		{"object table churn", table},
 		{"many bitmap pattern brushes", brushes.bytes()},
 		{"text of many glyphs", text.bytes()},
 		{"long Bézier path", bez.bytes()},

@@ -208,6 +208,9 @@ func addSpan(cov []float32, a, b float64, wt float32) {
 // composite blends row y's coverage in [lo, hi) over the image and clears it.
 func (c *canvas) composite(y, lo, hi int, p *paint, clip *clipState) {
 	solid := p.tile == nil && p.c.a == 255
+	// Each pixel is tested against every excluded rectangle (up to 256): that is work
+	// the row's pixel count alone does not show.
+	c.work += int64(hi-lo) * int64(len(clip.excl))
 	row := c.img.Pix[c.img.PixOffset(0, y):]
 	for x := lo; x < hi; x++ {
 		cv := c.cov[x]

@@ -363,12 +363,17 @@ func (p *player) decodeDIBAt(r *rec, at int, maxPixels int64) (*image.RGBA, erro
 
 // create puts an object into the lowest free slot of the table.
 func (wp *wmfPlayer) create(o any) error {
+	// An object takes the lowest free slot; the slots looked at are charged to the work
+	// budget, since a full table of 65,535 made each creation after it a walk through all
+	// of them (100,000 such records: 10 s).
 	for i, v := range wp.objs {
 		if v == nil {
+			wp.cv.spendBytes(int64(i + 1))
 			wp.objs[i] = o
 			return nil
 		}
 	}
+	wp.cv.spendBytes(int64(len(wp.objs)))
 	// GDI fails the creation when the table is full; a later selection of the missing
 	// index then draws with the current objects.
 	return nil
