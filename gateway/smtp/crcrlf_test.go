@@ -2,6 +2,7 @@ package smtp_test
 
 import (
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -60,5 +61,28 @@ func TestCRBeforeCRLF(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestBDATEndOfDataInside: in a BDAT chunk "<CRLF>.<CRLF>" is message text, not an end of
+// data; relayed, it must reach the next hop dot-stuffed as one message, never as a second
+// envelope (the relay's sink sees one message to the one recipient, with the text whole).
+func TestBDATEndOfDataInside(t *testing.T) {
+	r := relaytest.Start(t, "", nil)
+	chunk := "From: a@example.com\r\nSubject: bdat\r\n\r\nfirst\r\n.\r\nMAIL FROM:<evil@example.com>\r\n" +
+		"RCPT TO:<victim@city.lg.jp>\r\nDATA\r\nSubject: smuggled\r\n\r\nsecond\r\n.\r\n"
+	replies := relaytest.Raw(t, r.Addr, []string{"EHLO c.test\r\n", "MAIL FROM:<a@example.com>\r\n",
+		"RCPT TO:<staff@city.lg.jp>\r\n", "BDAT " + strconv.Itoa(len(chunk)) + " LAST\r\n" + chunk, "QUIT\r\n"})
+	if final := replies[len(replies)-2]; !strings.HasPrefix(final, "250") {
+		t.Fatalf("BDAT LAST = %q (replies %q)", final, replies)
+	}
+	relaytest.WaitFor(t, "delivery", func() bool { return len(relaytest.Delivered(r.Dir)) >= 1 })
+	time.Sleep(200 * time.Millisecond)
+	msgs := relaytest.Delivered(r.Dir)
+	if len(msgs) != 1 || strings.Contains(msgs[0], "Envelope-To: <victim@") {
+		t.Fatalf("%d messages delivered, want one to staff only: %q", len(msgs), msgs)
+	}
+	if !strings.HasSuffix(msgs[0], "\r\n\r\nfirst\r\n.\r\nMAIL FROM:<evil@example.com>\r\nRCPT TO:<victim@city.lg.jp>\r\nDATA\r\nSubject: smuggled\r\n\r\nsecond\r\n.\r\n") {
+		t.Errorf("delivered text changed: %q", msgs[0])
 	}
 }
