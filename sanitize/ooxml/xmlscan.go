@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/sekisho/sekisho/sanitize"
@@ -53,12 +52,14 @@ const (
 
 var errNeedMore = errors.New("need more input")
 
-var scannerPool = sync.Pool{New: func() any {
-	return &scanner{buf: make([]byte, scanBufSize), names: new([internSize]string)}
-}}
+// scanners are kept with their buffer and intern table (128 KB together).
+var scanners = newFreeList[*scanner](freeKept)
 
 func getScanner(r io.Reader) *scanner {
-	s := scannerPool.Get().(*scanner)
+	s, ok := scanners.get()
+	if !ok {
+		s = &scanner{buf: make([]byte, scanBufSize), names: new([internSize]string)}
+	}
 	s.r, s.pos, s.end, s.eof, s.rerr, s.endTag, s.expect = r, 0, 0, false, nil, false, xml.Name{}
 	return s
 }
@@ -69,7 +70,7 @@ func putScanner(s *scanner) {
 		s.buf = make([]byte, scanBufSize) // a grown buffer served one large tag; let it go
 	}
 	clear(s.attrs[:cap(s.attrs)]) // drop references to this part's strings
-	scannerPool.Put(s)
+	scanners.put(s)
 }
 
 func malformed(format string, args ...any) error {

@@ -9,7 +9,6 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/klauspost/compress/flate"
@@ -108,7 +107,7 @@ func openZip(in *sanitize.Item, b *sanitize.Budget) (*pkgZip, error) {
 // buffers across entries: given a reader without ReadByte, klauspost would allocate a
 // bufio.Reader per entry.
 func newInflater(r io.Reader) io.ReadCloser {
-	if p, ok := inflatePool.Get().(*pooledInflater); ok {
+	if p, ok := inflateFree.get(); ok {
 		p.br.Reset(r)
 		if err := p.fr.(flate.Resetter).Reset(p.br, nil); err == nil {
 			return p
@@ -119,7 +118,7 @@ func newInflater(r io.Reader) io.ReadCloser {
 	return p
 }
 
-var inflatePool sync.Pool
+var inflateFree = newFreeList[*pooledInflater](freeKept)
 
 type pooledInflater struct {
 	br     *bufio.Reader
@@ -135,7 +134,7 @@ func (p *pooledInflater) Close() error {
 	p.closed = true
 	err := p.fr.Close()
 	p.br.Reset(nil)
-	inflatePool.Put(&pooledInflater{br: p.br, fr: p.fr})
+	inflateFree.put(&pooledInflater{br: p.br, fr: p.fr})
 	return err
 }
 

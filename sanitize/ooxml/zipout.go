@@ -5,7 +5,6 @@ import (
 	"hash/crc32"
 	"io"
 	"mime"
-	"sync"
 
 	"github.com/klauspost/compress/flate"
 
@@ -31,7 +30,7 @@ func stamp(h *zip.FileHeader) {
 func newZipOut(w io.Writer, max int64) *zipOut {
 	zw := zip.NewWriter(sanitize.LimitWriter(w, max, "limits.max_file_size"))
 	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		if fw, ok := flatePool.Get().(*flate.Writer); ok {
+		if fw, ok := flateFree.get(); ok {
 			fw.Reset(w)
 			return &pooledFlate{fw}, nil
 		}
@@ -47,15 +46,15 @@ func newZipOut(w io.Writer, max int64) *zipOut {
 // markup, still compress well (see the out/in metric of BenchmarkSanitize).
 const deflateLevel = flate.BestSpeed
 
-// flatePool reuses compressors across entries and packages: a flate.Writer allocates
-// about 1 MB, and a package has dozens of small parts.
-var flatePool sync.Pool
+// flateFree reuses compressors across entries and packages: a flate.Writer allocates
+// about 500 KB, and a package has dozens of small parts.
+var flateFree = newFreeList[*flate.Writer](freeKept)
 
 type pooledFlate struct{ *flate.Writer }
 
 func (p *pooledFlate) Close() error {
 	err := p.Writer.Close()
-	flatePool.Put(p.Writer)
+	flateFree.put(p.Writer)
 	p.Writer = nil
 	return err
 }
