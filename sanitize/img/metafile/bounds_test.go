@@ -85,7 +85,16 @@ func amplifiers() []amplifier {
 	for range 30 {
 		excl.rec(43, 0, 0, 2048, 2048)
 	}
+	// SaveDC/RestoreDC pairs under 256 exclusions: each save copies them.
+	saves := &emfFile{w: 100, h: 60}
+	for i := range 256 {
+		saves.rec(29, 3000+i, 3000, 3001+i, 3001)
+	}
+	for range 450000 {
+		saves.rec(33).rec(34, -1)
+	}
 	return []amplifier{
+		{"saved states under many excluded rectangles", saves.bytes()},
 		{"fills under many excluded rectangles", excl.bytes()},
 		{"object table churn", table},
 		{"many bitmap pattern brushes", brushes.bytes()},
