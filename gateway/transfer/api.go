@@ -368,7 +368,28 @@ func (a *API) body(ctx *fasthttp.RequestCtx) io.Reader {
 	if r == nil {
 		r = strings.NewReader("")
 	}
+	if n := ctx.Request.Header.ContentLength(); n > 0 {
+		r = &declaredBody{r: r, left: int64(n)}
+	}
 	return newPacedReader(r, ctx.Conn(), Pace{Idle: a.s.o.Limits.IdleTimeout, MinRate: a.s.o.Limits.MinRate})
+}
+
+// declaredBody is a body with a Content-Length: one that ends short of it was cut (the
+// client went away), which fasthttp reports as a plain EOF. A chunk that was cut is kept
+// for a resume like one that ended where the client meant, but the engine following the
+// upload stops (live.go).
+type declaredBody struct {
+	r    io.Reader
+	left int64
+}
+
+func (d *declaredBody) Read(p []byte) (int, error) {
+	n, err := d.r.Read(p)
+	d.left -= int64(n)
+	if err == io.EOF && d.left > 0 {
+		err = io.ErrUnexpectedEOF
+	}
+	return n, err
 }
 
 // fileJSON is a file as the uploader sees it.

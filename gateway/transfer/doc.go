@@ -13,10 +13,11 @@
 // content-addressed, the staged original is deleted, and a file the engine refuses goes to
 // the quarantine with its reason (operators handle it like a mail item). So the original
 // of an inbound file never reaches the LGWAN side: the portal serves only outputs, or an
-// original an operator released from the quarantine. A text file sent whole in one
-// request is sanitized while it arrives (live.go); its result, like any other, is
-// recorded only once the upload is complete, and an output that is the upload byte for
-// byte is stored by keeping the staged file (same.go).
+// original an operator released from the quarantine. A text file that arrives in order,
+// whole in one request or in chunks, is sanitized while it arrives (live.go); its result,
+// like any other, is recorded only once the upload is complete, and an output that is the
+// upload byte for byte is stored by keeping the staged file (same.go). A stored output
+// goes to a client without TLS by sendfile (download.go).
 //
 // Outbound. Staff upload on the portal and name external recipients. The files go
 // through the outbound engine (metadata of the staff removed at least), then the transfer

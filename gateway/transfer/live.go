@@ -11,10 +11,12 @@ import (
 	"github.com/sekisho/sekisho/sanitize"
 )
 
-// A file that arrives whole in one request (a PUT with its length) is sanitized while it
-// is received when it is text, the family that reads its input once from start to end:
-// the engine follows the staged upload as it grows, so its result is ready shortly after
-// the last byte instead of a whole file's engine time later. Nothing changes in what is
+// A file that arrives in order (a PUT with its length, or chunks of a known length: tus
+// PATCH, Content-Range) is sanitized while it is received when it is text, the family
+// that reads its input once from start to end: the engine follows the staged upload as it
+// grows, across the chunks' requests, so its result is ready shortly after the last byte
+// instead of a whole file's engine time later. A chunk that is cut or refused, a chunk
+// out of order or one another node takes, stops the run. Nothing changes in what is
 // kept or shown: the output is committed only by the worker that records the result,
 // after the upload is complete (process), and a request that fails (413, 507, a cut, a
 // cancel) stops the engine and drops its output before it answers. A run that did not
@@ -82,6 +84,13 @@ func (g *growing) fail(err error) {
 	}
 	g.mu.Unlock()
 	g.cond.Broadcast()
+}
+
+// received is how many bytes were written.
+func (g *growing) received() int64 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.avail
 }
 
 // whole reports whether every byte arrived and no read was failed.
@@ -220,6 +229,42 @@ func (s *Service) setLive(id string, lv *liveRun) {
 	s.mu.Lock()
 	s.live[id] = lv
 	s.mu.Unlock()
+}
+
+// follow keeps the run of an upload whose chunk ended where the client meant it to, for
+// the next chunk's request. A run that ends before it (not text, the service closing) is
+// dropped then, and so is one whose next chunk does not come within transfer.idle_timeout:
+// it holds a sanitizing slot, and the file is sanitized from its staged bytes when it is
+// complete.
+func (s *Service) follow(id string, lv *liveRun) {
+	s.mu.Lock()
+	s.following[id] = lv
+	s.mu.Unlock()
+	go func() { // ends with the run or the wait
+		wait := time.NewTimer(max(s.o.Limits.IdleTimeout, time.Second))
+		defer wait.Stop()
+		select {
+		case <-lv.done:
+		case <-wait.C:
+		}
+		s.mu.Lock()
+		mine := s.following[id] == lv
+		if mine {
+			delete(s.following, id)
+		}
+		s.mu.Unlock()
+		if mine {
+			lv.stop()
+		}
+	}()
+}
+
+func (s *Service) takeFollowing(id string) *liveRun {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lv := s.following[id]
+	delete(s.following, id)
+	return lv
 }
 
 func (s *Service) takeLive(id string) *liveRun {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -305,4 +306,153 @@ func TestLiveRefusal(t *testing.T) {
 	if f.State != transfer.Available || f.OutBlob != hex.EncodeToString(sum[:]) {
 		t.Errorf("resumed file %s (%s), output %s", f.State, f.Reason, f.OutBlob)
 	}
+}
+
+// TestLiveChunks: an upload in tus chunks is followed by the engine across the chunks'
+// requests, like a whole PUT: a clean file's result comes from the live run and its
+// output is the kept upload, a CRLF one is rewritten. A chunk that is cut, or a
+// termination, stops the run and drops its output; the cut file resumes and is sanitized
+// from its staged bytes.
+func TestLiveChunks(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fb, err := transfer.OpenFileBlobs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newFaultEnv(t, fb)
+	ctx := context.Background()
+	base := "http://" + e.addr
+	do := func(method, u string, h map[string]string, body []byte) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(method, u, bytes.NewReader(body))
+		req.Header.Set("Tus-Resumable", "1.0.0")
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	// open starts a transfer and one file of body's length; it returns the transfer's
+	// upload URL and the file's.
+	open := func(name string, size int) (string, string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", strings.TrimSuffix(e.url(""), "/"), nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		up := decode(t, string(b)).Upload
+		if resp.StatusCode != 201 || up == "" {
+			t.Fatalf("open = %s %s", resp.Status, b)
+		}
+		resp = do("POST", base+up+"/files", map[string]string{"Upload-Length": fmt.Sprint(size),
+			"Upload-Metadata": "filename " + base64.StdEncoding.EncodeToString([]byte(name))}, nil)
+		if resp.StatusCode != 201 {
+			t.Fatalf("create = %s", resp.Status)
+		}
+		return base + up, base + resp.Header.Get("Location")
+	}
+	patch := func(fileURL string, off int, b []byte) {
+		t.Helper()
+		resp := do("PATCH", fileURL, map[string]string{"Upload-Offset": fmt.Sprint(off), "Content-Type": "application/offset+octet-stream"}, b)
+		if resp.StatusCode != 204 || resp.Header.Get("Upload-Offset") != fmt.Sprint(off+len(b)) {
+			t.Fatalf("PATCH at %d = %s, offset %s", off, resp.Status, resp.Header.Get("Upload-Offset"))
+		}
+	}
+	const chunk = 1 << 20
+	for _, crlf := range []bool{false, true} {
+		body := bigText(3<<20+777, crlf)
+		startedBefore, usedBefore, _ := e.svc.LiveRuns()
+		up, fileURL := open(fmt.Sprintf("chunks-%v.txt", crlf), len(body))
+		for off := 0; off < len(body); off += chunk {
+			patch(fileURL, off, body[off:min(off+chunk, len(body))])
+		}
+		if resp := do("POST", up+"/done", nil, nil); resp.StatusCode != 200 {
+			t.Fatalf("done = %s", resp.Status)
+		}
+		id := fileURL[strings.LastIndex(fileURL, "/")+1:]
+		var f transfer.File
+		waitFor(t, "the file's result", 60*time.Second, func() bool {
+			f, _ = e.svc.File(ctx, id)
+			return f.State.Final()
+		})
+		want := body
+		if crlf {
+			want = bytes.ReplaceAll(body, []byte("\r\n"), []byte("\n"))
+		}
+		sum := sha256.Sum256(want)
+		if f.State != transfer.Available || f.OutBlob != hex.EncodeToString(sum[:]) || (f.OutBlob == f.SHA256) == crlf {
+			t.Fatalf("crlf=%v: file %s (%s), output %s, upload %s", crlf, f.State, f.Reason, f.OutBlob, f.SHA256)
+		}
+		if started, used, _ := e.svc.LiveRuns(); started != startedBefore+1 || used != usedBefore+1 {
+			t.Errorf("crlf=%v: live runs started %d, used %d; want one more of each", crlf, started-startedBefore, used-usedBefore)
+		}
+	}
+
+	// A chunk cut half way: the run is dropped with its output; the resume is sanitized
+	// from the staged bytes.
+	body := bigText(3<<20, true)
+	_, _, droppedBefore := e.svc.LiveRuns()
+	up, fileURL := open("cut.txt", len(body))
+	patch(fileURL, 0, body[:chunk])
+	conn, err := net.Dial("tcp", e.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "PATCH %s HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: %d\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: %d\r\n\r\n",
+		strings.TrimPrefix(fileURL, base), chunk, chunk)
+	conn.Write(body[chunk : chunk+chunk/2])
+	conn.Close()
+	id := fileURL[strings.LastIndex(fileURL, "/")+1:]
+	waitFor(t, "the cut chunk's offset", 60*time.Second, func() bool {
+		f, _ := e.svc.File(ctx, id)
+		return f.Offset == chunk+chunk/2
+	})
+	if _, _, dropped := e.svc.LiveRuns(); dropped != droppedBefore+1 {
+		t.Errorf("a cut chunk left its live run (%d dropped)", dropped-droppedBefore)
+	}
+	_, usedBefore, _ := e.svc.LiveRuns()
+	patch(fileURL, chunk+chunk/2, body[chunk+chunk/2:])
+	if resp := do("POST", up+"/done", nil, nil); resp.StatusCode != 200 {
+		t.Fatalf("done = %s", resp.Status)
+	}
+	var f transfer.File
+	waitFor(t, "the resumed file's result", 60*time.Second, func() bool {
+		f, _ = e.svc.File(ctx, id)
+		return f.State.Final()
+	})
+	sum := sha256.Sum256(bytes.ReplaceAll(body, []byte("\r\n"), []byte("\n")))
+	if f.State != transfer.Available || f.OutBlob != hex.EncodeToString(sum[:]) {
+		t.Errorf("resumed file %s (%s), output %s", f.State, f.Reason, f.OutBlob)
+	}
+	if _, used, _ := e.svc.LiveRuns(); used != usedBefore {
+		t.Errorf("a resumed file's result came from a live run")
+	}
+
+	// A termination while the engine follows: the run goes with the file's bytes.
+	_, _, droppedBefore = e.svc.LiveRuns()
+	_, fileURL = open("terminated.txt", len(body))
+	patch(fileURL, 0, body[:chunk])
+	if resp := do("DELETE", fileURL, nil, nil); resp.StatusCode != 204 {
+		t.Fatalf("termination = %s", resp.Status)
+	}
+	if _, _, dropped := e.svc.LiveRuns(); dropped != droppedBefore+1 {
+		t.Errorf("a terminated upload left its live run")
+	}
+	waitFor(t, "only the outputs to be left", 30*time.Second, func() bool {
+		for _, p := range files(t, dir) {
+			if strings.HasPrefix(filepath.Base(p), "tmp-") || strings.Contains(p, "staging") {
+				return false
+			}
+		}
+		return true
+	})
 }

@@ -488,6 +488,7 @@ func (s *Service) removeFiles(ctx context.Context, id string) {
 		return
 	}
 	for _, f := range fs {
+		s.takeFollowing(f.ID).stop()
 		s.blobs.RemoveStaged(f.ID)
 		if f.State == Uploading || f.State == Uploaded || f.State == Available {
 			blob := f.OutBlob

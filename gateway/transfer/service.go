@@ -132,6 +132,7 @@ type Service struct {
 	perOwner  map[string]int  // uploads in progress per user or link
 	hashes    map[string]*runningHash
 	live      map[string]*liveRun // uploads complete, their live run waiting for the worker
+	following map[string]*liveRun // uploads in chunks, their live run waiting for the next
 	liveSlots chan struct{}       // live runs at once: transfer.sanitize_workers
 	liveRuns  liveCounts
 	processed chan struct{} // closed when this node records a file's result (then replaced)
@@ -194,7 +195,7 @@ func New(o Options) (*Service, error) {
 	return &Service{o: o, st: store{o.DB}, blobs: b, log: o.Logger, now: o.Now,
 		jobs: make(chan string, 1<<16), stop: make(chan struct{}),
 		queued: map[string]bool{}, uploading: map[string]bool{}, perOwner: map[string]int{},
-		live: map[string]*liveRun{}, liveSlots: make(chan struct{}, o.SanitizeWorkers)}, nil
+		live: map[string]*liveRun{}, following: map[string]*liveRun{}, liveSlots: make(chan struct{}, o.SanitizeWorkers)}, nil
 }
 
 // Options returns the options the service runs with (after defaults).
@@ -235,9 +236,13 @@ func (s *Service) Close() error {
 	s.mu.Lock()
 	live := s.live
 	s.live = map[string]*liveRun{}
+	for id, lv := range s.following {
+		live[id] = lv
+	}
+	s.following = map[string]*liveRun{}
 	s.mu.Unlock()
 	for _, lv := range live {
-		lv.drop()
+		lv.stop()
 	}
 	return s.blobs.Close()
 }

@@ -186,11 +186,22 @@ func (s *Service) write(ctx context.Context, t Transfer, f File, off int64, body
 	if rh != nil {
 		h = rh.h
 	}
-	var lv *liveRun
-	if whole && off == 0 && rh != nil {
-		if lv = s.startLive(t, f); lv != nil {
-			dst = io.MultiWriter(w, lv.in)
-		}
+	// The engine follows an upload that arrives in order within this process: a whole
+	// PUT, or chunks (tus PATCH, Content-Range) that each ended where the client meant.
+	lv := s.takeFollowing(f.ID)
+	switch {
+	case rh == nil:
+		lv.stop()
+		lv = nil
+	case off == 0:
+		lv.stop()
+		lv = s.startLive(t, f)
+	case lv != nil && lv.in.received() != off:
+		lv.stop()
+		lv = nil
+	}
+	if lv != nil {
+		dst = io.MultiWriter(w, lv.in)
 	}
 	body = clientReader{body}
 	n, copyErr := copyHashing(dst, io.LimitReader(body, remaining), h)
@@ -208,7 +219,7 @@ func (s *Service) write(ctx context.Context, t Transfer, f File, off int64, body
 		// body that is the whole file that is a cut, to resume, not a file to finish.
 		copyErr = &ClientError{io.ErrUnexpectedEOF}
 	}
-	if over || !complete {
+	if over || copyErr != nil {
 		// The engine stops and its output is gone before the request answers.
 		lv.stop()
 		lv = nil
@@ -247,7 +258,11 @@ func (s *Service) write(ctx context.Context, t Transfer, f File, off int64, body
 		// A body that ended where the client meant it to (a tus chunk) or one that was
 		// cut: either way what arrived is kept and the upload goes on from newOff.
 		if err := s.st.setOffset(context.WithoutCancel(ctx), f.ID, newOff, now); err != nil {
+			lv.stop()
 			return off, err
+		}
+		if lv != nil {
+			s.follow(f.ID, lv)
 		}
 		return newOff, copyErr
 	}
@@ -424,6 +439,7 @@ func (s *Service) Cancel(ctx context.Context, t Transfer, f File, actor, ip stri
 		return err
 	}
 	s.dropHash(f.ID)
+	s.takeFollowing(f.ID).stop()
 	if _, err := s.o.DB.ExecContext(ctx, `UPDATE transfer_transfers SET bytes = CASE WHEN bytes > $1 THEN bytes - $1 ELSE 0 END WHERE id = $2`, max(f.Length, 0), t.ID); err != nil {
 		return err
 	}
