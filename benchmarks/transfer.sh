@@ -29,6 +29,7 @@
 #
 # Env: CASES ("big pdfs"; pdf-family alone) FAMILY_N (20) SIZE (2GiB) PDFS (200) WORK (a new directory under /var/tmp) WRITE
 #      OUT (benchmarks/results/transfer-<UTC date>.txt) PROFILE (a file: CPU profile of serve) KEEP (keep WORK)
+#      SEKISHO_BIN (a sekisho binary built elsewhere, e.g. from an earlier commit, for a before/after in the same conditions)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CASES=${CASES:-"big pdfs"}
@@ -37,9 +38,13 @@ PDFS=${PDFS:-200}
 WORK=${WORK:-$(mktemp -d /var/tmp/sekisho-transfer-bench.XXXXXX)}
 OUT=${OUT:-$ROOT/benchmarks/results/transfer-$(date -u +%Y-%m-%d).txt}
 mkdir -p "$WORK/in" "$(dirname "$OUT")"
-go build -o "$WORK/sekisho" "$ROOT/cmd/sekisho"
 go build -o "$WORK/transferload" "$ROOT/benchmarks/transferload"
-S="$WORK/sekisho"
+if [ -n "${SEKISHO_BIN:-}" ]; then
+  S=$SEKISHO_BIN
+else
+  go build -o "$WORK/sekisho" "$ROOT/cmd/sekisho"
+  S="$WORK/sekisho"
+fi
 L="$WORK/transferload"
 
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -53,7 +58,7 @@ stop() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID="
 {
   echo "# benchmarks/transfer.sh $(date -u +%Y-%m-%dT%H:%M:%SZ) commit $(git -C "$ROOT" rev-parse --short=12 HEAD)$(git -C "$ROOT" diff --quiet || echo -dirty)"
   echo "# $(go version); $(uname -sr); $(nproc) CPUs; $(awk '/MemTotal/{printf "%.0f GiB RAM", $2/1048576}' /proc/meminfo); load $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "# CASES=\"$CASES\" SIZE=$SIZE PDFS=$PDFS WORK=$WORK WRITE=${WRITE:-}"
+  echo "# CASES=\"$CASES\" SIZE=$SIZE PDFS=$PDFS WORK=$WORK WRITE=${WRITE:-}${SEKISHO_BIN:+ SEKISHO_BIN=$SEKISHO_BIN}"
 } | tee -a "$OUT"
 
 inputs() { # case -> file list
