@@ -5,6 +5,9 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"math"
+	"net/url"
+	"path"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -118,6 +121,86 @@ func TestMetafileAmplifiers(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%s: no action names the drawing-work limit: %s", c.name, summarize(res))
+		}
+	}
+}
+
+// TestMetafileRenameReferences: a WMF picture drawn into a PNG is renamed (image1.wmf
+// becomes a .png), and every reference follows: relative, absolute and percent-encoded
+// relationship targets, with a picture already named image1.png (in another case) beside
+// it and an Override declaring the old part. Judged with the standard zip reader: each
+// internal target names a part that exists, every picture is declared image/png, no
+// metafile part or type is left and no part name is duplicated (ignoring case, as OPC).
+func TestMetafileRenameReferences(t *testing.T) {
+	wmf := readFile(t, "metafile/clipart-computer.wmf")
+	png := readFile(t, "img/graphic.png")
+	const imageRel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+	var es []zipEntry
+	for _, e := range entriesOf(t, readFile(t, "ooxml/report.docx")) {
+		switch e.name {
+		case "word/media/image1.png":
+			es = append(es, zipEntry{"word/media/image1.wmf", string(wmf)}, zipEntry{"word/media/IMAGE1.png", string(png)})
+			continue
+		case "word/_rels/document.xml.rels":
+			e.body = strings.Replace(e.body, "media/image1.png", "media/image1.wmf", 1)
+			e.body = strings.Replace(e.body, "</Relationships>", `<Relationship Id="rId90" Type="`+imageRel+`" Target="media/IMAGE1.png"/>`+
+				`<Relationship Id="rId91" Type="`+imageRel+`" Target="/word/media/image1.wmf"/>`+
+				`<Relationship Id="rId92" Type="`+imageRel+`" Target="media/image%31.wmf"/></Relationships>`, 1)
+		case "[Content_Types].xml":
+			e.body = strings.Replace(e.body, "<Default ", `<Override PartName="/word/media/image1.wmf" ContentType="image/x-wmf"/><Default `, 1)
+		}
+		es = append(es, e)
+	}
+	e := newEngine(t, sanitize.Limits{})
+	out, res := run(t, e, "report.docx", "", mkzip(t, es...))
+	if !res.Verdict.HasOutput() {
+		t.Fatalf("%s: %s", res.Verdict, res.Reason)
+	}
+	parts := map[string]string{}
+	seen := map[string]bool{}
+	for _, p := range entriesOf(t, out) {
+		if seen[strings.ToLower(p.name)] {
+			t.Errorf("part %s twice", p.name)
+		}
+		seen[strings.ToLower(p.name)] = true
+		parts[p.name] = p.body
+		if strings.HasSuffix(strings.ToLower(p.name), ".wmf") {
+			t.Errorf("metafile part %s kept", p.name)
+		}
+	}
+	rels := parts["word/_rels/document.xml.rels"]
+	targets := regexp.MustCompile(`Target="([^"]*)"( TargetMode="External")?`).FindAllStringSubmatch(rels, -1)
+	n := 0
+	for _, m := range targets {
+		if m[2] != "" {
+			continue
+		}
+		target, err := url.PathUnescape(m[1])
+		if err != nil {
+			t.Errorf("target %q: %v", m[1], err)
+			continue
+		}
+		name := strings.TrimPrefix(target, "/")
+		if !strings.HasPrefix(target, "/") {
+			name = path.Join("word", target)
+		}
+		if !seen[strings.ToLower(name)] {
+			t.Errorf("relationship target %q names no part", m[1])
+		}
+		if strings.HasSuffix(name, ".png") {
+			n++
+		}
+	}
+	if n != 4 {
+		t.Errorf("%d picture relationships kept, want 4: %s", n, rels)
+	}
+	ct := parts["[Content_Types].xml"]
+	if strings.Contains(ct, "wmf") {
+		t.Errorf("metafile type left: %s", ct)
+	}
+	for name := range parts {
+		if strings.HasSuffix(name, ".png") && !regexp.MustCompile(`(?i)PartName="/`+regexp.QuoteMeta(name)+`" ContentType="image/png"|Extension="png" ContentType="image/png"`).MatchString(ct) {
+			t.Errorf("%s is not declared image/png: %s", name, ct)
 		}
 	}
 }
