@@ -142,3 +142,52 @@ func TestRewriteXML(t *testing.T) {
 		})
 	}
 }
+
+// relsDoc is the shape parseRels decodes, for FuzzDecodeOPC.
+type relsDoc struct {
+	XMLName xml.Name    `xml:"Relationships"`
+	Rels    []relsAttrs `xml:"Relationship"`
+}
+
+type relsAttrs struct {
+	ID     string `xml:"Id,attr"`
+	Type   string `xml:"Type,attr"`
+	Target string `xml:"Target,attr"`
+	Mode   string `xml:"TargetMode,attr"`
+}
+
+// FuzzDecodeOPC holds decodeOPC to encoding/xml's Decode, which it replaced for .rels and
+// [Content_Types].xml: whatever it accepts, encoding/xml accepts too and reads the same
+// root and the same values. It may refuse more (broken XML that encoding/xml lets by).
+func FuzzDecodeOPC(f *testing.F) {
+	f.Add([]byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" + `<Relationships xmlns="` + nsRels + `"><Relationship Id="rId1" Type="` + relBase + `officeDocument" Target="word/document.xml"/></Relationships>`))
+	f.Add([]byte(`<Relationships xmlns="` + nsRels + `" xmlns:x="urn:x"><Relationship x:Id="a" Id="b" Type="t&amp;u" Target="&#x41;" TargetMode="External"><Relationship Id="nested"/>text</Relationship><!-- c --><Other Id="o"/></Relationships>trailing`))
+	f.Add([]byte(`<r:Relationships xmlns:r="` + nsRels + `"><r:Relationship Id="i" Type="t" Target="x"/></r:Relationships>`))
+	f.Add([]byte(`<Types xmlns="` + nsContentTypes + `"><Default Extension="xml" ContentType="application/xml"/></Types>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 1<<16 {
+			return
+		}
+		var want, got relsDoc
+		werr := decodeStrict(data, &want)
+		gerr := decodeOPC(data, &got, "Relationships", func(e *opcElem) {
+			if e.local == "Relationship" {
+				got.Rels = append(got.Rels, relsAttrs{e.attr("Id"), e.attr("Type"), e.attr("Target"), e.attr("TargetMode")})
+			}
+		}, &got.XMLName)
+		if gerr != nil {
+			return
+		}
+		if werr != nil {
+			t.Fatalf("decodeOPC accepts what encoding/xml refuses (%v): %q", werr, data)
+		}
+		if got.XMLName != want.XMLName || len(got.Rels) != len(want.Rels) {
+			t.Fatalf("decodeOPC read %+v, encoding/xml %+v: %q", got, want, data)
+		}
+		for i := range got.Rels {
+			if got.Rels[i] != want.Rels[i] {
+				t.Fatalf("relationship %d: decodeOPC read %+v, encoding/xml %+v: %q", i, got.Rels[i], want.Rels[i], data)
+			}
+		}
+	})
+}
