@@ -6,6 +6,7 @@
 #   KINDS=text SESSIONS=8 ROUNDS=1 bash benchmarks/relay.sh   # a quick look
 #   QUEUE=files bash benchmarks/relay.sh              # sekisho with the file-per-message queue
 #   PROFILE=1 KINDS=mixed SESSIONS=8 ROUNDS=1 bash benchmarks/relay.sh   # + a CPU profile
+#   TRACE=1 ...                                       # + an execution trace in BENCH_DIR
 #   bash benchmarks/relay.sh soak                     # 30 min at 70% of a rate, kill -9 every 3 min
 #
 # Messages come from benchmarks/loadgen, distinct in every attachment byte per message:
@@ -49,7 +50,7 @@ go build -o "$BENCH_DIR/loadgen" "$ROOT/benchmarks/loadgen"
 count() { local v="N_${1//-/_}"; echo "${!v:-$(case $1 in text|html-ja) echo 3000 ;; mixed) echo 1500 ;; large) echo 200 ;; esac)}"; }
 
 SP=""
-start_sekisho() { # data dir, [cpuprofile]
+start_sekisho() { # data dir, [cpuprofile], [trace]
   local data=$1
   mkdir -p "$data"
   cat > "$data/sekisho.yaml" <<YAML
@@ -68,6 +69,7 @@ http:
   listen: 127.0.0.1:$HTTP_PORT
 YAML
   local prof=(); [ -n "${2:-}" ] && prof=(--cpuprofile "$2")
+  [ -n "${3:-}" ] && prof+=(--trace "$3")
   "$BENCH_DIR/sekisho" serve --config "$data/sekisho.yaml" "${prof[@]}" 2>>"$data/serve.log" & SP=$!
   for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/$RELAY_PORT) 2>/dev/null && return 0; sleep 0.1; done
   echo "relay.sh: sekisho did not start:" >&2; tail "$data/serve.log" >&2; exit 1
@@ -91,12 +93,27 @@ clear_postfix_queue() {
 }
 # SP may name a process already stopped: stop_sekisho runs in a command substitution, whose
 # SP="" the script never sees; a failed kill here must not become the script's exit status.
-trap '{ [ -z "$SP" ] || kill -9 "$SP"; } 2>/dev/null || true; bash "$BENCH/postfix-relay.sh" stop >/dev/null 2>&1 || true' EXIT
+trap '{ [ -z "$SP" ] || kill -9 "$SP"; [ -z "$WP" ] || kill "$WP"; } 2>/dev/null || true; bash "$BENCH/postfix-relay.sh" stop >/dev/null 2>&1 || true' EXIT
+
+# cpuwatch.py from the moment loadgen starts sending (its -started file) until it is done:
+# who used the CPUs during the run (CPUWATCH=0 turns it off).
+WP=""
+watch_start() { # started-file output-file
+  WP=""; [ "${CPUWATCH:-1}" = 1 ] || return 0
+  rm -f "$1"
+  ( while [ ! -e "$1" ]; do sleep 0.05; done; exec python3 "$ROOT/benchmarks/cpuwatch.py" "$BENCH_DIR" ) >"$2" & WP=$!
+}
+CW=""
+watch_stop() { # output-file; sets CW to the watcher's line (not in a subshell: it waits)
+  CW=""; [ -n "$WP" ] || return 0
+  kill -TERM "$WP" 2>/dev/null || true; wait "$WP" 2>/dev/null || true; WP=""
+  CW=$(cat "$1" 2>/dev/null || true)
+}
 
 run_case() { # relay kind sessions round
   local relay=$1 kind=$2 s=$3 r=$4 n; n=$(count "$kind")
   local lg=("$BENCH_DIR/loadgen" -addr 127.0.0.1:$RELAY_PORT -sink 127.0.0.1:$SINK_PORT -kind "$kind" -n "$n" -c "$s"
-    -testdata "$ROOT/testdata" -timeout 15m -drain 10m -run "$relay-$kind-$s-$r")
+    -testdata "$ROOT/testdata" -timeout 15m -drain 10m -run "$relay-$kind-$s-$r" -started "$BENCH_DIR/started")
   if [ "$relay" = postfix ]; then
     # An empty queue before Postfix starts: messages an interrupted run left would be
     # tried before loadgen's sink listens, and the refused connection marks the next hop
@@ -104,16 +121,24 @@ run_case() { # relay kind sessions round
     bash "$BENCH/postfix-relay.sh" stop >/dev/null 2>&1 || true
     clear_postfix_queue
     bash "$BENCH/postfix-relay.sh" start >/dev/null
-    echo "$("${lg[@]}" -label "postfix round=$r" || true) load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT"
+    watch_start "$BENCH_DIR/started" "$BENCH_DIR/cpuwatch.out"
+    local line; line=$("${lg[@]}" -label "postfix round=$r" || true)
+    watch_stop "$BENCH_DIR/cpuwatch.out"
+    echo "$line load=$(cut -d' ' -f1 /proc/loadavg) $CW" | tee -a "$OUT"
     bash "$BENCH/postfix-relay.sh" stop >/dev/null
   else
-    local data prof=""; data=$(mktemp -d "$BENCH_DIR/sekisho-data.XXXX")
+    local data prof="" tr="" stem; data=$(mktemp -d "$BENCH_DIR/sekisho-data.XXXX")
     # One profile per run, named by time and commit: a later run of the same case must not
     # overwrite the profile an earlier figure was read from.
-    [ "${PROFILE:-0}" = 1 ] && prof="$ROOT/benchmarks/results/relay-$(date -u +%Y%m%dT%H%M%SZ)-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)-$kind-$s-r$r.pprof"
-    start_sekisho "$data" "$prof"
+    stem="$ROOT/benchmarks/results/relay-$(date -u +%Y%m%dT%H%M%SZ)-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)-$kind-$s-r$r"
+    [ "${PROFILE:-0}" = 1 ] && prof="$stem.pprof"
+    # Traces are large (tens of MB a run): they go to BENCH_DIR, not into the repository.
+    [ "${TRACE:-0}" = 1 ] && tr="$BENCH_DIR/$(basename "$stem").trace"
+    start_sekisho "$data" "$prof" "$tr"
+    watch_start "$BENCH_DIR/started" "$BENCH_DIR/cpuwatch.out"
     local line; line=$("${lg[@]}" -label "sekisho round=$r queue=$QUEUE" || true)
-    echo "$line peak_rss_kb=$(stop_sekisho) load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT"
+    watch_stop "$BENCH_DIR/cpuwatch.out"
+    echo "$line peak_rss_kb=$(stop_sekisho) load=$(cut -d' ' -f1 /proc/loadavg) $CW" | tee -a "$OUT"
     rm -rf "$data"
   fi
 }

@@ -38,7 +38,7 @@ def main():
         print(med("sekisho", sys.argv[2], int(sys.argv[3]), "e2e_msgs/s"))
         return
     print("# medians per case (e2e: until the next hop had every message; p50/p99: DATA to 250)")
-    print("# | message | sessions | rounds | Postfix msgs/s | sekisho msgs/s | ratio | Postfix p50/p99 ms | sekisho p50/p99 ms | p99 ratio | sekisho peak RSS MiB | sekisho CPU ms/msg | lost | dups |")
+    print("# | message | sessions | rounds | Postfix msgs/s | sekisho msgs/s | ratio | Postfix p50/p99 ms | sekisho p50/p99 ms | p99 ratio | sekisho peak RSS MiB | sekisho CPU ms/msg | sekisho CPU / run-queue wait % | others CPU % | idle % | lost | dups |")
     sessions = sorted({k[2] for k in data})
     for kind in KINDS:
         for s in sessions:
@@ -51,6 +51,8 @@ def main():
             # CPU per message does not depend on the machine's load the way msgs/s does.
             cpus = [float(kv["cpu_s"]) * 1000 / int(kv["msgs"]) for kv in data[("sekisho", kind, s)] if "cpu_s" in kv]
             cpu = f"{statistics.median(cpus):.1f}" if cpus else "-"
+            # cpuwatch.py: % of one core during the sending, the sekisho runs' medians.
+            cw = lambda f: "-" if med("sekisho", kind, s, f) is None else f"{med('sekisho', kind, s, f):.0f}"
             lost = sum(int(kv.get("lost", 0)) for r in ("postfix", "sekisho") for kv in data.get((r, kind, s), []))
             dups = sum(int(kv.get("duplicates", 0)) for kv in data.get(("sekisho", kind, s), []))
             n = len(data[("sekisho", kind, s)])
@@ -59,7 +61,8 @@ def main():
             fmt = lambda v: "-" if v is None else f"{v:.0f}"
             fms = lambda a, b: "-" if a is None else f"{a:.1f} / {b:.1f}"
             print(f"# | {NAMES[kind]} | {s} | {n} | {fmt(pf)} | {fmt(sk)} | {ratio} | {fms(pf50, pf99)} | {fms(sk50, sk99)} | {p99r} | "
-                  f"{'-' if rss is None else f'{rss / 1024:.0f}'} | {cpu} | {lost} | {dups} |")
+                  f"{'-' if rss is None else f'{rss / 1024:.0f}'} | {cpu} | {cw('sekisho_cpu')} / {cw('sekisho_runq_wait')} | "
+                  f"{cw('others_cpu')} | {cw('idle')} | {lost} | {dups} |")
 
 
 if __name__ == "__main__":

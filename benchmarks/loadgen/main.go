@@ -35,10 +35,10 @@ import (
 )
 
 type config struct {
-	addr, sinkAddr, kind, file, label, testdata, run, from, to, write string
-	n, c, size                                                        int
-	rate                                                              float64
-	duration, drain, timeout                                          time.Duration
+	addr, sinkAddr, kind, file, label, testdata, run, from, to, write, started string
+	n, c, size                                                                 int
+	rate                                                                       float64
+	duration, drain, timeout                                                   time.Duration
 }
 
 func main() {
@@ -59,6 +59,7 @@ func main() {
 	flag.StringVar(&cfg.run, "run", fmt.Sprint(time.Now().UnixNano()), "run name, part of every Message-ID")
 	flag.StringVar(&cfg.from, "from", "sender@bench.test", "envelope sender")
 	flag.StringVar(&cfg.to, "to", "rcpt@bench.test", "envelope recipient")
+	flag.StringVar(&cfg.started, "started", "", "create this file when the clock starts, after the messages are generated")
 	flag.StringVar(&cfg.write, "write", "", "write the -n messages as files into this folder and exit (to inspect them)")
 	flag.Parse()
 
@@ -160,6 +161,12 @@ func throughput(cfg *config, g *gen, make1 func(int) []byte, sk *sink) int {
 	lat := make([][]time.Duration, cfg.c)
 	acked := make([]bool, cfg.n)
 	var lastErr atomic.Value
+	if cfg.started != "" {
+		// Tells a watcher (relay.sh's cpuwatch) that generating is over and sending begins.
+		if err := os.WriteFile(cfg.started, nil, 0o644); err != nil {
+			fatal("loadgen: %v", err)
+		}
+	}
 	deadline := time.Now().Add(cfg.timeout)
 	start := time.Now()
 	for w := 0; w < cfg.c; w++ {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 
 	"github.com/sekisho/sekisho/config"
 	"github.com/sekisho/sekisho/internal/assemble"
@@ -31,15 +32,18 @@ Flags:
   --config FILE       configuration file (default: the embedded defaults)
   --cpuprofile FILE   write a CPU profile of the whole run to FILE (go tool pprof reads it;
                       benchmarks/relay.sh uses it to find where the time goes)
+  --trace FILE        write an execution trace of the whole run to FILE (go tool trace;
+                      -pprof=sched gives the time goroutines waited for a processor)
 `
 
 func serveCmd(ctx context.Context, args []string, io stdio) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(io.err)
 	fs.Usage = func() { fmt.Fprint(io.err, serveHelp) }
-	var cfgPath, cpuProfile string
+	var cfgPath, cpuProfile, traceFile string
 	fs.StringVar(&cfgPath, "config", "", "configuration file")
 	fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile to this file")
+	fs.StringVar(&traceFile, "trace", "", "write an execution trace to this file")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return flagError(err, io, serveHelp)
@@ -77,6 +81,17 @@ func serveCmd(ctx context.Context, args []string, io stdio) int {
 			return exitUsage
 		}
 		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
+	if traceFile != "" {
+		f, err := os.Create(traceFile)
+		if err == nil {
+			err = trace.Start(f)
+		}
+		if err != nil {
+			fmt.Fprintf(io.err, "sekisho serve: --trace: %v\n", err)
+			return exitUsage
+		}
+		defer func() { trace.Stop(); f.Close() }()
 	}
 	if err := g.Run(ctx); err != nil {
 		log.Error("stopped with an error", "err", err)
