@@ -139,6 +139,8 @@ run_case() { # relay kind sessions round
     local line; line=$("${lg[@]}" -label "sekisho round=$r queue=$QUEUE" || true)
     watch_stop "$BENCH_DIR/cpuwatch.out"
     echo "$line peak_rss_kb=$(stop_sekisho) load=$(cut -d' ' -f1 /proc/loadavg) $CW" | tee -a "$OUT"
+    # KEEP_LOGS=DIR keeps sekisho's log of each run (with GODEBUG=gctrace=1: its GC pauses).
+    [ -n "${KEEP_LOGS:-}" ] && cp "$data/serve.log" "$KEEP_LOGS/$(basename "$stem").log"
     rm -rf "$data"
   fi
 }

@@ -56,13 +56,15 @@ type Journal struct {
 	closed   bool
 
 	// Group commit.
-	smu     sync.Mutex
-	scond   *sync.Cond
-	syncing bool
-	synced  map[*segment]int64 // durable length of each segment written since open
-	syncErr error              // set by a failed flush: the journal refuses further appends
+	smu      sync.Mutex
+	scond    *sync.Cond
+	flushing [2]flushRun        // fdatasyncs in flight, one per file of the segment
+	synced   map[*segment]int64 // durable length of each segment written since open
+	syncErr  error              // set by a failed flush: the journal refuses further appends
 
 	noSync bool // fuzzing only: replay without paying for flushes
+	// syncFile replaces fdatasync in tests that hold a flush in flight or fail it.
+	syncFile func(*os.File) error
 }
 
 // JournalOptions tune a Journal; zero values take the defaults.
@@ -93,10 +95,28 @@ type segment struct {
 	seq  uint64
 	path string
 	f    *os.File
+	// f2 is a second descriptor of an active segment, for the second flush in flight.
+	// Each descriptor sees a write-back error once (errseq), so two concurrent
+	// fdatasyncs must not share one: the second could return 0 for lost pages.
+	f2   *os.File
 	size int64 // bytes written (appends go here)
 	pins int
 	refs int
 	gone bool
+}
+
+func (s *segment) closeFiles() {
+	s.f.Close()
+	if s.f2 != nil {
+		s.f2.Close()
+	}
+}
+
+// flushRun is an fdatasync in flight: it makes everything before size in seg durable.
+type flushRun struct {
+	busy bool
+	seg  *segment // nil until the leader has read the active segment's size
+	size int64
 }
 
 // jentry is a live message: where its body is and its current envelope.
@@ -190,7 +210,7 @@ func (j *Journal) Close() error {
 	j.mu.Unlock()
 	var err error
 	if j.active != nil {
-		err = j.datasync(j.active.f)
+		err = j.flushSegment(j.active)
 	}
 	j.closeFiles()
 	return err
@@ -199,7 +219,7 @@ func (j *Journal) Close() error {
 func (j *Journal) closeFiles() {
 	j.mu.Lock()
 	for _, s := range j.segs {
-		s.f.Close()
+		s.closeFiles()
 	}
 	j.segs = nil
 	j.mu.Unlock()
@@ -438,7 +458,7 @@ func (j *Journal) dropDeadHeadLocked() {
 func (j *Journal) unrefLocked(s *segment) {
 	s.refs--
 	if s.refs == 0 {
-		s.f.Close()
+		s.closeFiles()
 		j.smu.Lock()
 		delete(j.synced, s)
 		j.smu.Unlock()
@@ -448,6 +468,9 @@ func (j *Journal) unrefLocked(s *segment) {
 func (j *Journal) datasync(f *os.File) error {
 	if j.noSync {
 		return nil
+	}
+	if j.syncFile != nil {
+		return j.syncFile(f)
 	}
 	return fdatasync(f)
 }
