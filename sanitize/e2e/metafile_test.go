@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -203,4 +204,28 @@ func TestMetafileRenameReferences(t *testing.T) {
 			t.Errorf("%s is not declared image/png: %s", name, ct)
 		}
 	}
+}
+
+// TestRTFMetafilePictureGroups: a \wmetafile picture is drawn and written back as
+// \pngblip with its size words; what else sits in the picture group (a DDE or
+// INCLUDEPICTURE field, an embedded object, a linked-picture property, \bin data with
+// braces and words in it) goes through the same rules as anywhere else and the new words
+// and hex cannot be joined to it. reparse judges the RTF with its own patterns.
+func TestRTFMetafilePictureGroups(t *testing.T) {
+	wmf := readFile(t, "metafile/clipart-computer.wmf")[22:] // without the placeable header
+	hexWMF := hex.EncodeToString(wmf)
+	pict := func(inside, data string) []byte {
+		return []byte(`{\rtf1\ansi before {\pict\wmetafile8\picw2000\pich2000` + inside + data + `} after\par}`)
+	}
+	bin := `\bin` + strconv.Itoa(len(wmf)) + " " + string(wmf)
+	// \bin bytes that are RTF: data to a reader, never words.
+	const binRTF = `}{\object\objautlink{\*\objdata 0102}}{\field{\*\fldinst DDE x}}`
+	cases := []advCase{
+		{"rtfpict/dde-field-after-bin", "memo.rtf", "", pict("", bin+`{\field{\*\fldinst DDEAUTO c:\\windows\\system32\\cmd.exe "/k calc"}{\fldrslt x}}`), "delivered", ""},
+		{"rtfpict/includepicture-before-hex", "memo.rtf", "", pict(`{\field{\*\fldinst INCLUDEPICTURE "\\\\evil.invalid\\s\\a.png" \\d}{\fldrslt x}}`, " "+hexWMF), "delivered", ""},
+		{"rtfpict/object-before-hex", "memo.rtf", "", pict(`{\object\objemb{\*\objclass Package}{\*\objdata 0102}}`, " "+hexWMF), "delivered", ""},
+		{"rtfpict/linked-picture-property", "memo.rtf", "", pict(`{\*\picprop{\sp{\sn pibName}{\sv \\\\evil.invalid\\s\\a.png}}{\sp{\sn pibFlags}{\sv 14}}}`, " "+hexWMF), "delivered", ""},
+		{"rtfpict/bin-holding-rtf", "memo.rtf", "", pict("", `\bin`+strconv.Itoa(len(binRTF))+" "+binRTF), "delivered", ""},
+	}
+	runCases(t, cases)
 }
