@@ -106,6 +106,7 @@ type rewriter struct {
 	// unknown counts the control words dropped for not being on the list (controlwords.go)
 	unknown     map[string]int
 	unknownMore int
+	binGone     bool // \binN data outside a picture was dropped
 }
 
 func (rw *rewriter) top() *frame { return rw.stack[len(rw.stack)-1] }
@@ -119,6 +120,14 @@ func (rw *rewriter) write(w *outBuf, t Token) {
 	}
 	if t.Kind == Word && !knownWord(t.Name) {
 		rw.dropWord(t.Name)
+		return
+	}
+	if t.Kind == Word && strings.EqualFold(t.Name, "bin") {
+		// \binN data means something only as a picture's (picture.go takes it there) or
+		// an object's (dropped whole). Anywhere else it is opaque bytes a reader skips,
+		// or, if it does not take \bin there or counts N differently, parses as RTF:
+		// written back, it would carry words past every rule here.
+		rw.binGone = true
 		return
 	}
 	if t.Kind == Symbol && !strings.ContainsRune(knownSymbols, rune(t.Sym)) {
@@ -196,6 +205,9 @@ func (rw *rewriter) run(ctx context.Context) error {
 	}
 	if len(rw.unknown) > 0 {
 		rw.res.Add(sanitize.ActRemovedUnknown, rw.path, rw.unknownDetail())
+	}
+	if rw.binGone {
+		rw.res.Add(sanitize.ActRemovedUnknown, rw.path, "binary data (\\binN) outside a picture")
 	}
 	if len(rw.meta) > 0 {
 		rw.res.Add(sanitize.ActRemovedMetadata, rw.path, strings.Join(rw.meta, ", "))
