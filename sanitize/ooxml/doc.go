@@ -124,14 +124,19 @@
 // readXML checks matching tags, one root, declared prefixes and bounded depth. DOCTYPEs and
 // other declarations are refused, comments and processing instructions dropped. A
 // differential test and fuzz target hold the scanner to encoding/xml's tokens. .rels parts
-// and [Content_Types].xml are rebuilt from their parsed form.
+// and [Content_Types].xml are read with the same scanner (FuzzDecodeOPC holds that to
+// encoding/xml's Decode; one with a DOCTYPE naming only a DTD still goes through
+// encoding/xml) and rebuilt from their parsed form.
 //
 // The new container is deflated at BestSpeed with klauspost/compress (already in the
 // module graph through fasthttp), which also inflates the input: together several times
 // faster than compress/flate at level 5, for outputs about 15% larger
 // (BenchmarkDeflateLevel: levels 2 and 3 cost 3-28% more CPU for parts 1-9% smaller).
 // JPEG, PNG and GIF pictures are stored, not deflated again. Parts of up to 64 KiB are
-// inflated once: the look at their root element keeps their bytes for the rewrite.
+// inflated once: the look at their root element keeps their bytes for the rewrite. Four
+// compressors, decompressors and scanners are kept across garbage collections
+// (freelist.go), the rest pooled: a small document otherwise paid for new ones, which cost
+// more than its rewrite.
 //
 // # Images
 //
