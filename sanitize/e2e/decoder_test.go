@@ -1,13 +1,11 @@
 package e2e
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -156,27 +154,16 @@ func meshPDF(tail string) []byte {
 // withEntries copies a zip package and adds entries; change may edit entries by name.
 func withEntries(t testing.TB, pkg []byte, change func(name string, body []byte) []byte, add ...zipEntry) []byte {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var entries []zipEntry
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, e := range entriesOf(t, pkg) {
 		if change != nil {
-			if body = change(f.Name, body); body == nil {
+			body := change(e.name, []byte(e.body))
+			if body == nil {
 				continue
 			}
+			e.body = string(body)
 		}
-		entries = append(entries, zipEntry{f.Name, string(body)})
+		entries = append(entries, e)
 	}
 	return mkzip(t, append(entries, add...)...)
 }

@@ -1,9 +1,6 @@
 package e2e
 
 import (
-	"archive/zip"
-	"bytes"
-	"io"
 	"strings"
 	"testing"
 )
@@ -60,27 +57,4 @@ func TestDetectionDifferentials(t *testing.T) {
 		{"detect/docm-second-types-other-case", "a.docx", "", second("[CONTENT_TYPES].XML"), refused, ""},
 	}
 	runCases(t, cases)
-}
-
-// entriesOf reads a zip's entries in order.
-func entriesOf(t testing.TB, pkg []byte) []zipEntry {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []zipEntry
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, zipEntry{f.Name, string(b)})
-	}
-	return out
 }
