@@ -114,10 +114,27 @@ func stagedName(fileID string) string { return "staging/" + fileID }
 
 type stagedFile struct {
 	*os.File
-	off int64
+	off     int64 // where this writer started
+	written int64 // bytes written since
+	flushed int64 // of which the kernel was asked to start writing back
 }
 
-func (w stagedFile) Rollback() error {
+// writebackChunk is how often an upload's written bytes are handed to the disk: the fsync
+// that acknowledges them then finds little left to write, instead of gigabytes of dirty
+// pages at the end of a large upload.
+const writebackChunk = 32 << 20
+
+func (w *stagedFile) Write(p []byte) (int, error) {
+	n, err := w.File.Write(p)
+	w.written += int64(n)
+	if w.written-w.flushed >= writebackChunk {
+		startWriteback(w.File, w.off+w.flushed, w.written-w.flushed)
+		w.flushed = w.written
+	}
+	return n, err
+}
+
+func (w *stagedFile) Rollback() error {
 	if err := w.Truncate(w.off); err != nil {
 		return err
 	}
@@ -140,7 +157,7 @@ func (b *FileBlobs) AppendStaged(id string, off int64) (StagedWriter, error) {
 		f.Close()
 		return nil, err
 	}
-	return stagedFile{File: f, off: off}, nil
+	return &stagedFile{File: f, off: off}, nil
 }
 
 // fileBlob is an open file with its size.

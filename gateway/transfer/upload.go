@@ -369,48 +369,60 @@ func (s *Service) originalSum(id string, size int64) (string, error) {
 // copyHashing copies src to dst as io.Copy does and writes what dst took to h (when not
 // nil) on a goroutine of its own: the request reads and writes the next block while the
 // last one is hashed, so a large upload's TLS, write and SHA-256 use two CPUs instead of
-// queueing on one. h has seen every copied byte when it returns.
+// queueing on one. Blocks are filled before they are written: a TLS body arrives a record
+// (16 KiB) per read, and a write and a hand-over per record would cost more than they
+// overlap. h has seen every copied byte when it returns.
 func copyHashing(dst io.Writer, src io.Reader, h hash.Hash) (int64, error) {
 	const size, depth = 256 << 10, 3
-	if h == nil {
-		return io.CopyBuffer(struct{ io.Writer }{dst}, src, make([]byte, size))
-	}
 	free := make(chan []byte, depth)
-	for range depth {
-		free <- make([]byte, size)
-	}
 	full := make(chan []byte, depth)
 	hashed := make(chan struct{})
-	go func() { // ends when full is closed, below
-		defer close(hashed)
-		for b := range full {
-			h.Write(b)
-			free <- b[:cap(b)]
+	if h == nil {
+		free <- make([]byte, size)
+		close(hashed)
+	} else {
+		for range depth {
+			free <- make([]byte, size)
 		}
-	}()
+		go func() { // ends when full is closed, below
+			defer close(hashed)
+			for b := range full {
+				h.Write(b)
+				free <- b[:cap(b)]
+			}
+		}()
+	}
 	var n int64
 	var err error
-	for {
+	for err == nil {
 		b := <-free
-		k, rerr := src.Read(b)
+		k := 0
+		var rerr error
+		for k < len(b) && rerr == nil {
+			var m int
+			m, rerr = src.Read(b[k:])
+			k += m
+		}
+		if rerr != nil && rerr != io.EOF {
+			err = rerr
+		}
+		wk, werr := 0, error(nil)
 		if k > 0 {
-			wk, werr := dst.Write(b[:k])
+			wk, werr = dst.Write(b[:k])
 			n += int64(wk)
-			full <- b[:wk]
 			if werr == nil && wk < k {
 				werr = io.ErrShortWrite
 			}
 			if werr != nil {
-				err = werr
-				break
+				err = werr // the write's error counts: a full disk refuses the request
 			}
+		}
+		if h != nil {
+			full <- b[:wk]
 		} else {
 			free <- b
 		}
 		if rerr != nil {
-			if rerr != io.EOF {
-				err = rerr
-			}
 			break
 		}
 	}
