@@ -68,10 +68,17 @@ delivery:
 http:
   listen: 127.0.0.1:$HTTP_PORT
 YAML
+  # Postfix's master may still hold the port for a moment after postfix stop: a probe
+  # answered by it would let loadgen start against a sekisho that failed to bind.
+  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$RELAY_PORT) 2>/dev/null || break; sleep 0.1; done
   local prof=(); [ -n "${2:-}" ] && prof=(--cpuprofile "$2")
   [ -n "${3:-}" ] && prof+=(--trace "$3")
   "$BENCH_DIR/sekisho" serve --config "$data/sekisho.yaml" "${prof[@]}" 2>>"$data/serve.log" & SP=$!
-  for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/$RELAY_PORT) 2>/dev/null && return 0; sleep 0.1; done
+  for _ in $(seq 300); do
+    kill -0 "$SP" 2>/dev/null || break
+    (exec 3<>/dev/tcp/127.0.0.1/$RELAY_PORT) 2>/dev/null && return 0
+    sleep 0.1
+  done
   echo "relay.sh: sekisho did not start:" >&2; tail "$data/serve.log" >&2; exit 1
 }
 stop_sekisho() { # prints the peak RSS in kB and the CPU seconds used (with children)

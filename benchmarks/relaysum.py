@@ -21,6 +21,10 @@ def rows(lines):
         kv = dict(x.split("=", 1) for x in f[1:] if "=" in x)
         if "kind" not in kv or "e2e_msgs/s" not in kv:
             continue
+        if int(kv.get("failed", 0)) > 0:
+            # A run whose sends failed (a relay that did not come up) measures nothing.
+            print(f"# left out, {kv['failed']} sends failed: {line.strip()[:120]}")
+            continue
         yield f[0], kv
 
 
@@ -38,7 +42,7 @@ def main():
         print(med("sekisho", sys.argv[2], int(sys.argv[3]), "e2e_msgs/s"))
         return
     print("# medians per case (e2e: until the next hop had every message; p50/p99: DATA to 250)")
-    print("# | message | sessions | rounds | Postfix msgs/s | sekisho msgs/s | ratio | Postfix p50/p99 ms | sekisho p50/p99 ms | p99 ratio | sekisho peak RSS MiB | sekisho CPU ms/msg | sekisho CPU / run-queue wait % | others CPU % | idle % | lost | dups |")
+    print("# | message | sessions | rounds | Postfix msgs/s | sekisho msgs/s | ratio | Postfix p50/p99 ms | sekisho p50/p99 ms | p99 ratio | sekisho peak RSS MiB | sekisho CPU ms/msg | sekisho CPU / run-queue wait % | others' CPU %, Postfix / sekisho runs | idle % | lost | dups |")
     sessions = sorted({k[2] for k in data})
     for kind in KINDS:
         for s in sessions:
@@ -52,7 +56,7 @@ def main():
             cpus = [float(kv["cpu_s"]) * 1000 / int(kv["msgs"]) for kv in data[("sekisho", kind, s)] if "cpu_s" in kv]
             cpu = f"{statistics.median(cpus):.1f}" if cpus else "-"
             # cpuwatch.py: % of one core during the sending, the sekisho runs' medians.
-            cw = lambda f: "-" if med("sekisho", kind, s, f) is None else f"{med('sekisho', kind, s, f):.0f}"
+            cw = lambda f, r="sekisho": "-" if med(r, kind, s, f) is None else f"{med(r, kind, s, f):.0f}"
             lost = sum(int(kv.get("lost", 0)) for r in ("postfix", "sekisho") for kv in data.get((r, kind, s), []))
             dups = sum(int(kv.get("duplicates", 0)) for kv in data.get(("sekisho", kind, s), []))
             n = len(data[("sekisho", kind, s)])
@@ -62,7 +66,7 @@ def main():
             fms = lambda a, b: "-" if a is None else f"{a:.1f} / {b:.1f}"
             print(f"# | {NAMES[kind]} | {s} | {n} | {fmt(pf)} | {fmt(sk)} | {ratio} | {fms(pf50, pf99)} | {fms(sk50, sk99)} | {p99r} | "
                   f"{'-' if rss is None else f'{rss / 1024:.0f}'} | {cpu} | {cw('sekisho_cpu')} / {cw('sekisho_runq_wait')} | "
-                  f"{cw('others_cpu')} | {cw('idle')} | {lost} | {dups} |")
+                  f"{cw('others_cpu', 'postfix')} / {cw('others_cpu')} | {cw('idle')} | {lost} | {dups} |")
 
 
 if __name__ == "__main__":
