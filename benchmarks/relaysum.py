@@ -42,7 +42,7 @@ def main():
         print(med("sekisho", sys.argv[2], int(sys.argv[3]), "e2e_msgs/s"))
         return
     print("# medians per case (e2e: until the next hop had every message; p50/p99: DATA to 250)")
-    print("# | message | sessions | rounds | Postfix msgs/s | sekisho msgs/s | ratio | Postfix p50/p99 ms | sekisho p50/p99 ms | p99 ratio | sekisho peak RSS MiB | sekisho CPU ms/msg | sekisho CPU / run-queue wait % | others' CPU %, Postfix / sekisho runs | idle % | lost | dups |")
+    print("# | message | sessions | rounds | Postfix msgs/s | sekisho msgs/s | ratio | Postfix p50/p99 ms | sekisho p50/p99 ms | p99 ratio | sekisho peak RSS MiB | CPU ms/msg, Postfix / sekisho | sekisho CPU / run-queue wait % | others' CPU %, Postfix / sekisho runs | idle % | lost | dups |")
     sessions = sorted({k[2] for k in data})
     for kind in KINDS:
         for s in sessions:
@@ -55,6 +55,11 @@ def main():
             # CPU per message does not depend on the machine's load the way msgs/s does.
             cpus = [float(kv["cpu_s"]) * 1000 / int(kv["msgs"]) for kv in data[("sekisho", kind, s)] if "cpu_s" in kv]
             cpu = f"{statistics.median(cpus):.1f}" if cpus else "-"
+            # Postfix's daemons' CPU while loadgen sent (cpuwatch.py): the same measure for the baseline.
+            pcpus = [float(kv["postfix_cpu"]) / 100 * float(kv["cpuwatch_s"]) * 1000 / int(kv["msgs"])
+                     for kv in data.get(("postfix", kind, s), []) if "postfix_cpu" in kv]
+            if pcpus:
+                cpu = f"{statistics.median(pcpus):.1f} / {cpu}"
             # cpuwatch.py: % of one core during the sending, the sekisho runs' medians.
             cw = lambda f, r="sekisho": "-" if med(r, kind, s, f) is None else f"{med(r, kind, s, f):.0f}"
             lost = sum(int(kv.get("lost", 0)) for r in ("postfix", "sekisho") for kv in data.get((r, kind, s), []))
