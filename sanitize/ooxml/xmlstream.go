@@ -201,7 +201,8 @@ func (rs *readState) release() {
 	rs.stack, rs.binds, rs.names = rs.stack[:0], rs.binds[:0], rs.names[:0]
 	rs.cache, rs.ncache = [4]binding{}, 0
 	lookup := rs.lookup
-	rs.cur = tok{rawAttr: rs.cur.rawAttr[:0], text: rs.cur.text[:0], ns: lookup}
+	// The token's slices are the scanner's, which goes back to its own free list.
+	rs.cur = tok{ns: lookup}
 	readStates.Put(rs)
 }
 
