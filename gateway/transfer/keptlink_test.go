@@ -3,11 +3,15 @@ package transfer_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -139,6 +143,121 @@ func TestKeptUploadStaysPut(t *testing.T) {
 		}
 		if st, ok := fi.Sys().(*syscall.Stat_t); ok && st.Nlink != 1 {
 			t.Errorf("output %s has %d links", filepath.Base(p), st.Nlink)
+		}
+	}
+}
+
+// TestLiveChunksDisorder: the engine follows a tus upload across its chunks; chunks that
+// rewrite what was received, are cut, or run past the declared length must leave the
+// stored output equal to the bytes finally received and held under their hash (with a
+// run that saw other bytes dropped), and the kept upload linked nowhere else.
+func TestLiveChunksDisorder(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fb, err := transfer.OpenFileBlobs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newFaultEnv(t, fb)
+	ctx := context.Background()
+	base := "http://" + e.addr
+	do := func(method, u string, h map[string]string, body []byte) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(method, u, bytes.NewReader(body))
+		req.Header.Set("Tus-Resumable", "1.0.0")
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	body := bigText(3<<20+5, false) // clean LF text: kept as uploaded
+	req, _ := http.NewRequest("POST", strings.TrimSuffix(e.url(""), "/"), nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	up := decode(t, string(b)).Upload
+	resp = do("POST", base+up+"/files", map[string]string{"Upload-Length": fmt.Sprint(len(body)),
+		"Upload-Metadata": "filename " + base64.StdEncoding.EncodeToString([]byte("disorder.txt"))}, nil)
+	if resp.StatusCode != 201 {
+		t.Fatalf("create = %s", resp.Status)
+	}
+	fileURL := base + resp.Header.Get("Location")
+	patch := func(off int, b []byte) *http.Response {
+		return do("PATCH", fileURL, map[string]string{"Upload-Offset": fmt.Sprint(off), "Content-Type": "application/offset+octet-stream"}, b)
+	}
+	const chunk = 1 << 20
+	if r := patch(0, body[:chunk]); r.StatusCode != 204 {
+		t.Fatalf("first chunk = %s", r.Status)
+	}
+	// The first chunk again, other bytes: not where the upload stands.
+	other := bytes.Repeat([]byte("X"), chunk)
+	if r := patch(0, other); r.StatusCode != 409 {
+		t.Errorf("first chunk rewritten = %s, want 409", r.Status)
+	}
+	// The second chunk cut halfway (the client goes away).
+	conn, err := net.Dial("tcp", e.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "PATCH %s HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: %d\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: %d\r\n\r\n",
+		strings.TrimPrefix(fileURL, base), chunk, chunk)
+	conn.Write(body[chunk : chunk+chunk/2])
+	time.Sleep(100 * time.Millisecond)
+	conn.Close()
+	var at int
+	waitFor(t, "the cut chunk's offset", 30*time.Second, func() bool {
+		r := do("HEAD", fileURL, nil, nil)
+		at, _ = strconv.Atoi(r.Header.Get("Upload-Offset"))
+		return at > chunk
+	})
+	// The rest with bytes past the declared length: refused whole (413), nothing kept.
+	if r := patch(at, append(bytes.Clone(body[at:]), "tail"...)); r.StatusCode != 413 {
+		t.Errorf("chunk past the length = %s, want 413", r.Status)
+	}
+	if r := patch(at, body[at:]); r.StatusCode != 204 {
+		t.Fatalf("last chunk = %s", r.Status)
+	}
+	if r := do("POST", base+up+"/done", nil, nil); r.StatusCode != 200 {
+		t.Fatalf("done = %s", r.Status)
+	}
+	id := fileURL[strings.LastIndex(fileURL, "/")+1:]
+	var f transfer.File
+	waitFor(t, "the file's result", 60*time.Second, func() bool {
+		f, _ = e.svc.File(ctx, id)
+		return f.State.Final()
+	})
+	// One run, started with the first chunk and dropped at the cut: the file was then
+	// sanitized from its staged bytes.
+	if started, used, dropped := e.svc.LiveRuns(); started != 1 || used != 0 || dropped != 1 {
+		t.Errorf("live runs: %d started, %d used, %d dropped; want 1, 0, 1", started, used, dropped)
+	}
+	if f.State != transfer.Available || f.SHA256 != sha(body) || f.OutBlob != f.SHA256 {
+		t.Fatalf("file %s (%s): output %s, upload %s, want both %s", f.State, f.Reason, f.OutBlob, f.SHA256, sha(body))
+	}
+	waitFor(t, "the staged upload to go", 30*time.Second, func() bool {
+		left, _ := os.ReadDir(filepath.Join(dir, "staging"))
+		return len(left) == 0
+	})
+	p := filepath.Join(dir, "blobs", f.OutBlob[:2], f.OutBlob)
+	got, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, body) {
+		t.Errorf("stored output differs from the upload (%d bytes, want %d)", len(got), len(body))
+	}
+	if fi, err := os.Stat(p); err == nil {
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok && st.Nlink != 1 {
+			t.Errorf("output has %d links", st.Nlink)
 		}
 	}
 }
