@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/sekisho/sekisho/internal/freelist"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -53,10 +54,10 @@ const (
 var errNeedMore = errors.New("need more input")
 
 // scanners are kept with their buffer and intern table (128 KB together).
-var scanners = newFreeList[*scanner](freeKept)
+var scanners = freelist.New[*scanner](freelist.Kept)
 
 func getScanner(r io.Reader) *scanner {
-	s, ok := scanners.get()
+	s, ok := scanners.Get()
 	if !ok {
 		s = &scanner{buf: make([]byte, scanBufSize), names: new([internSize]string)}
 	}
@@ -70,7 +71,7 @@ func putScanner(s *scanner) {
 		s.buf = make([]byte, scanBufSize) // a grown buffer served one large tag; let it go
 	}
 	clear(s.attrs[:cap(s.attrs)]) // drop references to this part's strings
-	scanners.put(s)
+	scanners.Put(s)
 }
 
 func malformed(format string, args ...any) error {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/klauspost/compress/flate"
 
+	"github.com/sekisho/sekisho/internal/freelist"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -107,7 +108,7 @@ func openZip(in *sanitize.Item, b *sanitize.Budget) (*pkgZip, error) {
 // buffers across entries: given a reader without ReadByte, klauspost would allocate a
 // bufio.Reader per entry.
 func newInflater(r io.Reader) io.ReadCloser {
-	if p, ok := inflateFree.get(); ok {
+	if p, ok := inflateFree.Get(); ok {
 		p.br.Reset(r)
 		if err := p.fr.(flate.Resetter).Reset(p.br, nil); err == nil {
 			return p
@@ -118,7 +119,7 @@ func newInflater(r io.Reader) io.ReadCloser {
 	return p
 }
 
-var inflateFree = newFreeList[*pooledInflater](freeKept)
+var inflateFree = freelist.New[*pooledInflater](freelist.Kept)
 
 type pooledInflater struct {
 	br     *bufio.Reader
@@ -134,7 +135,7 @@ func (p *pooledInflater) Close() error {
 	p.closed = true
 	err := p.fr.Close()
 	p.br.Reset(nil)
-	inflateFree.put(&pooledInflater{br: p.br, fr: p.fr})
+	inflateFree.Put(&pooledInflater{br: p.br, fr: p.fr})
 	return err
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/klauspost/compress/flate"
 
+	"github.com/sekisho/sekisho/internal/freelist"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -31,7 +32,7 @@ func stamp(h *zip.FileHeader) {
 func newZipOut(w io.Writer, max int64) *zipOut {
 	zw := zip.NewWriter(sanitize.LimitWriter(w, max, "limits.max_file_size"))
 	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		if fw, ok := flateFree.get(); ok {
+		if fw, ok := flateFree.Get(); ok {
 			fw.Reset(w)
 			return &pooledFlate{fw}, nil
 		}
@@ -49,13 +50,13 @@ const deflateLevel = flate.BestSpeed
 
 // flateFree reuses compressors across entries and packages: a flate.Writer allocates
 // about 500 KB, and a package has dozens of small parts.
-var flateFree = newFreeList[*flate.Writer](freeKept)
+var flateFree = freelist.New[*flate.Writer](freelist.Kept)
 
 type pooledFlate struct{ *flate.Writer }
 
 func (p *pooledFlate) Close() error {
 	err := p.Writer.Close()
-	flateFree.put(p.Writer)
+	flateFree.Put(p.Writer)
 	p.Writer = nil
 	return err
 }
