@@ -9,7 +9,8 @@ import (
 	"image/color"
 	"image/png"
 	"io"
-	"sync"
+
+	"github.com/sekisho/sekisho/internal/freelist"
 )
 
 // image/png encodes every 16-bit image (Gray16, RGBA64, NRGBA64: what the PNG and TIFF
@@ -33,7 +34,8 @@ type png16Buf struct {
 	crc     [8]byte
 }
 
-var png16Pool = sync.Pool{New: func() any { return new(png16Buf) }}
+// png16Free keeps them across collections, as pngPool does for image/png's encoder.
+var png16Free = freelist.New[*png16Buf](freelist.Kept)
 
 // encodePNGRows writes m when it is a 16-bit type or a palette of at most 16 colours and
 // reports whether it did.
@@ -97,8 +99,11 @@ func encodePNGRows(w io.Writer, m image.Image, level png.CompressionLevel) (bool
 		return false, nil // image/png words the refusal
 	}
 
-	e := png16Pool.Get().(*png16Buf)
-	defer png16Pool.Put(e)
+	e, ok := png16Free.Get()
+	if !ok {
+		e = new(png16Buf)
+	}
+	defer png16Free.Put(e)
 	cw := &chunkWriter{w: w, hdr: &e.crc}
 	if _, err := io.WriteString(w, "\x89PNG\r\n\x1a\n"); err != nil {
 		return true, err

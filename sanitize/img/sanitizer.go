@@ -17,6 +17,7 @@ import (
 	"golang.org/x/image/tiff"
 	"golang.org/x/image/webp"
 
+	"github.com/sekisho/sekisho/internal/freelist"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -59,19 +60,39 @@ func New(o Options) *Sanitizer {
 	return s
 }
 
-// pngPool lets concurrent PNG encodes reuse the encoder's zlib and row buffers.
-type pngPool struct{ p sync.Pool }
+// pngPool lets concurrent PNG encodes reuse the encoder's zlib and row buffers. It is a
+// free list, not a sync.Pool: a pool is empty after every second collection, and the
+// encoder's zlib writer (about 1 MB and half a millisecond to allocate and clear) then cost
+// more than the rest of a small document's pictures; the relay collects every few messages.
+type pngPool struct {
+	once sync.Once
+	l    *freelist.List[*png.EncoderBuffer]
+}
+
+func (p *pngPool) list() *freelist.List[*png.EncoderBuffer] {
+	p.once.Do(func() { p.l = freelist.New[*png.EncoderBuffer](freelist.Kept) })
+	return p.l
+}
 
 func (p *pngPool) Get() *png.EncoderBuffer {
-	b, _ := p.p.Get().(*png.EncoderBuffer)
+	b, _ := p.list().Get()
 	return b
 }
 
-func (p *pngPool) Put(b *png.EncoderBuffer) { p.p.Put(b) }
+func (p *pngPool) Put(b *png.EncoderBuffer) { p.list().Put(b) }
 
 // outBufs holds the 32 KiB output buffers: allocating and zeroing one per image cost more
 // than encoding a small PNG.
-var outBufs = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 32<<10) }}
+var outBufs = freelist.New[*bufio.Writer](freelist.Kept)
+
+func getOutBuf(w io.Writer) *bufio.Writer {
+	bw, ok := outBufs.Get()
+	if !ok {
+		return bufio.NewWriterSize(w, 32<<10)
+	}
+	bw.Reset(w)
+	return bw
+}
 
 var configFuncs = map[string]func(io.Reader) (image.Config, error){
 	"png":  png.DecodeConfig,
@@ -128,8 +149,7 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 
 	// 3. Decode only what the scan understood, then re-encode.
 	src := ctxSection{ctx, io.NewSectionReader(in.Body, 0, f.end)}
-	bw := outBufs.Get().(*bufio.Writer)
-	bw.Reset(ctxWriter{ctx, w})
+	bw := getOutBuf(ctxWriter{ctx, w})
 	defer func() { bw.Reset(nil); outBufs.Put(bw) }()
 	var detail string
 	outKind := "png"
