@@ -9,6 +9,8 @@ group of processes the CPU it used and the time its threads spent runnable but w
 for a CPU (schedstat), both in % of one core. Groups: the programs run from BENCH_DIR
 (sekisho, loadgen) by name, Postfix's daemons as "postfix", everything else as "others".
 
+CPUWATCH_TOP=1 adds the six busiest other commands (others_top=name:%,...).
+
 A load average says little about a benchmark on a shared machine: it counts waiting
 threads, not who took the CPU. This line says whether sekisho was busy, starved (high
 wait: the CPUs were taken) or idle (low run and low wait: a stage of it was waiting).
@@ -19,7 +21,7 @@ import sys
 import time
 
 POSTFIX = {"master", "smtpd", "cleanup", "qmgr", "smtp", "trivial-rewrite", "tlsmgr",
-           "anvil", "bounce", "proxymap", "postdrop", "pickup", "scache", "showq", "flush"}
+           "anvil", "bounce", "proxymap", "postdrop", "pickup", "scache", "showq", "flush", "postlogd"}
 
 
 def machine():
@@ -37,6 +39,13 @@ def group(pid, comm, bench):
     if comm in POSTFIX and "postfix" in exe:
         return "postfix"
     return "others"
+
+
+def comm_of(pid):
+    try:
+        return open(f"/proc/{pid}/comm").read().strip()
+    except OSError:
+        return "?"
 
 
 def sample(bench, groups):
@@ -67,6 +76,7 @@ def main():
     groups = {}
     m0, s0, t0 = machine(), sample(bench, groups), time.time()
     run, wait = {}, {}
+    top = {}  # CPU of the other processes by command name (CPUWATCH_TOP=1)
     prev = s0
     while not stop:
         time.sleep(iv)
@@ -76,6 +86,9 @@ def main():
             pc, pw = prev[k][1:] if k in prev else (0, 0)
             run[g] = run.get(g, 0) + c - pc
             wait[g] = wait.get(g, 0) + w - pw
+            if g == "others" and os.environ.get("CPUWATCH_TOP") == "1" and c > pc:
+                name = comm_of(k[0])
+                top[name] = top.get(name, 0) + c - pc
         prev = cur
     m1, t1 = machine(), time.time()
     d = [b - a for a, b in zip(m0, m1)]
@@ -87,6 +100,9 @@ def main():
              f"iowait={pc(d[4]):.0f}", f"irq={pc(d[5] + d[6]):.0f}", f"idle={pc(d[3]):.0f}"]
     for g in sorted(run, key=lambda g: (g == "others", g)):
         parts.append(f"{g}_cpu={run[g] / 1e7 / sec:.0f} {g}_runq_wait={wait[g] / 1e7 / sec:.0f}")
+    if top:
+        busiest = sorted(top.items(), key=lambda kv: -kv[1])[:6]
+        parts.append("others_top=" + ",".join(f"{n}:{v / 1e7 / sec:.0f}" for n, v in busiest))
     print(" ".join(parts), flush=True)
 
 
