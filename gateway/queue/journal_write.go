@@ -254,7 +254,12 @@ func (j *Journal) flush(w written) error {
 			// the failed one is lost (Linux drops the failed pages' dirty state).
 			j.smu.Unlock()
 			j.wmu.Lock()
-			if j.active == s {
+			j.mu.Lock()
+			closed := j.closed
+			j.mu.Unlock()
+			// A flush that failed because Close ran meanwhile must not start a segment
+			// after the lock was given up.
+			if j.active == s && !closed {
 				j.rotate(false)
 			}
 			j.wmu.Unlock()
