@@ -9,6 +9,7 @@ import (
 	"hash"
 	"io"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -373,16 +374,21 @@ func (s *Service) originalSum(id string, size int64) (string, error) {
 // (16 KiB) per read, and a write and a hand-over per record would cost more than they
 // overlap. h has seen every copied byte when it returns.
 func copyHashing(dst io.Writer, src io.Reader, h hash.Hash) (int64, error) {
-	const size, depth = 256 << 10, 3
+	const depth = 3
 	free := make(chan []byte, depth)
 	full := make(chan []byte, depth)
 	hashed := make(chan struct{})
+	defer func() { // every buffer is back in free once hashed is closed
+		for len(free) > 0 {
+			copyBuffers.Put(<-free)
+		}
+	}()
 	if h == nil {
-		free <- make([]byte, size)
+		free <- copyBuffers.Get().([]byte)
 		close(hashed)
 	} else {
 		for range depth {
-			free <- make([]byte, size)
+			free <- copyBuffers.Get().([]byte)
 		}
 		go func() { // ends when full is closed, below
 			defer close(hashed)
@@ -430,6 +436,10 @@ func copyHashing(dst io.Writer, src io.Reader, h hash.Hash) (int64, error) {
 	<-hashed
 	return n, err
 }
+
+// copyBuffers are copyHashing's blocks: a multipart body of many small files would
+// otherwise leave three blocks of garbage per file.
+var copyBuffers = sync.Pool{New: func() any { return make([]byte, 256<<10) }}
 
 func isNoSpace(err error) bool {
 	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
