@@ -443,9 +443,16 @@ func (j *job) write(w io.Writer, retype map[string]string) error {
 		if err != nil {
 			return err
 		}
-		if p.rels != nil {
+		switch {
+		case p.rels != nil:
 			err = p.rels.write(pw)
-		} else {
+		case p.data == nil && p.f.UncompressedSize64 >= pipelineMin:
+			aw := newAsyncWriter(pw)
+			err = j.rewriteXML(aw, p)
+			if cerr := aw.Close(); err == nil {
+				err = cerr
+			}
+		default:
 			err = j.rewriteXML(pw, p)
 		}
 		if err != nil {
@@ -465,6 +472,9 @@ func (j *job) rewriteXML(w io.Writer, p *part) error {
 		prc, err := openPart(p.f, j.b, 0)
 		if err != nil {
 			return err
+		}
+		if p.f.UncompressedSize64 >= pipelineMin {
+			prc = newReadAhead(prc)
 		}
 		defer prc.Close()
 		rc = prc
