@@ -405,57 +405,6 @@ func readSmall(f *zip.File, max int64) string {
 	return strings.TrimSpace(string(data))
 }
 
-// ooxmlMainType finds the content type of the main document part in [Content_Types].xml:
-// the first Override among the root's children that names one, else the first such
-// Default. It reads tokens instead of unmarshalling (reflection was most of detection's
-// cost for an Office attachment) and stops at the Override it looks for; the OOXML family
-// parses the whole file strictly in any case.
-func ooxmlMainType(f *zip.File) string {
-	const maxCT = 1 << 20
-	if f.UncompressedSize64 > maxCT {
-		return ""
-	}
-	rc, err := f.Open()
-	if err != nil {
-		return ""
-	}
-	defer rc.Close()
-	d := xml.NewDecoder(io.LimitReader(rc, maxCT))
-	depth, def := 0, ""
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return ""
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			depth++
-			if depth != 2 || t.Name.Local != "Override" && t.Name.Local != "Default" {
-				continue
-			}
-			ct := ""
-			for _, a := range t.Attr {
-				if a.Name.Local == "ContentType" {
-					ct = a.Value
-				}
-			}
-			if _, ok := ooxmlMain[ct]; !ok {
-				continue
-			}
-			if t.Name.Local == "Override" {
-				return ct
-			}
-			if def == "" {
-				def = ct
-			}
-		case xml.EndElement:
-			if depth--; depth == 0 {
-				return def
-			}
-		}
-	}
-}
-
 // eicar is the anti-virus test file: a runnable DOS program written in printable ASCII.
 // Gateways are tested with it under any name, and it must never pass as text.
 const eicar = `X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*`

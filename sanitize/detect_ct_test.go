@@ -41,6 +41,46 @@ func mainTypeByUnmarshal(data []byte) string {
 	return ""
 }
 
+// mainTypeByTokens is how ooxmlMainType read [Content_Types].xml before it scanned bytes:
+// encoding/xml's tokens, stopping at the first main-type Override. The fuzz target holds
+// the scanner to it.
+func mainTypeByTokens(data []byte) string {
+	d := xml.NewDecoder(bytes.NewReader(data))
+	depth, def := 0, ""
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return ""
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			if depth != 2 || t.Name.Local != "Override" && t.Name.Local != "Default" {
+				continue
+			}
+			ct := ""
+			for _, a := range t.Attr {
+				if a.Name.Local == "ContentType" {
+					ct = a.Value
+				}
+			}
+			if _, ok := ooxmlMain[ct]; !ok {
+				continue
+			}
+			if t.Name.Local == "Override" {
+				return ct
+			}
+			if def == "" {
+				def = ct
+			}
+		case xml.EndElement:
+			if depth--; depth == 0 {
+				return def
+			}
+		}
+	}
+}
+
 func contentTypesEntry(t testing.TB, data []byte) *zip.File {
 	t.Helper()
 	z := zipOf(t, map[string]string{"[Content_Types].xml": string(data)}, "[Content_Types].xml")
@@ -95,11 +135,25 @@ func TestOOXMLMainType(t *testing.T) {
 		"malformed before":          {`<Types><Override ContentType="a"></Types>`, ""},
 		"unclosed root":             {`<Types><Default Extension="xml" ContentType="` + ctMain + `"/>`, ""},
 		"empty":                     {``, ""},
+		"character references":      {`<Types><Override ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main&#43;xml"/><Default ContentType="x"/></Types>`, ctMain},
+		"hex reference":             {`<Types><Default ContentType="application&#x2F;vnd.openxmlformats-officedocument.wordprocessingml.document.main&#x2b;xml"/></Types>`, ctMain},
+		"unknown entity":            {`<Types><Override ContentType="` + ctMain + `&nbsp;"/></Types>`, ""},
+		"in a comment":              {`<Types><!-- <Override ContentType="` + ctMain + `"/> --></Types>`, ""},
+		"in CDATA":                  {`<Types><![CDATA[<Override ContentType="` + ctMain + `"/>]]></Types>`, ""},
+		"after a doctype":           {`<?xml version="1.0"?><!DOCTYPE Types [<!ENTITY x "a>b"> <!-- <Types> --> <!ELEMENT Types ANY>]><Types><Override ContentType='` + ctMain + `'/></Types>`, ctMain},
+		"prefixed":                  {`<ct:Types xmlns:ct="urn:x"><ct:Override ct:ContentType = "` + ctMain + `" /></ct:Types>`, ctMain},
+		"gt in a value":             {`<Types><Default Extension="a>b" ContentType="` + ctMain + `"/></Types>`, ctMain},
+		"lt in a value":             {`<Types><Default Extension="a<b" ContentType="` + ctMain + `"/></Types>`, ""},
+		"inside an override":        {`<Types><Override ContentType="x"><Override ContentType="` + ctMain + `"/></Override></Types>`, ""},
+		"end before the root":       {`</Types><Types><Override ContentType="` + ctMain + `"/></Types>`, ""},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			if got := ooxmlMainType(contentTypesEntry(t, []byte(tc.ct))); got != tc.want {
 				t.Errorf("ooxmlMainType = %q, want %q", got, tc.want)
+			}
+			if ref := mainTypeByTokens([]byte(tc.ct)); ref != tc.want {
+				t.Errorf("encoding/xml's tokens read %q, want %q", ref, tc.want)
 			}
 			if ref := mainTypeByUnmarshal([]byte(tc.ct)); ref != tc.want && name != "last attribute wins" {
 				t.Errorf("the reference reads %q, want %q", ref, tc.want)
@@ -108,15 +162,17 @@ func TestOOXMLMainType(t *testing.T) {
 	}
 	for i, ct := range corpusContentTypes(t) {
 		got, ref := ooxmlMainType(contentTypesEntry(t, ct)), mainTypeByUnmarshal(ct)
-		if got != ref || got == "" {
+		if tokens := mainTypeByTokens(ct); got != ref || got != tokens || got == "" {
 			t.Errorf("corpus file %d: ooxmlMainType = %q, the reference %q", i, got, ref)
 		}
 	}
 }
 
-// FuzzOOXMLMainType: wherever the reference finds a main type the token reader finds the
-// same; it may find one where the reference gives up only because the file is malformed
-// after the Override it stops at.
+// FuzzOOXMLMainType holds the byte scanner to encoding/xml's tokens (the reader it
+// replaced) and to unmarshalling (the one before): wherever either finds a main type the
+// scanner finds the same, and where it finds one they do not, encoding/xml refuses the
+// file. The token reader may find one where unmarshalling gives up only because the file
+// is malformed after the Override it stops at.
 func FuzzOOXMLMainType(f *testing.F) {
 	for _, ct := range corpusContentTypes(f) {
 		f.Add(ct)
@@ -124,14 +180,17 @@ func FuzzOOXMLMainType(f *testing.F) {
 	f.Add([]byte(ctDocm))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		testtool.Deadline(t, testtool.FuzzInputTimeout)
-		got, ref := ooxmlMainType(contentTypesEntry(t, data)), mainTypeByUnmarshal(data)
-		if ref != "" && got != ref {
-			t.Fatalf("ooxmlMainType = %q, the reference %q", got, ref)
+		got, tokens, ref := mainTypeOf(data), mainTypeByTokens(data), mainTypeByUnmarshal(data)
+		if ref != "" && tokens != ref {
+			t.Fatalf("token reader = %q, the unmarshalling reference %q", tokens, ref)
 		}
-		if ref == "" && got != "" {
+		if tokens != "" && got != tokens {
+			t.Fatalf("mainTypeOf = %q, encoding/xml's tokens %q", got, tokens)
+		}
+		if got != tokens {
 			var v struct{}
 			if xml.NewDecoder(bytes.NewReader(data)).Decode(&v) == nil {
-				t.Fatalf("ooxmlMainType = %q in a well-formed file where the reference finds none", got)
+				t.Fatalf("mainTypeOf = %q in a well-formed file where encoding/xml's tokens find %q", got, tokens)
 			}
 		}
 	})
@@ -152,8 +211,8 @@ func BenchmarkOOXMLMainType(b *testing.B) {
 			ct = f
 		}
 	}
-	// unmarshal is the reference on the same entry: opened, read and unmarshalled.
-	b.Run("read=tokens", func(b *testing.B) {
+	// tokens and unmarshal are the earlier readers on the same entry: opened, read, parsed.
+	b.Run("read=scan", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if ooxmlMainType(ct) == "" {
@@ -161,20 +220,22 @@ func BenchmarkOOXMLMainType(b *testing.B) {
 			}
 		}
 	})
-	b.Run("read=unmarshal", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			rc, err := ct.Open()
-			if err != nil {
-				b.Fatal(err)
+	for name, read := range map[string]func([]byte) string{"tokens": mainTypeByTokens, "unmarshal": mainTypeByUnmarshal} {
+		b.Run("read="+name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				rc, err := ct.Open()
+				if err != nil {
+					b.Fatal(err)
+				}
+				data, _ := io.ReadAll(rc)
+				rc.Close()
+				if read(data) == "" {
+					b.Fatal("no main type")
+				}
 			}
-			data, _ := io.ReadAll(rc)
-			rc.Close()
-			if mainTypeByUnmarshal(data) == "" {
-				b.Fatal("no main type")
-			}
-		}
-	})
+		})
+	}
 }
 
 // runnableMarks is what sniffRunnable looks for in a lowered window: a batch first line
