@@ -28,7 +28,7 @@ func checkDirectEncrypt(x *model.XRefTable, r io.ReaderAt, size int64) error {
 		}
 	}
 	kw := []byte("trailer")
-	bp := scanBuffers.Get().(*[]byte)
+	bp := scanBuffer()
 	defer scanBuffers.Put(bp)
 	buf := (*bp)[:scanChunk+len(kw)]
 	const chunk = scanChunk

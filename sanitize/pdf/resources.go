@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync"
 
 	"github.com/klauspost/compress/zlib"
 	"github.com/pdfcpu/pdfcpu/pkg/filter"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 
+	"github.com/sekisho/sekisho/internal/freelist"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -500,7 +500,7 @@ func (b *builder) shading(v types.Object, nr int) (any, bool, error) {
 // and documents: most streams are small, and a fresh decompressor (a 32 KiB window) for
 // each costs more than decoding it. Data after the end of the compressed stream is
 // ignored, as viewers do.
-var zlibReaders sync.Pool
+var zlibReaders = freelist.New[io.ReadCloser](freelist.Kept)
 
 // emptyZlib is a complete zlib stream of nothing: a pooled reader is reset to it so that
 // it keeps no reference to the last document's data.
@@ -520,7 +520,7 @@ func (b *builder) releaseInflater() {
 func (b *builder) inflate(data []byte, left int64) ([]byte, error) {
 	var err error
 	if b.zr == nil {
-		if zr, ok := zlibReaders.Get().(io.ReadCloser); ok {
+		if zr, ok := zlibReaders.Get(); ok {
 			b.zr = zr
 		}
 	}

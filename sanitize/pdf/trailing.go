@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"sync"
 
+	"github.com/sekisho/sekisho/internal/freelist"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -17,7 +17,7 @@ import (
 func trailingBytes(r io.ReaderAt, size int64) (int64, error) {
 	const chunk = 8 << 10
 	marker := []byte("%%EOF")
-	bp := scanBuffers.Get().(*[]byte)
+	bp := scanBuffer()
 	defer scanBuffers.Put(bp)
 	buf := (*bp)[:chunk+len(marker)]
 	end := size
@@ -66,7 +66,13 @@ func onlySpace(r io.ReaderAt, from, to int64, buf []byte) bool {
 // their buffers are kept between documents.
 const scanChunk = 64 << 10
 
-var scanBuffers = sync.Pool{New: func() any {
+var scanBuffers = freelist.New[*[]byte](freelist.Kept)
+
+// scanBuffer returns a kept scan buffer or a new one; hand it back with scanBuffers.Put.
+func scanBuffer() *[]byte {
+	if bp, ok := scanBuffers.Get(); ok {
+		return bp
+	}
 	b := make([]byte, scanChunk+16)
 	return &b
-}}
+}

@@ -11,9 +11,10 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"sync"
 
 	"github.com/klauspost/compress/zlib"
+
+	"github.com/sekisho/sekisho/internal/freelist"
 )
 
 // The output is built from these values only; nothing of the input's syntax reaches it.
@@ -51,7 +52,7 @@ type writer struct {
 }
 
 func newWriter(w io.Writer) *writer {
-	bw, ok := bufWriters.Get().(*bufio.Writer)
+	bw, ok := bufWriters.Get()
 	if ok {
 		bw.Reset(w)
 	} else {
@@ -135,15 +136,16 @@ func (wr *writer) put(r ref, v any) {
 
 // zlibWriters keeps compressors between documents: a new one allocates close to a
 // megabyte of tables and history, which a relay sanitizing one small PDF per message
-// otherwise pays (and collects) for every message.
-var zlibWriters sync.Pool
+// otherwise pays (and collects) for every message. A free list, not a sync.Pool: a busy
+// relay collects every few messages, and every second collection empties a pool.
+var zlibWriters = freelist.New[*zlib.Writer](freelist.Kept)
 
 var errReleased = errors.New("pdf: internal: writer used after finish")
 
 func (wr *writer) deflate(p []byte) []byte {
 	wr.zbuf.Reset()
 	if wr.zw == nil {
-		if zw, ok := zlibWriters.Get().(*zlib.Writer); ok {
+		if zw, ok := zlibWriters.Get(); ok {
 			wr.zw = zw
 		} else {
 			wr.zw, _ = zlib.NewWriterLevel(&wr.zbuf, zlib.BestSpeed)
@@ -155,7 +157,7 @@ func (wr *writer) deflate(p []byte) []byte {
 	return wr.zbuf.Bytes()
 }
 
-var bufWriters sync.Pool
+var bufWriters = freelist.New[*bufio.Writer](freelist.Kept)
 
 // release returns the compressor and the output buffer to their pools; wr writes nothing
 // afterwards.
