@@ -237,18 +237,21 @@ func (s *Service) setLive(id string, lv *liveRun) {
 // it holds a sanitizing slot, and the file is sanitized from its staged bytes when it is
 // complete.
 func (s *Service) follow(id string, lv *liveRun) {
+	f := &followed{lv: lv, taken: make(chan struct{})}
 	s.mu.Lock()
-	s.following[id] = lv
+	s.following[id] = f
 	s.mu.Unlock()
-	go func() { // ends with the run or the wait
+	go func() { // ends with the run, the wait or the next chunk
 		wait := time.NewTimer(max(s.o.Limits.IdleTimeout, time.Second))
 		defer wait.Stop()
 		select {
+		case <-f.taken:
+			return
 		case <-lv.done:
 		case <-wait.C:
 		}
 		s.mu.Lock()
-		mine := s.following[id] == lv
+		mine := s.following[id] == f
 		if mine {
 			delete(s.following, id)
 		}
@@ -259,12 +262,23 @@ func (s *Service) follow(id string, lv *liveRun) {
 	}()
 }
 
+// followed is a run waiting for its upload's next chunk; taken is closed when a request
+// takes it.
+type followed struct {
+	lv    *liveRun
+	taken chan struct{}
+}
+
 func (s *Service) takeFollowing(id string) *liveRun {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	lv := s.following[id]
+	f := s.following[id]
+	if f == nil {
+		return nil
+	}
 	delete(s.following, id)
-	return lv
+	close(f.taken)
+	return f.lv
 }
 
 func (s *Service) takeLive(id string) *liveRun {

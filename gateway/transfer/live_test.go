@@ -34,7 +34,7 @@ type faultEnv struct {
 	token string
 }
 
-func newFaultEnv(t *testing.T, blobs transfer.Blobs) *faultEnv {
+func newFaultEnv(t *testing.T, blobs transfer.Blobs, opts ...func(*transfer.Options)) *faultEnv {
 	t.Helper()
 	ctx := context.Background()
 	cfg := config.Default()
@@ -52,9 +52,13 @@ func newFaultEnv(t *testing.T, blobs transfer.Blobs) *faultEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { eng.Close() })
-	svc, err := transfer.New(transfer.Options{DB: store.Backend().(*sqlite.Backend).DB(), Blobs: blobs, Quarantine: store,
+	o := transfer.Options{DB: store.Backend().(*sqlite.Backend).DB(), Blobs: blobs, Quarantine: store,
 		Inbound: eng.Files, Outbound: eng.Files, LinkExpiry: time.Hour, Retention: time.Hour,
-		Limits: transfer.Limits{MaxFileSize: 4 << 30, MaxTransferSize: 8 << 30, MaxFiles: 10}})
+		Limits: transfer.Limits{MaxFileSize: 4 << 30, MaxTransferSize: 8 << 30, MaxFiles: 10}}
+	for _, f := range opts {
+		f(&o)
+	}
+	svc, err := transfer.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,10 +313,10 @@ func TestLiveRefusal(t *testing.T) {
 }
 
 // TestLiveChunks: an upload in tus chunks is followed by the engine across the chunks'
-// requests, like a whole PUT: a clean file's result comes from the live run and its
-// output is the kept upload, a CRLF one is rewritten. A chunk that is cut, or a
-// termination, stops the run and drops its output; the cut file resumes and is sanitized
-// from its staged bytes.
+// requests, like a whole PUT, however long the whole upload takes: a clean file's result
+// comes from the live run and its output is the kept upload, a CRLF one is rewritten. A
+// chunk that is cut, a termination, or no next chunk within idle_timeout stops the run and
+// drops its output; the cut file resumes and is sanitized from its staged bytes.
 func TestLiveChunks(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -320,7 +324,8 @@ func TestLiveChunks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newFaultEnv(t, fb)
+	const idle = 3 * time.Second
+	e := newFaultEnv(t, fb, func(o *transfer.Options) { o.Limits.IdleTimeout = idle })
 	ctx := context.Background()
 	base := "http://" + e.addr
 	do := func(method, u string, h map[string]string, body []byte) *http.Response {
@@ -374,6 +379,10 @@ func TestLiveChunks(t *testing.T) {
 		up, fileURL := open(fmt.Sprintf("chunks-%v.txt", crlf), len(body))
 		for off := 0; off < len(body); off += chunk {
 			patch(fileURL, off, body[off:min(off+chunk, len(body))])
+			if !crlf && off+chunk < len(body) {
+				// The pauses add up past idle_timeout; each is well within it.
+				time.Sleep(idle / 3)
+			}
 		}
 		if resp := do("POST", up+"/done", nil, nil); resp.StatusCode != 200 {
 			t.Fatalf("done = %s", resp.Status)
@@ -435,6 +444,19 @@ func TestLiveChunks(t *testing.T) {
 	}
 	if _, used, _ := e.svc.LiveRuns(); used != usedBefore {
 		t.Errorf("a resumed file's result came from a live run")
+	}
+
+	// No next chunk within idle_timeout: the run is dropped, the upload can still go on.
+	_, _, droppedBefore = e.svc.LiveRuns()
+	_, fileURL = open("paused.txt", len(body))
+	patch(fileURL, 0, body[:chunk])
+	waitFor(t, "the paused upload's run to be dropped", 30*time.Second, func() bool {
+		_, _, dropped := e.svc.LiveRuns()
+		return dropped == droppedBefore+1
+	})
+	patch(fileURL, chunk, body[chunk:2*chunk])
+	if resp := do("DELETE", fileURL, nil, nil); resp.StatusCode != 204 {
+		t.Fatalf("termination = %s", resp.Status)
 	}
 
 	// A termination while the engine follows: the run goes with the file's bytes.

@@ -131,9 +131,9 @@ type Service struct {
 	uploading map[string]bool // file IDs with a request writing to them
 	perOwner  map[string]int  // uploads in progress per user or link
 	hashes    map[string]*runningHash
-	live      map[string]*liveRun // uploads complete, their live run waiting for the worker
-	following map[string]*liveRun // uploads in chunks, their live run waiting for the next
-	liveSlots chan struct{}       // live runs at once: transfer.sanitize_workers
+	live      map[string]*liveRun  // uploads complete, their live run waiting for the worker
+	following map[string]*followed // uploads in chunks, their live run waiting for the next
+	liveSlots chan struct{}        // live runs at once: transfer.sanitize_workers
 	liveRuns  liveCounts
 	processed chan struct{} // closed when this node records a file's result (then replaced)
 }
@@ -195,7 +195,7 @@ func New(o Options) (*Service, error) {
 	return &Service{o: o, st: store{o.DB}, blobs: b, log: o.Logger, now: o.Now,
 		jobs: make(chan string, 1<<16), stop: make(chan struct{}),
 		queued: map[string]bool{}, uploading: map[string]bool{}, perOwner: map[string]int{},
-		live: map[string]*liveRun{}, following: map[string]*liveRun{}, liveSlots: make(chan struct{}, o.SanitizeWorkers)}, nil
+		live: map[string]*liveRun{}, following: map[string]*followed{}, liveSlots: make(chan struct{}, o.SanitizeWorkers)}, nil
 }
 
 // Options returns the options the service runs with (after defaults).
@@ -236,10 +236,10 @@ func (s *Service) Close() error {
 	s.mu.Lock()
 	live := s.live
 	s.live = map[string]*liveRun{}
-	for id, lv := range s.following {
-		live[id] = lv
+	for id, f := range s.following {
+		live[id] = f.lv
 	}
-	s.following = map[string]*liveRun{}
+	s.following = map[string]*followed{}
 	s.mu.Unlock()
 	for _, lv := range live {
 		lv.stop()
