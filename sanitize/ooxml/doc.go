@@ -135,7 +135,7 @@
 // JPEG, PNG and GIF pictures are stored, not deflated again. Parts of up to 64 KiB are
 // inflated once: the look at their root element keeps their bytes for the rewrite. Four
 // compressors, decompressors and scanners are kept across garbage collections
-// (freelist.go), the rest pooled: a small document otherwise paid for new ones, which cost
+// (internal/freelist), the rest pooled: a small document otherwise paid for new ones, which cost
 // more than its rewrite.
 //
 // # Images
