@@ -46,6 +46,8 @@ type builder struct {
 	fonts         map[[32]byte]fontResult // font programs rebuilt, by content
 	structRootNr  int                     // the input's structure tree root
 	structRoot    ref                     // and its rebuilt form
+	body          io.ReaderAt             // the input, to read streams whose /Length is wrong
+	size          int64
 }
 
 type memoKey struct {

@@ -246,7 +246,11 @@ func (b *builder) image(sd types.StreamDict, nr int) (any, bool, error) {
 			n, bpc = 1, 1
 			delete(out, "ColorSpace")
 		}
-		px, err := b.decodeImage(sd.Raw, steps, int(w), int(h), int(bpc), n, nr)
+		raw, err := b.streamRaw(sd)
+		if err != nil {
+			return nil, err
+		}
+		px, err := b.decodeImage(raw, steps, int(w), int(h), int(bpc), n, nr)
 		if err != nil || px == nil {
 			return nil, err
 		}

@@ -146,9 +146,12 @@ func (b *builder) streamData(sd types.StreamDict, label string) ([]byte, error) 
 	if err == nil && len(steps) > 0 && imageFilters[steps[len(steps)-1].name] {
 		err = fmt.Errorf("image filter %s on a %s", steps[len(steps)-1].name, label)
 	}
-	var data []byte
+	var data, raw []byte
 	if err == nil {
-		data, err = b.decode(sd.Raw, steps)
+		if raw, err = b.streamRaw(sd); err != nil {
+			return nil, err
+		}
+		data, err = b.decode(raw, steps)
 	}
 	if err != nil {
 		if errors.Is(err, sanitize.ErrLimit) {

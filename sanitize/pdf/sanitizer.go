@@ -114,6 +114,7 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		ctx: ctx, x: pctx.XRefTable, b: b, path: in.Path, opt: s, w: newWriter(ew),
 		memo: map[memoKey]ref{}, pageRefs: map[int]ref{}, pageNo: map[int]int{},
 		objStmCharged: map[int]int64{}, fonts: map[[32]byte]fontResult{},
+		body: in.Body, size: in.Body.Size(),
 	}
 	defer bl.w.release()
 	defer bl.releaseInflater()
