@@ -5,11 +5,9 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"runtime"
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/sekisho/sekisho/internal/testtool"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -102,30 +100,12 @@ func BenchmarkSanitizeAfterGC(b *testing.B) {
 			in := &sanitize.Item{Body: bytes.NewReader(data), Path: "item"}
 			in.Detected = sanitize.Detect(in.Body)
 			var out bytes.Buffer
-			var cpu time.Duration
-			b.ReportAllocs()
-			for b.Loop() {
-				b.StopTimer()
-				runtime.GC()
-				runtime.GC()
+			testtool.AfterGC(b, func() {
 				out.Reset()
-				b.StartTimer()
-				cpu0 := cpuTime()
 				if _, err := s.Sanitize(context.Background(), in, &out, sanitize.NewBudget(sanitize.Limits{})); err != nil {
 					b.Fatal(err)
 				}
-				cpu += cpuTime() - cpu0
-			}
-			b.ReportMetric(cpu.Seconds()*1000/float64(b.N), "cpu-ms/op")
+			})
 		})
 	}
-}
-
-// cpuTime is the process's user plus system CPU time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

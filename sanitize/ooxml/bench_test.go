@@ -8,14 +8,12 @@ import (
 	"image/jpeg"
 	"io"
 	"math/rand/v2"
-	"runtime"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/klauspost/compress/flate"
 
+	"github.com/sekisho/sekisho/internal/testtool"
 	"github.com/sekisho/sekisho/sanitize"
 )
 
@@ -181,7 +179,7 @@ func BenchmarkSanitize(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			var out bytes.Buffer
-			cpu0 := cpuTime()
+			cpu0 := testtool.CPUTime()
 			for b.Loop() {
 				out.Reset()
 				in := &sanitize.Item{Body: bytes.NewReader(data), Path: "item"}
@@ -190,7 +188,7 @@ func BenchmarkSanitize(b *testing.B) {
 				}
 			}
 			// The machine is shared: CPU seconds per op are steadier than wall-clock time.
-			cpu := (cpuTime() - cpu0).Seconds() / float64(b.N)
+			cpu := (testtool.CPUTime() - cpu0).Seconds() / float64(b.N)
 			b.ReportMetric(cpu*1000, "cpu-ms/op")
 			b.ReportMetric(float64(len(data))/cpu/1e6, "cpu-MB/s")
 			b.ReportMetric(float64(out.Len())/float64(len(data)), "out/in")
@@ -208,34 +206,16 @@ func BenchmarkSanitizeAfterGC(b *testing.B) {
 		b.Run("type=docx/size="+name, func(b *testing.B) {
 			data := readCorpus(b, "ooxml/"+name+".docx")
 			_, s := newEngine(true)
-			b.ReportAllocs()
 			var out bytes.Buffer
-			var cpu time.Duration
-			for b.Loop() {
-				b.StopTimer()
-				runtime.GC()
-				runtime.GC()
+			testtool.AfterGC(b, func() {
 				out.Reset()
-				b.StartTimer()
-				cpu0 := cpuTime()
 				in := &sanitize.Item{Body: bytes.NewReader(data), Path: "item"}
 				if _, err := s.Sanitize(context.Background(), in, &out, sanitize.NewBudget(sanitize.Limits{})); err != nil {
 					b.Fatal(err)
 				}
-				cpu += cpuTime() - cpu0
-			}
-			b.ReportMetric(cpu.Seconds()*1000/float64(b.N), "cpu-ms/op")
+			})
 		})
 	}
-}
-
-// cpuTime is the process's user plus system CPU time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // discard is a stage that keeps nothing.
@@ -256,13 +236,13 @@ func BenchmarkReadXML(b *testing.B) {
 	}
 	b.SetBytes(int64(len(doc)))
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := testtool.CPUTime()
 	for b.Loop() {
 		if err := readXML(context.Background(), bytes.NewReader(doc), discard{}); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric((cpuTime()-cpu0).Seconds()*1000/float64(b.N), "cpu-ms/op")
+	b.ReportMetric((testtool.CPUTime()-cpu0).Seconds()*1000/float64(b.N), "cpu-ms/op")
 }
 
 // BenchmarkWriteXML measures the reader and the serializer without the rules (every
@@ -277,13 +257,13 @@ func BenchmarkWriteXML(b *testing.B) {
 	}
 	b.SetBytes(int64(len(doc)))
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := testtool.CPUTime()
 	for b.Loop() {
 		if err := readXML(context.Background(), bytes.NewReader(doc), newWriter(io.Discard, keepAll{})); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric((cpuTime()-cpu0).Seconds()*1000/float64(b.N), "cpu-ms/op")
+	b.ReportMetric((testtool.CPUTime()-cpu0).Seconds()*1000/float64(b.N), "cpu-ms/op")
 }
 
 // BenchmarkDeflateLevel measures what deflateLevel trades: klauspost/compress at each
@@ -311,7 +291,7 @@ func BenchmarkDeflateLevel(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.SetBytes(int64(len(data)))
-				cpu0 := cpuTime()
+				cpu0 := testtool.CPUTime()
 				for b.Loop() {
 					out.Reset()
 					fw.Reset(&out)
@@ -322,7 +302,7 @@ func BenchmarkDeflateLevel(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				b.ReportMetric((cpuTime()-cpu0).Seconds()*1000/float64(b.N), "cpu-ms/op")
+				b.ReportMetric((testtool.CPUTime()-cpu0).Seconds()*1000/float64(b.N), "cpu-ms/op")
 				b.ReportMetric(float64(out.Len())/float64(len(data)), "ratio")
 			})
 		}
