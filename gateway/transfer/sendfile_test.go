@@ -156,3 +156,68 @@ func TestDownloadPaths(t *testing.T) {
 		})
 	}
 }
+
+// wrappedListener hides the *net.TCPConn of its connections, so ServeContent takes the
+// copy path on plain TCP (as it does over TLS).
+type wrappedListener struct{ net.Listener }
+
+type wrappedConn struct{ net.Conn }
+
+func (l wrappedListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return wrappedConn{c}, nil
+}
+
+// BenchmarkDownload: one 256 MiB stored output over loopback, by sendfile and by the copy
+// path, read by a client that discards it.
+func BenchmarkDownload(b *testing.B) {
+	blobs, err := transfer.OpenFileBlobs(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer blobs.Close()
+	w, _ := blobs.Create()
+	block := make([]byte, 1<<20)
+	rand.NewChaCha8([32]byte{3}).Read(block)
+	for range 256 {
+		w.Write(block)
+	}
+	sum, size, err := w.Commit()
+	if err != nil {
+		b.Fatal(err)
+	}
+	handler := func(ctx *fasthttp.RequestCtx) {
+		transfer.ServeContent(ctx, transfer.Content{Name: "a.bin", Size: size, ETag: sum,
+			Open: func() (io.ReadSeekCloser, error) { return blobs.Open(sum) }}, transfer.Pace{Idle: time.Minute, MinRate: 1})
+	}
+	for _, path := range []string{"sendfile", "copy"} {
+		b.Run(path, func(b *testing.B) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				b.Fatal(err)
+			}
+			url := "http://" + ln.Addr().String() + "/"
+			if path == "copy" {
+				ln = wrappedListener{ln}
+			}
+			srv := &fasthttp.Server{Handler: handler}
+			go srv.Serve(ln)
+			defer srv.Shutdown()
+			b.SetBytes(size)
+			for b.Loop() {
+				resp, err := http.Get(url)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n, _ := io.CopyBuffer(io.Discard, resp.Body, make([]byte, 256<<10))
+				resp.Body.Close()
+				if n != size {
+					b.Fatalf("%d of %d bytes", n, size)
+				}
+			}
+		})
+	}
+}
