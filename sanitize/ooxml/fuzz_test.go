@@ -165,6 +165,7 @@ func FuzzDecodeOPC(f *testing.F) {
 	f.Add([]byte(`<r:Relationships xmlns:r="` + nsRels + `"><r:Relationship Id="i" Type="t" Target="x"/></r:Relationships>`))
 	f.Add([]byte(`<Types xmlns="` + nsContentTypes + `"><Default Extension="xml" ContentType="application/xml"/></Types>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		if len(data) > 1<<16 {
 			return
 		}
