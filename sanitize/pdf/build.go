@@ -41,6 +41,7 @@ type builder struct {
 	steps    int
 
 	objStmCharged map[int]int64           // object stream -> decoded bytes charged to the budget
+	objStmNums    map[int]map[int]int     // object stream -> its prolog's object numbers -> index
 	zr            io.ReadCloser           // reused Flate decompressor
 	args          array                   // operands of the content operator being written
 	fonts         map[[32]byte]fontResult // font programs rebuilt, by content
@@ -110,6 +111,8 @@ func (b *builder) load(nr int) error {
 	if !ok || e == nil || e.ObjectStream == nil {
 		return nil
 	}
+	stm := *e.ObjectStream
+	b.objStmIndex(nr, stm, e)
 	l, ok := e.Object.(types.LazyObjectStreamObject)
 	if !ok {
 		return nil
@@ -119,9 +122,8 @@ func (b *builder) load(nr int) error {
 		if errors.Is(err, filter.ErrDecodeLimitExceeded) {
 			return decodeLimit(b.b)
 		}
-		return fmt.Errorf("pdf: %w: object stream %d: %v", sanitize.ErrMalformed, *e.ObjectStream, err)
+		return fmt.Errorf("pdf: %w: object stream %d: %v", sanitize.ErrMalformed, stm, err)
 	}
-	stm := *e.ObjectStream
 	if size := int64(cap(data)); size > b.objStmCharged[stm] {
 		if err := b.b.AddExpanded(size - b.objStmCharged[stm]); err != nil {
 			return err

@@ -4,11 +4,13 @@
 //
 // pdfcpu parses the file (relaxed mode, configuration passed explicitly, never read from
 // the per-user config directory): cross-reference tables and streams, object streams,
-// incremental updates. Nothing pdfcpu could write is used. A stream whose /Length does
-// not end at "endstream" is read up to the keyword, as viewers read it (length.go). From
-// the catalog, the builder (build.go) rebuilds each object as the type its position
-// gives it — the object under a page's /Annots is an annotation whatever it claims — from
-// that type's allow-list:
+// incremental updates. Nothing pdfcpu could write is used. Where pdfcpu and the common
+// readers disagree on a damaged file, the file is read as the readers read it: a stream
+// whose /Length does not end at "endstream" up to the keyword (length.go), a compressed
+// object whose xref index disagrees with its object stream's numbering by the numbering
+// (objstm.go). From the catalog, the builder (build.go) rebuilds each object as the type
+// its position gives it — the object under a page's /Annots is an annotation whatever it
+// claims — from that type's allow-list:
 //
 //   - allow_doc.go: catalog, viewer preferences, outlines, actions (GoTo to a page of the
 //     document, URI to http, https or mailto, Named page moves), destinations, name and
