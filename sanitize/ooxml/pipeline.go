@@ -9,14 +9,15 @@ import (
 // and deflating its output about a third of the work. For parts of pipelineMin bytes or
 // more both run beside the rewrite, each on its own goroutine with a few chunks in
 // flight, so that a long document's latency on a machine with a free core is the rewrite's
-// alone. The CPU spent is the same, and small parts — nearly every part of a mail
-// attachment — keep the single goroutine, where the hand-offs would cost more than they
-// save.
-var pipelineMin uint64 = 256 << 10 // a variable so that tests can turn the pipeline off
+// alone. The hand-offs between cores cost a few percent more CPU (less with larger chunks),
+// so only parts of a megabyte or more — long reports, big sheets, not the parts of a
+// typical mail attachment — take this path; on a machine whose cores are all busy it gains
+// nothing.
+var pipelineMin uint64 = 1 << 20 // a variable so that tests can turn the pipeline off
 
 const (
-	pipelineChunk = 64 << 10
-	pipelineDepth = 3 // chunks in flight each way
+	pipelineChunk = 256 << 10
+	pipelineDepth = 2 // chunks in flight each way: 1 MiB of buffers per large part
 )
 
 // asyncWriter hands what is written to w on another goroutine, a chunk at a time.

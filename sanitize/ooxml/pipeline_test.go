@@ -15,14 +15,14 @@ import (
 // the bytes and the report of the single-goroutine rewrite, and a large part that is
 // corrupt fails the same way.
 func TestPipelineSameOutput(t *testing.T) {
-	big := bigDocx(t, 100<<10)
+	big := bigDocx(t, 350<<10)
 	if n := mainSize(t, big); n < pipelineMin {
 		t.Fatalf("main part of %d bytes does not reach the pipeline (%d)", n, pipelineMin)
 	}
 	// A corrupt copy: one byte of the compressed main part flipped, so the inflater or the
 	// CRC check fails in the goroutine that reads ahead.
 	corrupt := bytes.Clone(big)
-	off := bytes.Index(corrupt, []byte(docMain)) + len(docMain) + 20000
+	off := bytes.Index(corrupt, []byte(docMain)) + len(docMain) + 60000
 	corrupt[off] ^= 0x55
 
 	badCRC := withWrongCRC(t, big, docMain)
