@@ -8,9 +8,10 @@
 // readers disagree on a damaged file, the file is read as the readers read it: a stream
 // whose /Length does not end at "endstream" up to the keyword (length.go), a compressed
 // object whose xref index disagrees with its object stream's numbering by the numbering
-// (objstm.go). From the catalog, the builder (build.go) rebuilds each object as the type
-// its position gives it — the object under a page's /Annots is an annotation whatever it
-// claims — from that type's allow-list:
+// (objstm.go), a header version other than 1.0-1.7 or 2.0 as 1.7 (header.go). From the
+// catalog, the builder (build.go) rebuilds each object as the type its position gives it
+// — the object under a page's /Annots is an annotation whatever it claims — from that
+// type's allow-list:
 //
 //   - allow_doc.go: catalog, viewer preferences, outlines, actions (GoTo to a page of the
 //     document, URI to http, https or mailto, Named page moves), destinations, name and

@@ -99,6 +99,13 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		return res, err
 	}
 	pctx, err := read(ctx, in.Reader(), b)
+	oddVersion := ""
+	if err != nil && strings.Contains(err.Error(), "unknown PDF header version") {
+		if r, v, ok := headerVersionOverlay(in.Body, in.Body.Size()); ok {
+			oddVersion = v
+			pctx, err = read(ctx, r, b)
+		}
+	}
 	if err != nil {
 		return res, err
 	}
@@ -136,6 +143,9 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		return sanitize.Result{Detected: in.Detected}, fmt.Errorf("pdf: write: %w", err)
 	}
 	res.Actions = bl.rep.actions(in.Path)
+	if oddVersion != "" {
+		res.Add(sanitize.ActRebuilt, in.Path, fmt.Sprintf("header version %s is not a PDF version: read as 1.7", oddVersion))
+	}
 	if trailing > 0 {
 		res.Add(sanitize.ActRemovedTrailingData, in.Path, fmt.Sprintf("%d bytes after the last %%%%EOF", trailing))
 	}
