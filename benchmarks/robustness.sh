@@ -41,7 +41,7 @@ panic = "panic" if "panic:" in err or "goroutine " in err else ""
 reason = d.get("reason") or ("" if d else err.strip().replace("\n", " | "))
 t = d.get("detected") or {}
 print("\t".join([f, rc, d.get("verdict", "none"), t.get("name", ""), el, rss, panic,
-                 reason.replace("\t", " ")[:240]]))
+                 reason.replace("\t", " ").replace("\n", " ")[:240]]))
 PY
   rm -rf "$w"
 }
