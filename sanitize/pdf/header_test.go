@@ -68,3 +68,16 @@ func TestOddHeaderVersion(t *testing.T) {
 		})
 	}
 }
+
+// TestEncryptedStreamThatDoesNotDecrypt checks that an encrypted file whose stream does
+// not decrypt is refused for its encryption: the reason was "malformed", which sends the
+// operator looking for damage instead of asking the sender for an unprotected file.
+func TestEncryptedStreamThatDoesNotDecrypt(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(corpusDir, "real", "pdfjs-secHandler.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := run(t, New(Options{}), data); !errors.Is(err, sanitize.ErrEncrypted) {
+		t.Fatalf("err %v, want encrypted", err)
+	}
+}

@@ -188,8 +188,11 @@ func isEncryptionError(err error) bool {
 		errors.Is(err, pdfcpu.ErrPermissionDenied) {
 		return true
 	}
+	// "decrypt": a stream of an encrypted file whose ciphertext does not decrypt (pdf.js
+	// secHandler.pdf, AES-256 with an empty user password) is refused for the encryption,
+	// not as damage.
 	msg := strings.ToLower(err.Error())
-	return strings.Contains(msg, "encrypt") || strings.Contains(msg, "password")
+	return strings.Contains(msg, "encrypt") || strings.Contains(msg, "decrypt") || strings.Contains(msg, "password")
 }
 
 // config is the explicit pdfcpu configuration: relaxed validation (strict rejects
