@@ -25,7 +25,8 @@ one() {
   (ulimit -v "$VMEM_KB"
    /usr/bin/time -f '%e %M' -o "$w/time" timeout -s KILL "$TIMEOUT" \
      "$BIN" sanitize-file "$f" -o "$w/out" --report "$w/report.json" >/dev/null 2>"$w/stderr") || rc=$?
-  python3 - "$f" "$w" "$rc" <<'PY'
+  # One write per line (cat of a small file), so that parallel jobs do not interleave.
+  python3 - "$f" "$w" "$rc" >"$w/line" <<'PY'
 import json, os, sys
 f, w, rc = sys.argv[1:]
 try:
@@ -43,6 +44,7 @@ t = d.get("detected") or {}
 print("\t".join([f, rc, d.get("verdict", "none"), t.get("name", ""), el, rss, panic,
                  reason.replace("\t", " ").replace("\n", " ")[:240]]))
 PY
+  cat "$w/line"
   rm -rf "$w"
 }
 export -f one
