@@ -3,10 +3,8 @@ package transfer_test
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -29,12 +27,7 @@ import (
 // shares its inode with a name an upload can write (link count 1).
 func TestKeptUploadStaysPut(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	fb, err := transfer.OpenFileBlobs(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := newFaultEnv(t, fb)
+	e, _, dir := newFileBlobsEnv(t)
 	ctx := context.Background()
 	put := func(name string, body []byte, contentRange string) int {
 		req, _ := http.NewRequest("PUT", e.url(name), bytes.NewReader(body))
@@ -153,47 +146,13 @@ func TestKeptUploadStaysPut(t *testing.T) {
 // run that saw other bytes dropped), and the kept upload linked nowhere else.
 func TestLiveChunksDisorder(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	fb, err := transfer.OpenFileBlobs(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := newFaultEnv(t, fb)
+	e, _, dir := newFileBlobsEnv(t)
 	ctx := context.Background()
-	base := "http://" + e.addr
-	do := func(method, u string, h map[string]string, body []byte) *http.Response {
-		t.Helper()
-		req, _ := http.NewRequest(method, u, bytes.NewReader(body))
-		req.Header.Set("Tus-Resumable", "1.0.0")
-		for k, v := range h {
-			req.Header.Set(k, v)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return resp
-	}
+	c := newFaultTus(t, e)
+	do := c.do
 	body := bigText(3<<20+5, false) // clean LF text: kept as uploaded
-	req, _ := http.NewRequest("POST", strings.TrimSuffix(e.url(""), "/"), nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	up := decode(t, string(b)).Upload
-	resp = do("POST", base+up+"/files", map[string]string{"Upload-Length": fmt.Sprint(len(body)),
-		"Upload-Metadata": "filename " + base64.StdEncoding.EncodeToString([]byte("disorder.txt"))}, nil)
-	if resp.StatusCode != 201 {
-		t.Fatalf("create = %s", resp.Status)
-	}
-	fileURL := base + resp.Header.Get("Location")
-	patch := func(off int, b []byte) *http.Response {
-		return do("PATCH", fileURL, map[string]string{"Upload-Offset": fmt.Sprint(off), "Content-Type": "application/offset+octet-stream"}, b)
-	}
+	up, fileURL := c.open("disorder.txt", len(body))
+	patch := func(off int, b []byte) *http.Response { return c.patch(fileURL, off, b) }
 	const chunk = 1 << 20
 	if r := patch(0, body[:chunk]); r.StatusCode != 204 {
 		t.Fatalf("first chunk = %s", r.Status)
@@ -204,15 +163,7 @@ func TestLiveChunksDisorder(t *testing.T) {
 		t.Errorf("first chunk rewritten = %s, want 409", r.Status)
 	}
 	// The second chunk cut halfway (the client goes away).
-	conn, err := net.Dial("tcp", e.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fmt.Fprintf(conn, "PATCH %s HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: %d\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: %d\r\n\r\n",
-		strings.TrimPrefix(fileURL, base), chunk, chunk)
-	conn.Write(body[chunk : chunk+chunk/2])
-	time.Sleep(100 * time.Millisecond)
-	conn.Close()
+	c.cut(fileURL, chunk, chunk, body[chunk:chunk+chunk/2])
 	var at int
 	waitFor(t, "the cut chunk's offset", 30*time.Second, func() bool {
 		r := do("HEAD", fileURL, nil, nil)
@@ -226,7 +177,7 @@ func TestLiveChunksDisorder(t *testing.T) {
 	if r := patch(at, body[at:]); r.StatusCode != 204 {
 		t.Fatalf("last chunk = %s", r.Status)
 	}
-	if r := do("POST", base+up+"/done", nil, nil); r.StatusCode != 200 {
+	if r := do("POST", up+"/done", nil, nil); r.StatusCode != 200 {
 		t.Fatalf("done = %s", r.Status)
 	}
 	id := fileURL[strings.LastIndex(fileURL, "/")+1:]

@@ -120,12 +120,7 @@ func bigText(n int, crlf bool) []byte {
 // uploaded (same bytes, same hash, nothing written twice), a CRLF one gets LF newlines.
 func TestLiveSanitize(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	fb, err := transfer.OpenFileBlobs(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := newFaultEnv(t, fb)
+	e, fb, dir := newFileBlobsEnv(t)
 	ctx := context.Background()
 	for _, crlf := range []bool{false, true} {
 		body := bigText(2<<20, crlf)
@@ -319,55 +314,14 @@ func TestLiveRefusal(t *testing.T) {
 // drops its output; the cut file resumes and is sanitized from its staged bytes.
 func TestLiveChunks(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	fb, err := transfer.OpenFileBlobs(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	const idle = 3 * time.Second
-	e := newFaultEnv(t, fb, func(o *transfer.Options) { o.Limits.IdleTimeout = idle })
+	e, _, dir := newFileBlobsEnv(t, func(o *transfer.Options) { o.Limits.IdleTimeout = idle })
 	ctx := context.Background()
-	base := "http://" + e.addr
-	do := func(method, u string, h map[string]string, body []byte) *http.Response {
-		t.Helper()
-		req, _ := http.NewRequest(method, u, bytes.NewReader(body))
-		req.Header.Set("Tus-Resumable", "1.0.0")
-		for k, v := range h {
-			req.Header.Set(k, v)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return resp
-	}
-	// open starts a transfer and one file of body's length; it returns the transfer's
-	// upload URL and the file's.
-	open := func(name string, size int) (string, string) {
-		t.Helper()
-		req, _ := http.NewRequest("POST", strings.TrimSuffix(e.url(""), "/"), nil)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		up := decode(t, string(b)).Upload
-		if resp.StatusCode != 201 || up == "" {
-			t.Fatalf("open = %s %s", resp.Status, b)
-		}
-		resp = do("POST", base+up+"/files", map[string]string{"Upload-Length": fmt.Sprint(size),
-			"Upload-Metadata": "filename " + base64.StdEncoding.EncodeToString([]byte(name))}, nil)
-		if resp.StatusCode != 201 {
-			t.Fatalf("create = %s", resp.Status)
-		}
-		return base + up, base + resp.Header.Get("Location")
-	}
+	c := newFaultTus(t, e)
+	do, open := c.do, c.open
 	patch := func(fileURL string, off int, b []byte) {
 		t.Helper()
-		resp := do("PATCH", fileURL, map[string]string{"Upload-Offset": fmt.Sprint(off), "Content-Type": "application/offset+octet-stream"}, b)
+		resp := c.patch(fileURL, off, b)
 		if resp.StatusCode != 204 || resp.Header.Get("Upload-Offset") != fmt.Sprint(off+len(b)) {
 			t.Fatalf("PATCH at %d = %s, offset %s", off, resp.Status, resp.Header.Get("Upload-Offset"))
 		}
@@ -412,14 +366,7 @@ func TestLiveChunks(t *testing.T) {
 	_, _, droppedBefore := e.svc.LiveRuns()
 	up, fileURL := open("cut.txt", len(body))
 	patch(fileURL, 0, body[:chunk])
-	conn, err := net.Dial("tcp", e.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fmt.Fprintf(conn, "PATCH %s HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: %d\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: %d\r\n\r\n",
-		strings.TrimPrefix(fileURL, base), chunk, chunk)
-	conn.Write(body[chunk : chunk+chunk/2])
-	conn.Close()
+	c.cut(fileURL, chunk, chunk, body[chunk:chunk+chunk/2])
 	id := fileURL[strings.LastIndex(fileURL, "/")+1:]
 	waitFor(t, "the cut chunk's offset", 60*time.Second, func() bool {
 		f, _ := e.svc.File(ctx, id)
@@ -477,4 +424,87 @@ func TestLiveChunks(t *testing.T) {
 		}
 		return true
 	})
+}
+
+// newFileBlobsEnv is a faultEnv on a file blob store in a new directory, returned with
+// the store and the directory.
+func newFileBlobsEnv(t *testing.T, opts ...func(*transfer.Options)) (*faultEnv, *transfer.FileBlobs, string) {
+	t.Helper()
+	dir := t.TempDir()
+	fb, err := transfer.OpenFileBlobs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newFaultEnv(t, fb, opts...), fb, dir
+}
+
+// faultTus drives the tus routes of a faultEnv's listener over HTTP.
+type faultTus struct {
+	t    *testing.T
+	e    *faultEnv
+	base string
+}
+
+func newFaultTus(t *testing.T, e *faultEnv) faultTus {
+	return faultTus{t: t, e: e, base: "http://" + e.addr}
+}
+
+// do sends one tus request and reads its answer to the end.
+func (c faultTus) do(method, u string, h map[string]string, body []byte) *http.Response {
+	c.t.Helper()
+	req, _ := http.NewRequest(method, u, bytes.NewReader(body))
+	req.Header.Set("Tus-Resumable", "1.0.0")
+	for k, v := range h {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
+// open starts a transfer and one file of size bytes; it returns the transfer's upload
+// URL and the file's.
+func (c faultTus) open(name string, size int) (string, string) {
+	c.t.Helper()
+	req, _ := http.NewRequest("POST", strings.TrimSuffix(c.e.url(""), "/"), nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	up := decode(c.t, string(b)).Upload
+	if resp.StatusCode != 201 || up == "" {
+		c.t.Fatalf("open = %s %s", resp.Status, b)
+	}
+	resp = c.do("POST", c.base+up+"/files", map[string]string{"Upload-Length": fmt.Sprint(size),
+		"Upload-Metadata": "filename " + base64.StdEncoding.EncodeToString([]byte(name))}, nil)
+	if resp.StatusCode != 201 {
+		c.t.Fatalf("create = %s", resp.Status)
+	}
+	return c.base + up, c.base + resp.Header.Get("Location")
+}
+
+// patch sends b at off.
+func (c faultTus) patch(fileURL string, off int, b []byte) *http.Response {
+	c.t.Helper()
+	return c.do("PATCH", fileURL, map[string]string{"Upload-Offset": fmt.Sprint(off), "Content-Type": "application/offset+octet-stream"}, b)
+}
+
+// cut announces a chunk of n bytes at off, sends only part of it, and goes away.
+func (c faultTus) cut(fileURL string, off, n int, part []byte) {
+	c.t.Helper()
+	conn, err := net.Dial("tcp", c.e.addr)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "PATCH %s HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: %d\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: %d\r\n\r\n",
+		strings.TrimPrefix(fileURL, c.base), off, n)
+	conn.Write(part)
+	time.Sleep(100 * time.Millisecond)
+	conn.Close()
 }
