@@ -2,8 +2,6 @@ package pdf
 
 import (
 	"bytes"
-	"compress/zlib"
-	"encoding/binary"
 	"fmt"
 	"os"
 	"os/exec"
@@ -26,48 +24,25 @@ func wrappedIndexPDF(wrong bool) []byte {
 		3: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 400] /Contents 6 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
 		5: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
 	}
-	order := []int{1, 5, 2, 3}
-	var header, body strings.Builder
-	for _, n := range order {
-		fmt.Fprintf(&header, "%d %d ", n, body.Len())
-		body.WriteString(objs[n] + "\n")
-	}
-	var z bytes.Buffer
-	zw := zlib.NewWriter(&z)
-	zw.Write([]byte(header.String() + body.String()))
-	zw.Close()
-
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.7\n")
 	stmOff := b.Len()
-	fmt.Fprintf(&b, "4 0 obj\n<< /Type /ObjStm /N 4 /First %d /Filter /FlateDecode /Length %d >>\nstream\n", header.Len(), z.Len())
-	b.Write(z.Bytes())
-	b.WriteString("\nendstream\nendobj\n")
+	writeObjStm(&b, 4, objs, []int{1, 5, 2, 3}, 0)
 	contentOff := b.Len()
 	fmt.Fprintf(&b, "6 0 obj\n%s\nendobj\n", stream("", []byte("BT /F1 18 Tf 20 300 Td (Wrapped index page) Tj ET"), false))
-	xrefOff := b.Len()
-	var x bytes.Buffer
-	entry := func(typ byte, f2 uint32, f3 uint16) {
-		x.WriteByte(typ)
-		binary.Write(&x, binary.BigEndian, f2)
-		binary.Write(&x, binary.BigEndian, f3)
-	}
 	index := map[int]uint16{1: 0, 5: 1, 2: 2, 3: 3}
 	if wrong {
 		index = map[int]uint16{1: 0, 2: 1, 3: 2, 5: 3}
 	}
-	entry(0, 0, 65535)
-	entry(2, 4, index[1])
-	entry(2, 4, index[2])
-	entry(2, 4, index[3])
-	entry(1, uint32(stmOff), 0)
-	entry(2, 4, index[5])
-	entry(1, uint32(contentOff), 0)
-	entry(1, uint32(xrefOff), 0)
-	fmt.Fprintf(&b, "7 0 obj\n<< /Type /XRef /Size 8 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n", x.Len())
-	b.Write(x.Bytes())
-	fmt.Fprintf(&b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", xrefOff)
-	return b.Bytes()
+	x := &xrefStream{}
+	x.entry(0, 0, 65535)
+	x.entry(2, 4, index[1])
+	x.entry(2, 4, index[2])
+	x.entry(2, 4, index[3])
+	x.entry(1, uint32(stmOff), 0)
+	x.entry(2, 4, index[5])
+	x.entry(1, uint32(contentOff), 0)
+	return x.finish(&b, 7)
 }
 
 // TestObjectStreamIndexByNumbering checks that compressed objects are read by the
