@@ -193,24 +193,25 @@ func (rw *rewriter) endHead(f *frame) error {
 		}
 		return nil
 	case kindNormal:
-		if p != nil && p.shppict && len(f.head) > 0 && f.head[0].Kind == Word && strings.EqualFold(f.head[0].Name, "nonshppict") {
+		first := firstKept(f.head)
+		if p != nil && p.shppict && first.Kind == Word && strings.EqualFold(first.Name, "nonshppict") {
 			// The picture again for readers without shapes, usually as a WMF, after the
 			// {\*\shppict} that was kept (or reported): a copy, dropped without a report.
 			p.shppict = false
 			f.mode, f.w, f.rslt = modeSkip, nil, nil
 			return nil
 		}
-		if p != nil && p.info && len(f.head) > 0 && f.head[0].Kind == Word && f.head[0].Name == "hlinkbase" {
+		if p != nil && p.info && first.Kind == Word && first.Name == "hlinkbase" {
 			rw.res.Add(sanitize.ActRemovedExternalLink, rw.path, "base address of relative links (\\hlinkbase)")
 			f.mode, f.w, f.rslt = modeSkip, nil, nil
 			return nil
 		}
-		if p != nil && p.info && len(f.head) > 0 && f.head[0].Kind == Word && f.head[0].Name == "upr" {
+		if p != nil && p.info && first.Kind == Word && first.Name == "upr" {
 			f.info = true // a property written twice, ANSI and Unicode: read like info
 			break
 		}
-		if p != nil && p.info && rw.stripMeta && len(f.head) > 0 && f.head[0].Kind == Word && !infoKeep[f.head[0].Name] {
-			rw.metaGone(f.head[0].Name)
+		if p != nil && p.info && rw.stripMeta && first.Kind == Word && !infoKeep[first.Name] {
+			rw.metaGone(first.Name)
 			f.mode, f.w, f.rslt = modeSkip, nil, nil
 			return nil
 		}
@@ -302,8 +303,35 @@ func (rw *rewriter) writeHead(f *frame, w *outBuf, drop string) {
 				continue
 			}
 		}
+		if t.Kind == Symbol && t.Sym == '*' && !starKept(f.head, i) {
+			// A star that marks no destination written here (none follows, or the word
+			// after it is dropped) would mark whatever comes next when read again.
+			continue
+		}
 		rw.write(w, t)
 	}
+}
+
+// firstKept is the first head token the rewrite writes (unknown words and symbols are
+// dropped, and so is a star that marks no destination): what a group is taken for is
+// decided on what the output will hold, so that a dropped token in front cannot hide an
+// item from a check here and expose it to the next reader.
+func firstKept(head []Token) Token {
+	for i, t := range head {
+		switch {
+		case t.Kind == Word && (!knownWord(t.Name) || strings.EqualFold(t.Name, "bin")):
+		case t.Kind == Symbol && !strings.ContainsRune(knownSymbols, rune(t.Sym)):
+		case t.Kind == Symbol && t.Sym == '*' && !starKept(head, i):
+		default:
+			return t
+		}
+	}
+	return Token{}
+}
+
+// starKept reports whether the star at head[i] is written: only before a word that is.
+func starKept(head []Token, i int) bool {
+	return i+1 < len(head) && head[i+1].Kind == Word && knownWord(head[i+1].Name) && !strings.EqualFold(head[i+1].Name, "bin")
 }
 
 // close ends the group on top of the stack.

@@ -1,0 +1,39 @@
+package rtf
+
+import (
+	"bytes"
+	"testing"
+)
+
+// TestDroppedTokenInFront: a group is judged on what the output will hold. An unknown
+// symbol or word in front of a group's first word is dropped when written, so the word
+// then leads the group: a base address for links (\hlinkbase) or a metadata item behind
+// one was kept, and read again as what it is. A star that marks no destination is not
+// written either, or it would mark the next word (a fuzz find: the output refused on a
+// second pass). Each output sanitizes again to itself.
+func TestDroppedTokenInFront(t *testing.T) {
+	for name, c := range map[string]struct {
+		doc, gone string
+		opts      Options
+	}{
+		"hlinkbase behind a symbol":  {`{\rtf1{\info{\0\hlinkbase http://evil.example/}}text\par}`, "hlinkbase", Options{}},
+		"hlinkbase behind a word":    {`{\rtf1{\info{\zzunknown\hlinkbase http://evil.example/}}text\par}`, "hlinkbase", Options{}},
+		"author behind a symbol":     {`{\rtf1{\info{\0\author Someone}}text\par}`, "Someone", Options{}},
+		"star before nothing":        {`{\rtf1\A0\*{\sn}\b text\par}`, `\*`, Options{}},
+		"star before a dropped word": {`{\rtf1{\b\*\zzunknown\i text}\par}`, `\*`, Options{}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out, _, err := run(t, []byte(c.doc), c.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(out, []byte(c.gone)) {
+				t.Errorf("%q kept: %q", c.gone, out)
+			}
+			again, _, err := run(t, out, c.opts)
+			if err != nil || !bytes.Equal(again, out) {
+				t.Errorf("second pass: %v\n%q\n%q", err, out, again)
+			}
+		})
+	}
+}
