@@ -129,8 +129,10 @@ func (a *API) writeErr(ctx *fasthttp.RequestCtx, err error) {
 		a.s.log.Error("transfer api failed", "method", string(ctx.Method()), "err", err)
 	}
 	writeJSON(ctx, status, map[string]string{"error": msg})
-	if status >= 400 && status != 409 && status != 404 && ctx.Request.IsBodyStream() {
-		// The body was not read to its end: the connection cannot carry another request.
+	if status >= 400 && ctx.Request.IsBodyStream() {
+		// The body was not read to its end: the connection cannot carry another request,
+		// and closing it at once while the client still sends (a 1 MiB tus chunk refused
+		// with 409 for its offset) resets it before the client has read the answer.
 		web.LingerClose(ctx)
 	}
 }
