@@ -2,6 +2,7 @@ package text
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"unicode"
 	"unicode/utf8"
 
@@ -142,25 +143,40 @@ func cleanRun(p []byte, max int) (int, int64) {
 		p = p[:max]
 	}
 	const hi, ones = 0x8080808080808080, 0x0101010101010101
+	// Two characters of U+3000..U+9FFF in six bytes: leads E3..E9, continuations 10xxxxxx.
+	const cjkMask, cjkWant = 0x0000c0c000c0c000, 0x0000808000808000
 	i := 0
 	var runes int64
 	for i < len(p) {
 		if i+8 <= len(p) {
 			w := binary.LittleEndian.Uint64(p[i:])
 			if w&hi == 0 {
-				// Eight ASCII bytes: none below 0x20 and none 0x7f (the classic "has
-				// less than" and "has zero" word tests, exact when no byte has its top
-				// bit).
-				if del := w ^ 0x7f*ones; (w-0x20*ones)&^w&hi == 0 && (del-ones)&^del&hi == 0 {
+				if cleanASCII8(w) {
 					i += 8
 					runes += 8
 					continue
 				}
-			} else if w&0x0000c0c000c0c000 == 0x0000808000808000 && byte(w)-0xe3 <= 0xe9-0xe3 && byte(w>>24)-0xe3 <= 0xe9-0xe3 {
-				// Two characters of U+3000..U+9FFF: leads E3..E9, continuations 10xxxxxx.
+			} else if w&cjkMask == cjkWant && byte(w)-0xe3 <= 0xe9-0xe3 && byte(w>>24)-0xe3 <= 0xe9-0xe3 {
+				// Kanji and kana come in runs: two more in the next six bytes?
+				if i+14 <= len(p) {
+					if v := binary.LittleEndian.Uint64(p[i+6:]); v&cjkMask == cjkWant && byte(v)-0xe3 <= 0xe9-0xe3 && byte(v>>24)-0xe3 <= 0xe9-0xe3 {
+						i += 12
+						runes += 4
+						continue
+					}
+				}
 				i += 6
 				runes += 2
 				continue
+			} else if k := bits.TrailingZeros64(w&hi) >> 3; k > 0 {
+				// The ASCII bytes before the first that is not, padded with spaces to a
+				// word (Japanese text puts digits and spaces between its kanji).
+				keep := uint64(1)<<(8*k) - 1
+				if cleanASCII8(w&keep | 0x20*ones&^keep) {
+					i += k
+					runes += int64(k)
+					continue
+				}
 			}
 		}
 		switch c := p[i]; {
@@ -174,6 +190,15 @@ func cleanRun(p []byte, max int) (int, int64) {
 		runes++
 	}
 	return i, runes
+}
+
+// cleanASCII8 reports whether the eight bytes of w, none with its top bit, are printable:
+// none below 0x20 and none 0x7f (the classic "has less than" and "has zero" word tests,
+// exact when no byte has its top bit).
+func cleanASCII8(w uint64) bool {
+	const hi, ones = 0x8080808080808080, 0x0101010101010101
+	del := w ^ 0x7f*ones
+	return (w-0x20*ones)&^w&hi == 0 && (del-ones)&^del&hi == 0
 }
 
 // cleanASCII marks the bytes the normalizer copies as they are: printable ASCII, tab, LF.

@@ -13,7 +13,7 @@ import (
 func TestCleanRun(t *testing.T) {
 	pieces := [][]byte{
 		[]byte("a"), []byte("0123456789"), []byte(" "), []byte("\t"), []byte("\n"), []byte("~"),
-		[]byte("　"), []byte("令和"), []byte("\u9fff"), // clean: the first nine
+		[]byte("　"), []byte("令和"), []byte("\u9fff"), []byte("業務委託契約について"), []byte(" 45、"), // clean: the first eleven
 		[]byte("\r"), {0}, {0x1f}, {0x7f}, {0x80}, {0xc2, 0x80}, []byte("é"), []byte("\u2028"),
 		[]byte("\ua000"), {0xe3}, {0xe3, 0x81}, {0xe9, 0xbf, 0x41},
 		{0xe3, 0xc0, 0x80}, {0xef, 0xbb, 0xbf}, []byte("😀"),
@@ -44,7 +44,7 @@ func TestCleanRun(t *testing.T) {
 		var b bytes.Buffer
 		for range rng.IntN(40) {
 			if rng.IntN(3) > 0 {
-				b.Write(pieces[rng.IntN(9)]) // mostly clean runs, so a stop comes late
+				b.Write(pieces[rng.IntN(11)]) // mostly clean runs, so a stop comes late
 			} else {
 				b.Write(pieces[rng.IntN(len(pieces))])
 			}
