@@ -332,6 +332,11 @@ func (rw *rewriter) content(f *frame, t Token) {
 // where its parent writes and what its parent collects.
 func (rw *rewriter) child(p *frame) *frame {
 	p.endSkip()
+	if p.class != nil {
+		// A group inside a name ({\sn {\sn pibName}}, {\sn pib{}Name}) is read one way by
+		// a reader that skips it and another by one that does not: the name is not plain.
+		p.class.ambiguous = true
+	}
 	return &frame{mode: p.mode, w: p.w, rslt: p.rslt, inHead: true, instrOf: p.instrOf, class: p.class, uc: p.uc, headUC: p.uc}
 }
 
