@@ -110,6 +110,8 @@ func generatedCorpus(t *testing.T) map[string]string {
 			`{\sp{\sn lineFillBlipName}{\sv http://198.51.100.7/line.png}}{\sp{\sn pibPrintName}{\sv http://198.51.100.7/print.png}}` +
 			`{\sp{\sn \u112?ibName}{\sv http://198.51.100.7/u.png}}{\sp{\sn shapeType}{\sn pibName}{\sv http://198.51.100.7/two.png}}{\sp{{\sn pibName}}{\sv http://198.51.100.7/nested.png}}` +
 			`{\sp{\sn {\sn pibName}}{\sv http://198.51.100.7/inner.png}}{\sp{\sn pib{}Name}{\sv http://198.51.100.7/empty.png}}` +
+			// A control character the output drops must not hide the head behind it.
+			`{\sp{` + "\x00" + `\sn pibName}{\sv http://198.51.100.7/nul.png}}` +
 			`{\sp{\sn wzName}{\sv Box 1}}}} end.` + docEnd,
 		// A damaged \sp (here \wp, an unknown word) leaves a name and value in no property.
 		"gen-shape-orphan-property.rtf": docStart + `Logo: {\shp{\*\shpinst\shpleft0\shptop0\shpright2000\shpbottom1000{\sp{\sn shapeType}{\sv 75}}{\wp{\sn pibName}{\sv http://198.51.100.7/logo.png}}}} end.` + docEnd,

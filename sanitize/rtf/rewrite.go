@@ -259,6 +259,11 @@ func (rw *rewriter) metaGone(what string) {
 func (rw *rewriter) token(t Token) error {
 	f := rw.top()
 	rw.ctrl += t.Ctrl
+	if t.Kind == Text && len(t.Text) == 0 {
+		// Text that was only control characters is not written, so it does not end a
+		// head either: "{\x00\sn" comes out as "{\sn" and is judged as that.
+		return nil
+	}
 	if f.inHead {
 		if t.Kind == Word || t.Kind == Symbol {
 			if len(f.head) >= maxHead {
