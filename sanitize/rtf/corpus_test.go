@@ -156,10 +156,14 @@ func generatedCorpus(t *testing.T) map[string]string {
 		"bad-bin-negative.rtf":     docStart + `{\bin-5 x}` + docEnd,
 		"bad-midgroup-objdata.rtf": docStart + `{\b bold text \objdata 0105000002000000}` + docEnd,
 		"bad-midgroup-field.rtf":   docStart + `{\b bold \field{\*\fldinst DDEAUTO cmd}}` + docEnd,
-		"bad-header.rtf":           `{\rtx1\ansi body\par}`,
-		"bad-hex-escape.rtf":       docStart + `\'zz` + docEnd,
-		"bad-object-in-header.rtf": `{\rtf1\object\objemb{\*\objdata 0105}}`,
-		"bad-deep.rtf":             docStart + strings.Repeat("{", 600) + strings.Repeat("}", 600) + docEnd,
+		// A dropped group in front made these the head of their group when written back.
+		"bad-midgroup-hlinkbase.rtf": docStart + `{\info{\title T}}{{\*\x}\hlinkbase http://198.51.100.7/}{\field{\*\fldinst HYPERLINK "a.exe"}{\fldrslt a}}` + docEnd,
+		"bad-midgroup-pict.rtf":      docStart + `{{\*\x}\pict\pngblip ` + hexLines([]byte("\x89PNG not re-encoded")) + `}` + docEnd,
+		"bad-midgroup-sn.rtf":        docStart + `{\shp{\*\shpinst{\sp{{\*\x}\sn pibName}{\sv http://198.51.100.7/sep.png}}}}` + docEnd,
+		"bad-header.rtf":             `{\rtx1\ansi body\par}`,
+		"bad-hex-escape.rtf":         docStart + `\'zz` + docEnd,
+		"bad-object-in-header.rtf":   `{\rtf1\object\objemb{\*\objdata 0105}}`,
+		"bad-deep.rtf":               docStart + strings.Repeat("{", 600) + strings.Repeat("}", 600) + docEnd,
 	}
 }
 

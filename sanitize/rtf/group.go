@@ -54,6 +54,22 @@ func isFieldWord(name string) bool {
 	return false
 }
 
+// decidedByHead covers every word this family reads only at the start of a group to decide
+// what the group is. Written in the middle of a group it is refused: the rewrite would
+// copy it as a formatting word while a reader that takes it as a destination there sees a
+// picture whose bytes were never re-encoded ({{}\pict\pngblip ...}), a property name, an
+// info group or a base address for links ({{}\hlinkbase http://...}).
+func decidedByHead(name string) bool {
+	if isFieldWord(name) {
+		return true
+	}
+	switch strings.ToLower(name) {
+	case "sn", "sv", "pict", "info", "upr", "hlinkbase":
+		return true
+	}
+	return false
+}
+
 // classify decides a group's kind from all of its head words: a dangerous word anywhere in
 // the head wins over the others; an ignorable destination ({\*\name}) that is none of
 // the kinds below is kindDest, with its name.
@@ -201,7 +217,9 @@ func (rw *rewriter) endHead(f *frame) error {
 			f.mode, f.w, f.rslt = modeSkip, nil, nil
 			return nil
 		}
-		if p != nil && p.info && first.Kind == Word && first.Name == "hlinkbase" {
+		if first.Kind == Word && first.Name == "hlinkbase" {
+			// Dropped wherever it is: it means nothing outside {\info}, and a reader that
+			// took a damaged group for the info group would apply it.
 			rw.res.Add(sanitize.ActRemovedExternalLink, rw.path, "base address of relative links (\\hlinkbase)")
 			f.mode, f.w, f.rslt = modeSkip, nil, nil
 			return nil
@@ -210,8 +228,14 @@ func (rw *rewriter) endHead(f *frame) error {
 			f.info = true // a property written twice, ANSI and Unicode: read like info
 			break
 		}
-		if p != nil && p.info && rw.stripMeta && first.Kind == Word && !infoKeep[first.Name] {
-			rw.metaGone(first.Name)
+		if p != nil && p.info && rw.stripMeta && !(first.Kind == Word && infoKeep[first.Name]) {
+			// Kept only when it starts with a property on the list: "{{}\author x}" names
+			// no property here but is the author to a reader that takes the word later.
+			name := first.Name
+			if first.Kind != Word {
+				name = "unnamed property"
+			}
+			rw.metaGone(name)
 			f.mode, f.w, f.rslt = modeSkip, nil, nil
 			return nil
 		}
@@ -334,8 +358,23 @@ func starKept(head []Token, i int) bool {
 	return i+1 < len(head) && head[i+1].Kind == Word && knownWord(head[i+1].Name) && !strings.EqualFold(head[i+1].Name, "bin")
 }
 
-// close ends the group on top of the stack.
+// close ends the group on top of the stack and tells its parent whether it wrote anything.
 func (rw *rewriter) close(f *frame) error {
+	err := rw.closeGroup(f)
+	if len(rw.stack) == 0 {
+		return err
+	}
+	if p := rw.top(); p.w != nil && p.bare {
+		if p.w.Len() == f.atOpen {
+			p.sep = true
+		} else {
+			p.bare, p.sep = false, false
+		}
+	}
+	return err
+}
+
+func (rw *rewriter) closeGroup(f *frame) error {
 	f.endSkip()
 	if f.pict != nil {
 		rw.stack = rw.stack[:len(rw.stack)-1]

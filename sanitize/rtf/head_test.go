@@ -16,11 +16,16 @@ func TestDroppedTokenInFront(t *testing.T) {
 		doc, gone string
 		opts      Options
 	}{
-		"hlinkbase behind a symbol":  {`{\rtf1{\info{\0\hlinkbase http://evil.example/}}text\par}`, "hlinkbase", Options{}},
-		"hlinkbase behind a word":    {`{\rtf1{\info{\zzunknown\hlinkbase http://evil.example/}}text\par}`, "hlinkbase", Options{}},
-		"author behind a symbol":     {`{\rtf1{\info{\0\author Someone}}text\par}`, "Someone", Options{}},
-		"star before nothing":        {`{\rtf1\A0\*{\sn}\b text\par}`, `\*`, Options{}},
-		"star before a dropped word": {`{\rtf1{\b\*\zzunknown\i text}\par}`, `\*`, Options{}},
+		"hlinkbase behind a symbol":       {`{\rtf1{\info{\0\hlinkbase http://evil.example/}}text\par}`, "hlinkbase", Options{}},
+		"hlinkbase behind a word":         {`{\rtf1{\info{\zzunknown\hlinkbase http://evil.example/}}text\par}`, "hlinkbase", Options{}},
+		"author behind a symbol":          {`{\rtf1{\info{\0\author Someone}}text\par}`, "Someone", Options{}},
+		"star before nothing":             {`{\rtf1\A0\*{\sn}\b text\par}`, `\*`, Options{}},
+		"star before a dropped word":      {`{\rtf1{\b\*\zzunknown\i text}\par}`, `\*`, Options{}},
+		"control character before a name": {"{\\rtf1{\\shp{\\*\\shpinst{\\sp{\x00\\sn pibName}{\\sv http://evil.example/x.png}}}}text\\par}", "evil.example", Options{}},
+		// The written head must end where the input's did: "{{}\b" stays, "{\b" would not.
+		"dropped group before a word": {`{\rtf1{{\*\zzdest}\b bold}\par}`, "zzdest", Options{}},
+		"author behind a group":       {`{\rtf1{\info{{\*\zzdest}\author Someone}}text\par}`, "Someone", Options{Metadata: "strip"}},
+		"group in a shape name":       {`{\rtf1{\shp{\*\shpinst{\sp{\sn pib{}Name}{\sv http://evil.example/x.png}}}}text\par}`, "evil.example", Options{}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			out, _, err := run(t, []byte(c.doc), c.opts)

@@ -51,6 +51,13 @@ type frame struct {
 	info    bool         // the \info group: its children are document properties
 	pict    *pictState   // set on a \pict group
 	shppict bool         // a {\*\shppict} child was kept: its {\nonshppict} twin is a copy
+
+	// bare: nothing of the group's body is written yet. sep: a child group that wrote
+	// nothing ended the head, so a word written next would join the head when the output
+	// is read again ("{{\sn}\sn" must not come out as "{\sn"). atOpen is the parent's
+	// output length when this group started, to tell whether it wrote anything.
+	bare, sep bool
+	atOpen    int
 }
 
 // fieldState buffers a \field group until it closes and its instruction is known: full is
@@ -291,7 +298,7 @@ func (rw *rewriter) token(t Token) error {
 		if dangerous(t.Name) != kindNormal {
 			return fmt.Errorf("%w: rtf: \\%s after the start of its group (readers disagree on what it applies to)", sanitize.ErrMalformed, t.Name)
 		}
-		if isFieldWord(t.Name) {
+		if decidedByHead(t.Name) {
 			return fmt.Errorf("%w: rtf: \\%s after the start of its group", sanitize.ErrMalformed, t.Name)
 		}
 	}
@@ -303,7 +310,11 @@ func (rw *rewriter) token(t Token) error {
 		if len(rw.stack) >= maxDepth {
 			return fmt.Errorf("%w: rtf: groups nested deeper than %d", sanitize.ErrMalformed, maxDepth)
 		}
-		rw.stack = append(rw.stack, rw.child(f))
+		c := rw.child(f)
+		if f.w != nil {
+			c.atOpen = f.w.Len()
+		}
+		rw.stack = append(rw.stack, c)
 		return nil
 	case Close:
 		return rw.close(f)
@@ -327,6 +338,13 @@ func (rw *rewriter) content(f *frame, t Token) {
 	if f.pict != nil && rw.pictContent(f.pict, t) {
 		return
 	}
+	if f.sep && (t.Kind == Word || t.Kind == Symbol) {
+		for _, w := range []*outBuf{f.w, f.rslt} {
+			rw.write(w, Token{Kind: Open})
+			rw.write(w, Token{Kind: Close})
+		}
+	}
+	f.bare, f.sep = false, false
 	rw.write(f.w, t)
 	if f.rslt != nil {
 		rw.write(f.rslt, t)
@@ -342,7 +360,7 @@ func (rw *rewriter) child(p *frame) *frame {
 		// a reader that skips it and another by one that does not: the name is not plain.
 		p.class.ambiguous = true
 	}
-	return &frame{mode: p.mode, w: p.w, rslt: p.rslt, inHead: true, instrOf: p.instrOf, class: p.class, uc: p.uc, headUC: p.uc}
+	return &frame{mode: p.mode, w: p.w, rslt: p.rslt, inHead: true, instrOf: p.instrOf, class: p.class, uc: p.uc, headUC: p.uc, bare: true}
 }
 
 // setUC follows \ucN, which holds until the group ends.

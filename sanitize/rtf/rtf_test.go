@@ -222,17 +222,20 @@ func golden(t *testing.T, name string, got []byte) {
 // TestMalformed lists why each bad- file is refused.
 func TestMalformed(t *testing.T) {
 	tests := map[string]string{
-		"bad-unbalanced-close.rtf": "unbalanced }",
-		"bad-overlong-word.rtf":    "control word longer than 32 letters",
-		"bad-long-param.rtf":       "longer than 10 digits",
-		"bad-bin-overflow.rtf":     `\bin99999999 with`,
-		"bad-bin-negative.rtf":     `\bin-5`,
-		"bad-midgroup-objdata.rtf": `\objdata after the start of its group`,
-		"bad-midgroup-field.rtf":   `\field after the start of its group`,
-		"bad-header.rtf":           `does not start with \rtf`,
-		"bad-hex-escape.rtf":       "bad hex escape",
-		"bad-object-in-header.rtf": `\object in the document group's header`,
-		"bad-deep.rtf":             "nested deeper than 512",
+		"bad-unbalanced-close.rtf":   "unbalanced }",
+		"bad-overlong-word.rtf":      "control word longer than 32 letters",
+		"bad-long-param.rtf":         "longer than 10 digits",
+		"bad-bin-overflow.rtf":       `\bin99999999 with`,
+		"bad-bin-negative.rtf":       `\bin-5`,
+		"bad-midgroup-objdata.rtf":   `\objdata after the start of its group`,
+		"bad-midgroup-field.rtf":     `\field after the start of its group`,
+		"bad-midgroup-hlinkbase.rtf": `\hlinkbase after the start of its group`,
+		"bad-midgroup-pict.rtf":      `\pict after the start of its group`,
+		"bad-midgroup-sn.rtf":        `\sn after the start of its group`,
+		"bad-header.rtf":             `does not start with \rtf`,
+		"bad-hex-escape.rtf":         "bad hex escape",
+		"bad-object-in-header.rtf":   `\object in the document group's header`,
+		"bad-deep.rtf":               "nested deeper than 512",
 	}
 	for _, file := range corpusFiles(t) {
 		name := filepath.Base(file)
