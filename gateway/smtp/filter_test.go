@@ -2,6 +2,8 @@ package smtp
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"testing"
 
 	"github.com/sekisho/sekisho/internal/testtool"
@@ -72,4 +74,99 @@ func FuzzDataFilter(f *testing.F) {
 			}
 		}
 	})
+}
+
+// octetFilter is the filter judged octet by octet: what dataFilter must do, however it
+// finds the line endings.
+type octetFilter struct {
+	prevCR, bare, nul bool
+	out               []byte
+}
+
+func (d *octetFilter) write(p []byte) {
+	for _, b := range p {
+		if b == 0 {
+			d.nul = true
+		}
+		if d.prevCR {
+			d.prevCR = false
+			d.out = append(d.out, '\r', '\n')
+			if b == '\n' {
+				continue
+			}
+			d.bare = true
+		}
+		switch b {
+		case '\r':
+			d.prevCR = true
+		case '\n':
+			d.bare = true
+			d.out = append(d.out, '\r', '\n')
+		default:
+			d.out = append(d.out, b)
+		}
+	}
+}
+
+func (d *octetFilter) finish() {
+	if d.prevCR {
+		d.bare = true
+		d.out = append(d.out, '\r', '\n')
+	}
+}
+
+// FuzzDataFilterOctets holds dataFilter to the octet-by-octet filter for any data cut
+// into writes anywhere: the same verdicts, the same bytes kept or normalized.
+func FuzzDataFilterOctets(f *testing.F) {
+	f.Add([]byte("a\r\n.\nMAIL FROM:<x>\r\n"), uint8(3), uint8(5))
+	f.Add([]byte("\r\r\n\n\x00"), uint8(1), uint8(1))
+	f.Add([]byte("line\r\nline\r\nend\r"), uint8(7), uint8(2))
+	f.Add([]byte("\n\r\nx\r"), uint8(0), uint8(9))
+	f.Fuzz(func(t *testing.T, data []byte, c1, c2 uint8) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
+		var ref octetFilter
+		ref.write(data)
+		ref.finish()
+		for _, normalize := range []bool{false, true} {
+			var out bytes.Buffer
+			d := &dataFilter{w: &out, normalize: normalize}
+			// Writes of alternating sizes c1+1, c2+1 (empty writes between them too).
+			in, n := data, []int{int(c1) + 1, 0, int(c2) + 1}
+			for k := 0; len(in) > 0; k++ {
+				m := min(n[k%3], len(in))
+				if _, err := d.Write(in[:m]); err != nil {
+					t.Fatal(err)
+				}
+				in = in[m:]
+			}
+			if err := d.finish(); err != nil {
+				t.Fatal(err)
+			}
+			if d.bare != ref.bare || d.nul != ref.nul {
+				t.Fatalf("normalize=%v %q: bare=%v nul=%v, octet by octet %v %v", normalize, data, d.bare, d.nul, ref.bare, ref.nul)
+			}
+			want := data
+			if normalize {
+				want = ref.out
+			}
+			if !bytes.Equal(out.Bytes(), want) {
+				t.Fatalf("normalize=%v %q: wrote %q, want %q", normalize, data, out.Bytes(), want)
+			}
+		}
+	})
+}
+
+func BenchmarkDataFilter(b *testing.B) {
+	// A base64 attachment's lines as go-smtp's reader hands them over: 32 KiB runs.
+	line := []byte("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAx\r\n")
+	p := bytes.Repeat(line, 32<<10/len(line))
+	for _, normalize := range []bool{false, true} {
+		b.Run(fmt.Sprintf("normalize=%v", normalize), func(b *testing.B) {
+			d := &dataFilter{w: io.Discard, normalize: normalize}
+			b.SetBytes(int64(len(p)))
+			for b.Loop() {
+				d.Write(p)
+			}
+		})
+	}
 }

@@ -1,6 +1,7 @@
 package smtp
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -234,27 +235,38 @@ type dataFilter struct {
 }
 
 func (d *dataFilter) Write(p []byte) (int, error) {
-	if !d.normalize {
-		for i, b := range p {
-			switch {
-			case b == 0:
-				d.nul = true
-			case b == '\n' && !(i == 0 && d.prevCR || i > 0 && p[i-1] == '\r'):
-				d.bare = true
-			case i > 0 && p[i-1] == '\r' && b != '\n', i == 0 && d.prevCR && b != '\n':
-				d.bare = true
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if !d.nul && bytes.IndexByte(p, 0) >= 0 {
+		d.nul = true
+	}
+	// Almost every write holds only CRLF pairs: found with IndexByte (vectorised), not
+	// judged octet by octet, and written on without a copy.
+	if d.bare && !d.normalize || paired(p, d.prevCR) {
+		if d.normalize {
+			// A CR at the end of the previous write was held back until its LF was seen.
+			if d.prevCR {
+				if _, err := d.w.Write(crOnly); err != nil {
+					return 0, err
+				}
 			}
-		}
-		if len(p) > 0 {
 			d.prevCR = p[len(p)-1] == '\r'
+			if _, err := d.w.Write(p[:len(p)-b2i(d.prevCR)]); err != nil {
+				return 0, err
+			}
+			return len(p), nil
 		}
+		d.prevCR = p[len(p)-1] == '\r'
+		return d.w.Write(p)
+	}
+	if !d.normalize {
+		d.bare = true
+		d.prevCR = p[len(p)-1] == '\r'
 		return d.w.Write(p)
 	}
 	d.out = d.out[:0]
 	for _, b := range p {
-		if b == 0 {
-			d.nul = true
-		}
 		if d.prevCR {
 			d.prevCR = false
 			if b == '\n' {
@@ -278,6 +290,39 @@ func (d *dataFilter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+var crOnly = []byte{'\r'}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// paired tells whether every LF in p follows a CR and every CR is followed by an LF, when
+// the write before p ended in a CR if prevCR. A CR that ends p is left to the next write
+// (or to finish).
+func paired(p []byte, prevCR bool) bool {
+	if prevCR {
+		if p[0] != '\n' {
+			return false
+		}
+		p = p[1:]
+	}
+	for {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			j := bytes.IndexByte(p, '\r')
+			return j < 0 || j == len(p)-1
+		}
+		// The line before this LF holds one CR, as its last octet.
+		if i == 0 || bytes.IndexByte(p[:i], '\r') != i-1 {
+			return false
+		}
+		p = p[i+1:]
+	}
 }
 
 // finish handles a CR at the very end of the data.
