@@ -3,6 +3,7 @@ package mail
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -30,7 +31,7 @@ func genParts(n int, png []byte) []byte {
 func b64lines(data []byte) string {
 	var sb strings.Builder
 	w := &lineWrapper{w: &sb}
-	enc := base64Encoder(w)
+	enc := base64.NewEncoder(base64.StdEncoding, w)
 	enc.Write(data)
 	enc.Close()
 	return sb.String()

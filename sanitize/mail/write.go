@@ -11,6 +11,7 @@ import (
 	"mime/quotedprintable"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/emersion/go-message/textproto"
@@ -162,15 +163,15 @@ func (j *job) write(w io.Writer, fields []outField, text string) error {
 			}
 			continue
 		}
-		enc := base64.NewEncoder(base64.StdEncoding, &lineWrapper{w: pw})
-		if _, err := copyPooled(enc, r); err != nil {
+		n, err := writeBase64(pw, r)
+		if err != nil {
 			return err
 		}
-		if err := enc.Close(); err != nil {
-			return err
-		}
-		if _, err := io.WriteString(pw, "\r\n"); err != nil {
-			return err
+		if n == 0 {
+			// An empty attachment is one empty line, as it always was.
+			if _, err := io.WriteString(pw, "\r\n"); err != nil {
+				return err
+			}
 		}
 	}
 	if err := mw.Close(); err != nil {
@@ -199,45 +200,53 @@ func writeEncoded(w io.Writer, cte string, data []byte) error {
 			return nil
 		}
 		crlf := strings.ReplaceAll(string(data), "\n", "\r\n")
-		enc := base64.NewEncoder(base64.StdEncoding, &lineWrapper{w: w})
-		if _, err := io.WriteString(enc, crlf); err != nil {
-			return err
-		}
-		if err := enc.Close(); err != nil {
-			return err
-		}
-		_, err := io.WriteString(w, "\r\n")
+		_, err := writeBase64(w, strings.NewReader(crlf))
 		return err
 	}
 	_, err := io.WriteString(w, strings.ReplaceAll(string(data), "\n", "\r\n"))
 	return err
 }
 
-// lineWrapper breaks base64 output into 76-character CRLF lines.
-type lineWrapper struct {
-	w   io.Writer
-	col int
+// b64Line is the input of one 76-character base64 line.
+const b64Line = 57
+
+// b64Buf holds a run of input lines and their encoding, so that a part goes to the
+// writer in a few large writes instead of two per line.
+type b64Buf struct {
+	in  [b64Line * 512]byte
+	out [(76 + 2) * 512]byte
 }
 
-func (l *lineWrapper) Write(p []byte) (int, error) {
-	n := 0
-	for len(p) > 0 {
-		if l.col == 76 {
-			if _, err := io.WriteString(l.w, "\r\n"); err != nil {
-				return n, err
+var b64Bufs = sync.Pool{New: func() any { return new(b64Buf) }}
+
+// writeBase64 writes what r holds in base64, in lines of 76 characters each ending in
+// CRLF, and returns how many octets it read.
+func writeBase64(w io.Writer, r io.Reader) (int64, error) {
+	buf := b64Bufs.Get().(*b64Buf)
+	defer b64Bufs.Put(buf)
+	var total int64
+	for {
+		n, err := io.ReadFull(r, buf.in[:])
+		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+			return total, err
+		}
+		total += int64(n)
+		o := 0
+		for i := 0; i < n; i += b64Line {
+			src := buf.in[i:min(i+b64Line, n)]
+			base64.StdEncoding.Encode(buf.out[o:], src)
+			o += base64.StdEncoding.EncodedLen(len(src))
+			o += copy(buf.out[o:], "\r\n")
+		}
+		if o > 0 {
+			if _, werr := w.Write(buf.out[:o]); werr != nil {
+				return total, werr
 			}
-			l.col = 0
 		}
-		k := min(len(p), 76-l.col)
-		m, err := l.w.Write(p[:k])
-		n += m
-		l.col += m
 		if err != nil {
-			return n, err
+			return total, nil
 		}
-		p = p[k:]
 	}
-	return n, nil
 }
 
 // safeFilename keeps a name readable (Japanese included) but harmless for any client:
@@ -313,8 +322,6 @@ func attachmentType(ctype, name string) string {
 	}
 	return mime.FormatMediaType("application/octet-stream", map[string]string{"name": name})
 }
-
-func base64Encoder(w io.Writer) io.WriteCloser { return base64.NewEncoder(base64.StdEncoding, w) }
 
 // A text body sekisho writes must not hold a line that opens or closes a MIME boundary:
 // a text read from a broken multipart keeps its delimiter lines, and a reader that
