@@ -212,6 +212,10 @@ func (b *builder) pageContents(o types.Object) (ref, error) {
 		if err != nil {
 			return 0, err
 		}
+		if len(parts) == 1 {
+			all = data // one stream is read as it is, without a copy
+			break
+		}
 		all = append(append(all, data...), '\n')
 	}
 	out, err := b.content(all, "page content")
