@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -225,36 +226,33 @@ func (d *hops) auth(c *gosmtp.Client, r Route) (*gosmtp.Client, error) {
 }
 
 func (d *hops) transaction(c *gosmtp.Client, from string, rcpts []string, body func() (io.ReadCloser, error)) ([]rcptResult, error) {
-	res := make([]rcptResult, len(rcpts))
-	opts := &gosmtp.MailOptions{Body: gosmtp.Body8BitMIME}
-	if err := c.Mail(from, opts); err != nil {
-		c.Reset()
-		return allFailWith(rcpts, err), connErrOrNil(err)
-	}
-	accepted := 0
-	for i, rc := range rcpts {
-		res[i].Rcpt = rc
-		if err := c.Rcpt(rc, nil); err != nil {
-			res[i] = failure(rc, err)
-			if isConnError(err) {
-				return allFail(rcpts, 451, err.Error(), false), err
-			}
-			continue
-		}
-		accepted++
-	}
-	if accepted == 0 {
-		return res, c.Reset()
-	}
+	// The body is opened before the envelope goes out: with PIPELINING the DATA command
+	// travels with MAIL and RCPT, so nothing may fail between DATA's 354 and the data.
 	rdr, err := body()
 	if err != nil {
-		c.Reset()
 		return allFail(rcpts, 451, "local: "+err.Error(), false), nil
 	}
 	defer rdr.Close()
-	wc, err := c.Data()
-	if err != nil {
-		return markAccepted(res, failure("", err)), connErrOrNil(err)
+	opts := &gosmtp.MailOptions{Body: gosmtp.Body8BitMIME}
+	rcptErrs, wc, err := c.SendEnvelope(from, opts, rcpts)
+	var smtpErr *gosmtp.SMTPError
+	if err != nil && !errors.As(err, &smtpErr) {
+		// An I/O or protocol error: nothing is known of this transaction.
+		return allFail(rcpts, 451, err.Error(), false), err
+	}
+	res := make([]rcptResult, len(rcpts))
+	for i, rc := range rcpts {
+		res[i].Rcpt = rc
+		if rcptErrs[i] != nil {
+			res[i] = failure(rc, rcptErrs[i])
+		}
+	}
+	if wc == nil {
+		if err != nil && slices.ContainsFunc(rcptErrs, func(e error) bool { return e == nil }) {
+			// DATA refused after a recipient was accepted.
+			return markAccepted(res, failure("", err)), c.Reset()
+		}
+		return res, c.Reset()
 	}
 	if _, err := io.Copy(wc, rdr); err != nil {
 		wc.Close()

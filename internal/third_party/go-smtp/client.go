@@ -424,11 +424,28 @@ func (c *Client) Auth(a sasl.Client) error {
 //
 // If server returns an error, it will be of type *SMTPError.
 func (c *Client) Mail(from string, opts *MailOptions) error {
-	if err := validateLine(from); err != nil {
+	line, err := c.mailLine(from, opts)
+	if err != nil {
 		return err
 	}
-	if err := c.hello(); err != nil {
+	if _, _, err := c.cmd(250, "%s", line); err != nil {
 		return err
+	}
+
+	// A new transaction has started, forget the previous recipients.
+	c.rcpts = nil
+
+	return nil
+}
+
+// mailLine says hello if needed and returns the MAIL command for from and opts
+// (sekisho patch: taken out of Mail for SendEnvelope).
+func (c *Client) mailLine(from string, opts *MailOptions) (string, error) {
+	if err := validateLine(from); err != nil {
+		return "", err
+	}
+	if err := c.hello(); err != nil {
+		return "", err
 	}
 
 	var sb strings.Builder
@@ -445,14 +462,14 @@ func (c *Client) Mail(from string, opts *MailOptions) error {
 		if _, ok := c.ext["REQUIRETLS"]; ok {
 			sb.WriteString(" REQUIRETLS")
 		} else {
-			return errors.New("smtp: server does not support REQUIRETLS")
+			return "", errors.New("smtp: server does not support REQUIRETLS")
 		}
 	}
 	if opts != nil && opts.UTF8 {
 		if _, ok := c.ext["SMTPUTF8"]; ok {
 			sb.WriteString(" SMTPUTF8")
 		} else {
-			return errors.New("smtp: server does not support SMTPUTF8")
+			return "", errors.New("smtp: server does not support SMTPUTF8")
 		}
 	}
 	if _, ok := c.ext["DSN"]; ok && opts != nil {
@@ -462,11 +479,11 @@ func (c *Client) Mail(from string, opts *MailOptions) error {
 		case "":
 			// This space is intentionally left blank
 		default:
-			return errors.New("smtp: Unknown RET parameter value")
+			return "", errors.New("smtp: Unknown RET parameter value")
 		}
 		if opts.EnvelopeID != "" {
 			if !isPrintableASCII(opts.EnvelopeID) {
-				return errors.New("smtp: Malformed ENVID parameter value")
+				return "", errors.New("smtp: Malformed ENVID parameter value")
 			}
 			fmt.Fprintf(&sb, " ENVID=%s", encodeXtext(opts.EnvelopeID))
 		}
@@ -477,14 +494,118 @@ func (c *Client) Mail(from string, opts *MailOptions) error {
 		}
 		// We can safely discard parameter if server does not support AUTH.
 	}
-	if _, _, err := c.cmd(250, "%s", sb.String()); err != nil {
-		return err
+	return sb.String(), nil
+}
+
+// SendEnvelope (sekisho patch, RFC 2920 PIPELINING) starts a transaction: MAIL FROM,
+// one RCPT TO for each of rcpts and DATA. When the server advertises PIPELINING the
+// commands go out in one write and their replies are read in order afterwards, one
+// round trip instead of 2+len(rcpts); otherwise they are sent one at a time as Mail,
+// Rcpt and Data do. rcptErrs[i] is the error RCPT i got, MAIL's when MAIL was refused
+// (nil when accepted). data is the DATA writer, or nil: err is MAIL's refusal, DATA's
+// refusal when a recipient was accepted, nil when every recipient was refused, or an
+// I/O or protocol error (the connection is then not usable).
+func (c *Client) SendEnvelope(from string, opts *MailOptions, rcpts []string) (rcptErrs []error, data *DataCommand, err error) {
+	rcptErrs = make([]error, len(rcpts))
+	for _, rc := range rcpts {
+		if err := validateLine(rc); err != nil {
+			return rcptErrs, nil, err
+		}
+	}
+	line, err := c.mailLine(from, opts)
+	if err != nil {
+		return rcptErrs, nil, err
+	}
+	if _, ok := c.ext["PIPELINING"]; !ok {
+		if _, _, err := c.cmd(250, "%s", line); err != nil {
+			if _, ok := err.(*SMTPError); ok {
+				for i := range rcptErrs {
+					rcptErrs[i] = err
+				}
+			}
+			return rcptErrs, nil, err
+		}
+		c.rcpts = nil
+		accepted := 0
+		for i, rc := range rcpts {
+			if rcptErrs[i] = c.Rcpt(rc, nil); rcptErrs[i] == nil {
+				accepted++
+			} else if _, ok := rcptErrs[i].(*SMTPError); !ok {
+				return rcptErrs, nil, rcptErrs[i]
+			}
+		}
+		if accepted == 0 {
+			return rcptErrs, nil, nil
+		}
+		data, err = c.Data()
+		return rcptErrs, data, err
 	}
 
-	// A new transaction has started, forget the previous recipients.
+	c.conn.SetDeadline(time.Now().Add(c.CommandTimeout))
+	defer c.conn.SetDeadline(time.Time{})
+	w := c.text.W
+	w.WriteString(line)
+	w.WriteString("\r\n")
+	for _, rc := range rcpts {
+		w.WriteString("RCPT TO:<")
+		w.WriteString(rc)
+		w.WriteString(">\r\n")
+	}
+	w.WriteString("DATA\r\n")
+	if err := w.Flush(); err != nil {
+		return rcptErrs, nil, err
+	}
+	// Every reply is read, whatever came before it: the server answers each command.
+	_, _, mailErr := c.readResponse(250)
+	if mailErr != nil {
+		if _, ok := mailErr.(*SMTPError); !ok {
+			return rcptErrs, nil, mailErr
+		}
+	}
 	c.rcpts = nil
-
-	return nil
+	accepted := 0
+	for i, rc := range rcpts {
+		_, _, rcptErrs[i] = c.readResponse(25)
+		if rcptErrs[i] == nil {
+			c.rcpts = append(c.rcpts, rc)
+			accepted++
+		} else if _, ok := rcptErrs[i].(*SMTPError); !ok {
+			return rcptErrs, nil, rcptErrs[i]
+		}
+	}
+	_, _, dataErr := c.readResponse(354)
+	if dataErr != nil {
+		if _, ok := dataErr.(*SMTPError); !ok {
+			return rcptErrs, nil, dataErr
+		}
+	}
+	if mailErr != nil || accepted == 0 {
+		if dataErr == nil {
+			// DATA accepted with no transaction to carry (a server that does not follow
+			// RFC 2920 3.1): end it empty and take its reply, which must not be success.
+			if _, err := w.WriteString(".\r\n"); err != nil {
+				return rcptErrs, nil, err
+			}
+			if err := w.Flush(); err != nil {
+				return rcptErrs, nil, err
+			}
+			if _, _, err := c.readResponse(250); err != nil {
+				if _, ok := err.(*SMTPError); !ok {
+					return rcptErrs, nil, err
+				}
+			}
+		}
+		if mailErr != nil {
+			for i := range rcptErrs {
+				rcptErrs[i] = mailErr
+			}
+		}
+		return rcptErrs, nil, mailErr
+	}
+	if dataErr != nil {
+		return rcptErrs, nil, dataErr
+	}
+	return rcptErrs, &DataCommand{client: c, wc: &dotWriter{w: c.text.W}}, nil // sekisho patch: dotwriter.go
 }
 
 // Rcpt issues a RCPT command to the server using the provided email address.
