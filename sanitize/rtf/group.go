@@ -228,7 +228,7 @@ func (rw *rewriter) endHead(f *frame) error {
 			f.info = true // a property written twice, ANSI and Unicode: read like info
 			break
 		}
-		if p != nil && p.info && rw.stripMeta && !(first.Kind == Word && infoKeep[first.Name]) {
+		if p != nil && p.info && rw.stripMeta && !(first.Kind == Word && infoKeep[first.Name]) && !(f.closed && first.Kind == EOF) {
 			// Kept only when it starts with a property on the list: "{{}\author x}" names
 			// no property here but is the author to a reader that takes the word later.
 			name := first.Name

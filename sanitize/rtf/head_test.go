@@ -23,9 +23,10 @@ func TestDroppedTokenInFront(t *testing.T) {
 		"star before a dropped word":      {`{\rtf1{\b\*\zzunknown\i text}\par}`, `\*`, Options{}},
 		"control character before a name": {"{\\rtf1{\\shp{\\*\\shpinst{\\sp{\x00\\sn pibName}{\\sv http://evil.example/x.png}}}}text\\par}", "evil.example", Options{}},
 		// The written head must end where the input's did: "{{}\b" stays, "{\b" would not.
-		"dropped group before a word": {`{\rtf1{{\*\zzdest}\b bold}\par}`, "zzdest", Options{}},
-		"author behind a group":       {`{\rtf1{\info{{\*\zzdest}\author Someone}}text\par}`, "Someone", Options{Metadata: "strip"}},
-		"group in a shape name":       {`{\rtf1{\shp{\*\shpinst{\sp{\sn pib{}Name}{\sv http://evil.example/x.png}}}}text\par}`, "evil.example", Options{}},
+		"dropped group before a word":          {`{\rtf1{{\*\zzdest}\b bold}\par}`, "zzdest", Options{}},
+		"dropped symbol after a dropped group": {`{\rtf1{\info{}\0{\title T}}{{\*\zzdest}\0\b bold}\par}`, "zzdest", Options{}},
+		"author behind a group":                {`{\rtf1{\info{{\*\zzdest}\author Someone}}text\par}`, "Someone", Options{Metadata: "strip"}},
+		"group in a shape name":                {`{\rtf1{\shp{\*\shpinst{\sp{\sn pib{}Name}{\sv http://evil.example/x.png}}}}text\par}`, "evil.example", Options{}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			out, _, err := run(t, []byte(c.doc), c.opts)

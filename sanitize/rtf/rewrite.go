@@ -58,6 +58,7 @@ type frame struct {
 	// output length when this group started, to tell whether it wrote anything.
 	bare, sep bool
 	atOpen    int
+	closed    bool // the head ended at the group's own closing brace
 }
 
 // fieldState buffers a \field group until it closes and its instruction is known: full is
@@ -121,6 +122,17 @@ func (rw *rewriter) top() *frame { return rw.stack[len(rw.stack)-1] }
 // write appends a token to buffer w, inserting the delimiter space a control word needs
 // before text. A line break follows each closing brace so the output stays diffable;
 // RTF readers ignore raw line breaks outside \bin data.
+// writes reports whether write keeps a control word or symbol.
+func writes(t Token) bool {
+	switch t.Kind {
+	case Word:
+		return knownWord(t.Name) && !strings.EqualFold(t.Name, "bin")
+	case Symbol:
+		return strings.ContainsRune(knownSymbols, rune(t.Sym))
+	}
+	return true
+}
+
 func (rw *rewriter) write(w *outBuf, t Token) {
 	if w == nil || t.Kind == Text && len(t.Text) == 0 {
 		return
@@ -285,6 +297,7 @@ func (rw *rewriter) token(t Token) error {
 			}
 			return nil
 		}
+		f.closed = t.Kind == Close
 		if err := rw.endHead(f); err != nil {
 			return err
 		}
@@ -338,13 +351,15 @@ func (rw *rewriter) content(f *frame, t Token) {
 	if f.pict != nil && rw.pictContent(f.pict, t) {
 		return
 	}
-	if f.sep && (t.Kind == Word || t.Kind == Symbol) {
-		for _, w := range []*outBuf{f.w, f.rslt} {
-			rw.write(w, Token{Kind: Open})
-			rw.write(w, Token{Kind: Close})
+	if writes(t) {
+		if f.sep && (t.Kind == Word || t.Kind == Symbol) {
+			for _, w := range []*outBuf{f.w, f.rslt} {
+				rw.write(w, Token{Kind: Open})
+				rw.write(w, Token{Kind: Close})
+			}
 		}
+		f.bare, f.sep = false, false
 	}
-	f.bare, f.sep = false, false
 	rw.write(f.w, t)
 	if f.rslt != nil {
 		rw.write(f.rslt, t)
