@@ -111,18 +111,53 @@ func BenchmarkSanitize(b *testing.B) {
 	}
 }
 
+// BenchmarkSanitizeLarge measures the family on a large clean UTF-8 text as a file
+// transfer sends it (the transfer benchmark's text): the first 8 MiB decide the charset,
+// the rest is judged as it is decoded and passes unchanged.
+func BenchmarkSanitizeLarge(b *testing.B) {
+	data := jaLines(64 << 20)
+	typ := sanitize.Type{Name: "text", Class: sanitize.ClassText}
+	s := New(Options{})
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		in := &sanitize.Item{Body: bytes.NewReader(data), Path: "item", Detected: typ}
+		res, err := s.Sanitize(context.Background(), in, restartableDiscard{}, sanitize.NewBudget(sanitize.Limits{}))
+		if err != nil || res.Verdict != sanitize.Clean {
+			b.Fatal(res.Verdict, err)
+		}
+	}
+}
+
+// restartableDiscard is an output the engine may restart, as a transfer's blob is: a
+// large input's head then decides its charset.
+type restartableDiscard struct{}
+
+func (restartableDiscard) Write(p []byte) (int, error) { return len(p), nil }
+func (restartableDiscard) Restart() error              { return nil }
+
+// jaLines is about n bytes of numbered Japanese lines with numbers between the kanji, the
+// file-transfer benchmark's text (benchmarks/transferload gen-text).
+func jaLines(n int) []byte {
+	var b bytes.Buffer
+	for i := 0; b.Len() < n; i++ {
+		fmt.Fprintf(&b, "%09d 令和8年度の業務委託契約について、東京都千代田区霞が関の庁舎で数量 %d、単価 %d 円として記録する。\n", i, i%97, i%10007)
+	}
+	return b.Bytes()
+}
+
 // BenchmarkCleanRun measures the normalizer's bulk path on text that needs no change:
 // Japanese lines with numbers (the transfer benchmark's file) and English prose.
 func BenchmarkCleanRun(b *testing.B) {
-	var ja, en bytes.Buffer
-	for i := 0; ja.Len() < 1<<20; i++ {
-		fmt.Fprintf(&ja, "%09d 令和8年度の業務委託契約について、東京都千代田区霞が関の庁舎で数量 %d、単価 %d 円として記録する。\n", i, i%97, i%10007)
+	ja := jaLines(1 << 20)
+	var en bytes.Buffer
+	for i := 0; en.Len() < 1<<20; i++ {
 		fmt.Fprintf(&en, "%09d The contract for fiscal 2026 was recorded at the Kasumigaseki office: quantity %d, unit price %d yen.\n", i, i%97, i%10007)
 	}
 	for _, tc := range []struct {
 		name string
 		data []byte
-	}{{"text=ja", ja.Bytes()}, {"text=en", en.Bytes()}} {
+	}{{"text=ja", ja}, {"text=en", en.Bytes()}} {
 		b.Run(tc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(tc.data)))
 			for b.Loop() {

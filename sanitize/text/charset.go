@@ -239,13 +239,15 @@ func lookupCharset(label string) (encoding.Encoding, string, error) {
 // newDecodeReader returns a reader of normalized UTF-8 decoded from r in charset cs; st is
 // filled as the reader is consumed and is final after EOF.
 func newDecodeReader(r io.Reader, cs string, st *DecodeStats) (io.Reader, error) {
-	return newCheckedDecodeReader(r, cs, st, nil)
+	return newCheckedDecodeReader(r, cs, st, nil, false)
 }
 
 // newCheckedDecodeReader is newDecodeReader counting, in *invalid when set, the input's
 // byte sequences that are not UTF-8 (for UTF-8 input, which has no decoder before the
-// normalizer).
-func newCheckedDecodeReader(r io.Reader, cs string, st *DecodeStats, invalid *int64) (io.Reader, error) {
+// normalizer). Bulk is for a large input read in large blocks: UTF-8 that needs no change
+// is then judged in place and not copied (cleanReader); a mail part keeps the
+// transformer, whose buffers are pooled-size and allocated once.
+func newCheckedDecodeReader(r io.Reader, cs string, st *DecodeStats, invalid *int64, bulk bool) (io.Reader, error) {
 	enc, name, err := lookupCharset(cs)
 	if err != nil {
 		return nil, err
@@ -257,6 +259,9 @@ func newCheckedDecodeReader(r io.Reader, cs string, st *DecodeStats, invalid *in
 	n := &normalizer{st: st}
 	if enc == nil {
 		n.invalid = invalid
+		if bulk {
+			return newCleanReader(r, n), nil
+		}
 		return transform.NewReader(r, n), nil
 	}
 	return transform.NewReader(r, transform.Chain(enc.NewDecoder(), n)), nil

@@ -1,7 +1,9 @@
 package text
 
 import (
+	"bytes"
 	"encoding/binary"
+	"io"
 	"math/bits"
 	"unicode"
 	"unicode/utf8"
@@ -209,3 +211,87 @@ var cleanASCII = func() (t [256]bool) {
 	t['\t'], t['\n'] = true, true
 	return t
 }()
+
+// cleanReader is the normalizer over UTF-8 input (no decoder before it) without copying
+// what it need not change: each read lands in the caller's buffer and is judged there by
+// cleanRun, and when all of it is clean (most of a large text) it is handed on as it is,
+// where transform.Reader would copy it twice, 4 KiB at a time. A character cut by the end
+// of a read waits for the next one. From the first byte the normalizer must change, the
+// rest of the input goes through transform.Reader, which does exactly what it did before.
+type cleanReader struct {
+	r       io.Reader
+	n       *normalizer
+	pending [2]byte // the begun character at the end of the last read
+	npend   int
+	err     error     // the input's error, once it returned one
+	slow    io.Reader // the normalizer's own reader, once a byte needs it
+}
+
+// minFastRead is the smallest read the fast path takes: below it (a caller with a tiny
+// buffer) the normalizer's reader is simpler and as fast.
+const minFastRead = 64
+
+func newCleanReader(r io.Reader, n *normalizer) io.Reader { return &cleanReader{r: r, n: n} }
+
+func (u *cleanReader) Read(p []byte) (int, error) {
+	if u.slow == nil && len(p) < minFastRead {
+		u.toSlow(nil)
+	}
+	if u.slow != nil {
+		return u.slow.Read(p)
+	}
+	k := copy(p, u.pending[:u.npend])
+	u.npend = 0
+	var err error
+	if u.err == nil {
+		var m int
+		m, err = u.r.Read(p[k:])
+		k += m
+		if err != nil {
+			u.err = err
+		}
+	} else {
+		err = u.err
+	}
+	c, runes := cleanRun(p[:k], k)
+	if c > 0 {
+		u.n.st.Runes += runes
+		u.n.started = true
+	}
+	if c < k && err == nil && k-c <= len(u.pending) && begun(p[c:k]) {
+		u.npend = copy(u.pending[:], p[c:k])
+		k = c
+	}
+	if c < k {
+		// p[c:k] needs the normalizer, and so does everything after it.
+		u.toSlow(p[c:k])
+		if c == 0 {
+			return u.slow.Read(p)
+		}
+		return c, nil
+	}
+	return k, err // (0, nil) when only a begun character came
+}
+
+// toSlow hands the input from here (held, then the rest) to the normalizer's reader.
+func (u *cleanReader) toSlow(held []byte) {
+	var rest io.Reader = u.r
+	if u.err != nil {
+		rest = errReader{u.err}
+	}
+	parts := []io.Reader{bytes.NewReader(append(u.pending[:u.npend:u.npend], held...)), rest}
+	u.npend = 0
+	started := u.n.started
+	u.slow = transform.NewReader(io.MultiReader(parts...), u.n) // resets the normalizer
+	u.n.started = started
+}
+
+// begun reports whether p is the start of a character cleanRun takes whole (a lead
+// E3..E9 and at most one continuation byte after it).
+func begun(p []byte) bool {
+	return len(p) > 0 && p[0]-0xe3 <= 0xe9-0xe3 && (len(p) == 1 || p[1]&0xc0 == 0x80)
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }

@@ -2,9 +2,13 @@ package text
 
 import (
 	"bytes"
+	"io"
 	"math/rand/v2"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/sekisho/sekisho/internal/testtool"
+	"golang.org/x/text/transform"
 )
 
 // TestCleanRun compares the word-at-a-time scan with the rule it implements, one
@@ -59,4 +63,107 @@ func TestCleanRun(t *testing.T) {
 			t.Fatalf("cleanRun(%q, %d) = %d, %d; want %d, %d", p, limit, gi, gn, wi, wn)
 		}
 	}
+}
+
+// normalizeBoth runs data through the fast reader, fed and read in the given chunk sizes,
+// and through transform.Reader whole; both outputs and statistics must be the same.
+func normalizeBoth(t *testing.T, data []byte, in, out []int) {
+	t.Helper()
+	var wantSt, gotSt DecodeStats
+	var wantInv, gotInv int64
+	want, err := io.ReadAll(transform.NewReader(bytes.NewReader(data), &normalizer{st: &wantSt, invalid: &wantInv}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newCleanReader(&chunkReader{data: data, sizes: in}, &normalizer{st: &gotSt, invalid: &gotInv})
+	var got []byte
+	buf := make([]byte, 1<<16)
+	for i, empty := 0, 0; ; i++ {
+		size := len(buf)
+		if len(out) > 0 {
+			size = out[i%len(out)]
+		}
+		n, err := r.Read(buf[:size])
+		got = append(got, buf[:n]...)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			if empty++; empty > 3 {
+				t.Fatalf("%d reads without data", empty)
+			}
+		} else {
+			empty = 0
+		}
+	}
+	if !bytes.Equal(got, want) || gotSt != wantSt || gotInv != wantInv {
+		t.Fatalf("input %q, reads %v/%v:\n got %q %+v %d\nwant %q %+v %d", data, in, out, got, gotSt, gotInv, want, wantSt, wantInv)
+	}
+}
+
+// chunkReader returns data in the given sizes, in turn.
+type chunkReader struct {
+	data  []byte
+	sizes []int
+	i     int
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	if len(c.data) == 0 {
+		return 0, io.EOF
+	}
+	n := len(p)
+	if len(c.sizes) > 0 {
+		n = min(n, c.sizes[c.i%len(c.sizes)])
+		c.i++
+	}
+	n = copy(p, c.data[:min(n, len(c.data))])
+	c.data = c.data[n:]
+	return n, nil
+}
+
+// TestCleanReader holds the copy-free reader to transform.Reader with the normalizer on
+// random mixes of clean runs and what the normalizer changes (CR, controls, a BOM,
+// broken and cut UTF-8), fed and read in random sizes that cut characters.
+func TestCleanReader(t *testing.T) {
+	pieces := [][]byte{
+		[]byte("a"), []byte("0123456789 "), []byte("\n"), []byte("令和8年度の業務委託契約について、"), []byte("東京都"),
+		[]byte("\r\n"), []byte("\r"), {0}, {0x7f}, {0xef, 0xbb, 0xbf}, []byte("é"), []byte("😀"),
+		{0xe3}, {0xe3, 0x81}, {0xff}, {0xc2, 0x85},
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	sizes := func() []int {
+		s := make([]int, 1+rng.IntN(4))
+		for i := range s {
+			s[i] = 1 + rng.IntN(200)
+		}
+		return s
+	}
+	for range 3000 {
+		var b bytes.Buffer
+		clean := rng.IntN(2) == 0 // half of the inputs are all clean
+		for range rng.IntN(60) {
+			if clean || rng.IntN(6) > 0 {
+				b.Write(pieces[rng.IntN(5)])
+			} else {
+				b.Write(pieces[rng.IntN(len(pieces))])
+			}
+		}
+		normalizeBoth(t, b.Bytes(), sizes(), sizes())
+		normalizeBoth(t, b.Bytes(), nil, nil)
+	}
+}
+
+// FuzzCleanReader: the copy-free reader gives what transform.Reader with the normalizer
+// gives, whatever the bytes and however they are fed and read.
+func FuzzCleanReader(f *testing.F) {
+	f.Add([]byte("令和8年度\r\nabc\xe3\x81"), uint8(3), uint8(70))
+	f.Add([]byte("\xef\xbb\xbfabc"), uint8(1), uint8(64))
+	f.Fuzz(func(t *testing.T, data []byte, in, out uint8) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
+		normalizeBoth(t, data, []int{1 + int(in)}, []int{1 + int(out)})
+	})
 }

@@ -115,7 +115,7 @@ func (s *Sanitizer) write(ctx context.Context, in *sanitize.Item, w io.Writer, b
 		size = bigRead
 	}
 	src = bufio.NewReaderSize(src, size)
-	dec, err := newCheckedDecodeReader(src, cs, &st, invalid)
+	dec, err := newCheckedDecodeReader(src, cs, &st, invalid, size == bigRead)
 	if err != nil {
 		return res, st, err
 	}
@@ -155,7 +155,13 @@ func (s *Sanitizer) write(ctx context.Context, in *sanitize.Item, w io.Writer, b
 		res.OutType = textPlain
 		res.OutName = sanitize.ReplaceExt(in.Name, ".txt")
 	default:
-		if _, err := io.Copy(out, dec); err != nil {
+		// A large input's reads go past its buffer straight into the copy's, where
+		// clean UTF-8 is judged and handed on without another copy (nil: io.Copy's).
+		var buf []byte
+		if size == bigRead {
+			buf = make([]byte, bigRead)
+		}
+		if _, err := io.CopyBuffer(out, dec, buf); err != nil {
 			return res, st, err
 		}
 		res.OutType = textPlain
