@@ -229,8 +229,19 @@ func (m *namesMemo) get(space string) *nsNames {
 // serves every part of a package and then the next package (elemCaches): allocating and
 // clearing its 11 KB per part was a third of a small document's allocations.
 type elemCache struct {
-	slots [64]elemEntry
+	sets [elemSets]elemSet
 }
+
+// elemSet is two entries and which one answered last: a miss replaces the other.
+type elemSet struct {
+	e    [2]elemEntry
+	last int
+}
+
+// elemSets is the number of two-way sets: a document part uses a few dozen names over and
+// over, and with 64 direct-mapped slots pairs of them (w:p and w:tcPr, w:t and w:gridCol)
+// evicted each other on every element of a table.
+const elemSets = 128
 
 var elemCaches = sync.Pool{New: func() any { return new(elemCache) }}
 
@@ -249,15 +260,24 @@ type elemEntry struct {
 	ok    [4]xml.Name // attributes the schema check kept on it
 }
 
+// get returns the entry for n. The set is chosen from the name's lengths and a few of
+// its bytes rather than a hash of every byte: the name is compared in full anyway, and
+// names from the scanner are interned, so that comparison mostly compares pointers.
 func (c *elemCache) get(n xml.Name, m *namesMemo) *elemEntry {
-	h := uint(len(n.Space))
-	for i := 0; i < len(n.Local); i++ {
-		h = h*31 + uint(n.Local[i])
+	l := n.Local
+	h := uint(len(n.Space))*7 + uint(len(l))*131
+	if len(l) > 0 {
+		h += uint(l[0])*31 + uint(l[len(l)-1])*17 + uint(l[len(l)/2])
 	}
-	e := &c.slots[(h^h>>7)%uint(len(c.slots))]
-	if e.valid && e.name == n {
-		return e
+	set := &c.sets[(h^h>>7)%elemSets]
+	for i := range set.e {
+		if e := &set.e[i]; e.valid && e.name == n {
+			set.last = i
+			return e
+		}
 	}
+	set.last = 1 - set.last
+	e := &set.e[set.last]
 	e.name, e.own, e.set, e.valid, e.n, e.plain = n, m.get(n.Space), nil, true, 0, plainElem(n)
 	if e.own != nil {
 		e.set = e.own.elems[n.Local]
