@@ -66,7 +66,8 @@ func FuzzSanitize(f *testing.F) {
 }
 
 // FuzzRewriteXML: the streaming rewriter never panics, and what it writes is well-formed
-// and a fixed point (rewriting it again changes nothing).
+// and a fixed point (rewriting it again changes nothing). Tags the serializer copies as
+// read (tok.src) come out exactly as serialized from their parsed names and values.
 func FuzzRewriteXML(f *testing.F) {
 	for _, tc := range []string{"ooxml/report.docx", "ooxml/ledger.xlsx", "ooxml/slides.pptx"} {
 		for _, e := range unpack(f, readCorpus(f, tc)) {
@@ -76,16 +77,25 @@ func FuzzRewriteXML(f *testing.F) {
 		}
 	}
 	f.Add([]byte(`<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>DDE</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:document>`))
-	rewrite := func(data []byte) ([]byte, error) {
+	rewriteWith := func(data []byte, copyTags bool) ([]byte, error) {
 		j := &job{s: &Sanitizer{keepLinks: true}, ctx: context.Background(), in: &sanitize.Item{Path: "x"}}
 		ru := &ooxmlRules{j: j, p: &part{name: "word/document.xml"}, dead: map[string]bool{"rId1": true}, elems: new(elemCache)}
 		var out bytes.Buffer
-		err := readXML(context.Background(), bytes.NewReader(data), newFieldStage(newWriter(&out, ru), ru))
+		var st stage = newFieldStage(newWriter(&out, ru), ru)
+		if !copyTags {
+			st = noSrc{st}
+		}
+		err := readXML(context.Background(), bytes.NewReader(data), st)
 		return out.Bytes(), err
 	}
+	rewrite := func(data []byte) ([]byte, error) { return rewriteWith(data, true) }
 	f.Fuzz(func(t *testing.T, data []byte) {
 		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		out, err := rewrite(data)
+		serialized, err2 := rewriteWith(data, false)
+		if !bytes.Equal(out, serialized) || (err == nil) != (err2 == nil) {
+			t.Fatalf("tags copied as read differ from tags serialized:\n%s (%v)\n%s (%v)", out, err, serialized, err2)
+		}
 		if err != nil {
 			return
 		}
@@ -102,6 +112,16 @@ func FuzzRewriteXML(f *testing.F) {
 		}
 	})
 }
+
+// noSrc hides from the serializer that a tag could be copied as read (tok.src), so that it
+// serializes every tag from its names and values.
+type noSrc struct{ next stage }
+
+func (n noSrc) push(t *tok) error {
+	t.src = nil
+	return n.next.push(t)
+}
+func (n noSrc) finish() error { return n.next.finish() }
 
 // passRules keep everything: the reader and serializer on their own.
 type passRules struct{}
@@ -126,6 +146,13 @@ func TestRewriteXML(t *testing.T) {
 		{"undeclared prefix", `<x:a/>`, "", true},
 		{"text outside root", `<a/>junk`, "", true},
 		{"truncated", `<a><b>`, "", true},
+		// Tags written as the serializer writes them are copied; any other spelling is
+		// serialized from the parsed names and values.
+		{"canonical tags", `<a b="1" c:d="x y" xmlns:c="urn:c"><e f="2"/></a>`, `<a b="1" c:d="x y" xmlns:c="urn:c"><e f="2"/></a>`, false},
+		{"spaces around attributes", "<a  b=\"1\"\tc=\"2\" ><e f = \"3\" /></a >", `<a b="1" c="2"><e f="3"/></a>`, false},
+		{"single quotes", `<a b='1' c="'"/>`, `<a b="1" c="'"/>`, false},
+		{"values escaped", "<a b=\"x&amp;y\" c=\"p>q\" d=\"t\tu\" e=\"&#10;\"/>", `<a b="x&amp;y" c="p&gt;q" d="t&#x9;u" e="&#xA;"/>`, false},
+		{"end tag spelling", "<a><b></b ></a\n>", `<a><b/></a>`, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer

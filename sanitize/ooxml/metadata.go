@@ -187,7 +187,7 @@ func (m *metaRules) start(t *tok, parent xml.Name) (op, bool) {
 		case a.Local == "author" || a.Local == "initials":
 			if authorAttrs[a] && t.rawAttr[i].Value != "" {
 				m.dropped("comment or change author")
-				t.rawAttr[i].Value = ""
+				t.setAttr(i, "")
 			}
 		case strings.HasPrefix(a.Local, "rsid") && nsW.has(a.Space):
 			m.dropped("revision identifiers (w:rsid)")
@@ -206,7 +206,7 @@ func (m *metaRules) start(t *tok, parent xml.Name) (op, bool) {
 			for i, a := range t.attrs {
 				if a.Space == "" && a.Local == local && t.rawAttr[i].Value != "" {
 					m.dropped("comment author")
-					t.rawAttr[i].Value = ""
+					t.setAttr(i, "")
 				}
 			}
 		}

@@ -368,7 +368,7 @@ func (r *odfRules) href(t *tok, i int, v string) op {
 				// A metafile picture now a PNG: the image's declared type follows.
 				for k, a := range t.attrs {
 					if a.Local == "mime-type" && (a.Space == nsDraw || a.Space == nsLOExt) {
-						t.rawAttr[k].Value = "image/png"
+						t.setAttr(k, "image/png")
 					}
 				}
 			}

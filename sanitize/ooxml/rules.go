@@ -332,7 +332,7 @@ func (r *ooxmlRules) remapAttr(t *tok, local string, clamp bool) bool {
 			}
 			nv = 0
 		}
-		t.rawAttr[i].Value = strconv.Itoa(nv)
+		t.setAttr(i, strconv.Itoa(nv))
 	}
 	return true
 }

@@ -2,6 +2,7 @@ package ooxml
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -38,16 +39,18 @@ type scanner struct {
 	expect  xml.Name // the open element's raw name, set by the reader: its end tag is read without interning
 	matched bool     // the end tag just returned is known to close the open element
 	attrs   []xml.Attr
-	vals    []byte   // decoded attribute values of the current start tag
-	refs    []valRef // per attribute: where its value is
-	text    []byte   // decoded text
-	names   *[internSize]string
+	vals    []byte              // decoded attribute values of the current start tag
+	refs    []valRef            // per attribute: where its value is
+	text    []byte              // decoded text
+	names   *[internSize]string // short attribute values
+	qnames  *[qnameSize]qsym    // element and attribute names
 }
 
 const (
 	scanBufSize   = 64 << 10
 	maxTokenBytes = 4 << 20 // one tag, comment, CDATA section or PI; text is split instead
 	internSize    = 4096    // direct-mapped: a collision replaces, so what is kept stays bounded
+	qnameSize     = 1024    // the same for names
 	maxInternLen  = 32      // longer attribute values are rarely repeated
 )
 
@@ -59,7 +62,7 @@ var scanners = freelist.New[*scanner](freelist.Kept)
 func getScanner(r io.Reader) *scanner {
 	s, ok := scanners.Get()
 	if !ok {
-		s = &scanner{buf: make([]byte, scanBufSize), names: new([internSize]string)}
+		s = &scanner{buf: make([]byte, scanBufSize), names: new([internSize]string), qnames: new([qnameSize]qsym)}
 	}
 	s.r, s.pos, s.end, s.eof, s.rerr, s.endTag, s.expect = r, 0, 0, false, nil, false, xml.Name{}
 	return s
@@ -124,7 +127,7 @@ func (s *scanner) next(t *tok) error {
 	s.matched = false
 	if s.endTag {
 		s.endTag, s.matched = false, true
-		t.kind, t.raw = kEnd, s.endName
+		t.kind, t.raw, t.src = kEnd, s.endName, nil
 		return nil
 	}
 	for {
@@ -238,8 +241,10 @@ func (s *scanner) endElement(t *tok, b []byte) error {
 			i += len(x.Space) + 1
 		}
 		if hasAt(b, i, x.Local) && i+len(x.Local) < len(b) && b[i+len(x.Local)] == '>' {
-			s.pos += i + len(x.Local) + 1
-			t.kind, t.raw, s.matched = kEnd, x, true
+			n := i + len(x.Local) + 1
+			s.pos += n
+			// "</" prefix ":" local ">" as the serializer writes it: it copies these bytes.
+			t.kind, t.raw, t.src, s.matched = kEnd, x, b[:n:n], true
 			return nil
 		}
 	}
@@ -257,7 +262,7 @@ general:
 		return malformed("invalid characters in end element </%s>", b[2:gt])
 	}
 	s.pos += gt + 1
-	t.kind, t.raw = kEnd, name
+	t.kind, t.raw, t.src = kEnd, name, nil
 	return nil
 }
 
@@ -272,6 +277,10 @@ func (s *scanner) startElement(t *tok, b []byte) error {
 		return err
 	}
 	s.attrs, s.vals, s.refs = s.attrs[:0], s.vals[:0], s.refs[:0]
+	// canon: so far the tag is written byte for byte as appendStart writes it back (one
+	// space before each attribute, no space around '=', double quotes, a value holding
+	// nothing that is decoded or escaped), so the serializer may copy it.
+	canon := true
 	for {
 		sp := skipSpace(b, i)
 		if sp >= len(b) {
@@ -281,7 +290,10 @@ func (s *scanner) startElement(t *tok, b []byte) error {
 		case '>':
 			s.pos += sp + 1
 			s.finishAttrs()
-			t.kind, t.raw, t.rawAttr = kStart, name, s.attrs
+			t.kind, t.raw, t.rawAttr, t.src = kStart, name, s.attrs, nil
+			if canon && sp == i {
+				t.src = b[:sp:sp]
+			}
 			return nil
 		case '/':
 			if sp+1 >= len(b) {
@@ -292,16 +304,25 @@ func (s *scanner) startElement(t *tok, b []byte) error {
 			}
 			s.pos += sp + 2
 			s.finishAttrs()
-			t.kind, t.raw, t.rawAttr = kStart, name, s.attrs
+			t.kind, t.raw, t.rawAttr, t.src = kStart, name, s.attrs, nil
+			if canon && sp == i {
+				t.src = b[:sp:sp]
+			}
 			s.endTag, s.endName = true, name
 			return nil
 		}
 		if sp == i {
 			return malformed("expected white space before an attribute in <%s>", qnameRaw(name))
 		}
+		if sp != i+1 || b[i] != ' ' {
+			canon = false
+		}
 		an, j, err := s.qname(b, sp)
 		if err != nil {
 			return err
+		}
+		if j < len(b) && b[j] != '=' || j+1 < len(b) && b[j+1] != '"' {
+			canon = false
 		}
 		j = skipSpace(b, j)
 		if j >= len(b) {
@@ -323,6 +344,14 @@ func (s *scanner) startElement(t *tok, b []byte) error {
 			return errNeedMore
 		}
 		raw := b[j+1 : j+1+e]
+		if canon {
+			for _, c := range raw {
+				if attrEsc[c] {
+					canon = false
+					break
+				}
+			}
+		}
 		if err := s.addValue(raw); err != nil {
 			return err
 		}
@@ -388,11 +417,9 @@ func (s *scanner) finishAttrs() {
 }
 
 // qname reads a name at b[i:]: a local name, or prefix:local. It returns errNeedMore when
-// the name runs to the end of b. It hashes the parts for intern as it goes: names are most
-// of what the scanner reads.
+// the name runs to the end of b.
 func (s *scanner) qname(b []byte, i int) (xml.Name, int, error) {
 	start, colon := i, -1
-	h, hp := uint32(fnvBasis), uint32(0)
 	for i < len(b) {
 		c := b[i]
 		if c >= 0x80 {
@@ -405,9 +432,6 @@ func (s *scanner) qname(b []byte, i int) (xml.Name, int, error) {
 			}
 			if !nameRune(r, i == start || i == colon+1) {
 				return xml.Name{}, 0, malformed("invalid name %q", b[start:i+size])
-			}
-			for _, c := range b[i : i+size] {
-				h = (h ^ uint32(c)) * fnvPrime
 			}
 			i += size
 			continue
@@ -424,9 +448,7 @@ func (s *scanner) qname(b []byte, i int) (xml.Name, int, error) {
 			if colon >= 0 || i == start {
 				return xml.Name{}, 0, malformed("invalid name %q", b[start:i+1])
 			}
-			colon, hp, h = i, h, fnvBasis
-		} else {
-			h = (h ^ uint32(c)) * fnvPrime
+			colon = i
 		}
 		i++
 	}
@@ -438,32 +460,62 @@ end:
 	if colon == i-1 {
 		return xml.Name{}, 0, malformed("invalid name %q", b[start:i])
 	}
-	if colon < 0 {
-		return xml.Name{Local: s.internH(b[start:i], h)}, i, nil
-	}
-	return xml.Name{Space: s.internH(b[start:colon], hp), Local: s.internH(b[colon+1:i], h)}, i, nil
+	return s.internName(b, start, i, colon), i, nil
 }
 
-// intern returns b as a string, allocated only the first time it is seen (or after a
-// colliding string took its slot).
-// slot returns the intern table's slot for b.
+// qsym is an interned name as written: prefix and local name are slices of full, so a new
+// name costs one allocation, and a known one a single comparison.
+type qsym struct {
+	full string
+	name xml.Name
+}
+
+// internName returns the name b[start:end] (colon < 0, or the index of its colon), from
+// the table when it was seen before. The table's index is a hash of the name's first 16
+// bytes read as two words when the buffer holds them (nearly every name is that short),
+// else an FNV-style hash of every byte: hashing a byte at a time, and the prefix and the
+// local name apart, was most of the cost of a name.
+func (s *scanner) internName(b []byte, start, end, colon int) xml.Name {
+	n := end - start
+	var h uint64
+	if n <= 16 && start+16 <= len(b) {
+		lo := binary.LittleEndian.Uint64(b[start:])
+		hi := binary.LittleEndian.Uint64(b[start+8:])
+		switch {
+		case n < 8:
+			lo, hi = lo&(1<<(8*n)-1), 0
+		case n < 16:
+			hi &= 1<<(8*(n-8)) - 1
+		}
+		h = (lo ^ uint64(n)) * 0x9E3779B97F4A7C15
+		h ^= hi * 0xC2B2AE3D27D4EB4F
+		h ^= h >> 32
+	} else {
+		h = fnvBasis
+		for _, c := range b[start:end] {
+			h = (h ^ uint64(c)) * fnvPrime
+		}
+	}
+	e := &s.qnames[(h^h>>16)&(qnameSize-1)]
+	if e.full == string(b[start:end]) {
+		return e.name
+	}
+	e.full = string(b[start:end])
+	if colon < 0 {
+		e.name = xml.Name{Local: e.full}
+	} else {
+		e.name = xml.Name{Space: e.full[:colon-start], Local: e.full[colon-start+1:]}
+	}
+	return e.name
+}
+
+// slot returns the intern table's slot for b (short attribute values).
 func (s *scanner) slot(b []byte) *string {
 	h := uint32(fnvBasis)
 	for _, c := range b {
 		h = (h ^ uint32(c)) * fnvPrime
 	}
 	return &s.names[(h^h>>16)&(internSize-1)]
-}
-
-// internH is intern with b's FNV-1a hash already computed.
-func (s *scanner) internH(b []byte, h uint32) string {
-	slot := &s.names[(h^h>>16)&(internSize-1)]
-	if *slot == string(b) {
-		return *slot
-	}
-	str := string(b)
-	*slot = str
-	return str
 }
 
 const (

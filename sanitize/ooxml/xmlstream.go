@@ -43,14 +43,20 @@ type tok struct {
 	kind    tokKind
 	raw     xml.Name   // Start/End: prefix (in Space) and local name as written
 	rawAttr []xml.Attr // Start: attributes as written
-	text    []byte     // Text: decoded character data
-	plain   bool       // Text: as written, without references or CRs: only '>' needs escaping
-	target  string     // ProcInst
-	name    xml.Name   // Start/End: Space is the namespace URI
-	attrs   []xml.Name // Start: resolved attribute names, parallel to rawAttr
-	drop    bool       // Start: drop the subtree; other tokens: drop the token
-	unwrap  bool       // Start: drop the tags, keep the children
-	field   *field     // Word complex fields: the field a fldChar belongs to
+	// src is the tag as read, without the closing '>' or "/>" of a start tag, when the
+	// scanner found it written exactly as the serializer writes rawAttr back (see
+	// appendStart): the serializer then copies it. Any change to the attributes clears it
+	// (removeAttr, setAttr). It points into the scanner's buffer: valid until the next
+	// token is read, and never copied with the token.
+	src    []byte
+	text   []byte     // Text: decoded character data
+	plain  bool       // Text: as written, without references or CRs: only '>' needs escaping
+	target string     // ProcInst
+	name   xml.Name   // Start/End: Space is the namespace URI
+	attrs  []xml.Name // Start: resolved attribute names, parallel to rawAttr
+	drop   bool       // Start: drop the subtree; other tokens: drop the token
+	unwrap bool       // Start: drop the tags, keep the children
+	field  *field     // Word complex fields: the field a fldChar belongs to
 	// ns resolves a prefix in the scope of the token being read, for attribute values
 	// that are QNames (ODF formulas: "of:=SUM(...)"). It is valid only while the token
 	// is pushed; a clone's ns sees the reader's later scope.
@@ -68,7 +74,7 @@ func (t *tok) clone() *tok {
 // slices: a stage that queues tokens recycles the copies once it has passed them on.
 func (t *tok) copyTo(c *tok) {
 	rawAttr, attrs, text := c.rawAttr[:0], c.attrs[:0], c.text[:0]
-	*c = tok{kind: t.kind, raw: t.raw, name: t.name, target: t.target, drop: t.drop, unwrap: t.unwrap, field: t.field, ns: t.ns, plain: t.plain}
+	*c = tok{kind: t.kind, raw: t.raw, src: nil, name: t.name, target: t.target, drop: t.drop, unwrap: t.unwrap, field: t.field, ns: t.ns, plain: t.plain}
 	c.rawAttr, c.attrs, c.text = rawAttr, attrs, text
 	switch t.kind {
 	case kStart:
@@ -101,8 +107,15 @@ func (t *tok) attr(space, local string) (string, bool) {
 
 // removeAttr deletes attribute i from a start token.
 func (t *tok) removeAttr(i int) {
+	t.src = nil
 	t.rawAttr = append(t.rawAttr[:i:i], t.rawAttr[i+1:]...)
 	t.attrs = append(t.attrs[:i:i], t.attrs[i+1:]...)
+}
+
+// setAttr sets the value of attribute i of a start token.
+func (t *tok) setAttr(i int, v string) {
+	t.src = nil
+	t.rawAttr[i].Value = v
 }
 
 // stage receives tokens in document order.
@@ -493,7 +506,7 @@ func (w *writer) push(t *tok) error {
 			w.pushFrame(t.name).unwrap = true
 			return nil
 		case opPruneEmpty:
-			b := appendStart(nil, t)
+			b := appendStartTok(nil, t)
 			b = append(b, '>')
 			f := w.pushFrame(t.name)
 			f.pending, f.open = b, true
@@ -540,6 +553,8 @@ func (w *writer) push(t *tok) error {
 		if w.openTag {
 			*w.d = append(*w.d, "/>"...)
 			w.openTag = false
+		} else if t.src != nil {
+			*w.d = append(*w.d, t.src...)
 		} else {
 			*w.d = append(*w.d, "</"...)
 			*w.d = appendName(*w.d, t.raw)
@@ -669,7 +684,7 @@ func (w *writer) finish() error {
 
 func (w *writer) writeStartTok(t *tok) {
 	w.closeTag()
-	*w.d = appendStart(*w.d, t)
+	*w.d = appendStartTok(*w.d, t)
 	w.openTag = true
 }
 

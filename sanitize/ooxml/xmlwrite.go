@@ -31,6 +31,15 @@ func appendStart(b []byte, t *tok) []byte {
 	return b
 }
 
+// appendStartTok is appendStart of a token, which copies the tag as read when the scanner
+// found it written the way appendStart would write it.
+func appendStartTok(b []byte, t *tok) []byte {
+	if t.src != nil {
+		return append(b, t.src...)
+	}
+	return appendStart(b, t)
+}
+
 // textEsc and attrEsc mark the bytes that must be escaped in text and in a double-quoted
 // attribute value. Tabs and line ends in an attribute are escaped so that a consumer's
 // attribute-value normalization does not turn them into spaces.
