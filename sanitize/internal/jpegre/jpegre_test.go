@@ -172,7 +172,8 @@ func TestLookupsMatchSlowPath(t *testing.T) {
 	var std, own int
 	for name, data := range testJPEGs(t) {
 		out, _, err := Rebuild(data, testPixels)
-		slow, _, serr := rebuild(&parser{data: data, maxPixels: testPixels, noLookup: true})
+		// The slow path also writes every scan again, which Rebuild copies when it can.
+		slow, _, serr := rebuild(&parser{data: data, maxPixels: testPixels, noLookup: true, noCopy: true})
 		if fmt.Sprint(err) != fmt.Sprint(serr) || !bytes.Equal(out, slow) {
 			t.Errorf("%s: lookups give %d bytes (%v), the slow path %d (%v)", name, len(out), err, len(slow), serr)
 		}
@@ -365,4 +366,113 @@ func adobeAfterSOF(t *testing.T, data []byte) []byte {
 	}
 	t.Fatal("no SOF0")
 	return nil
+}
+
+// TestCopiedScan: a scan written with the standard tables and no restart intervals is
+// copied, and the copy is what writing it again gives, whatever its padding: the one
+// bits the writer puts are copied, zero bits make it write the scan again.
+func TestCopiedScan(t *testing.T) {
+	padded := 0
+	for _, size := range [][2]int{{64, 48}, {33, 17}, {40, 40}, {57, 23}, {16, 16}} {
+		m := image.NewYCbCr(image.Rect(0, 0, size[0], size[1]), image.YCbCrSubsampleRatio420)
+		for i := range m.Y {
+			m.Y[i] = byte(i * 7 % 251)
+		}
+		for i := range m.Cb {
+			m.Cb[i], m.Cr[i] = byte(i*3%253), byte(i*5%241)
+		}
+		var b bytes.Buffer
+		if err := jpeg.Encode(&b, m, &jpeg.Options{Quality: 80}); err != nil {
+			t.Fatal(err)
+		}
+		data := b.Bytes()
+		p := &parser{data: data, maxPixels: testPixels}
+		out, _, err := rebuild(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.noCopy {
+			t.Fatalf("%v: image/jpeg's scan (standard tables, one bits) was written again, not copied", size)
+		}
+		written, _, err := rebuild(&parser{data: data, maxPixels: testPixels, noCopy: true})
+		if err != nil || !bytes.Equal(out, written) {
+			t.Fatalf("%v: copied scan differs from the written one (%v)", size, err)
+		}
+		// Zero the low k bits of the last entropy byte: within the padding the rebuild
+		// must still equal the written one (and the original's); beyond it, whatever
+		// happens must happen alike on both paths.
+		last := len(data) - 3
+		if data[last] == 0 && data[last-1] == 0xff {
+			continue // a stuffed byte: leave it
+		}
+		for k := 1; k <= 7; k++ {
+			mod := bytes.Clone(data)
+			mod[last] &^= 1<<k - 1
+			if mod[last] == data[last] {
+				continue
+			}
+			got, _, gerr := Rebuild(mod, testPixels)
+			want, _, werr := rebuild(&parser{data: mod, maxPixels: testPixels, noCopy: true})
+			if fmt.Sprint(gerr) != fmt.Sprint(werr) || !bytes.Equal(got, want) {
+				t.Fatalf("%v, %d zero bits: copy path %v, written %v", size, k, gerr, werr)
+			}
+			if gerr == nil && bytes.Equal(got, out) {
+				padded++
+			}
+		}
+	}
+	if padded == 0 {
+		t.Fatal("no image had zero padding rewritten to the original's output: the zero-padding path was not exercised")
+	}
+}
+
+// TestRestartScanNotCopied: a scan with the standard tables but restart intervals is
+// written again (the output has no intervals, so its DC differences and markers differ).
+func TestRestartScanNotCopied(t *testing.T) {
+	// A 16x8 grey image of two blocks, DC only, one block per interval.
+	out := []byte{0xff, 0xd8, 0xff, 0xdb, 0, 67, 0}
+	for range 64 {
+		out = append(out, 1)
+	}
+	out = append(out, 0xff, 0xc0, 0, 11, 8, 0, 8, 0, 16, 1, 1, 0x11, 0)
+	for i, st := range stdTables[:2] {
+		out = append(out, 0xff, 0xc4, 0, byte(2+1+16+len(st.vals)), byte(i<<4))
+		out = append(out, st.counts[:]...)
+		out = append(out, st.vals...)
+	}
+	out = append(out, 0xff, 0xdd, 0, 4, 0, 1, 0xff, 0xda, 0, 8, 1, 1, 0, 0, 63, 0)
+	for i, dc := range []int32{40, -25} {
+		w := &bitWriter{}
+		w.value(encTables[0], dc) // each interval starts from a zero prediction
+		w.put(uint64(encTables[1].code[0]), uint(encTables[1].size[0]))
+		w.finish()
+		out = append(out, w.buf...)
+		if i == 0 {
+			out = append(out, 0xff, 0xd0)
+		}
+	}
+	out = append(out, 0xff, 0xd9)
+	p := &parser{data: out, maxPixels: testPixels}
+	got, _, err := rebuild(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _, err := rebuild(&parser{data: out, maxPixels: testPixels, noCopy: true})
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("restart scan: rebuild %d bytes, written %d (%v)", len(got), len(want), err)
+	}
+	if bytes.Contains(got, []byte{0xff, 0xd0}) {
+		t.Fatal("output holds a restart marker")
+	}
+	a, err := jpeg.Decode(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := jpeg.Decode(bytes.NewReader(got))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := samePixels(a, b); err != nil {
+		t.Fatal(err)
+	}
 }

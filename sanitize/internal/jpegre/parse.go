@@ -53,6 +53,7 @@ type parser struct {
 	comps []component
 
 	noLookup bool // tests: every symbol the slow way, to compare outputs
+	noCopy   bool // write every scan again, even one transcode could copy
 }
 
 // marker reads a marker at pos, after any fill bytes.

@@ -131,7 +131,8 @@ const (
 
 // transcodeBlock reads one block and writes it at once: the DC value differenced against
 // the output's own prediction, each AC symbol with the output's code for it followed by
-// the same value bits. Every symbol and value is checked on the way.
+// the same value bits. Every symbol and value is checked on the way. With w nil it only
+// reads and checks (the scan is then copied, see transcode).
 func transcodeBlock(r *bitReader, w *bitWriter, pred, outPred *int32, t *tables) error {
 	if r.n < lookBits {
 		r.fill()
@@ -149,7 +150,9 @@ func transcodeBlock(r *bitReader, w *bitWriter, pred, outPred *int32, t *tables)
 	if *pred < minDC || *pred > maxDC {
 		return unsupported("DC coefficient %d out of range", *pred)
 	}
-	w.value(t.edc, *pred-*outPred)
+	if w != nil {
+		w.value(t.edc, *pred-*outPred)
+	}
 	*outPred = *pred
 	ac, eac := t.ac, t.eac
 	for k := 1; k < 64; {
@@ -170,7 +173,9 @@ func transcodeBlock(r *bitReader, w *bitWriter, pred, outPred *int32, t *tables)
 				// The whole symbol with its value bits, checked when the lookup was built.
 				switch rs {
 				case 0:
-					w.put(e&0xffffffff, uint(e>>32)&0xff)
+					if w != nil {
+						w.put(e&0xffffffff, uint(e>>32)&0xff)
+					}
 					return nil
 				case 0xf0:
 					if k += 16; k > 64 {
@@ -182,7 +187,9 @@ func transcodeBlock(r *bitReader, w *bitWriter, pred, outPred *int32, t *tables)
 					}
 					k++
 				}
-				w.put(e&0xffffffff, uint(e>>32)&0xff)
+				if w != nil {
+					w.put(e&0xffffffff, uint(e>>32)&0xff)
+				}
 				continue
 			}
 		} else {
@@ -198,13 +205,17 @@ func transcodeBlock(r *bitReader, w *bitWriter, pred, outPred *int32, t *tables)
 				if k > 64 {
 					return unsupported("zero run past the block")
 				}
-				w.put(uint64(eac.code[rs]), uint(eac.size[rs]))
+				if w != nil {
+					w.put(uint64(eac.code[rs]), uint(eac.size[rs]))
+				}
 				continue
 			}
 			if run != 0 {
 				return unsupported("AC symbol 0x%02x", rs)
 			}
-			w.put(uint64(eac.code[rs]), uint(eac.size[rs]))
+			if w != nil {
+				w.put(uint64(eac.code[rs]), uint(eac.size[rs]))
+			}
 			break
 		}
 		k += run
@@ -215,7 +226,9 @@ func transcodeBlock(r *bitReader, w *bitWriter, pred, outPred *int32, t *tables)
 		if err != nil {
 			return err
 		}
-		w.put(uint64(eac.code[rs])<<size|uint64(v), uint(eac.size[rs])+size)
+		if w != nil {
+			w.put(uint64(eac.code[rs])<<size|uint64(v), uint(eac.size[rs])+size)
+		}
 		k++
 	}
 	return nil
@@ -279,6 +292,22 @@ func (p *parser) transcode(w *bitWriter) error {
 		}
 		ts[ci] = t
 	}
+	// The output's codes are the standard tables' and it has no restart intervals: for a
+	// scan written with the same tables and without intervals, the rebuilt entropy data
+	// is the input's, bit for bit (each symbol and value is written as read, each DC
+	// difference is the same, stuffing is the same), except for the padding of the last
+	// byte. Such a scan is still read and checked whole, but not written again: its bytes
+	// are copied once the padding is found to be the one bits the writer would put.
+	copyScan := p.restart == 0 && !p.noCopy
+	for ci, comp := range p.comps {
+		o := 2 * min(ci, 1)
+		copyScan = copyScan && p.dc[comp.td].std == o+1 && p.ac[comp.ta].std == o+2
+	}
+	bw := w
+	if copyScan {
+		bw = nil
+	}
+	start := r.pos
 	for m := range mcus {
 		if p.restart > 0 && m > 0 && m%p.restart == 0 {
 			if err := r.restart((m/p.restart - 1) & 7); err != nil {
@@ -289,14 +318,27 @@ func (p *parser) transcode(w *bitWriter) error {
 		for ci := range p.comps {
 			comp := &p.comps[ci]
 			for range comp.h * comp.v {
-				if err := transcodeBlock(r, w, &pred[ci], &outPred[ci], ts[ci]); err != nil {
+				if err := transcodeBlock(r, bw, &pred[ci], &outPred[ci], ts[ci]); err != nil {
 					return err
 				}
 			}
 		}
 	}
+	var ones bool
+	if k := r.n % 8; r.n >= k {
+		ones = (r.acc>>(r.n-k))&(1<<k-1) == 1<<k-1
+	}
 	if err := r.align(); err != nil {
 		return err
+	}
+	if copyScan {
+		if !ones {
+			// Zero padding (allowed to readers, not what the writer puts): write it again.
+			p.noCopy = true
+			r.pos = start
+			return p.transcode(w)
+		}
+		w.buf = append(w.buf, p.data[start:r.pos]...)
 	}
 	p.pos = r.pos
 	return nil
