@@ -4,7 +4,7 @@
 // minimal fasthttp handler that only writes the body to disk (the raw rate).
 //
 //	transferload gen-text -size 2GiB -o FILE
-//	transferload raw-server -dir DIR              (prints its address, serves until killed)
+//	transferload raw-server -dir DIR [-block]     (prints its address, serves until killed)
 //	transferload raw -url https://ADDR FILE...
 //	transferload sekisho -link URL -portal URL -user U -password P [-multipart] [-out DIR] FILE...
 //
@@ -137,6 +137,7 @@ func selfSigned() (tls.Certificate, error) {
 func rawServer(args []string) error {
 	fs := flag.NewFlagSet("raw-server", flag.ExitOnError)
 	dir := fs.String("dir", "", "where bodies are written")
+	block := fs.Bool("block", false, "fill 256 KiB blocks before each write, as sekisho writes its staged upload (default: one write per read, a TLS record)")
 	fs.Parse(args)
 	cert, err := selfSigned()
 	if err != nil {
@@ -154,7 +155,11 @@ func rawServer(args []string) error {
 			return
 		}
 		buf := make([]byte, 256<<10)
-		_, err = io.CopyBuffer(f, ctx.RequestBodyStream(), buf)
+		if *block {
+			err = copyBlocks(f, ctx.RequestBodyStream(), buf)
+		} else {
+			_, err = io.CopyBuffer(f, ctx.RequestBodyStream(), buf)
+		}
 		if err == nil {
 			err = f.Sync()
 		}
@@ -167,6 +172,24 @@ func rawServer(args []string) error {
 	}}
 	fmt.Println(ln.Addr().String())
 	return srv.Serve(tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}}))
+}
+
+// copyBlocks copies src to dst in writes of len(buf) bytes (the last one shorter).
+func copyBlocks(dst io.Writer, src io.Reader, buf []byte) error {
+	for {
+		n, err := io.ReadFull(src, buf)
+		if n > 0 {
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return werr
+			}
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 func client() *http.Client {
