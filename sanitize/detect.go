@@ -223,6 +223,14 @@ func Detect(b Blob) Type {
 	if t.Name == "ole" {
 		t = refineOLE(b, t)
 	}
+	if lo, ok := utf16BOM(head); ok && t.Name == "text" {
+		// mimetype names UTF-16 behind a byte order mark text/plain, whatever it holds: it is
+		// named by its decoded start, as without the mark (a page is HTML, not text that
+		// comes out as the page in UTF-8).
+		if u, ok := classifyUTF16(b, head, utf16Decode(head[2:], lo)); ok {
+			return u
+		}
+	}
 	if t.Class == ClassText && looksLikeMSOXML(head) {
 		// Word and Excel open Office 2003 XML and run its DDE fields: never plain text.
 		t = Type{Name: "msoxml", Class: ClassOOXML, MIME: "application/xml", Ext: ".xml"}

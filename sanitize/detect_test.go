@@ -76,6 +76,14 @@ func TestDetect(t *testing.T) {
 		{"hta", []byte("<html><head><HTA:APPLICATION ID=x/><script>x</script></head></html>"), "script"},
 		{"script after 3 KiB of comments", []byte(big + "\nSet s = CreateObject(\"WScript.Shell\")\n"), "script"},
 		{"utf-16 powershell with bom", append([]byte{0xff, 0xfe}, utf16("Invoke-Expression $x")...), "script"},
+		// Behind a byte order mark, named by the decoded start as without one: mimetype says
+		// text/plain for any UTF-16 with a BOM, and a page came out as its markup in UTF-8.
+		{"utf-16le page with bom", append([]byte{0xff, 0xfe}, utf16("<html><script>alert(1)</script></html>")...), "html"},
+		{"utf-16be page with bom", append([]byte{0xfe, 0xff}, utf16be("<html><script>alert(1)</script></html>")...), "html"},
+		{"utf-16le csv with bom", append([]byte{0xff, 0xfe}, utf16("a,b,c\r\n=cmd|' /c calc'!A0,2,3\r\n")...), "csv"},
+		{"utf-16le excel unicode text with bom", append([]byte{0xff, 0xfe}, utf16("a\tb\tc\r\n=1+1\t2\t3\r\n")...), "tsv"},
+		{"utf-16le text quoting an address with bom", append([]byte{0xff, 0xfe}, utf16("Dear sir,\r\nplain <addr@example.jp> text\r\n")...), "text"},
+		{"utf-16le mail with bom", append([]byte{0xff, 0xfe}, utf16("From: A <a@example.jp>\r\nTo: <b@example.jp>\r\nSubject: hi\r\n\r\n<div>hello</div>\r\n")...), "text"},
 		{"prose about scripts", []byte("Please do not run attachments; our IT team will never ask you to.\n"), "text"},
 		{"csv mentioning a marker", []byte("a,b\nwscript.shell,1\n"), "csv"},
 	}
@@ -100,6 +108,14 @@ func FuzzDetect(f *testing.F) {
 			t.Fatalf("Detect returned an incomplete type %+v", got)
 		}
 	})
+}
+
+func utf16be(s string) []byte {
+	b := utf16(s)
+	for i := 0; i+1 < len(b); i += 2 {
+		b[i], b[i+1] = b[i+1], b[i]
+	}
+	return b
 }
 
 func utf16(s string) []byte {

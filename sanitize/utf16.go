@@ -20,7 +20,23 @@ func detectUTF16(b Blob, head []byte) (Type, bool) {
 	if !ok {
 		return Type{}, false
 	}
-	u := utf16Decode(head, lo)
+	return classifyUTF16(b, head, utf16Decode(head, lo))
+}
+
+// utf16BOM reports whether head starts with a UTF-16 byte order mark, and the position of
+// each code unit's low byte after it.
+func utf16BOM(head []byte) (int, bool) {
+	switch {
+	case len(head) >= 2 && head[0] == 0xff && head[1] == 0xfe && !(len(head) >= 4 && head[2] == 0 && head[3] == 0):
+		return 0, true // not UTF-32LE's FF FE 00 00
+	case len(head) >= 2 && head[0] == 0xfe && head[1] == 0xff:
+		return 1, true
+	}
+	return 0, false
+}
+
+// classifyUTF16 names UTF-16 text by u, its decoded head, as detectUTF16 says.
+func classifyUTF16(b Blob, head, u []byte) (Type, bool) {
 	textType := Type{Name: "text", Class: ClassText, MIME: "text/plain", Ext: ".txt"}
 	if looksLikeMSOXML(u) {
 		// Word opens Office 2003 XML in any encoding and runs its fields: the family that

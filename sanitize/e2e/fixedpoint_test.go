@@ -61,11 +61,6 @@ var notFixed = map[string]string{
 	"adversarial/any-xlsx-table-calculated-column.xlsx":    "ooxml: <tableColumn></tableColumn> after a dropped calculatedColumnFormula",
 	"ooxml/finding-xlsx-formulas-outside-cells.xlsx":       "ooxml: emptied conditionalFormatting and dataValidations dropped silently by the second pass",
 	"odf/finding-ods-conditions-and-hyperlink.ods":         "odf: <calcext:conditional-formats></calcext:conditional-formats> after dropped conditions",
-	// sanitize (detection): UTF-16 with a byte order mark is named text/plain by mimetype
-	// and never looked at as decoded markup, unlike the same page without a BOM: an HTML
-	// page with script is delivered as a .txt (or extensionless) file holding that page in
-	// UTF-8, which the second pass converts to text.
-	"adversarial/ok-markup-html-utf16-bom-named-txt.txt": "detection: UTF-16 HTML behind a BOM delivered as its markup",
 	// sanitize/text: a bare CR written as LF turns text into a header block that detection
 	// names a message on the second pass (renamed .eml, rebuilt by the mail family).
 	"seed:FuzzEngine/ef85854314c15c6c": "text: CR normalized to LF makes the output sniff as a message",
