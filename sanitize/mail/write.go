@@ -87,7 +87,8 @@ func (j *job) boundary(text string) string {
 	io.WriteString(h, text)
 	for _, a := range j.atts {
 		// Not the content or size: a nested message's status headers change between passes.
-		fmt.Fprintf(h, "\x00%s\x00%s", a.name, a.ctype)
+		// The name as written, so that the output fed back keeps its boundary.
+		fmt.Fprintf(h, "\x00%s\x00%s", safeFilename(a.name), a.ctype)
 	}
 	return fmt.Sprintf("=_sekisho_%d_%s", j.w.b.Depth(), hex.EncodeToString(h.Sum(nil))[:20])
 }
