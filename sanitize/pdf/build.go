@@ -486,14 +486,20 @@ func (b *builder) place(nr int, typ string, isStream bool, build func() (any, er
 	if err != nil {
 		return nil, false, err
 	}
-	// A dropped object that something already references (a cycle) is written as null.
-	b.w.put(r, v)
 	if v == nil {
 		if nr >= 0 {
 			b.memo[memoKey{nr, typ}] = 0
 		}
+		// A dropped object that something may already reference (a cycle through an
+		// object allocated since) is written as null. One with nothing allocated since
+		// gives its number back: a null object left in its slot would be gone from the
+		// output fed back, which would then be numbered differently.
+		if !b.w.unalloc(r) {
+			b.w.put(r, nil)
+		}
 		return nil, false, nil
 	}
+	b.w.put(r, v)
 	return r, true, nil
 }
 

@@ -91,6 +91,17 @@ func (wr *writer) alloc() ref {
 	return ref(len(wr.offsets) - 1)
 }
 
+// unalloc gives back number r when it is the last one allocated and not yet written: an
+// object dropped while it was built, before any object of its own was allocated, so that
+// nothing can refer to it. It reports whether the number was given back.
+func (wr *writer) unalloc(r ref) bool {
+	if int(r) != len(wr.offsets)-1 || wr.offsets[r] != 0 {
+		return false
+	}
+	wr.offsets = wr.offsets[:r]
+	return true
+}
+
 // put writes object r. v is a dict, array, stream or any other value.
 func (wr *writer) put(r ref, v any) {
 	if wr.err != nil {
