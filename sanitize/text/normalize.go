@@ -137,9 +137,9 @@ func (n *normalizer) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err
 }
 
 // cleanRun returns the length of the longest prefix of p, at most max bytes, that the
-// normalizer copies unchanged (printable ASCII, tab, LF and U+3000..U+9FFF, as the fast
-// paths below) and the characters in it, so that most of a large UTF-8 text is checked
-// a word at a time and copied in one piece.
+// normalizer copies unchanged (printable ASCII, tab, LF, U+3000..U+9FFF and the full-width
+// forms of isFullwidth, as the fast paths below) and the characters in it, so that most of
+// a large UTF-8 text is checked a word at a time and copied in one piece.
 func cleanRun(p []byte, max int) (int, int64) {
 	if len(p) > max {
 		p = p[:max]
@@ -186,12 +186,25 @@ func cleanRun(p []byte, max int) (int, int64) {
 			i++
 		case c-0xe3 <= 0xe9-0xe3 && i+2 < len(p) && p[i+1]&0xc0 == 0x80 && p[i+2]&0xc0 == 0x80:
 			i += 3
+		case c == 0xef && i+2 < len(p) && isFullwidth(p[i+1], p[i+2]):
+			i += 3
 		default:
 			return i, runes
 		}
 		runes++
 	}
 	return i, runes
+}
+
+// isFullwidth reports whether EF b1 b2 is one of U+FF01..U+FF5E (full-width ASCII: ！，
+// ：０－９ and the rest, common in Japanese text) or U+FF61..U+FF9F (half-width katakana),
+// all assigned graphic characters the normalizer copies unchanged.
+func isFullwidth(b1, b2 byte) bool {
+	if b1&0xc0 != 0x80 || b2&0xc0 != 0x80 {
+		return false
+	}
+	r := 0xf000 | rune(b1&0x3f)<<6 | rune(b2&0x3f)
+	return uint32(r-0xff01) <= 0xff5e-0xff01 || uint32(r-0xff61) <= 0xff9f-0xff61
 }
 
 // cleanASCII8 reports whether the eight bytes of w, none with its top bit, are printable:

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/sekisho/sekisho/internal/testtool"
@@ -21,8 +22,10 @@ func TestCleanRun(t *testing.T) {
 		[]byte("\r"), {0}, {0x1f}, {0x7f}, {0x80}, {0xc2, 0x80}, []byte("é"), []byte("\u2028"),
 		[]byte("\ua000"), {0xe3}, {0xe3, 0x81}, {0xe9, 0xbf, 0x41},
 		{0xe3, 0xc0, 0x80}, {0xef, 0xbb, 0xbf}, []byte("😀"),
+		[]byte("：０ｱﾟ"), []byte("\uff00"), []byte("\uff5f"), []byte("\uff60"), []byte("\uffa0"), {0xef, 0xbc}, {0xef, 0xbc, 0x41},
 	}
-	// The rule: a printable ASCII byte, tab or LF, or a whole U+3000..U+9FFF.
+	// The rule: a printable ASCII byte, tab or LF, or a whole U+3000..U+9FFF,
+	// U+FF01..U+FF5E or U+FF61..U+FF9F.
 	want := func(p []byte) (int, int64) {
 		i, n := 0, int64(0)
 		for i < len(p) {
@@ -32,7 +35,7 @@ func TestCleanRun(t *testing.T) {
 				i++
 			case i+2 < len(p):
 				r, size := utf8.DecodeRune(p[i:])
-				if size != 3 || r < 0x3000 || r > 0x9fff {
+				if size != 3 || (r < 0x3000 || r > 0x9fff) && (r < 0xff01 || r > 0xff5e) && (r < 0xff61 || r > 0xff9f) {
 					return i, n
 				}
 				i += 3
@@ -123,6 +126,31 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 	n = copy(p, c.data[:min(n, len(c.data))])
 	c.data = c.data[n:]
 	return n, nil
+}
+
+// TestFullwidthIsCopied checks that every character isFullwidth takes is one the
+// normalizer's per-character path copies unchanged and does not count: assigned,
+// graphic, not a BOM.
+func TestFullwidthIsCopied(t *testing.T) {
+	taken := 0
+	for r := rune(0xf000); r <= 0xffff; r++ {
+		b := []byte(string(r))
+		if len(b) != 3 || !isFullwidth(b[1], b[2]) {
+			continue
+		}
+		taken++
+		if !unicode.IsGraphic(r) || r == 0xfeff || r == Geta {
+			t.Errorf("U+%04X is taken as clean", r)
+		}
+		var st DecodeStats
+		var out bytes.Buffer
+		if _, err := io.Copy(&out, transform.NewReader(bytes.NewReader(b), &normalizer{st: &st})); err != nil || !bytes.Equal(out.Bytes(), b) || st != (DecodeStats{Runes: 1}) {
+			t.Errorf("U+%04X: normalized to %q %+v %v", r, out.Bytes(), st, err)
+		}
+	}
+	if taken != 0xff5e-0xff01+1+0xff9f-0xff61+1 {
+		t.Errorf("%d characters taken", taken)
+	}
 }
 
 // TestCleanReader holds the copy-free reader to transform.Reader with the normalizer on
