@@ -355,7 +355,12 @@ func (s *scanner) startElement(t *tok, b []byte) error {
 		if err := s.addValue(raw); err != nil {
 			return err
 		}
-		s.attrs = append(s.attrs, xml.Attr{Name: an})
+		if n := len(s.attrs); n < cap(s.attrs) {
+			s.attrs = s.attrs[:n+1]
+			s.attrs[n].Name = an // Value is set by finishAttrs
+		} else {
+			s.attrs = append(s.attrs, xml.Attr{Name: an})
+		}
 		i = j + 1 + e + 1
 	}
 }
@@ -464,20 +469,24 @@ end:
 }
 
 // qsym is an interned name as written: prefix and local name are slices of full, so a new
-// name costs one allocation, and a known one a single comparison.
+// name costs one allocation. A name of up to 16 bytes is also kept as two words and its
+// length (n > 0), so that a known one is recognised by comparing words, not strings.
 type qsym struct {
-	full string
-	name xml.Name
+	lo, hi uint64
+	n      int
+	full   string
+	name   xml.Name
 }
 
 // internName returns the name b[start:end] (colon < 0, or the index of its colon), from
-// the table when it was seen before. The table's index is a hash of the name's first 16
-// bytes read as two words when the buffer holds them (nearly every name is that short),
-// else an FNV-style hash of every byte: hashing a byte at a time, and the prefix and the
-// local name apart, was most of the cost of a name.
+// the table when it was seen before. A name of up to 16 bytes is read as two words when
+// the buffer holds them (nearly every name is that short): the words are the hash and the
+// comparison. Longer names take an FNV-style hash of every byte and a string comparison.
+// Hashing a byte at a time, the prefix and the local name apart, was most of the cost of
+// a name.
 func (s *scanner) internName(b []byte, start, end, colon int) xml.Name {
 	n := end - start
-	var h uint64
+	var e *qsym
 	if n <= 16 && start+16 <= len(b) {
 		lo := binary.LittleEndian.Uint64(b[start:])
 		hi := binary.LittleEndian.Uint64(b[start+8:])
@@ -487,18 +496,24 @@ func (s *scanner) internName(b []byte, start, end, colon int) xml.Name {
 		case n < 16:
 			hi &= 1<<(8*(n-8)) - 1
 		}
-		h = (lo ^ uint64(n)) * 0x9E3779B97F4A7C15
+		h := (lo ^ uint64(n)) * 0x9E3779B97F4A7C15
 		h ^= hi * 0xC2B2AE3D27D4EB4F
 		h ^= h >> 32
+		e = &s.qnames[(h^h>>16)&(qnameSize-1)]
+		if e.n == n && e.lo == lo && e.hi == hi {
+			return e.name
+		}
+		e.lo, e.hi, e.n = lo, hi, n
 	} else {
-		h = fnvBasis
+		h := uint64(fnvBasis)
 		for _, c := range b[start:end] {
 			h = (h ^ uint64(c)) * fnvPrime
 		}
-	}
-	e := &s.qnames[(h^h>>16)&(qnameSize-1)]
-	if e.full == string(b[start:end]) {
-		return e.name
+		e = &s.qnames[(h^h>>16)&(qnameSize-1)]
+		if e.full == string(b[start:end]) {
+			return e.name
+		}
+		e.n = 0 // not comparable by words
 	}
 	e.full = string(b[start:end])
 	if colon < 0 {

@@ -270,11 +270,17 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 			if len(stack) >= maxXMLDepth {
 				return fmt.Errorf("%w: xml: nesting deeper than %d", sanitize.ErrMalformed, maxXMLDepth)
 			}
-			stack = append(stack, scope{raw: t.raw, nbind: len(rs.binds)})
-			if cap(stack) != cap(rs.stack) {
+			// The scope is grown in place and filled field by field: appending a scope
+			// literal built it on the stack and copied it, and the copy's wide loads
+			// of narrow stores stalled on every element.
+			if len(stack) == cap(stack) {
+				stack = append(stack, scope{})
 				rs.stack = stack[:0]
+			} else {
+				stack = stack[:len(stack)+1]
 			}
 			top := &stack[len(stack)-1]
+			top.raw, top.nbind = t.raw, len(rs.binds)
 			for _, a := range t.rawAttr {
 				switch {
 				case a.Name.Space == "xmlns":
@@ -294,7 +300,7 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 			if !ok {
 				return fmt.Errorf("%w: xml: undeclared prefix %q", sanitize.ErrMalformed, t.raw.Space)
 			}
-			t.name = xml.Name{Space: u, Local: t.raw.Local}
+			t.name.Space, t.name.Local = u, t.raw.Local
 			top.name = t.name
 			if cap(names) < len(t.rawAttr) {
 				names = make([]xml.Name, len(t.rawAttr), 2*len(t.rawAttr))
@@ -304,7 +310,7 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 			for i, a := range t.rawAttr {
 				switch {
 				case a.Name.Space == "":
-					t.attrs[i] = xml.Name{Local: a.Name.Local} // unprefixed attributes have no namespace
+					t.attrs[i].Space, t.attrs[i].Local = "", a.Name.Local // unprefixed attributes have no namespace
 				default:
 					au, ok := rs.cache[0].uri, rs.ncache > 0 && rs.cache[0].prefix == a.Name.Space
 					if !ok {
@@ -313,7 +319,7 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 					if !ok {
 						return fmt.Errorf("%w: xml: undeclared prefix %q", sanitize.ErrMalformed, a.Name.Space)
 					}
-					t.attrs[i] = xml.Name{Space: au, Local: a.Name.Local}
+					t.attrs[i].Space, t.attrs[i].Local = au, a.Name.Local
 				}
 				// Two prefixes bound to one namespace can repeat an attribute under
 				// different spellings; consumers would disagree on which one counts.
