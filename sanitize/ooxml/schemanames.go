@@ -5,7 +5,8 @@ import (
 	"encoding/xml"
 	"maps"
 	"strings"
-	"sync"
+
+	"github.com/sekisho/sekisho/internal/freelist"
 )
 
 // The per-element allow-list inside the known namespaces: an element of a namespace the
@@ -243,9 +244,17 @@ type elemSet struct {
 // evicted each other on every element of a table.
 const elemSets = 128
 
-var elemCaches = sync.Pool{New: func() any { return new(elemCache) }}
+// elemCaches outlive garbage collections (a sync.Pool is emptied by every second one):
+// at 50 KB a cache rebuilt per small document after a collection cost more than it saved.
+var elemCaches = freelist.New[*elemCache](freelist.Kept)
 
-func getElemCache() *elemCache  { return elemCaches.Get().(*elemCache) }
+func getElemCache() *elemCache {
+	if c, ok := elemCaches.Get(); ok {
+		return c
+	}
+	return new(elemCache)
+}
+
 func putElemCache(c *elemCache) { elemCaches.Put(c) }
 
 type elemEntry struct {
