@@ -181,11 +181,18 @@ func (b *builder) decodeCCITT(data []byte, parms types.Dict, w, h, nr int) (*pix
 	return &pixels{samples: samples, w: int(cols), h: int(rows), bpc: 1, n: 1}, nil
 }
 
-// encodeJPEG writes a decoded JPEG again as a baseline JPEG.
+// encodeJPEG writes a decoded JPEG again as a baseline JPEG, in the form jpegre writes: an
+// XObject's baseline JPEG is rebuilt by jpegre, so the output fed back (now baseline)
+// would otherwise come out in other bytes (image/jpeg writes both quantization tables in
+// one segment, jpegre one each). Same coefficients, so the same pixels.
 func (b *builder) encodeJPEG(m image.Image) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, m, &jpeg.Options{Quality: b.opt.jpegQuality}); err != nil {
 		return nil, fmt.Errorf("pdf: encode image: %w", err)
+	}
+	r := m.Bounds()
+	if out, _, err := jpegre.Rebuild(buf.Bytes(), int64(r.Dx())*int64(r.Dy())); err == nil {
+		return out, nil
 	}
 	return buf.Bytes(), nil
 }
