@@ -166,6 +166,21 @@ func (rw *rewriter) endHead(f *frame) error {
 		return nil
 	}
 	switch kind {
+	case kindField, kindFldinst, kindFldrslt, kindResult, kindShapeProp, kindShapeName, kindShapeValue, kindPict:
+		if p != nil && p.info && rw.stripMeta {
+			// A document property is kept only when it starts with a listed name; a field
+			// or shape here, unwrapped, would leave its text as an unnamed property that
+			// the next pass strips (a FuzzRTF find: {\info{\field{\fldrslt A}}}).
+			name := firstKept(f.head).Name
+			if name == "" {
+				name = "unnamed property"
+			}
+			rw.metaGone(name)
+			f.mode, f.w, f.rslt = modeSkip, nil, nil
+			return nil
+		}
+	}
+	switch kind {
 	case kindObject:
 		if rw.objects == "quarantine" {
 			return fmt.Errorf("%w: RTF with an embedded OLE object (\\%s)", sanitize.ErrUnsupported, word)

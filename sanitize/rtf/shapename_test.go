@@ -39,3 +39,32 @@ func TestGroupInShapeName(t *testing.T) {
 		})
 	}
 }
+
+// TestFieldInInfo: with metadata stripped, a property is kept only when it starts with a
+// listed name. A field (or shape, picture) in \info was judged as a field, unwrapped, and
+// left its result as {A}: a property with no name, which the second pass stripped (a
+// FuzzRTF find). It goes on the first pass, reported with the metadata.
+func TestFieldInInfo(t *testing.T) {
+	for name, doc := range map[string]string{
+		"fuzz find":        `{\rtf{\info{\field{\fldrslt0A`,
+		"field with a url": `{\rtf1{\info{\title T}{\field{\*\fldinst HYPERLINK "http://evil.example/"}{\fldrslt secret}}}text\par}`,
+		"shape property":   `{\rtf1{\info{\sp{\sn pibName}{\sv http://evil.example/a.png}}}text\par}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			out, res, err := run(t, []byte(doc), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(out, []byte("evil.example")) || bytes.Contains(out, []byte("secret")) || bytes.Contains(out, []byte("{A}")) {
+				t.Errorf("field kept in \\info: %q", out)
+			}
+			if !hasKind(res, sanitize.ActRemovedMetadata) {
+				t.Errorf("actions %v, want %s", res.Actions, sanitize.ActRemovedMetadata)
+			}
+			again, res2, err := run(t, out, Options{})
+			if err != nil || len(res2.Actions) != 0 || !bytes.Equal(again, out) {
+				t.Errorf("second pass: %v %v\n%q\n%q", err, res2.Actions, out, again)
+			}
+		})
+	}
+}
