@@ -45,22 +45,6 @@ var notFixed = map[string]string{
 	// it (objects renumbered, content stream split into lines, new /ID) with no action.
 	"pdf/needsrender-finding-raw-jbig2-and-font.pdf": "render: raster PDF rebuilt by the PDF family on the second pass",
 	"render/img2pdf-jpx.pdf":                         "render: raster PDF rebuilt by the PDF family on the second pass",
-	// sanitize/ooxml: an element whose only children were dropped is written as a start
-	// and an end tag, which the second pass writes as an empty element; an emptied
-	// conditionalFormatting or dataValidations (no rule left, count still 1) is written,
-	// then dropped without an action by the second pass.
-	"adversarial/any-xlsx-call-formula.xlsx":               "ooxml: <c></c> after a dropped formula",
-	"adversarial/any-xlsx-dde-formula-msexcel.xlsx":        "ooxml: <c></c> after a dropped formula",
-	"adversarial/any-xlsx-dde-formula-shared.xlsx":         "ooxml: <c></c> after a dropped formula",
-	"adversarial/any-xlsx-dde-formula.xlsx":                "ooxml: <c></c> after a dropped formula",
-	"adversarial/any-xlsx-function-prefixes-and-case.xlsx": "ooxml: <c></c> after a dropped formula",
-	"adversarial/any-xlsx-hyperlink-computed-target.xlsx":  "ooxml: <c></c> after a dropped formula",
-	"adversarial/any-xlsx-rtd-formula.xlsx":                "ooxml: <c></c> after a dropped formula",
-	"adversarial/any-xlsx-shared-and-array-formulas.xlsx":  "ooxml: <c></c> after a dropped formula",
-	"adversarial/any-xlsx-webservice-formula.xlsx":         "ooxml: <c></c> after a dropped formula",
-	"adversarial/any-xlsx-table-calculated-column.xlsx":    "ooxml: <tableColumn></tableColumn> after a dropped calculatedColumnFormula",
-	"ooxml/finding-xlsx-formulas-outside-cells.xlsx":       "ooxml: emptied conditionalFormatting and dataValidations dropped silently by the second pass",
-	"odf/finding-ods-conditions-and-hyperlink.ods":         "odf: <calcext:conditional-formats></calcext:conditional-formats> after dropped conditions",
 	// sanitize/text: a bare CR written as LF turns text into a header block that detection
 	// names a message on the second pass (renamed .eml, rebuilt by the mail family).
 	"seed:FuzzEngine/ef85854314c15c6c": "text: CR normalized to LF makes the output sniff as a message",

@@ -464,6 +464,12 @@ type writer struct {
 	mute     int  // open opEmpty frames
 	openTag  bool // a start tag was written without its '>' yet
 	wrote    bool
+	// While holding: the stack index of the held element, and whether the element it sits
+	// in still awaits its '>'. Nothing outside the held element is written until the rule
+	// keeps it, so a parent left empty by a dropped one is written as <c/> (or pruned),
+	// as a second pass writes it, not as <c></c>.
+	holdAt   int
+	heldOpen bool
 }
 
 const writerFlush = 32 << 10
@@ -520,8 +526,8 @@ func (w *writer) push(t *tok) error {
 			return nil
 		case opHold:
 			if !w.holding {
-				w.flushPending()
-				w.closeTag()
+				w.heldOpen, w.openTag = w.openTag, false
+				w.holdAt = len(w.stack)
 				w.holding = true
 				w.held = heldElem{name: t.name, raw: t.raw, attrs: append(w.held.attrs[:0], t.rawAttr...), names: append(w.held.names[:0], t.attrs...), texts: w.held.texts[:0]}
 				w.heldLen = 0
@@ -570,6 +576,11 @@ func (w *writer) push(t *tok) error {
 			keep := w.r.held(&w.held)
 			w.d = &w.buf
 			w.holding = false
+			w.openTag = w.heldOpen
+			if keep {
+				w.flushPending()
+				w.closeTag()
+			}
 			switch {
 			case keep && w.held.empty:
 				w.buf = appendStart(w.buf, &tok{raw: w.held.raw, rawAttr: w.held.attrs})
@@ -706,13 +717,17 @@ func (w *writer) flushPending() {
 	if w.npending == 0 {
 		return
 	}
-	w.npending = 0
-	for i := range w.stack {
+	from := 0
+	if w.holding {
+		from = w.holdAt + 1 // the ones outside wait for the rule to keep the held element
+	}
+	for i := from; i < len(w.stack); i++ {
 		if w.stack[i].open {
 			w.closeTag()
 			*w.d = append(*w.d, w.stack[i].pending...)
 			w.stack[i].open = false
 			w.stack[i].pending = nil
+			w.npending--
 		}
 	}
 }
