@@ -47,11 +47,16 @@ func fieldElem(local string) bool {
 	return local == "fldChar" || local == "instrText" || local == "delInstrText"
 }
 
+// idle reports whether t passes the stage untouched. Outside fields, which is nearly
+// every token of a part, neither side has anything to do: read acts on fldChar and
+// instruction tags and on text inside an instruction, emit only inside a field being
+// written.
+func (fs *fieldStage) idle(t *tok) bool {
+	return len(fs.queue) == 0 && fs.instr == 0 && len(fs.wstack) == 0 && (t.kind != kStart || !fieldElem(t.name.Local))
+}
+
 func (fs *fieldStage) push(t *tok) error {
-	// Outside fields, which is nearly every token of a part, neither side has anything to
-	// do: read acts on fldChar and instruction tags and on text inside an instruction,
-	// emit only inside a field being written.
-	if len(fs.queue) == 0 && fs.instr == 0 && len(fs.wstack) == 0 && (t.kind != kStart || !fieldElem(t.name.Local)) {
+	if fs.idle(t) {
 		return fs.next.push(t)
 	}
 	begin := fs.read(t)

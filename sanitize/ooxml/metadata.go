@@ -140,8 +140,7 @@ func (m *metaRules) flush() {
 // start applies the rules to one element; it reports false when they have nothing to
 // say about it.
 func (m *metaRules) start(t *tok, parent xml.Name) (op, bool) {
-	switch m.kind {
-	case "core", "app", "odf":
+	if m.kind != "" { // "core", "app" or "odf"
 		return m.property(t, parent)
 	}
 	if !m.strip {
@@ -183,6 +182,9 @@ func (m *metaRules) start(t *tok, parent xml.Name) (op, bool) {
 	}
 	for i := 0; i < len(t.attrs); i++ {
 		a := t.attrs[i]
+		if a.Local == "" || !metaAttrFirst[a.Local[0]] {
+			continue // most attributes: not a person, revision id or date
+		}
 		switch {
 		case a.Local == "author" || a.Local == "initials":
 			if authorAttrs[a] && t.rawAttr[i].Value != "" {
@@ -213,6 +215,10 @@ func (m *metaRules) start(t *tok, parent xml.Name) (op, bool) {
 	}
 	return opKeep, false
 }
+
+// metaAttrFirst marks the first bytes of the attribute names start looks at (author,
+// initials, rsid*, date).
+var metaAttrFirst = [256]bool{'a': true, 'i': true, 'r': true, 'd': true}
 
 // metaHeld reports whether a held element is one of the person elements start holds.
 func metaHeld(n xml.Name) bool {

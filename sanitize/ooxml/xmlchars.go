@@ -20,6 +20,26 @@ var xmlByte = func() (t [256]byte) {
 	return t
 }()
 
+// valTab classifies the bytes of an attribute value for startElement's single pass:
+// valLook for what decode must look at (xmlByte), valEsc for what the serializer escapes
+// (attrEsc).
+const (
+	valLook = 1 << iota
+	valEsc
+)
+
+var valTab = func() (t [256]uint8) {
+	for c := range 256 {
+		if xmlByte[c] != 0 {
+			t[c] |= valLook
+		}
+		if attrEsc[c] {
+			t[c] |= valEsc
+		}
+	}
+	return t
+}()
+
 // decode checks src as character data and returns it with references replaced and line
 // ends normalized: src itself when nothing changes, else dst with the result appended
 // (copied is then true). '<' never reaches it in text, which ends there.
@@ -36,6 +56,16 @@ func (s *scanner) decode(dst, src []byte) (out []byte, copied bool, err error) {
 			}
 			i = j
 		case c >= 0x80:
+			// Japanese text is nearly all three-byte sequences of U+1000–U+CFFF and
+			// U+E000–U+FFFD: those are checked here, the rest by utf8.DecodeRune.
+			if c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(src) && src[i+1]&0xC0 == 0x80 && src[i+2]&0xC0 == 0x80 &&
+				(c != 0xEF || src[i+1] != 0xBF || src[i+2] < 0xBE) {
+				if copied {
+					dst = append(dst, src[i:i+3]...)
+				}
+				i += 3
+				continue
+			}
 			r, size := utf8.DecodeRune(src[i:])
 			if r == utf8.RuneError && size == 1 || !xmlChar(r) {
 				return nil, false, malformed("invalid character or UTF-8 sequence")
@@ -168,6 +198,31 @@ var nameByte = func() (t [128]byte) {
 			t[c] = 1
 		case c >= '0' && c <= '9', c == '-', c == '.':
 			t[c] = 2
+		}
+	}
+	return t
+}()
+
+// nameTab classifies bytes for the scanner's fast path over ASCII names: nameFirst may
+// start a name or a local part, nameMore may continue one, nameStop is ASCII that ends a
+// name (not a name character, not ':'). Non-ASCII bytes and ':' are none of these.
+const (
+	nameFirst = 1 << iota
+	nameMore
+	nameStop
+)
+
+var nameTab = func() (t [256]uint8) {
+	for c := range 128 {
+		switch nameByte[c] {
+		case 1:
+			if c != ':' {
+				t[c] = nameFirst | nameMore
+			}
+		case 2:
+			t[c] = nameMore
+		default:
+			t[c] = nameStop
 		}
 	}
 	return t

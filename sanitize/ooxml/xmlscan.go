@@ -36,14 +36,21 @@ type scanner struct {
 	rerr    error // read error to return once the buffer is drained
 	endTag  bool  // a self-closing tag was returned: its end comes next
 	endName xml.Name
-	expect  xml.Name // the open element's raw name, set by the reader: its end tag is read without interning
-	matched bool     // the end tag just returned is known to close the open element
-	attrs   []xml.Attr
-	vals    []byte              // decoded attribute values of the current start tag
-	refs    []valRef            // per attribute: where its value is
-	text    []byte              // decoded text
-	names   *[internSize]string // short attribute values
-	qnames  *[qnameSize]qsym    // element and attribute names
+	// expect is the open element, set by the reader: its end tag is compared with the
+	// name's words (or bytes) instead of being read and interned again.
+	expect  *scope
+	matched bool // the end tag just returned is known to close the open element
+	// The words of the last start tag's name (see qsym; wn = 0 when not comparable by
+	// words): the reader keeps them with the open element for expect.
+	wlo, whi uint64
+	wn       int
+	attrs    []xml.Attr
+	vals     []byte              // decoded attribute values of the current start tag
+	refs     []valRef            // per attribute: where its value is
+	text     []byte              // decoded text
+	names    *[internSize]string // short attribute values
+	qnames   *[qnameSize]qsym    // element and attribute names
+	last     *qsym               // the entry of the name interned last
 }
 
 const (
@@ -64,12 +71,12 @@ func getScanner(r io.Reader) *scanner {
 	if !ok {
 		s = &scanner{buf: make([]byte, scanBufSize), names: new([internSize]string), qnames: new([qnameSize]qsym)}
 	}
-	s.r, s.pos, s.end, s.eof, s.rerr, s.endTag, s.expect = r, 0, 0, false, nil, false, xml.Name{}
+	s.r, s.pos, s.end, s.eof, s.rerr, s.endTag, s.expect = r, 0, 0, false, nil, false, nil
 	return s
 }
 
 func putScanner(s *scanner) {
-	s.r = nil
+	s.r, s.expect = nil, nil
 	if len(s.buf) > scanBufSize {
 		s.buf = make([]byte, scanBufSize) // a grown buffer served one large tag; let it go
 	}
@@ -231,20 +238,30 @@ func (s *scanner) chars(t *tok, b []byte) error {
 
 func (s *scanner) endElement(t *tok, b []byte) error {
 	// The end tag nearly always names the open element, written as it was opened and
-	// closed at once: compare the bytes instead of hashing and interning the name again.
-	if x := s.expect; x.Local != "" {
-		i := 2
-		if x.Space != "" {
-			if !hasAt(b, i, x.Space) || i+len(x.Space) >= len(b) || b[i+len(x.Space)] != ':' {
+	// closed at once: compare the name's words (or bytes) instead of hashing and
+	// interning the name again.
+	if x := s.expect; x != nil {
+		n := x.wn
+		if n > 0 && 2+16 <= len(b) {
+			if lo, hi := nameWords(b[2:], n); lo == x.wlo && hi == x.whi && 2+n < len(b) && b[2+n] == '>' {
+				s.pos += n + 3
+				// "</" prefix ":" local ">" as the serializer writes it: it copies these bytes.
+				t.kind, t.raw, t.src, s.matched = kEnd, x.raw, b[:n+3:n+3], true
+				return nil
+			}
+			goto general
+		}
+		i, r := 2, x.raw
+		if r.Space != "" {
+			if !hasAt(b, i, r.Space) || i+len(r.Space) >= len(b) || b[i+len(r.Space)] != ':' {
 				goto general
 			}
-			i += len(x.Space) + 1
+			i += len(r.Space) + 1
 		}
-		if hasAt(b, i, x.Local) && i+len(x.Local) < len(b) && b[i+len(x.Local)] == '>' {
-			n := i + len(x.Local) + 1
+		if hasAt(b, i, r.Local) && i+len(r.Local) < len(b) && b[i+len(r.Local)] == '>' {
+			n := i + len(r.Local) + 1
 			s.pos += n
-			// "</" prefix ":" local ">" as the serializer writes it: it copies these bytes.
-			t.kind, t.raw, t.src, s.matched = kEnd, x, b[:n:n], true
+			t.kind, t.raw, t.src, s.matched = kEnd, r, b[:n:n], true
 			return nil
 		}
 	}
@@ -275,6 +292,11 @@ func (s *scanner) startElement(t *tok, b []byte) error {
 	name, i, err := s.qname(b, 1)
 	if err != nil {
 		return err
+	}
+	if e := s.last; e.n > 0 {
+		s.wlo, s.whi, s.wn = e.lo, e.hi, e.n
+	} else {
+		s.wn = 0
 	}
 	s.attrs, s.vals, s.refs = s.attrs[:0], s.vals[:0], s.refs[:0]
 	// canon: so far the tag is written byte for byte as appendStart writes it back (one
@@ -344,15 +366,17 @@ func (s *scanner) startElement(t *tok, b []byte) error {
 			return errNeedMore
 		}
 		raw := b[j+1 : j+1+e]
+		look := true
 		if canon {
+			// One pass over the value answers both questions: is it written as the
+			// serializer would write it, and has it anything to decode.
+			var acc uint8
 			for _, c := range raw {
-				if attrEsc[c] {
-					canon = false
-					break
-				}
+				acc |= valTab[c]
 			}
+			canon, look = acc&valEsc == 0, acc&valLook != 0
 		}
-		if err := s.addValue(raw); err != nil {
+		if err := s.addValue(raw, look); err != nil {
 			return err
 		}
 		if n := len(s.attrs); n < cap(s.attrs) {
@@ -366,12 +390,16 @@ func (s *scanner) startElement(t *tok, b []byte) error {
 }
 
 // addValue decodes an attribute value: interned when short and seen before, else
-// appended to s.vals, which finishAttrs turns into one string for the whole tag.
-func (s *scanner) addValue(raw []byte) error {
+// appended to s.vals, which finishAttrs turns into one string for the whole tag. With
+// look false the caller found nothing in raw that decode would look at.
+func (s *scanner) addValue(raw []byte, look bool) error {
 	mark := len(s.vals)
-	v, copied, err := s.decode(s.vals, raw)
-	if err != nil {
-		return err
+	v, copied := raw, false
+	if look {
+		var err error
+		if v, copied, err = s.decode(s.vals, raw); err != nil {
+			return err
+		}
 	}
 	if copied {
 		s.vals = v
@@ -424,6 +452,27 @@ func (s *scanner) finishAttrs() {
 // qname reads a name at b[i:]: a local name, or prefix:local. It returns errNeedMore when
 // the name runs to the end of b.
 func (s *scanner) qname(b []byte, i int) (xml.Name, int, error) {
+	// Nearly every name is ASCII letters, digits, '_', '-' and '.' with one colon or
+	// none: such a name is found with one table test per byte. Anything else (a name
+	// running to the end of b, a second colon, a non-ASCII or misplaced character) is
+	// read again below, which finds it or says what is wrong with it.
+	if i < len(b) && nameTab[b[i]]&nameFirst != 0 {
+		j := i + 1
+		for j < len(b) && nameTab[b[j]]&nameMore != 0 {
+			j++
+		}
+		colon := -1
+		if j+1 < len(b) && b[j] == ':' && nameTab[b[j+1]]&nameFirst != 0 {
+			colon = j
+			j += 2
+			for j < len(b) && nameTab[b[j]]&nameMore != 0 {
+				j++
+			}
+		}
+		if j < len(b) && nameTab[b[j]]&nameStop != 0 {
+			return s.internName(b, i, j, colon), j, nil
+		}
+	}
 	start, colon := i, -1
 	for i < len(b) {
 		c := b[i]
@@ -488,18 +537,12 @@ func (s *scanner) internName(b []byte, start, end, colon int) xml.Name {
 	n := end - start
 	var e *qsym
 	if n <= 16 && start+16 <= len(b) {
-		lo := binary.LittleEndian.Uint64(b[start:])
-		hi := binary.LittleEndian.Uint64(b[start+8:])
-		switch {
-		case n < 8:
-			lo, hi = lo&(1<<(8*n)-1), 0
-		case n < 16:
-			hi &= 1<<(8*(n-8)) - 1
-		}
+		lo, hi := nameWords(b[start:], n)
 		h := (lo ^ uint64(n)) * 0x9E3779B97F4A7C15
 		h ^= hi * 0xC2B2AE3D27D4EB4F
 		h ^= h >> 32
 		e = &s.qnames[(h^h>>16)&(qnameSize-1)]
+		s.last = e
 		if e.n == n && e.lo == lo && e.hi == hi {
 			return e.name
 		}
@@ -510,6 +553,7 @@ func (s *scanner) internName(b []byte, start, end, colon int) xml.Name {
 			h = (h ^ uint64(c)) * fnvPrime
 		}
 		e = &s.qnames[(h^h>>16)&(qnameSize-1)]
+		s.last = e
 		if e.full == string(b[start:end]) {
 			return e.name
 		}
@@ -522,6 +566,20 @@ func (s *scanner) internName(b []byte, start, end, colon int) xml.Name {
 		e.name = xml.Name{Space: e.full[:colon-start], Local: e.full[colon-start+1:]}
 	}
 	return e.name
+}
+
+// nameWords returns the n bytes (n <= 16) at the start of b, which holds at least 16, as
+// two little-endian words, the bytes past n cleared.
+func nameWords(b []byte, n int) (lo, hi uint64) {
+	lo = binary.LittleEndian.Uint64(b)
+	hi = binary.LittleEndian.Uint64(b[8:16])
+	switch {
+	case n < 8:
+		lo, hi = lo&(1<<(8*n)-1), 0
+	case n < 16:
+		hi &= 1<<(8*(n-8)) - 1
+	}
+	return lo, hi
 }
 
 // slot returns the intern table's slot for b (short attribute values).
@@ -546,7 +604,9 @@ func qnameRaw(n xml.Name) string {
 }
 
 func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
+	// Every XML space is below '!': one comparison settles the usual case, a name or '='
+	// or a quote right there.
+	for i < len(b) && b[i] <= ' ' && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
 		i++
 	}
 	return i

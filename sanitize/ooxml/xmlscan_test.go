@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unicode/utf8"
 
 	"github.com/sekisho/sekisho/internal/testtool"
 	"github.com/sekisho/sekisho/sanitize"
@@ -24,7 +25,7 @@ func scanTokens(r io.Reader) ([]string, error) {
 	defer putScanner(s)
 	var out []string
 	var text []byte
-	var open []xml.Name // as readXML does, so that end tags take the scanner's fast path
+	var open []scope // as readXML does, so that end tags take the scanner's fast paths
 	flush := func() {
 		if text != nil {
 			out = append(out, fmt.Sprintf("T %q", text))
@@ -33,8 +34,9 @@ func scanTokens(r io.Reader) ([]string, error) {
 	}
 	for {
 		var t tok
+		s.expect = nil
 		if len(open) > 0 {
-			s.expect = open[len(open)-1]
+			s.expect = &open[len(open)-1]
 		}
 		err := s.next(&t)
 		if err == io.EOF {
@@ -43,7 +45,7 @@ func scanTokens(r io.Reader) ([]string, error) {
 		}
 		switch t.kind {
 		case kStart:
-			open = append(open, t.raw)
+			open = append(open, scope{raw: t.raw, wlo: s.wlo, whi: s.whi, wn: s.wn})
 		case kEnd:
 			if len(open) > 0 {
 				open = open[:len(open)-1]
@@ -330,3 +332,50 @@ type keepAll struct{}
 
 func (keepAll) start(*tok, xml.Name) op { return opKeep }
 func (keepAll) held(*heldElem) bool     { return true }
+
+// TestDecodeThreeByteRunes holds decode's path for three-byte UTF-8 sequences to the
+// general one (utf8.DecodeRune and xmlChar): every lead byte with continuation bytes at
+// and around the edges of their ranges, cut short too, alone and amid plain text.
+func TestDecodeThreeByteRunes(t *testing.T) {
+	ref := func(b []byte) bool {
+		for len(b) > 0 {
+			if b[0] < 0x80 {
+				if !xmlChar(rune(b[0])) {
+					return false
+				}
+				b = b[1:]
+				continue
+			}
+			r, size := utf8.DecodeRune(b)
+			if r == utf8.RuneError && size == 1 || !xmlChar(r) {
+				return false
+			}
+			b = b[size:]
+		}
+		return true
+	}
+	edges := []byte{0x00, 0x41, 0x7f, 0x80, 0x81, 0x8f, 0x90, 0x9f, 0xa0, 0xbd, 0xbe, 0xbf, 0xc0, 0xe3, 0xff}
+	var s scanner
+	for c := 0x80; c <= 0xff; c++ {
+		for _, b1 := range edges {
+			for _, b2 := range edges {
+				seq := []byte{byte(c), b1, b2}
+				for _, in := range [][]byte{seq, seq[:2], append([]byte("ab"), append(seq, 'z')...), append(seq, seq...)} {
+					out, copied, err := s.decode(nil, in)
+					if ok := ref(in); (err == nil) != ok {
+						t.Fatalf("decode(% x) error = %v, want ok = %v", in, err, ok)
+					}
+					if err == nil && (copied || !bytes.Equal(out, in)) {
+						t.Fatalf("decode(% x) = % x (copied %v), want the input", in, out, copied)
+					}
+				}
+				// After a reference the output is a copy: the rune must be copied whole.
+				in := append([]byte("&amp;"), seq...)
+				out, _, err := s.decode(nil, in)
+				if err == nil && !bytes.Equal(out, append([]byte("&"), seq...)) {
+					t.Fatalf("decode(% x) = % x", in, out)
+				}
+			}
+		}
+	}
+}
