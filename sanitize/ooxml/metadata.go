@@ -216,6 +216,26 @@ func (m *metaRules) start(t *tok, parent xml.Name) (op, bool) {
 	return opKeep, false
 }
 
+// metaElem reports the element names start's switches on n.Local look at in a content
+// part; keep it in step with them.
+func metaElem(local string) bool {
+	switch local {
+	case "creator", "date", "creator-initials", "rsids", "docVars", "author", "cmAuthor", "person":
+		return true
+	}
+	return false
+}
+
+// metaAttrs reports whether t has an attribute start looks at in a content part.
+func metaAttrs(t *tok) bool {
+	for _, a := range t.attrs {
+		if a.Local != "" && metaAttrFirst[a.Local[0]] {
+			return true
+		}
+	}
+	return false
+}
+
 // metaAttrFirst marks the first bytes of the attribute names start looks at (author,
 // initials, rsid*, date).
 var metaAttrFirst = [256]bool{'a': true, 'i': true, 'r': true, 'd': true}

@@ -131,8 +131,10 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 		}
 		return opDrop
 	}
-	if r.meta != nil {
-		if o, ok := r.meta.start(t, parent); ok {
+	// The metadata rules concern a content part's element only through its name
+	// (ce.meta) or an attribute (metaAttrFirst): most elements are passed by here.
+	if m := r.meta; m != nil && (m.kind != "" || m.strip && (ce.meta || metaAttrs(t))) {
+		if o, ok := m.start(t, parent); ok {
 			return o
 		}
 	}

@@ -265,6 +265,7 @@ type elemEntry struct {
 	// plain: no rule of ooxmlRules.start but the attribute checks concerns the element
 	// (see plainElem); it depends on the name alone, like the rest of the entry.
 	plain bool
+	meta  bool // metaRules.start looks at the element's name (metaElem)
 	n     int
 	ok    [4]xml.Name // attributes the schema check kept on it
 }
@@ -287,7 +288,7 @@ func (c *elemCache) get(n xml.Name, m *namesMemo) *elemEntry {
 	}
 	set.last = 1 - set.last
 	e := &set.e[set.last]
-	e.name, e.own, e.set, e.valid, e.n, e.plain = n, m.get(n.Space), nil, true, 0, plainElem(n)
+	e.name, e.own, e.set, e.valid, e.n, e.plain, e.meta = n, m.get(n.Space), nil, true, 0, plainElem(n), metaElem(n.Local)
 	if e.own != nil {
 		e.set = e.own.elems[n.Local]
 	}

@@ -571,16 +571,19 @@ func (s *scanner) internName(b []byte, start, end, colon int) xml.Name {
 // nameWords returns the n bytes (n <= 16) at the start of b, which holds at least 16, as
 // two little-endian words, the bytes past n cleared.
 func nameWords(b []byte, n int) (lo, hi uint64) {
-	lo = binary.LittleEndian.Uint64(b)
-	hi = binary.LittleEndian.Uint64(b[8:16])
-	switch {
-	case n < 8:
-		lo, hi = lo&(1<<(8*n)-1), 0
-	case n < 16:
-		hi &= 1<<(8*(n-8)) - 1
-	}
-	return lo, hi
+	m := &wordMasks[n]
+	return binary.LittleEndian.Uint64(b) & m[0], binary.LittleEndian.Uint64(b[8:16]) & m[1]
 }
+
+// wordMasks[n] keeps the first n bytes of two little-endian words.
+var wordMasks = func() (t [17][2]uint64) {
+	for n := range t {
+		for i := range n {
+			t[n][i/8] |= 0xff << (8 * (i % 8))
+		}
+	}
+	return t
+}()
 
 // slot returns the intern table's slot for b (short attribute values).
 func (s *scanner) slot(b []byte) *string {

@@ -379,3 +379,37 @@ func TestDecodeThreeByteRunes(t *testing.T) {
 		}
 	}
 }
+
+// TestMetaElemInStep: ooxmlRules.start calls the metadata rules for an element without
+// person, revision or date attributes only when metaElem names it, so start must have
+// nothing to say about any other element: every element name of the schema catalogue
+// (and the ODF and Dublin Core names start tests) is tried without attributes.
+func TestMetaElemInStep(t *testing.T) {
+	var names []xml.Name
+	for space, nn := range schemaNames {
+		for local := range nn.elems {
+			names = append(names, xml.Name{Space: space, Local: local})
+		}
+	}
+	for _, space := range []string{nsDC, nsMeta, nsOffice, nsText} {
+		for _, local := range []string{"creator", "date", "creator-initials", "annotation", "author", "p"} {
+			names = append(names, xml.Name{Space: space, Local: local})
+		}
+	}
+	parents := []xml.Name{{}, {Space: nsOffice, Local: "annotation"}, {Space: nsW[0], Local: "body"}}
+	for _, n := range names {
+		if metaElem(n.Local) {
+			continue
+		}
+		for _, parent := range parents {
+			m := &metaRules{strip: true, report: func(sanitize.ActionKind, string) {}}
+			tk := &tok{kind: kStart, raw: n, name: n}
+			if o, ok := m.start(tk, parent); ok || o != opKeep || len(m.gone) != 0 {
+				t.Errorf("metaRules.start(%v in %v) = %v, %v, %v: add %q to metaElem", n, parent, o, ok, m.gone, n.Local)
+			}
+		}
+	}
+	if len(names) < 1000 {
+		t.Fatalf("only %d names tried", len(names))
+	}
+}
