@@ -156,11 +156,4 @@ func summarize(res sanitize.Result) string {
 // knownBypass lists the open bypasses that live inside a family, by case name, as
 // "<family>: <one line>". The case is skipped until the family's owner fixes it; delete
 // the entry to see it fail.
-var knownBypass = map[string]string{
-	// sanitize/ooxml (office): the field stage judges instruction text the writer drops or
-	// that a reader skips; the output holds a DDEAUTO field (TestFieldInstructionCarriers).
-	"ooxml/field-prefix-in-unknown-element": "instruction judged with text from a dropped element",
-	"ooxml/field-prefix-deleted":            "instruction judged with deleted text",
-	"ooxml/field-prefix-moved-from":         "instruction judged with moved-from text",
-	"ooxml/field-prefix-in-mc-choice":       "instruction judged with mc:Choice text only",
-}
+var knownBypass = map[string]string{}

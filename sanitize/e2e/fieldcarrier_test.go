@@ -8,7 +8,7 @@ import "testing"
 // namespace) or that readers take differently (deleted or moved-from text, which accepting
 // the changes removes; an mc:Choice that a reader without the extension skips): "TITLE "
 // there, then "DDEAUTO cmd" in a plain run, is judged an allowed TITLE field, and the output
-// holds DDEAUTO alone for at least one reader.
+// holds DDEAUTO alone for at least one reader. Such a field is neutralized now.
 func TestFieldInstructionCarriers(t *testing.T) {
 	field := func(carrier string) []byte {
 		return docx(t, `<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>`+carrier+

@@ -24,6 +24,13 @@ type field struct {
 	rdone   bool // read side: instruction complete
 	wres    bool // write side: in the result part
 	verdict *removal
+	// Where the instruction may come from: runs whose parent is the begin run's parent.
+	// home is the index in fieldStage.open of the begin's run; left is set once that
+	// parent has closed; split once instruction text came from anywhere else.
+	home         int
+	left         bool
+	split        bool
+	ins, deleted bool // w:instrText and w:delInstrText seen
 }
 
 type fieldStage struct {
@@ -33,6 +40,9 @@ type fieldStage struct {
 	ru     *ooxmlRules
 	rstack []*field
 	instr  int // read side: depth inside w:instrText / w:delInstrText
+	// open holds, while an instruction is being read, whether each element opened since
+	// the outermost open field's begin run (that run included) is a w:r.
+	open   []bool
 	queue  []*tok
 	free   []*tok // copies already passed on, for reuse
 	wstack []*field
@@ -106,27 +116,59 @@ func (fs *fieldStage) finish() error {
 // read tracks fields as tokens are read and decides each one when its instruction ends.
 // It reports whether t begins a field.
 func (fs *fieldStage) read(t *tok) bool {
+	var top *field
+	if len(fs.rstack) > 0 {
+		top = fs.rstack[len(fs.rstack)-1]
+	}
+	tracking := top != nil && !top.rdone
 	switch t.kind {
 	case kStart:
-		if !nsW.has(t.name.Space) {
+		isW := nsW.has(t.name.Space)
+		if tracking {
+			fs.open = append(fs.open, isW && t.name.Local == "r")
+			if fs.instr > 0 {
+				top.split = true // an element inside an instruction
+			}
+			if isW && (t.name.Local == "instrText" || t.name.Local == "delInstrText") {
+				// The instruction Word reads is the text of the runs beside the begin run.
+				// Text in a run under another element is text a reader may not see (the
+				// writer drops an unknown element; accepting changes drops w:del and
+				// w:moveFrom, rejecting them w:ins; a reader without the extension skips
+				// an mc:Choice): judged with it, the field is one readers disagree on.
+				n := len(fs.open)
+				if top.left || n != top.home+2 || !fs.open[top.home] {
+					top.split = true
+				}
+				if t.name.Local == "instrText" {
+					top.ins = true
+				} else {
+					top.deleted = true
+				}
+			}
+		}
+		if !isW {
 			return false
 		}
 		switch t.name.Local {
 		case "instrText", "delInstrText":
 			fs.instr++
 		case "fldChar":
-			var top *field
-			if len(fs.rstack) > 0 {
-				top = fs.rstack[len(fs.rstack)-1]
-			}
 			switch wattr(t, "fldCharType") {
 			case "begin":
 				f := &field{}
-				if top != nil && !top.rdone {
+				if tracking {
 					if !top.started {
 						top.nested = true
 					}
 					top.instr.WriteString("\x00")
+				} else {
+					// The first field of a queue: its run is the writer's current element.
+					fs.open = append(fs.open[:0], fs.next.parentIsRun(), false)
+				}
+				f.home = len(fs.open) - 2
+				if f.home < 0 || !fs.open[f.home] {
+					f.split = true // a fldChar outside a run
+					f.home = max(f.home, 0)
 				}
 				fs.rstack = append(fs.rstack, f)
 				t.field = f
@@ -148,6 +190,23 @@ func (fs *fieldStage) read(t *tok) bool {
 		if fs.instr > 0 && nsW.has(t.name.Space) && (t.name.Local == "instrText" || t.name.Local == "delInstrText") {
 			fs.instr--
 		}
+		if tracking {
+			// A field's run is open[home]; its parent is open[home-1], or for home 0 the
+			// element that was open when the queue started. Once that closes, the field's
+			// instruction can only go on in another element.
+			if len(fs.open) == 0 {
+				for _, f := range fs.rstack {
+					f.left = true
+				}
+			} else {
+				fs.open = fs.open[:len(fs.open)-1]
+				for _, f := range fs.rstack {
+					if len(fs.open) < f.home {
+						f.left = true
+					}
+				}
+			}
+		}
 	case kText:
 		v := t.text
 		if fs.instr > 0 && len(fs.rstack) > 0 {
@@ -168,6 +227,12 @@ func (fs *fieldStage) decide(f *field) {
 		return
 	}
 	f.rdone = true
+	if f.split || f.ins && f.deleted {
+		d := removal{sanitize.ActRemovedUnknown, "field whose instruction is spread over elements readers take differently (deleted, moved, inserted, alternate or unknown): readers would not agree on it"}
+		f.verdict = &d
+		fs.ru.report(d.kind, d.detail)
+		return
+	}
 	if d, ok := fs.ru.fieldVerdict(f.instr.String(), f.nested); ok {
 		f.verdict = &d
 		fs.ru.report(d.kind, d.detail)
