@@ -23,9 +23,19 @@ func TestDroppedObjectLeavesNoSlot(t *testing.T) {
 		p.add(file)
 		return p
 	}
+	// A Type0 font without a descendant (pdf.js issue12823.pdf has one): its ToUnicode
+	// was written before the font was dropped, and nothing referred to it.
+	type0 := func(kids string) *pdfFile {
+		p := basePDF("", "")
+		p.objs[4] = "<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H /DescendantFonts " + kids + " /ToUnicode 6 0 R >>"
+		p.add(stream("", []byte("/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def 1 begincodespacerange <0000> <FFFF> endcodespacerange 1 beginbfchar <0001> <0041> endbfchar endcmap CMapName currentdict /CMap defineresource pop end end"), false))
+		return p
+	}
 	for name, p := range map[string]*pdfFile{
 		"damaged flate font program": cid(bad),
 		"font program not a stream":  cid("<< /Subtype /CIDFontType0C >>"),
+		"type0 without descendant":   type0("[null]"),
+		"type0 with no descendants":  type0("[]"),
 	} {
 		t.Run(name, func(t *testing.T) {
 			in, _ := p.bytes("")

@@ -91,6 +91,9 @@ func (b *builder) font(v types.Object, nr int, typ string) (any, bool, error) {
 		b.report(sanitize.ActRemovedUnknown, fmt.Sprintf("%s of unknown type %q", typ, st))
 		return b.drop(nr, typ)
 	}
+	if typ == "Font" && st == "Type0" && b.type0Dead(d) {
+		return b.drop(nr, typ)
+	}
 	return b.place(nr, typ, false, func() (any, error) {
 		label := typ
 		if st != "" && typ != "FontDescriptor" {
@@ -120,6 +123,31 @@ func (b *builder) font(v types.Object, nr int, typ string) (any, bool, error) {
 		}
 		return out, nil
 	})
+}
+
+// type0Dead reports a Type0 font the rebuild drops whatever its other entries hold: no
+// descendant font or no encoding. Deciding before anything is built keeps its ToUnicode
+// from being written for nothing: an object nothing refers to is gone from the output fed
+// back, which would then be numbered differently. Anything less plain is left to the
+// rebuild.
+func (b *builder) type0Dead(d types.Dict) bool {
+	kids, _, err := b.resolve(d["DescendantFonts"])
+	if err != nil {
+		return false
+	}
+	if kids == nil {
+		return true
+	}
+	if a, ok := kids.(types.Array); ok {
+		if len(a) == 0 {
+			return true
+		}
+		if first, _, err := b.resolve(a[0]); err == nil && first == nil {
+			return true
+		}
+	}
+	enc, _, err := b.resolve(d["Encoding"])
+	return err == nil && enc == nil
 }
 
 // fontProgram checks an embedded font program and writes the rebuilt program, or drops
