@@ -157,13 +157,16 @@ func (w *t2Writer) flush() {
 	w.pending, w.args = 0, w.args[:0]
 }
 
-// t2Num encodes a charstring number (Type 2 section 3.2).
+// t2Num encodes a charstring number (Type 2 section 3.2). The value is rounded to the
+// 16.16 form first and written as an integer when that is whole: a width of
+// 401.9999999 written as the fixed 402.0 was read back as 402 and written shorter by
+// the next pass, so the output was not a fixed point.
 func t2Num(b []byte, v float64) []byte {
-	if v != math.Trunc(v) || v < -32768 || v > 32767 {
-		f := int32(math.Round(math.Max(-32768, math.Min(32767.99998, v)) * 65536))
+	f := int32(math.Round(math.Max(-32768, math.Min(32767.99998, v)) * 65536))
+	if f&0xffff != 0 {
 		return binary.BigEndian.AppendUint32(append(b, 255), uint32(f))
 	}
-	return cffInt(b, int(v), 28)
+	return cffInt(b, int(f>>16), 28)
 }
 
 // cffInt encodes an integer in the forms DICTs and charstrings share, with the 16-bit

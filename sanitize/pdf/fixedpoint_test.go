@@ -79,3 +79,17 @@ func TestReencodedJPEGIsFixedPoint(t *testing.T) {
 		t.Errorf("second pass = %v %v; same bytes %v (%d, then %d)", res2.Actions, err, bytes.Equal(out, out2), len(out), len(out2))
 	}
 }
+
+// TestT2NumFixedPoint: a charstring number read back and written again keeps its bytes. A
+// width of 401.9999999 (nominalWidthX and the stored difference as reals) was written as
+// the 16.16 fixed 402.0, read back as 402 and written as a two-byte integer by the second
+// pass (pdf.js issue11718_reduced.pdf in the fixed-point survey).
+func TestT2NumFixedPoint(t *testing.T) {
+	for _, v := range []float64{401.9999999, 402, -0.5, 12.25, 1e-7, -1e-7, -32768, 32767.99998, 0.3333333, -107, 108, 1131, 1132} {
+		cs := append(t2Num(nil, v), 14) // the width, then endchar
+		again := append(t2Num(nil, cffWidth(cs, cffPrivate{})), 14)
+		if !bytes.Equal(cs, again) {
+			t.Errorf("t2Num(%v) = % x, read back and written again % x", v, cs, again)
+		}
+	}
+}
