@@ -156,10 +156,4 @@ func summarize(res sanitize.Result) string {
 // knownBypass lists the open bypasses that live inside a family, by case name, as
 // "<family>: <one line>". The case is skipped until the family's owner fixes it; delete
 // the entry to see it fail.
-var knownBypass = map[string]string{
-	// sanitize/ooxml (office): an unwrapped element's namespace declarations are dropped
-	// with its tags (TestUnwrapKeepsNamespaces).
-	"odf/unwrap-drops-declaration":   "child prefix left undeclared: malformed output",
-	"odf/unwrap-rebinds-prefix":      "child judged in one namespace, written into another",
-	"ooxml/unwrap-drops-declaration": "child prefix left undeclared: malformed output",
-}
+var knownBypass = map[string]string{}

@@ -541,6 +541,13 @@ func (w *writer) push(t *tok) error {
 			w.skip = 1
 			return nil
 		case opUnwrap:
+			if declares(t) {
+				// Its children would lose the namespaces declared on it: a prefix left
+				// undeclared, or one bound to another namespace than it was judged in.
+				// Producers declare namespaces on the root; this one goes whole.
+				w.skip = 1
+				return nil
+			}
 			w.pushFrame(t.name).unwrap = true
 			return nil
 		case opPruneEmpty:
@@ -756,4 +763,14 @@ func (w *writer) flushPending() {
 			w.npending--
 		}
 	}
+}
+
+// declares reports whether a start tag declares a namespace or the default namespace.
+func declares(t *tok) bool {
+	for _, a := range t.rawAttr {
+		if a.Name.Space == "xmlns" || a.Name.Space == "" && a.Name.Local == "xmlns" {
+			return true
+		}
+	}
+	return false
 }
