@@ -45,9 +45,6 @@ var notFixed = map[string]string{
 	// it (objects renumbered, content stream split into lines, new /ID) with no action.
 	"pdf/needsrender-finding-raw-jbig2-and-font.pdf": "render: raster PDF rebuilt by the PDF family on the second pass",
 	"render/img2pdf-jpx.pdf":                         "render: raster PDF rebuilt by the PDF family on the second pass",
-	// sanitize/text: a bare CR written as LF turns text into a header block that detection
-	// names a message on the second pass (renamed .eml, rebuilt by the mail family).
-	"seed:FuzzEngine/ef85854314c15c6c": "text: CR normalized to LF makes the output sniff as a message",
 }
 
 // fixedInput is one file fed to TestFixedPoint: its key in notFixed, the name it is

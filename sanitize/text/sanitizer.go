@@ -67,24 +67,29 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		return res, err
 	}
 	spent := b.Expanded()
-	res, st, err := s.write(ctx, in, w, b, res, cs, rest)
+	hw := &sanitize.HeadWriter{W: w}
+	res, st, err := s.write(ctx, in, hw, b, res, cs, rest)
 	if rest != nil && rest.bad {
 		// The rest of a large input contradicts what its head decided: forget what was
 		// written and decide from the whole content, as for a small input.
 		if err := rw.Restart(); err != nil {
 			return res, err
 		}
+		hw.Head = hw.Head[:0]
 		b.AddExpanded(spent - b.Expanded())
 		if cs, _, err = s.charsetOf(ctx, in, false); err != nil {
 			return res, err
 		}
 		res = sanitize.Result{Detected: t}
-		res, st, err = s.write(ctx, in, w, b, res, cs, nil)
+		res, st, err = s.write(ctx, in, hw, b, res, cs, nil)
 	}
 	if err != nil {
 		return res, err
 	}
 	if err := checkBinary(st); err != nil {
+		return res, err
+	}
+	if err := sanitize.CheckTextHead(hw.Head); err != nil {
 		return res, err
 	}
 	s.report(&res, p, t, st)

@@ -115,7 +115,8 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 	if err != nil {
 		return res, err
 	}
-	out := sanitize.LimitWriter(w, b.Limits().MaxFileSize, "limits.max_file_size")
+	hw := &sanitize.HeadWriter{W: w}
+	out := sanitize.LimitWriter(hw, b.Limits().MaxFileSize, "limits.max_file_size")
 	switch {
 	case progid == "Excel.Sheet" && root.Name.Space == nsSS && root.Name.Local == "Workbook":
 		err = convertWorkbook(d, out, &res, in.Path)
@@ -125,6 +126,11 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 		res.OutType, res.OutName = "text/plain; charset=utf-8", sanitize.ReplaceExt(in.Name, ".txt")
 	default:
 		return res, fmt.Errorf("%w: Office 2003 XML with progid %q and root element {%s}%s", sanitize.ErrUnsupported, progid, root.Name.Space, root.Name.Local)
+	}
+	if err == nil {
+		// A document whose text starts "{\rtf1" or "ID;P" came out as a .txt Word opens as
+		// RTF or a sheet Excel opens as SYLK.
+		err = sanitize.CheckTextHead(hw.Head)
 	}
 	if err != nil {
 		return sanitize.Result{Detected: in.Detected}, err
