@@ -27,10 +27,21 @@ func (h *HeadWriter) Write(p []byte) (int, error) {
 // of a format readers open by content whatever the name: SYLK behind a BOM or in quoted
 // cells, delivered as a .csv, is a sheet Excel reads DDE formulas from; RTF as a .txt is
 // a document Word opens as RTF, objects included.
+//
+// Only formats a reader takes by content over a text name are refused: text that starts
+// "MZ Corporation" or "GIF89a is a format" (an HTML newsletter's first words) reads as a
+// program or a picture to Detect, but nothing runs or draws a .txt by its content, and
+// holding it would be an over-block.
 func CheckTextHead(head []byte) error {
 	d := Detect(bytes.NewReader(head))
-	if d.Class == ClassText || d.Name == "empty" {
+	if !openedByContent[d.Name] {
 		return nil
 	}
 	return fmt.Errorf("%w: text output reads as %s (a signature uncovered by normalizing or extracting the text)", ErrMalformed, d.Name)
 }
+
+// openedByContent are the types whose readers take a file by its content whatever its
+// name says: Excel reads a .csv or .txt that starts with ID;P as SYLK, Word opens RTF and
+// Office 2003 XML behind any name, and a header block is a message to a mail client that
+// is handed the file.
+var openedByContent = map[string]bool{"sylk": true, "rtf": true, "msoxml": true, "eml": true}

@@ -26,7 +26,7 @@ func TestSignatureUncovered(t *testing.T) {
 		{"sylk behind a bom as text", "\ufeff" + sylk, "text", true},
 		{"sylk behind a del", "\x7f" + sylk, "text", true},
 		{"rtf behind a bom", "\ufeff{\\rtf1{\\object\\objautlink{\\*\\objdata 0105}}}\n", "text", true},
-		{"mz behind a bom", "\ufeffMZ hello", "text", true},
+		{"mz behind a bom", "\ufeffMZ hello", "text", false},
 		{"message behind bare cr", "From: \n0\rContent-Type: 0", "text", true},
 		{"sylk in quoted csv cells", "\"ID;PWXL;N;E\"\r\n\"C;Y1;X1;K0;ECMD|' /C CALC'!A0\"\r\n\"E\"\r\n", "csv", true},
 		{"text behind a bom", "\ufeffplain text\r\nsecond line\r\n", "text", false},
@@ -45,5 +45,28 @@ func TestSignatureUncovered(t *testing.T) {
 				t.Errorf("Sanitize = %v, want delivered", err)
 			}
 		})
+	}
+}
+
+// TestTextStartingLikeAFile: HTML whose first words are a program's or a picture's magic
+// is delivered as its text; only a format readers take by content is refused.
+func TestTextStartingLikeAFile(t *testing.T) {
+	for _, c := range []struct {
+		html    string
+		refused bool
+	}{
+		{"<html><body><p>MZ Corporation newsletter</p></body></html>", false},
+		{"<html><body><p>GIF89a is a picture format</p></body></html>", false},
+		{"<html><body><p>BM and PK are file signatures</p></body></html>", false},
+		{"<html><body><p>ID;PWXL;N;E</p><p>C;Y1;X1;K0;ECMD|' /C CALC'!A0</p></body></html>", true},
+		{"<html><body><p>{\\rtf1 {\\object\\objautlink}}</p></body></html>", true},
+	} {
+		in := &sanitize.Item{Body: bytes.NewReader([]byte(c.html)), Path: "item",
+			Detected: sanitize.Type{Name: "html", Class: sanitize.ClassText, MIME: "text/html"}}
+		var out bytes.Buffer
+		_, err := New(Options{}).Sanitize(context.Background(), in, &out, sanitize.NewBudget(sanitize.Limits{}))
+		if got := errors.Is(err, sanitize.ErrMalformed); got != c.refused {
+			t.Errorf("%q: refused = %v (%v), want %v; output %q", c.html, got, err, c.refused, out.Bytes())
+		}
 	}
 }
