@@ -49,12 +49,19 @@ http:
 	g.send(swaks, buildMail("held", "<p>資料</p>", attachment("資料.zip", "application/zip", zipEnc)))
 	g.waitDelivered(1)
 
+	// The delivered file appears before the delivery worker counts its result: wait for
+	// the count rather than read /metrics once.
+	deliveredLine := `sekisho_delivery_results_total{next_hop="dir:` + delivered + `",result="delivered"} 1`
 	_, m := g.get("/metrics")
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(m, deliveredLine+"\n") && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		_, m = g.get("/metrics")
+	}
 	for _, want := range []string{
 		`sekisho_items_total{policy="sanitize",type="zip",verdict="quarantined"} 1`,
 		`sekisho_smtp_accepted_total 1`,
 		`sekisho_actions_total{action="quarantined"} 1`,
-		`sekisho_delivery_results_total{next_hop="dir:` + delivered + `",result="delivered"} 1`,
+		deliveredLine,
 		`sekisho_audit_log_broken 0`,
 	} {
 		if !strings.Contains(m, want+"\n") {
