@@ -161,7 +161,10 @@ func parseMedia(raw []byte, lastWins bool) (mediaValue, textNotes, error) {
 		}
 		v, n := decode2231Bytes(cs, buf)
 		notes = append(notes, mv.takeShown(base, n)...)
-		star[base] = "\x00" + v // marked as already decoded
+		// A continuation wins over a single extended value of the same name; it is
+		// already decoded, so it skips the star loop below.
+		delete(star, base)
+		mv.params[base] = v
 	}
 	for base, vs := range starAlt {
 		for _, v := range vs {
@@ -171,10 +174,6 @@ func parseMedia(raw []byte, lastWins bool) (mediaValue, textNotes, error) {
 		}
 	}
 	for base, v := range star {
-		if strings.HasPrefix(v, "\x00") {
-			mv.params[base] = v[1:]
-			continue
-		}
 		cs, rest, ok := split2231(v)
 		if !ok {
 			notes.add("malformed RFC 2231 value for %s", base)
