@@ -3,7 +3,6 @@ package delivery
 import (
 	"bufio"
 	"bytes"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"mime"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sekisho/sekisho/quarantine"
+	"github.com/sekisho/sekisho/sanitize/mail"
 )
 
 // release is what the messages for one released item are made of.
@@ -168,11 +168,7 @@ func (r release) writeAttachment(w io.Writer, body io.Reader) error {
 	if err != nil {
 		return err
 	}
-	enc := base64.NewEncoder(base64.StdEncoding, &lineWrapper{w: ap})
-	if _, err := io.Copy(enc, body); err != nil {
-		return err
-	}
-	if err := enc.Close(); err != nil {
+	if _, err := mail.WriteBase64(ap, body); err != nil {
 		return err
 	}
 	return mw.Close()
@@ -193,30 +189,4 @@ func wrapAddrs(as []string) []string {
 		out[i] = "<" + a + ">"
 	}
 	return out
-}
-
-// lineWrapper breaks base64 output into 76-column lines (RFC 2045).
-type lineWrapper struct {
-	w   io.Writer
-	col int
-}
-
-func (l *lineWrapper) Write(p []byte) (int, error) {
-	n := 0
-	for len(p) > 0 {
-		k := min(76-l.col, len(p))
-		if _, err := l.w.Write(p[:k]); err != nil {
-			return n, err
-		}
-		n += k
-		l.col += k
-		p = p[k:]
-		if l.col == 76 {
-			if _, err := l.w.Write([]byte("\r\n")); err != nil {
-				return n, err
-			}
-			l.col = 0
-		}
-	}
-	return n, nil
 }

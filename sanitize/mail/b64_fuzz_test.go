@@ -115,7 +115,7 @@ func refFill(d *b64Reader) {
 }
 
 // lineWrapper breaks base64 output into 76-character CRLF lines, a write at a time: the
-// writer the mail family used before writeBase64, kept to hold it to.
+// writer the mail family used before WriteBase64, kept to hold it to.
 type lineWrapper struct {
 	w   io.Writer
 	col int
@@ -142,7 +142,7 @@ func (l *lineWrapper) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// FuzzWriteBase64 holds writeBase64 to base64.NewEncoder through lineWrapper followed by a
+// FuzzWriteBase64 holds WriteBase64 to base64.NewEncoder through lineWrapper followed by a
 // CRLF, for any data read in any chunks: the same octets on the wire.
 func FuzzWriteBase64(f *testing.F) {
 	for _, n := range []int{1, 56, 57, 58, 114, b64Line*512 - 1, b64Line * 512, b64Line*512 + 1, 3*b64Line*512 + 7} {
@@ -159,12 +159,12 @@ func FuzzWriteBase64(f *testing.F) {
 		enc.Close()
 		want.WriteString("\r\n")
 		var got bytes.Buffer
-		n, err := writeBase64(&got, &oneByOne{data: data, n: 1 + int(chunk)})
+		n, err := WriteBase64(&got, &oneByOne{data: data, n: 1 + int(chunk)})
 		if err != nil || n != int64(len(data)) {
-			t.Fatalf("writeBase64: %d, %v; want %d, nil", n, err, len(data))
+			t.Fatalf("WriteBase64: %d, %v; want %d, nil", n, err, len(data))
 		}
 		if !bytes.Equal(got.Bytes(), want.Bytes()) {
-			t.Fatalf("writeBase64(%d octets, chunk %d) differs from the line wrapper", len(data), chunk)
+			t.Fatalf("WriteBase64(%d octets, chunk %d) differs from the line wrapper", len(data), chunk)
 		}
 	})
 }

@@ -164,7 +164,7 @@ func (j *job) write(w io.Writer, fields []outField, text string) error {
 			}
 			continue
 		}
-		n, err := writeBase64(pw, r)
+		n, err := WriteBase64(pw, r)
 		if err != nil {
 			return err
 		}
@@ -201,7 +201,7 @@ func writeEncoded(w io.Writer, cte string, data []byte) error {
 			return nil
 		}
 		crlf := strings.ReplaceAll(string(data), "\n", "\r\n")
-		_, err := writeBase64(w, strings.NewReader(crlf))
+		_, err := WriteBase64(w, strings.NewReader(crlf))
 		return err
 	}
 	_, err := io.WriteString(w, strings.ReplaceAll(string(data), "\n", "\r\n"))
@@ -220,9 +220,10 @@ type b64Buf struct {
 
 var b64Bufs = sync.Pool{New: func() any { return new(b64Buf) }}
 
-// writeBase64 writes what r holds in base64, in lines of 76 characters each ending in
-// CRLF, and returns how many octets it read.
-func writeBase64(w io.Writer, r io.Reader) (int64, error) {
+// WriteBase64 writes what r holds in base64 (RFC 2045), in lines of 76 characters each
+// ending in CRLF, and returns how many octets it read. Other writers of MIME bodies (the
+// release notice) use it so that every base64 body sekisho writes has the same form.
+func WriteBase64(w io.Writer, r io.Reader) (int64, error) {
 	buf := b64Bufs.Get().(*b64Buf)
 	defer b64Bufs.Put(buf)
 	var total int64
