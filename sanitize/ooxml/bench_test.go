@@ -15,7 +15,21 @@ import (
 
 	"github.com/sekisho/sekisho/internal/testtool"
 	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/img"
 )
+
+// newBenchEngine wires the engine as the command does, with the product's image family
+// (pooled encoders, JPEGs rebuilt from their coefficients) rather than the tests' minimal
+// one, which builds a standard-library zlib writer per picture: a benchmark measures what
+// a gateway spends on the document.
+func newBenchEngine() *Sanitizer {
+	e := sanitize.NewEngine(sanitize.EngineOptions{})
+	s := New(Options{Inner: e, KeepHyperlinks: true})
+	e.Register(string(sanitize.ClassOOXML), s)
+	e.Register(string(sanitize.ClassODF), s)
+	e.Register(string(sanitize.ClassImage), img.New(img.Options{}))
+	return s
+}
 
 // bigDocx grows the real report.docx to about target bytes by repeating its body (text,
 // a table, fields, the picture reference) with varying numbers, as a long report would.
@@ -149,8 +163,8 @@ func scaleTo(target int, gen func(n int) []byte) []byte {
 
 // BenchmarkSanitize measures the raw Sanitize call on generated real-shaped packages: zip
 // validation, relationship analysis, the streaming XML rewrite of every part, image
-// re-encoding through the engine (the test image family: standard-library decode and
-// encode), and deflate of the new container. docx/20KB is the typical mail attachment
+// re-encoding through the engine (the product's image family, as the command registers
+// it), and deflate of the new container. docx/20KB is the typical mail attachment
 // (the real report with a few pages of text), memo the real LibreOffice memo as it is,
 // report the real report as it is (the DOCX of benchmarks/loadgen's mixed message, where a
 // document's fixed cost decides); docx/1MB is text only; docx/20MB adds photos, the usual
@@ -175,7 +189,7 @@ func BenchmarkSanitize(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			data := tc.gen(b, tc.size)
-			_, s := newEngine(true)
+			s := newBenchEngine()
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			var out bytes.Buffer
@@ -205,7 +219,7 @@ func BenchmarkSanitizeAfterGC(b *testing.B) {
 	for _, name := range []string{"memo", "report"} {
 		b.Run("type=docx/size="+name, func(b *testing.B) {
 			data := readCorpus(b, "ooxml/"+name+".docx")
-			_, s := newEngine(true)
+			s := newBenchEngine()
 			var out bytes.Buffer
 			testtool.AfterGC(b, func() {
 				out.Reset()
