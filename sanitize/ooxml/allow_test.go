@@ -446,7 +446,8 @@ func TestPlainElemFollowsRules(t *testing.T) {
 					t.Errorf("%s: word decides %d, but plainElem skips it", local, o)
 				}
 			}
-			if o, ok := r.formulaStart(tk); ok {
+			sheet, _ := sheetIdx.get(n)
+			if o, ok := r.formulaStart(tk, sheet); ok {
 				t.Errorf("%s %s: formulaStart decides %d, but plainElem skips it", space, local, o)
 			}
 			if len(j.res.Actions) > 0 {

@@ -57,25 +57,8 @@ type sheetEntry struct {
 	text  string
 }
 
-// sheetSpaces are the namespaces with an entry in sheetIdx.
-var sheetSpaces = func() map[string]bool {
-	m := map[string]bool{}
-	for _, t := range []map[xml.Name]string{formulaText, formulaUnits} {
-		for n := range t {
-			m[n.Space] = true
-		}
-	}
-	for n := range formulaAttrs {
-		m[n.Space] = true
-	}
-	for n := range sheetDrop {
-		m[n.Space] = true
-	}
-	return m
-}()
-
-func sheetSpace(s string) bool { return sheetSpaces[s] }
-
+// sheetIdx is asked once per element name: the answer is kept in the schema cache
+// (elemEntry.sheet).
 var sheetIdx = func() byLocal[*sheetEntry] {
 	all := map[xml.Name]*sheetEntry{}
 	get := func(n xml.Name) *sheetEntry {

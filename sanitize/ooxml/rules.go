@@ -40,13 +40,13 @@ type ooxmlRules struct {
 	sheets *sheetMap       // workbook part only, when sheets were removed
 	seen   map[string]bool // reported (kind, detail) pairs, to report each finding once
 
-	meta                    *metaRules
-	elemNS, attrNS, sheetNS nsMemo
-	elemNames, attrNames    namesMemo       // schemanames.go
-	elems                   *elemCache      // the job's, shared by its parts (schemanames.go)
-	inUnit                  bool            // inside a held formula unit (see formulaStart)
-	unitErr                 error           // a refused formula attribute inside the held unit
-	sharedKept              map[string]bool // shared-formula indices (si) whose master was kept
+	meta                 *metaRules
+	elemNS, attrNS       nsMemo
+	elemNames, attrNames namesMemo       // schemanames.go
+	elems                *elemCache      // the job's, shared by its parts (schemanames.go)
+	inUnit               bool            // inside a held formula unit (see formulaStart)
+	unitErr              error           // a refused formula attribute inside the held unit
+	sharedKept           map[string]bool // shared-formula indices (si) whose master was kept
 }
 
 func (r *ooxmlRules) report(kind sanitize.ActionKind, detail string) {
@@ -182,7 +182,7 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 		return opDrop
 	}
 	if !nsX.has(n.Space) {
-		if o, ok := r.formulaStart(t); ok {
+		if o, ok := r.formulaStart(t, ce.sheet); ok {
 			return o
 		}
 	}
@@ -192,7 +192,7 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 	case nsW.has(n.Space):
 		return r.word(t, n)
 	case nsX.has(n.Space):
-		return r.excel(t, n)
+		return r.excel(t, n, ce.sheet)
 	case nsA.has(n.Space) || nsP.has(n.Space):
 		if act, ok := t.attr("", "action"); ok && !slideActionAllowed(act) {
 			la := strings.ToLower(act)
@@ -261,7 +261,7 @@ func (r *ooxmlRules) word(t *tok, n xml.Name) op {
 	return opKeep
 }
 
-func (r *ooxmlRules) excel(t *tok, n xml.Name) op {
+func (r *ooxmlRules) excel(t *tok, n xml.Name, sheet *sheetEntry) op {
 	switch n.Local {
 	case "definedName":
 		name, _ := t.attr("", "name")
@@ -286,7 +286,7 @@ func (r *ooxmlRules) excel(t *tok, n xml.Name) op {
 	case "externalReferences", "controls", "oleObjects", "conditionalFormatting", "dataValidations":
 		return opPruneEmpty
 	}
-	if o, ok := r.formulaStart(t); ok {
+	if o, ok := r.formulaStart(t, sheet); ok {
 		return o
 	}
 	return opKeep

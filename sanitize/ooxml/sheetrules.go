@@ -100,11 +100,7 @@ var sheetDrop = map[xml.Name]removal{
 // element when its text or its children's text is a formula, and checks its
 // formula-valued attributes now. Inside a held unit, a refused attribute condemns the
 // whole unit. It reports false when the element is none of these.
-func (r *ooxmlRules) formulaStart(t *tok) (op, bool) {
-	if !r.sheetNS.check(t.name.Space, sheetSpace) {
-		return opKeep, false
-	}
-	e, _ := sheetIdx.get(t.name)
+func (r *ooxmlRules) formulaStart(t *tok, e *sheetEntry) (op, bool) {
 	if e == nil {
 		return opKeep, false
 	}
