@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -28,13 +29,34 @@ var errUploadEnded = errors.New("transfer: the upload ended before the file was 
 
 // growing is a staged upload being written, read by the engine: a read waits until the
 // bytes it asks for have been written (or the upload failed). Size is the declared length.
+//
+// The newest bytes written are also kept in memory (window, the upload's own blocks, not
+// copies): an engine that keeps pace with the upload, as the text family does, reads them
+// there instead of reading back from the file what was just written, and the output's
+// comparison with the input (sameOutput) needs no second read either. What the window
+// holds is what the file holds at those offsets: a block is kept only after it was written
+// to the file, and it is not reused while it is kept or read. A read the window does not
+// cover goes to the file.
 type growing struct {
-	r     io.ReaderAt
-	size  int64
-	mu    sync.Mutex
-	cond  sync.Cond
-	avail int64
-	err   error
+	r      io.ReaderAt
+	size   int64
+	mu     sync.Mutex
+	cond   sync.Cond
+	avail  int64
+	err    error
+	window []kept // in offset order, contiguous, at most windowBlocks
+	closed bool   // the engine returned: nothing more is kept
+}
+
+// windowBlocks is how many of the newest upload blocks (256 KiB each) stay readable from
+// memory: a few engine reads of slack.
+const windowBlocks = 8
+
+// kept is n bytes of block b at offset off of the upload.
+type kept struct {
+	off int64
+	n   int
+	b   *block
 }
 
 func newGrowing(r io.ReaderAt, size int64) *growing {
@@ -55,25 +77,118 @@ func (g *growing) ReadAt(p []byte, off int64) (int, error) {
 		g.cond.Wait()
 	}
 	err := g.err
+	var ks []kept
+	if err == nil {
+		ks = g.pin(off, want)
+	}
 	g.mu.Unlock()
 	if err != nil {
 		return 0, err
 	}
-	n, err := g.r.ReadAt(p[:want-off], off)
+	var n int
+	if ks != nil {
+		for _, k := range ks {
+			from := max(off+int64(n)-k.off, 0)
+			n += copy(p[n:want-off], k.b.buf[from:k.n])
+			k.b.release()
+		}
+	} else {
+		n, err = g.r.ReadAt(p[:want-off], off)
+	}
 	if err == nil && n < len(p) {
 		err = io.EOF
 	}
 	return n, err
 }
 
-// Write records that len(p) more bytes are in the staged file (it follows the file's own
-// write in an io.MultiWriter).
-func (g *growing) Write(p []byte) (int, error) {
+// equalAt reports whether p is the upload's bytes at off; ok is false when the window does
+// not hold all of them (the caller reads them instead).
+func (g *growing) equalAt(p []byte, off int64) (eq, ok bool) {
+	end := off + int64(len(p))
 	g.mu.Lock()
-	g.avail += int64(len(p))
+	var ks []kept
+	if g.err == nil && end <= g.avail {
+		ks = g.pin(off, end)
+	}
+	g.mu.Unlock()
+	if ks == nil {
+		return false, len(p) == 0
+	}
+	eq, i := true, 0
+	for _, k := range ks {
+		from := max(off+int64(i)-k.off, 0)
+		m := min(k.n-int(from), len(p)-i)
+		eq = eq && bytes.Equal(p[i:i+m], k.b.buf[from:int(from)+m])
+		i += m
+		k.b.release()
+	}
+	return eq, true
+}
+
+// pin returns the kept blocks holding [off, end), each held until its release, or nil
+// when the window does not hold the whole range. g.mu is held.
+func (g *growing) pin(off, end int64) []kept {
+	if off >= end || len(g.window) == 0 || off < g.window[0].off {
+		return nil
+	}
+	var ks []kept
+	pos := off
+	for _, k := range g.window {
+		if pos >= end {
+			break
+		}
+		if k.off+int64(k.n) <= pos {
+			continue
+		}
+		if k.off > pos {
+			break // a gap: cannot happen while blocks are kept in order, but then read the file
+		}
+		ks = append(ks, k)
+		pos = k.off + int64(k.n)
+	}
+	if pos < end {
+		return nil
+	}
+	for _, k := range ks {
+		k.b.refs.Add(1)
+	}
+	return ks
+}
+
+// keep records that the first n bytes of b were written to the staged file after the
+// bytes already received, and holds b in the window (the caller's reference to b passes
+// to the window: it is released when it leaves it). The oldest block leaves when the
+// window is full.
+func (g *growing) keep(b *block, n int) {
+	var out *block
+	g.mu.Lock()
+	switch {
+	case g.closed:
+		out = b
+	case len(g.window) == windowBlocks:
+		out = g.window[0].b
+		g.window = append(g.window[:0], g.window[1:]...)
+		fallthrough
+	default:
+		g.window = append(g.window, kept{off: g.avail, n: n, b: b})
+	}
+	g.avail += int64(n)
 	g.mu.Unlock()
 	g.cond.Broadcast()
-	return len(p), nil
+	if out != nil {
+		out.release()
+	}
+}
+
+// close empties the window and keeps nothing more: the engine no longer reads.
+func (g *growing) close() {
+	g.mu.Lock()
+	ks := g.window
+	g.window, g.closed = nil, true
+	g.mu.Unlock()
+	for _, k := range ks {
+		k.b.release()
+	}
 }
 
 // fail makes every waiting and later read return err.
@@ -139,6 +254,7 @@ func (s *Service) startLive(t Transfer, f File) *liveRun {
 	go func() { // ends when the engine returns: the upload ended or the context did
 		defer close(lv.done)
 		defer func() { <-s.liveSlots }()
+		defer in.close()
 		go func() { // ends with the run
 			select {
 			case <-s.stop:

@@ -10,6 +10,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -201,11 +202,12 @@ func (s *Service) write(ctx context.Context, t Transfer, f File, off int64, body
 		lv.stop()
 		lv = nil
 	}
+	var follow *growing
 	if lv != nil {
-		dst = io.MultiWriter(w, lv.in)
+		follow = lv.in
 	}
 	body = clientReader{body}
-	n, copyErr := copyHashing(dst, io.LimitReader(body, remaining), h)
+	n, copyErr := copyHashing(dst, io.LimitReader(body, remaining), h, follow)
 	var over bool
 	if copyErr == nil {
 		// One more byte means the body is longer than it may be.
@@ -372,41 +374,43 @@ func (s *Service) originalSum(id string, size int64) (string, error) {
 // last one is hashed, so a large upload's TLS, write and SHA-256 use two CPUs instead of
 // queueing on one. Blocks are filled before they are written: a TLS body arrives a record
 // (16 KiB) per read, and a write and a hand-over per record would cost more than they
-// overlap. h has seen every copied byte when it returns.
-func copyHashing(dst io.Writer, src io.Reader, h hash.Hash) (int64, error) {
+// overlap. h has seen every copied byte when it returns. When follow is not nil (a live
+// run, live.go) each block dst took is handed to it too, so the engine reads the upload
+// from the blocks it arrived in rather than back from the file.
+func copyHashing(dst io.Writer, src io.Reader, h hash.Hash, follow *growing) (int64, error) {
 	const depth = 3
-	free := make(chan []byte, depth)
-	full := make(chan []byte, depth)
+	n := depth
+	if follow != nil {
+		n += windowBlocks
+	}
+	pool := newBlockPool(n)
+	defer pool.close()
+	type part struct {
+		b *block
+		n int
+	}
+	full := make(chan part, n)
 	hashed := make(chan struct{})
-	defer func() { // every buffer is back in free once hashed is closed
-		for len(free) > 0 {
-			copyBuffers.Put(<-free)
-		}
-	}()
 	if h == nil {
-		free <- copyBuffers.Get().([]byte)
 		close(hashed)
 	} else {
-		for range depth {
-			free <- copyBuffers.Get().([]byte)
-		}
 		go func() { // ends when full is closed, below
 			defer close(hashed)
-			for b := range full {
-				h.Write(b)
-				free <- b[:cap(b)]
+			for p := range full {
+				h.Write(p.b.buf[:p.n])
+				p.b.release()
 			}
 		}()
 	}
-	var n int64
+	var total int64
 	var err error
 	for err == nil {
-		b := <-free
+		b := <-pool.free
 		k := 0
 		var rerr error
-		for k < len(b) && rerr == nil {
+		for k < len(b.buf) && rerr == nil {
 			var m int
-			m, rerr = src.Read(b[k:])
+			m, rerr = src.Read(b.buf[k:])
 			k += m
 		}
 		if rerr != nil && rerr != io.EOF {
@@ -414,8 +418,8 @@ func copyHashing(dst io.Writer, src io.Reader, h hash.Hash) (int64, error) {
 		}
 		wk, werr := 0, error(nil)
 		if k > 0 {
-			wk, werr = dst.Write(b[:k])
-			n += int64(wk)
+			wk, werr = dst.Write(b.buf[:k])
+			total += int64(wk)
 			if werr == nil && wk < k {
 				werr = io.ErrShortWrite
 			}
@@ -423,10 +427,23 @@ func copyHashing(dst io.Writer, src io.Reader, h hash.Hash) (int64, error) {
 				err = werr // the write's error counts: a full disk refuses the request
 			}
 		}
+		keep := follow != nil && wk > 0 && werr == nil
+		refs := int32(0)
 		if h != nil {
-			full <- b[:wk]
-		} else {
-			free <- b
+			refs++
+		}
+		if keep {
+			refs++
+		}
+		b.refs.Store(refs)
+		if refs == 0 {
+			pool.put(b)
+		}
+		if keep {
+			follow.keep(b, wk)
+		}
+		if h != nil {
+			full <- part{b, wk}
 		}
 		if rerr != nil {
 			break
@@ -434,7 +451,57 @@ func copyHashing(dst io.Writer, src io.Reader, h hash.Hash) (int64, error) {
 	}
 	close(full)
 	<-hashed
-	return n, err
+	return total, err
+}
+
+// block is one of copyHashing's buffers. The hasher and a live run's window each hold a
+// reference; it is reused when the last is released.
+type block struct {
+	buf  []byte
+	refs atomic.Int32
+	pool *blockPool
+}
+
+func (b *block) release() {
+	if b.refs.Add(-1) == 0 {
+		b.pool.put(b)
+	}
+}
+
+// blockPool is one copy's blocks: a fixed number, so a hasher or an engine that falls
+// behind holds the copy back instead of growing memory. Blocks released after the copy
+// returned (a live run's window outlives the request) go to copyBuffers.
+type blockPool struct {
+	mu     sync.Mutex
+	free   chan *block
+	closed bool
+}
+
+func newBlockPool(n int) *blockPool {
+	p := &blockPool{free: make(chan *block, n)}
+	for range n {
+		p.free <- &block{buf: copyBuffers.Get().([]byte), pool: p}
+	}
+	return p
+}
+
+func (p *blockPool) put(b *block) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		copyBuffers.Put(b.buf)
+		return
+	}
+	p.free <- b // never blocks: free has room for every block
+}
+
+func (p *blockPool) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.closed = true
+	for len(p.free) > 0 {
+		copyBuffers.Put((<-p.free).buf)
+	}
 }
 
 // copyBuffers are copyHashing's blocks: a multipart body of many small files would
