@@ -31,7 +31,15 @@
 # the raw handler and the staged upload write to; its page cache throttles writers to the
 # disk's rate, so that run tells the disk's share.
 #
+# Both sides start from the same memory state: before each side's run the driver syncs,
+# drops the page cache (/proc/sys/vm/drop_caches, root only; DROP=0 skips it) and reads
+# the inputs and both programs once, so each side finds its input cached and the rest of
+# memory free, instead of one side paying for the other's dirty or cached pages. With
+# ROUNDS=n the pair runs n times, the side that goes first alternating (raw first in odd
+# rounds).
+#
 # Env: CASES ("big pdfs"; pdf-family alone) FAMILY_N (20) SIZE (2GiB) PDFS (200) WORK (a new directory under /var/tmp) WRITE
+#      ROUNDS (1) DROP (1 when the page cache can be dropped)
 #      OUT (benchmarks/results/transfer-<UTC date>.txt) PROFILE (a file: CPU profile of serve) KEEP (keep WORK)
 #      SEKISHO_BIN (a sekisho binary built elsewhere, e.g. from an earlier commit, for a before/after in the same conditions)
 #      RAW_BLOCK (the raw handler writes 256 KiB blocks)
@@ -51,6 +59,10 @@ else
   S="$WORK/sekisho"
 fi
 L="$WORK/transferload"
+ROUNDS=${ROUNDS:-1}
+if [ -z "${DROP:-}" ]; then
+  DROP=0; [ -w /proc/sys/vm/drop_caches ] && DROP=1
+fi
 
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PID=""
@@ -63,7 +75,7 @@ stop() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID="
 {
   echo "# benchmarks/transfer.sh $(date -u +%Y-%m-%dT%H:%M:%SZ) commit $(git -C "$ROOT" rev-parse --short=12 HEAD)$(git -C "$ROOT" diff --quiet || echo -dirty)"
   echo "# $(go version); $(uname -sr); $(nproc) CPUs; $(awk '/MemTotal/{printf "%.0f GiB RAM", $2/1048576}' /proc/meminfo); load $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "# CASES=\"$CASES\" SIZE=$SIZE PDFS=$PDFS WORK=$WORK WRITE=${WRITE:-}${RAW_BLOCK:+ RAW_BLOCK=$RAW_BLOCK}${SEKISHO_BIN:+ SEKISHO_BIN=$SEKISHO_BIN}"
+  echo "# CASES=\"$CASES\" SIZE=$SIZE PDFS=$PDFS ROUNDS=$ROUNDS DROP=$DROP WORK=$WORK WRITE=${WRITE:-}${RAW_BLOCK:+ RAW_BLOCK=$RAW_BLOCK}${SEKISHO_BIN:+ SEKISHO_BIN=$SEKISHO_BIN}"
 } | tee -a "$OUT"
 
 inputs() { # case -> file list
@@ -82,8 +94,16 @@ inputs() { # case -> file list
   esac
 }
 
+# settle files...: the same memory state before either side runs (see the header).
+settle() {
+  sync
+  if [ "$DROP" = 1 ]; then echo 3 > /proc/sys/vm/drop_caches; fi
+  cat "$@" "$S" "$L" > /dev/null # the inputs and both programs, as a warm machine has them
+}
+
 run_raw() { # case files...
   local c=$1; shift
+  settle "$@"
   rm -rf "$WORK/raw" "$WORK/raw.addr"; mkdir -p "$WORK/raw"
   local blk=(); [ -n "${RAW_BLOCK:-}" ] && blk=(-block)
   "$L" raw-server -dir "$WORK/raw" "${blk[@]}" > "$WORK/raw.addr" & PID=$!
@@ -96,6 +116,7 @@ run_raw() { # case files...
 run_sekisho() { # case [-write] files...
   local c=$1; shift
   local dl=(); [ "$1" = -write ] && { dl=(-out "$WORK/dl"); shift; }
+  settle "$@"
   local d="$WORK/data-$c"
   rm -rf "$d" "$WORK/dl"; mkdir -p "$d" "$WORK/dl"
   local hp; hp=$(port)
@@ -141,12 +162,20 @@ run_family() {
   rm -rf "$d"
 }
 
-for c in $CASES; do
-  if [ "$c" = pdf-family ]; then run_family; continue; fi
-  mapfile -t files < <(inputs "$c")
-  run_raw "$c" "${files[@]}"
-  run_sekisho "$c" "${files[@]}"
-  [ -n "${WRITE:-}" ] && run_sekisho "$c" -write "${files[@]}"
-  [ "$c" = pdfs ] && run_family
+for r in $(seq "$ROUNDS"); do
+  [ "$ROUNDS" = 1 ] || echo "# round $r $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT"
+  for c in $CASES; do
+    if [ "$c" = pdf-family ]; then run_family; continue; fi
+    mapfile -t files < <(inputs "$c")
+    if [ $((r % 2)) = 1 ]; then
+      run_raw "$c" "${files[@]}"
+      run_sekisho "$c" "${files[@]}"
+    else
+      run_sekisho "$c" "${files[@]}"
+      run_raw "$c" "${files[@]}"
+    fi
+    [ -n "${WRITE:-}" ] && run_sekisho "$c" -write "${files[@]}"
+    [ "$c" = pdfs ] && run_family
+  done
 done
 if [ -z "${KEEP:-}" ]; then rm -rf "$WORK"; fi
