@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+
+	"github.com/sekisho/sekisho/sanitize/mailto"
 )
 
 // The classes of refusal. Check wraps exactly one of them; callers choose the report's
@@ -194,7 +196,8 @@ func checkLinkArg(first []Token) error {
 }
 
 // SafeTarget reports a hyperlink target a person may follow: an http, https or mailto
-// URL, or a place inside the document (#Sheet2!A1).
+// URL (asking for no more than recipients, subject and body: see package mailto), or a
+// place inside the document (#Sheet2!A1).
 func SafeTarget(v string) bool {
 	t := strings.ToLower(strings.TrimSpace(v))
 	if strings.HasPrefix(t, "#") {
@@ -202,7 +205,7 @@ func SafeTarget(v string) bool {
 	}
 	for _, p := range []string{"http://", "https://", "mailto:"} {
 		if strings.HasPrefix(t, p) {
-			return true
+			return mailto.Safe(t)
 		}
 	}
 	return false

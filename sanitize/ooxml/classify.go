@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/mailto"
 )
 
 // verdict for a part or relationship that must go: the action kind and why.
@@ -87,13 +88,14 @@ func relKind(typ string) string {
 func hyperlinkRel(typ string) bool { return relKind(typ) == "hyperlink" }
 
 // safeLinkScheme reports whether an external hyperlink target is one a person may follow:
-// web and mail links. file:, UNC paths, ms-msdt: (Follina), search-ms: and other protocol
-// handlers are removed even as hyperlinks.
+// web and mail links (a mail link asking for no more than recipients, subject and body:
+// see package mailto). file:, UNC paths, ms-msdt: (Follina), search-ms: and other
+// protocol handlers are removed even as hyperlinks.
 func safeLinkScheme(target string) bool {
 	t := strings.ToLower(strings.TrimSpace(target))
 	for _, p := range []string{"http://", "https://", "mailto:"} {
 		if strings.HasPrefix(t, p) {
-			return true
+			return mailto.Safe(t)
 		}
 	}
 	return false

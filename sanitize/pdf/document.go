@@ -9,6 +9,7 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 
 	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/mailto"
 )
 
 // pageLeaf is one page found in the page tree, with the inheritable attributes it
@@ -306,6 +307,9 @@ func (b *builder) action(v types.Object, nr int) (any, bool, error) {
 			return b.drop(nr, "Action")
 		case !webSchemes[scheme(string(uri))]:
 			b.report(sanitize.ActRemovedLink, "URI action "+quoteURI(string(uri))+" (not http, https or mailto)")
+			return b.drop(nr, "Action")
+		case !mailto.Safe(string(uri)):
+			b.report(sanitize.ActRemovedLink, "URI action "+quoteURI(string(uri))+" (a mail link asking for more than recipients, subject and body)")
 			return b.drop(nr, "Action")
 		}
 	case "Named":

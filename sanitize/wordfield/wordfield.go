@@ -17,6 +17,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/sekisho/sekisho/sanitize/mailto"
 )
 
 // Switch is one switch of a field: its name with the backslash (\l) and its argument.
@@ -209,12 +211,13 @@ func SamePlace(v string) bool {
 	return len(v) > 1 && v[0] == '#' && !strings.ContainsAny(v, `:\/`)
 }
 
-// SafeTarget reports a link target a person may follow: http, https or mailto.
+// SafeTarget reports a link target a person may follow: http, https or mailto (asking
+// for no more than recipients, subject and body: see package mailto).
 func SafeTarget(v string) bool {
 	t := strings.ToLower(strings.TrimSpace(v))
 	for _, p := range []string{"http://", "https://", "mailto:"} {
 		if strings.HasPrefix(t, p) && len(t) > len(p) {
-			return true
+			return mailto.Safe(t)
 		}
 	}
 	return false
