@@ -141,7 +141,8 @@ func inspectPDF(data []byte, name string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(grepPDF(exp, name), markerIn(exp, name)...), nil
+	found := append(grepPDF(exp, name), markerIn(exp, name)...)
+	return append(found, judgePDFLinks(exp, name)...), nil
 }
 
 func grepPDF(data []byte, name string) []string {
@@ -209,6 +210,7 @@ func inspectZip(data []byte, name string, t sanitize.Type, depth int) ([]string,
 			if m := ooxmlActiveXML.FindAll(body, 3); len(m) > 0 {
 				found = append(found, fmt.Sprintf("%s: keeps %q", p, m))
 			}
+			found = append(found, judgeOfficeXML(body, p)...)
 			if m := odfFormulaActive.FindAll(body, 3); len(m) > 0 {
 				found = append(found, fmt.Sprintf("%s: active formula %q", p, m))
 			}
@@ -371,7 +373,7 @@ func inspectPart(h map[string][]string, body io.Reader, name string, depth int) 
 		return []string{fmt.Sprintf("%s: part of type %s", name, mt)}, nil
 	}
 	if mt == "text/plain" && fname == "" {
-		return nil, nil
+		return judgeTextBody(data, name), nil
 	}
 	if fname == "" {
 		fname = "part"
