@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/jpeg"
 	"io"
 
 	"github.com/sekisho/sekisho/sanitize"
@@ -34,6 +35,24 @@ func rebuildJPEG(kind string, f *findings, r io.ReaderAt, cfg image.Config) []by
 		return nil
 	}
 	return out
+}
+
+// encodeJPEG writes m as image/jpeg does, then through jpegre: the output fed back (now a
+// baseline JPEG that rebuildJPEG takes) is rebuilt into the same bytes, so a decoded and
+// re-encoded JPEG is a fixed point like every other output (image/jpeg writes both
+// quantization tables in one segment, jpegre one each). Same coefficients, same pixels.
+func (s *Sanitizer) encodeJPEG(w io.Writer, m image.Image) error {
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, m, &jpeg.Options{Quality: s.quality}); err != nil {
+		return err
+	}
+	r := m.Bounds()
+	out, _, err := jpegre.Rebuild(buf.Bytes(), int64(r.Dx())*int64(r.Dy()))
+	if err != nil {
+		out = buf.Bytes()
+	}
+	_, err = w.Write(out)
+	return err
 }
 
 // countingReader tracks the offset the JPEG and GIF walkers have consumed.

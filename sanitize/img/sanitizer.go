@@ -199,7 +199,7 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 			detail += fmt.Sprintf("; exif orientation %d (%s) applied, now %dx%d", o, orientNames[o], m.Bounds().Dx(), m.Bounds().Dy())
 		}
 		if outKind == "jpeg" {
-			err = jpeg.Encode(bw, forJPEG(m), &jpeg.Options{Quality: s.quality})
+			err = s.encodeJPEG(bw, forJPEG(m))
 		} else {
 			err = s.encodePNG(bw, forPNG(m))
 		}
