@@ -229,15 +229,21 @@ func metaElem(local string) bool {
 // metaAttrs reports whether t has an attribute start looks at in a content part.
 func metaAttrs(t *tok) bool {
 	for _, a := range t.attrs {
-		if a.Local != "" && metaAttrFirst[a.Local[0]] {
+		if metaAttr(a.Local) {
 			return true
 		}
 	}
 	return false
 }
 
-// metaAttrFirst marks the first bytes of the attribute names start looks at (author,
-// initials, rsid*, date).
+// metaAttr is a quick test for the attribute names start looks at (author, initials,
+// rsid*, date): four bytes or more, starting with one of theirs. The length test passes a
+// spreadsheet cell's r (its reference) and a relationship's id by, which the first byte
+// alone sent to start on every cell.
+func metaAttr(local string) bool {
+	return len(local) >= 4 && metaAttrFirst[local[0]]
+}
+
 var metaAttrFirst = [256]bool{'a': true, 'i': true, 'r': true, 'd': true}
 
 // metaHeld reports whether a held element is one of the person elements start holds.

@@ -413,3 +413,50 @@ func TestMetaElemInStep(t *testing.T) {
 		t.Fatalf("only %d names tried", len(names))
 	}
 }
+
+// TestMetaAttrInStep: ooxmlRules.start calls the metadata rules for an element that
+// metaElem does not name only when metaAttrs passes one of its attributes, so start must
+// leave alone every attribute metaAttr refuses: each attribute name of the schema
+// catalogue is tried, with a value, on elements whose attributes start judges.
+func TestMetaAttrInStep(t *testing.T) {
+	attrs := map[xml.Name]bool{}
+	for space, nn := range schemaNames {
+		for local := range nn.qattrs {
+			attrs[xml.Name{Space: space, Local: local}] = true
+		}
+		for _, set := range nn.elems {
+			if set == nil {
+				continue
+			}
+			for local := range set.names {
+				attrs[xml.Name{Local: local}] = true
+			}
+			for a := range set.qual {
+				attrs[a] = true
+			}
+		}
+	}
+	for a := range authorAttrs {
+		attrs[a] = true
+	}
+	elems := []xml.Name{{Space: nsW[0], Local: "ins"}, {Space: nsW[0], Local: "pPrChange"}, {Space: nsW[0], Local: "p"},
+		{Space: nsX[0], Local: "c"}, {Space: nsP[0], Local: "cm"}, {Space: nsOffice, Local: "annotation"}}
+	tried, passed := 0, 0
+	for a := range attrs {
+		if metaAttr(a.Local) {
+			passed++
+			continue
+		}
+		tried++
+		for _, n := range elems {
+			m := &metaRules{strip: true, report: func(sanitize.ActionKind, string) {}}
+			tk := &tok{kind: kStart, raw: n, name: n, attrs: []xml.Name{a}, rawAttr: []xml.Attr{{Name: a, Value: "someone 2026-01-01"}}}
+			if o, ok := m.start(tk, xml.Name{}); ok || o != opKeep || len(m.gone) != 0 || len(tk.attrs) != 1 || tk.rawAttr[0].Value != "someone 2026-01-01" {
+				t.Errorf("metaRules.start(%v with %v) = %v, %v, %v: metaAttr must pass %q", n, a, o, ok, m.gone, a.Local)
+			}
+		}
+	}
+	if tried < 1000 || passed == 0 {
+		t.Fatalf("only %d attribute names tried (%d passed)", tried, passed)
+	}
+}
