@@ -49,6 +49,7 @@ func TestHTMLToText(t *testing.T) {
 		{"data link dropped", `<a href="data:text/html,<script>">x</a>`, "x\n"},
 		{"relative link dropped", `<a href="/local">x</a>`, "x\n"},
 		{"mailto", `<a href="mailto:a@example.jp">write</a> <a href="mailto:a@example.jp">a@example.jp</a>`, "write <mailto:a@example.jp> a@example.jp\n"},
+		{"mailto-attach", `<a href="mailto:a@example.jp?subject=x&amp;attach=C:/Users/a/secret.xlsx">write</a>`, "write\n"},
 		{"userinfo not shown", `<a href="https://bank.example@evil.example/x">go</a>`, "go <https://evil.example/x>\n"},
 		{"japanese idn kept", `<a href="https://例え.jp/">go</a>`, "go <https://例え.jp/>\n"},
 		{"cyrillic homograph shown as punycode", "<a href=\"https://\u0430pple.com/\">go</a>", "go <https://xn--pple-43d.com/>\n"},

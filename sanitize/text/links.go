@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
+
+	"github.com/sekisho/sekisho/sanitize/mailto"
 )
 
 // linkURL returns the URL of an href worth showing to a reader, normalized, and the form to
@@ -53,6 +55,9 @@ func linkURL(href string, defang bool) (norm, show string) {
 		}
 		return norm, "hxxp" + strings.TrimPrefix(scheme, "http") + "://" + strings.ReplaceAll(host, ".", "[.]") + rest
 	case "mailto", "tel":
+		if !mailto.Safe(href) {
+			return "", "" // a mail link that asks a client to attach a file, see package mailto
+		}
 		norm = scheme + ":" + escapeURL(href[colon+1:])
 		if len(norm) == len(scheme)+1 {
 			return "", ""
