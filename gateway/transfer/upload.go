@@ -370,15 +370,16 @@ func (s *Service) originalSum(id string, size int64) (string, error) {
 }
 
 // copyHashing copies src to dst as io.Copy does and writes what dst took to h (when not
-// nil) on a goroutine of its own: the request reads and writes the next block while the
-// last one is hashed, so a large upload's TLS, write and SHA-256 use two CPUs instead of
+// nil). Reading, writing and hashing run on goroutines of their own, handing blocks on in
+// order: a large upload's TLS, page-cache copy and SHA-256 then use both CPUs instead of
 // queueing on one. Blocks are filled before they are written: a TLS body arrives a record
 // (16 KiB) per read, and a write and a hand-over per record would cost more than they
-// overlap. h has seen every copied byte when it returns. When follow is not nil (a live
-// run, live.go) each block dst took is handed to it too, so the engine reads the upload
-// from the blocks it arrived in rather than back from the file.
+// overlap. When it returns, every block read before a failure was written (or refused by
+// dst) and h has seen every byte dst took. When follow is not nil (a live run, live.go)
+// each block dst took is handed to it too, so the engine reads the upload from the blocks
+// it arrived in rather than back from the file.
 func copyHashing(dst io.Writer, src io.Reader, h hash.Hash, follow *growing) (int64, error) {
-	const depth = 3
+	const depth = 4
 	n := depth
 	if follow != nil {
 		n += windowBlocks
@@ -389,69 +390,88 @@ func copyHashing(dst io.Writer, src io.Reader, h hash.Hash, follow *growing) (in
 		b *block
 		n int
 	}
-	full := make(chan part, n)
+	toWrite := make(chan part, n)
+	toHash := make(chan part, n)
 	hashed := make(chan struct{})
 	if h == nil {
 		close(hashed)
 	} else {
-		go func() { // ends when full is closed, below
+		go func() { // ends when toHash is closed by the writer
 			defer close(hashed)
-			for p := range full {
+			for p := range toHash {
 				h.Write(p.b.buf[:p.n])
 				p.b.release()
 			}
 		}()
 	}
-	var total int64
-	var err error
-	for err == nil {
+	var (
+		total   int64 // written by the writer; read after written is closed
+		werr    error
+		failed  atomic.Bool // the writer failed: the reader stops
+		written = make(chan struct{})
+	)
+	go func() { // ends when toWrite is closed by the reader
+		defer close(written)
+		defer close(toHash)
+		for p := range toWrite {
+			wk := 0
+			if werr == nil {
+				var err error
+				wk, err = dst.Write(p.b.buf[:p.n])
+				total += int64(wk)
+				if err == nil && wk < p.n {
+					err = io.ErrShortWrite
+				}
+				if err != nil {
+					werr = err
+					failed.Store(true)
+				}
+			}
+			keep := follow != nil && wk > 0 && werr == nil
+			refs := int32(0)
+			if h != nil {
+				refs++
+			}
+			if keep {
+				refs++
+			}
+			p.b.refs.Store(refs)
+			if refs == 0 {
+				pool.put(p.b)
+			}
+			if keep {
+				follow.keep(p.b, wk)
+			}
+			if h != nil {
+				toHash <- part{p.b, wk}
+			}
+		}
+	}()
+	var rerr error
+	for rerr == nil && !failed.Load() {
 		b := <-pool.free
 		k := 0
-		var rerr error
 		for k < len(b.buf) && rerr == nil {
 			var m int
 			m, rerr = src.Read(b.buf[k:])
 			k += m
 		}
-		if rerr != nil && rerr != io.EOF {
-			err = rerr
-		}
-		wk, werr := 0, error(nil)
-		if k > 0 {
-			wk, werr = dst.Write(b.buf[:k])
-			total += int64(wk)
-			if werr == nil && wk < k {
-				werr = io.ErrShortWrite
-			}
-			if werr != nil {
-				err = werr // the write's error counts: a full disk refuses the request
-			}
-		}
-		keep := follow != nil && wk > 0 && werr == nil
-		refs := int32(0)
-		if h != nil {
-			refs++
-		}
-		if keep {
-			refs++
-		}
-		b.refs.Store(refs)
-		if refs == 0 {
+		if k == 0 {
 			pool.put(b)
+			continue
 		}
-		if keep {
-			follow.keep(b, wk)
-		}
-		if h != nil {
-			full <- part{b, wk}
-		}
-		if rerr != nil {
-			break
-		}
+		toWrite <- part{b, k}
 	}
-	close(full)
+	close(toWrite)
+	<-written
 	<-hashed
-	return total, err
+	if werr != nil {
+		return total, werr // the write's error counts: a full disk refuses the request
+	}
+	if rerr == io.EOF {
+		rerr = nil
+	}
+	return total, rerr
 }
 
 // block is one of copyHashing's buffers. The hasher and a live run's window each hold a
