@@ -169,7 +169,7 @@ var blockedExt = map[string]bool{
 	".ksh": true, ".csh": true, ".bash": true, ".zsh": true, ".class": true,
 	".grp": true, ".hpj": true, ".ins": true, ".isp": true, ".its": true, ".job": true, ".mcf": true,
 	".prg": true, ".theme": true, ".themepack": true, ".deskthemepack": true,
-	".search-connector-ms": true, ".appcontent-ms": true, ".mof": true, ".wcx": true, ".xnk": true,
+	".searchconnector-ms": true, ".search-connector-ms": true, ".appcontent-ms": true, ".mof": true, ".wcx": true, ".xnk": true,
 	".vhdpmem": true, ".wim": true, ".swm": true, ".esd": true, ".xpi": true, ".crx": true, ".vsix": true,
 	".msu": true, ".appxbundle": true, ".msixbundle": true, ".mam": true, ".maq": true,
 	".mar": true, ".mas": true, ".mat": true, ".mau": true, ".mav": true, ".maw": true, ".mda": true,

@@ -22,6 +22,8 @@ func TestBlockedName(t *testing.T) {
 		{"a.hta", "", true},
 		{"shortcut.lnk", "", true},
 		{"x.iso", "", true},
+		// Windows' search connector: opens a search of a remote share in Explorer.
+		{"Documents.searchConnector-ms", "", true},
 		{"trailing.exe.", "", true},
 		{"trailing.exe   ", "", true},
 		{"stream.exe:zone", "", true},
