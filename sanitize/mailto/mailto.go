@@ -36,7 +36,15 @@ func Safe(link string) bool {
 	if len(l) < len("mailto:") || !strings.EqualFold(l[:len("mailto:")], "mailto:") {
 		return true
 	}
-	_, query, ok := strings.Cut(l, "?")
+	addr, query, ok := strings.Cut(l, "?")
+	if strings.Contains(strings.ToLower(addr), "%3f") {
+		// A client that decodes the address before it looks for the query would find
+		// one there ("a@example.org%3Fattach=x"): judge that reading too.
+		d, err := url.PathUnescape(addr)
+		if err != nil || !Safe(d+"?"+query) {
+			return false
+		}
+	}
 	if !ok {
 		return true
 	}

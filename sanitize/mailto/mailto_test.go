@@ -24,6 +24,10 @@ var safeTests = []struct {
 	{"mailto:a@example.org?from=boss@example.org", false},
 	{"mailto:a@example.org?%zz=1", false},
 	{" mailto:a@example.org?attach=/etc/passwd", false},
+	{"mailto:a@example.org%3Fattach=/etc/passwd", false},
+	{"mailto:a@example.org%3fsubject=x%26attach=/etc/passwd", false},
+	{"mailto:a@example.org%3Fsubject=x", true},
+	{"mailto:a@example.org?subject=Q%26A", true},
 }
 
 func TestSafe(t *testing.T) {
