@@ -230,6 +230,18 @@ func TestSweepPDFActions(t *testing.T) {
 			}
 		}
 	}
+	// Containers of script and files rather than actions: an XFA form (its script runs in
+	// Acrobat) and an embedded executable, each plain and behind an object stream.
+	xfa := pdfBase("/AcroForm << /Fields [] /XFA [(template) 6 0 R] /NeedsRendering true >>", "")
+	xfa[5] = "<< /Length 145 >>\nstream\n<template><subform><event activity=\"initialize\"><script contentType=\"application/x-javascript\">app.alert(1)</script></event></subform></template>\nendstream"
+	ef := pdfBase("/Names << /EmbeddedFiles << /Names [(invoice.exe) 6 0 R] >> >> /PageMode /UseAttachments", "")
+	ef[5] = "<< /Type /Filespec /F (invoice.exe) /UF (invoice.exe) /EF << /F 7 0 R >> >>"
+	ef = append(ef, "<< /Type /EmbeddedFile /Length 4 >>\nstream\nMZ\x90\x00\nendstream")
+	for name, objs := range map[string][]string{"acroform-xfa": xfa, "names-embeddedfiles": ef} {
+		cases = append(cases,
+			advCase{"pdf/" + name, "a.pdf", "", pdfObjects(append([]string(nil), objs...)), "safe", ""},
+			advCase{"pdf/" + name + "-object-stream", "a.pdf", "", pdfObjStm(append([]string(nil), objs...), map[int]bool{1: true, 6: true}), "safe", ""})
+	}
 	runSweep(t, cases)
 }
 
