@@ -64,7 +64,10 @@ func FuzzEngine(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Sanitize error: %v", err)
 		}
-		if d := time.Since(start); d > timeout+2*time.Second {
+		// Whether the engine honours its own deadline is judged only while fuzzing, one
+		// input at a time: the seeds also run under -race in CI on a loaded machine, where
+		// a wall-clock bound says more about the machine than about the engine.
+		if d := time.Since(start); fuzzing && d > timeout+2*time.Second {
 			t.Fatalf("took %v, want under %v", d, timeout)
 		}
 		if !res.Verdict.HasOutput() {
