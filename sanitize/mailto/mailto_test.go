@@ -3,6 +3,8 @@ package mailto
 import (
 	"strings"
 	"testing"
+
+	"github.com/sekisho/sekisho/internal/testtool"
 )
 
 var safeTests = []struct {
@@ -57,6 +59,7 @@ func FuzzSafe(f *testing.F) {
 	f.Add("mailto:a@example.org?subject=x&attach=y")
 	f.Add("mailto:?body=%41")
 	f.Fuzz(func(t *testing.T, link string) {
+		testtool.Deadline(t, testtool.FuzzInputTimeout)
 		if Safe(link) && Safe("mailto:a@example.org?"+link) && len(link) > 0 {
 			// An accepted query stays accepted with a field that is allowed added.
 			if !Safe("mailto:a@example.org?" + link + "&subject=x") {
