@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -114,6 +115,38 @@ func TestTrailingBytes(t *testing.T) {
 	}
 	if _, err := trailingBytes(bytes.NewReader(base[:len(base)-10]), int64(len(base)-10)); err == nil {
 		t.Errorf("trailingBytes(file without %%%%EOF) succeeded, want a truncation error")
+	}
+}
+
+// TestLeadingBytes: bytes before the header (readers skip up to 1 KiB of them; a browser
+// that sniffed the file would render a page there) are dropped by the rewrite and said so,
+// and the verdict is not clean.
+func TestLeadingBytes(t *testing.T) {
+	base, _ := basePDF("", "").bytes("")
+	for _, tc := range []struct {
+		name string
+		lead string
+	}{
+		{"html", "<html><script>alert(1)</script></html>\n"},
+		{"banner", "X-Scanned: yes\r\n\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, res, err := run(t, New(Options{}), append([]byte(tc.lead), base...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.HasPrefix(out, []byte("%PDF-")) {
+				t.Errorf("output starts %q", out[:min(len(out), 16)])
+			}
+			want := fmt.Sprintf("%d bytes before the %%PDF- header", len(tc.lead))
+			found := false
+			for _, a := range res.Actions {
+				found = found || a.Kind == sanitize.ActRemovedTrailingData && a.Detail == want
+			}
+			if !found || res.Verdict != sanitize.Sanitized {
+				t.Errorf("verdict %s, actions %+v; want sanitized with %q", res.Verdict, res.Actions, want)
+			}
+		})
 	}
 }
 

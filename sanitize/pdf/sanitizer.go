@@ -146,6 +146,9 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 	if oddVersion != "" {
 		res.Add(sanitize.ActRebuilt, in.Path, fmt.Sprintf("header version %s is not a PDF version: read as 1.7", oddVersion))
 	}
+	if lead := leadingBytes(in.Body); lead > 0 {
+		res.Add(sanitize.ActRemovedTrailingData, in.Path, fmt.Sprintf("%d bytes before the %%PDF- header", lead))
+	}
 	if trailing > 0 {
 		res.Add(sanitize.ActRemovedTrailingData, in.Path, fmt.Sprintf("%d bytes after the last %%%%EOF", trailing))
 	}

@@ -76,3 +76,13 @@ func scanBuffer() *[]byte {
 	b := make([]byte, scanChunk+16)
 	return &b
 }
+
+// leadingBytes counts the bytes before the "%PDF-" header, which readers skip when the
+// header is in the first 1024 bytes (a mail gateway's banner, or a page a browser would
+// render if it sniffed the file). The rewrite starts with its own header, so they are
+// dropped; the count is for the report. No header in that window: 0.
+func leadingBytes(r io.ReaderAt) int64 {
+	var head [1024]byte
+	n, _ := r.ReadAt(head[:], 0)
+	return int64(max(bytes.Index(head[:n], []byte("%PDF-")), 0))
+}
