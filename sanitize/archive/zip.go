@@ -43,6 +43,10 @@ func (s *Sanitizer) sanitizeZip(ctx context.Context, in *sanitize.Item, w io.Wri
 		wk.res.Add(sanitize.ActRemovedTrailingData, in.Path, fmt.Sprintf("%d bytes before the archive", prefix))
 		wk.changed = true
 	}
+	for _, u := range end.unlisted {
+		wk.res.Add(sanitize.ActRemovedPart, in.Path, u+": removed")
+		wk.changed = true
+	}
 	if end.trailing > 0 {
 		wk.res.Add(sanitize.ActRemovedTrailingData, in.Path, fmt.Sprintf("%d bytes after the archive", end.trailing))
 		wk.changed = true

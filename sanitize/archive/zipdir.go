@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/internal/zipgap"
 )
 
 // Zip record signatures and fixed sizes (APPNOTE.TXT 4.3).
@@ -27,6 +28,7 @@ const (
 	extraAES       = 0x9901
 	methodAES      = 99
 	flagEncrypted  = 0x0001
+	flagDescriptor = 0x0008 // sizes and CRC in a data descriptor after the data
 	flagStrongEnc  = 0x0040
 	flagUTF8       = 0x0800
 	flagMaskedDir  = 0x2000 // central directory encryption
@@ -41,6 +43,10 @@ type zipEnd struct {
 	comment  string
 	trailing int64 // bytes after the record and its comment
 	prefix   int64 // bytes before the archive: its offsets count from there
+	// unlisted describes the stretches of the archive's data no central-directory entry
+	// claims: a local header the directory leaves out is a file that readers walking the
+	// local headers unpack and ours does not (set by checkLocal).
+	unlisted []string
 }
 
 // sigAt reports whether the four bytes at off are sig.
@@ -279,6 +285,7 @@ func (c *cdEntry) encryption(localFlags uint16) string {
 type span struct {
 	start, end int64
 	name       string
+	descriptor bool // a data descriptor may follow end
 }
 
 // checkLocal reads every local header and rejects entries that leave the archive's data
@@ -312,7 +319,7 @@ func checkLocal(r io.ReaderAt, e *zipEnd, entries []cdEntry) error {
 		if c.csize > uint64(e.cdStart) || data+int64(c.csize) > e.cdStart {
 			return errMalformedf("entry %q: data runs past the end of the archive", name)
 		}
-		spans = append(spans, span{start: off, end: data + int64(c.csize), name: name})
+		spans = append(spans, span{start: off, end: data + int64(c.csize), name: name, descriptor: c.flags&flagDescriptor != 0})
 	}
 	slices.SortFunc(spans, func(a, b span) int {
 		if a.start != b.start {
@@ -329,6 +336,11 @@ func checkLocal(r io.ReaderAt, e *zipEnd, entries []cdEntry) error {
 			return errMalformedf("entries %q and %q overlap (%s zip bomb)", p.name, q.name, kind)
 		}
 	}
+	gs := make([]zipgap.Span, len(spans))
+	for i, p := range spans {
+		gs[i] = zipgap.Span{Start: p.start, End: p.end, Name: p.name, Descriptor: p.descriptor}
+	}
+	e.unlisted = zipgap.Unlisted(r, gs, e.cdStart)
 	return nil
 }
 

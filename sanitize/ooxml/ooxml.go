@@ -79,11 +79,20 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in *sanitize.Item, w io.Writer
 	if err != nil {
 		return sanitize.Result{}, err
 	}
+	var res sanitize.Result
 	switch {
 	case z.byKey["[content_types].xml"] != nil:
-		return s.sanitizeOOXML(ctx, in, z, w, b)
+		res, err = s.sanitizeOOXML(ctx, in, z, w, b)
 	case z.byKey["mimetype"] != nil:
-		return s.sanitizeODF(ctx, in, z, w, b)
+		res, err = s.sanitizeODF(ctx, in, z, w, b)
+	default:
+		return sanitize.Result{}, fmt.Errorf("%w: zip is neither an OOXML nor an OpenDocument package", sanitize.ErrUnsupported)
 	}
-	return sanitize.Result{}, fmt.Errorf("%w: zip is neither an OOXML nor an OpenDocument package", sanitize.ErrUnsupported)
+	if err == nil && len(z.dropped) > 0 && res.Verdict.HasOutput() {
+		// The rebuild takes the parts the central directory lists; what else the file
+		// held is gone, and the positive model reports every drop.
+		res.Actions = append(res.Actions, z.dropped...)
+		res.Verdict = sanitize.Sanitized
+	}
+	return res, err
 }

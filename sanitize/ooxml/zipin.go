@@ -15,6 +15,7 @@ import (
 
 	"github.com/sekisho/sekisho/internal/freelist"
 	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/internal/zipgap"
 )
 
 // pkgZip is a validated view of the container: every entry is a file with a unique
@@ -23,6 +24,9 @@ import (
 type pkgZip struct {
 	files []*zip.File          // in directory order, directories removed
 	byKey map[string]*zip.File // lower-cased name
+	// dropped reports the container's bytes the rebuild leaves out: entries only a local
+	// header names, bytes between entries, the archive comment, data after the end.
+	dropped []sanitize.Action
 }
 
 // openZip opens in.Body as a zip and validates it. Every entry is charged to the budget.
@@ -43,6 +47,7 @@ func openZip(in *sanitize.Item, b *sanitize.Budget) (*pkgZip, error) {
 	type span struct {
 		start, end int64
 		name       string
+		desc       bool
 	}
 	spans := make([]span, 0, len(zr.File))
 	for _, f := range zr.File {
@@ -76,7 +81,7 @@ func openZip(in *sanitize.Item, b *sanitize.Budget) (*pkgZip, error) {
 		if f.CompressedSize64 > uint64(size) || end > size {
 			return nil, fmt.Errorf("%w: zip entry %q extends past the end of the file", sanitize.ErrMalformed, f.Name)
 		}
-		spans = append(spans, span{start: hdr, end: end, name: f.Name})
+		spans = append(spans, span{start: hdr, end: end, name: f.Name, desc: f.Flags&0x8 != 0})
 		if strings.HasSuffix(f.Name, "/") {
 			if f.UncompressedSize64 != 0 {
 				return nil, fmt.Errorf("%w: zip directory entry %q has content", sanitize.ErrMalformed, f.Name)
@@ -98,6 +103,21 @@ func openZip(in *sanitize.Item, b *sanitize.Budget) (*pkgZip, error) {
 	for i := 1; i < len(spans); i++ {
 		if spans[i].start < spans[i-1].end {
 			return nil, fmt.Errorf("%w: zip entries %q and %q overlap", sanitize.ErrMalformed, spans[i-1].name, spans[i].name)
+		}
+	}
+	if cd, comment, trailing, ok := zipgap.DirectoryStart(in.Body, size); ok {
+		gs := make([]zipgap.Span, len(spans))
+		for i, sp := range spans {
+			gs[i] = zipgap.Span{Start: sp.start, End: sp.end, Name: sp.name, Descriptor: sp.desc}
+		}
+		for _, u := range zipgap.Unlisted(in.Body, gs, cd) {
+			p.dropped = append(p.dropped, sanitize.Action{Kind: sanitize.ActRemovedPart, Path: in.Path, Detail: u + ": removed"})
+		}
+		if comment > 0 {
+			p.dropped = append(p.dropped, sanitize.Action{Kind: sanitize.ActRemovedMetadata, Path: in.Path, Detail: fmt.Sprintf("archive comment (%d bytes)", comment)})
+		}
+		if trailing > 0 {
+			p.dropped = append(p.dropped, sanitize.Action{Kind: sanitize.ActRemovedTrailingData, Path: in.Path, Detail: fmt.Sprintf("%d bytes after the archive", trailing)})
 		}
 	}
 	return p, nil
