@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/sekisho/sekisho/sanitize"
+	"github.com/sekisho/sekisho/sanitize/mailto"
 )
 
 // bodyT is one converted body segment, not yet added to the message.
@@ -142,6 +145,11 @@ func (j *job) addText(t bodyT) {
 	if t.path == "" {
 		return
 	}
+	if s, n := stripMailtoFields(t.text); n > 0 {
+		t.text = s
+		t.actions = append(t.actions, sanitize.Action{Kind: sanitize.ActRemovedLink, Path: t.path,
+			Detail: fmt.Sprintf("%d mailto: links asked a mail program for more than recipients, subject and body (such as a file to attach): those fields removed, the addresses kept", n)})
+	}
 	j.res.Actions = append(j.res.Actions, t.actions...)
 	j.entries = append(j.entries, t.entries...)
 	j.texts = append(j.texts, t.text)
@@ -220,4 +228,53 @@ func decodeReportLines(s string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// stripMailtoFields takes out of text the fields of mailto: links that package mailto
+// refuses (attach= and the like): mail programs turn a mailto: in plain text into a link,
+// so a body's own text could otherwise ask the reader's client to attach a file. A link
+// runs as far as a linkifier could take it, to the next space, control, quote or angle
+// bracket, so that no field is left behind the part judged. It returns the text and the
+// number of links changed.
+func stripMailtoFields(text string) (string, int) {
+	const scheme = "mailto:"
+	var b strings.Builder
+	n, done := 0, 0
+	for i := 0; i+len(scheme) <= len(text); {
+		k := indexFold(text[i:], scheme)
+		if k < 0 {
+			break
+		}
+		start := i + k
+		end := start + len(scheme)
+		for end < len(text) {
+			r, size := utf8.DecodeRuneInString(text[end:])
+			if unicode.IsSpace(r) || unicode.IsControl(r) || r == '<' || r == '>' || r == '"' {
+				break
+			}
+			end += size
+		}
+		if s, changed := mailto.Strip(text[start:end]); changed {
+			b.WriteString(text[done:start])
+			b.WriteString(s)
+			done = end
+			n++
+		}
+		i = end
+	}
+	if n == 0 {
+		return text, 0
+	}
+	b.WriteString(text[done:])
+	return b.String(), n
+}
+
+// indexFold is strings.Index for an ASCII lower-case needle, ignoring case in s.
+func indexFold(s, lower string) int {
+	for i := 0; i+len(lower) <= len(s); i++ {
+		if s[i]|0x20 == lower[0] && strings.EqualFold(s[i:i+len(lower)], lower) {
+			return i
+		}
+	}
+	return -1
 }

@@ -60,6 +60,9 @@ func FuzzSafe(f *testing.F) {
 	f.Add("mailto:?body=%41")
 	f.Fuzz(func(t *testing.T, link string) {
 		testtool.Deadline(t, testtool.FuzzInputTimeout)
+		if s, _ := Strip(link); !Safe(s) {
+			t.Errorf("Strip(%q) = %q, which Safe refuses", link, s)
+		}
 		if Safe(link) && Safe("mailto:a@example.org?"+link) && len(link) > 0 {
 			// An accepted query stays accepted with a field that is allowed added.
 			if !Safe("mailto:a@example.org?" + link + "&subject=x") {
@@ -67,4 +70,23 @@ func FuzzSafe(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestStrip(t *testing.T) {
+	for _, tt := range []struct{ link, want string }{
+		{"mailto:a@example.org?subject=Hi&body=x", "mailto:a@example.org?subject=Hi&body=x"},
+		{"mailto:a@example.org?attach=/etc/passwd", "mailto:a@example.org"},
+		{"mailto:a@example.org?subject=Hi&attach=/etc/passwd;cc=b@example.org", "mailto:a@example.org?subject=Hi&cc=b@example.org"},
+		{"MAILTO:a@example.org?%61ttach=x&Body=y", "MAILTO:a@example.org?Body=y"},
+		{"mailto:a@example.org%3Fattach=/etc/passwd", "mailto:a@example.org"},
+		{"mailto:a@example.org?%zz=1&subject=s", "mailto:a@example.org?subject=s"},
+	} {
+		got, changed := Strip(tt.link)
+		if got != tt.want || changed != (tt.link != tt.want) {
+			t.Errorf("Strip(%q) = %q, %v; want %q", tt.link, got, changed, tt.want)
+		}
+		if !Safe(got) {
+			t.Errorf("Strip(%q) = %q, which Safe refuses", tt.link, got)
+		}
+	}
 }
