@@ -411,6 +411,26 @@ func fixOutputName(t Type, in *Item, r *Result) {
 	}
 }
 
+// OutputExt is the extension for an output delivered without a name (a mail part that
+// had none): that of the type the family wrote, r.OutType, else of the detected type t.
+// HTML converted to text is .txt, not .html: its text may spell markup that the source
+// only escaped ("&lt;script&gt;"), and a browser would run it under an .html name.
+func OutputExt(t Type, r Result) string {
+	mt, _, _ := mime.ParseMediaType(r.OutType)
+	switch {
+	case mt == "text/csv":
+		return ".csv"
+	case mt == "text/tab-separated-values":
+		return ".tsv"
+	case strings.HasPrefix(mt, "text/"):
+		return ".txt"
+	}
+	if e, ok := mimeTable[mt]; ok && e.ext != "" {
+		return e.ext
+	}
+	return t.Ext
+}
+
 // mismatchFinding reports a declared name or type that disagrees with the content. It is a
 // finding, never a decision: the content already chose the handler.
 func mismatchFinding(t Type, in *Item) []Action {

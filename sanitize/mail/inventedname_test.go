@@ -5,6 +5,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/mail"
+	"slices"
 	"strings"
 	"testing"
 
@@ -65,5 +66,30 @@ func attachmentNames(t *testing.T, msg []byte) []string {
 		if n := p.FileName(); n != "" {
 			names = append(names, n)
 		}
+	}
+}
+
+// TestInventedNameFollowsOutput: an unnamed part's made-up name takes the extension of
+// what is delivered, not of what came in. An HTML part converted to text was named
+// attachment.html, and its text spells the markup the source only escaped: opened from
+// the mail it ran in the browser.
+func TestInventedNameFollowsOutput(t *testing.T) {
+	head := "From: a@example.com\r\nTo: b@example.lg.jp\r\nSubject: s\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nhello\r\n--B\r\n"
+	for _, tc := range []struct{ name, part, want string }{
+		{"html", "Content-Type: text/html\r\nContent-Disposition: attachment\r\n\r\n<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\r\n", "attachment.txt"},
+		{"xml", "Content-Type: application/xml\r\nContent-Disposition: attachment\r\n\r\n<?xml version=\"1.0\"?><a>x</a>\r\n", "attachment.txt"},
+		{"csv", "Content-Type: text/csv\r\nContent-Disposition: attachment\r\n\r\na,b\r\n1,2\r\n", "attachment.csv"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, s := testEngine(t, Options{})
+			out, res, err := run(t, s, []byte(head+tc.part+"--B--\r\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := attachmentNames(t, out); !slices.Contains(got, tc.want) {
+				t.Errorf("attachments %q, want %q (%s)", got, tc.want, res.Verdict)
+			}
+		})
 	}
 }

@@ -85,7 +85,7 @@ func (j *job) record(item *sanitize.Item, r sanitize.Result, out *sanitize.Spool
 			ctype = "application/octet-stream"
 		}
 		if name == "" {
-			name = "attachment" + extFor(r.Detected)
+			name = "attachment" + sanitize.OutputExt(r.Detected, r)
 		}
 		j.atts = append(j.atts, &attachment{name: name, ctype: ctype, body: out})
 		e.ActionJA, e.ActionEN, e.quiet = sanitizedAction(r)
@@ -186,13 +186,6 @@ func typeName(t sanitize.Type, declared string) string {
 		return t.MIME
 	}
 	return declared
-}
-
-// extFor is the extension of a name made up for an unnamed attachment. A type without one
-// (an empty part) gets none: ".bin" claimed a program image, a name the gateway itself
-// refuses (BlockedName) on the way in.
-func extFor(t sanitize.Type) string {
-	return t.Ext
 }
 
 // actionKinds lists the distinct kinds of a result's actions, in order.
