@@ -14,16 +14,26 @@ import (
 	"github.com/sekisho/sekisho/sanitize/internal/jpegre"
 )
 
-// maxRebuild bounds the JPEGs read whole into memory for jpegre; larger ones stream
-// through the decoder as before.
-const maxRebuild = 16 << 20
+// rebuildFits reports whether a JPEG of size bytes up to EOI and pixels pixels is read
+// whole into memory for jpegre; others stream through the decoder. The bound scales with
+// the pixels: decoding holds 1.5 to 4 bytes a pixel and the re-encoded output, so reading
+// 4 bytes a pixel costs no more, while a small picture padded with megabytes of segments
+// still streams. Every JPEG the decode path writes is within it (quality 100, the worst,
+// stays under 4 bytes a pixel: TestRebuildFitsOwnOutput), so that output fed back is
+// rebuilt, not decoded and re-encoded again: a fixed point at any size.
+func rebuildFits(size, pixels int64) bool {
+	return size <= max(minRebuild, 4*pixels)
+}
+
+// minRebuild is read whole whatever the pixel count.
+const minRebuild = 16 << 20
 
 // rebuildJPEG returns a baseline JPEG rebuilt from its coefficients by jpegre, or nil
 // when it must be decoded instead: another kind, an EXIF orientation to apply (which
 // moves pixels), too large, or a layout jpegre does not take. Only the bytes up to EOI
 // are read; trailing data is reported by the caller as before.
 func rebuildJPEG(kind string, f *findings, r io.ReaderAt, cfg image.Config) []byte {
-	if kind != "jpeg" || f.orientation >= 2 || f.end > maxRebuild {
+	if kind != "jpeg" || f.orientation >= 2 || !rebuildFits(f.end, int64(cfg.Width)*int64(cfg.Height)) {
 		return nil
 	}
 	data := make([]byte, f.end)
