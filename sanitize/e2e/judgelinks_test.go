@@ -229,10 +229,35 @@ func judgeOfficeXML(body []byte, name string) []string {
 // body (uuencode, yEnc, BinHex 4.0).
 var textBlobs = regexp.MustCompile(`(?m)^(begin(-base64)? [0-7]{3,4} \S|=ybegin |\(This file must be converted with BinHex)`)
 
+// textMailto is a mailto: link as a mail program's linkifier takes it from plain text.
+var textMailto = regexp.MustCompile(`(?i)mailto:[^\s<>"]*`)
+
+// mailFields are the mailto: header fields a person sees in the draft (RFC 6068).
+var mailFields = map[string]bool{"to": true, "cc": true, "bcc": true, "subject": true, "body": true, "in-reply-to": true}
+
 // judgeTextBody is the check for a delivered text/plain body.
 func judgeTextBody(body []byte, name string) []string {
 	if m := textBlobs.FindAll(bytes.ReplaceAll(body, []byte("\r\n"), []byte("\n")), 3); len(m) > 0 {
 		return []string{fmt.Sprintf("%s: text body carries an encoded file %q", name, m)}
 	}
-	return nil
+	var found []string
+	for _, l := range textMailto.FindAll(body, -1) {
+		u, err := url.Parse(string(l))
+		if err != nil {
+			found = append(found, fmt.Sprintf("%s: unparsable mailto: link %q in text", name, l))
+			continue
+		}
+		q := u.RawQuery
+		if d, err := url.PathUnescape(u.Opaque); err == nil && strings.Contains(d, "?") {
+			_, q2, _ := strings.Cut(d, "?")
+			q += "&" + q2
+		}
+		for _, f := range strings.FieldsFunc(q, func(r rune) bool { return r == '&' || r == ';' }) {
+			k, _, _ := strings.Cut(f, "=")
+			if k, err := url.QueryUnescape(k); err != nil || k != "" && !mailFields[strings.ToLower(k)] {
+				found = append(found, fmt.Sprintf("%s: mailto: link in text asks for %q", name, k))
+			}
+		}
+	}
+	return found
 }

@@ -1,0 +1,169 @@
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/mail"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sekisho/sekisho/sanitize"
+)
+
+// TestMailTypeDisagreement: an attachment's declared type, its file name's extension and
+// its content are three answers to one question, and mail programs pick different ones
+// (Outlook the extension, others the type, a browser the content). Every combination of
+// five contents, six declared types and six names goes through the engine; each delivered
+// part must then give one answer: a browser-style sniff of its bytes, its Content-Type
+// and its name's extension name the same format, and the part is judged inert as that.
+func TestMailTypeDisagreement(t *testing.T) {
+	e := newEngine(t, sanitize.Limits{})
+	contents := map[string][]byte{
+		"pdf":  pdfJS(),
+		"zip":  mkzip(t, zipEntry{"readme.txt", "hello"}, zipEntry{"setup.exe", "MZ\x90\x00"}),
+		"png":  readFile(t, "img/graphic.png"),
+		"html": []byte(polyglotHTML),
+		"text": []byte("hello, plain words\r\n"),
+	}
+	types := []string{"application/pdf", "application/zip", "image/png", "text/html", "text/plain", "application/octet-stream"}
+	names := []string{"a.pdf", "a.zip", "a.png", "a.html", "a.txt", ""}
+	n := 0
+	for _, ck := range []string{"pdf", "zip", "png", "html", "text"} {
+		for _, ct := range types {
+			for _, fn := range names {
+				n++
+				disp := "attachment"
+				if fn != "" {
+					disp += `; filename="` + fn + `"`
+				}
+				msg := eml(att(ct, disp, contents[ck]))
+				name := fmt.Sprintf("%s-as-%s-named-%s", ck, strings.ReplaceAll(ct, "/", "_"), strings.TrimPrefix(filepath.Ext(fn), "."))
+				t.Run(name, func(t *testing.T) {
+					out, res := run(t, e, "m.eml", "", msg)
+					if !res.Verdict.HasOutput() {
+						return
+					}
+					if err := reparse(outResult(res, "m.eml"), out); err != nil {
+						t.Errorf("%s: %v", summarize(res), err)
+					}
+					for _, p := range disagreeingParts(t, out) {
+						t.Errorf("%s (%s)", p, summarize(res))
+					}
+				})
+			}
+		}
+	}
+	t.Logf("%d combinations", n)
+}
+
+// formatOfType, formatOfExt and formatOfSniff name a format by its MIME type, a file
+// name's extension and a browser-style sniff of the bytes (net/http: the WHATWG
+// algorithm). "" is no opinion: application/octet-stream, no name, an unknown extension.
+func formatOfType(mt string) string {
+	switch mt {
+	case "application/pdf":
+		return "pdf"
+	case "application/zip", "application/x-zip-compressed":
+		return "zip"
+	case "image/png":
+		return "png"
+	case "image/jpeg":
+		return "jpeg"
+	case "image/gif":
+		return "gif"
+	case "text/html", "application/xhtml+xml":
+		return "html"
+	case "text/plain", "text/csv":
+		return "text"
+	}
+	return ""
+}
+
+func formatOfExt(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".pdf":
+		return "pdf"
+	case ".zip":
+		return "zip"
+	case ".png":
+		return "png"
+	case ".jpg", ".jpeg":
+		return "jpeg"
+	case ".gif":
+		return "gif"
+	case ".html", ".htm", ".xhtml", ".mht", ".svg":
+		return "html"
+	case ".txt", ".csv", ".tsv", ".log":
+		return "text"
+	case "":
+		return ""
+	}
+	return "other:" + strings.ToLower(filepath.Ext(name))
+}
+
+func formatOfSniff(b []byte) string {
+	mt, _, _ := mime.ParseMediaType(http.DetectContentType(b))
+	if f := formatOfType(mt); f != "" {
+		return f
+	}
+	return "binary:" + mt
+}
+
+// disagreeingParts walks a delivered message and lists the leaf parts whose type, name
+// and content do not agree.
+func disagreeingParts(t *testing.T, msg []byte) []string {
+	t.Helper()
+	m, err := mail.ReadMessage(bytes.NewReader(msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	var walk func(path string, h map[string][]string, r io.Reader)
+	walk = func(path string, h map[string][]string, r io.Reader) {
+		get := func(k string) string {
+			if v := h[k]; len(v) > 0 {
+				return v[0]
+			}
+			return ""
+		}
+		mt, params, _ := mime.ParseMediaType(get("Content-Type"))
+		if mt == "" {
+			mt = "text/plain"
+		}
+		if strings.HasPrefix(mt, "multipart/") {
+			mr := multipart.NewReader(r, params["boundary"])
+			for i := 0; ; i++ {
+				p, err := mr.NextRawPart()
+				if err != nil {
+					return
+				}
+				walk(fmt.Sprintf("%s/%d", path, i), p.Header, p)
+			}
+		}
+		switch strings.ToLower(get("Content-Transfer-Encoding")) {
+		case "base64":
+			r = newBase64(r)
+		case "quoted-printable":
+			r = newQP(r)
+		}
+		body, _ := io.ReadAll(io.LimitReader(r, maxInspect))
+		fname := params["name"]
+		if _, dp, err := mime.ParseMediaType(get("Content-Disposition")); err == nil && dp["filename"] != "" {
+			fname = dp["filename"]
+		}
+		if fname == "" && mt == "text/plain" || strings.HasPrefix(mt, "message/") {
+			return // the body text or a report, judged by reparse
+		}
+		sniff, byType, byExt := formatOfSniff(body), formatOfType(mt), formatOfExt(fname)
+		if byType != "" && byType != sniff || byExt != "" && byExt != sniff {
+			found = append(found, fmt.Sprintf("part %s: type %s says %q, name %q says %q, content says %q", path, mt, byType, fname, byExt, sniff))
+		}
+	}
+	walk("", m.Header, m.Body)
+	return found
+}
