@@ -119,6 +119,12 @@ func FuzzRewriteXML(f *testing.F) {
 		if !bytes.Equal(out, serialized) || (err == nil) != (err2 == nil) {
 			t.Fatalf("tags copied as read differ from tags serialized:\n%s (%v)\n%s (%v)", out, err, serialized, err2)
 		}
+		tagCacheOff.Store(true)
+		uncached, err3 := rewrite(data)
+		tagCacheOff.Store(false)
+		if !bytes.Equal(out, uncached) || (err == nil) != (err3 == nil) {
+			t.Fatalf("tags read from the cache differ from tags read in full:\n%s (%v)\n%s (%v)", out, err, uncached, err3)
+		}
 		if err != nil {
 			return
 		}

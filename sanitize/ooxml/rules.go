@@ -70,6 +70,12 @@ func rawLabel(n xml.Name) string {
 }
 
 func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
+	if e := t.tag; e != nil && e.kept == e.gen {
+		// This tag, byte for byte and under the same bindings, was judged in this part
+		// already: plain, nothing removed, no metadata rule asked (see the end of the
+		// checks below). Nothing it was judged on has changed since.
+		return opKeep
+	}
 	n := t.name
 	if !r.elemNS.check(n.Space, r.knownElemNS) {
 		r.report(sanitize.ActRemovedPart, "elements of unknown namespace "+clip(n.Space))
@@ -133,7 +139,9 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 	}
 	// The metadata rules concern a content part's element only through its name
 	// (ce.meta) or an attribute (metaAttrFirst): most elements are passed by here.
+	metaAsked := false
 	if m := r.meta; m != nil && (m.kind != "" || m.strip && (ce.meta || metaAttrs(t))) {
+		metaAsked = true
 		if o, ok := m.start(t, parent); ok {
 			return o
 		}
@@ -148,6 +156,11 @@ func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
 		}
 	}
 	if ce.plain {
+		// Kept as read (t.src: no attribute removed or changed) by rules that depend on
+		// the tag and this part alone: the tag's next reading in this part is kept too.
+		if e := t.tag; e != nil && t.src != nil && !metaAsked {
+			e.kept = e.gen
+		}
 		return opKeep
 	}
 	// VML shapes and images can point at a file outside the package by attribute alone

@@ -51,6 +51,17 @@ type scanner struct {
 	names    *[internSize]string // short attribute values
 	qnames   *[qnameSize]qsym    // element and attribute names
 	last     *qsym               // the entry of the name interned last
+	// Start tags read before (xmltags.go): hit is the entry of the start tag just
+	// returned (nil when it has none), slotFor where a tag being read may be kept, gen
+	// the generation of namespace bindings the reader is in.
+	tags    *[tagCacheSize]tagEntry
+	seen    *[seenSize]uint32
+	hit     *tagEntry
+	slotFor *tagEntry
+	gen     uint64
+	// Start tags looked up and hits that saved work since the last probe, and start
+	// tags left to read without looking (cachedStart).
+	tagLook, tagGain, tagIdle int
 }
 
 const (
@@ -69,10 +80,17 @@ var scanners = freelist.New[*scanner](freelist.Kept)
 func getScanner(r io.Reader) *scanner {
 	s, ok := scanners.Get()
 	if !ok {
-		s = &scanner{buf: make([]byte, scanBufSize), names: new([internSize]string), qnames: new([qnameSize]qsym)}
+		s = newScanner()
 	}
 	s.r, s.pos, s.end, s.eof, s.rerr, s.endTag, s.expect = r, 0, 0, false, nil, false, nil
+	s.hit, s.slotFor = nil, nil
+	s.tagLook, s.tagGain, s.tagIdle = 0, 0, 0
+	s.gen++ // another part: other bindings
 	return s
+}
+
+func newScanner() *scanner {
+	return &scanner{buf: make([]byte, scanBufSize), names: new([internSize]string), qnames: new([qnameSize]qsym), tags: new([tagCacheSize]tagEntry), seen: new([seenSize]uint32)}
 }
 
 func putScanner(s *scanner) {
@@ -193,6 +211,12 @@ func (s *scanner) token(t *tok) error {
 	case '!':
 		return s.bang(t, b)
 	}
+	if s.tagIdle > 0 {
+		s.tagIdle--
+		s.slotFor = nil
+	} else if s.cachedStart(t, b) {
+		return nil
+	}
 	return s.startElement(t, b)
 }
 
@@ -289,6 +313,7 @@ func hasAt(b []byte, i int, s string) bool {
 }
 
 func (s *scanner) startElement(t *tok, b []byte) error {
+	s.hit = nil // storeStart sets it
 	name, i, err := s.qname(b, 1)
 	if err != nil {
 		return err
@@ -315,6 +340,9 @@ func (s *scanner) startElement(t *tok, b []byte) error {
 			t.kind, t.raw, t.rawAttr, t.src = kStart, name, s.attrs, nil
 			if canon && sp == i {
 				t.src = b[:sp:sp]
+				if s.slotFor != nil {
+					s.storeStart(b, sp+1, sp, name, false)
+				}
 			}
 			return nil
 		case '/':
@@ -329,6 +357,9 @@ func (s *scanner) startElement(t *tok, b []byte) error {
 			t.kind, t.raw, t.rawAttr, t.src = kStart, name, s.attrs, nil
 			if canon && sp == i {
 				t.src = b[:sp:sp]
+				if s.slotFor != nil {
+					s.storeStart(b, sp+2, sp, name, true)
+				}
 			}
 			s.endTag, s.endName = true, name
 			return nil

@@ -57,6 +57,9 @@ type tok struct {
 	drop   bool       // Start: drop the subtree; other tokens: drop the token
 	unwrap bool       // Start: drop the tags, keep the children
 	field  *field     // Word complex fields: the field a fldChar belongs to
+	// tag is, for a start tag, its entry in the scanner's cache, resolved under the
+	// bindings in scope (xmltags.go); nil when it has none. A copy does not keep it.
+	tag *tagEntry
 	// ns resolves a prefix in the scope of the token being read, for attribute values
 	// that are QNames (ODF formulas: "of:=SUM(...)"). It is valid only while the token
 	// is pushed; a clone's ns sees the reader's later scope.
@@ -105,16 +108,20 @@ func (t *tok) attr(space, local string) (string, bool) {
 	return "", false
 }
 
-// removeAttr deletes attribute i from a start token.
+// removeAttr deletes attribute i from a start token. It never writes into the arrays the
+// token was given, which may be the tag cache's (xmltags.go): appending to a slice capped
+// at i makes a new one.
 func (t *tok) removeAttr(i int) {
 	t.src = nil
 	t.rawAttr = append(t.rawAttr[:i:i], t.rawAttr[i+1:]...)
 	t.attrs = append(t.attrs[:i:i], t.attrs[i+1:]...)
 }
 
-// setAttr sets the value of attribute i of a start token.
+// setAttr sets the value of attribute i of a start token. The attributes may be the
+// tag cache's (xmltags.go): the change is made to a copy.
 func (t *tok) setAttr(i int, v string) {
 	t.src = nil
+	t.rawAttr = append([]xml.Attr(nil), t.rawAttr...)
 	t.rawAttr[i].Value = v
 }
 
@@ -283,14 +290,24 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 			top.raw, top.nbind = t.raw, len(rs.binds)
 			top.wlo, top.whi, top.wn = scn.wlo, scn.whi, scn.wn
 			scn.expect = top // the stack grows only here, so the pointer stays valid
+			if h := scn.hit; h != nil && h.gen == scn.gen {
+				// Read and resolved before, under the same bindings (xmltags.go).
+				t.name = h.name
+				top.name = h.name
+				t.attrs = h.names[:len(h.names):len(h.names)] // see cachedStart
+				t.tag = h
+				break
+			}
 			for _, a := range t.rawAttr {
 				switch {
 				case a.Name.Space == "xmlns":
 					rs.binds = append(rs.binds, binding{a.Name.Local, canonicalNS(a.Value)})
 					rs.ncache = 0
+					scn.gen++
 				case a.Name.Space == "" && a.Name.Local == "xmlns":
 					rs.binds = append(rs.binds, binding{"", canonicalNS(a.Value)})
 					rs.ncache = 0
+					scn.gen++
 				}
 			}
 			// The first cached binding answers most names (Word's w:): test it here,
@@ -331,6 +348,10 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 					}
 				}
 			}
+			t.tag = scn.hit
+			if h := scn.hit; h != nil {
+				h.gen, h.name, h.names = scn.gen, t.name, append(h.names[:0], t.attrs...)
+			}
 		case kEnd:
 			// The scanner compared the bytes with the open element's name already when
 			// it says so: comparing the strings again read them twice.
@@ -341,6 +362,7 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 			if nb := stack[len(stack)-1].nbind; nb != len(rs.binds) {
 				rs.binds = rs.binds[:nb]
 				rs.ncache = 0
+				scn.gen++
 			}
 			stack = stack[:len(stack)-1]
 			scn.expect = nil
