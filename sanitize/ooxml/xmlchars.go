@@ -58,12 +58,22 @@ func (s *scanner) decode(dst, src []byte) (out []byte, copied bool, err error) {
 		case c >= 0x80:
 			// Japanese text is nearly all three-byte sequences of U+1000–U+CFFF and
 			// U+E000–U+FFFD: those are checked here, the rest by utf8.DecodeRune.
-			if c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(src) && src[i+1]&0xC0 == 0x80 && src[i+2]&0xC0 == 0x80 &&
-				(c != 0xEF || src[i+1] != 0xBF || src[i+2] < 0xBE) {
-				if copied {
-					dst = append(dst, src[i:i+3]...)
+			// A run of them is taken in one loop: Japanese text is runs of them between
+			// spaces and punctuation.
+			j := i
+			for j+2 < len(src) {
+				d := src[j]
+				if d < 0xE1 || d > 0xEF || d == 0xED || src[j+1]&0xC0 != 0x80 || src[j+2]&0xC0 != 0x80 ||
+					d == 0xEF && src[j+1] == 0xBF && src[j+2] >= 0xBE {
+					break
 				}
-				i += 3
+				j += 3
+			}
+			if j > i {
+				if copied {
+					dst = append(dst, src[i:j]...)
+				}
+				i = j
 				continue
 			}
 			r, size := utf8.DecodeRune(src[i:])

@@ -335,7 +335,8 @@ func (keepAll) held(*heldElem) bool     { return true }
 
 // TestDecodeThreeByteRunes holds decode's path for three-byte UTF-8 sequences to the
 // general one (utf8.DecodeRune and xmlChar): every lead byte with continuation bytes at
-// and around the edges of their ranges, cut short too, alone and amid plain text.
+// and around the edges of their ranges, cut short too, alone, amid plain text and amid
+// Japanese.
 func TestDecodeThreeByteRunes(t *testing.T) {
 	ref := func(b []byte) bool {
 		for len(b) > 0 {
@@ -360,7 +361,9 @@ func TestDecodeThreeByteRunes(t *testing.T) {
 		for _, b1 := range edges {
 			for _, b2 := range edges {
 				seq := []byte{byte(c), b1, b2}
-				for _, in := range [][]byte{seq, seq[:2], append([]byte("ab"), append(seq, 'z')...), append(seq, seq...)} {
+				// Amid a run of Japanese too: decode takes a run of three-byte runes in one loop.
+				run := append(append([]byte("関所"), seq...), "無害"...)
+				for _, in := range [][]byte{seq, seq[:2], append([]byte("ab"), append(seq, 'z')...), append(seq, seq...), run, run[:len(run)-1]} {
 					out, copied, err := s.decode(nil, in)
 					if ok := ref(in); (err == nil) != ok {
 						t.Fatalf("decode(% x) error = %v, want ok = %v", in, err, ok)
@@ -370,9 +373,9 @@ func TestDecodeThreeByteRunes(t *testing.T) {
 					}
 				}
 				// After a reference the output is a copy: the rune must be copied whole.
-				in := append([]byte("&amp;"), seq...)
+				in := append([]byte("&amp;関"), seq...)
 				out, _, err := s.decode(nil, in)
-				if err == nil && !bytes.Equal(out, append([]byte("&"), seq...)) {
+				if err == nil && !bytes.Equal(out, append([]byte("&関"), seq...)) {
 					t.Fatalf("decode(% x) = % x", in, out)
 				}
 			}
