@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
@@ -114,7 +115,7 @@ func (b *builder) defaultAppearance(v types.Object) (any, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	return str(out), true, nil
+	return str(bytes.Clone(out)), true, nil
 }
 
 // smallArray rebuilds the fixed-shape arrays: borders, dash patterns, the font entry of a

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -43,12 +44,19 @@ type builder struct {
 	objStmCharged map[int]int64           // object stream -> decoded bytes charged to the budget
 	objStmNums    map[int]map[int]int     // object stream -> its prolog's object numbers -> index
 	zr            io.ReadCloser           // reused Flate decompressor
-	args          array                   // operands of the content operator being written
+	ops           operands                // the operand stack of the content stream being read
+	opArgs        []operand               // operands of the content operator being written
 	fonts         map[[32]byte]fontResult // font programs rebuilt, by content
 	structRootNr  int                     // the input's structure tree root
 	structRoot    ref                     // and its rebuilt form
 	body          io.ReaderAt             // the input, to read streams whose /Length is wrong
 	size          int64
+
+	// Memory reused from one content stream to the next: each is decoded, rewritten and
+	// written out before the next is read.
+	decoded []byte       // a decoded content stream (contentData)
+	joined  []byte       // a page's content streams joined
+	out     bytes.Buffer // a rewritten content stream (content)
 }
 
 type memoKey struct {

@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -17,19 +16,22 @@ const maxOperands = 64
 // on contentOps with operands of the types they take, inline images decoded and written
 // again, and the nesting of q/Q, BT/ET and BMC/BDC/EMC balanced. Comments, unknown
 // operators, compatibility sections and anything between tokens do not survive; what
-// was dropped is reported once per stream.
+// was dropped is reported once per stream. The result is in memory the builder reuses:
+// it must be written out (or copied) before the next call.
 func (b *builder) content(data []byte, label string) ([]byte, error) {
 	l := lexer{data: data}
-	var out bytes.Buffer
+	out := &b.out
+	out.Reset()
 	// Written again, a stream is about as long as it was: one allocation, not a dozen.
 	out.Grow(len(data) + len(data)/8 + 64)
-	var operands []any
+	ops := &b.ops
+	ops.reset()
 	var dropped []string
 	junk := 0
 	q, mc, inText := 0, 0, false
-	emit := func(args array, op string) {
-		for _, a := range args {
-			encode(&out, a)
+	emit := func(args []operand, op string) {
+		for i := range args {
+			ops.encode(out, &args[i])
 			out.WriteByte(' ')
 		}
 		out.WriteString(op)
@@ -40,6 +42,10 @@ func (b *builder) content(data []byte, label string) ([]byte, error) {
 			if err := b.ctx.Err(); err != nil {
 				return nil, err
 			}
+		}
+		if len(ops.stack) == 0 {
+			// No operand refers to the arena: the last operator's are written or dropped.
+			ops.arena = ops.arena[:0]
 		}
 		t, err := l.next()
 		if err != nil {
@@ -52,28 +58,27 @@ func (b *builder) content(data []byte, label string) ([]byte, error) {
 		switch t.kind {
 		case tArrClose, tDictClose, tBraceOpen, tBraceClose:
 			junk++
-			operands = operands[:0]
+			ops.reset()
 			continue
 		}
-		v, isOperand, err := l.object(t, 0)
+		v, isOperand, err := l.operand(t, ops)
 		if err != nil {
 			b.report(sanitize.ActRemovedUnknown, fmt.Sprintf("%s cut at a syntax error at byte %d", label, l.pos))
 			break
 		}
 		if isOperand {
-			if len(operands) == maxOperands {
-				operands = operands[1:]
+			if ops.push(v) {
 				junk++
 			}
-			operands = append(operands, v)
 			continue
 		}
-		op, known := opNames[string(t.b)]
+		e, known := opTable[string(t.b)]
+		op := e.name
 		if !known {
 			op = string(t.b)
 		}
 		if op == "BI" {
-			operands = operands[:0]
+			ops.reset()
 			img, err := b.inlineImage(&l)
 			if err != nil {
 				if errors.Is(err, errSyntax) {
@@ -85,15 +90,16 @@ func (b *builder) content(data []byte, label string) ([]byte, error) {
 			out.Write(img)
 			continue
 		}
-		spec, known := contentOps[op]
 		if !known {
 			dropped = append(dropped, op)
-			operands = operands[:0]
+			ops.reset()
 			continue
 		}
-		args, ok := b.matchOperands(operands, spec.args)
-		b.args = args[:0] // written out below, then reused for the next operator
-		operands = operands[:0]
+		args, ok := ops.match(b.opArgs, e.args)
+		b.opArgs = args[:0] // written out below, then reused for the next operator
+		// The stack is empty for the next operator; the arena keeps the elements of
+		// args's arrays until they are written.
+		ops.stack = ops.stack[:0]
 		if !ok {
 			dropped = append(dropped, op+" (operands)")
 			continue
@@ -145,16 +151,18 @@ func (b *builder) content(data []byte, label string) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// opNames holds each allowed operator's name once, so that looking up an operator and
-// naming it costs no allocation per operator.
-var opNames = func() map[string]string {
-	m := make(map[string]string, len(contentOps)+1)
-	for op := range contentOps {
-		m[op] = op
+// opTable holds each allowed operator's name once with its operands, so that looking up
+// an operator and naming it costs one lookup and no allocation.
+var opTable = func() map[string]opEntry {
+	m := make(map[string]opEntry, len(contentOps)+1)
+	for op, spec := range contentOps {
+		m[op] = opEntry{name: op, args: spec.args}
 	}
-	m["BI"] = "BI"
+	m["BI"] = opEntry{name: "BI"}
 	return m
 }()
+
+type opEntry struct{ name, args string }
 
 // summarize lists dropped operators with counts: "PS ×2, BX, EX".
 func summarize(ops []string, junk int) string {
@@ -191,80 +199,6 @@ func shorten(s string, n int) string {
 		return s[:n]
 	}
 	return s
-}
-
-// matchOperands checks the operands against an operator's spec and returns the ones it
-// takes, in b.args's memory: the caller writes them before the next call. Extra operands
-// before them are ignored, as viewers do.
-func (b *builder) matchOperands(ops []any, spec string) (array, bool) {
-	switch spec {
-	case "c", "C":
-		var pat any
-		if spec == "C" && len(ops) > 0 {
-			if n, ok := ops[len(ops)-1].(name); ok {
-				pat = n
-				ops = ops[:len(ops)-1]
-			}
-		}
-		i := len(ops)
-		for i > 0 && isNum(ops[i-1]) && len(ops)-i < 32 {
-			i--
-		}
-		out := append(b.args[:0], ops[i:]...)
-		if pat != nil {
-			out = append(out, pat)
-		}
-		return out, len(out) > 0
-	}
-	if len(ops) < len(spec) {
-		return nil, false
-	}
-	ops = ops[len(ops)-len(spec):]
-	out := append(b.args[:0], make(array, len(spec))...)
-	for i, c := range []byte(spec) {
-		v := ops[i]
-		switch c {
-		case 'n':
-			if !isNum(v) {
-				return nil, false
-			}
-		case 'i':
-			if f, ok := v.(float64); ok && f == float64(int64(f)) {
-				v = int64(f)
-			}
-			if _, ok := v.(int64); !ok {
-				return nil, false
-			}
-		case 'N':
-			if _, ok := v.(name); !ok {
-				return nil, false
-			}
-		case 's':
-			if _, ok := v.(str); !ok {
-				return nil, false
-			}
-		case 'D':
-			a, ok := v.(array)
-			if !ok || !allOf(a, isNum) {
-				return nil, false
-			}
-		case 'T':
-			a, ok := v.(array)
-			if !ok || !allOf(a, func(e any) bool { _, s := e.(str); return s || isNum(e) }) {
-				return nil, false
-			}
-		case 'P':
-			switch p := v.(type) {
-			case name:
-			case dict:
-				v = markedContentProps(p)
-			default:
-				return nil, false
-			}
-		}
-		out[i] = v
-	}
-	return out, true
 }
 
 func isNum(v any) bool {

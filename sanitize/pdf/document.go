@@ -200,6 +200,9 @@ func (b *builder) pageContents(o types.Object) (ref, error) {
 		return 0, nil
 	}
 	var all []byte
+	if len(parts) > 1 {
+		all = b.joined[:0]
+	}
 	for _, p := range parts {
 		pv, _, err := b.resolve(p)
 		if err != nil {
@@ -209,7 +212,7 @@ func (b *builder) pageContents(o types.Object) (ref, error) {
 		if !ok {
 			continue
 		}
-		data, err := b.streamData(sd, "content stream")
+		data, err := b.contentData(sd, "content stream")
 		if err != nil {
 			return 0, err
 		}
@@ -218,6 +221,9 @@ func (b *builder) pageContents(o types.Object) (ref, error) {
 			break
 		}
 		all = append(append(all, data...), '\n')
+	}
+	if len(parts) > 1 {
+		b.joined = all
 	}
 	out, err := b.content(all, "page content")
 	if err != nil {

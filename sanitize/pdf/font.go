@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"regexp"
@@ -51,7 +52,7 @@ func (b *builder) font(v types.Object, nr int, typ string) (any, bool, error) {
 			return b.drop(nr, typ)
 		}
 		return b.place(nr, typ, true, func() (any, error) {
-			data, err := b.streamData(sd, "Type 3 glyph")
+			data, err := b.contentData(sd, "Type 3 glyph")
 			if err != nil {
 				return nil, err
 			}
@@ -164,36 +165,79 @@ func (b *builder) fontProgram(v types.Object, nr int, typ string) (any, bool, er
 		return b.drop(nr, typ)
 	}
 	return b.place(nr, typ, true, func() (any, error) {
-		data, err := b.streamData(sd, "font program")
+		raw, steps, cacheable, err := b.streamInput(sd, "font program")
 		if err != nil {
 			return nil, err
 		}
-		key := sha256.Sum256(append([]byte(typ+"/"+sub+"/"), data...))
-		if c, ok := b.fonts[key]; ok {
-			// The same program embedded again (merged documents, one font per page):
-			// rebuilding it gives the same bytes.
-			if c.err != "" {
-				b.report(sanitize.ActRemovedFont, c.err)
-				return nil, nil
+		var key [32]byte
+		var data []byte
+		if cacheable {
+			// The same program embedded again (merged documents, one font per page) is
+			// the same encoded bytes: decoding and rebuilding it again gives the same
+			// output, so it is done once.
+			key = b.programKey(typ, sub, sd, steps, raw)
+			if c, ok := b.fonts[key]; ok {
+				if c.err != "" {
+					b.report(sanitize.ActRemovedFont, c.err)
+					return nil, nil
+				}
+				return &outStream{d: c.d, data: c.data, filter: c.filter}, nil
 			}
-			return &outStream{d: c.d, data: c.out}, nil
+			if data, err = b.decode(raw, steps); err != nil {
+				if err := b.undecodable(err, "font program"); err != nil {
+					return nil, err
+				}
+				data, cacheable = nil, false // its report comes with every copy
+			}
 		}
 		out, d, err := b.rebuildProgram(typ, sub, sd, data)
 		if err != nil {
 			msg := fmt.Sprintf("%s font program that does not parse cleanly (%v); text shows in a fallback font", what, err)
-			b.fonts[key] = fontResult{err: msg}
+			if cacheable {
+				b.fonts[key] = fontResult{err: msg}
+			}
 			b.report(sanitize.ActRemovedFont, msg)
 			return nil, nil
 		}
-		b.fonts[key] = fontResult{out: out, d: d}
-		return &outStream{d: d, data: out}, nil
+		s := &outStream{d: d, data: out}
+		if len(out) > 256 {
+			// Compressed here, as the writer would, so that a copy costs no compression.
+			s.data, s.filter = bytes.Clone(b.w.deflate(out)), "FlateDecode"
+		}
+		if cacheable {
+			b.fonts[key] = fontResult{d: s.d, data: s.data, filter: s.filter}
+		}
+		return s, nil
 	})
 }
 
+// programKey identifies a font program by what its rebuild depends on: its kind, its
+// encoded bytes, how they decode, and /Length1 (where a Type 1 program's binary part
+// starts).
+func (b *builder) programKey(typ, sub string, sd types.StreamDict, steps []filterStep, raw []byte) [32]byte {
+	h := sha256.New()
+	l1, _ := b.integer(sd.Dict["Length1"])
+	fmt.Fprintf(h, "%s/%s/%d/", typ, sub, l1)
+	for _, st := range steps {
+		h.Write([]byte(st.name))
+		for _, k := range decodeParmKeys {
+			if v, ok := b.integer(st.parms[k]); ok {
+				fmt.Fprintf(h, ",%s=%d", k, v)
+			}
+		}
+		h.Write([]byte{'/'})
+	}
+	h.Write(raw)
+	var key [32]byte
+	h.Sum(key[:0])
+	return key
+}
+
 type fontResult struct {
-	out []byte
-	d   dict
-	err string
+	d      dict
+	data   []byte // the program as written: compressed when filter is set
+	filter string
+	err    string
 }
 
 // rebuildProgram rebuilds one font program by its kind.

@@ -359,6 +359,12 @@ func (b *builder) inlineImage(l *lexer) ([]byte, error) {
 		return nil, err
 	}
 	if cs == nil && !mask {
+		if px.n != 1 && px.n != 3 && px.n != 4 {
+			// No colour space, and a size that fits no device space: written as one,
+			// the samples would be read with another number of components.
+			b.report(sanitize.ActRemovedUnknown, fmt.Sprintf("inline image without a colour space (%d components)", px.n))
+			return nil, nil
+		}
 		cs = deviceSpace(px.n)
 	}
 	samples := samplesOf(px)

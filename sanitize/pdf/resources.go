@@ -85,6 +85,9 @@ func (b *builder) filters(f, parms types.Object) ([]filterStep, error) {
 	return steps, nil
 }
 
+// decodeParmKeys are the decode parameters the non-image filters read.
+var decodeParmKeys = []string{"Predictor", "Colors", "BitsPerComponent", "Columns", "EarlyChange"}
+
 // remaining is what may still be decoded under limits.max_total_size.
 func (b *builder) remaining() int64 {
 	return b.b.Limits().MaxTotalSize - b.b.Expanded()
@@ -92,13 +95,19 @@ func (b *builder) remaining() int64 {
 
 // decode runs the non-image filters over raw and charges the decoded bytes.
 func (b *builder) decode(raw []byte, steps []filterStep) ([]byte, error) {
+	return b.decodeInto(nil, raw, steps)
+}
+
+// decodeInto is decode with the last Flate step written into scratch's memory when it
+// is large enough (scratch is nil for a fresh slice).
+func (b *builder) decodeInto(scratch *[]byte, raw []byte, steps []filterStep) ([]byte, error) {
 	data := raw
-	for _, st := range steps {
+	for i, st := range steps {
 		if imageFilters[st.name] {
 			break
 		}
 		parms := map[string]int{}
-		for _, k := range []string{"Predictor", "Colors", "BitsPerComponent", "Columns", "EarlyChange"} {
+		for _, k := range decodeParmKeys {
 			if v, ok := b.integer(st.parms[k]); ok {
 				parms[k] = int(v)
 			}
@@ -108,9 +117,17 @@ func (b *builder) decode(raw []byte, steps []filterStep) ([]byte, error) {
 			return nil, b.b.AddExpanded(1)
 		}
 		if st.name == filter.Flate && parms["Predictor"] <= 1 {
-			out, err := b.inflate(data, left)
+			var dst []byte
+			last := i == len(steps)-1 || imageFilters[steps[i+1].name]
+			if scratch != nil && last {
+				dst = *scratch
+			}
+			out, err := b.inflate(dst, data, left)
 			if err != nil {
 				return nil, err
+			}
+			if scratch != nil && last {
+				*scratch = out
 			}
 			data = out
 			continue
@@ -142,25 +159,50 @@ func (b *builder) decode(raw []byte, steps []filterStep) ([]byte, error) {
 // functions). A stream that cannot be decoded is reported and read as empty, as viewers
 // do; limits and cancellation are errors.
 func (b *builder) streamData(sd types.StreamDict, label string) ([]byte, error) {
-	steps, err := b.filters(sd.Dict["Filter"], sd.Dict["DecodeParms"])
+	return b.streamDataInto(nil, sd, label)
+}
+
+// contentData is streamData for a content stream, CharProc or form: its decoded bytes
+// are in memory the builder reuses, read until the next call.
+func (b *builder) contentData(sd types.StreamDict, label string) ([]byte, error) {
+	return b.streamDataInto(&b.decoded, sd, label)
+}
+
+func (b *builder) streamDataInto(scratch *[]byte, sd types.StreamDict, label string) ([]byte, error) {
+	raw, steps, ok, err := b.streamInput(sd, label)
+	if !ok {
+		return nil, err
+	}
+	data, err := b.decodeInto(scratch, raw, steps)
+	if err != nil {
+		return nil, b.undecodable(err, label)
+	}
+	return data, nil
+}
+
+// streamInput returns the encoded bytes and the filter chain of a stream that must carry
+// no image filter. ok is false when it cannot be decoded (reported; read as empty) or on
+// err, a limit or cancellation.
+func (b *builder) streamInput(sd types.StreamDict, label string) (raw []byte, steps []filterStep, ok bool, err error) {
+	steps, err = b.filters(sd.Dict["Filter"], sd.Dict["DecodeParms"])
 	if err == nil && len(steps) > 0 && imageFilters[steps[len(steps)-1].name] {
 		err = fmt.Errorf("image filter %s on a %s", steps[len(steps)-1].name, label)
 	}
-	var data, raw []byte
-	if err == nil {
-		if raw, err = b.streamRaw(sd); err != nil {
-			return nil, err
-		}
-		data, err = b.decode(raw, steps)
-	}
 	if err != nil {
-		if errors.Is(err, sanitize.ErrLimit) {
-			return nil, err
-		}
-		b.report(sanitize.ActRemovedUnknown, fmt.Sprintf("undecodable %s (%v)", label, err))
-		return nil, nil
+		return nil, nil, false, b.undecodable(err, label)
 	}
-	return data, nil
+	raw, err = b.streamRaw(sd)
+	return raw, steps, err == nil, err
+}
+
+// undecodable reports a stream that does not decode, which is then read as empty;
+// limits are errors.
+func (b *builder) undecodable(err error, label string) error {
+	if errors.Is(err, sanitize.ErrLimit) {
+		return err
+	}
+	b.report(sanitize.ActRemovedUnknown, fmt.Sprintf("undecodable %s (%v)", label, err))
+	return nil
 }
 
 // xobject rebuilds a form or image XObject (each built once, by its own type); a
@@ -211,7 +253,7 @@ func (b *builder) xobject(v types.Object, nr int, typ string) (any, bool, error)
 		if out["BBox"] == nil {
 			return nil, nil
 		}
-		data, err := b.streamData(sd, "form XObject")
+		data, err := b.contentData(sd, "form XObject")
 		if err != nil {
 			return nil, err
 		}
@@ -438,7 +480,7 @@ func (b *builder) pattern(v types.Object, nr int) (any, bool, error) {
 				return nil, err
 			}
 			out["Type"] = name("Pattern")
-			data, err := b.streamData(sd, "tiling pattern")
+			data, err := b.contentData(sd, "tiling pattern")
 			if err != nil {
 				return nil, err
 			}
@@ -520,7 +562,7 @@ func (b *builder) releaseInflater() {
 	b.zr = nil
 }
 
-func (b *builder) inflate(data []byte, left int64) ([]byte, error) {
+func (b *builder) inflate(dst, data []byte, left int64) ([]byte, error) {
 	var err error
 	if b.zr == nil {
 		if zr, ok := zlibReaders.Get(); ok {
@@ -536,7 +578,10 @@ func (b *builder) inflate(data []byte, left int64) ([]byte, error) {
 		return nil, err
 	}
 	// io.ReadAll, starting from the usual size of decoded content instead of 512 bytes.
-	out := make([]byte, 0, min(left+1, int64(len(data))*4+512))
+	out := dst[:0]
+	if want := min(left+1, int64(len(data))*4+512); int64(cap(out)) < want {
+		out = make([]byte, 0, want)
+	}
 	r := io.LimitReader(b.zr, left+1)
 	for {
 		if len(out) == cap(out) {

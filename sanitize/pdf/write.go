@@ -49,6 +49,7 @@ type writer struct {
 	err     error
 	zbuf    bytes.Buffer
 	zw      *zlib.Writer
+	obj     bytes.Buffer // one object's syntax, reused: written out before the next
 }
 
 func newWriter(w io.Writer) *writer {
@@ -112,8 +113,9 @@ func (wr *writer) put(r ref, v any) {
 		return
 	}
 	wr.offsets[r] = wr.off
-	var b bytes.Buffer
-	b.WriteString(strconv.Itoa(int(r)))
+	b := &wr.obj
+	b.Reset()
+	b.Write(strconv.AppendInt(b.AvailableBuffer(), int64(r), 10))
 	b.WriteString(" 0 obj\n")
 	if s, ok := v.(*outStream); ok {
 		data, filter := s.data, s.filter
@@ -133,16 +135,20 @@ func (wr *writer) put(r ref, v any) {
 			delete(d, "Filter")
 		}
 		d["Length"] = int64(len(data))
-		encode(&b, d)
+		encode(b, d)
 		b.WriteString("\nstream\n")
 		wr.rawBytes(b.Bytes())
 		wr.rawBytes(data)
 		wr.raw("\nendstream\nendobj\n")
 		return
 	}
-	encode(&b, v)
+	encode(b, v)
 	b.WriteString("\nendobj\n")
 	wr.rawBytes(b.Bytes())
+	if b.Cap() > 1<<20 {
+		b.Reset()
+		*b = bytes.Buffer{} // a huge object's buffer is not kept for the small ones after it
+	}
 }
 
 // zlibWriters keeps compressors between documents: a new one allocates close to a
@@ -319,7 +325,7 @@ func regular(c byte) bool {
 	return true
 }
 
-func writeName(b *bytes.Buffer, s string) {
+func writeName[S string | []byte](b *bytes.Buffer, s S) {
 	const hex = "0123456789ABCDEF"
 	// Appended to the buffer's free space and written once: a call per byte cost more
 	// than the bytes.
