@@ -59,3 +59,5 @@ require (
 )
 
 replace github.com/emersion/go-smtp => ./internal/third_party/go-smtp
+
+replace github.com/pdfcpu/pdfcpu => ./internal/third_party/pdfcpu
