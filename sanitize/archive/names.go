@@ -78,6 +78,10 @@ func unicodePathName(extra []byte, raw string) string {
 // other colons (NTFS streams), backslashes (a separator on Windows), control and
 // invisible format characters (RLO spoofing), Windows device names, and components that
 // Windows silently trims (trailing dots and spaces). filepath.IsLocal is the final gate.
+// The other characters Windows cannot put in a name (< > " | ? *) become "_", as 7-Zip
+// and Explorer write them when extracting: kept, they let names spell markup or PDF
+// dictionaries where sniffers and readers look (a tar's first bytes are its first name;
+// a zip's first name sits 30 bytes in, inside the 1 KiB where Acrobat seeks "%PDF-").
 func cleanName(name string) (clean string, problem string) {
 	if name == "" {
 		return "", "empty name"
@@ -128,7 +132,7 @@ func cleanName(name string) (clean string, problem string) {
 	if len(parts) == 0 {
 		return "", "empty name"
 	}
-	clean = strings.Join(parts, "/")
+	clean = windowsReserved.Replace(strings.Join(parts, "/"))
 	if !filepath.IsLocal(clean) {
 		return "", "name is not a local path"
 	}
@@ -137,6 +141,10 @@ func cleanName(name string) (clean string, problem string) {
 	}
 	return clean, ""
 }
+
+// windowsReserved replaces the characters Windows refuses in file names and that do not
+// already refuse an entry (":" and "\\" do).
+var windowsReserved = strings.NewReplacer("<", "_", ">", "_", `"`, "_", "|", "_", "?", "_", "*", "_")
 
 // windowsDevices are the names Windows maps to devices in every directory, with any
 // extension ("CON.txt" is the console). The superscript digits are devices too.

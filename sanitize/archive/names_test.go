@@ -17,6 +17,8 @@ func TestCleanName(t *testing.T) {
 		{in: "会議資料/議事録.docx", want: "会議資料/議事録.docx"},
 		{in: ".hidden", want: ".hidden"},
 		{in: "..a", want: "..a"},
+		{in: `<html>/a|b?"c"*.txt`, want: "_html_/a_b__c__.txt"}, // Windows' reserved characters, as 7-Zip extracts them
+		{in: "%PDF-1.7 <</Type/Catalog>>", want: "%PDF-1.7 __/Type/Catalog__"},
 		{in: "", problem: "empty name"},
 		{in: "./", problem: "empty name"},
 		{in: "../x", problem: "path traversal"},
