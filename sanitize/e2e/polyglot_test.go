@@ -280,6 +280,9 @@ func TestPolyglots(t *testing.T) {
 		{"polyglot/gif+html-after-trailer", "a.gif", "", cat(gif, page), "sanitized", ""},
 		{"polyglot/gif+html-in-comment", "a.gif", "", withGIFExtension(gif, 0xfe, nil, page), "delivered", ""},
 		{"polyglot/gif+zip-in-application-block", "a.gif", "", withGIFExtension(gif, 0xff, []byte("XMP DataXMP"), z(0)), "delivered", ""},
+		{"polyglot/bmp+zip-after", "a.bmp", "", cat(readFile(t, "img/image.bmp"), z(len(readFile(t, "img/image.bmp")))), "delivered", ""},
+		{"polyglot/tiff+html-after", "a.tiff", "", cat(readFile(t, "img/image.tiff"), page), "delivered", ""},
+		{"polyglot/webp+zip-after", "a.webp", "", cat(readFile(t, "img/photo.webp"), z(len(readFile(t, "img/photo.webp")))), "delivered", ""},
 		// Office packages: extra entries, data before and after, a second directory.
 		{"polyglot/docx+html-entry", "a.docx", "", mkzip(t, append(docxParts(), zipEntry{"index.html", polyglotHTML}, zipEntry{"run.exe", exe})...), "delivered", "a.docx"},
 		{"polyglot/docx+pdf-first-entry", "a.docx", "", storedZip(t, 0, append([]zipEntry{{"0.pdf", string(pdf2)}}, docxParts()...)...), "safe", ""},
