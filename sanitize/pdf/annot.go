@@ -166,7 +166,7 @@ func (b *builder) smallArray(v types.Object, typ string) (any, bool, error) {
 		}
 		return array{f, size}, true, nil
 	case "Differences": // code name name ... code name ... (9.6.5.1)
-		out := array{}
+		out := make(array, 0, len(a))
 		for _, e := range a {
 			if i, ok := b.integer(e); ok && i >= 0 && i <= 255 {
 				out = append(out, i)
@@ -178,7 +178,7 @@ func (b *builder) smallArray(v types.Object, typ string) (any, bool, error) {
 		}
 		return out, true, nil
 	case "CIDWidths": // c [w ...] or c_first c_last w ... (9.7.4.3)
-		out := array{}
+		out := make(array, 0, len(a))
 		for _, e := range a {
 			if n, ok := b.numValue(e); ok {
 				out = append(out, n)

@@ -45,6 +45,7 @@ type builder struct {
 	objStmNums    map[int]map[int]int     // object stream -> its prolog's object numbers -> index
 	zr            io.ReadCloser           // reused Flate decompressor
 	ops           operands                // the operand stack of the content stream being read
+	strs          []byte                  // the bytes of its hex strings
 	opArgs        []operand               // operands of the content operator being written
 	fonts         map[[32]byte]fontResult // font programs rebuilt, by content
 	structRootNr  int                     // the input's structure tree root

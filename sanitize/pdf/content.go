@@ -19,7 +19,7 @@ const maxOperands = 64
 // was dropped is reported once per stream. The result is in memory the builder reuses:
 // it must be written out (or copied) before the next call.
 func (b *builder) content(data []byte, label string) ([]byte, error) {
-	l := lexer{data: data}
+	l := lexer{data: data, strs: &b.strs}
 	out := &b.out
 	out.Reset()
 	// Written again, a stream is about as long as it was: one allocation, not a dozen.
@@ -44,8 +44,8 @@ func (b *builder) content(data []byte, label string) ([]byte, error) {
 			}
 		}
 		if len(ops.stack) == 0 {
-			// No operand refers to the arena: the last operator's are written or dropped.
-			ops.arena = ops.arena[:0]
+			// No operand refers to the arenas: the last operator's are written or dropped.
+			ops.arena, b.strs = ops.arena[:0], b.strs[:0]
 		}
 		t, err := l.next()
 		if err != nil {

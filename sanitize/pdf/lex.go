@@ -41,29 +41,36 @@ const maxNesting = 32
 type lexer struct {
 	data []byte
 	pos  int
+	// strs, when set, holds the bytes of hex strings read (content streams): they are
+	// appended to its memory instead of each allocated, until the caller empties it.
+	strs *[]byte
 }
 
-func isSpace(c byte) bool {
-	switch c {
-	case 0, '\t', '\n', '\f', '\r', ' ':
-		return true
-	}
-	return false
-}
+// Character classes (7.2.3), looked up once per byte.
+const (
+	cSpace = 1 << iota
+	cDelim
+)
 
-func isDelim(c byte) bool {
-	switch c {
-	case '(', ')', '<', '>', '[', ']', '{', '}', '/', '%':
-		return true
+var charClass = func() (t [256]uint8) {
+	for _, c := range []byte{0, '\t', '\n', '\f', '\r', ' '} {
+		t[c] = cSpace
 	}
-	return false
-}
+	for _, c := range []byte("()<>[]{}/%") {
+		t[c] = cDelim
+	}
+	return t
+}()
+
+func isSpace(c byte) bool { return charClass[c] == cSpace }
+
+func isDelim(c byte) bool { return charClass[c] == cDelim }
 
 // skip passes whitespace and comments.
 func (l *lexer) skip() {
 	for l.pos < len(l.data) {
 		c := l.data[l.pos]
-		if isSpace(c) {
+		if charClass[c] == cSpace {
 			l.pos++
 			continue
 		}
@@ -121,7 +128,7 @@ func (l *lexer) next() (token, error) {
 		return token{}, errSyntax
 	}
 	start := l.pos
-	for l.pos < len(l.data) && !isSpace(l.data[l.pos]) && !isDelim(l.data[l.pos]) {
+	for l.pos < len(l.data) && charClass[l.data[l.pos]] == 0 {
 		l.pos++
 	}
 	word := l.data[start:l.pos]
@@ -151,19 +158,35 @@ func number(w []byte) (token, bool) {
 	if digits == 0 {
 		return token{}, false
 	}
-	if !dot && len(w) <= 18 {
-		// The common case, without the allocation of a string for strconv.
-		neg := w[0] == '-'
+	if !dot && len(w) <= 18 || dot && digits <= 15 {
+		// The common cases, without strconv. A real of up to 15 digits is their integer
+		// (below 2^53) over a power of ten (at most 10^15), both exact float64s, so the
+		// quotient is the correctly rounded value of the decimal: what ParseFloat returns.
 		var i int64
+		frac, seen := 0, false
 		for _, c := range w {
-			if c >= '0' && c <= '9' {
+			switch {
+			case c >= '0' && c <= '9':
 				i = i*10 + int64(c-'0')
+				if seen {
+					frac++
+				}
+			case c == '.':
+				seen = true
 			}
 		}
-		if neg {
-			i = -i
+		neg := w[0] == '-'
+		if !dot {
+			if neg {
+				i = -i
+			}
+			return token{kind: tInt, i: i}, true
 		}
-		return token{kind: tInt, i: i}, true
+		f := float64(i) / pow10[frac]
+		if neg {
+			f = -f
+		}
+		return token{kind: tReal, f: f}, true
 	}
 	f, err := strconv.ParseFloat(string(w), 64)
 	if err != nil {
@@ -171,6 +194,8 @@ func number(w []byte) (token, bool) {
 	}
 	return token{kind: tReal, f: f}, true
 }
+
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
 
 func unhex(c byte) (byte, bool) {
 	switch {
@@ -299,6 +324,22 @@ func (l *lexer) literal() ([]byte, error) {
 // hex reads a hexadecimal string after its '<' (7.3.4.3).
 func (l *lexer) hex() ([]byte, error) {
 	var out []byte
+	if l.strs != nil {
+		// Sized first, so that the string is one piece of the arena's memory.
+		digits := 0
+		for i := l.pos; i < len(l.data) && l.data[i] != '>'; i++ {
+			if !isSpace(l.data[i]) {
+				digits++
+			}
+		}
+		n, arena := (digits+1)/2, *l.strs
+		if cap(arena)-len(arena) < n {
+			// Strings read before keep the old memory.
+			arena = make([]byte, 0, max(4096, 2*n))
+		}
+		out = arena[len(arena) : len(arena) : len(arena)+n]
+		*l.strs = arena[:len(arena)+n]
+	}
 	var hi byte
 	half := false
 	for l.pos < len(l.data) {

@@ -243,11 +243,12 @@ func (s *operands) encode(b *bytes.Buffer, o *operand) {
 		writeString(b, o.b)
 	case opArray:
 		b.WriteByte('[')
-		for i, e := range s.elems(o) {
+		elems := s.elems(o)
+		for i := range elems {
 			if i > 0 {
 				b.WriteByte(' ')
 			}
-			s.encode(b, &e)
+			s.encode(b, &elems[i])
 		}
 		b.WriteByte(']')
 	case opDict:

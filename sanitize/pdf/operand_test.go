@@ -1,6 +1,9 @@
 package pdf
 
 import (
+	"math"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -56,5 +59,45 @@ func TestOperandArenaBounded(t *testing.T) {
 	}
 	if len(b.rep.order) != 1 || !strings.Contains(b.rep.order[0].detail, "TJ (operands)") {
 		t.Errorf("report %+v, want the TJ reported", b.rep.order)
+	}
+}
+
+// TestNumberMatchesParseFloat checks number's own reading of reals against strconv's,
+// bit for bit (signed zeros included), on hand-picked and random spellings.
+func TestNumberMatchesParseFloat(t *testing.T) {
+	cases := []string{"0.5", "-.0", "-0.0", ".5", "5.", "+1.25", "-0.000001", "0.1", "0.7",
+		"123456789.012345", "999999999999999.", ".999999999999999", "9007199254740.993",
+		"0.0000000000000001", "1234567890123456.7", "3.14159265358979"}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		digits := 1 + r.IntN(17)
+		var s []byte
+		switch r.IntN(3) {
+		case 1:
+			s = append(s, '-')
+		case 2:
+			s = append(s, '+')
+		}
+		dot := r.IntN(digits + 1)
+		for k := range digits {
+			if k == dot {
+				s = append(s, '.')
+			}
+			s = append(s, byte('0'+r.IntN(10)))
+		}
+		if dot == digits {
+			s = append(s, '.')
+		}
+		cases = append(cases, string(s))
+	}
+	for _, c := range cases {
+		tok, ok := number([]byte(c))
+		want, err := strconv.ParseFloat(c, 64)
+		if !ok || err != nil || tok.kind != tReal {
+			t.Fatalf("%q: ok %v, kind %v, ParseFloat error %v", c, ok, tok.kind, err)
+		}
+		if math.Float64bits(tok.f) != math.Float64bits(want) {
+			t.Fatalf("%q: %v, ParseFloat %v", c, tok.f, want)
+		}
 	}
 }
