@@ -446,7 +446,7 @@ func (j *job) write(w io.Writer, retype map[string]string) error {
 		switch {
 		case p.rels != nil:
 			err = p.rels.write(pw)
-		case p.data == nil && p.f.UncompressedSize64 >= pipelineMin:
+		case p.data == nil && pipelined(p.f.UncompressedSize64):
 			aw := newAsyncWriter(pw)
 			err = j.rewriteXML(aw, p)
 			if cerr := aw.Close(); err == nil {
@@ -473,7 +473,7 @@ func (j *job) rewriteXML(w io.Writer, p *part) error {
 		if err != nil {
 			return err
 		}
-		if p.f.UncompressedSize64 >= pipelineMin {
+		if pipelined(p.f.UncompressedSize64) {
 			prc = newReadAhead(prc)
 		}
 		defer prc.Close()

@@ -2,18 +2,27 @@ package ooxml
 
 import (
 	"io"
+	"runtime"
 	"sync"
 )
 
 // A large XML part is read, judged and written by one goroutine, with inflating its input
 // and deflating its output about a third of the work. For parts of pipelineMin bytes or
-// more both run beside the rewrite, each on its own goroutine with a few chunks in
-// flight, so that a long document's latency on a machine with a free core is the rewrite's
-// alone. The hand-offs between cores cost a few percent more CPU (less with larger chunks),
-// so only parts of a megabyte or more — long reports, big sheets, not the parts of a
-// typical mail attachment — take this path; on a machine whose cores are all busy it gains
-// nothing.
+// more, when the process has more than one processor, both run beside the rewrite, each
+// on its own goroutine with a few chunks in flight, so that a long document's latency on
+// a machine with a free core is the rewrite's alone. The hand-offs between cores cost a
+// few percent more CPU (less with larger chunks), so only parts of a megabyte or more —
+// long reports, big sheets, not the parts of a typical mail attachment — take this path;
+// on a machine whose cores are all busy it gains nothing.
 var pipelineMin uint64 = 1 << 20 // a variable so that tests can turn the pipeline off
+
+// pipelined reports whether a part of size bytes is inflated and deflated beside its
+// rewrite. With one processor (GOMAXPROCS=1) the goroutines could only take turns: the
+// pipeline would cost its hand-offs and two more copies of the part (a few percent of
+// the part's CPU) and gain nothing.
+func pipelined(size uint64) bool {
+	return size >= pipelineMin && runtime.GOMAXPROCS(0) > 1
+}
 
 const (
 	pipelineChunk = 256 << 10

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -15,8 +16,10 @@ import (
 // the bytes and the report of the single-goroutine rewrite, and a large part that is
 // corrupt fails the same way.
 func TestPipelineSameOutput(t *testing.T) {
+	// The pipeline runs only with more than one processor: make sure this test has two.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
 	big := bigDocx(t, 350<<10)
-	if n := mainSize(t, big); n < pipelineMin {
+	if n := mainSize(t, big); !pipelined(n) {
 		t.Fatalf("main part of %d bytes does not reach the pipeline (%d)", n, pipelineMin)
 	}
 	// A corrupt copy: one byte of the compressed main part flipped, so the inflater or the
@@ -199,5 +202,17 @@ func TestAsyncWriter(t *testing.T) {
 		if !bytes.HasPrefix(data, dst.buf.Bytes()) {
 			t.Errorf("limit %d: bytes out of order", limit)
 		}
+	}
+}
+
+// TestPipelineOneProcessor: with one processor a large part is rewritten on one goroutine.
+func TestPipelineOneProcessor(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	if pipelined(pipelineMin) {
+		t.Error("pipelined with GOMAXPROCS=1")
+	}
+	runtime.GOMAXPROCS(2)
+	if !pipelined(pipelineMin) || pipelined(pipelineMin-1) {
+		t.Error("with two processors, parts of pipelineMin bytes or more are pipelined, smaller ones not")
 	}
 }
