@@ -53,12 +53,14 @@ type scanner struct {
 	last     *qsym               // the entry of the name interned last
 	// Start tags read before (xmltags.go): hit is the entry of the start tag just
 	// returned (nil when it has none), slotFor where a tag being read may be kept, gen
-	// the generation of namespace bindings the reader is in.
+	// the generation of namespace bindings the reader is in, and gens the last one
+	// handed out (newGen).
 	tags    *[tagCacheSize]tagEntry
 	seen    *[seenSize]uint32
 	hit     *tagEntry
 	slotFor *tagEntry
 	gen     uint64
+	gens    uint64
 	// Start tags looked up and hits that saved work since the last probe, and start
 	// tags left to read without looking (cachedStart).
 	tagLook, tagGain, tagIdle int
@@ -85,7 +87,7 @@ func getScanner(r io.Reader) *scanner {
 	s.r, s.pos, s.end, s.eof, s.rerr, s.endTag, s.expect = r, 0, 0, false, nil, false, nil
 	s.hit, s.slotFor = nil, nil
 	s.tagLook, s.tagGain, s.tagIdle = 0, 0, 0
-	s.gen++ // another part: other bindings
+	s.newGen() // another part: other bindings
 	return s
 }
 

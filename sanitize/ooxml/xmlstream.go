@@ -167,6 +167,7 @@ type (
 		nbind    int
 		wlo, whi uint64 // raw as the scanner's words (wn > 0), for its end tag
 		wn       int
+		gen      uint64 // the scanner's generation of bindings before this element's own
 	}
 )
 
@@ -303,12 +304,14 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 				case a.Name.Space == "xmlns":
 					rs.binds = append(rs.binds, binding{a.Name.Local, canonicalNS(a.Value)})
 					rs.ncache = 0
-					scn.gen++
 				case a.Name.Space == "" && a.Name.Local == "xmlns":
 					rs.binds = append(rs.binds, binding{"", canonicalNS(a.Value)})
 					rs.ncache = 0
-					scn.gen++
 				}
+			}
+			if top.nbind != len(rs.binds) {
+				top.gen = scn.gen // given back at the end tag, with the bindings
+				scn.newGen()
 			}
 			// The first cached binding answers most names (Word's w:): test it here,
 			// where a call through the closure would cost more than the test.
@@ -362,7 +365,7 @@ func readXML(ctx context.Context, r io.Reader, st stage) error {
 			if nb := stack[len(stack)-1].nbind; nb != len(rs.binds) {
 				rs.binds = rs.binds[:nb]
 				rs.ncache = 0
-				scn.gen++
+				scn.gen = stack[len(stack)-1].gen
 			}
 			stack = stack[:len(stack)-1]
 			scn.expect = nil

@@ -17,8 +17,9 @@ import (
 //
 // That is the same answer, not a guess: the scanner reads a tag from its bytes alone, so
 // equal bytes read equally, and a prefix resolves to the same namespace while the
-// bindings in scope are the same (the generation changes whenever a binding is pushed or
-// popped, and with every part). Only tags the serializer writes back as read (canonical,
+// bindings in scope are the same (a generation stands for one state of them: a new one
+// with every part and every element that declares a namespace, the one before back when
+// that element ends). Only tags the serializer writes back as read (canonical,
 // see startElement: no references, nothing escaped, so the first '>' ends the tag) are
 // kept, of at most maxCachedTag bytes, and none that declares a namespace.
 //
@@ -113,6 +114,15 @@ func (s *scanner) cachedStart(t *tok, b []byte) bool {
 	}
 	s.hit = e
 	return true
+}
+
+// newGen starts a generation of namespace bindings: a part's, or an element's that
+// declares some. The reader gives the one before back when the element ends, with the
+// bindings it had: a drawing that declares its namespaces does not make every tag after
+// it read and judged again.
+func (s *scanner) newGen() {
+	s.gens++
+	s.gen = s.gens
 }
 
 // tagHash hashes the tag b[:n] (b holds at least n bytes) from its words: a general-purpose

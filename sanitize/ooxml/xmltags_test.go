@@ -67,6 +67,8 @@ func TestTagCacheSameTokens(t *testing.T) {
 		`<r xmlns:a="urn:1"><a:x k="1"/><s xmlns:a="urn:2"><a:x k="1"/><a:x a:k="1"/></s><a:x k="1"/><a:x a:k="1"/></r>`,
 		// The default namespace rebound, and unbound.
 		`<r xmlns="urn:1"><x k="1"/><s xmlns="urn:2"><x k="1"/></s><s xmlns=""><x k="1"/></s><x k="1"/></r>`,
+		// A prefix bound in one element, then otherwise in the next, then not at all.
+		`<r xmlns:a="urn:1"><a:x k="1"/><s xmlns:b="urn:2"><a:x k="1"/><b:y/></s><a:x k="1"/><s xmlns:b="urn:3"><b:y/><b:y/></s><b:y xmlns:b="urn:4"/><b:y/></r>`,
 		// The same prefix bound to the same namespace again is still another binding.
 		`<r xmlns:a="urn:1"><a:x/><s xmlns:a="urn:1"><a:x/></s><a:x/></r>`,
 		// Equal tags written otherwise (not canonical) and tags declaring namespaces.
@@ -96,6 +98,9 @@ func TestTagCacheBindings(t *testing.T) {
 	for _, c := range []struct{ doc, want string }{
 		{`<r xmlns:a="urn:1"><a:x/><s xmlns:a="urn:2"><a:x/></s><a:x/></r>`, "urn:1 urn:2 urn:1"},
 		{`<r xmlns:a="urn:3"><a:x/><a:x/></r>`, "urn:3 urn:3"},
+		// The bindings before an element that declares come back after it; another
+		// element's declarations are new ones even where the first one's were.
+		{`<r xmlns:a="urn:1"><a:x/><s xmlns:a="urn:2"><a:x/></s><a:x/><s xmlns:b="urn:6"><a:x/></s><s xmlns:a="urn:5"><a:x/></s><a:x/></r>`, "urn:1 urn:2 urn:1 urn:1 urn:5 urn:1"},
 		{`<r xmlns:a="urn:4"><a:x/><a:x/></r>`, "urn:4 urn:4"},
 	} {
 		got, err := dumpTokens(t, []byte(c.doc), true, false)
