@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"os"
@@ -331,6 +332,11 @@ func TestPolyglots(t *testing.T) {
 		{"polyglot/csv+pdf", "a.csv", "", cat([]byte("a,b\n1,2\n"), pdf2), "safe", ""},
 		{"polyglot/csv+html", "a.csv", "", cat([]byte("a,b\n1,2\n"), page), "safe", ""},
 	}
+	// Markup the source only escaped comes out of the HTML-to-text conversion as markup.
+	cases = append(cases,
+		advCase{"polyglot/html-escaping-a-page", "a.html", "", []byte("<p>&lt;html&gt;&lt;body&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;/body&gt;&lt;/html&gt;</p>"), "safe", ""},
+		advCase{"polyglot/html-escaping-a-pdf", "a.html", "", []byte("<pre>" + html.EscapeString(string(pdf2)) + "</pre>"), "safe", ""},
+		advCase{"polyglot/html-escaping-sylk", "a.html", "", []byte("<p>ID;PWXL;N;E</p><p>C;Y1;X1;K0;ECMD|' /C CALC'!A0</p>"), "safe", ""})
 	for _, tag := range []string{"<p>", "<b>", "<br>", "<h1>", "<font>", "<table>", "<a href=\"javascript:alert(1)\">", "<!-- c -->", "<style>", "<title>", "<body>", "<iframe src=x>", "<div>", "<head>"} {
 		body := tag + "hello<script>/*" + decoderMarker + "*/alert(1)</script>"
 		n := strings.Trim(strings.Fields(strings.Trim(tag, "<>!-"))[0], `"=`)

@@ -152,11 +152,16 @@ func (s *Sanitizer) write(ctx context.Context, in *sanitize.Item, w io.Writer, b
 			res.OutType = "text/tab-separated-values; charset=utf-8"
 		}
 	case "html":
-		hst, err := HTMLToText(out, dec, HTMLOptions{DefangLinks: s.o.DefangLinks, MaxOutput: max})
+		la := &leadAngleWriter{w: out}
+		hst, err := HTMLToText(la, dec, HTMLOptions{DefangLinks: s.o.DefangLinks, MaxOutput: max})
 		if err != nil {
 			return res, st, err
 		}
-		res.Add(sanitize.ActConvertedToText, p, htmlDetail(hst))
+		d := htmlDetail(hst)
+		if la.changed {
+			d += "; its text starts with \"<\", written \"＜\" so that it is not read as markup again"
+		}
+		res.Add(sanitize.ActConvertedToText, p, d)
 		res.OutType = textPlain
 		res.OutName = sanitize.ReplaceExt(in.Name, ".txt")
 	default:
