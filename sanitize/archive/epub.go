@@ -110,9 +110,11 @@ func (s *Sanitizer) sanitizeEPUB(ctx context.Context, in *sanitize.Item, w io.Wr
 	lim := b.Limits()
 	out := sanitize.LimitWriter(w, lim.MaxFileSize, "limits.max_file_size")
 	bw := bufio.NewWriterSize(out, 32<<10)
-	seen := &inkWriter{w: bw}
+	// The book's text must not start with markup it only escaped (see text.LeadAngleWriter).
+	lw := text.NewLeadAngleWriter(bw)
+	seen := &inkWriter{w: lw}
 	if h := epubHeader(pkg); h != "" {
-		if _, err := io.WriteString(bw, h); err != nil {
+		if _, err := io.WriteString(lw, h); err != nil {
 			return res, err
 		}
 	}

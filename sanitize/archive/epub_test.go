@@ -106,6 +106,8 @@ func TestEPUBCases(t *testing.T) {
 		{"image pages only", makeEPUB(t, epubOPF(`<itemref idref="c1"/><itemref idref="img"/>`, items...),
 			zfile{name: "OEBPS/text/ch1.xhtml", body: []byte(imageOnly)}, zfile{name: "OEBPS/images/a.png", body: []byte("\x89PNG")}),
 			nil, sanitize.ErrUnsupported},
+		{"title spelling markup", makeEPUB(t, strings.Replace(epubOPF(spine, items...), "A Book", "&lt;html&gt;&lt;b&gt;Title&lt;/b&gt;", 1), pages...),
+			[]string{"＜html><b>Title</b>", "First chapter."}, nil},
 		{"no pages", makeEPUB(t, epubOPF(`<itemref idref="img"/>`, items...), zfile{name: "OEBPS/images/a.png", body: []byte("\x89PNG")}),
 			nil, sanitize.ErrUnsupported},
 		{"page outside the book", makeEPUB(t, epubOPF(`<itemref idref="x"/>`, `<item id="x" href="../../etc/passwd" media-type="application/xhtml+xml"/>`)),

@@ -152,13 +152,13 @@ func (s *Sanitizer) write(ctx context.Context, in *sanitize.Item, w io.Writer, b
 			res.OutType = "text/tab-separated-values; charset=utf-8"
 		}
 	case "html":
-		la := &leadAngleWriter{w: out}
+		la := NewLeadAngleWriter(out)
 		hst, err := HTMLToText(la, dec, HTMLOptions{DefangLinks: s.o.DefangLinks, MaxOutput: max})
 		if err != nil {
 			return res, st, err
 		}
 		d := htmlDetail(hst)
-		if la.changed {
+		if la.Changed() {
 			d += "; its text starts with \"<\", written \"＜\" so that it is not read as markup again"
 		}
 		res.Add(sanitize.ActConvertedToText, p, d)
