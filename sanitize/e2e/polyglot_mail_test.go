@@ -18,7 +18,7 @@ import (
 // TestMailTypeDisagreement: an attachment's declared type, its file name's extension and
 // its content are three answers to one question, and mail programs pick different ones
 // (Outlook the extension, others the type, a browser the content). Every combination of
-// six contents, seven declared types and seven names goes through the engine; each delivered
+// six contents, eight declared types and seven names goes through the engine; each delivered
 // part must then give one answer: a browser-style sniff of its bytes, its Content-Type
 // and its name's extension name the same format, and the part is judged inert as that.
 func TestMailTypeDisagreement(t *testing.T) {
@@ -31,7 +31,7 @@ func TestMailTypeDisagreement(t *testing.T) {
 		"html": []byte(polyglotHTML),
 		"text": []byte("hello, plain words\r\n"),
 	}
-	types := []string{"application/pdf", "application/zip", "image/png", "image/gif", "text/html", "text/plain", "application/octet-stream"}
+	types := []string{"application/pdf", "application/zip", "image/png", "image/gif", "text/html", "text/plain", "message/rfc822", "application/octet-stream"}
 	names := []string{"a.pdf", "a.zip", "a.png", "a.gif", "a.html", "a.txt", ""}
 	n := 0
 	for _, ck := range []string{"pdf", "zip", "png", "gif", "html", "text"} {

@@ -293,6 +293,8 @@ func TestPolyglots(t *testing.T) {
 		{"polyglot/docx+html-in-comment", "a.docx", "", withZipComment(docx, page), "sanitized", "a.docx"},
 		{"polyglot/docx-then-dde-docx", "a.docx", "", twoDirectories(t, docxParts(), ddeDocx()), "safe", ""},
 		{"polyglot/dde-docx-then-docx", "a.docx", "", twoDirectories(t, ddeDocx(), docxParts()), "sanitized", "a.docx"},
+		{"polyglot/docx-then-odt", "a.docx", "", twoDirectories(t, docxParts(), entriesOf(t, odt)), "safe", ""},
+		{"polyglot/odt-then-dde-docx", "a.odt", "", twoDirectories(t, entriesOf(t, odt), ddeDocx()), "safe", ""},
 		{"polyglot/docx-local-only-macro", "a.docx", "", dropCentral(t, mkzip(t, append(docxParts(), zipEntry{"word/vbaProject.bin", exe})...), "word/vbaProject.bin"), "sanitized", "a.docx"},
 		{"polyglot/odt+html-entry", "a.odt", "", withEntries(t, odt, nil, zipEntry{"index.html", polyglotHTML}, zipEntry{"run.exe", exe}), "delivered", "a.odt"},
 		{"polyglot/odt+html-after", "a.odt", "", cat(odt, page), "sanitized", "a.odt"},
