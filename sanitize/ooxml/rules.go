@@ -69,11 +69,17 @@ func rawLabel(n xml.Name) string {
 	return clip(n.Space + ":" + n.Local)
 }
 
+// keptAsRead reports a tag that start would keep as read without a look: the same bytes,
+// under the same bindings, were judged in this part already and were plain, nothing
+// removed, no metadata rule asked (see the end of start). Nothing they were judged on
+// has changed since. The writer asks before calling start.
+func keptAsRead(t *tok) bool {
+	e := t.tag
+	return e != nil && e.kept == e.gen
+}
+
 func (r *ooxmlRules) start(t *tok, parent xml.Name) op {
-	if e := t.tag; e != nil && e.kept == e.gen {
-		// This tag, byte for byte and under the same bindings, was judged in this part
-		// already: plain, nothing removed, no metadata rule asked (see the end of the
-		// checks below). Nothing it was judged on has changed since.
+	if keptAsRead(t) {
 		return opKeep
 	}
 	n := t.name

@@ -546,6 +546,12 @@ func (w *writer) push(t *tok) error {
 			w.skip = 1
 			return nil
 		}
+		if w.ox != nil && w.npending == 0 && !t.drop && !t.unwrap && keptAsRead(t) {
+			// What the path below does for a tag the rules keep as read.
+			w.pushFrame(t.name)
+			w.writeStartTok(t)
+			break
+		}
 		parent := xml.Name{}
 		if len(w.stack) > 0 {
 			parent = w.stack[len(w.stack)-1].name
