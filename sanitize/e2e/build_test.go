@@ -23,10 +23,18 @@ type zipEntry struct {
 // not check, which is what the duplicate-name samples need).
 func mkzip(t testing.TB, entries ...zipEntry) []byte {
 	t.Helper()
+	return buildZip(t, 0, zip.Deflate, entries...)
+}
+
+// buildZip is mkzip with every entry compressed by method, for a zip that will start at
+// offset in a larger file (its offsets count from the file's start).
+func buildZip(t testing.TB, offset int64, method uint16, entries ...zipEntry) []byte {
+	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
+	zw.SetOffset(offset)
 	for _, e := range entries {
-		w, err := zw.Create(e.name)
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: method})
 		if err != nil {
 			t.Fatal(err)
 		}

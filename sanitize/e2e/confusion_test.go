@@ -38,6 +38,13 @@ type advCase struct {
 // independent re-parse and, where set, its delivered name.
 func runCases(t *testing.T, cases []advCase) {
 	t.Helper()
+	runCasesJudged(t, cases, nil)
+}
+
+// runCasesJudged is runCases with one more judge of each delivered output, given the
+// name it is delivered under; its findings fail the case.
+func runCasesJudged(t *testing.T, cases []advCase, judge func(t *testing.T, out []byte, name string) []string) {
+	t.Helper()
 	e := newEngine(t, sanitize.Limits{})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -56,10 +63,15 @@ func runCases(t *testing.T, cases []advCase) {
 			if err := reparse(outResult(res, c.file), out); err != nil {
 				t.Errorf("Sanitize(%q) = %s: %v", c.file, res.Verdict, err)
 			}
-			if c.outName != "" {
-				if got := deliveredName(res, c.file); got != c.outName {
-					t.Errorf("delivered name = %q, want %q", got, c.outName)
-				}
+			name := deliveredName(res, c.file)
+			if c.outName != "" && name != c.outName {
+				t.Errorf("delivered name = %q, want %q", name, c.outName)
+			}
+			if judge == nil {
+				return
+			}
+			if f := judge(t, out, name); len(f) > 0 {
+				t.Errorf("Sanitize(%q) = %s: %s", c.file, res.Verdict, strings.Join(f, "; "))
 			}
 		})
 	}

@@ -1,10 +1,6 @@
 package e2e
 
 import (
-	"io"
-	"mime"
-	"mime/multipart"
-	"net/mail"
 	"strings"
 	"testing"
 
@@ -62,42 +58,11 @@ func TestTextBodyMailto(t *testing.T) {
 // plainText is the decoded text of a message's text/plain parts that are not attachments.
 func plainText(t *testing.T, msg []byte) string {
 	t.Helper()
-	m, err := mail.ReadMessage(strings.NewReader(string(msg)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var b strings.Builder
-	var walk func(h map[string][]string, r io.Reader)
-	walk = func(h map[string][]string, r io.Reader) {
-		get := func(k string) string {
-			if v := h[k]; len(v) > 0 {
-				return v[0]
-			}
-			return ""
+	for _, p := range leafParts(t, msg) {
+		if v := p.header["Content-Disposition"]; p.mt == "text/plain" && (len(v) == 0 || !strings.HasPrefix(v[0], "attachment")) {
+			b.Write(p.body)
 		}
-		mt, params, _ := mime.ParseMediaType(get("Content-Type"))
-		if strings.HasPrefix(mt, "multipart/") {
-			mr := multipart.NewReader(r, params["boundary"])
-			for {
-				p, err := mr.NextRawPart()
-				if err != nil {
-					return
-				}
-				walk(p.Header, p)
-			}
-		}
-		if mt != "" && mt != "text/plain" || strings.HasPrefix(get("Content-Disposition"), "attachment") {
-			return
-		}
-		switch strings.ToLower(get("Content-Transfer-Encoding")) {
-		case "base64":
-			r = newBase64(r)
-		case "quoted-printable":
-			r = newQP(r)
-		}
-		d, _ := io.ReadAll(io.LimitReader(r, maxInspect))
-		b.Write(d)
 	}
-	walk(m.Header, m.Body)
 	return b.String()
 }

@@ -24,22 +24,7 @@ const polyglotHTML = "<html><body><script>/*" + decoderMarker + "*/alert(1)</scr
 // in the file as written; offset is where the zip will start in the polyglot.
 func storedZip(t testing.TB, offset int64, entries ...zipEntry) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	zw.SetOffset(offset)
-	for _, e := range entries {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: zip.Store})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.Write([]byte(e.body)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return buildZip(t, offset, zip.Store, entries...)
 }
 
 // payloadZip is the zip hidden in the polyglots: an executable and a page, both marked.
@@ -177,20 +162,7 @@ func dropCentral(t testing.TB, z []byte, name string) []byte {
 func twoDirectories(t testing.TB, a []zipEntry, b []zipEntry) []byte {
 	t.Helper()
 	first := mkzip(t, a...)
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	zw.SetOffset(int64(len(first)))
-	for _, e := range b {
-		w, err := zw.Create(e.name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write([]byte(e.body))
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return append(first, buf.Bytes()...)
+	return append(first, buildZip(t, int64(len(first)), zip.Deflate, b...)...)
 }
 
 // ddeDocx is the minimal docx with a DDEAUTO field in its body.

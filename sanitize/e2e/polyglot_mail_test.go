@@ -117,15 +117,24 @@ func formatOfSniff(b []byte) string {
 	return "binary:" + mt
 }
 
-// disagreeingParts walks a delivered message and lists the leaf parts whose type, name
-// and content do not agree.
-func disagreeingParts(t *testing.T, msg []byte) []string {
+// leafPart is one decoded leaf of a delivered message.
+type leafPart struct {
+	path   string
+	header map[string][]string
+	mt     string // media type, text/plain when none is given
+	params map[string]string
+	fname  string // Content-Disposition filename, else the type's name parameter
+	body   []byte // transfer encoding undone
+}
+
+// leafParts walks a delivered message with the standard library's readers.
+func leafParts(t *testing.T, msg []byte) []leafPart {
 	t.Helper()
 	m, err := mail.ReadMessage(bytes.NewReader(msg))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var found []string
+	var parts []leafPart
 	var walk func(path string, h map[string][]string, r io.Reader)
 	walk = func(path string, h map[string][]string, r io.Reader) {
 		get := func(k string) string {
@@ -159,17 +168,28 @@ func disagreeingParts(t *testing.T, msg []byte) []string {
 		if _, dp, err := mime.ParseMediaType(get("Content-Disposition")); err == nil && dp["filename"] != "" {
 			fname = dp["filename"]
 		}
-		if fname == "" && mt == "text/plain" || strings.HasPrefix(mt, "message/") {
-			return // the body text or a report, judged by reparse
+		parts = append(parts, leafPart{path: path, header: h, mt: mt, params: params, fname: fname, body: body})
+	}
+	walk("", m.Header, m.Body)
+	return parts
+}
+
+// disagreeingParts lists the leaf parts of a delivered message whose type, name and
+// content do not agree.
+func disagreeingParts(t *testing.T, msg []byte) []string {
+	t.Helper()
+	var found []string
+	for _, p := range leafParts(t, msg) {
+		if p.fname == "" && p.mt == "text/plain" || strings.HasPrefix(p.mt, "message/") {
+			continue // the body text or a report, judged by reparse
 		}
-		sniff, byType, byExt := formatOfSniff(body), formatOfType(mt), formatOfExt(fname)
+		sniff, byType, byExt := formatOfSniff(p.body), formatOfType(p.mt), formatOfExt(p.fname)
 		// One image format named as another is left so (the engine renames only across
 		// classes): viewers sniff images, and both are inert pictures.
 		extOK := byExt == "" || byExt == sniff || imageFormat[byExt] && imageFormat[sniff]
 		if byType != "" && byType != sniff || !extOK {
-			found = append(found, fmt.Sprintf("part %s: type %s says %q, name %q says %q, content says %q", path, mt, byType, fname, byExt, sniff))
+			found = append(found, fmt.Sprintf("part %s: type %s says %q, name %q says %q, content says %q", p.path, p.mt, byType, p.fname, byExt, sniff))
 		}
 	}
-	walk("", m.Header, m.Body)
 	return found
 }

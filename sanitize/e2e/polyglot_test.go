@@ -16,7 +16,6 @@ import (
 	"testing"
 
 	"github.com/sekisho/sekisho/internal/testtool"
-	"github.com/sekisho/sekisho/sanitize"
 )
 
 // A polyglot is valid as two formats. The gateway judges it as one; the output must be
@@ -193,42 +192,21 @@ func secondFormats(t testing.TB, zp *zipProber, out []byte, name string) []strin
 	return found
 }
 
-// runPolyglots runs cases through the engine, judges the output as runCases does and
-// then with secondFormats.
+// runPolyglots runs cases as runCases does, then judges each output with secondFormats.
 func runPolyglots(t *testing.T, cases []advCase) {
 	t.Helper()
-	e := newEngine(t, sanitize.Limits{})
 	zp := newZipProber(t)
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			record(t, c)
-			if k := knownBypass[c.name]; k != "" {
-				t.Skip("known bypass: " + k)
-			}
-			out, res := run(t, e, c.file, c.declared, c.data)
-			t.Logf("%s: %s %s", res.Detected.Name, res.Verdict, summarize(res))
-			if !verdictOK(res.Verdict, c.want) {
-				t.Fatalf("Sanitize(%q) = %s (%s, detected %s), want %s", c.file, res.Verdict, res.Reason, res.Detected.Name, c.want)
-			}
-			if !res.Verdict.HasOutput() {
-				return
-			}
-			name := deliveredName(res, c.file)
-			if d := os.Getenv("SEKISHO_POLYGLOT_DUMP"); d != "" {
-				// Outputs to try in other readers by hand.
-				os.WriteFile(filepath.Join(d, strings.ReplaceAll(c.name, "/", "-")+"-out"+filepath.Ext(name)), out, 0o644)
-			}
-			if c.outName != "" && name != c.outName {
-				t.Errorf("delivered name = %q, want %q", name, c.outName)
-			}
-			if err := reparse(outResult(res, c.file), out); err != nil {
-				t.Errorf("Sanitize(%q) = %s: %v", c.file, res.Verdict, err)
-			}
-			if f := secondFormats(t, zp, out, name); len(f) > 0 {
-				t.Errorf("Sanitize(%q) = %s, a second format survives: %s", c.file, res.Verdict, strings.Join(f, "; "))
-			}
-		})
-	}
+	runCasesJudged(t, cases, func(t *testing.T, out []byte, name string) []string {
+		if d := os.Getenv("SEKISHO_POLYGLOT_DUMP"); d != "" {
+			// Outputs to try in other readers by hand.
+			os.WriteFile(filepath.Join(d, strings.ReplaceAll(t.Name(), "/", "-")+"-out"+filepath.Ext(name)), out, 0o644)
+		}
+		f := secondFormats(t, zp, out, name)
+		if len(f) > 0 {
+			f[0] = "a second format survives: " + f[0]
+		}
+		return f
+	})
 }
 
 // TestPolyglots: every family, each carrier with a second format behind, before or
