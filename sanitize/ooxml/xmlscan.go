@@ -506,7 +506,7 @@ func (s *scanner) qname(b []byte, i int) (xml.Name, int, error) {
 			return s.internName(b, i, j, colon), j, nil
 		}
 	}
-	start, colon := i, -1
+	start, colon, nonASCII := i, -1, false
 	for i < len(b) {
 		c := b[i]
 		if c >= 0x80 {
@@ -520,6 +520,7 @@ func (s *scanner) qname(b []byte, i int) (xml.Name, int, error) {
 			if !nameRune(r, i == start || i == colon+1) {
 				return xml.Name{}, 0, malformed("invalid name %q", b[start:i+size])
 			}
+			nonASCII = true
 			i += size
 			continue
 		}
@@ -547,7 +548,21 @@ end:
 	if colon == i-1 {
 		return xml.Name{}, 0, malformed("invalid name %q", b[start:i])
 	}
+	if nonASCII && !olderXMLName(b[start:i]) {
+		return xml.Name{}, 0, malformed("invalid name %q", b[start:i])
+	}
 	return s.internName(b, start, i, colon), i, nil
+}
+
+// olderXMLName reports whether encoding/xml, which reads names by the XML 1.0 tables
+// before the fifth edition, accepts name too. nameRune follows the fifth edition, which
+// allows more (a combining mark such as U+0652 first): a name both accept is one every
+// reader of the part agrees on. Only names with a non-ASCII character come here, which
+// Office never writes, so a decoder per name costs nothing that matters.
+func olderXMLName(name []byte) bool {
+	d := xml.NewDecoder(io.MultiReader(strings.NewReader("<"), bytes.NewReader(name), strings.NewReader("/>")))
+	_, err := d.Token()
+	return err == nil
 }
 
 // qsym is an interned name as written: prefix and local name are slices of full, so a new
