@@ -89,18 +89,17 @@ func (n *normalizer) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err
 			continue
 		}
 		r, size := utf8.DecodeRune(src[nSrc:])
+		// Counted only once the character is consumed: a full dst returns before that,
+		// and the same bytes come again in the next call.
+		invalid, unmappable := false, false
 		if r == utf8.RuneError && size <= 1 {
 			if !atEOF && !utf8.FullRune(src[nSrc:]) {
 				return nDst, nSrc, transform.ErrShortSrc
 			}
 			r, size = Geta, 1 // one mark per undecodable byte
-			st.Unmappable++
-			if n.invalid != nil {
-				*n.invalid++
-			}
+			invalid, unmappable = true, true
 		} else if r == utf8.RuneError {
-			r = Geta
-			st.Unmappable++
+			r, unmappable = Geta, true
 		}
 		switch {
 		case r >= 0x80 && r <= 0x9f:
@@ -114,14 +113,20 @@ func (n *normalizer) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err
 			n.started = true
 			continue
 		}
+		w := utf8.RuneLen(r)
+		if nDst+w > len(dst) {
+			return nDst, nSrc, transform.ErrShortDst
+		}
 		if (r < 0x3000 || r > 0x9fff) && r != Geta && !unicode.IsGraphic(r) && !unicode.In(r, unicode.Cf, unicode.Co) {
 			// Unassigned code points and noncharacters are kept but counted: random bytes
 			// after a UTF-16 BOM decode to many of them.
 			st.Unassigned++
 		}
-		w := utf8.RuneLen(r)
-		if nDst+w > len(dst) {
-			return nDst, nSrc, transform.ErrShortDst
+		if unmappable {
+			st.Unmappable++
+		}
+		if invalid && n.invalid != nil {
+			*n.invalid++
 		}
 		if r == Geta {
 			copy(dst[nDst:], getaUTF8)
