@@ -91,6 +91,7 @@ type objectState struct {
 type outBuf struct {
 	bytes.Buffer
 	needSpace bool
+	skip      int // characters a reader of the output still skips after a written \uN
 }
 
 // rewriter holds the state of one Sanitize call.
@@ -137,21 +138,29 @@ func (rw *rewriter) write(w *outBuf, t Token) {
 	if w == nil || t.Kind == Text && len(t.Text) == 0 {
 		return
 	}
-	if t.Kind == Word && !knownWord(t.Name) {
+	dropped := true
+	switch {
+	case t.Kind == Word && !knownWord(t.Name):
 		rw.dropWord(t.Name)
-		return
-	}
-	if t.Kind == Word && strings.EqualFold(t.Name, "bin") {
+	case t.Kind == Word && strings.EqualFold(t.Name, "bin"):
 		// \binN data means something only as a picture's (picture.go takes it there) or
 		// an object's (dropped whole). Anywhere else it is opaque bytes a reader skips,
 		// or, if it does not take \bin there or counts N differently, parses as RTF:
 		// written back, it would carry words past every rule here.
 		rw.binGone = true
-		return
-	}
-	if t.Kind == Symbol && !strings.ContainsRune(knownSymbols, rune(t.Sym)) {
+	case t.Kind == Symbol && !strings.ContainsRune(knownSymbols, rune(t.Sym)):
 		rw.dropWord(string(t.Sym))
-		return
+	default:
+		dropped = false
+	}
+	if dropped {
+		if w.skip == 0 {
+			return
+		}
+		// The dropped token was the fallback a reader skips after a \uN: left out, the
+		// reader would skip the next character instead (a field's closing quote, say),
+		// so a placeholder takes its place.
+		t = Token{Kind: Text, Text: []byte("?")}
 	}
 	if t.Kind == Text && w.needSpace {
 		w.WriteByte(' ')
@@ -159,9 +168,35 @@ func (rw *rewriter) write(w *outBuf, t Token) {
 	b := AppendToken(w.AvailableBuffer(), t)
 	w.Write(b)
 	w.needSpace = t.Kind == Word && t.Name != "bin"
+	uc := 1
+	if len(rw.stack) > 0 {
+		uc = rw.top().uc
+	}
+	w.skip = nextSkip(w.skip, t, uc)
 	if t.Kind == Close {
 		w.WriteString("\r\n")
 	}
+}
+
+// nextSkip is the count of characters still to skip after t is read, as collector.add
+// counts them; a group boundary ends the count (readers disagree there, and text judged
+// across one is marked ambiguous where it matters).
+func nextSkip(skip int, t Token, uc int) int {
+	switch t.Kind {
+	case Open, Close:
+		return 0
+	case Text:
+		return skip - min(skip, len(t.Text))
+	case Word:
+		if skip > 0 {
+			return skip - 1
+		}
+		if t.Name == "u" && t.HasParam {
+			return uc
+		}
+		return 0
+	}
+	return max(skip-1, 0)
 }
 
 func (rw *rewriter) run(ctx context.Context) error {
