@@ -2,6 +2,7 @@ package rtf
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -39,6 +40,41 @@ func TestDroppedTokenInFront(t *testing.T) {
 			again, _, err := run(t, out, c.opts)
 			if err != nil || !bytes.Equal(again, out) {
 				t.Errorf("second pass: %v\n%q\n%q", err, out, again)
+			}
+		})
+	}
+}
+
+// TestDroppedFallback: a token the rewrite drops may be the character a reader skips after
+// a \uN. Left out, the reader would skip the next character instead — a field's closing
+// quote, the first letter of a scheme — and read the output differently from the input
+// the field was judged on; a placeholder takes its place.
+func TestDroppedFallback(t *testing.T) {
+	for name, c := range map[string]struct {
+		doc, want string
+	}{
+		"symbol before a closing quote": {`{\rtf1{\field{\*\fldinst HYPERLINK "http://ok.example/\u97\0"}{\fldrslt link}}\par}`, `\u97 ?"`},
+		"word before a scheme":          {`{\rtf1{\field{\*\fldinst HYPERLINK "\u104\zzunknown ttp://ok.example/"}{\fldrslt link}}\par}`, `\u104 ?ttp:`},
+		"two skipped under uc2":         {`{\rtf1\uc2 x\u12354\zza\zzb y\par}`, `\u12354 ??y`},
+		"text fallback kept as it was":  {`{\rtf1 x\u12354?y\par}`, `\u12354 ?y`},
+		"no skip pending":               {`{\rtf1 x\u12354?\zzunknown y\par}`, `\u12354 ?y`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out, res, err := run(t, []byte(c.doc), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Contains(out, []byte(c.want)) {
+				t.Errorf("output lacks %q: %q", c.want, out)
+			}
+			for _, a := range res.Actions {
+				if strings.Contains(a.Detail, "field") {
+					t.Errorf("field judged unsafe on the first pass: %v", a)
+				}
+			}
+			again, res2, err := run(t, out, Options{})
+			if err != nil || len(res2.Actions) != 0 || !bytes.Equal(again, out) {
+				t.Errorf("second pass: %v %v\n%q\n%q", err, res2.Actions, out, again)
 			}
 		})
 	}
