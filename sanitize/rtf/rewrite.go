@@ -178,9 +178,10 @@ func (rw *rewriter) write(w *outBuf, t Token) {
 	}
 }
 
-// nextSkip is the count of characters still to skip after t is read, as collector.add
-// counts them; a group boundary ends the count (readers disagree there, and text judged
-// across one is marked ambiguous where it matters).
+// nextSkip is the count of characters still to skip after t is read. The judge's collector
+// and the writer both count with it, so the output is skipped where the input was judged;
+// a group boundary ends the writer's count (readers disagree there, and the collector marks
+// text judged across one ambiguous instead).
 func nextSkip(skip int, t Token, uc int) int {
 	switch t.Kind {
 	case Open, Close:
@@ -463,16 +464,13 @@ func (c *collector) add(t Token, uc int) {
 	if c.b.Len() >= maxInstr {
 		return
 	}
-	if c.skip > 0 {
-		switch t.Kind {
-		case Text:
-			n := min(c.skip, len(t.Text))
-			c.skip -= n
-			t.Text = t.Text[n:]
-		case Hex, Word, Symbol:
-			c.skip--
+	skip := c.skip
+	c.skip = nextSkip(skip, t, uc)
+	if skip > 0 {
+		if t.Kind != Text {
 			return
 		}
+		t.Text = t.Text[min(skip, len(t.Text)):]
 	}
 	switch t.Kind {
 	case Text:
@@ -486,7 +484,6 @@ func (c *collector) add(t Token, uc int) {
 				r += 65536
 			}
 			c.b.WriteRune(r)
-			c.skip = uc
 		} else if sp := wordSpace[t.Name]; sp != 0 {
 			// A reader may split arguments at these: the judge sees every piece.
 			c.b.WriteByte(sp)
